@@ -6,11 +6,14 @@
 //!   (`chr1`, `1`, `NC_000001.11`, `chrM`, `M`, `MT`) parses to the same value.
 //! * [`VariantKey`]: a biallelic variant in minimal representation (shared prefix and suffix trimmed,
 //!   VCF-style anchor base kept for indels).
+//! * [`Consequence`]: Sequence Ontology consequence terms in Ensembl VEP's severity order.
 
 mod assembly;
 mod chrom;
+mod consequence;
 mod variant;
 
 pub use assembly::{Assembly, ParseAssemblyError};
 pub use chrom::{Chrom, ParseChromError};
+pub use consequence::{Consequence, Impact, UnknownConsequence};
 pub use variant::{AlleleError, VariantKey};
