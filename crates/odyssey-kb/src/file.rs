@@ -1,0 +1,92 @@
+//! The compiled knowledge base file format (`.odkb`).
+//!
+//! Layout, all integers little-endian:
+//!
+//! | bytes  | content                                             |
+//! |--------|-----------------------------------------------------|
+//! | 0..8   | magic `ODYSSKB\0`                                   |
+//! | 8..12  | format version (u32), [`FORMAT_VERSION`]            |
+//! | 12..20 | xxh3-64 checksum of the payload (u64)               |
+//! | 20..28 | payload length in bytes (u64)                       |
+//! | 28..   | payload: zstd-compressed postcard encoding of the KB |
+//!
+//! A file whose magic, version, length or checksum does not match is rejected before decoding.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::kb::KnowledgeBase;
+
+/// Magic bytes at the start of every compiled knowledge base.
+pub const MAGIC: &[u8; 8] = b"ODYSSKB\0";
+/// Version of the file layout and payload schema; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+const HEADER: usize = 28;
+
+impl KnowledgeBase {
+    /// Serialises to the `.odkb` format (see the module docs).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let raw = postcard::to_allocvec(self).expect("in-memory KB always serialises");
+        let payload = zstd::bulk::compress(&raw, 19).expect("zstd compression of a buffer");
+        let mut out = Vec::with_capacity(HEADER + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Parses a `.odkb` image; `source_name` (a path or `embedded`) is used in errors.
+    ///
+    /// Errors: [`Error::BadKb`] for a wrong magic, an unsupported format version, a truncated
+    /// file, a checksum mismatch or a payload that does not decode.
+    pub fn from_bytes(bytes: &[u8], source_name: &str) -> Result<KnowledgeBase> {
+        let bad = |message: String| Error::BadKb { source_name: source_name.to_string(), message };
+        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+            return Err(bad("not an Odyssey knowledge base (wrong magic bytes); build one with `odyssey kb build`".into()));
+        }
+        let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
+        if version != FORMAT_VERSION {
+            return Err(bad(format!("format version {version}, this Odyssey reads version {FORMAT_VERSION}; rebuild it with `odyssey kb build`")));
+        }
+        let checksum = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
+        let len = u64::from_le_bytes(bytes[20..28].try_into().unwrap());
+        let payload = &bytes[HEADER..];
+        if payload.len() as u64 != len {
+            return Err(bad(format!("truncated or padded: payload is {} bytes, header says {len}", payload.len())));
+        }
+        if xxhash_rust::xxh3::xxh3_64(payload) != checksum {
+            return Err(bad("checksum mismatch: the file is damaged".into()));
+        }
+        let raw = zstd::stream::decode_all(payload).map_err(|e| bad(format!("decompression failed: {e}")))?;
+        let kb: KnowledgeBase = postcard::from_bytes(&raw).map_err(|e| bad(format!("decoding failed: {e}")))?;
+        kb.check().map_err(bad)?;
+        Ok(kb)
+    }
+
+    /// The checksum recorded in a `.odkb` image's header, as 16 hex digits (provenance).
+    pub fn image_checksum(bytes: &[u8]) -> Option<String> {
+        (bytes.len() >= HEADER && &bytes[..8] == MAGIC)
+            .then(|| format!("{:016x}", u64::from_le_bytes(bytes[12..20].try_into().unwrap())))
+    }
+
+    /// Loads a compiled knowledge base file.
+    pub fn load(path: &Path) -> Result<KnowledgeBase> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        Self::from_bytes(&bytes, &path.display().to_string())
+    }
+
+    /// Writes the compiled file, through a temporary file renamed into place so that an
+    /// interrupted write never leaves a damaged file under `path`.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let io = |source| Error::Io { path: path.to_path_buf(), source };
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+        let mut f = std::fs::File::create(&tmp).map_err(io)?;
+        f.write_all(&self.to_bytes()).and_then(|_| f.sync_all()).map_err(io)?;
+        std::fs::rename(&tmp, path).map_err(io)
+    }
+}

@@ -1,0 +1,386 @@
+//! The compiled knowledge base: ontology, diseases, genes and information content.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::annotation::{Annotation, Aspect};
+use crate::disease::{Disease, DiseaseIdx, Gene, GeneIdx, ModeOfInheritance};
+use crate::error::{Error, Result};
+use crate::g2p::read_genes_to_phenotype;
+use crate::hpoa::read_hpoa;
+use crate::id::{DiseaseDb, DiseaseId, HpoId, NcbiGeneId};
+use crate::obo::read_obo;
+use crate::ontology::{Ontology, Resolution, TermIdx};
+use crate::pool::{Span, StrPool};
+use crate::textfile::find_in;
+
+/// Where the knowledge base came from: versions and the source files' checksums.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KbMeta {
+    /// HPO release date (YYYY-MM-DD) from `hp.obo`'s `data-version`.
+    pub hpo_release: String,
+    /// `#version` of `phenotype.hpoa` (YYYY-MM-DD).
+    pub annotations_release: String,
+    /// Odyssey version that compiled the file.
+    pub built_with: String,
+    /// Source files: (file name, xxh3-64 of the bytes as read, hex).
+    pub sources: Vec<(String, String)>,
+}
+
+/// Counts reported by `odyssey kb info`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KbStats {
+    /// Current (non-obsolete) terms.
+    pub terms: usize,
+    /// Current terms under HP:0000118.
+    pub phenotype_terms: usize,
+    /// Alternative and obsolete ids the resolver maps.
+    pub secondary_ids: usize,
+    /// Diseases per namespace (OMIM, ORPHA, DECIPHER).
+    pub diseases: Vec<(String, usize)>,
+    /// Genes linked to at least one disease.
+    pub genes: usize,
+    /// All annotation lines.
+    pub annotations: usize,
+    /// Annotation lines with the NOT qualifier.
+    pub negated_annotations: usize,
+    /// Gene-disease links.
+    pub gene_disease_links: usize,
+}
+
+/// Non-fatal findings while building, to be shown to the user.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildReport {
+    /// Annotation ids that were alternative or obsolete ids, mapped to current terms
+    /// (id, replacement).
+    pub remapped: Vec<(HpoId, HpoId)>,
+    /// Annotation lines dropped because their term is obsolete without replacement (line).
+    pub dropped_obsolete: Vec<(usize, HpoId)>,
+    /// Gene-disease links whose disease has no annotation in `phenotype.hpoa` (kept as genes
+    /// without that disease).
+    pub links_without_disease: usize,
+}
+
+/// The knowledge base. Build it with [`KnowledgeBase::build`] or load a compiled file
+/// ([`KnowledgeBase::load`], [`KnowledgeBase::embedded`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KnowledgeBase {
+    pub(crate) meta: KbMeta,
+    pub(crate) ontology: Ontology,
+    pub(crate) diseases: Vec<Disease>,
+    pub(crate) genes: Vec<Gene>,
+    pub(crate) strings: StrPool,
+    pub(crate) pool: Vec<u32>,
+    pub(crate) ic: Vec<f64>,
+    pub(crate) term_disease_counts: Vec<u32>,
+    pub(crate) diseases_counted: u32,
+}
+
+impl KnowledgeBase {
+    /// Builds the knowledge base from an HPO release folder holding `hp.obo`,
+    /// `phenotype.hpoa` and `genes_to_phenotype.txt` (each plain or `.gz`).
+    ///
+    /// Errors: any reader error (file, line, field); an annotation term unknown to the
+    /// ontology ([`Error::Malformed`] naming the line of `phenotype.hpoa`).
+    pub fn build(dir: &Path) -> Result<(KnowledgeBase, BuildReport)> {
+        let obo_path = find_in(dir, "hp.obo")?;
+        let hpoa_path = find_in(dir, "phenotype.hpoa")?;
+        let g2p_path = find_in(dir, "genes_to_phenotype.txt")?;
+        let obo = read_obo(&obo_path)?;
+        let ontology = Ontology::from_obo(&obo, &obo_path)?;
+        let hpoa = read_hpoa(&hpoa_path)?;
+        let links = read_genes_to_phenotype(&g2p_path)?;
+        let mut report = BuildReport::default();
+
+        let mut strings = StrPool::default();
+        let mut pool: Vec<u32> = Vec::new();
+        let mut string_idx: std::collections::HashMap<String, u32> = Default::default();
+        let mut intern = |s: &str| -> u32 {
+            if let Some(&i) = string_idx.get(s) {
+                return i;
+            }
+            let i = strings.push(s);
+            string_idx.insert(s.to_string(), i);
+            i
+        };
+
+        let mut by_disease: BTreeMap<DiseaseId, Disease> = BTreeMap::new();
+        for r in &hpoa.records {
+            let mut resolve = |id: HpoId, field: &str| -> Result<Option<TermIdx>> {
+                match ontology.resolve(id) {
+                    Ok(Resolution::Current(t)) => Ok(Some(t)),
+                    Ok(res @ (Resolution::Alternative(_) | Resolution::Replaced { .. })) => {
+                        let t = res.term().unwrap();
+                        report.remapped.push((id, ontology.id(t)));
+                        Ok(Some(t))
+                    }
+                    Ok(Resolution::ObsoleteUnreplaced { .. }) => {
+                        report.dropped_obsolete.push((r.line, id));
+                        Ok(None)
+                    }
+                    Err(_) => Err(Error::malformed(&hpoa_path, r.line, field,
+                        format!("{id} is not a term of this HPO release ({})", obo_path.display()))),
+                }
+            };
+            let Some(term) = resolve(r.term, "hpo_id")? else { continue };
+            let onset = match r.onset {
+                Some(o) => resolve(o, "onset")?,
+                None => None,
+            };
+            let mut modifiers = Vec::new();
+            for m in &r.modifiers {
+                if let Some(t) = resolve(*m, "modifier")? {
+                    modifiers.push(t);
+                }
+            }
+            let ann = Annotation {
+                term,
+                negated: r.negated,
+                aspect: r.aspect,
+                frequency: r.frequency,
+                onset,
+                sex: r.sex,
+                modifiers: Span::push(&mut pool, modifiers),
+                evidence: r.evidence,
+                references: {
+                    let refs: Vec<u32> = r.references.iter().map(|s| intern(s)).collect();
+                    Span::push(&mut pool, refs)
+                },
+                biocuration: intern(&r.biocuration),
+            };
+            let d = by_disease.entry(r.disease).or_insert_with(|| Disease {
+                id: r.disease,
+                name: r.disease_name.clone(),
+                annotations: Vec::new(),
+                inheritance: Vec::new(),
+                genes: Vec::new(),
+            });
+            if ann.aspect == Aspect::Inheritance && !ann.negated && !d.inheritance.contains(&ann.term) {
+                d.inheritance.push(ann.term);
+            }
+            d.annotations.push(ann);
+        }
+        let mut diseases: Vec<Disease> = by_disease.into_values().collect();
+        let disease_index = |id: DiseaseId, ds: &[Disease]| ds.binary_search_by_key(&id, |d| d.id).ok();
+
+        let mut by_gene: BTreeMap<NcbiGeneId, Gene> = BTreeMap::new();
+        for l in &links {
+            let g = by_gene.entry(l.gene).or_insert_with(|| Gene { id: l.gene, symbol: l.symbol.clone(), diseases: Vec::new() });
+            match disease_index(l.disease, &diseases) {
+                Some(d) => g.diseases.push(d as DiseaseIdx),
+                None => report.links_without_disease += 1,
+            }
+        }
+        let mut genes: Vec<Gene> = by_gene.into_values().filter(|g| !g.diseases.is_empty()).collect();
+        for (gi, g) in genes.iter_mut().enumerate() {
+            g.diseases.sort_unstable();
+            g.diseases.dedup();
+            for &d in &g.diseases {
+                diseases[d as usize].genes.push(gi as GeneIdx);
+            }
+        }
+
+        let per_disease: Vec<Vec<TermIdx>> = diseases
+            .iter()
+            .map(|d| {
+                let mut ts: Vec<TermIdx> = d
+                    .annotations
+                    .iter()
+                    .filter(|a| a.aspect == Aspect::Phenotype && !a.negated)
+                    .map(|a| a.term)
+                    .collect();
+                ts.sort_unstable();
+                ts.dedup();
+                ts
+            })
+            .collect();
+        let info = crate::ic::compute(&ontology, per_disease.iter().map(Vec::as_slice));
+
+        let checksum = |p: &Path| -> Result<(String, String)> {
+            let bytes = std::fs::read(p).map_err(|source| Error::Io { path: p.to_path_buf(), source })?;
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            Ok((name, format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))))
+        };
+        let annotations_release = hpoa.version.clone().unwrap_or_default();
+        let hpo_release = obo.release_date().or_else(|| hpoa.version.clone()).ok_or_else(|| Error::Invalid {
+            path: obo_path.clone(),
+            message: "no release date: neither hp.obo's data-version nor phenotype.hpoa's #version ends with YYYY-MM-DD".into(),
+        })?;
+        let meta = KbMeta {
+            hpo_release,
+            annotations_release,
+            built_with: env!("CARGO_PKG_VERSION").to_string(),
+            sources: vec![checksum(&obo_path)?, checksum(&hpoa_path)?, checksum(&g2p_path)?],
+        };
+        report.remapped.sort();
+        report.remapped.dedup();
+        let kb = KnowledgeBase {
+            meta,
+            ontology,
+            diseases,
+            genes,
+            strings,
+            pool,
+            ic: info.ic,
+            term_disease_counts: info.counts,
+            diseases_counted: info.diseases_counted,
+        };
+        Ok((kb, report))
+    }
+
+    #[doc(hidden)]
+    pub fn meta_mut_for_tests(&mut self) -> &mut KbMeta {
+        &mut self.meta
+    }
+
+    /// Provenance: release dates, builder version, source checksums.
+    pub fn meta(&self) -> &KbMeta {
+        &self.meta
+    }
+
+    /// The ontology.
+    pub fn ontology(&self) -> &Ontology {
+        &self.ontology
+    }
+
+    /// All diseases, sorted by id.
+    pub fn diseases(&self) -> &[Disease] {
+        &self.diseases
+    }
+
+    /// One disease.
+    pub fn disease(&self, d: DiseaseIdx) -> &Disease {
+        &self.diseases[d as usize]
+    }
+
+    /// Looks a disease up by id.
+    pub fn disease_index(&self, id: DiseaseId) -> Option<DiseaseIdx> {
+        self.diseases.binary_search_by_key(&id, |d| d.id).ok().map(|i| i as DiseaseIdx)
+    }
+
+    /// All genes linked to diseases, sorted by NCBI Gene id.
+    pub fn genes(&self) -> &[Gene] {
+        &self.genes
+    }
+
+    /// One gene.
+    pub fn gene(&self, g: GeneIdx) -> &Gene {
+        &self.genes[g as usize]
+    }
+
+    /// Looks a gene up by NCBI Gene id.
+    pub fn gene_by_id(&self, id: NcbiGeneId) -> Option<GeneIdx> {
+        self.genes.binary_search_by_key(&id, |g| g.id).ok().map(|i| i as GeneIdx)
+    }
+
+    /// Looks a gene up by HGNC symbol (exact, case-sensitive; linear scan over ~5,000 genes).
+    pub fn gene_by_symbol(&self, symbol: &str) -> Option<GeneIdx> {
+        self.genes.iter().position(|g| g.symbol == symbol).map(|i| i as GeneIdx)
+    }
+
+    /// The references of an annotation (`PMID:...`, `OMIM:...`, `ISBN:...`).
+    pub fn references<'a>(&'a self, a: &Annotation) -> impl Iterator<Item = &'a str> + 'a {
+        a.references.of(&self.pool).iter().map(|&i| self.strings.get(i))
+    }
+
+    /// The modifier terms of an annotation.
+    pub fn modifiers(&self, a: &Annotation) -> &[TermIdx] {
+        a.modifiers.of(&self.pool)
+    }
+
+    /// The biocuration entry of an annotation, e.g. `HPO:probinson[2021-06-21]`.
+    pub fn biocuration(&self, a: &Annotation) -> &str {
+        self.strings.get(a.biocuration)
+    }
+
+    /// Information content of a term in nats (see the `ic` module docs for the formula).
+    pub fn ic(&self, t: TermIdx) -> f64 {
+        self.ic[t as usize]
+    }
+
+    /// Number of diseases annotated to `t` or a descendant (true-path rule, aspect P, no NOT).
+    pub fn diseases_annotated(&self, t: TermIdx) -> u32 {
+        self.term_disease_counts[t as usize]
+    }
+
+    /// N: diseases with at least one phenotype annotation (the IC denominator).
+    pub fn diseases_counted(&self) -> u32 {
+        self.diseases_counted
+    }
+
+    /// Modes of inheritance of a disease, mapped from its aspect-I terms through the
+    /// ontology (a subclass of AD counts as AD; unrecognised modes as `Other`), deduplicated.
+    pub fn modes_of_inheritance(&self, d: DiseaseIdx) -> Vec<ModeOfInheritance> {
+        use ModeOfInheritance as M;
+        let order = [M::AutosomalDominant, M::AutosomalRecessive, M::XLinkedDominant, M::XLinkedRecessive, M::XLinked, M::Mitochondrial, M::YLinked];
+        let mut out = Vec::new();
+        for &t in &self.diseases[d as usize].inheritance {
+            let mode = order
+                .iter()
+                .copied()
+                .find(|m| self.ontology.index(m.hpo_id()).is_some_and(|a| self.ontology.is_ancestor_or_self(a, t)))
+                .unwrap_or(M::Other);
+            if !out.contains(&mode) {
+                out.push(mode);
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Summary counts.
+    pub fn stats(&self) -> KbStats {
+        let o = &self.ontology;
+        let annotations = self.diseases.iter().map(|d| d.annotations.len()).sum();
+        let negated = self.diseases.iter().flat_map(|d| &d.annotations).filter(|a| a.negated).count();
+        KbStats {
+            terms: o.len(),
+            phenotype_terms: o.terms().filter(|&t| o.is_phenotype(t)).count(),
+            secondary_ids: o.secondary_id_count(),
+            diseases: DiseaseDb::ALL
+                .iter()
+                .map(|db| (db.prefix().to_string(), self.diseases.iter().filter(|d| d.id.db == *db).count()))
+                .collect(),
+            genes: self.genes.len(),
+            annotations,
+            negated_annotations: negated,
+            gene_disease_links: self.genes.iter().map(|g| g.diseases.len()).sum(),
+        }
+    }
+
+    pub(crate) fn check(&self) -> std::result::Result<(), String> {
+        let n = self.ontology.len();
+        if !self.ontology.check_rows() || self.ic.len() != n || self.term_disease_counts.len() != n {
+            return Err("term tables have inconsistent lengths".into());
+        }
+        let nd = self.diseases.len() as u32;
+        let ng = self.genes.len() as u32;
+        let ns = self.strings.len() as u32;
+        let np = self.pool.len();
+        if !self.strings.is_valid() {
+            return Err("string table is damaged".into());
+        }
+        for d in &self.diseases {
+            let ok = d.genes.iter().all(|&g| g < ng)
+                && d.inheritance.iter().all(|&t| (t as usize) < n)
+                && d.annotations.iter().all(|a| {
+                    (a.term as usize) < n
+                        && a.onset.is_none_or(|o| (o as usize) < n)
+                        && a.modifiers.fits(np)
+                        && a.modifiers.of(&self.pool).iter().all(|&m| (m as usize) < n)
+                        && a.references.fits(np)
+                        && a.references.of(&self.pool).iter().all(|&r| r < ns)
+                        && a.biocuration < ns
+                });
+            if !ok {
+                return Err(format!("disease {} refers outside the tables", d.id));
+            }
+        }
+        if self.genes.iter().any(|g| g.diseases.iter().any(|&d| d >= nd)) {
+            return Err("a gene refers to a missing disease".into());
+        }
+        Ok(())
+    }
+}

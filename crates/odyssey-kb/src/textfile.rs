@@ -1,0 +1,35 @@
+//! Reading plain or gzip-compressed text files (HPO publishes plain files; mirrors often gzip them).
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Reads the whole file as UTF-8 text, decompressing it when it starts with the gzip magic bytes.
+pub(crate) fn read_text(path: &Path) -> Result<String> {
+    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut reader = BufReader::new(file);
+    let gz = reader.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
+    let mut text = String::new();
+    let res = if gz {
+        flate2::read::MultiGzDecoder::new(reader).read_to_string(&mut text)
+    } else {
+        reader.read_to_string(&mut text)
+    };
+    res.map_err(io)?;
+    Ok(text)
+}
+
+/// Finds `name` or `name.gz` in `dir`.
+pub(crate) fn find_in(dir: &Path, name: &str) -> Result<PathBuf> {
+    let plain = dir.join(name);
+    if plain.is_file() {
+        return Ok(plain);
+    }
+    let gz = dir.join(format!("{name}.gz"));
+    if gz.is_file() {
+        return Ok(gz);
+    }
+    Err(Error::Invalid { path: dir.to_path_buf(), message: format!("no {name} (or {name}.gz) in this HPO release folder") })
+}
