@@ -1,1 +1,152 @@
-//! placeholder
+//! # odyssey-pheno
+//!
+//! Phenotype-driven ranking of diseases and genes from a patient's observed **and excluded**
+//! HPO terms, with the evidence of every term.
+//!
+//! * Case input: [`phenopacket`] (GA4GH Phenopacket v2/v1, JSON or YAML, Family) and
+//!   [`Case::resolve`], which maps alternative and obsolete ids and reports every term it
+//!   cannot use.
+//! * Models: [`Method::LikelihoodRatio`] (default; see the [`lr`] module for every formula)
+//!   and [`Method::Resnik`], Phenomizer's best-match average (see [`resnik`]).
+//! * [`PhenotypeScorer`]: built once per knowledge base (an index of posting lists), then
+//!   ranks a case against every disease and gene in about a millisecond.
+
+pub mod case;
+pub mod index;
+pub mod lr;
+pub mod phenopacket;
+pub mod rank;
+pub mod resnik;
+
+use odyssey_kb::{DiseaseDb, DiseaseIdx, KnowledgeBase};
+use serde::{Deserialize, Serialize};
+
+pub use case::{Case, CaseError, CaseInput, IgnoredTerm, RemappedTerm, TermInput};
+pub use index::{IndexOptions, PhenoIndex, Propagation};
+pub use lr::{LrParams, MatchKind, Scratch, TermEvidence};
+pub use rank::{RankedDisease, RankedGene};
+
+/// The scoring method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// Likelihood-ratio model (default).
+    #[serde(rename = "lr")]
+    LikelihoodRatio,
+    /// Resnik best-match-average similarity (Phenomizer).
+    Resnik,
+}
+
+impl Method {
+    /// `lr` or `resnik`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::LikelihoodRatio => "lr",
+            Method::Resnik => "resnik",
+        }
+    }
+}
+
+/// All settings of a scorer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScorerOptions {
+    /// Method.
+    pub method: Method,
+    /// Index settings (databases, unknown frequency, propagation).
+    pub index: IndexOptions,
+    /// LR model parameters.
+    pub lr: LrParams,
+    /// Pretest probability that the diagnosis is none of the ranked diseases.
+    pub pretest_unknown: f64,
+}
+
+impl Default for ScorerOptions {
+    /// The documented defaults (`docs/phenotype-model.md`).
+    fn default() -> Self {
+        ScorerOptions {
+            method: Method::LikelihoodRatio,
+            index: IndexOptions {
+                databases: vec![DiseaseDb::Omim, DiseaseDb::Decipher],
+                unknown_frequency: 0.5,
+                propagation: Propagation::Max,
+            },
+            lr: LrParams::default(),
+            pretest_unknown: 0.5,
+        }
+    }
+}
+
+/// A ranking of diseases and genes for one case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ranking {
+    /// Method used.
+    pub method: Method,
+    /// Every indexed disease, best first.
+    pub diseases: Vec<RankedDisease>,
+    /// Every gene linked to an indexed disease, best first.
+    pub genes: Vec<RankedGene>,
+}
+
+/// Ranks cases against a knowledge base. Cheap to share across threads (`&self`).
+pub struct PhenotypeScorer<'kb> {
+    kb: &'kb KnowledgeBase,
+    index: PhenoIndex,
+    options: ScorerOptions,
+}
+
+impl<'kb> PhenotypeScorer<'kb> {
+    /// Builds the index (tens of milliseconds).
+    pub fn new(kb: &'kb KnowledgeBase, options: ScorerOptions) -> Self {
+        let index = PhenoIndex::build(kb, options.index.clone());
+        PhenotypeScorer { kb, index, options }
+    }
+
+    /// The knowledge base.
+    pub fn kb(&self) -> &'kb KnowledgeBase {
+        self.kb
+    }
+
+    /// The index.
+    pub fn index(&self) -> &PhenoIndex {
+        &self.index
+    }
+
+    /// The settings.
+    pub fn options(&self) -> &ScorerOptions {
+        &self.options
+    }
+
+    /// Raw per-disease scores in index order: natural-log LR (LR model) or similarity.
+    pub fn scores(&self, case: &Case, scratch: &mut Scratch, out: &mut Vec<f64>) {
+        self.scores_with(case, self.options.method, scratch, out)
+    }
+
+    /// Raw scores with an explicit method.
+    pub fn scores_with(&self, case: &Case, method: Method, scratch: &mut Scratch, out: &mut Vec<f64>) {
+        match method {
+            Method::LikelihoodRatio => lr::score_into(&self.index, self.kb, &self.options.lr, case, scratch, out),
+            Method::Resnik => resnik::score_into(&self.index, self.kb, case, scratch, out),
+        }
+    }
+
+    /// Full ranking of diseases and genes.
+    pub fn rank(&self, case: &Case) -> Ranking {
+        self.rank_with(case, self.options.method, &mut Scratch::default())
+    }
+
+    /// Full ranking with an explicit method and scratch memory.
+    pub fn rank_with(&self, case: &Case, method: Method, scratch: &mut Scratch) -> Ranking {
+        let mut scores = Vec::new();
+        self.scores_with(case, method, scratch, &mut scores);
+        let ln_lr = method == Method::LikelihoodRatio;
+        let (diseases, genes) = rank::build(self.kb, &self.index, &scores, ln_lr, self.options.pretest_unknown, false);
+        Ranking { method, diseases, genes }
+    }
+
+    /// Term-by-term LR evidence of a disease for the case (LR model), or `None` when the
+    /// disease is not indexed (no phenotype annotation, or another database).
+    pub fn explain(&self, case: &Case, disease: DiseaseIdx) -> Option<Vec<TermEvidence>> {
+        let pos = self.index.position(disease)?;
+        Some(lr::explain(&self.index, self.kb, &self.options.lr, case, pos))
+    }
+}

@@ -1,0 +1,174 @@
+//! Ranking with ties, post-test probabilities, and gene scores from disease scores.
+
+use odyssey_kb::{DiseaseIdx, GeneIdx, KnowledgeBase};
+use serde::Serialize;
+
+/// Relative tolerance under which two scores are a tie.
+pub const TIE_TOLERANCE: f64 = 1e-9;
+
+fn tied(a: f64, b: f64) -> bool {
+    (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Orders items by descending score, ties kept in their given order (the caller passes them
+/// in ascending id order), and gives each the pessimistic rank of its tie group: the 1-based
+/// position of the group's last member. Returns (item, rank, tie group size) in rank order.
+pub fn rank_by_score<T: Copy>(items: &[(T, f64)]) -> Vec<(T, usize, usize)> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| items[b].1.total_cmp(&items[a].1).then(a.cmp(&b)));
+    let mut out = Vec::with_capacity(items.len());
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && tied(items[order[start]].1, items[order[end]].1) {
+            end += 1;
+        }
+        for &i in &order[start..end] {
+            out.push((items[i].0, end, end - start));
+        }
+        start = end;
+    }
+    out
+}
+
+/// A disease in the ranking.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RankedDisease {
+    /// Knowledge-base index.
+    pub disease: DiseaseIdx,
+    /// Pessimistic rank (ties share the worst rank of their group).
+    pub rank: usize,
+    /// Size of the tie group (1 when not tied).
+    pub tie_size: usize,
+    /// LR model: log10 of the composite likelihood ratio; Resnik: BMA similarity (nats).
+    pub score: f64,
+    /// LR model only: post-test probability (see [`post_test_probabilities`]).
+    pub post_test_probability: Option<f64>,
+}
+
+/// A gene in the ranking.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RankedGene {
+    /// Knowledge-base index.
+    pub gene: GeneIdx,
+    /// Pessimistic rank.
+    pub rank: usize,
+    /// Size of the tie group.
+    pub tie_size: usize,
+    /// LR model: log10 of the gene's likelihood ratio, the sum of its diseases' LRs
+    /// (the gene is causal if any of its diseases is the diagnosis; diseases have equal
+    /// prior); Resnik: the best similarity among its diseases.
+    pub score: f64,
+    /// LR model only: the sum of its diseases' post-test probabilities.
+    pub post_test_probability: Option<f64>,
+    /// Its best-ranked disease.
+    pub best_disease: DiseaseIdx,
+}
+
+/// Post-test probabilities from natural-log likelihood ratios with an equal pretest
+/// probability for every disease and a pretest probability `p_unknown` that the diagnosis is
+/// none of them (whose LR is 1 by construction of the background):
+/// P(D | findings) = LR_D / (Σ_D' LR_D' + N p_unknown / (1 - p_unknown)). Computed in log space.
+pub fn post_test_probabilities(ln_lr: &[f64], p_unknown: f64) -> Vec<f64> {
+    let (scaled, _, denom) = scaled_lrs(ln_lr, p_unknown);
+    scaled.iter().map(|&x| x / denom).collect()
+}
+
+/// exp(l - m) for every l, m, and the post-test denominator in the same scale.
+fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
+    let n = ln_lr.len() as f64;
+    let max = ln_lr.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0);
+    let unknown = if p_unknown > 0.0 { n * p_unknown / (1.0 - p_unknown) } else { 0.0 };
+    let scaled: Vec<f64> = ln_lr.iter().map(|&l| (l - max).exp()).collect();
+    let denom = scaled.iter().sum::<f64>() + unknown * (-max).exp();
+    (scaled, max, denom)
+}
+
+/// Builds disease and gene rankings from per-disease scores.
+///
+/// `scores[i]` belongs to `diseases[i]` (ascending disease index). `ln_lr` selects the LR
+/// semantics (scores are natural-log LRs; output scores are log10; genes sum LRs) versus
+/// similarity semantics (genes take the maximum).
+pub(crate) fn build(kb: &KnowledgeBase, index: &crate::index::PhenoIndex, scores: &[f64], ln_lr: bool, p_unknown: f64, gene_max: bool) -> (Vec<RankedDisease>, Vec<RankedGene>) {
+    let scaled = ln_lr.then(|| scaled_lrs(scores, p_unknown));
+    let items: Vec<(usize, f64)> = scores.iter().copied().enumerate().collect();
+    let ranked = rank_by_score(&items);
+    let diseases = &index.diseases;
+    let ln10 = std::f64::consts::LN_10;
+    let mut dis_out = Vec::with_capacity(ranked.len());
+    // genes: (score accumulator, probability, best disease); diseases visited in rank order
+    let ng = kb.genes().len();
+    let mut acc = vec![f64::NEG_INFINITY; ng];
+    let mut prob = vec![0.0f64; ng];
+    let mut best = vec![DiseaseIdx::MAX; ng];
+    for &(pos, rank, tie) in &ranked {
+        let d = diseases[pos];
+        let p = scaled.as_ref().map(|(x, _, denom)| x[pos] / denom);
+        dis_out.push(RankedDisease {
+            disease: d,
+            rank,
+            tie_size: tie,
+            score: if ln_lr { scores[pos] / ln10 } else { scores[pos] },
+            post_test_probability: p,
+        });
+        for &g in index.disease_genes.row(pos) {
+            let g = g as usize;
+            if best[g] == DiseaseIdx::MAX {
+                best[g] = d;
+                acc[g] = 0.0;
+            }
+            match &scaled {
+                Some((x, _, _)) if gene_max => acc[g] = acc[g].max(x[pos]),
+                Some((x, _, _)) => acc[g] += x[pos],
+                None => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
+            }
+            prob[g] += p.unwrap_or(0.0);
+        }
+    }
+    let max = scaled.as_ref().map_or(0.0, |s| s.1);
+    let gene_items: Vec<(GeneIdx, f64)> = (0..ng)
+        .filter(|&g| best[g] != DiseaseIdx::MAX)
+        .map(|g| (g as GeneIdx, if ln_lr { acc[g].ln() + max } else { acc[g] }))
+        .collect();
+    let gene_out = rank_by_score(&gene_items)
+        .into_iter()
+        .map(|(g, rank, tie)| {
+            let i = gene_items.binary_search_by_key(&g, |x| x.0).map(|i| gene_items[i].1).unwrap_or(0.0);
+            RankedGene {
+                gene: g,
+                rank,
+                tie_size: tie,
+                score: if ln_lr { i / ln10 } else { i },
+                post_test_probability: ln_lr.then_some(prob[g as usize]),
+                best_disease: best[g as usize],
+            }
+        })
+        .collect();
+    (dis_out, gene_out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ties_share_the_worst_rank_in_stable_order() {
+        let items = [("a", 1.0), ("b", 3.0), ("c", 1.0), ("d", 2.0), ("e", 1.0)];
+        let r = rank_by_score(&items);
+        let got: Vec<(&str, usize, usize)> = r.into_iter().collect();
+        assert_eq!(got, vec![("b", 1, 1), ("d", 2, 1), ("a", 5, 3), ("c", 5, 3), ("e", 5, 3)]);
+    }
+
+    #[test]
+    fn post_test_probabilities_by_hand() {
+        // two diseases with LR 3 and 1, p_unknown 0.5: denominators 3 + 1 + 2 * 1 = 6
+        let p = post_test_probabilities(&[3f64.ln(), 0.0], 0.5);
+        assert!((p[0] - 0.5).abs() < 1e-12 && (p[1] - 1.0 / 6.0).abs() < 1e-12, "{p:?}");
+        // closed world: 3/4 and 1/4
+        let p = post_test_probabilities(&[3f64.ln(), 0.0], 0.0);
+        assert!((p[0] - 0.75).abs() < 1e-12);
+        // huge LRs do not overflow
+        let p = post_test_probabilities(&[5000.0, 4999.0], 0.5);
+        assert!((p[0] - 1.0 / (1.0 + (-1f64).exp())).abs() < 1e-9);
+    }
+}
