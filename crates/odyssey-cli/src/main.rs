@@ -25,6 +25,16 @@ enum Command {
     /// Build, inspect and search the knowledge base (HPO and its annotations).
     #[command(subcommand)]
     Kb(cmd::kb::KbCommand),
+    /// Rank diseases and genes for a case (phenopacket or HPO terms), or a batch of cases.
+    Analyze(Box<cmd::analyze::AnalyzeArgs>),
+    /// Annotate a VCF with consequences (SO terms) and HGVS from transcript models.
+    Annotate(cmd::annotate::AnnotateArgs),
+    /// Compile or inspect the annotator's reference data (gene models + sequence).
+    #[command(subcommand)]
+    Refdata(cmd::refdata::RefdataCommand),
+    /// Compile annotation sources (gnomAD, ClinVar, scores) into compact stores, or inspect one.
+    #[command(subcommand)]
+    Sources(cmd::sources::SourcesCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -38,9 +48,17 @@ fn main() -> std::process::ExitCode {
         .init();
     let result = match cli.command {
         Command::Kb(c) => cmd::kb::run(c, &cli.global),
+        Command::Analyze(a) => cmd::analyze::run(*a, &cli.global),
+        Command::Annotate(a) => cmd::annotate::run(a),
+        Command::Refdata(c) => cmd::refdata::run(c),
+        Command::Sources(c) => cmd::sources::run(c),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) if e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)) => {
+            // the reader of our output went away (e.g. `| head`): not an error
+            std::process::ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             std::process::ExitCode::FAILURE

@@ -1,1 +1,12 @@
-//! placeholder
+//! # odyssey
+//!
+//! The analysis pipeline: loads the knowledge base, resolves a case, ranks diseases and genes
+//! and fills the result model of `odyssey-report`. The `odyssey` binary is a thin layer over
+//! this crate.
+
+mod kb_handle;
+mod phenotype;
+pub mod provenance;
+
+pub use kb_handle::KbHandle;
+pub use phenotype::{phenotype_report, ReportOptions};

@@ -1,12 +1,16 @@
 //! Subcommands, one module each, and the options they share.
 
+pub mod analyze;
+pub mod annotate;
 pub mod kb;
+pub mod output;
+pub mod refdata;
+pub mod sources;
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Context;
-use odyssey_kb::KnowledgeBase;
+use odyssey::KbHandle;
 
 /// Options every subcommand accepts.
 #[derive(clap::Args, Clone, Debug)]
@@ -16,29 +20,12 @@ pub struct Global {
     pub kb: Option<PathBuf>,
 }
 
-/// A loaded knowledge base and where it came from (for provenance in every output).
-pub struct LoadedKb {
-    pub kb: KnowledgeBase,
-    /// `embedded` or the file path.
-    pub source: String,
-    /// Checksum of the compiled image (16 hex digits).
-    pub checksum: String,
-}
-
 impl Global {
     /// Loads `--kb FILE` or the embedded knowledge base.
-    pub fn load_kb(&self) -> anyhow::Result<LoadedKb> {
+    pub fn load_kb(&self) -> anyhow::Result<KbHandle> {
         let t = Instant::now();
-        let loaded = match &self.kb {
-            Some(path) => {
-                let bytes = std::fs::read(path).with_context(|| format!("reading knowledge base {}", path.display()))?;
-                let kb = KnowledgeBase::from_bytes(&bytes, &path.display().to_string())?;
-                let checksum = KnowledgeBase::image_checksum(&bytes).unwrap_or_default();
-                LoadedKb { kb, source: path.display().to_string(), checksum }
-            }
-            None => LoadedKb { kb: KnowledgeBase::embedded()?, source: "embedded".into(), checksum: KnowledgeBase::embedded_checksum() },
-        };
-        tracing::info!(elapsed_ms = t.elapsed().as_secs_f64() * 1e3, source = %loaded.source, "knowledge base loaded");
-        Ok(loaded)
+        let h = KbHandle::open(self.kb.as_deref())?;
+        tracing::info!(elapsed_ms = t.elapsed().as_secs_f64() * 1e3, source = %h.source, "knowledge base loaded");
+        Ok(h)
     }
 }

@@ -1,0 +1,276 @@
+//! `odyssey analyze`: rank diseases and genes for one case or a batch of cases.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use odyssey::{phenotype_report, provenance::input_file, KbHandle, ReportOptions};
+use odyssey_kb::{DiseaseDb, Sex};
+use odyssey_pheno::phenopacket::read_case_file;
+use odyssey_pheno::{Case, CaseInput, Method, PhenotypeScorer, ScorerOptions, TermInput};
+use odyssey_report::AnalysisReport;
+use rayon::prelude::*;
+
+use super::output::{with_suffix, write_file, Destination, Format};
+use super::Global;
+
+/// Scoring method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MethodArg {
+    /// Likelihood-ratio model (default): observed and excluded terms, post-test probabilities.
+    Lr,
+    /// Phenomizer-style Resnik best-match average (observed terms only), for comparison.
+    Resnik,
+}
+
+/// Sex of the patient.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SexArg {
+    /// Female.
+    Female,
+    /// Male.
+    Male,
+}
+
+/// Disease databases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum DbArg {
+    /// OMIM.
+    Omim,
+    /// Orphanet.
+    Orpha,
+    /// DECIPHER.
+    Decipher,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AnalyzeArgs {
+    /// A GA4GH Phenopacket (v2 or v1) or Family, JSON or YAML.
+    #[arg(value_name = "PHENOPACKET", conflicts_with = "batch")]
+    pub phenopacket: Option<PathBuf>,
+    /// Observed HPO terms, comma-separated (added to the phenopacket's, if any).
+    #[arg(long, value_delimiter = ',', value_name = "HP:...")]
+    pub hpo: Vec<String>,
+    /// Excluded HPO terms (looked for and not found), comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "HP:...")]
+    pub excluded: Vec<String>,
+    /// Sex of the patient.
+    #[arg(long, value_enum)]
+    pub sex: Option<SexArg>,
+    /// Age as an ISO 8601 duration, e.g. P3Y or P18M.
+    #[arg(long, value_name = "DURATION")]
+    pub age: Option<String>,
+    /// Case id when the case is given with --hpo.
+    #[arg(long, default_value = "case")]
+    pub id: String,
+    /// Analyse every phenopacket in a folder (recursively: .json, .yml, .yaml) or listed in a
+    /// file (one path per line), with one knowledge-base load and all cores; needs -o OUTDIR.
+    #[arg(long, value_name = "DIR_OR_LIST")]
+    pub batch: Option<PathBuf>,
+    /// Scoring method.
+    #[arg(long, value_enum, default_value = "lr")]
+    pub method: MethodArg,
+    /// Disease databases to rank, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "omim,decipher")]
+    pub databases: Vec<DbArg>,
+    /// Output formats, comma-separated.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "tsv")]
+    pub format: Vec<Format>,
+    /// Output file (one format), prefix (several formats: PREFIX.json, PREFIX.genes.tsv,
+    /// PREFIX.diseases.tsv), or folder (--batch). Standard output when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Number of diseases and genes reported.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+fn scorer_options(args: &AnalyzeArgs) -> ScorerOptions {
+    let mut o = ScorerOptions::default();
+    o.method = match args.method {
+        MethodArg::Lr => Method::LikelihoodRatio,
+        MethodArg::Resnik => Method::Resnik,
+    };
+    o.index.databases = args.databases.iter().map(|d| match d {
+        DbArg::Omim => DiseaseDb::Omim,
+        DbArg::Orpha => DiseaseDb::Orpha,
+        DbArg::Decipher => DiseaseDb::Decipher,
+    }).collect();
+    o.index.databases.sort();
+    o.index.databases.dedup();
+    o
+}
+
+/// Reads a case file (or none) and adds the command-line terms.
+fn case_input(path: Option<&Path>, args: &AnalyzeArgs) -> anyhow::Result<CaseInput> {
+    let mut input = match path {
+        Some(p) => {
+            let file = read_case_file(p)?;
+            CaseInput::from_phenopacket(file.proband())
+        }
+        None => CaseInput { id: args.id.clone(), ..Default::default() },
+    };
+    for (ids, excluded) in [(&args.hpo, false), (&args.excluded, true)] {
+        for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            input.terms.push(TermInput { id: id.to_string(), label: None, excluded });
+        }
+    }
+    if let Some(s) = args.sex {
+        input.sex = Some(match s {
+            SexArg::Female => Sex::Female,
+            SexArg::Male => Sex::Male,
+        });
+    }
+    if let Some(a) = &args.age {
+        input.age = Some(a.clone());
+    }
+    Ok(input)
+}
+
+fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destination, force: bool) -> anyhow::Result<()> {
+    for &f in formats {
+        match (f, dest) {
+            (Format::Json, Destination::Stdout) => odyssey_report::write_json(report, std::io::stdout().lock())?,
+            (Format::Tsv, Destination::Stdout) => odyssey_report::write_genes_tsv(report, std::io::stdout().lock())?,
+            (Format::Json, Destination::File(p)) => write_file(p, force, |w| odyssey_report::write_json(report, w))?,
+            (Format::Json, Destination::Prefix(p)) => write_file(&with_suffix(p, "json"), force, |w| odyssey_report::write_json(report, w))?,
+            (Format::Tsv, Destination::File(p)) => {
+                write_file(p, force, |w| odyssey_report::write_genes_tsv(report, w))?;
+                let stem = p.with_extension("");
+                write_file(&with_suffix(&stem, "diseases.tsv"), force, |w| odyssey_report::write_diseases_tsv(report, w))?;
+            }
+            (Format::Tsv, Destination::Prefix(p)) => {
+                write_file(&with_suffix(p, "genes.tsv"), force, |w| odyssey_report::write_genes_tsv(report, w))?;
+                write_file(&with_suffix(p, "diseases.tsv"), force, |w| odyssey_report::write_diseases_tsv(report, w))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
+    if let Some(batch) = &args.batch {
+        return run_batch(batch, &args, global);
+    }
+    if args.phenopacket.is_none() && args.hpo.is_empty() && args.excluded.is_empty() {
+        bail!("give a phenopacket, or HPO terms with --hpo (and --excluded), or --batch DIR");
+    }
+    let dest = Destination::choose(args.output.as_deref(), &args.format)?;
+    let kb = global.load_kb()?;
+    let input = case_input(args.phenopacket.as_deref(), &args)?;
+    let case = Case::resolve(&input, &kb.kb)?;
+    for r in &case.remapped {
+        eprintln!("note: {} is an {}; using {}", r.from, r.how, r.to);
+    }
+    for i in &case.ignored {
+        eprintln!("note: {} {} not used: {}", if i.excluded { "excluded term" } else { "term" }, i.id, i.reason);
+    }
+    let opts = scorer_options(&args);
+    let method = opts.method;
+    let scorer = PhenotypeScorer::new(&kb.kb, opts);
+    let inputs = args.phenopacket.iter().map(|p| input_file("phenopacket", p)).collect();
+    let ropts = ReportOptions { top: args.top, inputs, command: std::env::args().collect() };
+    let report = phenotype_report(&kb, &scorer, &case, method, &ropts);
+    write_report(&report, &args.format, &dest, args.force)
+}
+
+/// Case files of a folder (recursive) or a list file.
+fn batch_files(batch: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if batch.is_dir() {
+        let mut stack = vec![batch.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
+                let p = e?.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yml" | "yaml")) {
+                    files.push(p);
+                }
+            }
+        }
+    } else {
+        let text = std::fs::read_to_string(batch).with_context(|| format!("reading the case list {}", batch.display()))?;
+        let base = batch.parent().unwrap_or(Path::new("."));
+        for l in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+            let p = Path::new(l);
+            files.push(if p.is_absolute() { p.to_path_buf() } else { base.join(p) });
+        }
+    }
+    files.sort();
+    files.dedup();
+    if files.is_empty() {
+        bail!("{}: no phenopacket files (.json, .yml, .yaml) found", batch.display());
+    }
+    Ok(files)
+}
+
+/// Output name of a batch case: its path relative to the batch folder, separators as `__`,
+/// extension dropped.
+fn output_name(batch: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(batch).unwrap_or(file);
+    let s = rel.with_extension("").to_string_lossy().replace(['/', '\\'], "__");
+    s.trim_start_matches("__").to_string()
+}
+
+struct BatchRow {
+    file: PathBuf,
+    name: String,
+    result: Result<(String, String, String), String>,
+}
+
+fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
+    let outdir = args.output.as_deref().context("--batch needs -o OUTDIR")?;
+    let files = batch_files(batch)?;
+    std::fs::create_dir_all(outdir).with_context(|| format!("creating {}", outdir.display()))?;
+    let kb: KbHandle = global.load_kb()?;
+    let opts = scorer_options(args);
+    let method = opts.method;
+    let scorer = PhenotypeScorer::new(&kb.kb, opts);
+    let command: Vec<String> = std::env::args().collect();
+    let base = if batch.is_dir() { batch.to_path_buf() } else { batch.parent().unwrap_or(Path::new(".")).to_path_buf() };
+    let bar = indicatif::ProgressBar::new(files.len() as u64);
+    bar.set_style(indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} cases ({per_sec}, eta {eta})").unwrap());
+    let rows: Vec<BatchRow> = files
+        .par_iter()
+        .map(|file| {
+            let name = output_name(&base, file);
+            let result = (|| -> anyhow::Result<(String, String, String)> {
+                let input = case_input(Some(file), args)?;
+                let case = Case::resolve(&input, &kb.kb)?;
+                let ropts = ReportOptions { top: args.top, inputs: vec![input_file("phenopacket", file)], command: command.clone() };
+                let report = phenotype_report(&kb, &scorer, &case, method, &ropts);
+                write_report(&report, &args.format, &Destination::Prefix(outdir.join(&name)), args.force)?;
+                let top_gene = report.genes.first().map(|g| g.symbol.clone()).unwrap_or_default();
+                let top_p = report.genes.first().and_then(|g| g.post_test_probability).map(|p| format!("{p:.4}")).unwrap_or_default();
+                let top_d = report.diseases.first().map(|d| d.id.clone()).unwrap_or_default();
+                Ok((case.id.clone(), format!("{top_gene}\t{top_p}"), top_d))
+            })()
+            .map_err(|e| format!("{e:#}"));
+            if let Err(e) = &result {
+                bar.suspend(|| eprintln!("error: {}: {e}", file.display()));
+            }
+            bar.inc(1);
+            BatchRow { file: file.clone(), name, result }
+        })
+        .collect();
+    bar.finish_and_clear();
+    let failed = rows.iter().filter(|r| r.result.is_err()).count();
+    let summary = outdir.join("summary.tsv");
+    write_file(&summary, args.force, |w| {
+        writeln!(w, "## odyssey {} batch {} ({} cases, {} failed)", env!("CARGO_PKG_VERSION"), batch.display(), rows.len(), failed)?;
+        writeln!(w, "file\toutput\tstatus\tcase_id\ttop_gene\ttop_gene_probability\ttop_disease\tmessage")?;
+        for r in &rows {
+            match &r.result {
+                Ok((id, gene, dis)) => writeln!(w, "{}\t{}\tok\t{}\t{}\t{}\t", r.file.display(), r.name, id, gene, dis)?,
+                Err(e) => writeln!(w, "{}\t{}\terror\t\t\t\t\t{}", r.file.display(), r.name, e.replace(['\t', '\n'], " "))?,
+            }
+        }
+        Ok(())
+    })?;
+    eprintln!("{} cases analysed, {} failed; summary in {}", rows.len() - failed, failed, summary.display());
+    Ok(())
+}

@@ -1,0 +1,242 @@
+//! The result of an analysis: the machine contract, documented in `docs/json-output.md` and
+//! `docs/odyssey-result.schema.json`. Field names and meanings listed there are stable;
+//! fields may be added.
+
+use serde::{Deserialize, Serialize};
+
+/// One analysis: provenance, the case, ranked diseases and genes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisReport {
+    /// Provenance: Odyssey version, knowledge base, method, inputs, date.
+    pub odyssey: Provenance,
+    /// The case as scored.
+    pub case: CaseSummary,
+    /// Ranked diseases, best first (the top N requested).
+    pub diseases: Vec<DiseaseResult>,
+    /// Ranked genes, best first (the top N requested).
+    pub genes: Vec<GeneResult>,
+    /// Variant filtering summary (variant analysis only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<FilterSummary>,
+}
+
+/// Where a result came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Odyssey version.
+    pub version: String,
+    /// Knowledge base in use.
+    pub knowledge_base: KnowledgeBaseInfo,
+    /// `lr` (likelihood ratio) or `resnik`.
+    pub method: String,
+    /// Model parameters, as used.
+    pub parameters: serde_json::Value,
+    /// Input files with checksums.
+    pub inputs: Vec<InputFile>,
+    /// Annotation sources and gene models used (variant analysis).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceInfo>,
+    /// The command line.
+    pub command: Vec<String>,
+    /// When the analysis ran (UTC, RFC 3339; `SOURCE_DATE_EPOCH` fixes it).
+    pub created: String,
+}
+
+/// The knowledge base.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KnowledgeBaseInfo {
+    /// HPO release date, e.g. `2025-01-16`.
+    pub hpo_release: String,
+    /// `phenotype.hpoa` release date.
+    pub annotations_release: String,
+    /// `embedded` or the path of the `.odkb` file.
+    pub source: String,
+    /// Checksum of the compiled knowledge base (xxh3-64, hex).
+    pub checksum: String,
+}
+
+/// An input file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputFile {
+    /// `phenopacket`, `vcf`, `ped`, `sources`, ...
+    pub role: String,
+    /// Path as given.
+    pub path: String,
+    /// xxh3-64 of the bytes (hex), when the file was read whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checksum: Option<String>,
+}
+
+/// An annotation source or gene model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// Name (e.g. `gnomad_exomes`, `clinvar`, `gene models`).
+    pub name: String,
+    /// Role (frequency, clinvar, score, annotation).
+    pub role: String,
+    /// Version or release as known.
+    pub version: String,
+    /// Path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// The case as Odyssey used it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    /// Case id.
+    pub id: String,
+    /// Subject id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_id: Option<String>,
+    /// `female`, `male` or absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex: Option<String>,
+    /// ISO 8601 duration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age: Option<String>,
+    /// Observed HPO terms used for scoring.
+    pub observed: Vec<String>,
+    /// Excluded HPO terms used for scoring.
+    pub excluded: Vec<String>,
+    /// Every scored term with its name.
+    pub terms: Vec<TermRef>,
+    /// Input terms not used, and why.
+    pub ignored: Vec<IgnoredTerm>,
+    /// Alternative or obsolete ids mapped to current terms.
+    pub remapped: Vec<RemappedTerm>,
+}
+
+/// A term with its label.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermRef {
+    /// HPO id.
+    pub id: String,
+    /// Name.
+    pub label: String,
+    /// Observed (true) or excluded (false).
+    pub observed: bool,
+}
+
+/// A term that was not used.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IgnoredTerm {
+    /// Id as given.
+    pub id: String,
+    /// Given as excluded.
+    pub excluded: bool,
+    /// Why.
+    pub reason: String,
+}
+
+/// A mapped id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemappedTerm {
+    /// Id as given.
+    pub from: String,
+    /// Current id used.
+    pub to: String,
+    /// `alternative id` or `obsolete, replaced`.
+    pub how: String,
+}
+
+/// A gene reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneRef {
+    /// HGNC symbol.
+    pub symbol: String,
+    /// `NCBIGene:...`.
+    pub ncbi_gene_id: String,
+}
+
+/// A ranked disease.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiseaseResult {
+    /// Pessimistic rank: ties share the worst rank of their group.
+    pub rank: usize,
+    /// Number of diseases sharing this score (1 = no tie).
+    pub tie_size: usize,
+    /// `OMIM:...`, `ORPHA:...` or `DECIPHER:...`.
+    pub id: String,
+    /// Name.
+    pub label: String,
+    /// LR model: log10 of the likelihood ratio; Resnik: similarity in nats.
+    pub score: f64,
+    /// LR model: post-test probability; absent for Resnik.
+    pub post_test_probability: Option<f64>,
+    /// Modes of inheritance (AD, AR, XD, XR, XL, MT, YL, other).
+    pub modes_of_inheritance: Vec<String>,
+    /// Associated genes.
+    pub genes: Vec<GeneRef>,
+    /// Term-by-term evidence (LR model; for the top diseases).
+    pub evidence: Vec<TermEvidence>,
+}
+
+/// The evidence of one patient term for a disease.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TermEvidence {
+    /// The patient's term.
+    pub term: String,
+    /// Its name.
+    pub label: String,
+    /// Observed (true) or excluded (false).
+    pub observed: bool,
+    /// `exact`, `ancestor` (the disease is annotated to an ancestor of the patient's term),
+    /// `descendant` (to a descendant), `partial` (they share an ancestor), `none`, or `not`
+    /// (the disease is annotated NOT to the term or an ancestor).
+    #[serde(rename = "match")]
+    pub match_kind: String,
+    /// The disease's term that matched.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disease_term: Option<String>,
+    /// Its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disease_term_label: Option<String>,
+    /// Frequency of the feature in the disease (0..1), when used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<f64>,
+    /// Likelihood ratio.
+    pub lr: f64,
+}
+
+/// A ranked gene.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GeneResult {
+    /// Pessimistic rank.
+    pub rank: usize,
+    /// Number of genes sharing this score.
+    pub tie_size: usize,
+    /// HGNC symbol.
+    pub symbol: String,
+    /// `NCBIGene:...`.
+    pub ncbi_gene_id: String,
+    /// LR model: log10 of the gene's likelihood ratio; Resnik: best disease similarity.
+    pub score: f64,
+    /// LR model: post-test probability.
+    pub post_test_probability: Option<f64>,
+    /// Its diseases, best first.
+    pub diseases: Vec<String>,
+    /// log10 phenotype LR (variant analysis: the phenotype part of `score`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phenotype_score: Option<f64>,
+    /// log10 genotype LR (variant analysis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genotype_score: Option<f64>,
+    /// Modes of inheritance compatible with the variants (variant analysis).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modes_of_inheritance: Vec<String>,
+    /// Candidate variants (variant analysis).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<serde_json::Value>,
+}
+
+/// Counts of variants removed per reason (variant analysis).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FilterSummary {
+    /// Records read.
+    pub records: u64,
+    /// Variants kept.
+    pub passed: u64,
+    /// Removed, per reason.
+    pub removed: Vec<(String, u64)>,
+}

@@ -1,0 +1,143 @@
+//! Phenotype-only analysis: a resolved case in, the report model out.
+
+use odyssey_kb::{KnowledgeBase, TermIdx};
+use odyssey_pheno::{Case, Method, PhenotypeScorer, Ranking};
+use odyssey_report::{
+    AnalysisReport, CaseSummary, DiseaseResult, GeneRef, GeneResult, IgnoredTerm, InputFile, Provenance, RemappedTerm,
+    TermEvidence, TermRef,
+};
+
+use crate::KbHandle;
+
+/// What to put in a report.
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    /// Number of diseases and genes listed.
+    pub top: usize,
+    /// Input files (provenance).
+    pub inputs: Vec<InputFile>,
+    /// The command line (provenance).
+    pub command: Vec<String>,
+}
+
+fn term_label(kb: &KnowledgeBase, t: TermIdx) -> (String, String) {
+    let o = kb.ontology();
+    (o.id(t).to_string(), o.name(t).to_string())
+}
+
+/// The case as the report shows it.
+pub(crate) fn case_summary(kb: &KnowledgeBase, case: &Case) -> CaseSummary {
+    let mut terms = Vec::new();
+    for (&t, observed) in case.observed.iter().map(|t| (t, true)).chain(case.excluded.iter().map(|t| (t, false))) {
+        let (id, label) = term_label(kb, t);
+        terms.push(TermRef { id, label, observed });
+    }
+    CaseSummary {
+        id: case.id.clone(),
+        subject_id: case.subject_id.clone(),
+        sex: case.sex.map(|s| format!("{s:?}").to_lowercase()),
+        age: case.age.clone(),
+        observed: case.observed.iter().map(|&t| kb.ontology().id(t).to_string()).collect(),
+        excluded: case.excluded.iter().map(|&t| kb.ontology().id(t).to_string()).collect(),
+        terms,
+        ignored: case.ignored.iter().map(|i| IgnoredTerm { id: i.id.clone(), excluded: i.excluded, reason: i.reason.clone() }).collect(),
+        remapped: case.remapped.iter().map(|r| RemappedTerm { from: r.from.clone(), to: r.to.clone(), how: r.how.clone() }).collect(),
+    }
+}
+
+/// Disease results for the top `top` diseases of a ranking, with evidence (LR model).
+pub(crate) fn disease_results(scorer: &PhenotypeScorer, case: &Case, ranking: &Ranking, top: usize) -> Vec<DiseaseResult> {
+    let kb = scorer.kb();
+    let o = kb.ontology();
+    ranking
+        .diseases
+        .iter()
+        .take(top)
+        .map(|rd| {
+            let d = kb.disease(rd.disease);
+            let evidence = if ranking.method == Method::LikelihoodRatio {
+                scorer.explain(case, rd.disease).unwrap_or_default().into_iter().map(|e| TermEvidence {
+                    term: o.id(e.term).to_string(),
+                    label: o.name(e.term).to_string(),
+                    observed: e.observed,
+                    match_kind: serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                    disease_term: e.disease_term.map(|t| o.id(t).to_string()),
+                    disease_term_label: e.disease_term.map(|t| o.name(t).to_string()),
+                    frequency: e.frequency,
+                    lr: e.lr,
+                }).collect()
+            } else {
+                Vec::new()
+            };
+            DiseaseResult {
+                rank: rd.rank,
+                tie_size: rd.tie_size,
+                id: d.id.to_string(),
+                label: d.name.clone(),
+                score: rd.score,
+                post_test_probability: rd.post_test_probability,
+                modes_of_inheritance: kb.modes_of_inheritance(rd.disease).iter().map(|m| m.abbreviation().to_string()).collect(),
+                genes: d.genes.iter().map(|&g| GeneRef { symbol: kb.gene(g).symbol.clone(), ncbi_gene_id: kb.gene(g).id.to_string() }).collect(),
+                evidence,
+            }
+        })
+        .collect()
+}
+
+/// Gene results for the top `top` genes: each lists its diseases in disease-rank order.
+pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) -> Vec<GeneResult> {
+    let mut disease_rank = std::collections::HashMap::new();
+    for (i, d) in ranking.diseases.iter().enumerate() {
+        disease_rank.insert(d.disease, i);
+    }
+    ranking
+        .genes
+        .iter()
+        .take(top)
+        .map(|rg| {
+            let g = kb.gene(rg.gene);
+            let mut ds: Vec<_> = g.diseases.iter().filter_map(|d| disease_rank.get(d).map(|&r| (r, *d))).collect();
+            ds.sort_unstable();
+            GeneResult {
+                rank: rg.rank,
+                tie_size: rg.tie_size,
+                symbol: g.symbol.clone(),
+                ncbi_gene_id: g.id.to_string(),
+                score: rg.score,
+                post_test_probability: rg.post_test_probability,
+                diseases: ds.into_iter().map(|(_, d)| kb.disease(d).id.to_string()).collect(),
+                phenotype_score: None,
+                genotype_score: None,
+                modes_of_inheritance: Vec::new(),
+                variants: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// Provenance of an analysis.
+pub(crate) fn provenance(kb: &KbHandle, scorer: &PhenotypeScorer, method: Method, opts: &ReportOptions) -> Provenance {
+    Provenance {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        knowledge_base: kb.info(),
+        method: method.name().to_string(),
+        parameters: serde_json::to_value(scorer.options()).unwrap_or_default(),
+        inputs: opts.inputs.clone(),
+        sources: Vec::new(),
+        command: opts.command.clone(),
+        created: crate::provenance::now_rfc3339(),
+    }
+}
+
+/// Ranks the case by phenotype alone and builds the report (top `opts.top` diseases, with
+/// term-by-term evidence, and genes).
+pub fn phenotype_report(kb: &KbHandle, scorer: &PhenotypeScorer, case: &Case, method: Method, opts: &ReportOptions) -> AnalysisReport {
+    let ranking = scorer.rank_with(case, method, &mut odyssey_pheno::Scratch::default());
+    AnalysisReport {
+        odyssey: provenance(kb, scorer, method, opts),
+        case: case_summary(&kb.kb, case),
+        diseases: disease_results(scorer, case, &ranking, opts.top),
+        genes: gene_results(&kb.kb, &ranking, opts.top),
+        filters: None,
+    }
+}
