@@ -4,7 +4,9 @@
 //! diseases with a `NOT` annotation at t. Built once per knowledge base and model settings
 //! (tens of milliseconds), shared by all cases.
 
-use odyssey_kb::{Aspect, DiseaseDb, DiseaseIdx, KnowledgeBase, TermIdx};
+use odyssey_kb::{DiseaseDb, DiseaseIdx, KnowledgeBase, TermIdx};
+
+use crate::profile::ProfileBuilder;
 
 /// How a disease's frequency of a general term is derived from its more specific annotations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -105,74 +107,33 @@ impl PhenoIndex {
     /// phenotype annotation. Annotations with aspect other than P are not used; a positive
     /// annotation with frequency zero (`0/n`, HP:0040285 Excluded) counts as `NOT`.
     pub fn build(kb: &KnowledgeBase, options: IndexOptions) -> PhenoIndex {
-        let o = kb.ontology();
-        let n_terms = o.len();
+        let n_terms = kb.ontology().len();
         let mut implied: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_terms];
         let mut direct: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_terms];
         let mut negated: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n_terms];
         let mut diseases = Vec::new();
         let mut disease_terms = Rows::default();
         let mut disease_genes = Rows::default();
-        let mut scratch = vec![-1.0f64; n_terms];
-        let mut touched: Vec<TermIdx> = Vec::new();
         let mut background = vec![0.0f64; n_terms];
+        let mut builder = ProfileBuilder::new(n_terms);
         for (di, d) in kb.diseases().iter().enumerate() {
             if !options.databases.contains(&d.id.db) {
                 continue;
             }
-            let mut dir: Vec<(TermIdx, f64)> = Vec::new();
-            let mut not: Vec<TermIdx> = Vec::new();
-            for a in d.annotations.iter().filter(|a| a.aspect == Aspect::Phenotype) {
-                let f = a.frequency.proportion().unwrap_or(options.unknown_frequency);
-                if a.negated || f <= 0.0 {
-                    not.push(a.term);
-                } else if let Some(e) = dir.iter_mut().find(|e| e.0 == a.term) {
-                    e.1 = e.1.max(f);
-                } else {
-                    dir.push((a.term, f));
-                }
-            }
-            if dir.is_empty() {
-                continue;
-            }
+            let Some(profile) = builder.build(kb, d, &options, &|_| false) else { continue };
             let pos = diseases.len() as u32;
             diseases.push(di as DiseaseIdx);
-            for &(t, f) in &dir {
-                for &a in o.ancestors(t) {
-                    let s = &mut scratch[a as usize];
-                    if *s < 0.0 {
-                        touched.push(a);
-                        *s = f;
-                    } else {
-                        *s = match options.propagation {
-                            Propagation::Max => s.max(f),
-                            Propagation::NoisyOr => 1.0 - (1.0 - *s) * (1.0 - f),
-                        };
-                    }
-                }
+            for &(a, f) in &profile.implied {
+                implied[a as usize].push((pos, f));
+                background[a as usize] += f64::from(f);
             }
-            touched.sort_unstable();
-            for &a in &touched {
-                let f = scratch[a as usize];
-                implied[a as usize].push((pos, f as f32));
-                background[a as usize] += f;
-                scratch[a as usize] = -1.0;
+            for &(t, f) in &profile.direct {
+                direct[t as usize].push((pos, f));
             }
-            touched.clear();
-            dir.sort_by_key(|e| e.0);
-            for &(t, f) in &dir {
-                direct[t as usize].push((pos, f as f32));
-            }
-            not.sort_unstable();
-            not.dedup();
-            for t in not {
-                // a NOT that contradicts a positive annotation of the same disease is ignored
-                if implied[t as usize].last().is_some_and(|e| e.0 == pos) {
-                    continue;
-                }
+            for &t in &profile.negated {
                 negated[t as usize].push((pos, 0.0));
             }
-            disease_terms.push(dir.iter().map(|e| e.0));
+            disease_terms.push(profile.direct.iter().map(|e| e.0));
             disease_genes.push(d.genes.iter().copied());
         }
         let n = diseases.len().max(1) as f64;
@@ -217,9 +178,4 @@ impl PhenoIndex {
         self.diseases.binary_search(&d).ok()
     }
 
-    /// Propagated frequency of `t` in the disease at `pos` (0 when not implied).
-    pub fn frequency(&self, pos: usize, t: TermIdx) -> f64 {
-        let (p, f) = self.implied.row(t);
-        p.binary_search(&(pos as u32)).map(|i| f64::from(f[i])).unwrap_or(0.0)
-    }
 }

@@ -15,6 +15,7 @@ pub mod case;
 pub mod index;
 pub mod lr;
 pub mod phenopacket;
+pub mod profile;
 pub mod rank;
 pub mod resnik;
 
@@ -24,6 +25,7 @@ use serde::{Deserialize, Serialize};
 pub use case::{Case, CaseError, CaseInput, IgnoredTerm, RemappedTerm, TermInput};
 pub use index::{IndexOptions, PhenoIndex, Propagation};
 pub use lr::{LrParams, MatchKind, Scratch, TermEvidence};
+pub use profile::{DiseaseProfile, ProfileBuilder};
 pub use rank::{RankedDisease, RankedGene};
 
 /// The scoring method.
@@ -92,13 +94,15 @@ pub struct PhenotypeScorer<'kb> {
     kb: &'kb KnowledgeBase,
     index: PhenoIndex,
     options: ScorerOptions,
+    ic: Vec<f64>,
 }
 
 impl<'kb> PhenotypeScorer<'kb> {
     /// Builds the index (tens of milliseconds).
     pub fn new(kb: &'kb KnowledgeBase, options: ScorerOptions) -> Self {
         let index = PhenoIndex::build(kb, options.index.clone());
-        PhenotypeScorer { kb, index, options }
+        let ic = kb.ontology().terms().map(|t| kb.ic(t)).collect();
+        PhenotypeScorer { kb, index, options, ic }
     }
 
     /// The knowledge base.
@@ -125,8 +129,19 @@ impl<'kb> PhenotypeScorer<'kb> {
     pub fn scores_with(&self, case: &Case, method: Method, scratch: &mut Scratch, out: &mut Vec<f64>) {
         match method {
             Method::LikelihoodRatio => lr::score_into(&self.index, self.kb, &self.options.lr, case, scratch, out),
-            Method::Resnik => resnik::score_into(&self.index, self.kb, case, scratch, out),
+            Method::Resnik => resnik::score_into(&self.index, self.kb, &self.ic, case, scratch, out),
         }
+    }
+
+    /// Resnik BMA of every indexed disease with a caller-supplied IC per term (nats, indexed
+    /// by term), e.g. to compare with another implementation's IC.
+    pub fn resnik_scores_with_ic(&self, case: &Case, ic: &[f64], scratch: &mut Scratch, out: &mut Vec<f64>) {
+        resnik::score_into(&self.index, self.kb, ic, case, scratch, out)
+    }
+
+    /// The directly annotated phenotype terms of the disease at index position `pos`.
+    pub fn disease_terms(&self, pos: usize) -> &[odyssey_kb::TermIdx] {
+        self.index.disease_terms.row(pos)
     }
 
     /// Full ranking of diseases and genes.
@@ -138,15 +153,32 @@ impl<'kb> PhenotypeScorer<'kb> {
     pub fn rank_with(&self, case: &Case, method: Method, scratch: &mut Scratch) -> Ranking {
         let mut scores = Vec::new();
         self.scores_with(case, method, scratch, &mut scores);
-        let ln_lr = method == Method::LikelihoodRatio;
-        let (diseases, genes) = rank::build(self.kb, &self.index, &scores, ln_lr, self.options.pretest_unknown, false);
-        Ranking { method, diseases, genes }
+        self.ranking_from_scores(&scores, method)
     }
 
     /// Term-by-term LR evidence of a disease for the case (LR model), or `None` when the
     /// disease is not indexed (no phenotype annotation, or another database).
     pub fn explain(&self, case: &Case, disease: DiseaseIdx) -> Option<Vec<TermEvidence>> {
-        let pos = self.index.position(disease)?;
-        Some(lr::explain(&self.index, self.kb, &self.options.lr, case, pos))
+        self.index.position(disease)?;
+        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(self.kb, self.kb.disease(disease), &self.options.index, &|_| false)?;
+        Some(lr::explain(&self.index, self.kb, &self.options.lr, case, &prof, &mut Scratch::default()))
+    }
+
+    /// The natural-log LR of one disease with some of its annotations left out (for example
+    /// those citing the publication a benchmark case comes from), computed on the disease's
+    /// own profile; the background of the index is kept. `None` when no phenotype annotation
+    /// remains or the disease is not indexed.
+    pub fn ln_lr_without(&self, case: &Case, disease: DiseaseIdx, skip: &dyn Fn(&odyssey_kb::Annotation) -> bool, scratch: &mut Scratch) -> Option<f64> {
+        self.index.position(disease)?;
+        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(self.kb, self.kb.disease(disease), &self.options.index, skip)?;
+        Some(lr::explain(&self.index, self.kb, &self.options.lr, case, &prof, scratch).iter().map(|e| e.lr.ln()).sum())
+    }
+
+    /// Ranking from raw scores (index order), e.g. after replacing some with
+    /// [`PhenotypeScorer::ln_lr_without`].
+    pub fn ranking_from_scores(&self, scores: &[f64], method: Method) -> Ranking {
+        let ln_lr = method == Method::LikelihoodRatio;
+        let (diseases, genes) = rank::build(self.kb, &self.index, scores, ln_lr, self.options.pretest_unknown, false);
+        Ranking { method, diseases, genes }
     }
 }

@@ -24,11 +24,22 @@
 //!   or an incomplete annotation).
 //! If D is annotated `NOT` to t or to an ancestor of t, LR = `contradiction` instead.
 //!
-//! Excluded term t: P(t absent | D) = 1 - p_D(t), with p_D(t) = f_D(t) when D implies t,
-//! f_D(a) bg(t) / bg(a) when D is annotated to an ancestor a of t, 0 when D is annotated
-//! `NOT` to t or an ancestor, and 0 otherwise; P(t absent | not D) = 1 - bg(t). So
-//! LR = max(1 - p_D(t), `excluded_floor`) / (1 - bg(t)): a disease that nearly always shows
-//! the feature is strongly penalised, unrelated diseases gain a little.
+//! Excluded term t (recorded as looked for and absent): a feature's absence is recorded when
+//! it is absent *and* someone looked for it, and clinicians look for the features of the
+//! diagnoses they consider (pertinent negatives). So
+//! P(t recorded absent | D) ∝ c_D(t) (1 - p_D(t)), where c_D(t) = `pertinent_negative` when t
+//! is related to D (D implies t, is annotated to an ancestor of t, or is annotated `NOT` to
+//! t or an ancestor) and 1 otherwise, and p_D(t) = f_D(t) when D implies t,
+//! f_D(a) bg(t) / bg(a) when D is annotated to an ancestor a of t, and 0 for `NOT`. The
+//! absence factor is floored at `excluded_floor` (an obligate feature can be missed or not
+//! yet developed). The LR divides by the mean of the same quantity over all indexed diseases
+//! (the background). With the defaults (10 x 0.05 < 1), excluding an obligate or near-
+//! obligate feature lowers a disease against unrelated ones, while excluding a feature a
+//! disease shows only sometimes raises it: it was looked for because that diagnosis was
+//! considered. A `NOT` annotation agreeing with an excluded term is the strongest support.
+//! LIRICAL uses (1 - f) / (1 - bg) with no pertinence term; on the development corpus that
+//! made excluded terms lower accuracy, because the recorded negatives are mostly features of
+//! the true diagnosis (see docs/phenotype-model.md).
 //!
 //! A case's likelihood ratio is the product over its terms (independence, as in LIRICAL).
 
@@ -37,6 +48,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::Case;
 use crate::index::PhenoIndex;
+use crate::profile::DiseaseProfile;
 
 /// The model's parameters, with the values chosen on the development corpus (see
 /// `docs/phenotype-model.md`).
@@ -107,6 +119,48 @@ impl Scratch {
         self.memo.resize(terms, -1.0);
         (&mut self.total, &mut self.best, &mut self.memo)
     }
+}
+
+/// For excluded term `t`, writes into `num` the numerator c_D(t) max(1 - p_D(t), floor) of
+/// every indexed disease and returns their mean (the background).
+fn excluded_numerators(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, t: TermIdx, num: &mut [f64]) -> f64 {
+    let o = kb.ontology();
+    let pa = o.phenotype_root();
+    num.fill(-1.0); // p_D(t) for related diseases; -1 = unrelated
+    let bg_t = index.background[t as usize];
+    let (pos, freq) = index.implied.row(t);
+    for (&d, &f) in pos.iter().zip(freq) {
+        num[d as usize] = f64::from(f);
+    }
+    for &a in o.ancestors(t) {
+        if a == t || o.is_ancestor_or_self(a, pa) {
+            continue;
+        }
+        let bg_a = index.background[a as usize];
+        if bg_a <= 0.0 {
+            continue;
+        }
+        let k = bg_t / bg_a;
+        let (pos, freq) = index.direct.row(a);
+        for (&d, &f) in pos.iter().zip(freq) {
+            let v = f64::from(f) * k;
+            let b = &mut num[d as usize];
+            if v > *b {
+                *b = v;
+            }
+        }
+    }
+    for &a in o.ancestors(t) {
+        for &d in index.negated.row(a).0 {
+            num[d as usize] = 0.0;
+        }
+    }
+    let mut sum = 0.0;
+    for b in num.iter_mut() {
+        *b = if *b >= 0.0 { p.pertinent_negative * (1.0 - *b).max(p.excluded_floor) } else { 1.0 };
+        sum += *b;
+    }
+    sum / num.len().max(1) as f64
 }
 
 /// The phenotype LR of every indexed disease, natural log, written into `out` (one per
@@ -184,52 +238,9 @@ pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, c
         }
     }
     for &t in &case.excluded {
-        let best = &mut scratch.best;
-        best.fill(-1.0); // p_D(t) for related diseases; -1 = unrelated
-        let bg_t = index.background[t as usize];
-        let (pos, freq) = index.implied.row(t);
-        for (&d, &f) in pos.iter().zip(freq) {
-            best[d as usize] = f64::from(f);
-        }
-        for &a in o.ancestors(t) {
-            if a == t || o.is_ancestor_or_self(a, pa) {
-                continue;
-            }
-            let bg_a = index.background[a as usize];
-            if bg_a <= 0.0 {
-                continue;
-            }
-            let k = bg_t / bg_a;
-            let (pos, freq) = index.direct.row(a);
-            for (&d, &f) in pos.iter().zip(freq) {
-                let v = f64::from(f) * k;
-                let b = &mut best[d as usize];
-                if v > *b {
-                    *b = v;
-                }
-            }
-        }
-        for &a in o.ancestors(t) {
-            for &d in index.negated.row(a).0 {
-                best[d as usize] = 0.0;
-            }
-        }
-        // numerator: rho * max(1 - p, floor) for related diseases, 1 otherwise; the
-        // denominator is its mean over all indexed diseases
-        let mut sum = 0.0;
-        let mut related = 0usize;
-        for b in best.iter_mut() {
-            if *b >= 0.0 {
-                *b = p.pertinent_negative * (1.0 - *b).max(p.excluded_floor);
-                sum += *b;
-                related += 1;
-            } else {
-                *b = 1.0;
-            }
-        }
-        let mean = (sum + (n - related) as f64) / n as f64;
+        let mean = excluded_numerators(index, kb, p, t, &mut scratch.best);
         let inv = 1.0 / mean;
-        for (prod, &num) in scratch.product.iter_mut().zip(best.iter()) {
+        for (prod, &num) in scratch.product.iter_mut().zip(scratch.best.iter()) {
             *prod *= num * inv;
         }
         pending += 1;
@@ -256,96 +267,98 @@ pub struct TermEvidence {
     pub kind: MatchKind,
     /// The disease term it matched (annotation, or shared ancestor for partial matches).
     pub disease_term: Option<TermIdx>,
-    /// The disease's frequency used (propagated), when one was.
+    /// The disease's frequency used, when one was.
     pub frequency: Option<f64>,
     /// Likelihood ratio.
     pub lr: f64,
 }
 
-/// Recomputes, term by term, the LRs of [`score_into`] for one disease (index position),
-/// with the matching disease term. Slower than scoring; used for the top of the ranking.
-pub(crate) fn explain(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, case: &Case, pos: usize) -> Vec<TermEvidence> {
+/// The LR of one observed term for a disease profile, with how it matched: the same rules as
+/// [`score_into`], evaluated on one disease.
+fn observed_evidence(index: &PhenoIndex, o: &odyssey_kb::Ontology, p: &LrParams, prof: &DiseaseProfile, t: TermIdx) -> TermEvidence {
+    if let Some(n) = prof.negating_term(o, t) {
+        return TermEvidence { term: t, observed: true, kind: MatchKind::Negated, disease_term: Some(n), frequency: None, lr: p.contradiction };
+    }
+    let pa = o.phenotype_root();
+    let mut best = TermEvidence { term: t, observed: true, kind: MatchKind::None, disease_term: None, frequency: None, lr: p.no_match };
+    for &a in o.ancestors(t) {
+        if o.is_ancestor_or_self(a, pa) {
+            continue;
+        }
+        let bg_a = index.background[a as usize];
+        if bg_a <= 0.0 {
+            continue;
+        }
+        let f_a = prof.implied_frequency(a);
+        if a == t {
+            let v = f_a / bg_a;
+            if f_a > 0.0 && v > best.lr {
+                let (kind, dt) = if prof.direct_frequency(t).is_some() {
+                    (MatchKind::Exact, t)
+                } else {
+                    // the annotated descendant that carries the frequency (most specific on ties)
+                    let d = prof.direct.iter().filter(|e| o.is_ancestor_or_self(t, e.0)).max_by(|x, y| {
+                        x.1.total_cmp(&y.1).then(o.depth(x.0).cmp(&o.depth(y.0)))
+                    });
+                    (MatchKind::Descendant, d.map_or(t, |e| e.0))
+                };
+                best = TermEvidence { term: t, observed: true, kind, disease_term: Some(dt), frequency: Some(f_a), lr: v };
+            }
+        } else {
+            let v = p.partial_match * f_a / bg_a;
+            if f_a > 0.0 && v > best.lr {
+                best = TermEvidence { term: t, observed: true, kind: MatchKind::Partial, disease_term: Some(a), frequency: Some(f_a), lr: v };
+            }
+            if let Some(fd) = prof.direct_frequency(a) {
+                // f32 storage as in the index, so both paths agree to the last bit
+                let v = f64::from(fd as f32) / bg_a;
+                if v > best.lr {
+                    best = TermEvidence { term: t, observed: true, kind: MatchKind::Ancestor, disease_term: Some(a), frequency: Some(fd), lr: v };
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Term-by-term evidence of a disease profile for a case: the LR of each observed and
+/// excluded term, as [`score_into`] computes them (their product is the disease's LR).
+/// Excluded terms need the background over all diseases, taken from the index.
+pub(crate) fn explain(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, case: &Case, prof: &DiseaseProfile, scratch: &mut Scratch) -> Vec<TermEvidence> {
     let o = kb.ontology();
     let pa = o.phenotype_root();
-    let terms = index.disease_terms.row(pos);
-    let negated = |t: TermIdx| o.ancestors(t).iter().any(|&a| index.negated.row(a).0.binary_search(&(pos as u32)).is_ok());
-    let direct_f = |a: TermIdx| {
-        let (ps, fs) = index.direct.row(a);
-        ps.binary_search(&(pos as u32)).ok().map(|i| f64::from(fs[i]))
-    };
-    let mut out = Vec::new();
-    for &t in &case.observed {
-        let bg_t = index.background[t as usize];
-        if negated(t) {
-            let dt = o.ancestors(t).iter().copied().find(|&a| index.negated.row(a).0.binary_search(&(pos as u32)).is_ok());
-            out.push(TermEvidence { term: t, observed: true, kind: MatchKind::Negated, disease_term: dt, frequency: None, lr: p.contradiction });
-            continue;
-        }
-        let mut best = TermEvidence { term: t, observed: true, kind: MatchKind::None, disease_term: None, frequency: None, lr: p.no_match };
-        let f_t = index.frequency(pos, t);
-        if f_t > 0.0 && bg_t > 0.0 && f_t / bg_t > best.lr {
-            let (kind, dt) = if terms.contains(&t) {
-                (MatchKind::Exact, t)
-            } else {
-                // the most specific annotated descendant with the highest frequency
-                let d = terms.iter().copied().filter(|&d| o.is_ancestor_or_self(t, d)).max_by(|&x, &y| {
-                    index.frequency(pos, x).total_cmp(&index.frequency(pos, y)).then(o.depth(x).cmp(&o.depth(y)))
-                });
-                (MatchKind::Descendant, d.unwrap_or(t))
-            };
-            best = TermEvidence { term: t, observed: true, kind, disease_term: Some(dt), frequency: Some(f_t), lr: f_t / bg_t };
-        }
-        for &a in o.ancestors(t) {
-            if a == t || o.is_ancestor_or_self(a, pa) {
-                continue;
-            }
-            let bg_a = index.background[a as usize];
-            if bg_a <= 0.0 {
-                continue;
-            }
-            let f_a = index.frequency(pos, a);
-            if let Some(fd) = direct_f(a) {
-                if fd / bg_a > best.lr {
-                    best = TermEvidence { term: t, observed: true, kind: MatchKind::Ancestor, disease_term: Some(a), frequency: Some(fd), lr: fd / bg_a };
-                }
-            }
-            if f_a > 0.0 && p.partial_match * f_a / bg_a > best.lr {
-                best = TermEvidence { term: t, observed: true, kind: MatchKind::Partial, disease_term: Some(a), frequency: Some(f_a), lr: p.partial_match * f_a / bg_a };
-            }
-        }
-        out.push(best);
-    }
+    let mut out: Vec<TermEvidence> = case.observed.iter().map(|&t| observed_evidence(index, o, p, prof, t)).collect();
+    scratch.best.resize(index.diseases.len(), 0.0);
     for &t in &case.excluded {
+        let mean = excluded_numerators(index, kb, p, t, &mut scratch.best);
         let bg_t = index.background[t as usize];
-        let denom = (1.0 - bg_t).max(p.excluded_floor);
-        if negated(t) {
-            let dt = o.ancestors(t).iter().copied().find(|&a| index.negated.row(a).0.binary_search(&(pos as u32)).is_ok());
-            out.push(TermEvidence { term: t, observed: false, kind: MatchKind::Negated, disease_term: dt, frequency: Some(0.0), lr: 1.0 / denom });
-            continue;
-        }
-        let mut pd = index.frequency(pos, t);
-        let mut kind = MatchKind::None;
-        let mut dt = None;
-        if pd > 0.0 {
-            kind = if terms.contains(&t) { MatchKind::Exact } else { MatchKind::Descendant };
-            dt = Some(t);
-        }
-        for &a in o.ancestors(t) {
-            if a == t || o.is_ancestor_or_self(a, pa) {
-                continue;
+        let (kind, dt, pd) = if let Some(n) = prof.negating_term(o, t) {
+            (MatchKind::Negated, Some(n), Some(0.0))
+        } else {
+            let mut best: (MatchKind, Option<TermIdx>, Option<f64>) = (MatchKind::None, None, None);
+            let f_t = prof.implied_frequency(t);
+            if f_t > 0.0 {
+                best = (if prof.direct_frequency(t).is_some() { MatchKind::Exact } else { MatchKind::Descendant }, Some(t), Some(f_t));
             }
-            let bg_a = index.background[a as usize];
-            if let Some(fd) = direct_f(a).filter(|_| bg_a > 0.0) {
-                let v = fd * bg_t / bg_a;
-                if v > pd {
-                    pd = v;
-                    kind = MatchKind::Ancestor;
-                    dt = Some(a);
+            for &a in o.ancestors(t) {
+                if a == t || o.is_ancestor_or_self(a, pa) {
+                    continue;
+                }
+                let bg_a = index.background[a as usize];
+                if let Some(fd) = prof.direct_frequency(a).filter(|_| bg_a > 0.0) {
+                    let v = fd * (bg_t / bg_a);
+                    if best.2.is_none_or(|b| v > b) {
+                        best = (MatchKind::Ancestor, Some(a), Some(v));
+                    }
                 }
             }
-        }
-        let lr = if pd == 0.0 { 1.0 / denom } else { (1.0 - pd).max(p.excluded_floor) / denom };
-        out.push(TermEvidence { term: t, observed: false, kind, disease_term: dt, frequency: (pd > 0.0).then_some(pd), lr });
+            best
+        };
+        let num = match pd {
+            Some(pd) => p.pertinent_negative * (1.0 - pd).max(p.excluded_floor),
+            None => 1.0,
+        };
+        out.push(TermEvidence { term: t, observed: false, kind, disease_term: dt, frequency: pd, lr: num / mean });
     }
     out
 }

@@ -16,7 +16,7 @@ use crate::index::PhenoIndex;
 use crate::lr::Scratch;
 
 /// Writes the BMA similarity of every indexed disease into `out`.
-pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, case: &Case, scratch: &mut Scratch, out: &mut Vec<f64>) {
+pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, ic: &[f64], case: &Case, scratch: &mut Scratch, out: &mut Vec<f64>) {
     let o = kb.ontology();
     let n = index.diseases.len();
     out.clear();
@@ -29,7 +29,7 @@ pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, case: &Case, sc
     for &q in &case.observed {
         best.fill(0.0);
         for &a in o.ancestors(q) {
-            let ic = kb.ic(a);
+            let ic = ic[a as usize];
             if ic <= 0.0 {
                 continue;
             }
@@ -58,12 +58,43 @@ pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, case: &Case, sc
         for &d in terms {
             let m = &mut memo[d as usize];
             if *m < 0.0 {
-                *m = o.ancestors(d).iter().filter(|&&a| in_query[a as usize]).map(|&a| kb.ic(a)).fold(0.0, f64::max);
+                *m = o.ancestors(d).iter().filter(|&&a| in_query[a as usize]).map(|&a| ic[a as usize]).fold(0.0, f64::max);
             }
             sum_d += *m;
         }
         out[pos] = 0.5 * (sum_q[pos] / nq + sum_d / terms.len() as f64);
     }
+}
+
+/// Symmetric best-match average of Resnik similarities between two term sets, computed
+/// pair by pair (the reference the fast path is tested against). `ic[t]` is the IC of term t.
+pub fn bma(kb: &KnowledgeBase, ic: &[f64], q: &[TermIdx], d: &[TermIdx]) -> f64 {
+    if q.is_empty() || d.is_empty() {
+        return 0.0;
+    }
+    let sim = |a: TermIdx, b: TermIdx| resnik_with(kb, ic, a, b);
+    let row: f64 = q.iter().map(|&x| d.iter().map(|&y| sim(x, y)).fold(0.0, f64::max)).sum::<f64>() / q.len() as f64;
+    let col: f64 = d.iter().map(|&y| q.iter().map(|&x| sim(x, y)).fold(0.0, f64::max)).sum::<f64>() / d.len() as f64;
+    0.5 * (row + col)
+}
+
+/// Resnik similarity with a given IC vector.
+pub fn resnik_with(kb: &KnowledgeBase, ic: &[f64], a: TermIdx, b: TermIdx) -> f64 {
+    let o = kb.ontology();
+    let (xa, xb) = (o.ancestors(a), o.ancestors(b));
+    let (mut i, mut j, mut best) = (0, 0, 0.0f64);
+    while i < xa.len() && j < xb.len() {
+        match xa[i].cmp(&xb[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                best = best.max(ic[xa[i] as usize]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    best
 }
 
 /// Resnik similarity of two terms (IC of their most informative common ancestor, nats).

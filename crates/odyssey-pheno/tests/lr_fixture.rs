@@ -1,0 +1,140 @@
+//! Likelihood ratios and post-test probabilities hand-computed on the 13-term fixture of
+//! odyssey-kb (tests/fixtures/mini; its annotations are listed in odyssey-kb/tests/mini.rs).
+//!
+//! Indexed diseases (OMIM + DECIPHER): OMIM:1 {Seizure 1/2, Intellectual disability (ID)
+//! HP:0040281 = 0.895}, OMIM:2 {Focal-onset seizure 3/4, Microcephaly 50%},
+//! OMIM:3 {ID, no frequency -> 0.5; NOT Seizure}. ORPHA:4 is not indexed.
+//! Propagated frequencies (max rule) and backgrounds (mean over the 3 diseases):
+//! Seizure: f1 = 0.5, f2 = 0.75, f3 = 0 -> bg = 1.25 / 3;  Focal-onset: f2 = 0.75 -> bg = 0.25;
+//! Nervous (A): f1 = 0.895, f2 = 0.75, f3 = 0.5 -> bg = 2.145 / 3;
+//! Microcephaly: f2 = 0.5 -> bg = 0.5 / 3.
+//! Defaults: partial 0.1, no match 0.05, contradiction 0.005, excluded floor 0.05,
+//! pertinent negative 10, p_unknown 0.5.
+
+use std::path::Path;
+
+use odyssey_kb::{HpoId, KnowledgeBase};
+use odyssey_pheno::*;
+
+fn kb() -> KnowledgeBase {
+    KnowledgeBase::build(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../odyssey-kb/tests/fixtures/mini")).unwrap().0
+}
+
+fn case(kb: &KnowledgeBase, observed: &[u32], excluded: &[u32]) -> Case {
+    let terms = observed.iter().map(|&n| (n, false)).chain(excluded.iter().map(|&n| (n, true)))
+        .map(|(n, excluded)| TermInput { id: HpoId::new(n).to_string(), label: None, excluded }).collect();
+    Case::resolve(&CaseInput { id: "t".into(), terms, ..Default::default() }, kb).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * b.abs().max(1e-12)
+}
+
+/// LR per disease id for a case, from the fast path.
+fn lrs(scorer: &PhenotypeScorer, case: &Case) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    scorer.scores(case, &mut Scratch::default(), &mut out);
+    scorer.index().diseases().iter().zip(out).map(|(&d, l)| (scorer.kb().disease(d).id.to_string(), l.exp())).collect()
+}
+
+#[test]
+fn observed_exact_descendant_ancestor_and_not() {
+    let kb = kb();
+    let s = PhenotypeScorer::new(&kb, ScorerOptions::default());
+    assert_eq!(s.index().diseases().len(), 3);
+    // observed Seizure: OMIM:1 exact 0.5 / (1.25/3) = 1.2; OMIM:2 via its descendant
+    // annotation 0.75 / (1.25/3) = 1.8; OMIM:3 is annotated NOT Seizure -> 0.005
+    let l = lrs(&s, &case(&kb, &[1250], &[]));
+    assert!(close(l[0].1, 1.2) && close(l[1].1, 1.8) && close(l[2].1, 0.005), "{l:?}");
+    // observed Focal-onset seizure: OMIM:2 exact 0.75 / 0.25 = 3; OMIM:1 is annotated to the
+    // ancestor Seizure: 0.5 / (1.25/3) = 1.2 (beats the partial match through Nervous,
+    // 0.1 x 0.895 / 0.715 = 0.125); OMIM:3: NOT Seizure covers its descendant -> 0.005
+    let l = lrs(&s, &case(&kb, &[7359], &[]));
+    assert!(close(l[0].1, 1.2) && close(l[1].1, 3.0) && close(l[2].1, 0.005), "{l:?}");
+    // observed Microcephaly: OMIM:2 exact 0.5 / (0.5/3) = 3; OMIM:1 and OMIM:3 share only the
+    // ancestor Nervous (A): partial 0.1 x f(A) / bg(A) = 0.1 x 0.895 / 0.715 and 0.1 x 0.5 / 0.715
+    let l = lrs(&s, &case(&kb, &[252], &[]));
+    let bg_a = 2.145 / 3.0;
+    assert!(close(l[1].1, 3.0) && close(l[0].1, 0.1 * 0.895 / bg_a) && close(l[2].1, 0.1 * 0.5 / bg_a), "{l:?}");
+}
+
+#[test]
+fn excluded_terms_and_post_test_probability() {
+    let kb = kb();
+    let s = PhenotypeScorer::new(&kb, ScorerOptions::default());
+    // excluded Microcephaly: related only to OMIM:2 (f = 0.5): numerator 10 x 0.5 = 5, the
+    // others 1; mean 7/3. LRs 15/7 and 3/7.
+    let l = lrs(&s, &case(&kb, &[], &[252]));
+    assert!(close(l[1].1, 15.0 / 7.0) && close(l[0].1, 3.0 / 7.0) && close(l[2].1, 3.0 / 7.0), "{l:?}");
+    // excluded Seizure: OMIM:1 f 0.5 -> 10 x 0.5 = 5; OMIM:2 f 0.75 -> 10 x 0.25 = 2.5;
+    // OMIM:3 NOT Seizure -> 10 x 1 = 10; mean 17.5/3
+    let l = lrs(&s, &case(&kb, &[], &[1250]));
+    let m = 17.5 / 3.0;
+    assert!(close(l[0].1, 5.0 / m) && close(l[1].1, 2.5 / m) && close(l[2].1, 10.0 / m), "{l:?}");
+    // observed Focal-onset seizure + excluded Microcephaly: LRs 1.2 x 3/7, 3 x 15/7, 0.005 x 3/7;
+    // post-test with p_unknown 0.5 adds N = 3 to the denominator
+    let c = case(&kb, &[7359], &[252]);
+    let r = s.rank(&c);
+    let (l1, l2, l3) = (1.2 * 3.0 / 7.0, 3.0 * 15.0 / 7.0, 0.005 * 3.0 / 7.0);
+    let denom = l1 + l2 + l3 + 3.0;
+    assert_eq!(kb.disease(r.diseases[0].disease).id.to_string(), "OMIM:2");
+    assert!(close(r.diseases[0].post_test_probability.unwrap(), l2 / denom));
+    assert!(close(r.diseases[0].score, l2.log10()));
+    assert_eq!((r.diseases[0].rank, r.diseases[2].rank), (1, 3));
+    // genes: GENEX (OMIM:2) first, FGFR2 (OMIM:1; ORPHA:4 is not indexed) second
+    let g: Vec<&str> = r.genes.iter().map(|g| kb.gene(g.gene).symbol.as_str()).collect();
+    assert_eq!(g, vec!["GENEX", "FGFR2"]);
+    assert!(close(r.genes[1].post_test_probability.unwrap(), l1 / denom));
+}
+
+#[test]
+fn evidence_explains_each_term() {
+    let kb = kb();
+    let s = PhenotypeScorer::new(&kb, ScorerOptions::default());
+    let o = kb.ontology();
+    // observed Focal-onset seizure and Microcephaly, excluded Intellectual disability (ID):
+    // ID numerators: OMIM:1 10 x max(1 - 0.895, 0.05) = 1.05, OMIM:2 unrelated 1,
+    // OMIM:3 10 x 0.5 = 5; mean 7.05/3
+    let c = case(&kb, &[7359, 252], &[1249]);
+    let mean = 7.05 / 3.0;
+    let d1 = kb.disease_index("OMIM:1".parse().unwrap()).unwrap();
+    let ev = s.explain(&c, d1).unwrap();
+    assert_eq!(ev.len(), 3);
+    assert_eq!((ev[0].kind, o.id(ev[0].disease_term.unwrap()).number()), (MatchKind::Ancestor, 1250));
+    assert_eq!((ev[1].kind, o.id(ev[1].disease_term.unwrap()).number()), (MatchKind::Partial, 707));
+    assert_eq!(ev[2].kind, MatchKind::Exact);
+    assert!(close(ev[2].lr, 1.05 / mean), "{}", ev[2].lr);
+    let d3 = kb.disease_index("OMIM:3".parse().unwrap()).unwrap();
+    let ev = s.explain(&c, d3).unwrap();
+    assert_eq!((ev[0].kind, ev[0].lr), (MatchKind::Negated, 0.005));
+    assert!(close(ev[2].lr, 5.0 / mean));
+    // an excluded term that agrees with a NOT annotation: observed Microcephaly, excluded Seizure
+    let c = case(&kb, &[252], &[1250]);
+    let ev = s.explain(&c, d3).unwrap();
+    assert_eq!(ev[1].kind, MatchKind::Negated);
+    assert!(close(ev[1].lr, 10.0 / (17.5 / 3.0)));
+    // the product of the evidence is the disease's LR
+    let prod: f64 = ev.iter().map(|e| e.lr).product();
+    let l = lrs(&s, &c);
+    assert!(close(l[2].1, prod));
+}
+
+#[test]
+fn resnik_by_hand() {
+    // IC over the 4 fixture diseases (odyssey-kb/tests/mini.rs): S ln(4/3), F ln 4, ID ln 2,
+    // H ln 2, M ln 4, A 0. Query {F} vs OMIM:1 {S, ID}: row max(IC(S), IC(A)) = ln(4/3);
+    // column: S -> ln(4/3), ID -> 0; BMA = ½ (ln(4/3) + ln(4/3)/2)
+    let kb = kb();
+    let o = kb.ontology();
+    let t = |n| o.index(HpoId::new(n)).unwrap();
+    let ic: Vec<f64> = o.terms().map(|x| kb.ic(x)).collect();
+    let want = 0.5 * ((4.0f64 / 3.0).ln() + (4.0f64 / 3.0).ln() / 2.0);
+    assert!(close(resnik::bma(&kb, &ic, &[t(7359)], &[t(1250), t(1249)]), want));
+    let mut opts = ScorerOptions::default();
+    opts.method = Method::Resnik;
+    let s = PhenotypeScorer::new(&kb, opts);
+    let r = s.rank(&case(&kb, &[7359], &[]));
+    let d1 = kb.disease_index("OMIM:1".parse().unwrap()).unwrap();
+    let got = r.diseases.iter().find(|d| d.disease == d1).unwrap().score;
+    assert!(close(got, want), "{got} {want}");
+}
