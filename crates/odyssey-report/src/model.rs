@@ -105,6 +105,9 @@ pub struct CaseSummary {
     pub ignored: Vec<IgnoredTerm>,
     /// Alternative or obsolete ids mapped to current terms.
     pub remapped: Vec<RemappedTerm>,
+    /// Family members (variant analysis with a pedigree).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub family: Vec<FamilyMember>,
 }
 
 /// A term with its label.
@@ -225,18 +228,144 @@ pub struct GeneResult {
     /// Modes of inheritance compatible with the variants (variant analysis).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modes_of_inheritance: Vec<String>,
-    /// Candidate variants (variant analysis).
+    /// Candidate variants (variant analysis), most pathogenic first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub variants: Vec<serde_json::Value>,
+    pub variants: Vec<VariantResult>,
+}
+
+/// A variant of a candidate gene.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VariantResult {
+    /// Chromosome as in the input VCF.
+    pub chrom: String,
+    /// 1-based position (minimal representation).
+    pub pos: u32,
+    /// Reference allele.
+    #[serde(rename = "ref")]
+    pub reference: String,
+    /// Alternate allele.
+    pub alt: String,
+    /// HGNC symbol.
+    pub gene: String,
+    /// Transcript of the reported consequence and HGVS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    /// Most severe Sequence Ontology consequence in this gene.
+    pub consequence: String,
+    /// HGVS c. (or n.).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hgvs_c: Option<String>,
+    /// HGVS p.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hgvs_p: Option<String>,
+    /// Genotype of every family member in the VCF.
+    pub genotypes: Vec<SampleGenotype>,
+    /// Highest population allele frequency used for filtering.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allele_frequency: Option<f64>,
+    /// Source (and population) of that frequency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_source: Option<String>,
+    /// ClinVar assertion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinvar: Option<ClinVarAssertion>,
+    /// Pathogenicity predictions by name (REVEL, CADD_PHRED, AlphaMissense, SpliceAI).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub scores: std::collections::BTreeMap<String, f64>,
+    /// Odyssey's variant pathogenicity score, 0..1.
+    pub pathogenicity: f64,
+    /// Modes of inheritance this variant fits in this family (AD, AR, XD, XR, MT, de novo, ...).
+    pub modes_of_inheritance: Vec<String>,
+    /// `PASS`, or why the variant was filtered out.
+    pub filter: String,
+}
+
+/// A genotype call of one person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SampleGenotype {
+    /// Sample id.
+    pub sample: String,
+    /// `0/1`, `1|0`, `1/1`, `1` (hemizygous), `./.`.
+    pub genotype: String,
+    /// Genotype quality.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gq: Option<u32>,
+    /// Read depth.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dp: Option<u32>,
+    /// Allelic depths (ref, alt).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ad: Vec<u32>,
+}
+
+/// A ClinVar assertion.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClinVarAssertion {
+    /// Clinical significance (CLNSIG), e.g. `Pathogenic`.
+    pub significance: String,
+    /// Review status as stars, 0..4.
+    pub stars: u8,
+    /// Variation id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// A member of the family analysed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyMember {
+    /// Individual id.
+    pub id: String,
+    /// Sample id in the VCF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<String>,
+    /// `male`, `female`, or `unknown`.
+    pub sex: String,
+    /// Affected status: `affected`, `unaffected`, `unknown`.
+    pub status: String,
+    /// Father's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub father: Option<String>,
+    /// Mother's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mother: Option<String>,
+    /// True for the proband.
+    pub proband: bool,
 }
 
 /// Counts of variants removed per reason (variant analysis).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FilterSummary {
-    /// Records read.
+    /// VCF records read.
     pub records: u64,
-    /// Variants kept.
+    /// Variants (alleles after splitting multi-allelic records) considered.
+    pub variants: u64,
+    /// Variants that passed every filter.
     pub passed: u64,
-    /// Removed, per reason.
-    pub removed: Vec<(String, u64)>,
+    /// Removed, per reason (reason, count), largest first.
+    pub removed: Vec<FilterCount>,
+    /// Variants that were filtered out, with their reason (for the report's searchable list;
+    /// may be truncated, see `removed` for the counts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub filtered_variants: Vec<FilteredVariant>,
+}
+
+/// A filter reason and its count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilterCount {
+    /// Reason, e.g. `allele frequency above 0.001 (AD)`.
+    pub reason: String,
+    /// Variants removed for it.
+    pub count: u64,
+}
+
+/// A removed variant.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilteredVariant {
+    /// `chrom:pos:ref:alt`.
+    pub variant: String,
+    /// Gene, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gene: Option<String>,
+    /// Why it was removed.
+    pub reason: String,
 }

@@ -42,6 +42,7 @@ pub(crate) fn case_summary(kb: &KnowledgeBase, case: &Case) -> CaseSummary {
         terms,
         ignored: case.ignored.iter().map(|i| IgnoredTerm { id: i.id.clone(), excluded: i.excluded, reason: i.reason.clone() }).collect(),
         remapped: case.remapped.iter().map(|r| RemappedTerm { from: r.from.clone(), to: r.to.clone(), how: r.how.clone() }).collect(),
+        family: Vec::new(),
     }
 }
 
