@@ -15,6 +15,7 @@ fn main() {
     opts.lr.excluded_floor = get("EF", opts.lr.excluded_floor);
     opts.lr.pertinent_negative = get("PN", opts.lr.pertinent_negative);
     opts.index.unknown_frequency = get("UF", opts.index.unknown_frequency);
+    opts.evidence_weight = get("TAU", opts.evidence_weight);
     if std::env::var("NOISY").is_ok() { opts.index.propagation = Propagation::NoisyOr; }
     if std::env::var("ORPHA").is_ok() { opts.index.databases.push(DiseaseDb::Orpha); }
     let no_exc = std::env::var("NOEXC").is_ok();

@@ -60,6 +60,13 @@ pub struct ScorerOptions {
     pub lr: LrParams,
     /// Pretest probability that the diagnosis is none of the ranked diseases.
     pub pretest_unknown: f64,
+    /// Weight of the composite phenotype evidence, τ in (0, 1]: the case's log likelihood
+    /// ratio is multiplied by τ before post-test probabilities and gene scores are computed.
+    /// Patient features are correlated (the product of per-term LRs assumes independence and
+    /// overstates the evidence); τ was chosen to minimise the log loss of the correct
+    /// diagnosis's post-test probability on the development corpus (docs/phenotype-model.md).
+    /// It does not change the order of diseases.
+    pub evidence_weight: f64,
 }
 
 impl Default for ScorerOptions {
@@ -74,6 +81,7 @@ impl Default for ScorerOptions {
             },
             lr: LrParams::default(),
             pretest_unknown: 0.5,
+            evidence_weight: 0.35,
         }
     }
 }
@@ -178,7 +186,12 @@ impl<'kb> PhenotypeScorer<'kb> {
     /// [`PhenotypeScorer::ln_lr_without`].
     pub fn ranking_from_scores(&self, scores: &[f64], method: Method) -> Ranking {
         let ln_lr = method == Method::LikelihoodRatio;
-        let (diseases, genes) = rank::build(self.kb, &self.index, scores, ln_lr, self.options.pretest_unknown, false);
+        let (diseases, genes) = if ln_lr && self.options.evidence_weight != 1.0 {
+            let w: Vec<f64> = scores.iter().map(|s| s * self.options.evidence_weight).collect();
+            rank::build(self.kb, &self.index, &w, true, self.options.pretest_unknown, false)
+        } else {
+            rank::build(self.kb, &self.index, scores, ln_lr, self.options.pretest_unknown, false)
+        };
         Ranking { method, diseases, genes }
     }
 }

@@ -40,7 +40,8 @@ pub struct RankedDisease {
     pub rank: usize,
     /// Size of the tie group (1 when not tied).
     pub tie_size: usize,
-    /// LR model: log10 of the composite likelihood ratio; Resnik: BMA similarity (nats).
+    /// LR model: log10 of the composite likelihood ratio, weighted by the evidence weight
+    /// τ of `ScorerOptions`; Resnik: BMA similarity (nats).
     pub score: f64,
     /// LR model only: post-test probability (see [`post_test_probabilities`]).
     pub post_test_probability: Option<f64>,

@@ -71,11 +71,13 @@ fn excluded_terms_and_post_test_probability() {
     let l = lrs(&s, &case(&kb, &[], &[1250]));
     let m = 17.5 / 3.0;
     assert!(close(l[0].1, 5.0 / m) && close(l[1].1, 2.5 / m) && close(l[2].1, 10.0 / m), "{l:?}");
-    // observed Focal-onset seizure + excluded Microcephaly: LRs 1.2 x 3/7, 3 x 15/7, 0.005 x 3/7;
-    // post-test with p_unknown 0.5 adds N = 3 to the denominator
+    // observed Focal-onset seizure + excluded Microcephaly: LRs 1.2 x 3/7, 3 x 15/7, 0.005 x 3/7,
+    // each raised to the evidence weight 0.35; post-test with p_unknown 0.5 adds N = 3 to the
+    // denominator
     let c = case(&kb, &[7359], &[252]);
     let r = s.rank(&c);
-    let (l1, l2, l3) = (1.2 * 3.0 / 7.0, 3.0 * 15.0 / 7.0, 0.005 * 3.0 / 7.0);
+    let w = 0.35;
+    let (l1, l2, l3) = ((1.2f64 * 3.0 / 7.0).powf(w), (3.0f64 * 15.0 / 7.0).powf(w), (0.005f64 * 3.0 / 7.0).powf(w));
     let denom = l1 + l2 + l3 + 3.0;
     assert_eq!(kb.disease(r.diseases[0].disease).id.to_string(), "OMIM:2");
     assert!(close(r.diseases[0].post_test_probability.unwrap(), l2 / denom));
