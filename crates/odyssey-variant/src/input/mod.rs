@@ -1,0 +1,405 @@
+//! VCF and BCF input with noodles: plain, gzip and BGZF-compressed VCF 4.1-4.4, and BCF 2.x,
+//! multi-sample. Records are read with noodles' lazy record API over a multi-threaded BGZF
+//! reader; BCF records are converted to the same lazy VCF record so that every later step sees
+//! one representation.
+//!
+//! [`VcfReader::open`] checks the header (with the line of any malformed header line), maps
+//! contig names to [`Chrom`] (`chr1`/`1`/`NC_000001.11`, `chrM`/`MT`), and settles the assembly
+//! from the header's contig lengths and the requested assembly ([`resolve_assembly`]).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use noodles::bcf;
+use noodles::bgzf;
+use noodles::vcf;
+use noodles::vcf::variant::io::Write as _;
+use odyssey_genome::{Assembly, Chrom};
+
+use crate::error::{Error, Location, Result};
+
+/// Container format of a variant file, detected from its first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum VcfFormat {
+    /// Uncompressed VCF text.
+    Vcf,
+    /// BGZF-compressed VCF (`.vcf.gz`/`.vcf.bgz`, indexable).
+    VcfBgzf,
+    /// Plain gzip-compressed VCF (not BGZF; readable, not indexable).
+    VcfGzip,
+    /// BCF (BGZF-compressed or uncompressed).
+    Bcf,
+}
+
+enum Records {
+    Text(vcf::io::Reader<Box<dyn BufRead + Send>>),
+    Bcf {
+        reader: bcf::io::Reader<Box<dyn BufRead + Send>>,
+        record: bcf::Record,
+        writer: vcf::io::Writer<Vec<u8>>,
+    },
+}
+
+/// An open VCF/BCF file positioned at its first record.
+pub struct VcfReader {
+    path: PathBuf,
+    format: VcfFormat,
+    header: vcf::Header,
+    sample_names: Vec<String>,
+    records: Records,
+    location: Location,
+    contigs: HashMap<String, Option<Chrom>>,
+}
+
+fn is_bgzf(magic: &[u8]) -> bool {
+    magic.len() >= 14 && magic[0] == 0x1f && magic[1] == 0x8b && magic[3] & 4 != 0 && magic[12] == b'B' && magic[13] == b'C'
+}
+
+fn bgzf_reader(file: File, threads: usize) -> Box<dyn BufRead + Send> {
+    if threads > 1 {
+        let n = NonZeroUsize::new(threads).expect("threads > 1");
+        Box::new(bgzf::io::MultithreadedReader::with_worker_count(n, file))
+    } else {
+        Box::new(bgzf::io::Reader::new(file))
+    }
+}
+
+/// Detects the container format from the file's first bytes.
+pub fn detect_format(path: &Path) -> Result<VcfFormat> {
+    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut magic = [0u8; 18];
+    let mut n = 0;
+    while n < magic.len() {
+        match f.read(&mut magic[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => return Err(Error::io(path, e)),
+        }
+    }
+    let magic = &magic[..n];
+    if n == 0 {
+        return Err(Error::parse(path, Location::File, "empty file (expected VCF or BCF)"));
+    }
+    if is_bgzf(magic) {
+        let mut r = bgzf::io::Reader::new(File::open(path).map_err(|e| Error::io(path, e))?);
+        let mut head = [0u8; 3];
+        let k = r.read(&mut head).map_err(|e| Error::io(path, e))?;
+        return Ok(if k == 3 && &head == b"BCF" { VcfFormat::Bcf } else { VcfFormat::VcfBgzf });
+    }
+    if magic.starts_with(&[0x1f, 0x8b]) {
+        return Ok(VcfFormat::VcfGzip);
+    }
+    if magic.starts_with(b"BCF") {
+        return Ok(VcfFormat::Bcf);
+    }
+    if magic.starts_with(b"##") || magic.starts_with(b"#CHROM") {
+        return Ok(VcfFormat::Vcf);
+    }
+    Err(Error::parse(path, Location::File, "not a VCF or BCF file (expected '##fileformat', gzip/BGZF or 'BCF' magic)"))
+}
+
+/// Reads header lines up to and including `#CHROM`, parsing each with noodles so that errors
+/// carry their line. Returns the header and the number of header lines.
+fn read_text_header(reader: &mut dyn BufRead, path: &Path) -> Result<(vcf::Header, u64)> {
+    let mut parser = vcf::header::Parser::default();
+    let mut line = Vec::new();
+    let mut n = 0u64;
+    loop {
+        line.clear();
+        let k = reader.read_until(b'\n', &mut line).map_err(|e| Error::io(path, e))?;
+        if k == 0 {
+            return Err(Error::parse(
+                path,
+                Location::Line(n + 1),
+                "end of file inside the header (expected a '#CHROM' line)",
+            ));
+        }
+        n += 1;
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        if !line.starts_with(b"#") {
+            return Err(Error::parse(
+                path,
+                Location::Line(n),
+                "data line before the '#CHROM' header line",
+            ));
+        }
+        let done = line.starts_with(b"#CHROM");
+        if let Err(e) = parser.parse_partial(&line) {
+            let mut msg = format!("invalid VCF header line: {e}");
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                msg.push_str(&format!(": {s}"));
+                src = s.source();
+            }
+            let shown = String::from_utf8_lossy(&line[..line.len().min(120)]).into_owned();
+            msg.push_str(&format!(" (line starts {shown:?})"));
+            return Err(Error::parse(path, Location::Line(n), msg));
+        }
+        if done {
+            break;
+        }
+    }
+    let header = parser.finish().map_err(|e| Error::parse(path, Location::File, format!("invalid VCF header: {e}")))?;
+    Ok((header, n))
+}
+
+impl VcfReader {
+    /// Opens a VCF/BCF file, reads and checks its header.
+    ///
+    /// `threads` is the number of BGZF decompression workers (1 = no worker threads).
+    /// Errors: [`Error::Io`]; [`Error::Parse`] with the header line that is malformed.
+    pub fn open(path: &Path, threads: usize) -> Result<VcfReader> {
+        let format = detect_format(path)?;
+        let file = File::open(path).map_err(|e| Error::io(path, e))?;
+        let (header, records, location) = match format {
+            VcfFormat::Vcf | VcfFormat::VcfBgzf | VcfFormat::VcfGzip => {
+                let mut inner: Box<dyn BufRead + Send> = match format {
+                    VcfFormat::Vcf => Box::new(BufReader::with_capacity(1 << 16, file)),
+                    VcfFormat::VcfBgzf => bgzf_reader(file, threads),
+                    _ => Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file))),
+                };
+                let (header, n) = read_text_header(&mut inner, path)?;
+                (header, Records::Text(vcf::io::Reader::new(inner)), Location::Line(n))
+            }
+            VcfFormat::Bcf => {
+                let mut head = [0u8; 3];
+                let compressed = {
+                    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+                    f.read_exact(&mut head).map_err(|e| Error::io(path, e))?;
+                    &head != b"BCF"
+                };
+                let inner: Box<dyn BufRead + Send> =
+                    if compressed { bgzf_reader(file, threads) } else { Box::new(BufReader::new(file)) };
+                let mut reader = bcf::io::Reader::from(inner);
+                let header = reader
+                    .read_header()
+                    .map_err(|e| Error::parse(path, Location::File, format!("invalid BCF header: {e}")))?;
+                let writer = vcf::io::Writer::new(Vec::new());
+                (header, Records::Bcf { reader, record: bcf::Record::default(), writer }, Location::Record(0))
+            }
+        };
+        let sample_names = header.sample_names().iter().cloned().collect();
+        Ok(VcfReader { path: path.to_path_buf(), format, header, sample_names, records, location, contigs: HashMap::new() })
+    }
+
+    /// Path of the file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Container format.
+    pub fn format(&self) -> VcfFormat {
+        self.format
+    }
+
+    /// The parsed header.
+    pub fn header(&self) -> &vcf::Header {
+        &self.header
+    }
+
+    /// Sample names in column order.
+    pub fn sample_names(&self) -> &[String] {
+        &self.sample_names
+    }
+
+    /// Line (VCF) or record number (BCF) of the record last read.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// Header `##contig` entries that have a length, as (name, length).
+    pub fn contig_lengths(&self) -> Vec<(String, u64)> {
+        self.header
+            .contigs()
+            .iter()
+            .filter_map(|(name, c)| c.length().map(|l| (name.clone(), l as u64)))
+            .collect()
+    }
+
+    /// Reads the next record into `record`; `false` at end of file.
+    /// Errors: [`Error::Parse`] naming the line (VCF) or record (BCF).
+    pub fn read(&mut self, record: &mut vcf::Record) -> Result<bool> {
+        let path = &self.path;
+        match &mut self.records {
+            Records::Text(r) => {
+                let Location::Line(n) = &mut self.location else { unreachable!() };
+                *n += 1;
+                let line = *n;
+                match r.read_record(record) {
+                    Ok(0) => Ok(false),
+                    Ok(_) => Ok(true),
+                    Err(e) if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::UnexpectedEof => {
+                        Err(Error::parse(path, Location::Line(line), format!("malformed VCF record: {e}")))
+                    }
+                    Err(e) => Err(Error::io(path, e)),
+                }
+            }
+            Records::Bcf { reader, record: brec, writer } => {
+                let Location::Record(n) = &mut self.location else { unreachable!() };
+                *n += 1;
+                let loc = Location::Record(*n);
+                match reader.read_record(brec) {
+                    Ok(0) => return Ok(false),
+                    Ok(_) => {}
+                    Err(e) => return Err(Error::parse(path, loc, format!("malformed BCF record: {e}"))),
+                }
+                writer.get_mut().clear();
+                writer
+                    .write_variant_record(&self.header, brec)
+                    .map_err(|e| Error::parse(path, loc, format!("malformed BCF record: {e}")))?;
+                let buf = writer.get_ref();
+                let text = if buf.last() == Some(&b'\n') { &buf[..buf.len() - 1] } else { &buf[..] };
+                *record = vcf::Record::try_from(text)
+                    .map_err(|e| Error::parse(path, loc, format!("malformed BCF record: {e}")))?;
+                Ok(true)
+            }
+        }
+    }
+
+    /// Maps a contig name to a primary chromosome, caching the answer; `None` for alts,
+    /// decoys and unplaced contigs.
+    pub fn chrom(&mut self, name: &str) -> Option<Chrom> {
+        if let Some(c) = self.contigs.get(name) {
+            return *c;
+        }
+        let c = name.parse::<Chrom>().ok();
+        self.contigs.insert(name.to_string(), c);
+        c
+    }
+}
+
+/// Settles the genome assembly from `##contig` lengths and the requested assembly.
+///
+/// * With `requested`: every primary contig whose length equals the *other* assembly's length
+///   is a mismatch ([`Error::AssemblyMismatch`], listing up to three contigs); lengths matching
+///   neither assembly give a warning.
+/// * Without: the assembly the lengths agree on ([`Assembly::from_contig_lengths`]); when
+///   there are no usable lengths, [`Error::AssemblyMismatch`] asking for `--assembly`.
+///
+/// Returns the assembly and warnings.
+pub fn resolve_assembly(
+    contigs: &[(String, u64)],
+    requested: Option<Assembly>,
+    path: &Path,
+) -> Result<(Assembly, Vec<String>)> {
+    let mut warnings = Vec::new();
+    let inferred = Assembly::from_contig_lengths(contigs.iter().map(|(n, l)| (n.as_str(), *l)));
+    let assembly = match (requested, inferred) {
+        (Some(a), _) => a,
+        (None, Some(a)) => a,
+        (None, None) => {
+            return Err(Error::AssemblyMismatch {
+                path: path.to_path_buf(),
+                message: "the header's ##contig lines give no primary-chromosome lengths to recognise GRCh37 or GRCh38; give the assembly (--assembly GRCh37|GRCh38)".into(),
+            })
+        }
+    };
+    let other = match assembly {
+        Assembly::GRCh37 => Assembly::GRCh38,
+        Assembly::GRCh38 => Assembly::GRCh37,
+    };
+    let mut bad = Vec::new();
+    for (name, len) in contigs {
+        let Ok(chrom) = name.parse::<Chrom>() else { continue };
+        let here = u64::from(assembly.length(chrom));
+        if *len == here {
+            continue;
+        }
+        if *len == u64::from(other.length(chrom)) {
+            bad.push(format!("{name} has length {len}, which is {other}'s (expected {here} for {assembly})"));
+        } else {
+            warnings.push(format!(
+                "{}: contig {name} has length {len}, matching neither GRCh37 nor GRCh38",
+                path.display()
+            ));
+        }
+    }
+    if !bad.is_empty() {
+        let n = bad.len();
+        bad.truncate(3);
+        return Err(Error::AssemblyMismatch {
+            path: path.to_path_buf(),
+            message: format!(
+                "the analysis assembly is {assembly} but {n} contig(s) disagree: {}{}",
+                bad.join("; "),
+                if n > 3 { "; ..." } else { "" }
+            ),
+        });
+    }
+    Ok((assembly, warnings))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
+        p
+    }
+
+    const VCF: &str = "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ta\tb\nchr1\t100\t.\tA\tC,G\t50\tPASS\t.\tGT\t0/1\t1/2\n";
+
+    #[test]
+    fn reads_plain_bgzf_and_gzip() {
+        let dir = tempfile::tempdir().unwrap();
+        let plain = write(dir.path(), "a.vcf", VCF);
+        let bgz = dir.path().join("a.vcf.gz");
+        {
+            let mut w = bgzf::io::Writer::new(File::create(&bgz).unwrap());
+            w.write_all(VCF.as_bytes()).unwrap();
+            w.finish().unwrap();
+        }
+        let gz = dir.path().join("b.vcf.gz");
+        {
+            let mut w = flate2::write::GzEncoder::new(File::create(&gz).unwrap(), flate2::Compression::default());
+            w.write_all(VCF.as_bytes()).unwrap();
+            w.finish().unwrap();
+        }
+        for (p, f, threads) in [(plain, VcfFormat::Vcf, 1), (bgz, VcfFormat::VcfBgzf, 2), (gz, VcfFormat::VcfGzip, 1)] {
+            let mut r = VcfReader::open(&p, threads).unwrap();
+            assert_eq!(r.format(), f);
+            assert_eq!(r.sample_names(), &["a".to_string(), "b".to_string()]);
+            let mut rec = vcf::Record::default();
+            assert!(r.read(&mut rec).unwrap());
+            assert_eq!(r.location(), Location::Line(5));
+            assert_eq!(rec.reference_sequence_name(), "chr1");
+            assert_eq!(r.chrom("chr1"), Chrom::autosome(1));
+            assert!(!r.read(&mut rec).unwrap());
+            let (a, w) = resolve_assembly(&r.contig_lengths(), None, &p).unwrap();
+            assert_eq!((a, w.len()), (Assembly::GRCh38, 0));
+        }
+    }
+
+    #[test]
+    fn header_errors_have_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = write(dir.path(), "bad.vcf", "##fileformat=VCFv4.2\n##INFO=<ID=X,Number=1,Type=Bogus,Description=\"x\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+        let e = VcfReader::open(&p, 1).err().unwrap().to_string();
+        assert!(e.contains("bad.vcf: line 2: invalid VCF header line"), "{e}");
+        let p = write(dir.path(), "trunc.vcf", "##fileformat=VCFv4.2\n");
+        let e = VcfReader::open(&p, 1).err().unwrap().to_string();
+        assert!(e.contains("line 2") && e.contains("#CHROM"), "{e}");
+        let p = write(dir.path(), "x.txt", "hello\n");
+        assert!(VcfReader::open(&p, 1).err().unwrap().to_string().contains("not a VCF or BCF"));
+    }
+
+    #[test]
+    fn assembly_checks() {
+        let p = Path::new("t.vcf");
+        let g37 = vec![("1".to_string(), 249_250_621u64), ("2".to_string(), 243_199_373)];
+        assert_eq!(resolve_assembly(&g37, None, p).unwrap().0, Assembly::GRCh37);
+        let e = resolve_assembly(&g37, Some(Assembly::GRCh38), p).unwrap_err().to_string();
+        assert!(e.contains("assembly mismatch") && e.contains("2 contig(s)") && e.contains("GRCh37's"), "{e}");
+        assert!(resolve_assembly(&[], None, p).unwrap_err().to_string().contains("--assembly"));
+        let (a, w) = resolve_assembly(&[("chr1".into(), 5)], Some(Assembly::GRCh38), p).unwrap();
+        assert_eq!((a, w.len()), (Assembly::GRCh38, 1));
+    }
+}
