@@ -7,6 +7,8 @@
 mod kb_handle;
 mod phenotype;
 pub mod provenance;
+mod variant;
 
 pub use kb_handle::KbHandle;
 pub use phenotype::{phenotype_report, ReportOptions};
+pub use variant::{combined_report, variant_config, VariantError, VariantOptions};

@@ -48,41 +48,50 @@ pub(crate) fn case_summary(kb: &KnowledgeBase, case: &Case) -> CaseSummary {
 
 /// Disease results for the top `top` diseases of a ranking, with evidence (LR model).
 pub(crate) fn disease_results(scorer: &PhenotypeScorer, case: &Case, ranking: &Ranking, top: usize) -> Vec<DiseaseResult> {
+    let rows = ranking.diseases.iter().take(top).map(|rd| (rd.disease, rd.rank, rd.tie_size, rd.score, rd.post_test_probability));
+    let mut out = disease_results_with(scorer, case, rows);
+    if ranking.method != Method::LikelihoodRatio {
+        for d in &mut out {
+            d.evidence.clear();
+        }
+    }
+    out
+}
+
+/// Disease results from (disease, rank, tie size, score, post-test probability) rows, with
+/// the phenotype evidence of each term.
+pub(crate) fn disease_results_with(
+    scorer: &PhenotypeScorer,
+    case: &Case,
+    rows: impl Iterator<Item = (odyssey_kb::DiseaseIdx, usize, usize, f64, Option<f64>)>,
+) -> Vec<DiseaseResult> {
     let kb = scorer.kb();
     let o = kb.ontology();
-    ranking
-        .diseases
-        .iter()
-        .take(top)
-        .map(|rd| {
-            let d = kb.disease(rd.disease);
-            let evidence = if ranking.method == Method::LikelihoodRatio {
-                scorer.explain(case, rd.disease).unwrap_or_default().into_iter().map(|e| TermEvidence {
-                    term: o.id(e.term).to_string(),
-                    label: o.name(e.term).to_string(),
-                    observed: e.observed,
-                    match_kind: serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-                    disease_term: e.disease_term.map(|t| o.id(t).to_string()),
-                    disease_term_label: e.disease_term.map(|t| o.name(t).to_string()),
-                    frequency: e.frequency,
-                    lr: e.lr,
-                }).collect()
-            } else {
-                Vec::new()
-            };
-            DiseaseResult {
-                rank: rd.rank,
-                tie_size: rd.tie_size,
-                id: d.id.to_string(),
-                label: d.name.clone(),
-                score: rd.score,
-                post_test_probability: rd.post_test_probability,
-                modes_of_inheritance: kb.modes_of_inheritance(rd.disease).iter().map(|m| m.abbreviation().to_string()).collect(),
-                genes: d.genes.iter().map(|&g| GeneRef { symbol: kb.gene(g).symbol.clone(), ncbi_gene_id: kb.gene(g).id.to_string() }).collect(),
-                evidence,
-            }
-        })
-        .collect()
+    rows.map(|(di, rank, tie_size, score, post)| {
+        let d = kb.disease(di);
+        let evidence = scorer.explain(case, di).unwrap_or_default().into_iter().map(|e| TermEvidence {
+            term: o.id(e.term).to_string(),
+            label: o.name(e.term).to_string(),
+            observed: e.observed,
+            match_kind: serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            disease_term: e.disease_term.map(|t| o.id(t).to_string()),
+            disease_term_label: e.disease_term.map(|t| o.name(t).to_string()),
+            frequency: e.frequency,
+            lr: e.lr,
+        }).collect();
+        DiseaseResult {
+            rank,
+            tie_size,
+            id: d.id.to_string(),
+            label: d.name.clone(),
+            score,
+            post_test_probability: post,
+            modes_of_inheritance: kb.modes_of_inheritance(di).iter().map(|m| m.abbreviation().to_string()).collect(),
+            genes: d.genes.iter().map(|&g| GeneRef { symbol: kb.gene(g).symbol.clone(), ncbi_gene_id: kb.gene(g).id.to_string() }).collect(),
+            evidence,
+        }
+    })
+    .collect()
 }
 
 /// Gene results for the top `top` genes: each lists its diseases in disease-rank order.

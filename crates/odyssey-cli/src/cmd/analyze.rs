@@ -1,17 +1,16 @@
 //! `odyssey analyze`: rank diseases and genes for one case or a batch of cases.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use odyssey::{phenotype_report, provenance::input_file, KbHandle, ReportOptions};
+use odyssey::{combined_report, phenotype_report, provenance::input_file, variant_config, KbHandle, ReportOptions, VariantOptions};
 use odyssey_kb::{DiseaseDb, Sex};
 use odyssey_pheno::phenopacket::read_case_file;
 use odyssey_pheno::{Case, CaseInput, Method, PhenotypeScorer, ScorerOptions, TermInput};
 use odyssey_report::AnalysisReport;
 use rayon::prelude::*;
 
-use super::output::{with_suffix, write_file, Destination, Format};
+use super::output::{write_file, Destination, Format};
 use super::Global;
 
 /// Scoring method.
@@ -77,7 +76,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "tsv")]
     pub format: Vec<Format>,
     /// Output file (one format), prefix (several formats: PREFIX.json, PREFIX.genes.tsv,
-    /// PREFIX.diseases.tsv), or folder (--batch). Standard output when absent.
+    /// PREFIX.diseases.tsv, PREFIX.html, PREFIX.phenopacket.json, PREFIX.vcf.gz), or folder
+    /// (--batch). Standard output when absent.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Number of diseases and genes reported.
@@ -86,6 +86,47 @@ pub struct AnalyzeArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
+    /// The exome or genome: VCF 4.1-4.4 (plain, bgzip) or BCF, one or more samples. Without it,
+    /// the VCF listed in the phenopacket's files[] is used, if any.
+    #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
+    pub vcf: Option<PathBuf>,
+    /// Genome assembly of the VCF (checked against its ##contig lengths).
+    #[arg(long, value_name = "GRCh37|GRCh38", help_heading = "Variant analysis")]
+    pub assembly: Option<odyssey_genome::Assembly>,
+    /// Sample id of the proband in the VCF (default: the phenopacket subject, or the pedigree's
+    /// affected child, or the only sample).
+    #[arg(long, value_name = "ID", help_heading = "Variant analysis")]
+    pub proband: Option<String>,
+    /// Pedigree (PED file) for family analysis (default: a GA4GH Family's pedigree).
+    #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
+    pub ped: Option<PathBuf>,
+    /// Family to analyse when the PED holds several.
+    #[arg(long, value_name = "ID", help_heading = "Variant analysis")]
+    pub family: Option<String>,
+    /// Annotation sources (gnomAD, ClinVar, scores, in-house frequencies): a TOML file
+    /// (docs/sources.md).
+    #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
+    pub sources: Option<PathBuf>,
+    /// Take consequences from the VCF's VEP CSQ, SnpEff ANN or bcftools BCSQ field instead of
+    /// Odyssey's annotator.
+    #[arg(long, help_heading = "Variant analysis")]
+    pub vcf_annotations: bool,
+    /// Compiled gene models (and reference sequence) from `odyssey refdata build`, instead of
+    /// the embedded ones.
+    #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
+    pub refdata: Option<PathBuf>,
+    /// Only genes listed in this file (one HGNC symbol per line).
+    #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
+    pub panel: Option<PathBuf>,
+    /// Only variants inside these BED regions.
+    #[arg(long, value_name = "BED", help_heading = "Variant analysis")]
+    pub regions: Option<PathBuf>,
+    /// Tell what happened to a variant (CHROM:POS) or gene (symbol); repeatable.
+    #[arg(long, value_name = "CHROM:POS|GENE", help_heading = "Variant analysis")]
+    pub explain: Vec<String>,
+    /// Ignore any VCF listed in the phenopacket: phenotype-only analysis.
+    #[arg(long, conflicts_with = "vcf", help_heading = "Variant analysis")]
+    pub phenotype_only: bool,
 }
 
 fn scorer_options(args: &AnalyzeArgs) -> ScorerOptions {
@@ -130,25 +171,10 @@ fn case_input(path: Option<&Path>, args: &AnalyzeArgs) -> anyhow::Result<CaseInp
     Ok(input)
 }
 
+/// Writes every requested format (see `output::write_report`: all files checked before the
+/// first is written, atomic writes, `--force` to overwrite).
 fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destination, force: bool) -> anyhow::Result<()> {
-    for &f in formats {
-        match (f, dest) {
-            (Format::Json, Destination::Stdout) => odyssey_report::write_json(report, std::io::stdout().lock())?,
-            (Format::Tsv, Destination::Stdout) => odyssey_report::write_genes_tsv(report, std::io::stdout().lock())?,
-            (Format::Json, Destination::File(p)) => write_file(p, force, |w| odyssey_report::write_json(report, w))?,
-            (Format::Json, Destination::Prefix(p)) => write_file(&with_suffix(p, "json"), force, |w| odyssey_report::write_json(report, w))?,
-            (Format::Tsv, Destination::File(p)) => {
-                write_file(p, force, |w| odyssey_report::write_genes_tsv(report, w))?;
-                let stem = p.with_extension("");
-                write_file(&with_suffix(&stem, "diseases.tsv"), force, |w| odyssey_report::write_diseases_tsv(report, w))?;
-            }
-            (Format::Tsv, Destination::Prefix(p)) => {
-                write_file(&with_suffix(p, "genes.tsv"), force, |w| odyssey_report::write_genes_tsv(report, w))?;
-                write_file(&with_suffix(p, "diseases.tsv"), force, |w| odyssey_report::write_diseases_tsv(report, w))?;
-            }
-        }
-    }
-    Ok(())
+    super::output::write_report(report, formats, dest, force)
 }
 
 pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
@@ -169,12 +195,77 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
         eprintln!("note: {} {} not used: {}", if i.excluded { "excluded term" } else { "term" }, i.id, i.reason);
     }
     let opts = scorer_options(&args);
-    let method = opts.method;
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
-    let inputs = args.phenopacket.iter().map(|p| input_file("phenopacket", p)).collect();
-    let ropts = ReportOptions { top: args.top, inputs, command: std::env::args().collect() };
-    let report = phenotype_report(&kb, &scorer, &case, method, &ropts);
+    let report = analyse(args.phenopacket.as_deref(), &case, &args, &kb, &scorer, true)?;
     write_report(&report, &args.format, &dest, args.force)
+}
+
+fn variant_options(args: &AnalyzeArgs) -> VariantOptions {
+    VariantOptions {
+        vcf: args.vcf.clone(),
+        assembly: args.assembly,
+        proband: args.proband.clone(),
+        ped: args.ped.clone(),
+        family: args.family.clone(),
+        sources: args.sources.clone(),
+        vcf_annotations: args.vcf_annotations,
+        refdata: args.refdata.clone(),
+        explain: args.explain.clone(),
+        panel: args.panel.clone(),
+        regions: args.regions.clone(),
+    }
+}
+
+/// Phenotype-only or combined analysis of one resolved case; `verbose` prints warnings and
+/// `--explain` answers to standard error.
+fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, scorer: &PhenotypeScorer, verbose: bool) -> anyhow::Result<AnalysisReport> {
+    let file = match path {
+        Some(p) => Some(read_case_file(p)?),
+        None => None,
+    };
+    let listed_vcf = file.as_ref().is_some_and(|f| f.files().iter().any(|x| {
+        matches!(x.format().as_deref(), Some("VCF" | "BCF")) || [".vcf", ".vcf.gz", ".vcf.bgz", ".bcf"].iter().any(|e| x.uri.to_ascii_lowercase().ends_with(e))
+    }));
+    let mut inputs: Vec<_> = path.iter().map(|p| input_file("phenopacket", p)).collect();
+    let command = std::env::args().collect();
+    if args.vcf.is_none() && (args.phenotype_only || !listed_vcf) {
+        let ropts = ReportOptions { top: args.top, inputs, command };
+        return Ok(phenotype_report(kb, scorer, case, scorer.options().method, &ropts));
+    }
+    if scorer.options().method != Method::LikelihoodRatio {
+        bail!("variant analysis combines likelihood ratios: use --method lr (or --phenotype-only with --method resnik)");
+    }
+    let cfg = variant_config(&variant_options(args), file.as_ref().zip(path), case)?;
+    inputs.push(odyssey_report::InputFile { role: "vcf".into(), path: cfg.vcf.display().to_string(), checksum: None });
+    if let Some(p) = &args.ped {
+        inputs.push(input_file("ped", p));
+    }
+    if let Some(p) = &args.sources {
+        inputs.push(input_file("sources", p));
+    }
+    let g = odyssey_variant::analysis::analyze(&cfg)?;
+    if verbose {
+        for w in &g.warnings {
+            eprintln!("warning: {w}");
+        }
+        for e in &g.explain {
+            eprintln!("explain {} {} ({}): {}", e.query, e.variant, e.vcf_location, e.outcome);
+            for r in &e.reasons {
+                eprintln!("    removed: {} {}", r.reason, r.detail);
+            }
+            for n in &e.notes {
+                eprintln!("    {n}");
+            }
+            if !e.genes.is_empty() {
+                eprintln!("    genes: {}", e.genes.join(", "));
+            }
+        }
+        if !args.explain.is_empty() && g.explain.is_empty() {
+            eprintln!("explain: no variant in the VCF matched {}", args.explain.join(", "));
+        }
+    }
+    let ropts = ReportOptions { top: args.top, inputs, command };
+    Ok(combined_report(kb, scorer, case, &g, &ropts))
 }
 
 /// Case files of a folder (recursive) or a list file.
@@ -228,9 +319,7 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
     std::fs::create_dir_all(outdir).with_context(|| format!("creating {}", outdir.display()))?;
     let kb: KbHandle = global.load_kb()?;
     let opts = scorer_options(args);
-    let method = opts.method;
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
-    let command: Vec<String> = std::env::args().collect();
     let base = if batch.is_dir() { batch.to_path_buf() } else { batch.parent().unwrap_or(Path::new(".")).to_path_buf() };
     let bar = indicatif::ProgressBar::new(files.len() as u64);
     bar.set_style(indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} cases ({per_sec}, eta {eta})").unwrap());
@@ -241,8 +330,7 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
             let result = (|| -> anyhow::Result<(String, String, String)> {
                 let input = case_input(Some(file), args)?;
                 let case = Case::resolve(&input, &kb.kb)?;
-                let ropts = ReportOptions { top: args.top, inputs: vec![input_file("phenopacket", file)], command: command.clone() };
-                let report = phenotype_report(&kb, &scorer, &case, method, &ropts);
+                let report = analyse(Some(file), &case, args, &kb, &scorer, false)?;
                 write_report(&report, &args.format, &Destination::Prefix(outdir.join(&name)), args.force)?;
                 let top_gene = report.genes.first().map(|g| g.symbol.clone()).unwrap_or_default();
                 let top_p = report.genes.first().and_then(|g| g.post_test_probability).map(|p| format!("{p:.4}")).unwrap_or_default();

@@ -10,7 +10,7 @@ mod genes;
 mod report;
 
 pub use report::{
-    ExplainEntry, ExplainReason, GeneGenotypeEvidence, GenotypeAnalysis, GenotypeLr, MemberGenotype, MemberReport,
+    ExplainEntry, ExplainReason, GeneGenotypeEvidence, RemovedVariant, GenotypeAnalysis, GenotypeLr, MemberGenotype, MemberReport,
     ModeEvidence, VariantCall,
 };
 
@@ -78,6 +78,9 @@ pub struct AnalysisConfig {
     pub explain: Vec<ExplainQuery>,
     /// BGZF decompression threads (1 = none).
     pub threads: usize,
+    /// How many removed variants to list individually in [`GenotypeAnalysis::removed`]
+    /// (the counts per reason are always complete).
+    pub keep_removed: usize,
 }
 
 impl AnalysisConfig {
@@ -96,6 +99,7 @@ impl AnalysisConfig {
             scoring: ScoringConfig::default(),
             explain: Vec::new(),
             threads: 2,
+            keep_removed: 10_000,
         }
     }
 }
@@ -361,6 +365,8 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut summary = FilterSummary::new();
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut explain: Vec<ExplainEntry> = Vec::new();
+    let mut removed: Vec<RemovedVariant> = Vec::new();
+    let mut removed_truncated = false;
     let explain_pos: Vec<(Chrom, u32)> = cfg
         .explain
         .iter()
@@ -531,6 +537,17 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             }
             if let Some(r) = ev.reasons.first() {
                 *summary.removed.get_mut(&r.reason).unwrap() += 1;
+                if removed.len() < cfg.keep_removed {
+                    removed.push(RemovedVariant {
+                        variant: key.to_string(),
+                        vcf_location: location.to_string(),
+                        genes: ev.genes.iter().map(|g| g.gene_symbol.clone()).collect(),
+                        reason: r.reason,
+                        detail: r.detail.clone(),
+                    });
+                } else {
+                    removed_truncated = true;
+                }
                 continue;
             }
             summary.passed += 1;
@@ -633,6 +650,8 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         scoring: cfg.scoring.clone(),
         genes,
         explain,
+        removed,
+        removed_truncated,
         warnings,
     })
 }

@@ -198,6 +198,21 @@ pub struct ExplainReason {
 }
 
 /// The result of [`crate::analysis::analyze`].
+/// A variant removed by a filter, with its first failing reason.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RemovedVariant {
+    /// `chrom-pos-ref-alt` (minimal representation).
+    pub variant: String,
+    /// File and line (or record) of the VCF record.
+    pub vcf_location: String,
+    /// Genes the variant was annotated to (empty when removed before annotation).
+    pub genes: Vec<String>,
+    /// First failing filter.
+    pub reason: FilterReason,
+    /// Its detail (thresholds and values).
+    pub detail: String,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct GenotypeAnalysis {
     /// VCF read.
@@ -230,6 +245,11 @@ pub struct GenotypeAnalysis {
     pub genes: Vec<GeneGenotypeEvidence>,
     /// `--explain` results.
     pub explain: Vec<ExplainEntry>,
+    /// Removed variants with their first failing reason, in file order (at most
+    /// `AnalysisConfig::keep_removed`).
+    pub removed: Vec<RemovedVariant>,
+    /// True when more variants were removed than listed in `removed`.
+    pub removed_truncated: bool,
     /// Stated warnings (pedigree fixes, sex checks, assembly notes, unknown terms).
     pub warnings: Vec<String>,
 }

@@ -273,6 +273,15 @@ impl VcfReader {
     }
 }
 
+/// The assembly a VCF/BCF header's `##contig` lengths point to, without reading records:
+/// `None` when they name no primary chromosome with a GRCh37 or GRCh38 length. Used to pick
+/// gene models before the analysis. Errors: the file cannot be opened or its header parsed.
+pub fn sniff_assembly(path: &Path) -> Result<Option<Assembly>> {
+    let reader = VcfReader::open(path, 1)?;
+    let contigs = reader.contig_lengths();
+    Ok(Assembly::from_contig_lengths(contigs.iter().map(|(n, l)| (n.as_str(), *l))))
+}
+
 /// Settles the genome assembly from `##contig` lengths and the requested assembly.
 ///
 /// * With `requested`: every primary contig whose length equals the *other* assembly's length
