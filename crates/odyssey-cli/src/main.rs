@@ -7,17 +7,28 @@ mod cmd;
 
 /// Odyssey: phenotype- and genotype-driven prioritisation of rare-disease diagnoses.
 #[derive(Parser)]
-#[command(name = "odyssey", version = version(), about, long_about = None)]
+#[command(name = "odyssey", about = "Odyssey: rank the diseases, genes and variants that explain a rare disease, from HPO phenotypes and exome/genome VCFs.", long_about = None, disable_version_flag = true, arg_required_else_help = true)]
 struct Cli {
     #[command(flatten)]
     global: cmd::Global,
+    /// Print the version and the release of the knowledge base in use (`--kb` or embedded).
+    #[arg(short = 'V', long)]
+    version: bool,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
-/// `odyssey --version`: the Odyssey version and the release of the embedded knowledge base.
-fn version() -> &'static str {
-    concat!(env!("CARGO_PKG_VERSION"), " (embedded knowledge base: HPO 2025-01-16; `odyssey kb info` for the one in use)")
+/// `odyssey --version`: the Odyssey version and the HPO release of the knowledge base in use.
+fn print_version(global: &cmd::Global) -> anyhow::Result<()> {
+    let kb = global.load_kb()?;
+    println!(
+        "odyssey {} (knowledge base: HPO {}, annotations {}, {})",
+        env!("CARGO_PKG_VERSION"),
+        kb.kb.meta().hpo_release,
+        kb.kb.meta().annotations_release,
+        kb.source
+    );
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -35,6 +46,8 @@ enum Command {
     /// Compile annotation sources (gnomAD, ClinVar, scores) into compact stores, or inspect one.
     #[command(subcommand)]
     Sources(cmd::sources::SourcesCommand),
+    /// Benchmark accuracy and speed on published phenopackets (phenotype or spiked mode).
+    Bench(Box<cmd::bench::BenchArgs>),
 }
 
 fn main() -> std::process::ExitCode {
@@ -47,11 +60,17 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
-        Command::Kb(c) => cmd::kb::run(c, &cli.global),
-        Command::Analyze(a) => cmd::analyze::run(*a, &cli.global),
-        Command::Annotate(a) => cmd::annotate::run(a),
-        Command::Refdata(c) => cmd::refdata::run(c),
-        Command::Sources(c) => cmd::sources::run(c),
+        _ if cli.version => print_version(&cli.global),
+        None => {
+            use clap::CommandFactory;
+            Cli::command().print_help().map_err(anyhow::Error::from)
+        }
+        Some(Command::Kb(c)) => cmd::kb::run(c, &cli.global),
+        Some(Command::Analyze(a)) => cmd::analyze::run(*a, &cli.global),
+        Some(Command::Annotate(a)) => cmd::annotate::run(a),
+        Some(Command::Refdata(c)) => cmd::refdata::run(c),
+        Some(Command::Sources(c)) => cmd::sources::run(c),
+        Some(Command::Bench(a)) => cmd::bench::run(*a, &cli.global),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -60,8 +79,26 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", error_chain(&e));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, joined by `: `, leaving out a cause whose text the previous
+/// message already contains (library errors often print their source themselves).
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    let mut prev = String::new();
+    for c in e.chain() {
+        let s = c.to_string();
+        if !prev.contains(&s) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&s);
+        }
+        prev = s;
+    }
+    out
 }
