@@ -1,0 +1,173 @@
+//! Compiling gene models (GFF3/GTF) and an optional reference FASTA into [`RefData`].
+//!
+//! `odyssey refdata build --gff FILE [--fasta FILE] --assembly GRCh38 -o FILE` calls [`build`].
+
+mod assemble;
+mod contig;
+pub mod embedded;
+mod fasta;
+mod gff;
+mod gtf;
+mod input;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use odyssey_genome::{Assembly, Chrom};
+
+use crate::error::Error;
+use crate::model::Transcript;
+use crate::store::{Meta, RefData};
+
+pub(crate) use assemble::Interner;
+pub(crate) use input::open_text as input_open;
+
+/// What to compile.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Gene-model files: GFF3 (`.gff3`, `.gff`) or GTF (`.gtf`), plain or gzip/bgzip.
+    pub models: Vec<PathBuf>,
+    /// Reference FASTA files with `.fai` (bgzip: also `.gzi`); optional.
+    pub fasta: Vec<PathBuf>,
+    /// Assembly of all inputs.
+    pub assembly: Assembly,
+    /// Provenance label stored in the file (`release()`); derived from file names if `None`.
+    pub label: Option<String>,
+    /// Bases of sequence kept on each side of every exon (default 100).
+    pub flank: u32,
+    /// Keep the sequence of whole transcripts (introns included) instead of exons ± flank:
+    /// HGVS for indels anywhere in introns, at the cost of a larger file (whole human genome:
+    /// the genic half of it).
+    pub whole_transcripts: bool,
+}
+
+/// Counts reported after a build.
+#[derive(Clone, Debug, Default)]
+pub struct BuildStats {
+    /// Transcripts compiled.
+    pub transcripts: usize,
+    /// Of which with a CDS.
+    pub coding: usize,
+    /// Features skipped because they lie on non-primary contigs.
+    pub skipped_features: u64,
+    /// Exons whose parent is a gene rather than a transcript (RefSeq pseudogenes): skipped,
+    /// as Ensembl VEP does.
+    pub gene_level_exons: u64,
+    /// Transcript records without any exon (GTF), skipped.
+    pub without_exons: u64,
+    /// Transcript ids seen twice (kept once each, later copies renamed with `_2`, `_3`…).
+    pub duplicate_ids: usize,
+    /// Bases of reference sequence stored.
+    pub sequence_bases: u64,
+}
+
+/// Reads the models (and FASTA), validates every transcript and returns the compiled data.
+/// Errors name the file and line of the first bad record.
+pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
+    let mut stats = BuildStats::default();
+    let mut interner = Interner::default();
+    let mut transcripts: Vec<Transcript> = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut sources = Vec::new();
+    for path in &opts.models {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let lower = name.to_ascii_lowercase();
+        let is_gtf = lower.ends_with(".gtf") || lower.ends_with(".gtf.gz");
+        let raws = if is_gtf {
+            gtf::read_gtf(path, opts.assembly, &mut stats)?
+        } else {
+            gff::read_gff3(path, opts.assembly, &mut stats)?
+        };
+        for mut raw in raws {
+            let line = raw.line;
+            let count = seen.entry(raw.id.clone()).or_insert(0);
+            *count += 1;
+            if *count > 1 {
+                stats.duplicate_ids += 1;
+                raw.id = format!("{}_{}", raw.id, count);
+            }
+            let t = assemble::finish(raw, &mut interner).map_err(|m| Error::parse(path, line, m))?;
+            transcripts.push(t);
+        }
+        sources.push(describe(path));
+    }
+    if transcripts.is_empty() {
+        return Err(Error::Invalid(
+            "no transcripts on primary chromosomes in the gene-model files".into(),
+        ));
+    }
+    let sequence = if opts.fasta.is_empty() {
+        None
+    } else {
+        let ivs = intervals(&transcripts, opts.flank, opts.whole_transcripts);
+        let s = fasta::extract(&opts.fasta, opts.assembly, &ivs)?;
+        stats.sequence_bases = s.total_bases();
+        for p in &opts.fasta {
+            sources.push(describe(p));
+        }
+        Some(s)
+    };
+    stats.transcripts = transcripts.len();
+    stats.coding = transcripts.iter().filter(|t| t.cds().is_some()).count();
+    let label = opts.label.clone().unwrap_or_else(|| {
+        let models: Vec<String> = opts
+            .models
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().to_string()))
+            .collect();
+        let mut l = models.join(" + ");
+        if sequence.is_some() {
+            l.push_str(" + FASTA");
+        }
+        l
+    });
+    let meta = Meta {
+        assembly: opts.assembly,
+        release: label,
+        sources,
+        flank: if opts.whole_transcripts { u32::MAX } else { opts.flank },
+        written_by: format!("odyssey-annotate {}", env!("CARGO_PKG_VERSION")),
+    };
+    Ok((RefData::new(meta, transcripts, sequence)?, stats))
+}
+
+fn describe(p: &std::path::Path) -> String {
+    let size = std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    format!(
+        "{} ({} bytes)",
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+        size
+    )
+}
+
+/// Exons (or whole transcripts) ± `flank`, merged per chromosome.
+fn intervals(transcripts: &[Transcript], flank: u32, whole: bool) -> BTreeMap<Chrom, Vec<(u32, u32)>> {
+    let mut m: BTreeMap<Chrom, Vec<(u32, u32)>> = BTreeMap::new();
+    for t in transcripts {
+        let v = m.entry(t.chrom).or_default();
+        if whole {
+            v.push((t.start().saturating_sub(flank).max(1), t.end().saturating_add(flank)));
+            continue;
+        }
+        for &(s, e) in &t.exons {
+            v.push((s.saturating_sub(flank).max(1), e.saturating_add(flank)));
+        }
+    }
+    for v in m.values_mut() {
+        v.sort_unstable();
+        let mut merged: Vec<(u32, u32)> = Vec::with_capacity(v.len());
+        for &(s, e) in v.iter() {
+            match merged.last_mut() {
+                Some(last) if s <= last.1 + 1 => last.1 = last.1.max(e),
+                _ => merged.push((s, e)),
+            }
+        }
+        *v = merged;
+    }
+    m
+}

@@ -1,0 +1,383 @@
+//! HGVS `p.` descriptions of coding changes, in three-letter amino-acid code.
+//!
+//! Notation from the HGVS recommendations (den Dunnen et al. 2016, Hum Mutat 37:564;
+//! varnomen.hgvs.org/recommendations/protein): missense `p.Trp24Cys`, nonsense `p.Trp24Ter`,
+//! silent `p.Cys188=`, deletion `p.Lys2_Met3del`, duplication `p.Gly4_Gln6dup`, insertion
+//! `p.Lys2_Gly3insGlnSerLys`, deletion-insertion `p.Cys28_Lys29delinsTrp`, frameshift
+//! `p.Arg97ProfsTer23` (new stop counted from the first changed residue as 1; `Ter?` when the
+//! transcript holds no new stop), extension `p.Ter110GlnextTer17`, and `p.Met1?` for a lost
+//! start codon. Predicted consequences are written without parentheses.
+//!
+//! The derivation reproduces Ensembl VEP's (McLaren et al. 2016) so that descriptions compare
+//! equal: the change is taken at the 3'-shifted position of the DNA variant; the reference and
+//! alternate peptides of the touched codons are trimmed of shared leading and trailing residues;
+//! insertions and deletions are then moved C-terminally along the protein, and an insertion that
+//! repeats the residues before it becomes a duplication. Differences from the letter of HGVS
+//! that VEP makes (an inserted stop written as `insTer`, a multi-residue silent change written
+//! with all residues, extensions of in-frame deletions of the stop) are kept for comparability
+//! and listed in `docs/annotation.md`.
+
+use odyssey_genome::Consequence as C;
+
+use crate::allele::Allele;
+use crate::cds::{codon_change, CdsView};
+use crate::codon::three_letter;
+use crate::effect::{cdna_ends, protein_len, Ctx, Effect};
+use crate::model::Strand;
+use crate::seq::revcomp;
+
+/// Longest stretch of transcript translated when looking for a new stop codon.
+const MAX_TAIL: u32 = 3_000_000;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Fs,
+    Ins,
+    Del,
+    Sub,
+    Delins,
+    Dup,
+    Unknown,
+}
+
+fn three(p: &[u8]) -> String {
+    let mut s = String::with_capacity(p.len() * 3);
+    for &aa in p {
+        // VEP writes every stop, including one from `X`, as Ter
+        s.push_str(if aa == b'X' { "Ter" } else { three_letter(aa) });
+    }
+    s
+}
+
+/// Reference protein residue `k` (1-based) with the terminal stop appended, as VEP's
+/// `_peptide . '*'`; `None` past it. `plen` is [`protein_len`].
+fn ref_aa(v: &CdsView, plen: u32, k: u32) -> Option<u8> {
+    if k == 0 {
+        return None;
+    }
+    if k <= plen {
+        v.aa(k)
+    } else if k == plen + 1 {
+        Some(b'*')
+    } else {
+        None
+    }
+}
+
+/// Alternate translation from codon `ts` on, through the first stop codon: padded CDS with the
+/// allele applied, then the 3' UTR, read in chunks. Index 0 is residue `ts`.
+fn alt_translation(v: &CdsView, cx: &Ctx, cds_start: u32, cds_end: u32, alt: &[u8], ts: u32) -> Option<Vec<u8>> {
+    const CHUNK: u32 = 600;
+    let codon_start = 3 * ts - 2;
+    let mut s = if cds_start > codon_start {
+        v.bases(codon_start, cds_start - 1)?
+    } else {
+        Vec::new()
+    };
+    s.extend_from_slice(alt);
+    let mut out: Vec<u8> = Vec::new();
+    let mut done = 0usize; // bases of `s` translated
+    let mut next = cds_end + 1; // next padded CDS position to read
+    loop {
+        while s.len() - done >= 3 {
+            let aa = v.code.translate_codon(&s[done..done + 3]);
+            done += 3;
+            out.push(aa);
+            if aa == b'*' {
+                return Some(out);
+            }
+        }
+        let n0 = v.to_cdna(next.max(v.phase + 1));
+        if n0 > cx.l.len || out.len() as u32 * 3 > MAX_TAIL {
+            return Some(out);
+        }
+        let chunk = v.tail(next.max(v.phase + 1), CHUNK)?;
+        if chunk.is_empty() {
+            return Some(out);
+        }
+        next = next.max(v.phase + 1) + chunk.len() as u32;
+        s.extend_from_slice(&chunk);
+    }
+}
+
+/// The `p.` description (without the protein accession), or `None` outside the CDS, when the
+/// sequence is unavailable, or when the change cannot be described at protein level.
+/// `shifted` is the allele after the 3' rule (the original one for substitutions).
+pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
+    let v = cx.view()?;
+    if !shifted.alternate.iter().all(|b| matches!(b, b'A' | b'C' | b'G' | b'T')) {
+        return None;
+    }
+    // the consequence terms describe the allele as given; when it reaches outside the CDS but
+    // its 3'-shifted equivalent lies inside (an insertion before the ATG that repeats it, a
+    // deletion across an exon start), the protein change is that of the shifted allele
+    let unshifted_in_cds = e.cds.0.is_some() && e.cds.1.is_some();
+    // translation coordinates of the shifted allele
+    let (n5, n3) = cdna_ends(cx.l, shifted);
+    let to_cds = |n: Option<u32>| -> Option<u32> {
+        let n = n?;
+        (n >= v.cs && n <= v.ce).then(|| n - v.cs + 1 + v.phase)
+    };
+    let (cds_start, cds_end) = (to_cds(n5)?, to_cds(n3)?);
+    let alt_tx = match cx.t.strand {
+        Strand::Forward => shifted.alternate.clone(),
+        Strand::Reverse => revcomp(&shifted.alternate),
+    };
+    // the codons of the unshifted allele when shifting did not move it
+    let reuse = e
+        .codon
+        .as_ref()
+        .filter(|_| shifted.start == cx.a.start && shifted.end == cx.a.end && shifted.alternate == cx.a.alternate);
+    let owned;
+    let cc = match reuse {
+        Some(c) => c,
+        None => {
+            owned = codon_change(&v, cds_start, cds_end, &alt_tx)?;
+            &owned
+        }
+    };
+    let has = |c: C| e.consequences.contains(&c);
+    let frameshift = if unshifted_in_cds {
+        has(C::FrameshiftVariant)
+    } else {
+        (shifted.reference.len() as i64 - shifted.alternate.len() as i64) % 3 != 0
+    };
+    // the protein length needs the whole CDS: computed only for changes that need it
+    let plen_cell: std::cell::OnceCell<u32> = std::cell::OnceCell::new();
+    let plen_of = || *plen_cell.get_or_init(|| protein_len(&v));
+    let ts = cc.translation_start;
+    let mut start = i64::from(ts);
+    let mut end = i64::from(cc.translation_end);
+    let mut r = cc.ref_pep.clone();
+    let mut a = cc.alt_pep.clone();
+    let original_ref = r.clone();
+    let mut preseq: Vec<u8> = Vec::new();
+
+    // clip shared leading and trailing residues
+    if r != a {
+        while !r.is_empty() && !a.is_empty() && r[0] == a[0] {
+            if r[0] == b'*' {
+                break;
+            }
+            preseq.push(r[0]);
+            r.remove(0);
+            a.remove(0);
+            start += 1;
+        }
+        while !r.is_empty() && !a.is_empty() && r.last() == a.last() {
+            r.pop();
+            a.pop();
+            end -= 1;
+        }
+    }
+
+    let mut kind = if frameshift {
+        Kind::Fs
+    } else if r.is_empty() && !a.is_empty() {
+        Kind::Ins
+    } else if a.is_empty() && !r.is_empty() {
+        Kind::Del
+    } else if r.len() == 1 && a.len() == 1 {
+        Kind::Sub
+    } else if (!a.is_empty() && !r.is_empty() && a.len() != r.len()) || (a.len() > 1 && r.len() > 1) {
+        Kind::Delins
+    } else if r.is_empty() && a.is_empty() {
+        Kind::Unknown
+    } else {
+        Kind::Sub
+    };
+
+    match kind {
+        Kind::Fs => {
+            let alt_tr = alt_translation(&v, cx, cds_start, cds_end, &alt_tx, ts)?;
+            let alt_len = i64::from(ts) - 1 + alt_tr.len() as i64;
+            start = i64::from(ts);
+            if start > alt_len {
+                kind = Kind::Del;
+                a.clear();
+            } else {
+                loop {
+                    if start > alt_len {
+                        break;
+                    }
+                    let ra = ref_aa(&v, plen_of(), start as u32);
+                    let aa = alt_tr[(start - i64::from(ts)) as usize];
+                    if ra == Some(b'*') && aa == b'*' {
+                        return Some(format!("p.Ter{start}="));
+                    }
+                    if ra != Some(aa) {
+                        r = ra.map(|x| vec![x]).unwrap_or_default();
+                        a = vec![aa];
+                        break;
+                    }
+                    start += 1;
+                }
+            }
+            if kind == Kind::Fs {
+                if has(C::StartLost) {
+                    return Some(start_lost_text(&r, start, end));
+                }
+                let refs = three(&r);
+                let refs = refs.get(..3).unwrap_or(&refs);
+                let alts = three(&a);
+                if alts == "Ter" {
+                    return Some(format!("p.{refs}{start}Ter"));
+                }
+                // new stop counted from the first changed residue (as 1)
+                let stop = alt_tr.iter().position(|&x| x == b'*').map(|i| i64::from(ts) + i as i64);
+                let extra = stop.map(|p| p - (start - 1)).filter(|&x| x > 0);
+                return Some(match extra {
+                    Some(n) => format!("p.{refs}{start}{alts}fsTer{n}"),
+                    None => format!("p.{refs}{start}{alts}fsTer?"),
+                });
+            }
+        }
+        Kind::Ins => {
+            // move the insertion C-terminally along the protein
+            let mut k = end + 1;
+            while let Some(x) = post_aa(&v, plen_of(), k, &original_ref) {
+                if x != a[0] {
+                    break;
+                }
+                a.rotate_left(1);
+                start += 1;
+                end += 1;
+                k += 1;
+            }
+            if !a.contains(&b'*') {
+                let n = a.len() as i64;
+                let first = start - n;
+                if first >= 1 && (0..n).all(|i| ref_aa(&v, plen_of(), (first + i) as u32) == Some(a[i as usize])) {
+                    kind = Kind::Dup;
+                    end = start - 1;
+                    start = first;
+                }
+            }
+            if kind == Kind::Ins {
+                let min = start.min(end);
+                let plen = plen_of();
+                let avail = i64::from(plen) + i64::from(original_ref.first() == Some(&b'*'));
+                if avail <= min {
+                    return None;
+                }
+                r = [ref_aa(&v, plen, min as u32), ref_aa(&v, plen, min as u32 + 1)]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+            }
+        }
+        Kind::Del => {
+            let mut k = end + 1;
+            while let Some(x) = post_aa(&v, plen_of(), k, &original_ref) {
+                if x != r[0] {
+                    break;
+                }
+                r.rotate_left(1);
+                start += 1;
+                end += 1;
+                k += 1;
+            }
+        }
+        _ => {}
+    }
+
+    if has(C::StartLost) {
+        return Some(start_lost_text(&r, start, end));
+    }
+    let refs = three(&r);
+    let mut alts = if a.is_empty() && matches!(kind, Kind::Del) {
+        "del".to_string()
+    } else {
+        three(&a)
+    };
+    if refs == alts && !matches!(kind, Kind::Fs | Kind::Ins) {
+        if refs.is_empty() {
+            return None;
+        }
+        return Some(format!("p.{refs}{start}="));
+    }
+    if has(C::StopLost) && matches!(kind, Kind::Del | Kind::Sub) {
+        let head: String = alts.chars().take(3).collect();
+        let extra = stop_loss_extra(&v, plen_of(), cx, cds_start, cds_end, &alt_tx, ts);
+        return Some(match extra {
+            Some(n) => format!("p.{refs}{start}{head}extTer{n}"),
+            None => format!("p.{refs}{start}{head}extTer?"),
+        });
+    }
+    let first = refs.get(..3).unwrap_or(&refs).to_string();
+    let last = refs.get(refs.len().saturating_sub(3)..).unwrap_or(&refs).to_string();
+    Some(match kind {
+        Kind::Dup => {
+            if start < end {
+                let alt3 = three(&a);
+                format!("p.{}{start}_{}{end}dup", &alt3[..3], &alt3[alt3.len() - 3..])
+            } else {
+                format!("p.{}{start}dup", three(&a))
+            }
+        }
+        Kind::Sub => format!("p.{refs}{start}{alts}"),
+        Kind::Delins | Kind::Ins => {
+            if let Some(i) = alts.find("Ter") {
+                alts.truncate(i + 3);
+            }
+            let word = if kind == Kind::Ins { "ins" } else { "delins" };
+            if start == end && kind == Kind::Delins {
+                format!("p.{first}{start}delins{alts}")
+            } else {
+                let (s, x) = if start > end { (end, start) } else { (start, end) };
+                format!("p.{first}{s}_{last}{x}{word}{alts}")
+            }
+        }
+        Kind::Del => {
+            if refs.len() > 3 {
+                format!("p.{first}{start}_{last}{end}del")
+            } else {
+                format!("p.{refs}{start}del")
+            }
+        }
+        Kind::Fs | Kind::Unknown => {
+            if start != end {
+                format!("p.{refs}{start}_{alts}{end}")
+            } else {
+                format!("p.{refs}{start}{alts}")
+            }
+        }
+    })
+}
+
+/// Reference residue `k` for the C-terminal shift of an insertion or deletion: the protein,
+/// then the original reference peptide when it started with the stop.
+fn post_aa(v: &CdsView, plen: u32, k: i64, original_ref: &[u8]) -> Option<u8> {
+    if k < 1 {
+        return None;
+    }
+    let plen = i64::from(plen);
+    if k <= plen {
+        return v.aa(k as u32);
+    }
+    if original_ref.first() == Some(&b'*') {
+        return original_ref.get((k - plen - 1) as usize).copied();
+    }
+    None
+}
+
+fn start_lost_text(r: &[u8], start: i64, end: i64) -> String {
+    let refs = three(r);
+    if start != end {
+        format!("p.{refs}{start}_?{end}")
+    } else {
+        format!("p.{refs}{start}?")
+    }
+}
+
+/// Residues between the original stop and the new one for a stop-loss (VEP's
+/// `_stop_loss_extra_AA` outside frameshifts): new stop position − former stop position.
+fn stop_loss_extra(v: &CdsView, plen: u32, cx: &Ctx, cds_start: u32, cds_end: u32, alt: &[u8], ts: u32) -> Option<i64> {
+    let alt_tr = alt_translation(v, cx, cds_start, cds_end, alt, ts)?;
+    let stop = alt_tr
+        .iter()
+        .position(|&x| x == b'*')
+        .map(|i| i64::from(ts) + i as i64)?;
+    let extra = stop - 1 - i64::from(plen);
+    (extra > 0).then_some(extra)
+}

@@ -1,0 +1,124 @@
+//! `odyssey refdata`: compile gene models (+ reference FASTA) into the annotator's reference-data
+//! file, inspect one, or rebuild the embedded defaults.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use odyssey_annotate::build::{build, embedded::build_embedded, BuildOptions};
+use odyssey_annotate::RefData;
+use odyssey_genome::Assembly;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum RefdataCommand {
+    /// Compile GFF3/GTF gene models (Ensembl, GENCODE, RefSeq) and optionally the reference
+    /// FASTA (.fai / bgzip .gzi random access, or streamed gzip) into one indexed, versioned file.
+    Build(BuildArgs),
+    /// Print what a compiled reference-data file contains.
+    Info {
+        /// The file.
+        file: PathBuf,
+    },
+    /// Rebuild the embedded default models from the shared data directory (maintainers).
+    #[command(hide = true)]
+    BuildEmbedded {
+        /// The shared data directory (`../shared/data`).
+        #[arg(long)]
+        shared: PathBuf,
+        /// Directory receiving `grch37.odyref` and `grch38.odyref`.
+        #[arg(long)]
+        out_dir: PathBuf,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BuildArgs {
+    /// Gene-model file (GFF3 or GTF, plain or gzipped); repeat to combine several.
+    #[arg(long = "gff", required = true, value_name = "FILE")]
+    pub models: Vec<PathBuf>,
+    /// Reference FASTA: plain (a missing .fai is built in memory), bgzip with .fai + .gzi (random
+    /// access), or any gzip FASTA without them (read once, start to end); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub fasta: Vec<PathBuf>,
+    /// Assembly of the inputs: GRCh37 or GRCh38.
+    #[arg(long)]
+    pub assembly: String,
+    /// Output file.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Provenance label shown by the annotator (default: the input file names).
+    #[arg(long)]
+    pub label: Option<String>,
+    /// Bases of reference sequence kept on each side of every exon.
+    #[arg(long, default_value_t = 100)]
+    pub flank: u32,
+    /// Keep the sequence of whole transcripts, introns included (HGVS for deep intronic
+    /// indels; for a whole genome the file grows to several hundred MB).
+    #[arg(long)]
+    pub whole_transcripts: bool,
+}
+
+pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
+    match cmd {
+        RefdataCommand::Build(a) => {
+            let t = Instant::now();
+            let assembly: Assembly = a.assembly.parse()?;
+            let opts = BuildOptions {
+                models: a.models,
+                fasta: a.fasta,
+                assembly,
+                label: a.label,
+                flank: a.flank,
+                whole_transcripts: a.whole_transcripts,
+            };
+            let (data, stats) = build(&opts)?;
+            data.save(&a.output, 19)?;
+            let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
+            eprintln!(
+                "{}: {} transcripts ({} coding), {} bases of sequence, {} features on other contigs skipped, \
+                 {} duplicate transcript ids renamed; {:.1} MB written in {:.1?}",
+                a.output.display(),
+                stats.transcripts,
+                stats.coding,
+                stats.sequence_bases,
+                stats.skipped_features,
+                stats.duplicate_ids,
+                size as f64 / 1e6,
+                t.elapsed()
+            );
+            Ok(())
+        }
+        RefdataCommand::Info { file } => {
+            let d = RefData::load(&file)?;
+            print_info(&d);
+            Ok(())
+        }
+        RefdataCommand::BuildEmbedded { shared, out_dir } => {
+            std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+            for asm in [Assembly::GRCh38, Assembly::GRCh37] {
+                let (d, rep) = build_embedded(&shared, asm)?;
+                let path = out_dir.join(format!("{}.odyref", asm.to_string().to_ascii_lowercase()));
+                d.save(&path, 19)?;
+                let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+                eprintln!("{}: {} transcripts, {:.2} MB; {rep:?}", path.display(), d.transcripts.len(), size as f64 / 1e6);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_info(d: &RefData) {
+    let coding = d.transcripts.iter().filter(|t| t.cds().is_some()).count();
+    let mane = d.transcripts.iter().filter(|t| t.flags.mane_select).count();
+    println!("assembly\t{}", d.meta.assembly);
+    println!("release\t{}", d.meta.release);
+    println!("written_by\t{}", d.meta.written_by);
+    println!("transcripts\t{}", d.transcripts.len());
+    println!("coding\t{coding}");
+    println!("mane_select\t{mane}");
+    println!("sequence_bases\t{}", d.sequence.as_ref().map_or(0, |s| s.total_bases()));
+    println!("flank\t{}", d.meta.flank);
+    for s in &d.meta.sources {
+        println!("source\t{s}");
+    }
+}
