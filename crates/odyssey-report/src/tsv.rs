@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::model::AnalysisReport;
+use crate::model::{AnalysisReport, SampleGenotype};
 
 fn header<W: Write>(r: &AnalysisReport, out: &mut W) -> std::io::Result<()> {
     let o = &r.odyssey;
@@ -48,6 +48,61 @@ pub fn write_diseases_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::
         let ev: Vec<String> = d.evidence.iter().map(|e| format!("{}{}:{}:{:.3}", if e.observed { "" } else { "-" }, e.term, e.match_kind, e.lr)).collect();
         writeln!(out, "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}", d.rank, d.tie_size, d.id, clean(&d.label), d.score, num(d.post_test_probability),
             d.modes_of_inheritance.join(","), genes.join(","), ev.join(";"))?;
+    }
+    Ok(())
+}
+
+/// True when the report comes from a variant analysis: a filter summary, or candidate variants.
+pub fn has_variant_analysis(r: &AnalysisReport) -> bool {
+    r.filters.is_some() || r.genes.iter().any(|g| !g.variants.is_empty())
+}
+
+fn per_sample(gts: &[SampleGenotype], f: impl Fn(&SampleGenotype) -> String) -> String {
+    gts.iter().map(|g| format!("{}={}", clean(&g.sample), f(g))).collect::<Vec<_>>().join(";")
+}
+
+fn opt_u32(x: Option<u32>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_else(|| ".".into())
+}
+
+/// Variant table: one row per candidate variant of each reported gene, genes in rank order and
+/// variants in the report's order (most pathogenic first). Columns (see `docs/tsv-output.md`):
+/// gene_rank, gene, chrom, pos, ref, alt, transcript, hgvs_c, hgvs_p, consequence, genotypes,
+/// genotype_qualities, depths, allelic_depths, allele_frequency, frequency_source,
+/// clinvar_significance, clinvar_stars, clinvar_id, scores, pathogenicity, modes_of_inheritance,
+/// filter. Empty cells mean "not known".
+pub fn write_variants_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Result<()> {
+    header(r, &mut out)?;
+    writeln!(out, "gene_rank\tgene\tchrom\tpos\tref\talt\ttranscript\thgvs_c\thgvs_p\tconsequence\tgenotypes\tgenotype_qualities\tdepths\tallelic_depths\tallele_frequency\tfrequency_source\tclinvar_significance\tclinvar_stars\tclinvar_id\tscores\tpathogenicity\tmodes_of_inheritance\tfilter")?;
+    for g in &r.genes {
+        for v in &g.variants {
+            let cols: Vec<String> = vec![
+                g.rank.to_string(),
+                clean(&v.gene),
+                clean(&v.chrom),
+                v.pos.to_string(),
+                clean(&v.reference),
+                clean(&v.alt),
+                v.transcript.as_deref().map(clean).unwrap_or_default(),
+                v.hgvs_c.as_deref().map(clean).unwrap_or_default(),
+                v.hgvs_p.as_deref().map(clean).unwrap_or_default(),
+                clean(&v.consequence),
+                per_sample(&v.genotypes, |g| clean(&g.genotype)),
+                per_sample(&v.genotypes, |g| opt_u32(g.gq)),
+                per_sample(&v.genotypes, |g| opt_u32(g.dp)),
+                per_sample(&v.genotypes, |g| if g.ad.is_empty() { ".".into() } else { g.ad.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(",") }),
+                v.allele_frequency.map(|f| f.to_string()).unwrap_or_default(),
+                v.frequency_source.as_deref().map(clean).unwrap_or_default(),
+                v.clinvar.as_ref().map(|c| clean(&c.significance)).unwrap_or_default(),
+                v.clinvar.as_ref().map(|c| c.stars.to_string()).unwrap_or_default(),
+                v.clinvar.as_ref().and_then(|c| c.id.as_deref()).map(clean).unwrap_or_default(),
+                v.scores.iter().map(|(k, x)| format!("{}={x}", clean(k))).collect::<Vec<_>>().join(";"),
+                format!("{:.4}", v.pathogenicity),
+                v.modes_of_inheritance.iter().map(|m| clean(m)).collect::<Vec<_>>().join(","),
+                clean(&v.filter),
+            ];
+            writeln!(out, "{}", cols.join("\t"))?;
+        }
     }
     Ok(())
 }

@@ -344,6 +344,11 @@ pub fn combined_report(kb: &KbHandle, scorer: &PhenotypeScorer, case: &Case, g: 
         .collect();
 
     let mut prov = provenance(kb, scorer, Method::LikelihoodRatio, opts);
+    if let Some(obj) = prov.parameters.as_object_mut() {
+        obj.insert("assembly".into(), serde_json::Value::String(g.assembly.to_string()));
+        obj.insert("filters".into(), serde_json::to_value(&g.filter_config).unwrap_or_default());
+        obj.insert("genotype_scoring".into(), serde_json::to_value(&g.scoring).unwrap_or_default());
+    }
     prov.sources = std::iter::once(SourceInfo { name: "gene annotation".into(), role: "annotation".into(), version: g.annotation.clone(), path: None })
         .chain(g.sources.iter().map(|s| SourceInfo {
             name: s.name.clone(),

@@ -29,6 +29,10 @@ pub struct AnnotateArgs {
     /// Annotation threads.
     #[arg(long, default_value_t = 1)]
     pub threads: usize,
+    /// Write HGVSp as HGVS predicted consequences in parentheses, `p.(Arg97Cys)` (default: the
+    /// bare form VEP writes, `p.Arg97Cys`).
+    #[arg(long)]
+    pub hgvs_predicted: bool,
 }
 
 fn header_assembly(path: &std::path::Path) -> anyhow::Result<Option<Assembly>> {
@@ -103,12 +107,17 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     tracing::info!(release = ann.release(), elapsed_ms = t.elapsed().as_secs_f64() * 1e3, "reference data loaded");
     if !ann.has_sequence() {
         eprintln!(
-            "note: {} has no reference sequence: coding SNVs are reported as coding_sequence_variant without p., \
+            "note: {} has no reference sequence: coding SNVs are reported as coding_sequence_variant with p.? (effect unknown), \
              and indels get no HGVS c. (use --refdata with a build that includes a FASTA)",
             ann.release()
         );
     }
-    let opts = VcfOptions { field: args.field.clone(), threads: args.threads.max(1), ..Default::default() };
+    let opts = VcfOptions {
+        field: args.field.clone(),
+        threads: args.threads.max(1),
+        predicted_parentheses: args.hgvs_predicted,
+        ..Default::default()
+    };
     let t = Instant::now();
     let stats = annotate_vcf(&args.input, &args.output, &ann, &opts)?;
     eprintln!(

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod annotate;
+pub mod bench;
 pub mod kb;
 pub mod output;
 pub mod refdata;

@@ -1,0 +1,243 @@
+//! `odyssey bench`: accuracy and speed on a folder of published phenopackets (see
+//! `bench/README.md` and the `odyssey-bench` crate).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context};
+use odyssey_bench::phenotype::{run_phenotype, write_per_case_tsv, BenchOutput, Corpus, PhenotypeConfig};
+use odyssey_bench::report::{headline_gene_top1, markdown, today_utc, KbInfo};
+use odyssey_bench::spiked::{run_spiked, SpikedConfig, Spiker, TsvLiftover, VariantPipeline};
+use odyssey_bench::stability::{self, run_stability};
+use odyssey_bench::{liftover::ChainMap, spike::Background};
+use odyssey_genome::Assembly;
+use odyssey_pheno::ScorerOptions;
+
+use super::Global;
+
+/// Benchmark mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Mode {
+    /// Phenotype-only ranking.
+    Phenotype,
+    /// Causal variants spiked into a background exome, then the full variant analysis.
+    Spiked,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Mode.
+    #[arg(long, value_enum, default_value = "phenotype")]
+    pub mode: Mode,
+    /// Folder of phenopackets in cohort folders (phenopacket-store layout).
+    #[arg(long, value_name = "DIR", default_value = "../shared/data/phenopacket-store/cases")]
+    pub cases: PathBuf,
+    /// Only the cases listed in this file (paths relative to --cases, one per line).
+    #[arg(long, value_name = "FILE")]
+    pub sample: Option<PathBuf>,
+    /// Also score with the annotations citing each case's publication removed (reported as
+    /// the headline).
+    #[arg(long)]
+    pub leave_publication_out: bool,
+    /// Write <out>/<name>.json and <out>/<name>.md (default name: <date>-<mode>).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// File name stem of the results.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Date stamp of the results (default: today, UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// Write PhEval standardised result files under this folder (one subfolder per model).
+    #[arg(long, value_name = "DIR")]
+    pub pheval: Option<PathBuf>,
+    /// Items per PhEval file (plus every true positive ranked below them).
+    #[arg(long, default_value_t = 100)]
+    pub pheval_top: usize,
+    /// Write every case's ranks as TSV.
+    #[arg(long, value_name = "FILE")]
+    pub per_case: Option<PathBuf>,
+    /// Fail when the headline gene top-1 (%) is below this.
+    #[arg(long, value_name = "PERCENT")]
+    pub min_gene_top1: Option<f64>,
+    /// Fail when the headline gene top-1 is below that of this earlier result (same model)
+    /// minus --margin.
+    #[arg(long, value_name = "JSON")]
+    pub baseline: Option<PathBuf>,
+    /// Percentage points of tolerance under --baseline.
+    #[arg(long, default_value_t = 1.0)]
+    pub margin: f64,
+    /// Cross-check every N-th case's gold ranks against the full product ranking (0: none).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub check_every: usize,
+    /// Exit successfully with a note when the cases folder does not exist (CI without
+    /// ../shared).
+    #[arg(long)]
+    pub skip_if_missing: bool,
+    /// Instead of the benchmark, scan the model's parameters on the two halves of a
+    /// deterministic cohort split (several minutes; writes <date>-stability.{json,md}).
+    #[arg(long, conflicts_with_all = ["pheval", "per_case"])]
+    pub stability: bool,
+    /// Spiked mode: background exome (single sample).
+    #[arg(long, value_name = "VCF", default_value = "../shared/data/vcf/exomiser-pfeiffer/Pfeiffer.vcf.gz", help_heading = "Spiked mode")]
+    pub background: PathBuf,
+    /// Spiked mode: assembly of the background (default: from its ##contig lengths).
+    #[arg(long, value_name = "GRCh37|GRCh38", help_heading = "Spiked mode")]
+    pub background_assembly: Option<Assembly>,
+    /// Spiked mode: UCSC chain file from the cases' assembly (hg38) to the background's
+    /// (default: ../shared/data/liftover/hg38ToHg19.over.chain.gz when they differ).
+    #[arg(long, value_name = "FILE", help_heading = "Spiked mode")]
+    pub chain: Option<PathBuf>,
+    /// Spiked mode: phenopacket-store's cases.tsv, whose GRCh37 positions check the liftover
+    /// (default: cases.tsv beside the cases folder, when present).
+    #[arg(long, value_name = "FILE", help_heading = "Spiked mode")]
+    pub cases_tsv: Option<PathBuf>,
+    /// Spiked mode: keep the spiked VCFs in this folder.
+    #[arg(long, value_name = "DIR", help_heading = "Spiked mode")]
+    pub keep_vcfs: Option<PathBuf>,
+}
+
+/// The variant pipeline the spiked mode calls. None yet: the lead plugs
+/// `crates/odyssey`'s analysis in here (an implementation of
+/// `odyssey_bench::spiked::VariantPipeline`), and the spiked report then gains the
+/// full-analysis rows and the variant level.
+fn variant_pipeline() -> Option<Box<dyn VariantPipeline>> {
+    None
+}
+
+/// What can be said of the annotation sources on this machine (stated in spiked reports).
+const ANNOTATION_NOTE: &str = "Available here: Odyssey's embedded gene models and consequence annotator; gnomAD, ClinVar, dbSNP and score sources only as small excerpts (annonars, Exomiser and vcfanno test data, SpliceAI excerpt). Not available: full gnomAD, full ClinVar, dbNSFP, CADD, REVEL, AlphaMissense. Spiked and background variants go through the same annotation.";
+
+fn kb_info(global: &Global) -> anyhow::Result<(odyssey::KbHandle, KbInfo)> {
+    let t = Instant::now();
+    let h = global.load_kb()?;
+    let info = KbInfo {
+        source: h.source.clone(),
+        hpo_release: h.kb.meta().hpo_release.clone(),
+        checksum: h.checksum.clone(),
+        load_ms: t.elapsed().as_secs_f64() * 1e3,
+        ..Default::default()
+    };
+    Ok((h, info))
+}
+
+fn write(path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
+    if !args.cases.is_dir() {
+        if args.skip_if_missing {
+            eprintln!("note: {} is absent; benchmark skipped", args.cases.display());
+            return Ok(());
+        }
+        bail!("{}: no such folder of phenopackets (give --cases DIR)", args.cases.display());
+    }
+    let date = args.date.clone().unwrap_or_else(today_utc);
+    let command = std::iter::once("odyssey".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
+    if let Some(d) = &args.out {
+        std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
+    }
+    let (kb, info) = kb_info(global)?;
+    let corpus = Corpus::load(&args.cases, args.sample.as_deref())?;
+    eprintln!("{} cases read in {:.2} s ({} unreadable)", corpus.cases.len(), corpus.read_s, corpus.errors.len());
+
+    if args.stability {
+        if args.mode != Mode::Phenotype {
+            bail!("--stability scans the phenotype model: use --mode phenotype");
+        }
+        let progress = |done: usize, total: usize| eprintln!("stability: {done}/{total} settings");
+        let r = run_stability(&kb.kb, &corpus.cases, &date, &command, &progress);
+        let md = stability::markdown(&r);
+        match &args.out {
+            Some(d) => {
+                let stem = args.name.clone().unwrap_or_else(|| format!("{date}-stability"));
+                write(&d.join(format!("{stem}.json")), &serde_json::to_string_pretty(&r)?)?;
+                write(&d.join(format!("{stem}.md")), &md)?;
+                eprintln!("wrote {}/{stem}.{{json,md}}", d.display());
+            }
+            None => print!("{md}"),
+        }
+        return Ok(());
+    }
+
+    let out: BenchOutput = match args.mode {
+        Mode::Phenotype => {
+            let cfg = PhenotypeConfig {
+                leave_publication_out: args.leave_publication_out,
+                options: ScorerOptions::default(),
+                pheval: args.pheval.clone().map(|d| (d, args.pheval_top)),
+                check_every: args.check_every,
+                command: command.clone(),
+                date: date.clone(),
+            };
+            run_phenotype(&kb.kb, info, &corpus, &cfg)?
+        }
+        Mode::Spiked => {
+            let background = Background::read(&args.background, args.background_assembly)?;
+            // the cases' assembly: that of their vcfRecords (phenopacket-store: hg38)
+            let case_asm = corpus.cases.iter().flat_map(|c| &c.variants).find_map(|v| v.assembly.parse::<Assembly>().ok()).unwrap_or(Assembly::GRCh38);
+            let shared = Path::new("../shared/data/liftover");
+            let chain_path = match (&args.chain, case_asm == background.assembly) {
+                (Some(p), _) => Some(p.clone()),
+                (None, true) => None,
+                (None, false) => Some(shared.join(match case_asm {
+                    Assembly::GRCh38 => "hg38ToHg19.over.chain.gz",
+                    Assembly::GRCh37 => "hg19ToHg38.over.chain.gz",
+                })),
+            };
+            let chain = match &chain_path {
+                Some(p) => Some(ChainMap::from_path(p)?),
+                None => None,
+            };
+            let tsv_path = args.cases_tsv.clone().or_else(|| args.cases.parent().map(|p| p.join("cases.tsv")).filter(|p| p.is_file()));
+            // cases.tsv's liftover is hg38 -> GRCh37: only a check when that is the direction
+            let tsv = match (&tsv_path, case_asm, background.assembly) {
+                (Some(p), Assembly::GRCh38, Assembly::GRCh37) => Some(TsvLiftover::read(p)?),
+                _ => None,
+            };
+            let spiker = Spiker { background, chain, tsv };
+            let cfg = SpikedConfig {
+                leave_publication_out: args.leave_publication_out,
+                options: ScorerOptions::default(),
+                keep_vcfs: args.keep_vcfs.clone(),
+                command: command.clone(),
+                date: date.clone(),
+                annotation_note: ANNOTATION_NOTE.into(),
+            };
+            let pipeline = variant_pipeline();
+            run_spiked(&kb.kb, info, &corpus, &spiker, &cfg, pipeline.as_deref())?
+        }
+    };
+    let md = markdown(&out.report);
+    match &args.out {
+        Some(d) => {
+            let stem = args.name.clone().unwrap_or_else(|| format!("{date}-{}", out.report.mode));
+            write(&d.join(format!("{stem}.json")), &serde_json::to_string_pretty(&out.report)?)?;
+            write(&d.join(format!("{stem}.md")), &md)?;
+            eprintln!("wrote {}/{stem}.{{json,md}}", d.display());
+            // the headline tables on the terminal
+            let end = md.find("## By whether").unwrap_or(md.len());
+            print!("{}", &md[..end]);
+        }
+        None => print!("{md}"),
+    }
+    if let Some(p) = &args.per_case {
+        write_per_case_tsv(p, &out.runs, &out.outcomes)?;
+    }
+    let (key, top1) = headline_gene_top1(&out.report).context("no gene-level result to check")?;
+    let mut threshold = args.min_gene_top1;
+    if let Some(b) = &args.baseline {
+        let base = odyssey_bench::report::recorded_gene_top1(b, &key)?;
+        let t = base - args.margin;
+        eprintln!("baseline {}: {key} gene top-1 {base:.2}% (threshold {t:.2}%)", b.display());
+        threshold = Some(threshold.map_or(t, |x: f64| x.max(t)));
+    }
+    if let Some(t) = threshold {
+        if top1 < t {
+            bail!("gene top-1 of {key} is {top1:.2}%, below the threshold {t:.2}%");
+        }
+        eprintln!("ok: gene top-1 of {key} is {top1:.2}% (threshold {t:.2}%)");
+    }
+    Ok(())
+}

@@ -1,0 +1,926 @@
+//! The HTML report: one self-contained file (inline CSS, JS and SVG; no fonts, scripts or images
+//! fetched at view time), readable on a laptop and printable.
+//!
+//! The page is rendered by minijinja from `templates/report.html` (embedded at compile time)
+//! with HTML auto-escaping on. Everything the template shows is prepared here as a view model
+//! (texts, links, bar geometry), so the template holds layout only.
+//!
+//! Machine-readable hooks, used by the tests and stable for other tools: every ranked gene row
+//! carries `data-kind="gene"`, `data-rank`, `data-symbol`, `data-score` and
+//! `data-probability`; every disease row `data-kind="disease"`, `data-rank`, `data-id`,
+//! `data-score` and `data-probability`. Numbers in `data-*` attributes are written with Rust's
+//! shortest round-trip formatting, so they parse back to the JSON's values exactly; an absent
+//! probability is an empty attribute. Evidence bars are `<rect class="bar ...">` elements with
+//! `data-lr` and `data-term`.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::Write;
+
+use minijinja::value::{Serde, Value};
+use minijinja::{context, Environment};
+use serde::Serialize;
+
+use crate::links::{clinvar_url, curie_url, gnomad_url};
+use crate::model::{AnalysisReport, DiseaseResult, GeneResult, TermEvidence, VariantResult};
+use crate::ReportError;
+
+const TEMPLATE: &str = include_str!("../templates/report.html");
+const CSS: &str = include_str!("../templates/report.css");
+const JS: &str = include_str!("../templates/report.js");
+
+/// What the HTML report shows in detail.
+#[derive(Clone, Debug)]
+pub struct HtmlOptions {
+    /// Genes shown as detailed cards (diseases, variants, evidence); all reported genes are in
+    /// the summary table.
+    pub detail_genes: usize,
+    /// Diseases whose evidence is listed (collapsed) in the disease section.
+    pub detail_diseases: usize,
+}
+
+impl Default for HtmlOptions {
+    fn default() -> Self {
+        HtmlOptions { detail_genes: 10, detail_diseases: 20 }
+    }
+}
+
+/// Writes the HTML report with default options.
+pub fn write_html<W: Write>(report: &AnalysisReport, mut out: W) -> Result<(), ReportError> {
+    let html = render_html(report, &HtmlOptions::default())?;
+    out.write_all(html.as_bytes())?;
+    Ok(())
+}
+
+/// Renders the HTML report to a string.
+///
+/// Errors: [`ReportError::Template`] only if the embedded template is broken (a bug).
+pub fn render_html(report: &AnalysisReport, opts: &HtmlOptions) -> Result<String, ReportError> {
+    let mut env = Environment::new();
+    // the name ends in `.html`: minijinja's default callback turns HTML auto-escaping on
+    env.add_template("report.html", TEMPLATE)?;
+    let page = page_view(report, opts);
+    let tmpl = env.get_template("report.html")?;
+    let html = tmpl.render(context! {
+        page => Value::from(Serde(&page)),
+        css => Value::from_safe_string(CSS.to_string()),
+        js => Value::from_safe_string(JS.to_string()),
+    })?;
+    Ok(html)
+}
+
+// ---------------------------------------------------------------------------------------------
+// formatting helpers (pub(crate) so that tests can check them against independent formatting)
+
+/// A probability for people: `83.1%`, `<0.1%` below 0.001, `>99.9%` above 0.999, `–` when
+/// absent.
+pub fn format_probability(p: Option<f64>) -> String {
+    match p {
+        None => "–".into(),
+        Some(p) if p.is_nan() => "–".into(),
+        Some(p) if p < 0.001 => "<0.1%".into(),
+        Some(p) if p > 0.999 => ">99.9%".into(),
+        Some(p) => format!("{:.1}%", p * 100.0),
+    }
+}
+
+/// A likelihood ratio for people: three significant digits between 0.01 and 1000, else
+/// scientific (`2.1e-4`, `3.5e6`).
+pub fn format_lr(lr: f64) -> String {
+    if !lr.is_finite() {
+        return if lr.is_nan() { "–".into() } else if lr > 0.0 { "∞".into() } else { "-∞".into() };
+    }
+    if lr == 0.0 {
+        return "0".into();
+    }
+    let a = lr.abs();
+    if (0.01..1000.0).contains(&a) {
+        let digits = (2 - a.log10().floor() as i32).max(0) as usize;
+        format!("{lr:.digits$}")
+    } else {
+        let e = a.log10().floor() as i32;
+        format!("{:.1}e{e}", lr / 10f64.powi(e))
+    }
+}
+
+/// Shortest round-trip text of a number (for `data-*` attributes); empty when absent.
+fn attr_num(x: Option<f64>) -> String {
+    x.map(|v| v.to_string()).unwrap_or_default()
+}
+
+/// ISO 8601 duration to words: `P3Y6M` → `3 years 6 months`; other text unchanged.
+pub fn humanize_age(iso: &str) -> String {
+    let Some(rest) = iso.strip_prefix('P') else { return iso.to_string() };
+    let date = rest.split('T').next().unwrap_or("");
+    let mut parts = Vec::new();
+    let mut num = String::new();
+    for c in date.chars() {
+        if c.is_ascii_digit() || c == '.' {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            'Y' => "year",
+            'M' => "month",
+            'W' => "week",
+            'D' => "day",
+            _ => return iso.to_string(),
+        };
+        if num.is_empty() {
+            return iso.to_string();
+        }
+        let plural = if num == "1" { "" } else { "s" };
+        parts.push(format!("{num} {unit}{plural}"));
+        num.clear();
+    }
+    if parts.is_empty() || !num.is_empty() {
+        return iso.to_string();
+    }
+    parts.join(" ")
+}
+
+fn display_date(rfc3339: &str) -> String {
+    // 2026-11-29T20:13:40Z -> 2026-11-29 20:13 UTC
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(d), Some(t)) if rfc3339.ends_with('Z') => format!("{d} {t} UTC"),
+        _ => rfc3339.to_string(),
+    }
+}
+
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
+}
+
+fn slug(s: &str) -> String {
+    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// view model
+
+#[derive(Serialize)]
+struct Link {
+    text: String,
+    title: String,
+    url: Option<String>,
+}
+
+impl Link {
+    fn curie(id: &str, label: Option<&str>) -> Link {
+        Link { text: id.to_string(), title: label.unwrap_or("").to_string(), url: curie_url(id) }
+    }
+}
+
+#[derive(Serialize)]
+struct TermView {
+    id: String,
+    label: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FamilyRow {
+    id: String,
+    sample: String,
+    sex: String,
+    status: String,
+    father: String,
+    mother: String,
+    proband: bool,
+}
+
+#[derive(Serialize)]
+struct CaseView {
+    id: String,
+    subject_id: Option<String>,
+    sex: Option<String>,
+    age: Option<String>,
+    age_iso: Option<String>,
+    observed: Vec<TermView>,
+    excluded: Vec<TermView>,
+    ignored: Vec<(String, String)>,
+    remapped: Vec<(String, String, String)>,
+    family: Vec<FamilyRow>,
+}
+
+#[derive(Serialize)]
+struct InputView {
+    role: String,
+    name: String,
+    path: String,
+    checksum: String,
+}
+
+#[derive(Serialize)]
+struct RunView {
+    version: String,
+    method: String,
+    method_name: String,
+    hpo_release: String,
+    annotations_release: String,
+    kb_source: String,
+    kb_checksum: String,
+    created: String,
+    created_display: String,
+    inputs: Vec<InputView>,
+    sources: Vec<(String, String, String)>,
+    command: String,
+    parameters: String,
+    assembly: Option<String>,
+}
+
+#[derive(Serialize)]
+struct GeneRow {
+    rank: usize,
+    /// In the best-ranked group (rank 1, or the tie at the top)
+    top: bool,
+    rank_label: String,
+    tie_note: String,
+    symbol: String,
+    gene_url: Option<String>,
+    anchor: String,
+    has_card: bool,
+    probability_attr: String,
+    probability_text: String,
+    probability_width: String,
+    score_attr: String,
+    score_text: String,
+    phenotype_score_text: Option<String>,
+    genotype_score_text: Option<String>,
+    diseases: Vec<Link>,
+    more_diseases: usize,
+    modes: Vec<String>,
+    variant_count: usize,
+    top_variant: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DiseaseRow {
+    rank: usize,
+    top: bool,
+    rank_label: String,
+    tie_note: String,
+    id: String,
+    label: String,
+    url: Option<String>,
+    anchor: String,
+    has_card: bool,
+    probability_attr: String,
+    probability_text: String,
+    probability_width: String,
+    score_attr: String,
+    score_text: String,
+    modes: Vec<String>,
+    genes: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct BarView {
+    x: String,
+    width: String,
+    class: String,
+    clipped: Option<String>,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct EvidenceRow {
+    term: String,
+    label: String,
+    url: Option<String>,
+    observed: bool,
+    match_kind: String,
+    match_text: String,
+    disease_term: Option<String>,
+    disease_term_label: Option<String>,
+    disease_term_url: Option<String>,
+    frequency_text: String,
+    lr_attr: String,
+    lr_text: String,
+    log10_text: String,
+    contradiction: bool,
+    bar: BarView,
+}
+
+#[derive(Serialize)]
+struct EvidenceView {
+    anchor: String,
+    disease_id: String,
+    disease_label: String,
+    disease_url: Option<String>,
+    rank: usize,
+    probability_text: String,
+    modes: Vec<String>,
+    combined_text: String,
+    score_text: String,
+    supporting: usize,
+    against: usize,
+    contradictions: usize,
+    rows: Vec<EvidenceRow>,
+}
+
+#[derive(Serialize)]
+struct ClinVarView {
+    significance: String,
+    stars: String,
+    stars_count: u8,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct VariantView {
+    position: String,
+    gnomad_url: Option<String>,
+    transcript: String,
+    hgvs_c: String,
+    hgvs_p: String,
+    consequence: String,
+    genotypes: Vec<(String, String)>,
+    af_text: String,
+    af_source: String,
+    clinvar: Option<ClinVarView>,
+    scores: Vec<(String, String)>,
+    pathogenicity_text: String,
+    modes: Vec<String>,
+    filter: String,
+    pass: bool,
+}
+
+#[derive(Serialize)]
+struct SampleHeader {
+    sample: String,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct GeneCard {
+    anchor: String,
+    rank: usize,
+    rank_label: String,
+    symbol: String,
+    gene_url: Option<String>,
+    ncbi_gene_id: String,
+    probability_text: String,
+    score_text: String,
+    phenotype_score_text: Option<String>,
+    genotype_score_text: Option<String>,
+    diseases: Vec<DiseaseBrief>,
+    modes: Vec<String>,
+    samples: Vec<SampleHeader>,
+    variants: Vec<VariantView>,
+    evidence: Option<EvidenceView>,
+    more_evidence: Vec<EvidenceView>,
+}
+
+#[derive(Serialize)]
+struct DiseaseBrief {
+    id: String,
+    label: String,
+    url: Option<String>,
+    rank: Option<usize>,
+    probability_text: String,
+    modes: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FiltersView {
+    records: u64,
+    variants: u64,
+    passed: u64,
+    removed_total: u64,
+    removed: Vec<(String, u64, String)>,
+    filtered: Vec<(String, String, String)>,
+    listed: usize,
+}
+
+#[derive(Serialize)]
+struct Tick {
+    x: String,
+    label: String,
+    major: bool,
+}
+
+#[derive(Serialize)]
+struct AxisView {
+    width: u32,
+    center: String,
+    /// SVG path of the decade grid lines except LR = 1, for 16 px high rows
+    grid_path: String,
+    ticks: Vec<Tick>,
+    max_log10: i32,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    case: CaseView,
+    run: RunView,
+    lr_model: bool,
+    genes: Vec<GeneRow>,
+    diseases: Vec<DiseaseRow>,
+    gene_cards: Vec<GeneCard>,
+    disease_cards: Vec<EvidenceView>,
+    filters: Option<FiltersView>,
+    axis: AxisView,
+    variant_analysis: bool,
+}
+
+/// Evidence bar scale: the axis spans ±`max_log10` decades around LR = 1.
+struct Scale {
+    max_log10: i32,
+}
+
+const BAR_WIDTH: f64 = 220.0;
+const BAR_PAD: f64 = 6.0;
+
+impl Scale {
+    fn new<'a>(evidence: impl Iterator<Item = &'a TermEvidence>) -> Scale {
+        let m = evidence.map(|e| e.lr.log10().abs()).filter(|x| x.is_finite()).fold(0.0f64, f64::max);
+        Scale { max_log10: (m.ceil() as i32).clamp(1, 5) }
+    }
+
+    fn half(&self) -> f64 {
+        BAR_WIDTH / 2.0 - BAR_PAD
+    }
+
+    fn x(&self, log10: f64) -> f64 {
+        let d = f64::from(self.max_log10);
+        BAR_WIDTH / 2.0 + log10.clamp(-d, d) / d * self.half()
+    }
+
+    fn axis(&self) -> AxisView {
+        let label = |k: i32| match k {
+            0 => "1".to_string(),
+            k if k > 0 => format!("{}", 10u64.pow(k as u32)),
+            k => format!("1/{}", 10u64.pow((-k) as u32)),
+        };
+        let ticks = (-self.max_log10..=self.max_log10)
+            .map(|k| Tick { x: format!("{:.1}", self.x(f64::from(k))), label: label(k), major: k.abs() <= 1 || k.abs() == self.max_log10 })
+            .collect();
+        let grid_path = (-self.max_log10..=self.max_log10).filter(|&k| k != 0).map(|k| format!("M{:.1} 0V16", self.x(f64::from(k)))).collect();
+        AxisView { width: BAR_WIDTH as u32, center: format!("{:.1}", BAR_WIDTH / 2.0), grid_path, ticks, max_log10: self.max_log10 }
+    }
+
+    fn bar(&self, e: &TermEvidence) -> BarView {
+        let l = e.lr.log10();
+        let l = if l.is_nan() { 0.0 } else { l };
+        let c = BAR_WIDTH / 2.0;
+        let x = self.x(l);
+        let (x0, w) = if x >= c { (c, x - c) } else { (x, c - x) };
+        let w = w.max(1.0); // an LR of exactly 1 still shows a tick
+        let x0 = if x < c { c - w } else { x0 };
+        let class = if e.match_kind == "not" {
+            "bar not"
+        } else if e.observed {
+            "bar obs"
+        } else {
+            "bar exc"
+        };
+        let d = f64::from(self.max_log10);
+        let clipped = if l > d {
+            Some("right".to_string())
+        } else if l < -d {
+            Some("left".to_string())
+        } else {
+            None
+        };
+        BarView {
+            x: format!("{x0:.1}"),
+            width: format!("{w:.1}"),
+            class: class.to_string(),
+            clipped,
+            title: format!("{} {}: LR {} (log10 {:+.2})", if e.observed { "observed" } else { "excluded" }, e.term, format_lr(e.lr), l),
+        }
+    }
+}
+
+fn match_text(kind: &str) -> &'static str {
+    match kind {
+        "exact" => "same term",
+        "ancestor" => "disease has a broader term",
+        "descendant" => "disease has a more specific term",
+        "partial" => "related term",
+        "none" => "no match",
+        "not" => "the disease is annotated as not having this feature",
+        _ => "",
+    }
+}
+
+fn score_text(method: &str, score: f64) -> String {
+    if method == "resnik" {
+        format!("similarity {score:.2}")
+    } else {
+        format!("log10 LR {score:.2}")
+    }
+}
+
+fn rank_label(rank: usize, tie: usize) -> (String, String) {
+    if tie > 1 {
+        (format!("={rank}"), format!("tied with {} other{}; ties share the worst rank", tie - 1, if tie == 2 { "" } else { "s" }))
+    } else {
+        (rank.to_string(), String::new())
+    }
+}
+
+fn evidence_view(d: &DiseaseResult, scale: &Scale, anchor: String) -> EvidenceView {
+    let rows: Vec<EvidenceRow> = d
+        .evidence
+        .iter()
+        .map(|e| {
+            let l = e.lr.log10();
+            EvidenceRow {
+                term: e.term.clone(),
+                label: e.label.clone(),
+                url: curie_url(&e.term),
+                observed: e.observed,
+                match_kind: e.match_kind.clone(),
+                match_text: match_text(&e.match_kind).to_string(),
+                disease_term: e.disease_term.clone(),
+                disease_term_label: e.disease_term_label.clone(),
+                disease_term_url: e.disease_term.as_deref().and_then(curie_url),
+                frequency_text: e.frequency.map(|f| format!("{:.0}%", f * 100.0)).unwrap_or_default(),
+                lr_attr: e.lr.to_string(),
+                lr_text: format_lr(e.lr),
+                log10_text: if l.is_finite() { format!("{l:+.2}") } else { String::new() },
+                contradiction: e.match_kind == "not",
+                bar: scale.bar(e),
+            }
+        })
+        .collect();
+    EvidenceView {
+        anchor,
+        disease_id: d.id.clone(),
+        disease_label: d.label.clone(),
+        disease_url: curie_url(&d.id),
+        rank: d.rank,
+        probability_text: format_probability(d.post_test_probability),
+        modes: d.modes_of_inheritance.clone(),
+        combined_text: {
+            let sum: f64 = d.evidence.iter().map(|e| e.lr.log10()).sum();
+            format!("{} (log10 {sum:+.2})", format_lr(10f64.powf(sum)))
+        },
+        score_text: format!("{:.2}", d.score),
+        supporting: d.evidence.iter().filter(|e| e.lr > 1.0).count(),
+        against: d.evidence.iter().filter(|e| e.lr < 1.0).count(),
+        contradictions: d.evidence.iter().filter(|e| e.match_kind == "not").count(),
+        rows,
+    }
+}
+
+fn variant_view(v: &VariantResult, samples: &[String], assembly: Option<&str>) -> VariantView {
+    let genotype_text = |s: &String| {
+        let Some(g) = v.genotypes.iter().find(|g| &g.sample == s) else { return ("–".to_string(), String::new()) };
+        let mut extra = Vec::new();
+        if let Some(q) = g.gq {
+            extra.push(format!("GQ {q}"));
+        }
+        if let Some(d) = g.dp {
+            extra.push(format!("DP {d}"));
+        }
+        if !g.ad.is_empty() {
+            extra.push(format!("AD {}", g.ad.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(",")));
+        }
+        (g.genotype.clone(), extra.join(", "))
+    };
+    let af_text = match v.allele_frequency {
+        None => "not seen".to_string(),
+        Some(0.0) => "0".to_string(),
+        Some(f) if f < 0.001 => format!("{f:.1e}"),
+        Some(f) => format!("{f:.4}"),
+    };
+    VariantView {
+        position: format!("{}:{} {}>{}", v.chrom, v.pos, v.reference, v.alt),
+        gnomad_url: gnomad_url(&v.chrom, v.pos, &v.reference, &v.alt, assembly),
+        transcript: v.transcript.clone().unwrap_or_default(),
+        hgvs_c: v.hgvs_c.clone().unwrap_or_default(),
+        hgvs_p: v.hgvs_p.clone().unwrap_or_default(),
+        consequence: v.consequence.replace('_', " "),
+        genotypes: samples.iter().map(genotype_text).collect(),
+        af_text,
+        af_source: v.frequency_source.clone().unwrap_or_default(),
+        clinvar: v.clinvar.as_ref().map(|c| ClinVarView {
+            significance: c.significance.replace('_', " "),
+            stars: format!("{}{}", "★".repeat(c.stars.min(4) as usize), "☆".repeat(4 - c.stars.min(4) as usize)),
+            stars_count: c.stars,
+            url: c.id.as_deref().and_then(clinvar_url),
+        }),
+        scores: v.scores.iter().map(|(k, x)| (k.clone(), if x.abs() >= 100.0 { format!("{x:.0}") } else { format!("{x:.3}") })).collect(),
+        pathogenicity_text: format!("{:.2}", v.pathogenicity),
+        modes: v.modes_of_inheritance.clone(),
+        filter: v.filter.clone(),
+        pass: v.filter == "PASS",
+    }
+}
+
+fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
+    let method = r.odyssey.method.as_str();
+    let lr_model = method != "resnik";
+    let assembly = crate::report_assembly(r);
+    let disease_by_id: HashMap<&str, &DiseaseResult> = r.diseases.iter().map(|d| (d.id.as_str(), d)).collect();
+
+    // one bar scale for the whole page, so bars compare across candidates
+    let scale = Scale::new(r.diseases.iter().flat_map(|d| d.evidence.iter()));
+
+    let case = &r.case;
+    let term = |t: &crate::model::TermRef| TermView { id: t.id.clone(), label: t.label.clone(), url: curie_url(&t.id) };
+    let case_view = CaseView {
+        id: case.id.clone(),
+        subject_id: case.subject_id.clone().filter(|s| s != &case.id && !s.is_empty()),
+        sex: case.sex.clone(),
+        age: case.age.as_deref().map(humanize_age),
+        age_iso: case.age.clone(),
+        observed: case.terms.iter().filter(|t| t.observed).map(term).collect(),
+        excluded: case.terms.iter().filter(|t| !t.observed).map(term).collect(),
+        ignored: case.ignored.iter().map(|i| (format!("{}{}", if i.excluded { "excluded " } else { "" }, i.id), i.reason.clone())).collect(),
+        remapped: case.remapped.iter().map(|m| (m.from.clone(), m.to.clone(), m.how.clone())).collect(),
+        family: case
+            .family
+            .iter()
+            .map(|m| FamilyRow {
+                id: m.id.clone(),
+                sample: m.sample.clone().unwrap_or_default(),
+                sex: m.sex.clone(),
+                status: m.status.clone(),
+                father: m.father.clone().unwrap_or_default(),
+                mother: m.mother.clone().unwrap_or_default(),
+                proband: m.proband,
+            })
+            .collect(),
+    };
+
+    let o = &r.odyssey;
+    let run = RunView {
+        version: o.version.clone(),
+        method: o.method.clone(),
+        method_name: if lr_model { "likelihood-ratio model".into() } else { "Resnik best-match average".into() },
+        hpo_release: o.knowledge_base.hpo_release.clone(),
+        annotations_release: o.knowledge_base.annotations_release.clone(),
+        kb_source: o.knowledge_base.source.clone(),
+        kb_checksum: o.knowledge_base.checksum.clone(),
+        created: o.created.clone(),
+        created_display: display_date(&o.created),
+        inputs: o
+            .inputs
+            .iter()
+            .map(|i| InputView { role: i.role.clone(), name: file_name(&i.path), path: i.path.clone(), checksum: i.checksum.clone().unwrap_or_default() })
+            .collect(),
+        sources: o.sources.iter().map(|s| (s.name.clone(), s.role.clone(), s.version.clone())).collect(),
+        command: o.command.join(" "),
+        parameters: serde_json::to_string_pretty(&o.parameters).unwrap_or_default(),
+        assembly: assembly.map(String::from),
+    };
+
+    let detail_genes: BTreeSet<usize> = (0..r.genes.len().min(opts.detail_genes)).collect();
+    let detail_diseases = r.diseases.len().min(opts.detail_diseases);
+    let gene_anchor = |i: usize, g: &GeneResult| format!("gene-{}-{}", i + 1, slug(&g.symbol));
+    let disease_anchor = |i: usize, d: &DiseaseResult| format!("disease-{}-{}", i + 1, slug(&d.id));
+
+    let genes: Vec<GeneRow> = r
+        .genes
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let (rank_label, tie_note) = rank_label(g.rank, g.tie_size);
+            // the gene's diseases ranked in this report (with names) first, at most two shown
+            let mut ids: Vec<&String> = g.diseases.iter().filter(|d| disease_by_id.contains_key(d.as_str())).collect();
+            if ids.is_empty() {
+                ids.extend(g.diseases.first());
+            }
+            let diseases: Vec<Link> = ids.iter().take(2).map(|d| Link::curie(d, disease_by_id.get(d.as_str()).map(|x| x.label.as_str()))).collect();
+            // the most telling name of the first variant: p. when known, else c., else position
+            let top_variant = g.variants.first().map(|v| {
+                let p = v.hgvs_p.clone().filter(|p| !p.ends_with("p.?") && !p.ends_with("p.(?)"));
+                let short = |s: String| s.rsplit(':').next().map(String::from).unwrap_or(s);
+                p.map(short).or_else(|| v.hgvs_c.clone().map(short)).unwrap_or_else(|| format!("{}:{} {}>{}", v.chrom, v.pos, v.reference, v.alt))
+            });
+            let modes = if g.modes_of_inheritance.is_empty() {
+                // phenotype-only: the modes of the gene's best-ranked reported disease
+                g.diseases.iter().find_map(|d| disease_by_id.get(d.as_str())).map(|d| d.modes_of_inheritance.clone()).unwrap_or_default()
+            } else {
+                g.modes_of_inheritance.clone()
+            };
+            GeneRow {
+                rank: g.rank,
+                top: g.rank == r.genes[0].rank,
+                rank_label,
+                tie_note,
+                symbol: g.symbol.clone(),
+                gene_url: curie_url(&g.ncbi_gene_id),
+                anchor: gene_anchor(i, g),
+                has_card: detail_genes.contains(&i),
+                probability_attr: attr_num(g.post_test_probability),
+                probability_text: format_probability(g.post_test_probability),
+                probability_width: format!("{:.1}", g.post_test_probability.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0),
+                score_attr: g.score.to_string(),
+                score_text: score_text(method, g.score),
+                phenotype_score_text: g.phenotype_score.map(|s| format!("{s:.2}")),
+                genotype_score_text: g.genotype_score.map(|s| format!("{s:.2}")),
+                more_diseases: g.diseases.len().saturating_sub(diseases.len()),
+                diseases,
+                modes,
+                variant_count: g.variants.len(),
+                top_variant,
+            }
+        })
+        .collect();
+
+    let diseases: Vec<DiseaseRow> = r
+        .diseases
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let (rank_label, tie_note) = rank_label(d.rank, d.tie_size);
+            DiseaseRow {
+                rank: d.rank,
+                top: d.rank == r.diseases[0].rank,
+                rank_label,
+                tie_note,
+                id: d.id.clone(),
+                label: d.label.clone(),
+                url: curie_url(&d.id),
+                anchor: disease_anchor(i, d),
+                has_card: i < detail_diseases && !d.evidence.is_empty(),
+                probability_attr: attr_num(d.post_test_probability),
+                probability_text: format_probability(d.post_test_probability),
+                probability_width: format!("{:.1}", d.post_test_probability.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0),
+                score_attr: d.score.to_string(),
+                score_text: score_text(method, d.score),
+                modes: d.modes_of_inheritance.clone(),
+                genes: d.genes.iter().map(|g| Link::curie(&g.ncbi_gene_id, None)).zip(&d.genes).map(|(mut l, g)| {
+                    l.title = l.text.clone();
+                    l.text = g.symbol.clone();
+                    l
+                }).collect(),
+            }
+        })
+        .collect();
+
+    // samples in pedigree order (proband first), then any other sample seen in genotypes
+    let mut samples: Vec<String> = Vec::new();
+    let mut notes: HashMap<String, String> = HashMap::new();
+    let mut fam: Vec<_> = case.family.iter().collect();
+    fam.sort_by_key(|m| !m.proband);
+    for m in fam {
+        let s = m.sample.clone().unwrap_or_else(|| m.id.clone());
+        let mut note = if m.id == s { Vec::new() } else { vec![m.id.clone()] };
+        if m.proband {
+            note.push("proband".into());
+        }
+        note.push(m.status.clone());
+        notes.insert(s.clone(), note.join(", "));
+        if !samples.contains(&s) {
+            samples.push(s);
+        }
+    }
+    for g in &r.genes {
+        for v in &g.variants {
+            for gt in &v.genotypes {
+                if !samples.contains(&gt.sample) {
+                    samples.push(gt.sample.clone());
+                }
+            }
+        }
+    }
+
+    let gene_cards: Vec<GeneCard> = r
+        .genes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| detail_genes.contains(i))
+        .map(|(i, g)| {
+            let row = &genes[i];
+            let with_evidence: Vec<&DiseaseResult> = g.diseases.iter().filter_map(|d| disease_by_id.get(d.as_str()).copied()).filter(|d| !d.evidence.is_empty()).collect();
+            let mut evs = with_evidence.iter().map(|d| evidence_view(d, &scale, format!("{}-{}", row.anchor, slug(&d.id))));
+            let evidence = evs.next();
+            let more_evidence: Vec<EvidenceView> = evs.collect();
+            let card_samples: Vec<String> = samples.iter().filter(|s| g.variants.iter().any(|v| v.genotypes.iter().any(|gt| &&gt.sample == s)) || notes.contains_key(*s)).cloned().collect();
+            GeneCard {
+                anchor: row.anchor.clone(),
+                rank: g.rank,
+                rank_label: row.rank_label.clone(),
+                symbol: g.symbol.clone(),
+                gene_url: row.gene_url.clone(),
+                ncbi_gene_id: g.ncbi_gene_id.clone(),
+                probability_text: row.probability_text.clone(),
+                score_text: row.score_text.clone(),
+                phenotype_score_text: row.phenotype_score_text.clone(),
+                genotype_score_text: row.genotype_score_text.clone(),
+                diseases: g
+                    .diseases
+                    .iter()
+                    .map(|id| {
+                        let d = disease_by_id.get(id.as_str());
+                        DiseaseBrief {
+                            id: id.clone(),
+                            label: d.map(|d| d.label.clone()).unwrap_or_default(),
+                            url: curie_url(id),
+                            rank: d.map(|d| d.rank),
+                            probability_text: d.map(|d| format_probability(d.post_test_probability)).unwrap_or_default(),
+                            modes: d.map(|d| d.modes_of_inheritance.clone()).unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
+                modes: g.modes_of_inheritance.clone(),
+                samples: card_samples.iter().map(|s| SampleHeader { sample: s.clone(), note: notes.get(s).cloned().unwrap_or_default() }).collect(),
+                variants: g.variants.iter().map(|v| variant_view(v, &card_samples, assembly)).collect(),
+                evidence,
+                more_evidence,
+            }
+        })
+        .collect();
+
+    let disease_cards: Vec<EvidenceView> = r
+        .diseases
+        .iter()
+        .enumerate()
+        .take(detail_diseases)
+        .filter(|(_, d)| !d.evidence.is_empty())
+        .map(|(i, d)| evidence_view(d, &scale, disease_anchor(i, d)))
+        .collect();
+
+    let filters = r.filters.as_ref().map(|f| {
+        let removed_total: u64 = f.removed.iter().map(|c| c.count).sum();
+        let max = f.removed.iter().map(|c| c.count).max().unwrap_or(0).max(1);
+        FiltersView {
+            records: f.records,
+            variants: f.variants,
+            passed: f.passed,
+            removed_total,
+            removed: f.removed.iter().map(|c| (c.reason.clone(), c.count, format!("{:.1}", c.count as f64 / max as f64 * 100.0))).collect(),
+            filtered: f.filtered_variants.iter().map(|v| (v.variant.clone(), v.gene.clone().unwrap_or_default(), v.reason.clone())).collect(),
+            listed: f.filtered_variants.len(),
+        }
+    });
+
+    PageView {
+        title: format!("Odyssey report: {}", case.id),
+        case: case_view,
+        run,
+        lr_model,
+        variant_analysis: crate::has_variant_analysis(r),
+        genes,
+        diseases,
+        gene_cards,
+        disease_cards,
+        filters,
+        axis: scale.axis(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probability_text() {
+        assert_eq!(format_probability(Some(0.8312)), "83.1%");
+        assert_eq!(format_probability(Some(0.0004)), "<0.1%");
+        assert_eq!(format_probability(Some(0.9996)), ">99.9%");
+        assert_eq!(format_probability(Some(0.001)), "0.1%");
+        assert_eq!(format_probability(None), "–");
+    }
+
+    #[test]
+    fn lr_text() {
+        assert_eq!(format_lr(12.345), "12.3");
+        assert_eq!(format_lr(1.0), "1.00");
+        assert_eq!(format_lr(0.05123), "0.0512");
+        assert_eq!(format_lr(0.000213), "2.1e-4");
+        assert_eq!(format_lr(3_500_000.0), "3.5e6");
+        assert_eq!(format_lr(999.4), "999");
+    }
+
+    #[test]
+    fn ages() {
+        assert_eq!(humanize_age("P3Y6M"), "3 years 6 months");
+        assert_eq!(humanize_age("P1Y"), "1 year");
+        assert_eq!(humanize_age("P18M2D"), "18 months 2 days");
+        assert_eq!(humanize_age("P2W"), "2 weeks");
+        assert_eq!(humanize_age("adult"), "adult");
+        assert_eq!(humanize_age("P3"), "P3");
+        assert_eq!(display_date("2026-11-29T20:13:40Z"), "2026-11-29 20:13 UTC");
+    }
+
+    #[test]
+    fn bar_geometry() {
+        // scale of 2 decades: half width 104 px per 2 decades, centre 110
+        let s = Scale { max_log10: 2 };
+        let ev = |lr: f64, observed: bool, kind: &str| TermEvidence {
+            term: "HP:1".into(),
+            label: "x".into(),
+            observed,
+            match_kind: kind.into(),
+            disease_term: None,
+            disease_term_label: None,
+            frequency: None,
+            lr,
+        };
+        let b = s.bar(&ev(10.0, true, "exact")); // +1 decade: 52 px to the right
+        assert_eq!((b.x.as_str(), b.width.as_str(), b.class.as_str()), ("110.0", "52.0", "bar obs"));
+        let b = s.bar(&ev(0.1, false, "none")); // -1 decade: 52 px to the left
+        assert_eq!((b.x.as_str(), b.width.as_str(), b.class.as_str()), ("58.0", "52.0", "bar exc"));
+        let b = s.bar(&ev(1e-5, true, "not")); // clipped at -2 decades
+        assert_eq!((b.x.as_str(), b.width.as_str(), b.class.as_str(), b.clipped.as_deref()), ("6.0", "104.0", "bar not", Some("left")));
+        let b = s.bar(&ev(1.0, true, "exact")); // neutral: a 1 px tick
+        assert_eq!((b.x.as_str(), b.width.as_str()), ("110.0", "1.0"));
+    }
+}

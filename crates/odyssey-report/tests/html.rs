@@ -1,0 +1,240 @@
+//! HTML report: content, escaping, self-containment, and agreement with the JSON of the same
+//! report.
+
+mod common;
+
+use common::*;
+use odyssey_report::*;
+
+/// Independent formatting of a probability as the report must show it.
+fn expected_text(p: Option<f64>) -> String {
+    match p {
+        None => "–".to_string(),
+        Some(p) if p < 0.001 => "<0.1%".to_string(),
+        Some(p) if p > 0.999 => ">99.9%".to_string(),
+        Some(p) => format!("{:.1}%", (p * 1000.0).round() / 10.0),
+    }
+}
+
+/// The text of the first `<span class="ptext">` after a row's start tag.
+fn row_probability_text<'a>(html: &'a str, row_tag: &str) -> &'a str {
+    let at = html.find(row_tag).expect("row");
+    let rest = &html[at..];
+    let i = rest.find("<span class=\"ptext\">").expect("ptext") + "<span class=\"ptext\">".len();
+    let j = i + rest[i..].find('<').unwrap();
+    &rest[i..j]
+}
+
+/// Compares every rank and probability of the HTML with the JSON, in order: exact equality of
+/// the numbers parsed back from the `data-*` attributes, and the visible percentage.
+pub fn assert_agree(html: &str, json: &serde_json::Value) {
+    for (kind, key, list) in [("gene", "symbol", "genes"), ("disease", "id", "diseases")] {
+        let rows = tags_with(html, &format!("data-kind=\"{kind}\""));
+        let items = json[list].as_array().unwrap();
+        assert_eq!(rows.len(), items.len(), "{list}: HTML rows vs JSON entries");
+        for (row, item) in rows.iter().zip(items) {
+            assert_eq!(attr(row, "data-rank").unwrap().parse::<u64>().unwrap(), item["rank"].as_u64().unwrap(), "{row}");
+            assert_eq!(attr(row, &format!("data-{key}")).unwrap(), item[key].as_str().unwrap());
+            let p_html = attr(row, "data-probability").unwrap();
+            let p_json = item["post_test_probability"].as_f64();
+            match p_json {
+                Some(p) => assert_eq!(p_html.parse::<f64>().unwrap(), p, "{row}"),
+                None => assert_eq!(p_html, ""),
+            }
+            assert_eq!(attr(row, "data-score").unwrap().parse::<f64>().unwrap(), item["score"].as_f64().unwrap());
+            assert_eq!(row_probability_text(html, row).replace("&lt;", "<").replace("&gt;", ">"), expected_text(p_json), "{row}");
+        }
+    }
+}
+
+fn render(r: &AnalysisReport) -> String {
+    let mut out = Vec::new();
+    write_html(r, &mut out).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+fn json_of(r: &AnalysisReport) -> serde_json::Value {
+    let mut out = Vec::new();
+    write_json(r, &mut out).unwrap();
+    serde_json::from_slice(&out).unwrap()
+}
+
+#[test]
+fn html_and_json_agree_on_every_rank_and_probability() {
+    for r in [full_report(), phenotype_only_report()] {
+        let html = render(&r);
+        assert_agree(&html, &json_of(&r));
+    }
+    // a Resnik report has no probabilities: empty attributes, a dash on screen
+    let mut r = phenotype_only_report();
+    r.odyssey.method = "resnik".into();
+    for d in &mut r.diseases {
+        d.post_test_probability = None;
+        d.evidence.clear();
+    }
+    for g in &mut r.genes {
+        g.post_test_probability = None;
+    }
+    let html = render(&r);
+    assert_agree(&html, &json_of(&r));
+    assert!(html.contains("similarity 4.50"));
+}
+
+#[test]
+fn the_agreement_check_detects_a_difference() {
+    let r = full_report();
+    let html = render(&r);
+    let mut j = json_of(&r);
+    j["genes"][1]["post_test_probability"] = serde_json::json!(0.0310000001);
+    assert!(std::panic::catch_unwind(|| assert_agree(&html, &j)).is_err());
+}
+
+#[test]
+fn shows_what_a_clinician_needs() {
+    let html = render(&full_report()).replace("&#x2f;", "/");
+    // header: case, sex, age in words, terms with names, family, inputs, versions, date
+    for s in [
+        "Case SYNTHETIC-trio",
+        "<b>male</b>",
+        "3 years 6 months",
+        "Craniosynostosis",
+        "Intellectual disability",
+        "HPO 2025-01-16",
+        "Odyssey 0.1.0",
+        "2026-11-29 20:13 UTC",
+        "demo.json",
+        "clinvar 2024-05",
+        "900 allele frequency above 0.001",
+        "<b>kid</b> (affected, proband)",
+    ] {
+        assert!(html.contains(s), "missing {s:?}");
+    }
+    // the top gene first with its probability, disease and inheritance
+    let first = tags_with(&html, "data-kind=\"gene\"")[0];
+    assert_eq!(attr(first, "data-symbol").unwrap(), "FGFR2");
+    assert_eq!(row_probability_text(&html, first), "95.1%");
+    // variants with HGVS, consequence, genotypes of each family member, AF, ClinVar, scores
+    for s in ["NM_000141.5", "c.1019A&gt;G", "p.(Tyr340Cys)", "missense variant", "<b class=\"mono\">0/1</b><div class=\"id\">GQ 99, DP 40, AD 20,20</div>", "1.2e-4", "gnomAD exomes (nfe)", "Pathogenic", "★★☆☆", "REVEL 0.930", "CADD_PHRED 28.400"] {
+        assert!(html.contains(s), "missing {s:?}");
+    }
+    // links built from ids
+    for s in [
+        "https://omim.org/entry/101600",
+        "https://www.orpha.net/en/disease/detail/87",
+        "https://hpo.jax.org/browse/term/HP:0001363",
+        "https://www.ncbi.nlm.nih.gov/clinvar/variation/13261/",
+        "https://gnomad.broadinstitute.org/variant/10-121520160-G-C?dataset=gnomad_r4",
+        "https://www.ncbi.nlm.nih.gov/gene/2263",
+    ] {
+        assert!(html.contains(&format!("href=\"{s}\"")), "missing link {s}");
+    }
+    // the filtered variants, collapsed and searchable
+    assert!(html.contains("<details data-print=\"closed\" id=\"filtered-variants\">"));
+    assert!(html.contains("data-filter-target=\"filtered-table\""));
+    assert!(html.contains("chr4:1800000:G:A"));
+    // tie shown as shared rank
+    assert!(html.contains(">=4<"));
+}
+
+#[test]
+fn evidence_bars_one_per_term_with_contradictions_marked() {
+    let r = full_report();
+    let html = render(&r);
+    // the top gene's card shows the evidence of its best disease (Pfeiffer, 5 terms)
+    let card_start = html.find("data-kind=\"gene-card\" data-rank=\"1\"").unwrap();
+    let card_end = card_start + html[card_start..].find("</article>").unwrap();
+    let card = &html[card_start..card_end];
+    // the first evidence table of the card (the other diseases' tables are collapsed below it)
+    let card = &card[..card.find("</table>\n<p class=\"muted\">").unwrap()];
+    let card = &card[card.rfind("<table class=\"variants\"").map(|i| i + 10).unwrap_or(0)..];
+    let bars = tags_with(card, "<rect class=\"bar ");
+    let bars: Vec<&str> = bars.into_iter().filter(|t| t.contains("data-lr")).collect();
+    let pfeiffer = &r.diseases[0].evidence;
+    assert_eq!(bars.len(), pfeiffer.len());
+    for (b, e) in bars.iter().zip(pfeiffer) {
+        assert_eq!(attr(b, "data-term").unwrap(), e.term);
+        assert_eq!(attr(b, "data-lr").unwrap().parse::<f64>().unwrap(), e.lr);
+        let class = attr(b, "class").unwrap();
+        let expected = if e.match_kind == "not" { "bar not" } else if e.observed { "bar obs" } else { "bar exc" };
+        assert_eq!(class, expected);
+        // geometry: log scale around x = 110; LR > 1 to the right, LR < 1 to the left
+        let x: f64 = attr(b, "x").unwrap().parse().unwrap();
+        let w: f64 = attr(b, "width").unwrap().parse().unwrap();
+        if e.lr > 1.0 {
+            assert!((x - 110.0).abs() < 1e-9 && w > 1.0);
+        } else {
+            assert!((x + w - 110.0).abs() < 0.11 && w > 1.0, "{b}");
+        }
+    }
+    // the page-wide scale is ±3 decades (max |log10 LR| = log10(1/0.002) = 2.7): LR 61 is
+    // 1.785 decades right, 1.785 / 3 * 104 px = 61.9 px
+    let broad = bars.iter().find(|b| b.contains("HP:0011304")).unwrap();
+    assert_eq!(attr(broad, "width").unwrap(), format!("{:.1}", 61f64.log10() / 3.0 * 104.0));
+    // the NOT row stands out
+    assert!(card.contains("class=\"obs contra\" data-term=\"HP:0000028\""));
+    assert!(card.contains("<span class=\"tag tag-not\">NOT</span>"));
+}
+
+#[test]
+fn everything_is_escaped_and_nothing_is_fetched() {
+    let mut r = full_report();
+    r.case.id = "<script>alert(1)</script>".into();
+    r.genes[0].symbol = "FGFR2\"><img src=x onerror=alert(1)>".into();
+    let html = render(&r);
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(!html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("Apert syndrome &lt;with markup &amp; &quot;quotes&quot;&gt;"));
+    // self-contained: no external stylesheets, scripts, images, fonts or imports
+    let html = render(&full_report());
+    assert!(!html.contains("<link"));
+    assert!(!html.contains(" src="));
+    assert!(!html.contains("@import"));
+    assert!(!html.contains("url(http"));
+    // every http(s) URL is the target of a link a person clicks
+    for (i, _) in html.match_indices("http") {
+        assert!(html[..i].ends_with("href=\""), "non-link URL at {}", &html[i.saturating_sub(40)..i + 40]);
+    }
+    assert_eq!(html.matches("<script>").count(), 1, "one inline script");
+}
+
+#[test]
+fn phenotype_only_report_has_no_variant_sections() {
+    let html = render(&phenotype_only_report());
+    assert!(!html.contains("<th>Variants</th>"));
+    assert!(!html.contains("id=\"filters\""));
+    assert!(!html.contains("<dt>Family</dt>"));
+    // the gene table falls back to the best disease's inheritance
+    let first = html.find("data-kind=\"gene\"").unwrap();
+    let row_end = first + html[first..].find("</tr>").unwrap();
+    assert!(html[first..row_end].contains("<span class=\"moi\">AD</span>"));
+    // top gene still has its evidence
+    assert!(html.contains("Phenotype evidence for"));
+}
+
+#[test]
+fn empty_report_renders() {
+    let mut r = phenotype_only_report();
+    r.genes.clear();
+    r.diseases.clear();
+    r.case.terms.clear();
+    let html = render(&r);
+    assert!(html.contains("No gene was ranked."));
+    assert!(html.contains("No disease was ranked."));
+}
+
+/// The HTML and JSON of one real `odyssey analyze --format html,json` run agree; run by
+/// `scripts/check-report-in-chromium.sh` with ODYSSEY_REPORT_HTML and ODYSSEY_REPORT_JSON.
+#[test]
+#[ignore]
+fn real_run_html_and_json_agree() {
+    let (Ok(h), Ok(j)) = (std::env::var("ODYSSEY_REPORT_HTML"), std::env::var("ODYSSEY_REPORT_JSON")) else {
+        eprintln!("ODYSSEY_REPORT_HTML / ODYSSEY_REPORT_JSON not set; skipping");
+        return;
+    };
+    let html = std::fs::read_to_string(&h).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
+    assert!(!json["genes"].as_array().unwrap().is_empty());
+    assert_agree(&html, &json);
+    eprintln!("{h} and {j} agree on {} genes and {} diseases", json["genes"].as_array().unwrap().len(), json["diseases"].as_array().unwrap().len());
+}
