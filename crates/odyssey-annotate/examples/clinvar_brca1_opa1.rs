@@ -320,7 +320,12 @@ fn norm_p(s: &str) -> Option<String> {
     if n_ref >= 2 && j > k && j < b.len() && b[j..].iter().all(u8::is_ascii_alphabetic) {
         let pos: u32 = s[k..j].parse().ok()?;
         let last = &s[k - 3..k];
-        return Some(format!("p.{}{pos}_{last}{}delins{}", &s[2..5], pos + n_ref as u32 - 1, &s[j..]));
+        return Some(format!(
+            "p.{}{pos}_{last}{}delins{}",
+            &s[2..5],
+            pos + n_ref as u32 - 1,
+            &s[j..]
+        ));
     }
     let (h, i) = head(&s);
     if s.len() == i + 3 && h.len() >= 5 && s[i..] == s[2..5] {
@@ -416,7 +421,9 @@ fn compare_snpeff(ann: &Annotator, ids: &[String], dir: &std::path::Path, exampl
     let p_rate = 100.0 * okp as f64 / np.max(1) as f64;
     println!("HGVS vs SnpEff 5.1d (style-normalised), per (variant, transcript) on modelled transcripts:");
     println!("  c./n. identical {okc}/{nc} ({c_rate:.2}%); {no_c} without Odyssey c. (intronic indels: no intron sequence here)");
-    println!("  p. identical {okp}/{np} ({p_rate:.2}%); {unknown_p} SnpEff p. with unknown residues ('???') not compared");
+    println!(
+        "  p. identical {okp}/{np} ({p_rate:.2}%); {unknown_p} SnpEff p. with unknown residues ('???') not compared"
+    );
     let mut pv: Vec<_> = patterns.into_iter().collect();
     pv.sort_by_key(|p| std::cmp::Reverse(p.1 .0));
     for (k, (c, ex)) in pv.iter().take(40) {

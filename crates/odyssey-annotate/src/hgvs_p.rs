@@ -19,6 +19,22 @@
 
 use odyssey_genome::Consequence as C;
 
+/// Rewrites a protein description as an HGVS *predicted* consequence, in parentheses
+/// (`NP_000050.3:p.Glu23ValfsTer17` → `NP_000050.3:p.(Glu23ValfsTer17)`; `p.Leu5=` →
+/// `p.(Leu5=)`), as the recommendations ask for changes deduced from DNA only. `p.?` and
+/// descriptions already in parentheses are returned unchanged. Odyssey, like VEP, writes the
+/// bare form by default.
+pub fn predicted(p: &str) -> String {
+    let (acc, desc) = match p.find("p.") {
+        Some(i) => (&p[..i], &p[i + 2..]),
+        None => return p.to_string(),
+    };
+    if desc == "?" || desc.starts_with('(') || desc.is_empty() {
+        return p.to_string();
+    }
+    format!("{acc}p.({desc})")
+}
+
 use crate::allele::Allele;
 use crate::cds::{codon_change, CdsView};
 use crate::codon::three_letter;

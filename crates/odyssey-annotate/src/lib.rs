@@ -9,8 +9,10 @@
 //! * [`vcf`]: annotate a VCF, writing a VEP-style `CSQ` INFO field.
 //!
 //! Without reference sequence (the embedded models) the annotator reports only what the gene
-//! model determines: coding SNVs are `coding_sequence_variant` without `p.`, indels get no
+//! model determines: coding SNVs are `coding_sequence_variant` with `p.?`, indels get no
 //! `c.` (the 3' rule needs the flanking sequence), in-frame vs frameshift comes from length.
+//!
+//! User documentation, rules and validation figures: `docs/annotation.md`.
 
 mod allele;
 mod annotator;
@@ -37,6 +39,7 @@ pub use annotator::{most_severe_per_gene, Annotator, Rank, TranscriptAnnotation}
 pub use codon::GeneticCode;
 pub use effect::FLANK_DISTANCE;
 pub use error::Error;
+pub use hgvs_p::predicted as hgvs_p_predicted;
 pub use model::{Cds, CodingRegion, Strand, Transcript, TranscriptFlags};
 pub use seq::SequenceStore;
 pub use store::{Meta, RefData, FORMAT_VERSION};

@@ -53,6 +53,9 @@ pub struct VcfOptions {
     pub threads: usize,
     /// Records annotated per batch.
     pub batch: usize,
+    /// Write `HGVSp` as HGVS predicted consequences, in parentheses (`p.(Arg97Cys)`); default
+    /// `false`: the bare form VEP writes.
+    pub predicted_parentheses: bool,
 }
 
 impl Default for VcfOptions {
@@ -61,6 +64,7 @@ impl Default for VcfOptions {
             field: "CSQ".into(),
             threads: 1,
             batch: 4096,
+            predicted_parentheses: false,
         }
     }
 }
@@ -346,7 +350,7 @@ pub fn annotate_vcf(input: &Path, output: &Path, ann: &Annotator, opts: &VcfOpti
         if batch.len() < opts.batch {
             done = true;
         }
-        let work = |(n, l): &(u64, String)| annotate_line(input, *n, l, ann, &opts.field);
+        let work = |(n, l): &(u64, String)| annotate_line(input, *n, l, ann, opts);
         let results: Vec<Result<(String, VcfStats), Error>> = match &pool {
             Some(p) => p.install(|| batch.par_iter().map(work).collect()),
             None => batch.iter().map(work).collect(),
@@ -370,7 +374,14 @@ pub fn annotate_vcf(input: &Path, output: &Path, ann: &Annotator, opts: &VcfOpti
     Ok(stats)
 }
 
-fn annotate_line(input: &Path, n: u64, line: &str, ann: &Annotator, field: &str) -> Result<(String, VcfStats), Error> {
+fn annotate_line(
+    input: &Path,
+    n: u64,
+    line: &str,
+    ann: &Annotator,
+    opts: &VcfOptions,
+) -> Result<(String, VcfStats), Error> {
+    let field = opts.field.as_str();
     let mut s = VcfStats::default();
     // the first eight columns; the rest (FORMAT and samples) is copied unchanged
     let mut cols: [&str; 8] = [""; 8];
@@ -418,7 +429,10 @@ fn annotate_line(input: &Path, n: u64, line: &str, ann: &Annotator, field: &str)
                 }
             }
         }
-        for a in ann.annotate(&key) {
+        for mut a in ann.annotate(&key) {
+            if opts.predicted_parentheses {
+                a.hgvs_p = a.hgvs_p.map(|p| crate::hgvs_p::predicted(&p));
+            }
             if first {
                 if keep_info {
                     out.push(';');

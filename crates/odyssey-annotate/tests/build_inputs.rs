@@ -213,6 +213,17 @@ fn vcf_gets_a_described_csq_field() {
     )
     .unwrap();
     assert_eq!(s, text);
+    // HGVS predicted-consequence form on request
+    let paren = dir.path().join("paren.vcf");
+    let opts = VcfOptions {
+        predicted_parentheses: true,
+        ..Default::default()
+    };
+    annotate_vcf(&vcf, &paren, &ann, &opts).unwrap();
+    let p = std::fs::read_to_string(&paren).unwrap();
+    assert!(p.contains("|TX1.1:c.4A>C|P1.1:p.(Lys2Gln)|"), "{p}");
+    assert_eq!(odyssey_annotate::hgvs_p_predicted("p.?"), "p.?");
+    assert_eq!(odyssey_annotate::hgvs_p_predicted("NP_1.1:p.Leu5="), "NP_1.1:p.(Leu5=)");
     // a malformed record is reported with its line
     let bad = write(
         dir.path(),

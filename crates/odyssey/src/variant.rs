@@ -102,12 +102,21 @@ fn vcf_from_case(file: &CaseFile, base: &Path) -> Option<(PathBuf, Option<String
     None
 }
 
+/// The variant analysis configuration, and the individual id of each VCF sample when a GA4GH
+/// Family maps them (`individualToFileIdentifiers`), for the report.
+pub struct VariantSetup {
+    /// Configuration for `odyssey_variant::analysis::analyze`.
+    pub config: AnalysisConfig,
+    /// VCF sample id -> individual id.
+    pub individuals: std::collections::HashMap<String, String>,
+}
+
 /// Builds the `odyssey-variant` configuration from the options and, when given, the case
 /// file (its `files[]`, subject and GA4GH Family pedigree).
 ///
 /// Errors: no VCF given or listed; an unknown `genomeAssembly`; PED, sources, panel and BED
 /// errors with file and line; gene models that cannot be loaded.
-pub fn variant_config(opts: &VariantOptions, case_file: Option<(&CaseFile, &Path)>, case: &Case) -> Result<AnalysisConfig, VariantError> {
+pub fn variant_config(opts: &VariantOptions, case_file: Option<(&CaseFile, &Path)>, case: &Case) -> Result<VariantSetup, VariantError> {
     let from_file = case_file.and_then(|(f, p)| vcf_from_case(f, p.parent().unwrap_or(Path::new("."))));
     if let Some((f, p)) = case_file {
         for file in f.files() {
@@ -143,6 +152,7 @@ pub fn variant_config(opts: &VariantOptions, case_file: Option<(&CaseFile, &Path
         AnnotationChoice::Annotator(Arc::new(annotator))
     };
     let mut cfg = AnalysisConfig::new(vcf, annotation);
+    let mut individuals = std::collections::HashMap::new();
     cfg.assembly = assembly;
     cfg.proband = opts.proband.clone().or_else(|| from_file.as_ref().and_then(|f| f.1.clone()));
     cfg.proband_sex = case.sex.map(|s| match s {
@@ -158,6 +168,12 @@ pub fn variant_config(opts: &VariantOptions, case_file: Option<(&CaseFile, &Path
                 fam.files.iter().chain(&fam.hts_files).find_map(|f| f.sample_for(id)).unwrap_or(id).to_string()
             };
             let parent = |id: &str| -> Option<String> { (!id.is_empty() && id != "0").then(|| sample(id)) };
+            for x in &p.persons {
+                let s = sample(&x.individual_id);
+                if s != x.individual_id {
+                    individuals.insert(s, x.individual_id.clone());
+                }
+            }
             let records: Vec<PedRecord> = p.persons.iter().map(|x| PedRecord {
                 family: if x.family_id.is_empty() { fam.id.clone() } else { x.family_id.clone() },
                 id: sample(&x.individual_id),
@@ -200,7 +216,7 @@ pub fn variant_config(opts: &VariantOptions, case_file: Option<(&CaseFile, &Path
     if let Some(p) = &opts.regions {
         cfg.filters.regions = Some(odyssey_variant::filter::Regions::from_bed(p)?);
     }
-    Ok(cfg)
+    Ok(VariantSetup { config: cfg, individuals })
 }
 
 /// The variant modes a knowledge-base disease allows (all when it lists none or only modes
@@ -254,7 +270,14 @@ fn variant_result(v: &VariantCall) -> VariantResult {
 
 /// Ranks genes and diseases from phenotype and genotype together (see the module docs) and
 /// builds the report, including the variants, the family and the filter summary.
-pub fn combined_report(kb: &KbHandle, scorer: &PhenotypeScorer, case: &Case, g: &GenotypeAnalysis, opts: &ReportOptions) -> AnalysisReport {
+pub fn combined_report(
+    kb: &KbHandle,
+    scorer: &PhenotypeScorer,
+    case: &Case,
+    g: &GenotypeAnalysis,
+    individuals: &std::collections::HashMap<String, String>,
+    opts: &ReportOptions,
+) -> AnalysisReport {
     let k = &kb.kb;
     let tau = scorer.options().evidence_weight;
     let p_unknown = scorer.options().pretest_unknown;
@@ -361,14 +384,17 @@ pub fn combined_report(kb: &KbHandle, scorer: &PhenotypeScorer, case: &Case, g: 
     summary.family = g
         .family
         .iter()
-        .map(|m| FamilyMember {
-            id: m.id.clone(),
-            sample: m.sequenced.then(|| m.id.clone()),
-            sex: format!("{:?}", m.sex).to_lowercase(),
-            status: format!("{:?}", m.affection).to_lowercase(),
-            father: m.father.clone(),
-            mother: m.mother.clone(),
-            proband: m.proband,
+        .map(|m| {
+            let ind = |s: &String| individuals.get(s).cloned().unwrap_or_else(|| s.clone());
+            FamilyMember {
+                id: ind(&m.id),
+                sample: m.sequenced.then(|| m.id.clone()),
+                sex: format!("{:?}", m.sex).to_lowercase(),
+                status: format!("{:?}", m.affection).to_lowercase(),
+                father: m.father.as_ref().map(ind),
+                mother: m.mother.as_ref().map(ind),
+                proband: m.proband,
+            }
         })
         .collect();
     let mut removed: Vec<FilterCount> =

@@ -131,6 +131,14 @@ fn load_index(path: &Path) -> Result<Option<fasta::fai::Index>, Error> {
     }
 }
 
+/// Position in the record being streamed: the chromosome's wanted intervals, the next one to
+/// fill, and the 1-based position of the next base.
+struct Cursor<'a> {
+    ivs: &'a [(u32, u32)],
+    next: usize,
+    pos: u32,
+}
+
 /// Reads a (b)gzip FASTA sequentially, appending the parts of `intervals` it holds to `out`
 /// as `(start, chromosome, bases)`.
 fn stream(
@@ -142,14 +150,15 @@ fn stream(
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(file));
-    // current record: its chromosome's wanted intervals, the next one to fill, 1-based position
-    let mut cur: Option<(&[(u32, u32)], usize, u32)> = None;
+    let mut cur: Option<Cursor> = None;
     let mut line = Vec::with_capacity(256);
     let mut ln = 0u64;
     let mut open: Option<(u32, Chrom, Vec<u8>)> = None;
     loop {
         line.clear();
-        let n = reader.read_until(b'\n', &mut line).map_err(|e| Error::parse(path, ln + 1, e.to_string()))?;
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::parse(path, ln + 1, e.to_string()))?;
         if n == 0 {
             break;
         }
@@ -161,12 +170,14 @@ fn stream(
             let name = String::from_utf8_lossy(h);
             let name = name.split_whitespace().next().unwrap_or("");
             cur = match classify(name, assembly) {
-                Contig::Primary(c, offset) => {
-                    intervals.get(&c).map(|ivs| (ivs.as_slice(), 0, offset + 1)).map(|x| {
-                        open = Some((0, c, Vec::new()));
-                        x
-                    })
-                }
+                Contig::Primary(c, offset) => intervals.get(&c).map(|ivs| {
+                    open = Some((0, c, Vec::new()));
+                    Cursor {
+                        ivs: ivs.as_slice(),
+                        next: 0,
+                        pos: offset + 1,
+                    }
+                }),
                 Contig::Other => None,
                 Contig::WrongAssembly(msg) => {
                     return Err(Error::parse(
@@ -178,7 +189,9 @@ fn stream(
             };
             continue;
         }
-        let Some((ivs, next, pos)) = cur.as_mut() else { continue };
+        let Some(Cursor { ivs, next, pos }) = cur.as_mut() else {
+            continue;
+        };
         let len = l.len() as u32;
         let (lo, hi) = (*pos, *pos + len); // [lo, hi)
         *pos = hi;

@@ -235,7 +235,8 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
     if scorer.options().method != Method::LikelihoodRatio {
         bail!("variant analysis combines likelihood ratios: use --method lr (or --phenotype-only with --method resnik)");
     }
-    let cfg = variant_config(&variant_options(args), file.as_ref().zip(path), case)?;
+    let setup = variant_config(&variant_options(args), file.as_ref().zip(path), case)?;
+    let cfg = &setup.config;
     inputs.push(odyssey_report::InputFile { role: "vcf".into(), path: cfg.vcf.display().to_string(), checksum: None });
     if let Some(p) = &args.ped {
         inputs.push(input_file("ped", p));
@@ -243,7 +244,7 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
     if let Some(p) = &args.sources {
         inputs.push(input_file("sources", p));
     }
-    let g = odyssey_variant::analysis::analyze(&cfg)?;
+    let g = odyssey_variant::analysis::analyze(cfg)?;
     if verbose {
         for w in &g.warnings {
             eprintln!("warning: {w}");
@@ -265,7 +266,7 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
         }
     }
     let ropts = ReportOptions { top: args.top, inputs, command };
-    Ok(combined_report(kb, scorer, case, &g, &ropts))
+    Ok(combined_report(kb, scorer, case, &g, &setup.individuals, &ropts))
 }
 
 /// Case files of a folder (recursive) or a list file.
