@@ -1,0 +1,383 @@
+//! Scoring one case against the knowledge base with every model of a run and reading off the
+//! ranks of its true genes and diagnoses.
+
+use std::collections::HashMap;
+
+use odyssey_kb::{DiseaseId, DiseaseIdx, GeneIdx, KnowledgeBase};
+use odyssey_pheno::{Case, Method, PhenotypeScorer, Ranking, ScorerOptions, Scratch};
+use serde::Serialize;
+
+use crate::corpus::BenchCase;
+use crate::leakage::{leave_publication_out, single_disease_score, LeaveOutEffect, PublicationIndex};
+use crate::metrics::best_rank;
+use crate::split::Half;
+
+/// One model configuration evaluated side by side with the others.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunSpec {
+    /// Short key used in file names and JSON (`lr-lpo`, `resnik`, ...).
+    pub key: String,
+    /// Human-readable label.
+    pub label: String,
+    /// Phenotype method.
+    pub method: Method,
+    /// Leave-publication-out applied.
+    pub leave_publication_out: bool,
+}
+
+impl RunSpec {
+    /// The phenotype-mode runs: the default LR model and the Resnik baseline, with
+    /// leave-publication-out first (the headline) when `lpo`, then without.
+    pub fn phenotype_runs(lpo: bool) -> Vec<RunSpec> {
+        let mut v = Vec::new();
+        let mk = |method: Method, lpo: bool| {
+            let (k, l) = match method {
+                Method::LikelihoodRatio => ("lr", "Odyssey LR (default)"),
+                Method::Resnik => ("resnik", "Resnik BMA (baseline)"),
+            };
+            RunSpec { key: if lpo { format!("{k}-lpo") } else { k.to_string() }, label: l.to_string(), method, leave_publication_out: lpo }
+        };
+        if lpo {
+            v.push(mk(Method::LikelihoodRatio, true));
+            v.push(mk(Method::Resnik, true));
+        }
+        v.push(mk(Method::LikelihoodRatio, false));
+        v.push(mk(Method::Resnik, false));
+        v
+    }
+}
+
+/// Where a case's diagnosis stands in the knowledge base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiseaseStatus {
+    /// A diagnosis is ranked (in the KB, in a ranked database, with phenotype annotations).
+    Ranked,
+    /// In the KB but not ranked (no phenotype annotation, or a database not ranked).
+    InKbNotRanked,
+    /// Not in the KB (or not a disease id Odyssey reads, e.g. MONDO), or no diagnosis given.
+    Absent,
+}
+
+/// The truth of a case resolved against the knowledge base.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Gold {
+    /// Causal genes found in the KB.
+    pub genes: Vec<GeneIdx>,
+    /// Number of causal gene symbols given (found or not).
+    pub genes_given: usize,
+    /// Diagnoses found in the KB.
+    pub diseases: Vec<DiseaseIdx>,
+    /// Number of diagnoses given.
+    pub diseases_given: usize,
+}
+
+/// The ranks of a case's answers in one run (`None`: not found; see [`crate::metrics`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct LevelRanks {
+    /// Best rank of a causal gene.
+    pub gene: Option<usize>,
+    /// Best rank of a diagnosis.
+    pub disease: Option<usize>,
+    /// Best rank of a causal variant (spiked mode).
+    pub variant: Option<usize>,
+}
+
+/// Everything the benchmark keeps of one case.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaseOutcome {
+    /// Path relative to the cases folder.
+    pub rel_path: String,
+    /// Cohort.
+    pub cohort: String,
+    /// Half of the cohort split.
+    pub half: Half,
+    /// Where the diagnosis stands in the KB.
+    pub disease_status: DiseaseStatus,
+    /// The case names a causal gene.
+    pub has_gold_gene: bool,
+    /// A causal gene is in the KB.
+    pub gold_gene_in_kb: bool,
+    /// The case names a diagnosis.
+    pub has_gold_disease: bool,
+    /// The case names a causal variant usable at the variant level (spiked mode).
+    pub has_gold_variant: bool,
+    /// Why the case could not be scored (it then counts as not found everywhere).
+    pub unscored: Option<String>,
+    /// Ranks, one entry per run, in the order of the run list.
+    pub ranks: Vec<LevelRanks>,
+    /// Leave-publication-out: annotations removed and diseases re-scored (0 when off).
+    pub lpo_annotations_removed: usize,
+    /// Leave-publication-out: diseases re-scored.
+    pub lpo_diseases_rescored: usize,
+    /// Leave-publication-out left the diagnosis without phenotype annotations.
+    pub lpo_gold_emptied: bool,
+    /// |single-disease score − fast-path score| of the diagnosis, per method
+    /// (LR, Resnik), when ranked, on the cross-checked cases (see [`Evaluator::evaluate`]):
+    /// checks that leave-out scores share the fast path's scale.
+    pub lpo_check: [Option<f64>; 2],
+    /// On the cross-checked cases: the runs whose gold ranks from the full product ranking
+    /// (`PhenotypeScorer::ranking_from_scores`) differ from the harness' direct count.
+    pub rank_check: Option<Vec<String>>,
+}
+
+/// Pessimistic rank of the best gold gene and disease in a ranking; diseases in `emptied`
+/// (no phenotype annotation left) count as not found, and so do genes all of whose ranked
+/// diseases are emptied.
+pub fn gold_ranks(scorer: &PhenotypeScorer, ranking: &Ranking, gold: &Gold, emptied: &[DiseaseIdx]) -> LevelRanks {
+    let kb = scorer.kb();
+    let disease = best_rank(gold.diseases.iter().filter(|d| !emptied.contains(d)).map(|&d| ranking.diseases.iter().find(|r| r.disease == d).map(|r| r.rank)));
+    let gene = best_rank(gold.genes.iter().map(|&g| {
+        let alive = kb.gene(g).diseases.iter().any(|d| scorer.index().position(*d).is_some() && !emptied.contains(d));
+        if !alive {
+            return None;
+        }
+        ranking.genes.iter().find(|r| r.gene == g).map(|r| r.rank)
+    }));
+    LevelRanks { gene, disease, variant: None }
+}
+
+/// The ranking's tie rule (`odyssey_pheno::rank`): scores equal within a relative
+/// [`odyssey_pheno::rank::TIE_TOLERANCE`].
+fn tied(a: f64, b: f64) -> bool {
+    (a - b).abs() <= odyssey_pheno::rank::TIE_TOLERANCE * a.abs().max(b.abs()).max(1.0)
+}
+
+/// Pessimistic rank of finite score `s` among `all` (which contains it): the number of scores
+/// above it or tied with it. Infinite scores (a gene whose diseases all have likelihood ratio
+/// 0) are never tied with a finite one: they rank below every finite score.
+fn rank_among(all: impl Iterator<Item = f64>, s: f64) -> usize {
+    all.filter(|&x| x > s || (x.is_finite() && tied(x, s))).count()
+}
+
+/// A receiver of full rankings (e.g. the PhEval writer): called once per run and case.
+pub trait RankingSink: Sync {
+    /// One ranking of one case.
+    fn ranking(&self, run: &RunSpec, case: &BenchCase, ranking: &Ranking, gold: &Gold, emptied: &[DiseaseIdx]);
+}
+
+/// Scores cases with the phenotype models and reads off the gold ranks.
+pub struct Evaluator<'kb> {
+    scorer: PhenotypeScorer<'kb>,
+    pubs: PublicationIndex,
+    ic: Vec<f64>,
+    genes_by_symbol: HashMap<String, GeneIdx>,
+    /// For every gene with a ranked disease: the index positions of its diseases.
+    gene_positions: Vec<(GeneIdx, Vec<usize>)>,
+    /// Every `check_every`-th case (by list position) is cross-checked against the full
+    /// product ranking.
+    check_every: usize,
+}
+
+impl<'kb> Evaluator<'kb> {
+    /// Builds the scorer's index and the publication index.
+    pub fn new(kb: &'kb KnowledgeBase, options: ScorerOptions) -> Self {
+        let scorer = PhenotypeScorer::new(kb, options);
+        let pubs = PublicationIndex::build(&scorer);
+        let ic = kb.ontology().terms().map(|t| kb.ic(t)).collect();
+        let genes_by_symbol = kb.genes().iter().enumerate().map(|(i, g)| (g.symbol.clone(), i as GeneIdx)).collect();
+        // gene -> positions of its ranked diseases, from the diseases' gene lists (as the
+        // ranking links them)
+        let mut by_gene: Vec<Vec<usize>> = vec![Vec::new(); kb.genes().len()];
+        for (pos, &d) in scorer.index().diseases().iter().enumerate() {
+            for &g in &kb.disease(d).genes {
+                by_gene[g as usize].push(pos);
+            }
+        }
+        let gene_positions = by_gene.into_iter().enumerate().filter(|(_, p)| !p.is_empty()).map(|(g, p)| (g as GeneIdx, p)).collect();
+        Evaluator { scorer, pubs, ic, genes_by_symbol, gene_positions, check_every: 16 }
+    }
+
+    /// Cross-check every `n`-th case against the full product ranking (default 16; 1 checks
+    /// every case; 0 none).
+    pub fn set_check_every(&mut self, n: usize) {
+        self.check_every = n;
+    }
+
+    /// Gold ranks counted directly from raw scores (index order), by the product ranking's
+    /// rules (`odyssey_pheno::rank` and `PhenotypeScorer::ranking_from_scores`): LR scores are
+    /// first multiplied by the evidence weight τ; diseases are ranked on their scores; a
+    /// gene's score is, for the LR model, the log of the sum of its diseases' (weighted)
+    /// likelihood ratios, for Resnik the
+    /// best of its diseases' similarities (at least 0); pessimistic ties within a relative
+    /// 1e-9. Diseases in `emptied` count as not found, and genes whose ranked diseases are all
+    /// emptied. O(diseases + gene links) per case instead of two sorts.
+    pub fn gold_ranks_from_scores(&self, scores: &[f64], method: Method, gold: &Gold, emptied: &[DiseaseIdx]) -> LevelRanks {
+        let idx = self.scorer.index();
+        let lr = method == Method::LikelihoodRatio;
+        // the ranking weighs ln LRs by the evidence weight τ (`ScorerOptions::evidence_weight`)
+        let tau = self.scorer.options().evidence_weight;
+        let weighted: Vec<f64>;
+        let scores = if lr && tau != 1.0 {
+            weighted = scores.iter().map(|s| s * tau).collect();
+            &weighted[..]
+        } else {
+            scores
+        };
+        let disease = best_rank(gold.diseases.iter().filter(|d| !emptied.contains(d)).map(|&d| {
+            let pos = idx.position(d)?;
+            Some(rank_among(scores.iter().copied(), scores[pos]))
+        }));
+        if gold.genes.is_empty() {
+            return LevelRanks { gene: None, disease, variant: None };
+        }
+        let max = if lr { scores.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0) } else { 0.0 };
+        let gene_score = |pos: &[usize]| -> f64 {
+            if lr {
+                pos.iter().map(|&p| (scores[p] - max).exp()).sum::<f64>().ln() + max
+            } else {
+                pos.iter().map(|&p| scores[p]).fold(0.0, f64::max)
+            }
+        };
+        let all: Vec<f64> = self.gene_positions.iter().map(|(_, p)| gene_score(p)).collect();
+        let gene = best_rank(gold.genes.iter().map(|&g| {
+            let i = self.gene_positions.binary_search_by_key(&g, |x| x.0).ok()?;
+            let alive = self.gene_positions[i].1.iter().any(|&p| !emptied.contains(&idx.diseases()[p]));
+            alive.then(|| rank_among(all.iter().copied(), all[i]))
+        }));
+        LevelRanks { gene, disease, variant: None }
+    }
+
+    /// The scorer.
+    pub fn scorer(&self) -> &PhenotypeScorer<'kb> {
+        &self.scorer
+    }
+
+    /// The publication index.
+    pub fn publications(&self) -> &PublicationIndex {
+        &self.pubs
+    }
+
+    /// Information content per term (nats).
+    pub fn ic(&self) -> &[f64] {
+        &self.ic
+    }
+
+    /// The case's truth resolved against the knowledge base, and the diagnosis' status.
+    pub fn gold(&self, case: &BenchCase) -> (Gold, DiseaseStatus) {
+        let kb = self.scorer.kb();
+        let genes: Vec<GeneIdx> = case.gold_genes.iter().filter_map(|s| self.genes_by_symbol.get(s).copied()).collect();
+        let mut diseases = Vec::new();
+        let mut status = DiseaseStatus::Absent;
+        for id in &case.gold_diseases {
+            let Some(d) = id.parse::<DiseaseId>().ok().and_then(|d| kb.disease_index(d)) else { continue };
+            diseases.push(d);
+            if self.scorer.index().position(d).is_some() {
+                status = DiseaseStatus::Ranked;
+            } else if status == DiseaseStatus::Absent {
+                status = DiseaseStatus::InKbNotRanked;
+            }
+        }
+        (Gold { genes, genes_given: case.gold_genes.len(), diseases, diseases_given: case.gold_diseases.len() }, status)
+    }
+
+    /// Resolves the case's terms.
+    pub fn resolve(&self, case: &BenchCase) -> Result<Case, String> {
+        Case::resolve(&case.input, self.scorer.kb()).map_err(|e| e.to_string())
+    }
+
+    /// Evaluates one case under every run. Gold ranks are counted from the raw scores
+    /// ([`Evaluator::gold_ranks_from_scores`]); on every `check_every`-th case (`position` in
+    /// the case list) and whenever `sink` wants rankings, the full product ranking is built too
+    /// and its gold ranks compared (`rank_check`), and the single-disease path of
+    /// leave-publication-out is compared with the fast path on the diagnosis (`lpo_check`).
+    pub fn evaluate(&self, case: &BenchCase, position: usize, runs: &[RunSpec], scratch: &mut Scratch, sink: Option<&dyn RankingSink>) -> CaseOutcome {
+        let (gold, status) = self.gold(case);
+        let mut out = CaseOutcome {
+            rel_path: case.rel_path.clone(),
+            cohort: case.cohort.clone(),
+            half: Half::of(&case.cohort),
+            disease_status: status,
+            has_gold_gene: gold.genes_given > 0,
+            gold_gene_in_kb: !gold.genes.is_empty(),
+            has_gold_disease: gold.diseases_given > 0,
+            has_gold_variant: false,
+            unscored: None,
+            ranks: vec![LevelRanks::default(); runs.len()],
+            lpo_annotations_removed: 0,
+            lpo_diseases_rescored: 0,
+            lpo_gold_emptied: false,
+            lpo_check: [None, None],
+            rank_check: None,
+        };
+        let resolved = match self.resolve(case) {
+            Ok(c) => c,
+            Err(e) => {
+                out.unscored = Some(e);
+                return out;
+            }
+        };
+        let check = self.check_every > 0 && position % self.check_every == 0;
+        let mut mismatches = Vec::new();
+        let mut base: [Option<Vec<f64>>; 2] = [None, None];
+        for (ri, run) in runs.iter().enumerate() {
+            let mi = usize::from(run.method == Method::Resnik);
+            if base[mi].is_none() {
+                let mut s = Vec::new();
+                self.scorer.scores_with(&resolved, run.method, scratch, &mut s);
+                if check {
+                    if let Some(&d) = gold.diseases.iter().find(|d| self.scorer.index().position(**d).is_some()) {
+                        let pos = self.scorer.index().position(d).expect("ranked");
+                        out.lpo_check[mi] = single_disease_score(&self.scorer, &self.ic, &resolved, run.method, d, scratch).map(|x| (x - s[pos]).abs());
+                    }
+                }
+                base[mi] = Some(s);
+            }
+            let mut scores = base[mi].clone().expect("computed above");
+            let effect = if run.leave_publication_out {
+                let e = leave_publication_out(&self.scorer, &self.pubs, &self.ic, &resolved, run.method, &case.publications, &mut scores, scratch);
+                out.lpo_annotations_removed = e.annotations_removed;
+                out.lpo_diseases_rescored = e.diseases_rescored.len();
+                out.lpo_gold_emptied |= gold.diseases.iter().any(|d| e.diseases_emptied.contains(d));
+                e
+            } else {
+                LeaveOutEffect::default()
+            };
+            out.ranks[ri] = self.gold_ranks_from_scores(&scores, run.method, &gold, &effect.diseases_emptied);
+            if check || sink.is_some() {
+                let ranking = self.scorer.ranking_from_scores(&scores, run.method);
+                let full = gold_ranks(&self.scorer, &ranking, &gold, &effect.diseases_emptied);
+                if check && full != out.ranks[ri] {
+                    let f = |x: Option<usize>| x.map_or("NA".into(), |v| v.to_string());
+                    mismatches.push(format!(
+                        "{} (gene {} vs {}, disease {} vs {})",
+                        run.key,
+                        f(out.ranks[ri].gene),
+                        f(full.gene),
+                        f(out.ranks[ri].disease),
+                        f(full.disease)
+                    ));
+                }
+                if let Some(s) = sink {
+                    s.ranking(run, case, &ranking, &gold, &effect.diseases_emptied);
+                }
+            }
+        }
+        if check {
+            out.rank_check = Some(mismatches);
+        }
+        out
+    }
+
+    /// Raw phenotype scores of every indexed disease (index order) for a resolved case, with
+    /// leave-publication-out applied for the given PubMed ids when `leave_out` is given.
+    pub fn scores(&self, case: &Case, method: Method, leave_out: Option<&[String]>, scratch: &mut Scratch) -> (Vec<f64>, LeaveOutEffect) {
+        let mut s = Vec::new();
+        self.scorer.scores_with(case, method, scratch, &mut s);
+        let effect = match leave_out {
+            Some(pmids) => leave_publication_out(&self.scorer, &self.pubs, &self.ic, case, method, pmids, &mut s, scratch),
+            None => LeaveOutEffect::default(),
+        };
+        (s, effect)
+    }
+
+    /// The default model on one case, as a user would run it: resolve, score, rank. Returns
+    /// the ranking (for timing; the result is also checked to be non-empty).
+    pub fn rank_default(&self, case: &BenchCase, scratch: &mut Scratch) -> Option<Ranking> {
+        let resolved = self.resolve(case).ok()?;
+        let mut s = Vec::new();
+        let m = self.scorer.options().method;
+        self.scorer.scores_with(&resolved, m, scratch, &mut s);
+        Some(self.scorer.ranking_from_scores(&s, m))
+    }
+}
