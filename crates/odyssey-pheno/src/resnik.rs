@@ -80,25 +80,17 @@ pub fn bma(kb: &KnowledgeBase, ic: &[f64], q: &[TermIdx], d: &[TermIdx]) -> f64 
 
 /// Resnik similarity with a given IC vector.
 pub fn resnik_with(kb: &KnowledgeBase, ic: &[f64], a: TermIdx, b: TermIdx) -> f64 {
-    let o = kb.ontology();
-    let (xa, xb) = (o.ancestors(a), o.ancestors(b));
-    let (mut i, mut j, mut best) = (0, 0, 0.0f64);
-    while i < xa.len() && j < xb.len() {
-        match xa[i].cmp(&xb[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                best = best.max(ic[xa[i] as usize]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    best
+    mica_ic(kb, a, b, |t| ic[t as usize])
 }
 
 /// Resnik similarity of two terms (IC of their most informative common ancestor, nats).
 pub fn resnik(kb: &KnowledgeBase, a: TermIdx, b: TermIdx) -> f64 {
+    mica_ic(kb, a, b, |t| kb.ic(t))
+}
+
+/// The highest IC among the common ancestors of `a` and `b` (a merge of the two sorted
+/// ancestor lists).
+fn mica_ic(kb: &KnowledgeBase, a: TermIdx, b: TermIdx, ic: impl Fn(TermIdx) -> f64) -> f64 {
     let o = kb.ontology();
     let (xa, xb) = (o.ancestors(a), o.ancestors(b));
     let (mut i, mut j, mut best) = (0, 0, 0.0f64);
@@ -107,7 +99,7 @@ pub fn resnik(kb: &KnowledgeBase, a: TermIdx, b: TermIdx) -> f64 {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                best = best.max(kb.ic(xa[i]));
+                best = best.max(ic(xa[i]));
                 i += 1;
                 j += 1;
             }
