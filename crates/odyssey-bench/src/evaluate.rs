@@ -104,6 +104,9 @@ pub struct CaseOutcome {
     pub has_gold_variant: bool,
     /// Why the case could not be scored (it then counts as not found everywhere).
     pub unscored: Option<String>,
+    /// A phenotype annotation of a ranked disease cites the case's publication (the case is
+    /// then partly scored against itself unless leave-publication-out is on).
+    pub publication_cited: bool,
     /// Ranks, one entry per run, in the order of the run list.
     pub ranks: Vec<LevelRanks>,
     /// Leave-publication-out: annotations removed and diseases re-scored (0 when off).
@@ -293,6 +296,7 @@ impl<'kb> Evaluator<'kb> {
             has_gold_disease: gold.diseases_given > 0,
             has_gold_variant: false,
             unscored: None,
+            publication_cited: !self.pubs.diseases_citing(&case.publications).is_empty(),
             ranks: vec![LevelRanks::default(); runs.len()],
             lpo_annotations_removed: 0,
             lpo_diseases_rescored: 0,
@@ -307,7 +311,7 @@ impl<'kb> Evaluator<'kb> {
                 return out;
             }
         };
-        let check = self.check_every > 0 && position % self.check_every == 0;
+        let check = self.check_every > 0 && position.is_multiple_of(self.check_every);
         let mut mismatches = Vec::new();
         let mut base: [Option<Vec<f64>>; 2] = [None, None];
         for (ri, run) in runs.iter().enumerate() {
@@ -379,5 +383,52 @@ impl<'kb> Evaluator<'kb> {
         let m = self.scorer.options().method;
         self.scorer.scores_with(&resolved, m, scratch, &mut s);
         Some(self.scorer.ranking_from_scores(&s, m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use odyssey_pheno::{CaseInput, TermInput};
+
+    fn marfan_case(publications: &[&str]) -> BenchCase {
+        let terms = [("HP:0001166", false), ("HP:0001083", false), ("HP:0002616", false), ("HP:0000768", false), ("HP:0001249", true)];
+        BenchCase {
+            rel_path: "FBN1/x.json".into(),
+            cohort: "FBN1".into(),
+            id: "x".into(),
+            publications: publications.iter().map(|s| s.to_string()).collect(),
+            gold_genes: vec!["FBN1".into(), "NOT-A-GENE".into()],
+            gold_diseases: vec!["OMIM:154700".into()],
+            variants: vec![],
+            variants_without_vcf_record: 0,
+            sex: None,
+            input: CaseInput { id: "x".into(), terms: terms.iter().map(|&(id, excluded)| TermInput { id: id.into(), label: None, excluded }).collect(), ..Default::default() },
+        }
+    }
+
+    #[test]
+    fn leave_publication_out_on_the_embedded_kb() {
+        let kb = KnowledgeBase::embedded().unwrap();
+        let mut ev = Evaluator::new(&kb, ScorerOptions::default());
+        ev.set_check_every(1);
+        let runs = RunSpec::phenotype_runs(true);
+        let case = marfan_case(&["PMID:33436942"]);
+        let o = ev.evaluate(&case, 0, &runs, &mut Scratch::default(), None);
+        // HPO 2025-01-16 phenotype.hpoa: 32 aspect-P lines cite PMID:33436942, all of OMIM:154700
+        // (awk -F'\t' '$5 ~ /PMID:33436942/ && $11=="P"'), out of its 70 aspect-P lines
+        assert_eq!(o.lpo_annotations_removed, 32);
+        assert_eq!(o.lpo_diseases_rescored, 1);
+        assert!(!o.lpo_gold_emptied);
+        assert_eq!(o.disease_status, DiseaseStatus::Ranked);
+        assert!(o.has_gold_gene && o.gold_gene_in_kb);
+        // the harness' counts equal the full product ranking's, in all four runs
+        assert_eq!(o.rank_check, Some(vec![]));
+        assert!(o.lpo_check.iter().all(|d| d.is_some_and(|d| d < 1e-9)), "{:?}", o.lpo_check);
+        assert!(o.ranks.iter().all(|r| r.gene.is_some() && r.disease.is_some()), "{:?}", o.ranks);
+        // without a publication nothing changes between the leave-out and plain runs
+        let o2 = ev.evaluate(&marfan_case(&[]), 0, &runs, &mut Scratch::default(), None);
+        assert_eq!(o2.lpo_annotations_removed, 0);
+        assert_eq!((o2.ranks[0], o2.ranks[1]), (o2.ranks[2], o2.ranks[3]));
     }
 }

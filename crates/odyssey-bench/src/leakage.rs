@@ -97,6 +97,7 @@ pub struct LeaveOutEffect {
 /// [`PhenotypeScorer::scores_with`] with the same `method`), the score of every disease with a
 /// phenotype annotation citing one of `pmids` by its score without those annotations.
 /// `ic` is the information content per term (nats), used by the Resnik method.
+#[allow(clippy::too_many_arguments)]
 pub fn leave_publication_out(
     scorer: &PhenotypeScorer,
     pubs: &PublicationIndex,

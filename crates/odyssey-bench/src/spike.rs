@@ -115,6 +115,8 @@ pub struct Background {
     /// The sample.
     pub sample: String,
     header_text: String,
+    /// `##contig` ids of the header.
+    contigs: Vec<String>,
     records: Vec<BgRecord>,
     /// chromosome -> (order of first appearance, range of records)
     chroms: HashMap<Chrom, (usize, std::ops::Range<usize>)>,
@@ -171,6 +173,7 @@ impl Background {
             Some(a) => a,
             None => return Err(verr("cannot tell the assembly from the ##contig lengths; give it explicitly".into())),
         };
+        let contig_ids: Vec<String> = header.contigs().keys().cloned().collect();
         let format_keys: Vec<&'static str> = ["AD", "DP", "GQ"].into_iter().filter(|k| header.formats().contains_key(*k)).collect();
         let mut records = Vec::new();
         let mut removed_spiked = 0;
@@ -235,6 +238,7 @@ impl Background {
             assembly,
             sample: samples[0].clone(),
             header_text,
+            contigs: contig_ids,
             records,
             chroms,
             ucsc_names: ucsc_names.unwrap_or(false),
@@ -332,7 +336,17 @@ impl Background {
         }).collect();
         sp.sort();
         let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
-        w.write_all(self.header_text.as_bytes())?;
+        // a spiked chromosome the header does not declare gets a ##contig line (length from
+        // the assembly) before #CHROM
+        let mut missing: Vec<Chrom> = spikes.iter().map(|v| v.chrom).filter(|c| !self.contigs.iter().any(|id| id.parse::<Chrom>().ok() == Some(*c))).collect();
+        missing.sort();
+        missing.dedup();
+        let split = self.header_text.rfind("#CHROM").unwrap_or(0);
+        w.write_all(&self.header_text.as_bytes()[..split])?;
+        for c in missing {
+            writeln!(w, "##contig=<ID={},length={}>", self.chrom_name(c), self.assembly.length(c))?;
+        }
+        w.write_all(&self.header_text.as_bytes()[split..])?;
         let mut next = 0;
         // records of non-primary contigs keep their place: they sort with the preceding key
         let mut last_key = (0usize, 0u64);
@@ -423,6 +437,11 @@ mod tests {
         ];
         let (replaced, lines) = body(&b, &spikes);
         assert_eq!(replaced, 0);
+        let mut out = Vec::new();
+        b.write_spiked(&spikes, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // chrX is not declared by the background: declared with its GRCh37 length before #CHROM
+        assert!(text.contains("##contig=<ID=2,length=243199373>\n##contig=<ID=X,length=155270560>\n#CHROM"), "{text}");
         assert_eq!(lines, vec![
             "1 100 . A G 0/1:20",
             "1 150 . T TA 0/1:30",

@@ -30,7 +30,8 @@ use serde::Serialize;
 
 use crate::corpus::{AllelicState, BenchCase, CaseVariant};
 use crate::error::{BenchError, Result};
-use crate::evaluate::{CaseOutcome, Evaluator, LevelRanks, RunSpec};
+use crate::evaluate::{CaseOutcome, Evaluator, LevelRanks, RankingSink, RunSpec};
+use crate::pheval::{PhenotypePheval, PhevalWriter, Row};
 use crate::liftover::{lift_variant, ChainMap, LiftFailure};
 use crate::metrics::best_rank;
 use crate::phenotype::{consistency_info, corpus_info, count_ranked_genes, leakage_info, time_default_batch, BenchOutput, Corpus};
@@ -337,6 +338,8 @@ pub struct SpikedConfig {
     /// What the caller knows of the annotation sources available on this machine, stated in
     /// the report.
     pub annotation_note: String,
+    /// Write PhEval results under this folder, keeping the best `usize` items per file.
+    pub pheval: Option<(PathBuf, usize)>,
 }
 
 /// Spike-in statistics for the report.
@@ -364,6 +367,13 @@ pub struct SpikeStats {
     pub dropped: BTreeMap<String, usize>,
     /// Spiked variants by genotype.
     pub genotypes: BTreeMap<String, usize>,
+    /// Spiked variants lifted over (cases' assembly differs from the background's; chrM
+    /// excepted).
+    pub variants_lifted: usize,
+    /// Lifted variants whose position the independent liftover (`cases.tsv`) confirms.
+    pub lifted_confirmed_by_tsv: usize,
+    /// Lifted variants the independent liftover failed on (`NA`), kept.
+    pub lifted_tsv_na: usize,
     /// Background records replaced by spiked variants.
     pub background_records_replaced: usize,
     /// SNVs checked against their `hgvs.g` expression.
@@ -376,6 +386,12 @@ pub struct SpikeStats {
     pub annotation_sources_note: String,
     /// Spiked VCFs written per second (when written).
     pub vcf_write_per_s: Option<f64>,
+    /// Per-case latency of the pipeline (all its runs), when one is plugged in.
+    pub pipeline_latency: Option<Latency>,
+    /// Pipeline failures (the case then counts as not found in that run).
+    pub pipeline_errors: usize,
+    /// The first pipeline failures.
+    pub pipeline_error_examples: Vec<String>,
 }
 
 /// The runs of the spiked mode: the full pipeline (when plugged in) and the phenotype-only LR
@@ -433,6 +449,18 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
         match p {
             SpikePlan::Spiked(vs, n) => {
                 stats.spiked += 1;
+                for v in &c.variants {
+                    let (Ok(a), Ok(ch)) = (v.assembly.parse::<Assembly>(), v.chrom.parse::<Chrom>()) else { continue };
+                    if a == spiker.background.assembly || ch == Chrom::MT {
+                        continue;
+                    }
+                    stats.variants_lifted += 1;
+                    match spiker.tsv.as_ref().and_then(|t| t.get(&c.rel_path, ch, v.pos)) {
+                        Some(Some(_)) => stats.lifted_confirmed_by_tsv += 1,
+                        Some(None) => stats.lifted_tsv_na += 1,
+                        None => {}
+                    }
+                }
                 stats.background_records_replaced += n;
                 for v in vs {
                     *stats.genotypes.entry(v.genotype.gt().to_string()).or_default() += 1;
@@ -452,17 +480,24 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
     if let Some(d) = &tmp {
         std::fs::create_dir_all(d).map_err(|e| BenchError::io(d, e))?;
     }
+    let writer = match &cfg.pheval {
+        Some((dir, top)) => Some(PhevalWriter::new(dir, &runs, &["gene", "disease", "variant"], *top)?),
+        None => None,
+    };
+    let sink = writer.as_ref().map(|w| PhenotypePheval { writer: w, kb });
     let sub: Vec<BenchCase> = idx.iter().map(|&i| corpus.cases[i].clone()).collect();
     let (default_batch_s, nanos) = time_default_batch(&ev, &sub);
     let t = Instant::now();
     let written = std::sync::atomic::AtomicUsize::new(0);
+    let pipeline_nanos = std::sync::Mutex::new(Vec::new());
+    let pipeline_errors = std::sync::Mutex::new(Vec::new());
     let outcomes: Vec<CaseOutcome> = idx
         .par_iter()
         .map_init(Scratch::default, |scratch, &i| {
             let case = &corpus.cases[i];
             let SpikePlan::Spiked(spikes, _) = &plans[i] else { unreachable!("filtered") };
             let pheno_runs: Vec<RunSpec> = runs.iter().filter(|r| !r.key.starts_with("pipeline")).cloned().collect();
-            let mut o = ev.evaluate(case, i, &pheno_runs, scratch, None);
+            let mut o = ev.evaluate(case, i, &pheno_runs, scratch, sink.as_ref().map(|s| s as &dyn RankingSink));
             o.has_gold_variant = true;
             // ranks in the order of `runs`
             let mut ranks = vec![LevelRanks::default(); runs.len()];
@@ -487,7 +522,12 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
                 if o.unscored.is_some() {
                     continue;
                 }
-                ranks[ri] = run_pipeline(&ev, pl, case, run, spikes, vcf, &spiker.background, scratch);
+                let t = Instant::now();
+                match run_pipeline(&ev, pl, case, run, spikes, vcf, &spiker.background, scratch, writer.as_ref()) {
+                    Ok(r) => ranks[ri] = r,
+                    Err(e) => pipeline_errors.lock().expect("not poisoned").push(format!("{} ({}): {e}", case.rel_path, run.key)),
+                }
+                pipeline_nanos.lock().expect("not poisoned").push(t.elapsed().as_nanos() as u64);
             }
             if cfg.keep_vcfs.is_none() {
                 if let Some(p) = &vcf_path {
@@ -499,11 +539,21 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
         })
         .collect();
     let evaluation_s = t.elapsed().as_secs_f64();
+    if let Some(w) = &writer {
+        w.finish()?;
+    }
     if cfg.keep_vcfs.is_none() {
         if let Some(d) = &tmp {
             let _ = std::fs::remove_dir(d);
         }
     }
+    let nanos_pl = pipeline_nanos.into_inner().expect("not poisoned");
+    if !nanos_pl.is_empty() {
+        stats.pipeline_latency = Some(Latency::from_nanos(&nanos_pl));
+    }
+    let errs = pipeline_errors.into_inner().expect("not poisoned");
+    stats.pipeline_errors = errs.len();
+    stats.pipeline_error_examples = errs.into_iter().take(10).collect();
     let w = written.into_inner();
     if w > 0 {
         stats.vcf_write_per_s = Some(w as f64 / evaluation_s.max(1e-9));
@@ -527,7 +577,7 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
         stats.spiked, stats.cases
     )];
     if pipeline.is_none() {
-        notes.push("PENDING INTEGRATION: no variant pipeline is plugged in (crates/odyssey is being integrated), so the full-analysis rows and the variant level are absent; the spike-in itself (liftover, REF checks, genotypes, VCF writing) ran for every case, and the phenotype-only rows are computed on exactly the spiked cases.".into());
+        notes.push("PENDING INTEGRATION: no variant pipeline is plugged in (crates/odyssey is being integrated), so the full-analysis rows and the variant level are absent. The spike-in planning (liftover, REF checks, genotypes) ran for every case; spiked VCFs are written only for a pipeline or with --keep-vcfs. The phenotype-only rows are computed on exactly the spiked cases.".into());
     }
     let kb_info = KbInfo { ranked_diseases: ev.scorer().index().diseases().len(), genes: count_ranked_genes(&ev), cited_pmids: ev.publications().len(), ..kb_info };
     let report = BenchReport {
@@ -552,8 +602,18 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
 
 /// One pipeline run on one spiked case: gold gene, disease and variant ranks.
 #[allow(clippy::too_many_arguments)]
-fn run_pipeline(ev: &Evaluator, pl: &dyn VariantPipeline, case: &BenchCase, run: &RunSpec, spikes: &[SpikeVariant], vcf: &Path, bg: &Background, scratch: &mut Scratch) -> LevelRanks {
-    let Ok(resolved) = ev.resolve(case) else { return LevelRanks::default() };
+fn run_pipeline(
+    ev: &Evaluator,
+    pl: &dyn VariantPipeline,
+    case: &BenchCase,
+    run: &RunSpec,
+    spikes: &[SpikeVariant],
+    vcf: &Path,
+    bg: &Background,
+    scratch: &mut Scratch,
+    pheval: Option<&PhevalWriter>,
+) -> std::result::Result<LevelRanks, String> {
+    let resolved = ev.resolve(case)?;
     let (scores, effect) = ev.scores(&resolved, run.method, run.leave_publication_out.then_some(&case.publications[..]), scratch);
     let job = SpikedJob {
         case_id: &case.id,
@@ -566,19 +626,38 @@ fn run_pipeline(ev: &Evaluator, pl: &dyn VariantPipeline, case: &BenchCase, run:
         method: run.method,
         phenotype_scores: &scores,
     };
-    let Ok(r) = pl.analyse(&job) else { return LevelRanks::default() };
+    let r = pl.analyse(&job)?;
     let (gold, _) = ev.gold(case);
     let kb = ev.scorer().kb();
     let gold_disease_ids: Vec<String> = gold.diseases.iter().filter(|d| !effect.diseases_emptied.contains(d)).map(|&d| kb.disease(d).id.to_string()).collect();
     let gold_keys: Vec<VariantKey> = spikes.iter().filter_map(|s| VariantKey::new(s.chrom, s.pos as u32, &s.reference, &s.alternate).ok()).collect();
-    LevelRanks {
+    let is_gold_variant = |v: &PipelineVariant| {
+        let Ok(c) = v.chrom.parse::<Chrom>() else { return false };
+        VariantKey::new(c, v.pos as u32, &v.reference, &v.alternate).is_ok_and(|k| gold_keys.contains(&k))
+    };
+    if let Some(w) = pheval {
+        let genes: Vec<Row> = r.genes.iter().map(|g| {
+            let id = kb.gene_by_symbol(&g.symbol).map_or_else(|| g.symbol.clone(), |i| kb.gene(i).id.to_string());
+            Row { rank: g.rank, score: g.score, fields: vec![g.symbol.clone(), id], true_positive: case.gold_genes.contains(&g.symbol) }
+        }).collect();
+        let diseases: Vec<Row> = r.diseases.iter().map(|d| {
+            let name = d.id.parse::<odyssey_kb::DiseaseId>().ok().and_then(|x| kb.disease_index(x)).map(|i| kb.disease(i).name.clone()).unwrap_or_default();
+            Row { rank: d.rank, score: d.score, fields: vec![d.id.clone(), name], true_positive: gold_disease_ids.contains(&d.id) }
+        }).collect();
+        let variants: Vec<Row> = r.variants.iter().map(|v| {
+            let end = v.pos + v.reference.len().max(1) as u64 - 1;
+            let id = format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alternate);
+            Row { rank: v.rank, score: v.score, fields: vec![v.chrom.clone(), v.pos.to_string(), end.to_string(), v.reference.clone(), v.alternate.clone(), id], true_positive: is_gold_variant(v) }
+        }).collect();
+        w.write(&run.key, "gene", case.stem(), &genes);
+        w.write(&run.key, "disease", case.stem(), &diseases);
+        w.write(&run.key, "variant", case.stem(), &variants);
+    }
+    Ok(LevelRanks {
         gene: best_rank(r.genes.iter().filter(|g| case.gold_genes.contains(&g.symbol)).map(|g| Some(g.rank))),
         disease: best_rank(r.diseases.iter().filter(|d| gold_disease_ids.contains(&d.id)).map(|d| Some(d.rank))),
-        variant: best_rank(r.variants.iter().filter(|v| {
-            let Ok(c) = v.chrom.parse::<Chrom>() else { return false };
-            VariantKey::new(c, v.pos as u32, &v.reference, &v.alternate).is_ok_and(|k| gold_keys.contains(&k))
-        }).map(|v| Some(v.rank))),
-    }
+        variant: best_rank(r.variants.iter().filter(|v| is_gold_variant(v)).map(|v| Some(v.rank))),
+    })
 }
 
 #[cfg(test)]
@@ -624,6 +703,87 @@ mod tests {
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
         p
+    }
+
+    /// A stand-in pipeline: ranks the VCF's variants by position, and returns fixed gene and
+    /// disease rankings; it checks what the harness hands it.
+    struct ByPosition;
+
+    impl VariantPipeline for ByPosition {
+        fn info(&self) -> PipelineInfo {
+            PipelineInfo { name: "by-position (test)".into(), annotation_sources: vec![] }
+        }
+        fn analyse(&self, job: &SpikedJob) -> std::result::Result<PipelineRanking, String> {
+            assert_eq!(job.phenotype_scores.len(), job.scorer.index().diseases().len());
+            assert_eq!(job.sample, "S");
+            let mut r = noodles::vcf::io::reader::Builder::default().build_from_path(job.vcf).map_err(|e| e.to_string())?;
+            r.read_header().map_err(|e| e.to_string())?;
+            let mut variants = Vec::new();
+            for (i, rec) in r.records().enumerate() {
+                let rec = rec.map_err(|e| e.to_string())?;
+                let pos = usize::from(rec.variant_start().unwrap().unwrap()) as u64;
+                let alt = rec.alternate_bases().as_ref().split(',').next().unwrap().to_string();
+                variants.push(PipelineVariant { chrom: rec.reference_sequence_name().into(), pos, reference: rec.reference_bases().into(), alternate: alt, rank: i + 1, score: 0.0 });
+            }
+            Ok(PipelineRanking {
+                genes: vec![PipelineGene { symbol: "ABC".into(), rank: 1, score: 2.0 }, PipelineGene { symbol: "FGFR2".into(), rank: 2, score: 1.0 }],
+                diseases: vec![PipelineDisease { id: "OMIM:1".into(), rank: 2, score: 1.0 }, PipelineDisease { id: "OMIM:101600".into(), rank: 3, score: 0.5 }],
+                variants,
+            })
+        }
+    }
+
+    #[test]
+    fn spiked_mode_end_to_end_with_a_stand_in_pipeline() {
+        let dir = tempfile::tempdir().unwrap();
+        let vcf = "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"g\">\n##contig=<ID=10,length=135534747>\n\
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n10\t1000\t.\tA\tG\t9\tPASS\t.\tGT\t0/1\n10\t123256300\t.\tC\tT\t9\tPASS\t.\tGT\t0/1\n";
+        let background = Background::read(&write(dir.path(), "bg.vcf", vcf), None).unwrap();
+        let kb = odyssey_kb::KnowledgeBase::embedded().unwrap();
+        let terms = ["HP:0000244", "HP:0011304", "HP:0010055"];
+        let input = odyssey_pheno::CaseInput {
+            id: "c1".into(),
+            terms: terms.iter().map(|t| odyssey_pheno::TermInput { id: (*t).into(), label: None, excluded: false }).collect(),
+            ..Default::default()
+        };
+        let mut v = var("10", 123256215, "T", "G", None);
+        v.assembly = "GRCh37".into();
+        let case = BenchCase {
+            rel_path: "FGFR2/c1.json".into(),
+            cohort: "FGFR2".into(),
+            id: "c1".into(),
+            publications: vec!["PMID:1".into()],
+            gold_genes: vec!["FGFR2".into()],
+            gold_diseases: vec!["OMIM:101600".into()],
+            variants: vec![v],
+            variants_without_vcf_record: 0,
+            sex: None,
+            input,
+        };
+        let corpus = Corpus { dir: dir.path().into(), sample: None, files: 1, cases: vec![case], errors: vec![], read_s: 0.0 };
+        let spiker = Spiker { background, chain: None, tsv: None };
+        let cfg = SpikedConfig { leave_publication_out: true, options: Default::default(), keep_vcfs: None, command: "t".into(), date: "2000-01-01".into(), annotation_note: "none".into(), pheval: Some((dir.path().join("pheval"), 10)) };
+        let out = run_spiked(&kb, KbInfo::default(), &corpus, &spiker, &cfg, Some(&ByPosition)).unwrap();
+        let keys: Vec<&str> = out.runs.iter().map(|r| r.key.as_str()).collect();
+        assert_eq!(keys, ["pipeline-lpo", "lr-lpo", "resnik-lpo", "pipeline", "lr", "resnik"]);
+        let o = &out.outcomes[0];
+        assert_eq!(o.unscored, None);
+        // spiked 10:123256215 is the second record by position
+        assert_eq!(o.ranks[0], LevelRanks { gene: Some(2), disease: Some(3), variant: Some(2) });
+        assert_eq!(o.ranks[3], o.ranks[0]);
+        // phenotype-only runs rank no variant
+        assert_eq!(o.ranks[1].variant, None);
+        let head = &out.report.runs[0].overall;
+        assert_eq!(head.variant.as_ref().unwrap().found_within, [0, 1, 1, 1]);
+        assert_eq!(head.gene.found_within, [0, 1, 1, 1]);
+        let stats = out.report.spiked.as_ref().unwrap();
+        assert_eq!(stats["spiked"], 1);
+        assert_eq!(stats["pipeline_errors"], 0);
+        assert_eq!(stats["pipeline_latency"]["n"], 2);
+        // PhEval variant result of the full analysis: 3 records by position, the spiked one a true positive
+        let text = std::fs::read_to_string(dir.path().join("pheval/pipeline-lpo/pheval_variant_results/c1-variant_result.tsv")).unwrap();
+        assert_eq!(text.lines().nth(2).unwrap(), "2\t0\t10\t123256215\t123256215\tT\tG\t10-123256215-T-G\ttrue");
+        assert!(dir.path().join("pheval/lr/pheval_gene_results/c1-gene_result.tsv").is_file());
     }
 
     #[test]

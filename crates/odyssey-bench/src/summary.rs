@@ -49,6 +49,10 @@ pub struct RunSummary {
     /// Cases whose diagnosis is absent from the knowledge base or has no phenotype
     /// annotation (gene and disease levels still count them; the disease level can only miss).
     pub disease_not_in_kb: LevelSet,
+    /// Cases whose publication is cited by a phenotype annotation of a ranked disease.
+    pub publication_cited: LevelSet,
+    /// Cases whose publication no annotation cites.
+    pub publication_not_cited: LevelSet,
     /// Cohorts of half A.
     pub half_a: LevelSet,
     /// Cohorts of half B.
@@ -67,6 +71,8 @@ pub fn summarize(runs: &[RunSpec], outcomes: &[CaseOutcome], variant_level: bool
                 overall: LevelSet::default(),
                 disease_in_kb: LevelSet::default(),
                 disease_not_in_kb: LevelSet::default(),
+                publication_cited: LevelSet::default(),
+                publication_not_cited: LevelSet::default(),
                 half_a: LevelSet::default(),
                 half_b: LevelSet::default(),
                 by_cohort: BTreeMap::new(),
@@ -74,6 +80,7 @@ pub fn summarize(runs: &[RunSpec], outcomes: &[CaseOutcome], variant_level: bool
             for o in outcomes {
                 s.overall.add(o, ri, variant_level);
                 if o.disease_status == DiseaseStatus::Ranked { &mut s.disease_in_kb } else { &mut s.disease_not_in_kb }.add(o, ri, variant_level);
+                if o.publication_cited { &mut s.publication_cited } else { &mut s.publication_not_cited }.add(o, ri, variant_level);
                 match o.half {
                     Half::A => s.half_a.add(o, ri, variant_level),
                     Half::B => s.half_b.add(o, ri, variant_level),
@@ -102,6 +109,7 @@ mod tests {
             has_gold_disease: true,
             has_gold_variant: false,
             unscored: None,
+            publication_cited: cohort == "G1",
             ranks: vec![LevelRanks { gene, disease, variant: None }],
             lpo_annotations_removed: 0,
             lpo_diseases_rescored: 0,
@@ -127,6 +135,7 @@ mod tests {
         assert_eq!(s.disease_in_kb.disease.cases, 1);
         assert_eq!(s.disease_not_in_kb.disease.cases, 2);
         assert_eq!(s.by_cohort["G1"].gene.cases, 2);
+        assert_eq!((s.publication_cited.disease.cases, s.publication_not_cited.disease.cases), (2, 1));
         assert_eq!(s.by_cohort["G2"].disease.not_found, 1);
         let halves = s.half_a.disease.cases + s.half_b.disease.cases;
         assert_eq!(halves, 3);

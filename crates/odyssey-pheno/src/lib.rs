@@ -75,13 +75,13 @@ impl Default for ScorerOptions {
         ScorerOptions {
             method: Method::LikelihoodRatio,
             index: IndexOptions {
-                databases: vec![DiseaseDb::Omim, DiseaseDb::Decipher],
+                databases: vec![DiseaseDb::Omim, DiseaseDb::Orpha, DiseaseDb::Decipher],
                 unknown_frequency: 0.5,
                 propagation: Propagation::Max,
             },
             lr: LrParams::default(),
             pretest_unknown: 0.5,
-            evidence_weight: 0.35,
+            evidence_weight: 0.2,
         }
     }
 }

@@ -7,6 +7,9 @@ use serde::Serialize;
 pub const TIE_TOLERANCE: f64 = 1e-9;
 
 fn tied(a: f64, b: f64) -> bool {
+    if !a.is_finite() || !b.is_finite() {
+        return a == b; // -inf ties only with -inf (the relative tolerance of infinity is infinite)
+    }
     (a - b).abs() <= TIE_TOLERANCE * a.abs().max(b.abs()).max(1.0)
 }
 
@@ -158,6 +161,9 @@ mod tests {
         let r = rank_by_score(&items);
         let got: Vec<(&str, usize, usize)> = r.into_iter().collect();
         assert_eq!(got, vec![("b", 1, 1), ("d", 2, 1), ("a", 5, 3), ("c", 5, 3), ("e", 5, 3)]);
+        // -inf is not tied with a finite score
+        let items = [("x", f64::NEG_INFINITY), ("y", -1e300), ("z", f64::NEG_INFINITY)];
+        assert_eq!(rank_by_score(&items), vec![("y", 1, 1), ("x", 3, 2), ("z", 3, 2)]);
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! Nervous (A): f1 = 0.895, f2 = 0.75, f3 = 0.5 -> bg = 2.145 / 3;
 //! Microcephaly: f2 = 0.5 -> bg = 0.5 / 3.
 //! Defaults: partial 0.1, no match 0.05, contradiction 0.005, excluded floor 0.05,
-//! pertinent negative 10, p_unknown 0.5.
+//! pertinent negative 10, p_unknown 0.5 (databases restricted to OMIM and DECIPHER).
 
 use std::path::Path;
 
@@ -18,6 +18,14 @@ use odyssey_pheno::*;
 
 fn kb() -> KnowledgeBase {
     KnowledgeBase::build(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../odyssey-kb/tests/fixtures/mini")).unwrap().0
+}
+
+/// The defaults, ranking OMIM and DECIPHER diseases only (the hand computations above leave
+/// ORPHA:4 out).
+fn options() -> ScorerOptions {
+    let mut o = ScorerOptions::default();
+    o.index.databases = vec![odyssey_kb::DiseaseDb::Omim, odyssey_kb::DiseaseDb::Decipher];
+    o
 }
 
 fn case(kb: &KnowledgeBase, observed: &[u32], excluded: &[u32]) -> Case {
@@ -40,7 +48,7 @@ fn lrs(scorer: &PhenotypeScorer, case: &Case) -> Vec<(String, f64)> {
 #[test]
 fn observed_exact_descendant_ancestor_and_not() {
     let kb = kb();
-    let s = PhenotypeScorer::new(&kb, ScorerOptions::default());
+    let s = PhenotypeScorer::new(&kb, options());
     assert_eq!(s.index().diseases().len(), 3);
     // observed Seizure: OMIM:1 exact 0.5 / (1.25/3) = 1.2; OMIM:2 via its descendant
     // annotation 0.75 / (1.25/3) = 1.8; OMIM:3 is annotated NOT Seizure -> 0.005
@@ -61,7 +69,7 @@ fn observed_exact_descendant_ancestor_and_not() {
 #[test]
 fn excluded_terms_and_post_test_probability() {
     let kb = kb();
-    let s = PhenotypeScorer::new(&kb, ScorerOptions::default());
+    let s = PhenotypeScorer::new(&kb, options());
     // excluded Microcephaly: related only to OMIM:2 (f = 0.5): numerator 10 x 0.5 = 5, the
     // others 1; mean 7/3. LRs 15/7 and 3/7.
     let l = lrs(&s, &case(&kb, &[], &[252]));
@@ -72,11 +80,11 @@ fn excluded_terms_and_post_test_probability() {
     let m = 17.5 / 3.0;
     assert!(close(l[0].1, 5.0 / m) && close(l[1].1, 2.5 / m) && close(l[2].1, 10.0 / m), "{l:?}");
     // observed Focal-onset seizure + excluded Microcephaly: LRs 1.2 x 3/7, 3 x 15/7, 0.005 x 3/7,
-    // each raised to the evidence weight 0.35; post-test with p_unknown 0.5 adds N = 3 to the
+    // each raised to the evidence weight τ; post-test with p_unknown 0.5 adds N = 3 to the
     // denominator
     let c = case(&kb, &[7359], &[252]);
     let r = s.rank(&c);
-    let w = 0.35;
+    let w = s.options().evidence_weight;
     let (l1, l2, l3) = ((1.2f64 * 3.0 / 7.0).powf(w), (3.0f64 * 15.0 / 7.0).powf(w), (0.005f64 * 3.0 / 7.0).powf(w));
     let denom = l1 + l2 + l3 + 3.0;
     assert_eq!(kb.disease(r.diseases[0].disease).id.to_string(), "OMIM:2");
@@ -92,7 +100,7 @@ fn excluded_terms_and_post_test_probability() {
 #[test]
 fn evidence_explains_each_term() {
     let kb = kb();
-    let s = PhenotypeScorer::new(&kb, ScorerOptions::default());
+    let s = PhenotypeScorer::new(&kb, options());
     let o = kb.ontology();
     // observed Focal-onset seizure and Microcephaly, excluded Intellectual disability (ID):
     // ID numerators: OMIM:1 10 x max(1 - 0.895, 0.05) = 1.05, OMIM:2 unrelated 1,
@@ -132,7 +140,7 @@ fn resnik_by_hand() {
     let ic: Vec<f64> = o.terms().map(|x| kb.ic(x)).collect();
     let want = 0.5 * ((4.0f64 / 3.0).ln() + (4.0f64 / 3.0).ln() / 2.0);
     assert!(close(resnik::bma(&kb, &ic, &[t(7359)], &[t(1250), t(1249)]), want));
-    let mut opts = ScorerOptions::default();
+    let mut opts = options();
     opts.method = Method::Resnik;
     let s = PhenotypeScorer::new(&kb, opts);
     let r = s.rank(&case(&kb, &[7359], &[]));

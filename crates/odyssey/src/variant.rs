@@ -268,32 +268,47 @@ fn variant_result(v: &VariantCall) -> VariantResult {
     }
 }
 
-/// Ranks genes and diseases from phenotype and genotype together (see the module docs) and
-/// builds the report, including the variants, the family and the filter summary.
-pub fn combined_report(
-    kb: &KbHandle,
-    scorer: &PhenotypeScorer,
-    case: &Case,
-    g: &GenotypeAnalysis,
-    individuals: &std::collections::HashMap<String, String>,
-    opts: &ReportOptions,
-) -> AnalysisReport {
-    let k = &kb.kb;
+/// A disease-gene hypothesis of the combined ranking.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// Position of the disease in the phenotype index.
+    pub pos: usize,
+    /// Gene (knowledge-base index).
+    pub gene: u32,
+    /// Combined natural-log LR: τ × phenotype + genotype.
+    pub ln_lr: f64,
+    /// Natural-log genotype LR.
+    pub ln_geno: f64,
+}
+
+/// The combined ranking of a case (see the module docs).
+#[derive(Clone, Debug)]
+pub struct CombinedRanking {
+    /// Every disease-gene hypothesis.
+    pub pairs: Vec<Pair>,
+    /// (disease position, pessimistic rank, tie size), best first.
+    pub diseases: Vec<(usize, usize, usize)>,
+    /// (gene, pessimistic rank, tie size), best first.
+    pub genes: Vec<(u32, usize, usize)>,
+    /// Per disease position: Σ exp(ln LR − scale) over its genes.
+    pub disease_sum: std::collections::BTreeMap<usize, f64>,
+    /// Per gene: (Σ exp(ln LR − scale) over its diseases, index of its best pair).
+    pub gene_sum: std::collections::BTreeMap<u32, (f64, usize)>,
+    /// The scale (max ln LR, at least 0) the sums are relative to.
+    pub scale: f64,
+    /// Post-test denominator in the same scale (includes the unknown-diagnosis mass).
+    pub denominator: f64,
+}
+
+/// Combines per-disease phenotype scores (natural-log LRs in `scorer.index()` order, e.g.
+/// from `PhenotypeScorer::scores` or after leave-publication-out) with the genotype analysis.
+pub fn combined_ranking(k: &KnowledgeBase, scorer: &PhenotypeScorer, pheno: &[f64], g: &GenotypeAnalysis) -> CombinedRanking {
     let tau = scorer.options().evidence_weight;
     let p_unknown = scorer.options().pretest_unknown;
-    let mut pheno = Vec::new();
-    scorer.scores_with(case, Method::LikelihoodRatio, &mut Scratch::default(), &mut pheno);
-    // hypotheses: (disease position, gene, combined ln LR)
-    struct Pair {
-        pos: usize,
-        gene: u32,
-        ln_lr: f64,
-        ln_geno: f64,
-    }
     let mut pairs = Vec::new();
     for (pos, &d) in scorer.index().diseases().iter().enumerate() {
         let genes = &k.disease(d).genes;
-        if genes.is_empty() {
+        if genes.is_empty() || !pheno[pos].is_finite() {
             continue;
         }
         let modes = modes_of(k, d);
@@ -306,25 +321,53 @@ pub fn combined_report(
     let n_pairs = pairs.len() as f64;
     let max = pairs.iter().map(|p| p.ln_lr).fold(0.0f64, f64::max);
     let unknown = if p_unknown > 0.0 { n_pairs * p_unknown / (1.0 - p_unknown) } else { 0.0 };
-    let denom: f64 = pairs.iter().map(|p| (p.ln_lr - max).exp()).sum::<f64>() + unknown * (-max).exp();
-    // per disease and per gene: summed scaled LRs
-    let mut by_disease: std::collections::BTreeMap<usize, f64> = Default::default();
-    let mut by_gene: std::collections::BTreeMap<u32, (f64, usize)> = Default::default();
+    let denominator: f64 = pairs.iter().map(|p| (p.ln_lr - max).exp()).sum::<f64>() + unknown * (-max).exp();
+    let mut disease_sum: std::collections::BTreeMap<usize, f64> = Default::default();
+    let mut gene_sum: std::collections::BTreeMap<u32, (f64, usize)> = Default::default();
     for (i, p) in pairs.iter().enumerate() {
         let x = (p.ln_lr - max).exp();
-        *by_disease.entry(p.pos).or_default() += x;
-        let e = by_gene.entry(p.gene).or_insert((0.0, i));
+        *disease_sum.entry(p.pos).or_default() += x;
+        let e = gene_sum.entry(p.gene).or_insert((0.0, i));
         e.0 += x;
         if p.ln_lr > pairs[e.1].ln_lr {
             e.1 = i;
         }
     }
+    // rank on log10 scores (as reported), ties within the shared tolerance
     let ln10 = std::f64::consts::LN_10;
     let to_log10 = |x: f64| (x.ln() + max) / ln10;
-    let dis_items: Vec<(usize, f64)> = by_disease.iter().map(|(&pos, &x)| (pos, to_log10(x))).collect();
-    let gene_items: Vec<(u32, f64)> = by_gene.iter().map(|(&gi, &(x, _))| (gi, to_log10(x))).collect();
-    let ranked_d = rank_by_score(&dis_items);
-    let ranked_g = rank_by_score(&gene_items);
+    let dis_items: Vec<(usize, f64)> = disease_sum.iter().map(|(&pos, &x)| (pos, to_log10(x))).collect();
+    let gene_items: Vec<(u32, f64)> = gene_sum.iter().map(|(&gi, &(x, _))| (gi, to_log10(x))).collect();
+    CombinedRanking {
+        diseases: rank_by_score(&dis_items),
+        genes: rank_by_score(&gene_items),
+        pairs,
+        disease_sum,
+        gene_sum,
+        scale: max,
+        denominator,
+    }
+}
+
+/// Ranks genes and diseases from phenotype and genotype together (see the module docs) and
+/// builds the report, including the variants, the family and the filter summary.
+pub fn combined_report(
+    kb: &KbHandle,
+    scorer: &PhenotypeScorer,
+    case: &Case,
+    g: &GenotypeAnalysis,
+    individuals: &std::collections::HashMap<String, String>,
+    opts: &ReportOptions,
+) -> AnalysisReport {
+    let k = &kb.kb;
+    let tau = scorer.options().evidence_weight;
+    let mut pheno = Vec::new();
+    scorer.scores_with(case, Method::LikelihoodRatio, &mut Scratch::default(), &mut pheno);
+    let cr = combined_ranking(k, scorer, &pheno, g);
+    let (pairs, ranked_d, ranked_g, by_disease, by_gene, denom) = (&cr.pairs, &cr.diseases, &cr.genes, &cr.disease_sum, &cr.gene_sum, cr.denominator);
+    let ln10 = std::f64::consts::LN_10;
+    let max = cr.scale;
+    let to_log10 = |x: f64| (x.ln() + max) / ln10;
 
     let diseases = disease_results_with(
         scorer,

@@ -70,7 +70,7 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value = "lr")]
     pub method: MethodArg,
     /// Disease databases to rank, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "omim,decipher")]
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "omim,orpha,decipher")]
     pub databases: Vec<DbArg>,
     /// Output formats, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "tsv")]
@@ -135,14 +135,20 @@ fn scorer_options(args: &AnalyzeArgs) -> ScorerOptions {
         MethodArg::Lr => Method::LikelihoodRatio,
         MethodArg::Resnik => Method::Resnik,
     };
-    o.index.databases = args.databases.iter().map(|d| match d {
+    o.index.databases = databases(&args.databases);
+    o
+}
+
+/// The databases, sorted and deduplicated.
+pub fn databases(args: &[DbArg]) -> Vec<DiseaseDb> {
+    let mut v: Vec<DiseaseDb> = args.iter().map(|d| match d {
         DbArg::Omim => DiseaseDb::Omim,
         DbArg::Orpha => DiseaseDb::Orpha,
         DbArg::Decipher => DiseaseDb::Decipher,
     }).collect();
-    o.index.databases.sort();
-    o.index.databases.dedup();
-    o
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Reads a case file (or none) and adds the command-line terms.
