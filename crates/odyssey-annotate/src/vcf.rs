@@ -232,45 +232,96 @@ pub fn csq_header(field: &str, release: &str) -> String {
 }
 
 enum Out {
-    Plain(std::io::BufWriter<Box<dyn Write>>),
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File(std::io::BufWriter<std::fs::File>),
     Bgzf(noodles::bgzf::io::MultithreadedWriter<std::fs::File>),
+}
+
+impl Out {
+    fn file(file: std::fs::File, bgzf: bool, threads: usize) -> Out {
+        if bgzf {
+            let workers = std::num::NonZero::new(threads.max(1)).expect("non-zero");
+            Out::Bgzf(noodles::bgzf::io::MultithreadedWriter::with_worker_count(workers, file))
+        } else {
+            Out::File(std::io::BufWriter::with_capacity(1 << 20, file))
+        }
+    }
+
+    /// Flushes everything (the BGZF end-of-file block included); the file, if any.
+    fn finish(self) -> std::io::Result<Option<std::fs::File>> {
+        match self {
+            Out::Stdout(mut w) => w.flush().map(|()| None),
+            Out::File(w) => w.into_inner().map(Some).map_err(|e| e.into_error()),
+            Out::Bgzf(mut w) => w.finish().map(Some),
+        }
+    }
 }
 
 impl Write for Out {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         match self {
-            Out::Plain(w) => w.write(buf),
+            Out::Stdout(w) => w.write(buf),
+            Out::File(w) => w.write(buf),
             Out::Bgzf(w) => w.write(buf),
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
         match self {
-            Out::Plain(w) => w.flush(),
+            Out::Stdout(w) => w.flush(),
+            Out::File(w) => w.flush(),
             Out::Bgzf(w) => w.flush(),
         }
     }
 }
 
+/// True when [`annotate_vcf`] writes an output of this name BGZF-compressed (`.gz`, `.bgz`).
+pub fn bgzf_output(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "gz" || e == "bgz")
+}
+
 /// Annotates `input` (VCF, plain/gzip/bgzip, or `-` for stdin) into `output` (`.gz` → bgzip,
-/// `-` → stdout). Errors: unreadable files ([`Error::Io`]), a malformed header or record
-/// ([`Error::Parse`] with the line number), an input that already has the INFO field.
+/// `-` → stdout), created or truncated at the start: callers that must not leave a partial file
+/// behind write through a temporary file with [`annotate_vcf_to_file`]. Errors: unreadable files
+/// ([`Error::Io`]), a malformed header or record ([`Error::Parse`] with the line number), an
+/// input that already has the INFO field.
 pub fn annotate_vcf(input: &Path, output: &Path, ann: &Annotator, opts: &VcfOptions) -> Result<VcfStats, Error> {
+    let out = if output.as_os_str() == "-" {
+        Out::Stdout(std::io::BufWriter::new(std::io::stdout()))
+    } else {
+        let f = std::fs::File::create(output).map_err(|e| Error::io(output, e))?;
+        Out::file(f, bgzf_output(output), opts.threads)
+    };
+    annotate_into(input, out, output, ann, opts).map(|(s, _)| s)
+}
+
+/// As [`annotate_vcf`], into an open file (BGZF-compressed when `bgzf`); `output` names the
+/// destination in error messages. Returns the statistics and the file, complete (flushed, not
+/// synced to disk).
+pub fn annotate_vcf_to_file(
+    input: &Path,
+    file: std::fs::File,
+    bgzf: bool,
+    output: &Path,
+    ann: &Annotator,
+    opts: &VcfOptions,
+) -> Result<(VcfStats, std::fs::File), Error> {
+    let (stats, file) = annotate_into(input, Out::file(file, bgzf, opts.threads), output, ann, opts)?;
+    Ok((stats, file.expect("a file output")))
+}
+
+fn annotate_into(
+    input: &Path,
+    mut out: Out,
+    output: &Path,
+    ann: &Annotator,
+    opts: &VcfOptions,
+) -> Result<(VcfStats, Option<std::fs::File>), Error> {
     let reader: Box<dyn BufRead> = if input.as_os_str() == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
         input_open(input)?
     };
     let out_err = |e| Error::io(output, e);
-    let mut out = if output.as_os_str() == "-" {
-        Out::Plain(std::io::BufWriter::new(Box::new(std::io::stdout())))
-    } else if output.extension().is_some_and(|e| e == "gz" || e == "bgz") {
-        let f = std::fs::File::create(output).map_err(out_err)?;
-        let workers = std::num::NonZero::new(opts.threads.max(1)).expect("non-zero");
-        Out::Bgzf(noodles::bgzf::io::MultithreadedWriter::with_worker_count(workers, f))
-    } else {
-        let f = std::fs::File::create(output).map_err(out_err)?;
-        Out::Plain(std::io::BufWriter::with_capacity(1 << 20, Box::new(f)))
-    };
     let mut stats = VcfStats::default();
     let mut lines = reader.lines();
     let mut line_no = 0u64;
@@ -365,13 +416,8 @@ pub fn annotate_vcf(input: &Path, output: &Path, ann: &Annotator, opts: &VcfOpti
             out.write_all(b"\n").map_err(out_err)?;
         }
     }
-    match out {
-        Out::Plain(mut w) => w.flush().map_err(out_err)?,
-        Out::Bgzf(mut w) => {
-            w.finish().map_err(out_err)?;
-        }
-    }
-    Ok(stats)
+    let file = out.finish().map_err(out_err)?;
+    Ok((stats, file))
 }
 
 fn annotate_line(

@@ -79,26 +79,8 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {}", error_chain(&e));
+            eprintln!("error: {}", cmd::error_chain(&e));
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-/// The error and its causes, joined by `: `, leaving out a cause whose text the previous
-/// message already contains (library errors often print their source themselves).
-fn error_chain(e: &anyhow::Error) -> String {
-    let mut out = String::new();
-    let mut prev = String::new();
-    for c in e.chain() {
-        let s = c.to_string();
-        if !prev.contains(&s) {
-            if !out.is_empty() {
-                out.push_str(": ");
-            }
-            out.push_str(&s);
-        }
-        prev = s;
-    }
-    out
 }

@@ -91,6 +91,14 @@ impl Ontology {
     /// `replaced_by` or `alt_id` pointing to an unknown or obsolete term, a cycle, or a missing
     /// HP:0000118 root.
     pub fn from_obo(obo: &OboFile, path: &std::path::Path) -> Result<Ontology> {
+        // every frame id, obsolete or not, must be unique
+        let mut all: Vec<(&HpoId, usize)> = obo.terms.iter().filter_map(|t| t.id.as_ref().map(|id| (id, t.line))).collect();
+        all.sort();
+        for w in all.windows(2) {
+            if w[0].0 == w[1].0 {
+                return Err(Error::malformed(path, w[1].1.max(w[0].1), "id", format!("duplicate term id {} (also on line {})", w[1].0, w[1].1.min(w[0].1))));
+            }
+        }
         let mut current: Vec<&crate::obo::OboTerm> = obo.terms.iter().filter(|t| !t.obsolete).collect();
         current.sort_by_key(|t| t.id);
         for w in current.windows(2) {

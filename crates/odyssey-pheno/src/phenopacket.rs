@@ -395,16 +395,26 @@ impl CaseFile {
 }
 
 fn u64_flexible<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum NumOrStr {
-        Num(u64),
-        Str(String),
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = u64;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a positive integer, as a JSON number or a string (\"12345\")")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+            u64::try_from(v).map_err(|_| E::custom(format!("a position must be a positive integer, found {v}")))
+        }
+        fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+            Err(E::custom(format!("a position must be a whole number, found {v}")))
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<u64, E> {
+            s.trim().parse().map_err(|_| E::custom(format!("{s:?} is not a positive integer")))
+        }
     }
-    match NumOrStr::deserialize(d)? {
-        NumOrStr::Num(n) => Ok(n),
-        NumOrStr::Str(s) => s.trim().parse().map_err(|_| serde::de::Error::custom(format!("{s:?} is not a non-negative integer"))),
-    }
+    d.deserialize_any(V)
 }
 
 /// Reads a phenopacket or family from JSON (`.json`) or YAML (`.yml`/`.yaml`, or any file
@@ -419,6 +429,7 @@ pub fn read_case_file(path: &Path) -> Result<CaseFile, PhenopacketError> {
 
 /// Parses phenopacket or family text; `path` is used in messages and to choose the format.
 pub fn parse_case_file(text: &str, path: &Path) -> Result<CaseFile, PhenopacketError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text); // a UTF-8 byte-order mark
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     let yaml = ext == "yml" || ext == "yaml" || (ext != "json" && !text.trim_start().starts_with('{'));
     let value: serde_json::Value = if yaml {
@@ -510,5 +521,12 @@ mod tests {
         let err = parse_case_file(r#"{"id":"x","phenotypicFeatures":[{"type":{"id":"HP:1"}}],"interpretations":[{"diagnosis":{"genomicInterpretations":[{"variantInterpretation":{"variationDescriptor":{"vcfRecord":{"pos":"twelve"}}}}]}}]}"#, Path::new("p.json")).unwrap_err().to_string();
         assert!(err.contains("twelve") && err.contains("line 1"), "{err}");
         assert!(parse_case_file("[1,2]", Path::new("l.json")).is_err());
+        for (pos, want) in [("-4", "positive integer, found -4"), ("1.5", "whole number, found 1.5")] {
+            let t = format!(r#"{{"id":"x","interpretations":[{{"diagnosis":{{"genomicInterpretations":[{{"variantInterpretation":{{"variationDescriptor":{{"vcfRecord":{{"pos":{pos}}}}}}}}}]}}}}]}}"#);
+            let err = parse_case_file(&t, Path::new("p.json")).unwrap_err().to_string();
+            assert!(err.contains(want), "{err}");
+        }
+        // a byte-order mark is not an error
+        assert!(parse_case_file("\u{feff}{\"id\":\"b\",\"phenotypicFeatures\":[]}", Path::new("bom.json")).is_ok());
     }
 }

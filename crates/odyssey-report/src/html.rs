@@ -162,11 +162,23 @@ struct Link {
     text: String,
     title: String,
     url: Option<String>,
+    /// Shown after the link when the report holds nothing more on it (a disease outside the
+    /// reported top N).
+    note: String,
 }
 
 impl Link {
     fn curie(id: &str, label: Option<&str>) -> Link {
-        Link { text: id.to_string(), title: label.unwrap_or("").to_string(), url: curie_url(id) }
+        Link { text: id.to_string(), title: label.unwrap_or("").to_string(), url: curie_url(id), note: String::new() }
+    }
+}
+
+/// What the page says of a disease it has no details on: the report holds only the top N.
+fn not_in_top(n: usize) -> String {
+    if n == 0 {
+        "(not among the ranked diseases)".to_string()
+    } else {
+        format!("(not in the top {n} disease{})", if n == 1 { "" } else { "s" })
     }
 }
 
@@ -250,7 +262,8 @@ struct GeneRow {
     more_diseases: usize,
     modes: Vec<String>,
     variant_count: usize,
-    top_variant: Option<String>,
+    /// Every variant's most telling name (p., else c., else position), most pathogenic first.
+    variant_names: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -375,6 +388,8 @@ struct GeneCard {
 struct DiseaseBrief {
     id: String,
     label: String,
+    /// Said instead of the label when the disease is not among the reported ones.
+    note: String,
     url: Option<String>,
     rank: Option<usize>,
     probability_text: String,
@@ -422,6 +437,10 @@ struct PageView {
     filters: Option<FiltersView>,
     axis: AxisView,
     variant_analysis: bool,
+    /// Reported genes that share a disease, as `A and B (disease)` (LR model: their
+    /// probabilities overlap).
+    shared_diseases: Vec<String>,
+    more_shared: usize,
 }
 
 /// Evidence bar scale: the axis spans ±`max_log10` decades around LR = 1.
@@ -511,6 +530,66 @@ fn score_text(method: &str, score: f64) -> String {
     } else {
         format!("log10 LR {score:.2}")
     }
+}
+
+/// The bold value and the bar of a ranked row: LR model, the post-test probability (`–` when
+/// absent); Resnik, the similarity and its fraction of the best similarity in the list.
+fn headline(lr_model: bool, p: Option<f64>, score: f64, best: f64) -> (String, String) {
+    if lr_model {
+        (format_probability(p), format!("{:.1}", p.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0))
+    } else {
+        let frac = if best > 0.0 && score.is_finite() { (score / best).clamp(0.0, 1.0) } else { 0.0 };
+        (format!("{score:.2}"), format!("{:.1}", frac * 100.0))
+    }
+}
+
+/// The shortest telling name of a variant: HGVS p. when known, else c., else the position.
+fn variant_name(v: &VariantResult) -> String {
+    let p = v.hgvs_p.clone().filter(|p| !p.ends_with("p.?") && !p.ends_with("p.(?)"));
+    let short = |s: String| s.rsplit(':').next().map(String::from).unwrap_or(s);
+    p.map(short).or_else(|| v.hgvs_c.clone().map(short)).unwrap_or_else(|| format!("{}:{} {}>{}", v.chrom, v.pos, v.reference, v.alt))
+}
+
+/// Genes below this post-test probability are left out of the overlap note: their share of a
+/// disease does not change what the reader sees (`<0.1%`, `0.4%`).
+const SHARED_MIN_PROBABILITY: f64 = 0.01;
+
+/// Groups of reported genes with a post-test probability of at least
+/// [`SHARED_MIN_PROBABILITY`] that share a disease: `EVC and EVC2 (Ellis-van Creveld syndrome,
+/// OMIM:225500)`, in the order the diseases first appear in the gene list; one entry per
+/// distinct group of genes.
+fn shared_diseases(r: &AnalysisReport, label: &HashMap<&str, &DiseaseResult>) -> Vec<String> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut genes_of: HashMap<&str, Vec<&str>> = HashMap::new();
+    for g in r.genes.iter().filter(|g| g.post_test_probability.is_some_and(|p| p >= SHARED_MIN_PROBABILITY)) {
+        for d in &g.diseases {
+            let list = genes_of.entry(d.as_str()).or_insert_with(|| {
+                order.push(d.as_str());
+                Vec::new()
+            });
+            if !list.contains(&g.symbol.as_str()) {
+                list.push(g.symbol.as_str());
+            }
+        }
+    }
+    let mut seen: BTreeSet<Vec<&str>> = BTreeSet::new();
+    let mut out = Vec::new();
+    for d in order {
+        let genes = &genes_of[d];
+        if genes.len() < 2 || !seen.insert(genes.clone()) {
+            continue;
+        }
+        let names = match genes.split_last() {
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => continue,
+        };
+        let disease = match label.get(d) {
+            Some(x) => format!("{}, {d}", x.label),
+            None => d.to_string(),
+        };
+        out.push(format!("{names} ({disease})"));
+    }
+    out
 }
 
 fn rank_label(rank: usize, tie: usize) -> (String, String) {
@@ -670,6 +749,9 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
     };
 
     let detail_genes: BTreeSet<usize> = (0..r.genes.len().min(opts.detail_genes)).collect();
+    let outside_top = not_in_top(r.diseases.len());
+    let best_gene = r.genes.iter().map(|g| g.score).fold(f64::NEG_INFINITY, f64::max);
+    let best_disease = r.diseases.iter().map(|d| d.score).fold(f64::NEG_INFINITY, f64::max);
     let detail_diseases = r.diseases.len().min(opts.detail_diseases);
     let gene_anchor = |i: usize, g: &GeneResult| format!("gene-{}-{}", i + 1, slug(&g.symbol));
     let disease_anchor = |i: usize, d: &DiseaseResult| format!("disease-{}-{}", i + 1, slug(&d.id));
@@ -685,13 +767,19 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
             if ids.is_empty() {
                 ids.extend(g.diseases.first());
             }
-            let diseases: Vec<Link> = ids.iter().take(2).map(|d| Link::curie(d, disease_by_id.get(d.as_str()).map(|x| x.label.as_str()))).collect();
-            // the most telling name of the first variant: p. when known, else c., else position
-            let top_variant = g.variants.first().map(|v| {
-                let p = v.hgvs_p.clone().filter(|p| !p.ends_with("p.?") && !p.ends_with("p.(?)"));
-                let short = |s: String| s.rsplit(':').next().map(String::from).unwrap_or(s);
-                p.map(short).or_else(|| v.hgvs_c.clone().map(short)).unwrap_or_else(|| format!("{}:{} {}>{}", v.chrom, v.pos, v.reference, v.alt))
-            });
+            let diseases: Vec<Link> = ids
+                .iter()
+                .take(2)
+                .map(|d| {
+                    let known = disease_by_id.get(d.as_str());
+                    let mut l = Link::curie(d, known.map(|x| x.label.as_str()));
+                    if known.is_none() {
+                        l.note = outside_top.clone();
+                    }
+                    l
+                })
+                .collect();
+            let (probability_text, probability_width) = headline(lr_model, g.post_test_probability, g.score, best_gene);
             let modes = if g.modes_of_inheritance.is_empty() {
                 // phenotype-only: the modes of the gene's best-ranked reported disease
                 g.diseases.iter().find_map(|d| disease_by_id.get(d.as_str())).map(|d| d.modes_of_inheritance.clone()).unwrap_or_default()
@@ -708,17 +796,18 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 anchor: gene_anchor(i, g),
                 has_card: detail_genes.contains(&i),
                 probability_attr: attr_num(g.post_test_probability),
-                probability_text: format_probability(g.post_test_probability),
-                probability_width: format!("{:.1}", g.post_test_probability.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0),
+                probability_text,
+                probability_width,
                 score_attr: g.score.to_string(),
-                score_text: score_text(method, g.score),
+                // Resnik: the similarity is the bold value already
+                score_text: if lr_model { score_text(method, g.score) } else { String::new() },
                 phenotype_score_text: g.phenotype_score.map(|s| format!("{s:.2}")),
                 genotype_score_text: g.genotype_score.map(|s| format!("{s:.2}")),
                 more_diseases: g.diseases.len().saturating_sub(diseases.len()),
                 diseases,
                 modes,
                 variant_count: g.variants.len(),
-                top_variant,
+                variant_names: g.variants.iter().map(variant_name).collect(),
             }
         })
         .collect();
@@ -729,6 +818,7 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         .enumerate()
         .map(|(i, d)| {
             let (rank_label, tie_note) = rank_label(d.rank, d.tie_size);
+            let (probability_text, probability_width) = headline(lr_model, d.post_test_probability, d.score, best_disease);
             DiseaseRow {
                 rank: d.rank,
                 top: d.rank == r.diseases[0].rank,
@@ -740,10 +830,10 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 anchor: disease_anchor(i, d),
                 has_card: i < detail_diseases && !d.evidence.is_empty(),
                 probability_attr: attr_num(d.post_test_probability),
-                probability_text: format_probability(d.post_test_probability),
-                probability_width: format!("{:.1}", d.post_test_probability.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0),
+                probability_text,
+                probability_width,
                 score_attr: d.score.to_string(),
-                score_text: score_text(method, d.score),
+                score_text: if lr_model { score_text(method, d.score) } else { String::new() },
                 modes: d.modes_of_inheritance.clone(),
                 genes: d.genes.iter().map(|g| Link::curie(&g.ncbi_gene_id, None)).zip(&d.genes).map(|(mut l, g)| {
                     l.title = l.text.clone();
@@ -800,8 +890,8 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 symbol: g.symbol.clone(),
                 gene_url: row.gene_url.clone(),
                 ncbi_gene_id: g.ncbi_gene_id.clone(),
-                probability_text: row.probability_text.clone(),
-                score_text: row.score_text.clone(),
+                probability_text: if lr_model { row.probability_text.clone() } else { String::new() },
+                score_text: score_text(method, g.score),
                 phenotype_score_text: row.phenotype_score_text.clone(),
                 genotype_score_text: row.genotype_score_text.clone(),
                 diseases: g
@@ -812,9 +902,10 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                         DiseaseBrief {
                             id: id.clone(),
                             label: d.map(|d| d.label.clone()).unwrap_or_default(),
+                            note: if d.is_none() { outside_top.clone() } else { String::new() },
                             url: curie_url(id),
                             rank: d.map(|d| d.rank),
-                            probability_text: d.map(|d| format_probability(d.post_test_probability)).unwrap_or_default(),
+                            probability_text: d.map(|d| if lr_model { format_probability(d.post_test_probability) } else { score_text(method, d.score) }).unwrap_or_default(),
                             modes: d.map(|d| d.modes_of_inheritance.clone()).unwrap_or_default(),
                         }
                     })
@@ -851,6 +942,13 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         }
     });
 
+    // probabilities are per gene (the chance that the diagnosis is one of the gene's diseases):
+    // genes sharing a disease count it each
+    let mut shared = if lr_model { shared_diseases(r, &disease_by_id) } else { Vec::new() };
+    const SHARED_SHOWN: usize = 3;
+    let more_shared = shared.len().saturating_sub(SHARED_SHOWN);
+    shared.truncate(SHARED_SHOWN);
+
     PageView {
         title: format!("Odyssey report: {}", case.id),
         case: case_view,
@@ -863,6 +961,8 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         disease_cards,
         filters,
         axis: scale.axis(),
+        shared_diseases: shared,
+        more_shared,
     }
 }
 

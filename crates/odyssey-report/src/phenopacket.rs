@@ -9,13 +9,17 @@
 //! gene's best-ranked disease, and `genomicInterpretations` with `interpretationStatus`
 //! `CANDIDATE`: one per candidate variant that passed the filters (variation descriptor with
 //! `vcfRecord`, `geneContext`, `hgvs.c`/`hgvs.p` expressions and the proband's `allelicState`
-//! as a GENO term), or a gene-level one (`gene`) when the analysis had no variants.
+//! as a GENO term), or a gene-level one (`gene`) when the analysis had no variants. After a
+//! variant analysis (the report has `filters`), only genes with at least one variant that passed
+//! the filters are candidates: a gene without variants is not a candidate genetic diagnosis.
+//! Relative `files[].uri` can be made absolute ([`PhenopacketOptions::resolve_files_against`])
+//! so that a phenopacket written to another folder still finds its VCF.
 //! `metaData.resources` gains the ontologies and databases the new CURIEs come from, and
 //! `metaData.updates` records the change. A GA4GH Family gets the interpretations on its
 //! proband. A v1 phenopacket (which has no v2 interpretations) is replaced by a new v2
 //! phenopacket built from the report's case.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{json, Map, Value};
 
@@ -32,17 +36,71 @@ pub const HEMIZYGOUS: (&str, &str) = ("GENO:0000134", "hemizygous");
 /// What to add.
 #[derive(Clone, Debug)]
 pub struct PhenopacketOptions {
-    /// Candidate genes added (the top N of the report's genes).
+    /// Candidate genes added: the first N of the report's genes (after a variant analysis, of
+    /// those with a variant that passed the filters).
     pub top: usize,
     /// Genome assembly for `vcfRecord.genomeAssembly`; when `None`, the report's
     /// (`odyssey.parameters.assembly`) or the input's VCF file attributes are used.
     pub assembly: Option<String>,
+    /// The input phenopacket's folder, absolute. When set, relative file URIs (`file://rel.vcf`,
+    /// `rel.vcf`, `file:rel.vcf`) are rewritten as absolute `file:///folder/rel.vcf` URIs (see
+    /// [`absolute_file_uris`]), so a phenopacket written elsewhere still points at its files.
+    /// `None` keeps URIs as they are.
+    pub resolve_files_against: Option<PathBuf>,
 }
 
 impl Default for PhenopacketOptions {
     fn default() -> Self {
-        PhenopacketOptions { top: 10, assembly: None }
+        PhenopacketOptions { top: 10, assembly: None, resolve_files_against: None }
     }
+}
+
+/// The absolute `file://` URI of a relative file URI resolved against `base` (an absolute
+/// folder), as Odyssey's reader resolves it: `file://rel.vcf`, `file:rel.vcf` and bare relative
+/// paths are relative to the phenopacket's folder. `None` for URIs that stay as they are:
+/// absolute paths (`file:///abs`, `/abs`), other schemes (`https://`, `s3://`) and empty ones.
+pub fn absolute_file_uri(uri: &str, base: &Path) -> Option<String> {
+    let u = uri.trim();
+    let rel = if let Some(rest) = u.strip_prefix("file://") {
+        rest
+    } else if u.contains("://") {
+        return None;
+    } else {
+        u.strip_prefix("file:").unwrap_or(u)
+    };
+    let p = Path::new(rel);
+    if rel.is_empty() || p.is_absolute() {
+        return None;
+    }
+    // `./x` and `a/./b` lose their `.` parts; `..` is kept (resolving it by text is wrong through
+    // a symbolic link)
+    let path: PathBuf = base.join(p).components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    Some(format!("file://{}", path.display()))
+}
+
+/// Rewrites every relative `files[].uri` of a phenopacket, of a Family (its own `files`, its
+/// proband's and its relatives') as an absolute `file://` URI resolved against `base` (see
+/// [`absolute_file_uri`]). Returns the number of URIs rewritten.
+pub fn absolute_file_uris(doc: &mut Value, base: &Path) -> usize {
+    fn files(packet: &mut Value, base: &Path) -> usize {
+        let mut n = 0;
+        for f in packet.get_mut("files").and_then(Value::as_array_mut).into_iter().flatten() {
+            let new = f.get("uri").and_then(Value::as_str).and_then(|u| absolute_file_uri(u, base));
+            if let Some(u) = new {
+                f["uri"] = json!(u);
+                n += 1;
+            }
+        }
+        n
+    }
+    let mut n = files(doc, base);
+    if let Some(p) = doc.get_mut("proband") {
+        n += files(p, base);
+    }
+    for r in doc.get_mut("relatives").and_then(Value::as_array_mut).into_iter().flatten() {
+        n += files(r, base);
+    }
+    n
 }
 
 /// Reads a phenopacket (or Family) file as JSON or YAML (by extension `.yml`/`.yaml`, or by
@@ -302,6 +360,9 @@ pub fn add_interpretations(packet: Option<Value>, report: &AnalysisReport, opts:
     if !doc.is_object() {
         return Err(perr("the top level is not an object"));
     }
+    if let Some(base) = &opts.resolve_files_against {
+        absolute_file_uris(&mut doc, base);
+    }
     let assembly = opts.assembly.clone().or_else(|| crate::report_assembly(report).map(String::from)).or_else(|| packet_assembly(&doc));
     let family = doc.get("proband").is_some();
     let target = if family { doc.get_mut("proband").and_then(Value::as_object_mut) } else { doc.as_object_mut() }.ok_or_else(|| perr("the proband is not an object"))?;
@@ -313,7 +374,9 @@ pub fn add_interpretations(packet: Option<Value>, report: &AnalysisReport, opts:
         .or_else(|| report.case.subject_id.clone())
         .unwrap_or_else(|| report.case.id.clone());
 
-    let genes: Vec<&GeneResult> = report.genes.iter().take(opts.top).collect();
+    // after a variant analysis, a gene is a candidate of a genetic diagnosis only with a variant
+    let variant_analysis = report.filters.is_some();
+    let genes: Vec<&GeneResult> = report.genes.iter().filter(|g| !variant_analysis || g.variants.iter().any(|v| v.filter == "PASS")).take(opts.top).collect();
     let new: Vec<Value> = genes.iter().map(|g| interpretation(report, g, &subject, assembly.as_deref())).collect();
     match target.entry("interpretations").or_insert_with(|| json!([])) {
         Value::Array(list) => list.extend(new),

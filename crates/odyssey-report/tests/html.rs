@@ -26,8 +26,10 @@ fn row_probability_text<'a>(html: &'a str, row_tag: &str) -> &'a str {
 }
 
 /// Compares every rank and probability of the HTML with the JSON, in order: exact equality of
-/// the numbers parsed back from the `data-*` attributes, and the visible percentage.
+/// the numbers parsed back from the `data-*` attributes, and the visible percentage (Resnik: the
+/// similarity with two decimals).
 pub fn assert_agree(html: &str, json: &serde_json::Value) {
+    let resnik = json["odyssey"]["method"] == "resnik";
     for (kind, key, list) in [("gene", "symbol", "genes"), ("disease", "id", "diseases")] {
         let rows = tags_with(html, &format!("data-kind=\"{kind}\""));
         let items = json[list].as_array().unwrap();
@@ -42,7 +44,8 @@ pub fn assert_agree(html: &str, json: &serde_json::Value) {
                 None => assert_eq!(p_html, ""),
             }
             assert_eq!(attr(row, "data-score").unwrap().parse::<f64>().unwrap(), item["score"].as_f64().unwrap());
-            assert_eq!(row_probability_text(html, row).replace("&lt;", "<").replace("&gt;", ">"), expected_text(p_json), "{row}");
+            let shown = if resnik { format!("{:.2}", item["score"].as_f64().unwrap()) } else { expected_text(p_json) };
+            assert_eq!(row_probability_text(html, row).replace("&lt;", "<").replace("&gt;", ">"), shown, "{row}");
         }
     }
 }
@@ -65,7 +68,7 @@ fn html_and_json_agree_on_every_rank_and_probability() {
         let html = render(&r);
         assert_agree(&html, &json_of(&r));
     }
-    // a Resnik report has no probabilities: empty attributes, a dash on screen
+    // a Resnik report has no probabilities: empty attributes, the similarity on screen
     let mut r = phenotype_only_report();
     r.odyssey.method = "resnik".into();
     for d in &mut r.diseases {
@@ -78,6 +81,110 @@ fn html_and_json_agree_on_every_rank_and_probability() {
     let html = render(&r);
     assert_agree(&html, &json_of(&r));
     assert!(html.contains("similarity 4.50"));
+}
+
+/// The bar of a ranked row: the width of the first `<span class="pbar">`'s inner span.
+fn row_bar_width(html: &str, row_tag: &str) -> f64 {
+    let at = html.find(row_tag).expect("row");
+    let rest = &html[at..];
+    let i = rest.find("<span class=\"pbar\" aria-hidden=\"true\"><span style=\"width: ").expect("pbar") + "<span class=\"pbar\" aria-hidden=\"true\"><span style=\"width: ".len();
+    let j = i + rest[i..].find('%').unwrap();
+    rest[i..j].parse().unwrap()
+}
+
+/// Resnik mode: the legend explains similarities (no likelihood ratios, no probabilities) and
+/// the bars show each similarity as a fraction of the best one of its table.
+#[test]
+fn resnik_report_explains_and_draws_similarities() {
+    let mut r = phenotype_only_report();
+    r.odyssey.method = "resnik".into();
+    for d in &mut r.diseases {
+        d.post_test_probability = None;
+        d.evidence.clear();
+    }
+    for g in &mut r.genes {
+        g.post_test_probability = None;
+    }
+    // similarities in nats (made up): genes 4.5, 1.25, 0.9; diseases 3.1234, 1.9, 0.5, 0.5
+    r.genes[2].score = 0.9;
+    let html = render(&r);
+    assert!(html.contains("Resnik semantic similarity"), "legend");
+    assert!(!html.contains("Bars: likelihood ratio"), "an LR legend in Resnik mode");
+    assert!(!html.contains("Post-test probabilities give"), "footer speaks of probabilities");
+    assert!(html.contains("<th>Similarity</th>"));
+    let genes = tags_with(&html, "data-kind=\"gene\"");
+    for (row, expected) in genes.iter().zip([100.0, 1.25 / 4.5 * 100.0, 0.9 / 4.5 * 100.0]) {
+        assert!((row_bar_width(&html, row) - expected).abs() <= 0.05, "{row}: {expected}");
+    }
+    let diseases = tags_with(&html, "data-kind=\"disease\"");
+    for (row, expected) in diseases.iter().zip([100.0, 1.9 / 3.1234 * 100.0, 0.5 / 3.1234 * 100.0, 0.5 / 3.1234 * 100.0]) {
+        assert!((row_bar_width(&html, row) - expected).abs() <= 0.05, "{row}: {expected}");
+    }
+    // the LR model keeps the probability bars
+    let html = render(&phenotype_only_report());
+    let first = tags_with(&html, "data-kind=\"gene\"")[0];
+    assert!((row_bar_width(&html, first) - 95.1).abs() <= 0.05);
+    assert!(html.contains("Bars: likelihood ratio"));
+}
+
+/// A gene's disease outside the reported top N is linked and said to be outside it (the report
+/// holds nothing more on it), in the gene table and in the gene's card.
+#[test]
+fn diseases_outside_the_top_are_named_as_such() {
+    let r = full_report();
+    let html = render(&r).replace("&#x2f;", "/");
+    // TWIST1's only disease, OMIM:101400, is not among the 4 reported diseases
+    assert!(!r.diseases.iter().any(|d| d.id == "OMIM:101400"));
+    let row = html.find("data-symbol=\"TWIST1\"").unwrap();
+    let row = &html[row..row + html[row..].find("</tr>").unwrap()];
+    assert!(row.contains("href=\"https://omim.org/entry/101400\""), "{row}");
+    assert!(row.contains("OMIM:101400</a> <span class=\"muted\">(not in the top 4 diseases)</span>"), "{row}");
+    let card = html.find("data-kind=\"gene-card\" data-rank=\"3\"").unwrap();
+    let card = &html[card..card + html[card..].find("</article>").unwrap()];
+    assert!(card.contains("OMIM:101400</a> <span class=\"muted\">(not in the top 4 diseases)</span>"), "{card}");
+    // a reported disease keeps its name
+    assert!(!html[html.find("data-symbol=\"FGFR2\"").unwrap()..].split("</tr>").next().unwrap().contains("not in the top"));
+}
+
+/// The Variants cell lists every variant of the gene (a compound heterozygous pair: both).
+#[test]
+fn every_variant_of_a_gene_is_listed() {
+    let mut r = full_report();
+    let mut second = r.genes[1].variants[0].clone();
+    second.pos += 100;
+    second.hgvs_c = Some("c.1100C>T".into());
+    second.hgvs_p = Some("p.(Ala367Val)".into());
+    r.genes[1].variants.push(second);
+    let html = render(&r);
+    let row = html.find("data-symbol=\"FGFR1\"").unwrap();
+    let row = &html[row..row + html[row..].find("</tr>").unwrap()];
+    assert!(row.contains("2 variants: <span class=\"mono nowrap\">p.(Thr334fs)</span>, <span class=\"mono nowrap\">p.(Ala367Val)</span>"), "{row}");
+    // one variant: its name alone
+    let row = html.find("data-symbol=\"FGFR2\"").unwrap();
+    let row = &html[row..row + html[row..].find("</tr>").unwrap()];
+    assert!(row.contains("<td><span class=\"mono nowrap\">p.(Tyr340Cys)</span></td>"), "{row}");
+}
+
+/// Genes sharing a disease get a note that their probabilities overlap; none otherwise.
+#[test]
+fn shared_diseases_note() {
+    let r = full_report();
+    let html = render(&r);
+    // FGFR2 and FGFR1 are both genes of Pfeiffer syndrome (OMIM:101600)
+    let note = html.find("id=\"shared-diseases\"").map(|i| &html[i..i + html[i..].find("</p>").unwrap()]).expect("note");
+    assert!(note.contains("FGFR2 and FGFR1 (Pfeiffer syndrome, OMIM:101600)"), "{note}");
+    assert!(note.contains("one of that gene&#x27;s diseases") || note.contains("one of that gene's diseases"), "{note}");
+    let mut r = full_report();
+    r.genes[1].diseases = vec!["OMIM:123456".into()];
+    assert!(!render(&r).contains("id=\"shared-diseases\""));
+    // a gene below 1% does not change what the reader sees: no note
+    let mut r = full_report();
+    r.genes[1].post_test_probability = Some(0.009);
+    assert!(!render(&r).contains("id=\"shared-diseases\""));
+    // Resnik scores are no probabilities: no note
+    let mut r = full_report();
+    r.odyssey.method = "resnik".into();
+    assert!(!render(&r).contains("id=\"shared-diseases\""));
 }
 
 #[test]

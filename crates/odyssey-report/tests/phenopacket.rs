@@ -35,6 +35,12 @@ fn output(input: Option<Value>, r: &odyssey_report::AnalysisReport) -> Value {
     add_interpretations(input, r, &PhenopacketOptions::default()).unwrap()
 }
 
+/// The genes that become candidates: after a variant analysis (`filters`), those with a
+/// variant that passed the filters; otherwise all.
+fn candidates(r: &odyssey_report::AnalysisReport) -> Vec<&odyssey_report::GeneResult> {
+    r.genes.iter().filter(|g| r.filters.is_none() || g.variants.iter().any(|v| v.filter == "PASS")).collect()
+}
+
 /// Validates `doc` against the Phenopacket v2 schema: it must deserialize into the
 /// protobuf-generated `Phenopacket` (types, enum names, field names of known messages), and
 /// every interpretation and the metaData must serialize back to exactly what was written, so
@@ -78,8 +84,10 @@ fn adds_candidate_interpretations_and_keeps_the_rest() {
     assert_schema_valid(&doc);
     assert_eq!(doc["somethingOdysseyDoesNotKnow"], json!({ "kept": true }));
     let interps = doc["interpretations"].as_array().unwrap();
-    assert_eq!(interps.len(), 1 + r.genes.len());
+    // FGFR2 and FGFR1 have variants; TWIST1 has none in this variant analysis: not a candidate
+    assert_eq!(interps.len(), 1 + 2);
     assert_eq!(interps[0]["id"], "lab-1");
+    assert!(interps.iter().all(|i| !i["id"].as_str().unwrap().contains("TWIST1")));
 
     // gene 1: FGFR2 with its variant, heterozygous in the proband, on GRCh38 (from parameters)
     let i = &interps[1];
@@ -95,9 +103,11 @@ fn adds_candidate_interpretations_and_keeps_the_rest() {
     assert_eq!(vd["allelicState"], json!({ "id": "GENO:0000135", "label": "heterozygous" }));
     // gene 2: homozygous in the proband (1/1)
     assert_eq!(interps[2]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]["variationDescriptor"]["allelicState"]["id"], "GENO:0000136");
-    // gene 3 has no variants: a gene-level candidate
-    assert_eq!(interps[3]["diagnosis"]["genomicInterpretations"][0]["gene"], json!({ "valueId": "NCBIGene:7291", "symbol": "TWIST1" }));
-    assert!(interps[3]["diagnosis"]["disease"].get("label").is_none(), "OMIM:101400 is not among the ranked diseases: no made-up label");
+    // phenotype only: every gene is a gene-level candidate, TWIST1 included
+    let po = output(Some(serde_json::from_str(INPUT).unwrap()), &phenotype_only_report());
+    let twist = &po["interpretations"][3];
+    assert_eq!(twist["diagnosis"]["genomicInterpretations"][0]["gene"], json!({ "valueId": "NCBIGene:7291", "symbol": "TWIST1" }));
+    assert!(twist["diagnosis"]["disease"].get("label").is_none(), "OMIM:101400 is not among the ranked diseases: no made-up label");
 
     // metaData: resources for every new prefix, an update record
     let prefixes: Vec<&str> = doc["metaData"]["resources"].as_array().unwrap().iter().map(|r| r["namespacePrefix"].as_str().unwrap()).collect();
@@ -119,10 +129,11 @@ fn round_trips_through_odysseys_reader() {
     assert_eq!(p.id, "SYNTHETIC-trio");
     assert_eq!(p.phenotypic_features.len(), 2);
     assert!(p.phenotypic_features[1].is_excluded());
-    assert_eq!(p.interpretations.len(), 4);
+    assert_eq!(p.interpretations.len(), 3);
     let ours: Vec<_> = p.interpretations.iter().filter(|i| i.id.starts_with("odyssey-")).collect();
-    assert_eq!(ours.len(), r.genes.len());
-    for (i, g) in ours.iter().zip(&r.genes) {
+    let genes = candidates(&r);
+    assert_eq!(ours.len(), genes.len());
+    for (i, g) in ours.iter().zip(genes) {
         assert_eq!(i.progress_status, "IN_PROGRESS");
         let d = i.diagnosis.as_ref().unwrap();
         assert_eq!(d.disease.as_ref().unwrap().id, g.diseases[0]);
@@ -173,13 +184,13 @@ fn family_gets_interpretations_on_the_proband_and_v1_is_replaced() {
         "metaData": { "created": "2026-01-01T00:00:00Z", "phenopacketSchemaVersion": "2.0" }
     });
     let doc = output(Some(fam), &full_report());
-    assert_eq!(doc["proband"]["interpretations"].as_array().unwrap().len(), 4);
+    assert_eq!(doc["proband"]["interpretations"].as_array().unwrap().len(), 3);
     assert!(doc.get("interpretations").is_none());
     assert_eq!(doc["metaData"]["updates"].as_array().unwrap().len(), 1);
     assert_schema_valid(&doc);
     let file = parse_case_file(&serde_json::to_string(&doc).unwrap(), Path::new("f.json")).unwrap();
     assert!(matches!(file, CaseFile::Family(_)));
-    assert_eq!(file.proband().interpretations.len(), 4);
+    assert_eq!(file.proband().interpretations.len(), 3);
 
     let v1 = json!({ "id": "old", "subject": { "id": "s" }, "phenotypicFeatures": [ { "type": { "id": "HP:0001250" }, "negated": true } ], "metaData": { "phenopacketSchemaVersion": "1.0" } });
     let doc = output(Some(v1), &full_report());
@@ -218,7 +229,7 @@ fn real_phenopacket_store_case() {
     let after = parse_case_file(&serde_json::to_string(&doc).unwrap(), &file).unwrap();
     let (b, a) = (before.proband(), after.proband());
     assert_eq!(a.phenotypic_features, b.phenotypic_features);
-    assert_eq!(a.interpretations.len(), b.interpretations.len() + 3);
+    assert_eq!(a.interpretations.len(), b.interpretations.len() + candidates(&full_report()).len());
     assert_eq!(&a.interpretations[..b.interpretations.len()], &b.interpretations[..]);
     // everything but interpretations and metaData is untouched
     for (k, v) in input.as_object().unwrap() {
@@ -249,12 +260,69 @@ fn real_output_is_valid_and_reads_back() {
     assert_schema_valid(&doc);
     let file = parse_case_file(&text, Path::new(&pp)).unwrap();
     let ours: Vec<_> = file.proband().interpretations.iter().filter(|i| i.id.starts_with("odyssey-")).collect();
-    let genes = report["genes"].as_array().unwrap();
-    assert_eq!(ours.len(), genes.len().min(PhenopacketOptions::default().top));
+    // after a variant analysis, only genes with a variant that passed the filters are candidates
+    let variant_analysis = report.get("filters").is_some();
+    let genes: Vec<&Value> = report["genes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| !variant_analysis || g["variants"].as_array().is_some_and(|v| v.iter().any(|v| v["filter"] == "PASS")))
+        .take(PhenopacketOptions::default().top)
+        .collect();
+    assert_eq!(ours.len(), genes.len());
     for (i, g) in ours.iter().zip(genes) {
         assert_eq!(i.id, format!("odyssey-{}-{}", g["rank"], g["symbol"].as_str().unwrap()));
         let gi = &i.diagnosis.as_ref().unwrap().genomic_interpretations;
         assert!(gi.iter().all(|x| x.interpretation_status == "CANDIDATE"));
     }
+    // every local file it names exists, resolved as Odyssey resolves it (from the output's folder)
+    let base = Path::new(&pp).parent().unwrap();
+    for f in file.files() {
+        if let Some(p) = f.local_path(base) {
+            assert!(p.exists(), "{pp}: files[].uri {} points nowhere ({})", f.uri, p.display());
+        }
+    }
     eprintln!("{pp}: valid Phenopacket v2 with {} Odyssey interpretations", ours.len());
+}
+
+/// Relative file URIs are rewritten against the input's folder, so the written phenopacket is
+/// valid wherever it is read from; absolute and remote URIs are kept.
+#[test]
+fn relative_file_uris_become_absolute() {
+    let base = Path::new("/data/cases");
+    for (uri, expected) in [
+        ("file://demo.vcf.gz", Some("file:///data/cases/demo.vcf.gz")),
+        ("demo.vcf.gz", Some("file:///data/cases/demo.vcf.gz")),
+        ("./vcf/demo.vcf.gz", Some("file:///data/cases/vcf/demo.vcf.gz")),
+        ("file:../demo.bcf", Some("file:///data/cases/../demo.bcf")),
+        ("file:///abs/demo.vcf.gz", None),
+        ("/abs/demo.vcf.gz", None),
+        ("https://example.org/demo.vcf.gz", None),
+        ("", None),
+    ] {
+        assert_eq!(absolute_file_uri(uri, base).as_deref(), expected, "{uri}");
+    }
+
+    // a Family: its files, the proband's and the relatives'
+    let mut fam = json!({
+        "id": "F",
+        "proband": serde_json::from_str::<Value>(INPUT).unwrap(),
+        "relatives": [ { "id": "DAD", "files": [ { "uri": "dad.vcf" } ] } ],
+        "files": [ { "uri": "file://family.vcf.gz" }, { "uri": "s3://bucket/x.vcf" } ],
+        "metaData": { "created": "2026-01-01T00:00:00Z", "phenopacketSchemaVersion": "2.0" }
+    });
+    assert_eq!(absolute_file_uris(&mut fam, base), 3);
+    assert_eq!(fam["files"], json!([ { "uri": "file:///data/cases/family.vcf.gz" }, { "uri": "s3://bucket/x.vcf" } ]));
+    assert_eq!(fam["proband"]["files"][0]["uri"], "file:///data/cases/demo.vcf.gz");
+    assert_eq!(fam["relatives"][0]["files"][0]["uri"], "file:///data/cases/dad.vcf");
+
+    // through add_interpretations: read back from another folder, the VCF resolves to the input's
+    let dir = tempfile::tempdir().unwrap();
+    let opts = PhenopacketOptions { resolve_files_against: Some(dir.path().to_path_buf()), ..Default::default() };
+    let doc = add_interpretations(Some(serde_json::from_str(INPUT).unwrap()), &full_report(), &opts).unwrap();
+    assert_schema_valid(&doc);
+    let file = parse_case_file(&serde_json::to_string(&doc).unwrap(), Path::new("elsewhere/out.json")).unwrap();
+    assert_eq!(file.files()[0].local_path(Path::new("elsewhere")).unwrap(), dir.path().join("demo.vcf.gz"));
+    // without the option, URIs are kept as given
+    assert_eq!(output(Some(serde_json::from_str(INPUT).unwrap()), &full_report())["files"][0]["uri"], "file://demo.vcf.gz");
 }

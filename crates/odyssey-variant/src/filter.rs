@@ -38,7 +38,8 @@ use crate::error::{Error, Location, Result};
 pub enum FilterReason {
     /// The contig is not a primary chromosome (alt, decoy, unplaced).
     NonPrimaryContig,
-    /// Symbolic (`<DEL>`), breakend, spanning-deletion (`*`) or non-ACGTN allele.
+    /// Symbolic (`<DEL>`), breakend, spanning-deletion (`*`) or non-ACGTN allele, an ALT
+    /// identical to REF (no change; also reported in the warnings), or a record at POS 0.
     UnsupportedAllele,
     /// The proband does not carry the allele.
     NotInProband,

@@ -177,7 +177,7 @@ pub(crate) struct SampleCall {
     pub ad: Vec<u32>,
     /// Phase set when phased.
     pub phase_set: Option<u64>,
-    /// Too many alleles (polyploid) or unparseable GT: treated as no call.
+    /// Set for pedigree members without a VCF column: every view is a no call.
     pub unsupported: bool,
 }
 
@@ -191,6 +191,9 @@ fn fnv(s: &str) -> u64 {
 }
 
 /// Parses a GT string into alleles; returns (alleles, ploidy, phased) or an error message.
+/// Allele indices are `.` or non-negative integers (VCF 4.4 §1.6.2); calls of ploidy above 2
+/// are an error (`ploidy N not supported`), as are leading or trailing separators other than
+/// the VCF 4.4 leading phase indicator.
 fn parse_gt(gt: &str) -> Result<([i32; 2], u8, bool), String> {
     let mut alleles = [-1i32; 2];
     let mut n = 0usize;
@@ -211,8 +214,10 @@ fn parse_gt(gt: &str) -> Result<([i32; 2], u8, bool), String> {
         let tok = &gt[start..i];
         let v = if tok == "." {
             -1
+        } else if !tok.is_empty() && tok.bytes().all(|b| b.is_ascii_digit()) {
+            tok.parse::<i32>().map_err(|_| format!("GT {gt:?} has an allele index {tok} that is too large"))?
         } else {
-            tok.parse::<i32>().map_err(|_| format!("GT {gt:?} has a non-numeric allele {tok:?}"))?
+            return Err(format!("GT {gt:?} has a non-numeric allele {tok:?} (expected '.' or an allele index 0, 1, 2...)"));
         };
         if n < 2 {
             alleles[n] = v;
@@ -229,16 +234,22 @@ fn parse_gt(gt: &str) -> Result<([i32; 2], u8, bool), String> {
         i += 1;
     }
     if n > 2 {
-        return Err(format!("GT {gt:?} has ploidy {n}; only haploid and diploid calls are supported"));
+        return Err(format!(
+            "GT {gt:?}: ploidy {n} not supported (only haploid and diploid calls are; remove or re-genotype such calls before the analysis)"
+        ));
     }
     let phased = if n == 2 { all_phased && phased } else { false };
     Ok((alleles, n as u8, phased))
 }
 
 impl SampleCall {
-    /// Parses one sample column (`0/1:12,9:21:99`) with the given FORMAT index.
-    /// Errors name the offending field; the caller adds file and line.
-    pub(crate) fn parse(&mut self, fmt: &FormatIndex, sample: &str) -> Result<(), String> {
+    /// Parses one sample column (`0/1:12,9:21:99`) with the given FORMAT index, for a record
+    /// with `n_alts` ALT alleles.
+    ///
+    /// Errors name the offending field and value (the caller adds file, line and sample): a
+    /// non-numeric GQ/DP/AD, a GT allele that is neither `.` nor an integer, a GT allele index
+    /// above `n_alts` (e.g. `0/2` with one ALT), a GT of ploidy above 2.
+    pub(crate) fn parse(&mut self, fmt: &FormatIndex, sample: &str, n_alts: usize) -> Result<(), String> {
         self.gt.clear();
         self.alleles = [-1, -1];
         self.ploidy = 0;
@@ -281,18 +292,16 @@ impl SampleCall {
         if self.gt.is_empty() {
             self.gt.push('.');
         }
-        match parse_gt(&self.gt) {
-            Ok((a, p, ph)) => {
-                self.alleles = a;
-                self.ploidy = p;
-                self.phased = ph;
-            }
-            Err(e) if e.contains("ploidy") => {
-                self.unsupported = true;
-                return Ok(());
-            }
-            Err(e) => return Err(e),
+        let (a, p, ph) = parse_gt(&self.gt)?;
+        if let Some(&bad) = a[..usize::from(p)].iter().find(|&&x| x > 0 && x as usize > n_alts) {
+            return Err(format!(
+                "GT {:?} refers to allele {bad} but the record has {n_alts} ALT allele(s) (indices 0 to {n_alts})",
+                self.gt
+            ));
         }
+        self.alleles = a;
+        self.ploidy = p;
+        self.phased = ph;
         if self.dp.is_none() && !self.ad.is_empty() {
             self.dp = Some(self.ad.iter().sum());
         }
@@ -305,7 +314,7 @@ impl SampleCall {
             // GATK physical phasing: PGT carries the phased alleles, PID names the set
             if pid != "." {
                 if let Ok((a, 2, true)) = parse_gt(pgt) {
-                    if a.iter().all(|&x| x >= 0) && a[0] != a[1] {
+                    if a.iter().all(|&x| x >= 0 && x as usize <= n_alts) && a[0] != a[1] {
                         self.alleles = a;
                         self.phased = true;
                         self.phase_set = Some(fnv(pid));
@@ -362,7 +371,7 @@ mod tests {
         let mut f = FormatIndex::default();
         f.update_str(keys);
         let mut c = SampleCall::default();
-        c.parse(&f, s).unwrap();
+        c.parse(&f, s, 2).unwrap();
         c
     }
 
@@ -432,10 +441,28 @@ mod tests {
         let mut f = FormatIndex::default();
         f.update_str("GT:DP");
         let mut c = SampleCall::default();
-        assert!(c.parse(&f, "0/x:3").unwrap_err().contains("non-numeric"));
-        assert!(c.parse(&f, "0/1:abc").unwrap_err().contains("DP"));
-        // triploid: unsupported, treated as no call
-        c.parse(&f, "0/1/1:3").unwrap();
-        assert!(c.for_allele(1).is_no_call());
+        assert!(c.parse(&f, "0/x:3", 1).unwrap_err().contains("non-numeric"));
+        assert!(c.parse(&f, "0/1:abc", 1).unwrap_err().contains("DP"));
+    }
+
+    /// Regression (QA): `0/2` with one ALT was read as hom-ref, `0/1/1` as a no call, and a
+    /// negative index as missing; all are errors naming the GT now.
+    #[test]
+    fn genotypes_outside_the_record_are_errors() {
+        let mut f = FormatIndex::default();
+        f.update_str("GT:DP");
+        let mut c = SampleCall::default();
+        let e = c.parse(&f, "0/2:30", 1).unwrap_err();
+        assert_eq!(e, "GT \"0/2\" refers to allele 2 but the record has 1 ALT allele(s) (indices 0 to 1)");
+        assert!(c.parse(&f, "2|1:30", 2).is_ok());
+        assert!(c.parse(&f, "3:30", 2).unwrap_err().contains("allele 3"));
+        let e = c.parse(&f, "0/1/1:30", 1).unwrap_err();
+        assert!(e.contains("ploidy 3 not supported"), "{e}");
+        assert!(c.parse(&f, "0/-1:30", 1).unwrap_err().contains("non-numeric allele \"-1\""));
+        assert!(c.parse(&f, "0/:30", 1).unwrap_err().contains("non-numeric allele \"\""));
+        // GATK physical phasing with an out-of-range PGT allele is not used for phase
+        f.update_str("GT:PGT:PID");
+        c.parse(&f, "0/1:0|2:100_A_G", 1).unwrap();
+        assert!(!c.phased && c.for_allele(1).phase.is_none());
     }
 }

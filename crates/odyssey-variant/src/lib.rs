@@ -42,7 +42,9 @@
 //!
 //! 1. **Input** ([`input`]): VCF 4.1-4.4 plain, gzip, BGZF (multi-threaded decompression) or
 //!    BCF, read with noodles' lazy records; malformed header lines and records are errors with
-//!    file and line (record number for BCF).
+//!    file and line (record number for BCF): too few columns, a sample-column count other than
+//!    the header's (every record), a POS that is not a whole number or above 2^32 − 1 (quoted
+//!    as written), GT allele indices beyond the record's ALTs, GT ploidy above 2.
 //! 2. **Assembly** ([`input::resolve_assembly`]): `##contig` lengths are checked against the
 //!    requested assembly (a contig with the other assembly's length is an error) and
 //!    positions beyond a chromosome's end are errors; contig names `chr1`/`1`/`NC_000001.11`
@@ -59,7 +61,12 @@
 //!    gene panel, population and in-house frequency from the [`sources`], consequence
 //!    (synonymous, deep intronic... removed unless ClinVar P/LP or SpliceAI ≥ 0.5), optional
 //!    ClinVar benign. Each removed allele counts under its first failing reason;
-//!    `--explain CHROM:POS|GENE` evaluates every filter for the alleles asked about.
+//!    `--explain CHROM:POS|GENE` evaluates every filter for the alleles asked about (a gene's
+//!    alleles the proband does not carry are summarised in one count entry; a query matching
+//!    nothing gets a `not found` entry). Warnings flag regions or a panel that leave no variant,
+//!    no passing variant at all, no population frequency source, and a frequency source that
+//!    matched none of the variants looked up. Sources' configured INFO keys/columns must exist
+//!    in their files' headers.
 //! 6. **Inheritance** ([`inheritance`]): per gene and family, AD, de novo, AR homozygous and
 //!    compound heterozygous (phase-aware, one allele per parent), XR, XD, MT and Y-linked, with
 //!    frequency maxima per mode.

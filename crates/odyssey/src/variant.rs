@@ -302,6 +302,7 @@ pub struct CombinedRanking {
 
 /// Combines per-disease phenotype scores (natural-log LRs in `scorer.index()` order, e.g.
 /// from `PhenotypeScorer::scores` or after leave-publication-out) with the genotype analysis.
+/// With a gene panel, only the panel's genes are ranked.
 pub fn combined_ranking(k: &KnowledgeBase, scorer: &PhenotypeScorer, pheno: &[f64], g: &GenotypeAnalysis) -> CombinedRanking {
     let tau = scorer.options().evidence_weight;
     let p_unknown = scorer.options().pretest_unknown;
@@ -313,6 +314,12 @@ pub fn combined_ranking(k: &KnowledgeBase, scorer: &PhenotypeScorer, pheno: &[f6
         }
         let modes = modes_of(k, d);
         for &gi in genes {
+            // a gene panel restricts the candidates, not only the variants
+            if let Some(panel) = &g.filter_config.gene_panel {
+                if !panel.contains(&k.gene(gi).symbol) {
+                    continue;
+                }
+            }
             let geno = g.best_genotype_lr(&k.gene(gi).symbol, &modes);
             let ln_geno = geno.lr.max(1e-300).ln();
             pairs.push(Pair { pos, gene: gi, ln_lr: tau * pheno[pos] + ln_geno, ln_geno });

@@ -81,8 +81,8 @@ pub struct AnalyzeArgs {
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Number of diseases and genes reported.
-    #[arg(long, default_value_t = 20)]
-    pub top: usize,
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..))]
+    pub top: u16,
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
@@ -192,8 +192,12 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     }
     let dest = Destination::choose(args.output.as_deref(), &args.format)?;
     let kb = global.load_kb()?;
+    check_command_line_terms(&args, &kb)?;
     let input = case_input(args.phenopacket.as_deref(), &args)?;
     let case = Case::resolve(&input, &kb.kb)?;
+    if case.observed.is_empty() {
+        eprintln!("note: no observed phenotypic abnormality: the ranking rests on the {} excluded term(s) alone", case.excluded.len());
+    }
     for r in &case.remapped {
         eprintln!("note: {} is an {}; using {}", r.from, r.how, r.to);
     }
@@ -204,6 +208,16 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
     let report = analyse(args.phenopacket.as_deref(), &case, &args, &kb, &scorer, true)?;
     write_report(&report, &args.format, &dest, args.force)
+}
+
+/// Terms typed on the command line must be valid: a typo there is an error, not a note
+/// (terms read from a phenopacket that cannot be used are reported and skipped instead).
+fn check_command_line_terms(args: &AnalyzeArgs, kb: &KbHandle) -> anyhow::Result<()> {
+    for id in args.hpo.iter().chain(&args.excluded).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let hpo: odyssey_kb::HpoId = id.parse().with_context(|| format!("--hpo/--excluded {id:?}"))?;
+        kb.kb.ontology().resolve(hpo).with_context(|| format!("--hpo/--excluded {id}"))?;
+    }
+    Ok(())
 }
 
 fn variant_options(args: &AnalyzeArgs) -> VariantOptions {
@@ -235,7 +249,7 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
     let mut inputs: Vec<_> = path.iter().map(|p| input_file("phenopacket", p)).collect();
     let command = std::env::args().collect();
     if args.vcf.is_none() && (args.phenotype_only || !listed_vcf) {
-        let ropts = ReportOptions { top: args.top, inputs, command };
+        let ropts = ReportOptions { top: usize::from(args.top), inputs, command };
         return Ok(phenotype_report(kb, scorer, case, scorer.options().method, &ropts));
     }
     if scorer.options().method != Method::LikelihoodRatio {
@@ -249,6 +263,12 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
     }
     if let Some(p) = &args.sources {
         inputs.push(input_file("sources", p));
+    }
+    if let Some(panel) = &cfg.filters.gene_panel {
+        let unknown: Vec<&str> = panel.iter().filter(|s| kb.kb.gene_by_symbol(s).is_none()).map(String::as_str).collect();
+        if verbose && !unknown.is_empty() {
+            eprintln!("warning: gene panel symbols not linked to any disease in the knowledge base (check the spelling; they cannot be ranked): {}", unknown.join(", "));
+        }
     }
     let g = odyssey_variant::analysis::analyze(cfg)?;
     if verbose {
@@ -271,7 +291,7 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
             eprintln!("explain: no variant in the VCF matched {}", args.explain.join(", "));
         }
     }
-    let ropts = ReportOptions { top: args.top, inputs, command };
+    let ropts = ReportOptions { top: usize::from(args.top), inputs, command };
     Ok(combined_report(kb, scorer, case, &g, &setup.individuals, &ropts))
 }
 
@@ -314,6 +334,27 @@ fn output_name(batch: &Path, file: &Path) -> String {
     s.trim_start_matches("__").to_string()
 }
 
+/// Output names of all batch files: as [`output_name`], with the extension kept (`case.yaml`
+/// -> `case_yaml`) for files whose names would otherwise collide (`case.json`, `case.yaml`).
+fn output_names(batch: &Path, files: &[PathBuf]) -> Vec<String> {
+    let names: Vec<String> = files.iter().map(|f| output_name(batch, f)).collect();
+    let mut count = std::collections::HashMap::new();
+    for n in &names {
+        *count.entry(n.clone()).or_insert(0usize) += 1;
+    }
+    names
+        .into_iter()
+        .zip(files)
+        .map(|(n, f)| {
+            if count[&n] > 1 {
+                format!("{n}_{}", f.extension().and_then(|e| e.to_str()).unwrap_or(""))
+            } else {
+                n
+            }
+        })
+        .collect()
+}
+
 struct BatchRow {
     file: PathBuf,
     name: String,
@@ -325,15 +366,18 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
     let files = batch_files(batch)?;
     std::fs::create_dir_all(outdir).with_context(|| format!("creating {}", outdir.display()))?;
     let kb: KbHandle = global.load_kb()?;
+    check_command_line_terms(args, &kb)?;
     let opts = scorer_options(args);
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
     let base = if batch.is_dir() { batch.to_path_buf() } else { batch.parent().unwrap_or(Path::new(".")).to_path_buf() };
     let bar = indicatif::ProgressBar::new(files.len() as u64);
     bar.set_style(indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} cases ({per_sec}, eta {eta})").unwrap());
+    let names = output_names(&base, &files);
     let rows: Vec<BatchRow> = files
         .par_iter()
-        .map(|file| {
-            let name = output_name(&base, file);
+        .zip(names.par_iter())
+        .map(|(file, name)| {
+            let name = name.clone();
             let result = (|| -> anyhow::Result<(String, String, String)> {
                 let input = case_input(Some(file), args)?;
                 let case = Case::resolve(&input, &kb.kb)?;
@@ -344,7 +388,7 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
                 let top_d = report.diseases.first().map(|d| d.id.clone()).unwrap_or_default();
                 Ok((case.id.clone(), format!("{top_gene}\t{top_p}"), top_d))
             })()
-            .map_err(|e| format!("{e:#}"));
+            .map_err(|e| super::error_chain(&e));
             if let Err(e) = &result {
                 bar.suspend(|| eprintln!("error: {}: {e}", file.display()));
             }
@@ -366,6 +410,9 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
         }
         Ok(())
     })?;
-    eprintln!("{} cases analysed, {} failed; summary in {}", rows.len() - failed, failed, summary.display());
+    eprintln!("{} of {} cases analysed, {} failed; summary in {}", rows.len() - failed, rows.len(), failed, summary.display());
+    if failed > 0 {
+        bail!("{failed} of {} cases failed (listed in {}); the others were written", rows.len(), summary.display());
+    }
     Ok(())
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use odyssey_annotate::vcf::{annotate_vcf, VcfOptions};
+use odyssey_annotate::vcf::{annotate_vcf, annotate_vcf_to_file, bgzf_output, VcfOptions};
 use odyssey_annotate::Annotator;
 use odyssey_genome::Assembly;
 
@@ -15,8 +15,12 @@ pub struct AnnotateArgs {
     /// Input VCF (plain, gzip or bgzip; `-` for standard input).
     pub input: PathBuf,
     /// Output VCF; a name ending in `.gz` is written bgzip-compressed; `-` for standard output.
+    /// Written through a temporary file renamed into place when complete; never the input.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
     /// Compiled reference data (`odyssey refdata build`); default: the embedded gene models.
     #[arg(long, value_name = "FILE", env = "ODYSSEY_REFDATA")]
     pub refdata: Option<PathBuf>,
@@ -79,6 +83,12 @@ fn flate2_reader(f: std::fs::File) -> impl std::io::Read {
 }
 
 pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
+    let to_file = args.output.as_os_str() != "-";
+    if to_file {
+        // before any work: never over the input, never over an existing file without --force
+        super::output::check_not_input(&args.output, [args.input.as_path()].into_iter().chain(args.refdata.as_deref()))?;
+        super::output::check_target(&args.output, args.force)?;
+    }
     let requested = args.assembly.as_deref().map(str::parse::<Assembly>).transpose()?;
     let from_header = header_assembly(&args.input)?;
     if let (Some(r), Some(h)) = (requested, from_header) {
@@ -119,7 +129,16 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         ..Default::default()
     };
     let t = Instant::now();
-    let stats = annotate_vcf(&args.input, &args.output, &ann, &opts)?;
+    let stats = if to_file {
+        // all or nothing: an error removes the temporary file, leaving any old output as it was
+        let mut staged = super::output::Staged::default();
+        let (file, _) = staged.add(&args.output, args.force)?;
+        let (stats, _) = annotate_vcf_to_file(&args.input, file, bgzf_output(&args.output), &args.output, &ann, &opts)?;
+        staged.commit()?;
+        stats
+    } else {
+        annotate_vcf(&args.input, &args.output, &ann, &opts)?
+    };
     eprintln!(
         "annotated {} records ({} alleles; {} skipped: symbolic or off the primary chromosomes) in {:.2?}",
         stats.records,

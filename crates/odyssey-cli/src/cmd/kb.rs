@@ -42,8 +42,8 @@ pub enum KbCommand {
         /// Words to look for, e.g. "seizure".
         query: String,
         /// Maximum number of hits.
-        #[arg(short = 'n', long, default_value_t = 20)]
-        limit: usize,
+        #[arg(short = 'n', long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..))]
+        limit: u16,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
@@ -56,6 +56,9 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
         KbCommand::Build { hpo, output, force } => {
             if output.exists() && !force {
                 bail!("{} exists; pass --force to overwrite it", output.display());
+            }
+            if !hpo.is_dir() {
+                bail!("{}: no such folder (expected an HPO release folder with hp.obo, phenotype.hpoa and genes_to_phenotype.txt)", hpo.display());
             }
             let (kb, report) = KnowledgeBase::build(&hpo)?;
             for (from, to) in &report.remapped {
@@ -120,7 +123,7 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                     "id": o.id(t).to_string(), "name": o.name(t), "definition": o.definition(t),
                     "synonyms": o.synonyms(t).map(|s| s.0).collect::<Vec<_>>(),
                     "parents": o.parents(t).iter().map(|&p| term_ref(p)).collect::<Vec<_>>(),
-                    "children": o.children(t).len(), "ic_nats": kb.ic(t), "annotated_diseases": kb.diseases_annotated(t),
+                    "children": o.children(t).len(), "ic_nats": kb.ic(t) + 0.0, "annotated_diseases": kb.diseases_annotated(t),
                     "is_phenotype": o.is_phenotype(t), "note": note,
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
@@ -140,7 +143,7 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                     writeln!(out, "parent: {}  {}", o.id(p), o.name(p))?;
                 }
                 writeln!(out, "children: {}", o.children(t).len())?;
-                writeln!(out, "information content: {:.3} nats", kb.ic(t))?;
+                writeln!(out, "information content: {:.3} nats", kb.ic(t) + 0.0)?; // + 0.0 turns -0 into 0
                 writeln!(out, "annotated diseases: {} of {} (including descendants)", kb.diseases_annotated(t), kb.diseases_counted())?;
             }
         }
@@ -148,7 +151,7 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
             let loaded = global.load_kb()?;
             let kb = &loaded.kb;
             let o = kb.ontology();
-            let hits = search(kb, &query, limit);
+            let hits = search(kb, &query, usize::from(limit));
             if json {
                 let v: Vec<_> = hits.iter().map(|h| serde_json::json!({
                     "id": o.id(h.term).to_string(), "name": o.name(h.term), "matched": h.matched, "via_synonym": h.via_synonym,

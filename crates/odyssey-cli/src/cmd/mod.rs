@@ -30,3 +30,21 @@ impl Global {
         Ok(h)
     }
 }
+
+/// The error and its causes, joined by `: `, leaving out a cause whose text the previous
+/// message already contains (library errors often print their source themselves).
+pub fn error_chain(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    let mut prev = String::new();
+    for c in e.chain() {
+        let s = c.to_string();
+        if !prev.contains(&s) {
+            if !out.is_empty() {
+                out.push_str(": ");
+            }
+            out.push_str(&s);
+        }
+        prev = s;
+    }
+    out
+}

@@ -6,6 +6,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{bail, Context};
 use odyssey_report::phenopacket::{add_interpretations, read_phenopacket_value, write_phenopacket, PhenopacketOptions};
@@ -51,31 +52,257 @@ impl Format {
     }
 }
 
-/// Writes `path` through `path.tmp<pid>` and a rename. Refuses to replace an existing file
-/// unless `force`.
-pub fn write_file(path: &Path, force: bool, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
-    if path.exists() && !force {
+/// Temporary files of this process are told apart by this counter (with the process id), so
+/// threads writing the same output name at once (batch mode) never share a temporary file.
+static TMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// An I/O error for people: `permission denied`, `read-only file system`, ... (the OS message,
+/// lower-cased, without its `(os error N)` suffix).
+fn reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => "permission denied".into(),
+        K::ReadOnlyFilesystem => "read-only file system".into(),
+        K::StorageFull => "no space left on device".into(),
+        K::QuotaExceeded => "disk quota exceeded".into(),
+        _ => {
+            let s = e.to_string();
+            let s = s.find(" (os error").map_or(s.as_str(), |i| &s[..i]).to_string();
+            let mut c = s.chars();
+            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or(s)
+        }
+    }
+}
+
+/// The folder a file goes into (`.` for a bare name).
+fn parent_dir(path: &Path) -> PathBuf {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Checks that `path` can be created: it names a file, its nearest existing ancestor is a
+/// folder, and it is not itself a folder. Returns whether the file exists (a dangling
+/// symbolic link counts). Errors name `path` and say what is wrong.
+pub fn target_exists(path: &Path) -> anyhow::Result<bool> {
+    let shown = path.display();
+    if path.file_name().is_none() {
+        bail!("cannot write {shown}: not a file name");
+    }
+    for a in parent_dir(path).ancestors().take_while(|a| !a.as_os_str().is_empty()) {
+        match std::fs::metadata(a) {
+            Ok(m) if m.is_dir() => break,
+            Ok(_) => bail!("cannot write {shown}: parent {} is not a directory", a.display()),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => continue,
+            Err(e) => bail!("cannot write {shown}: cannot reach {}: {}", a.display(), reason(&e)),
+        }
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(_) if path.is_dir() => bail!("cannot write {shown}: it is a directory"),
+        Ok(_) => Ok(true),
+        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => Ok(false),
+        Err(e) => bail!("cannot write {shown}: {}", reason(&e)),
+    }
+}
+
+/// Checks, before any work, that `path` can be written: see [`target_exists`]; an existing file
+/// is refused unless `force`.
+pub fn check_target(path: &Path, force: bool) -> anyhow::Result<()> {
+    if target_exists(path)? && !force {
         bail!("{} exists; pass --force to overwrite it", path.display());
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    if !dir.is_dir() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(())
+}
+
+/// True when `a` and `b` are the same file (same device and inode: `./x`, symbolic and hard
+/// links count).
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        a.dev() == b.dev() && a.ino() == b.ino()
     }
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let res = (|| -> anyhow::Result<()> {
-        let f = File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
-        let mut w = BufWriter::new(f);
-        fill(&mut w).with_context(|| format!("writing {}", path.display()))?;
-        let f = w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path).with_context(|| format!("moving the output into {}", path.display()))?;
+    #[cfg(not(unix))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
+/// Refuses an output that is one of the inputs, even with `--force` (the run would replace
+/// what it reads). Inputs named `-` (standard input) and missing files are skipped.
+pub fn check_not_input<'a>(output: &Path, inputs: impl IntoIterator<Item = &'a Path>) -> anyhow::Result<()> {
+    if output.as_os_str() == "-" {
+        return Ok(());
+    }
+    let Ok(out) = std::fs::metadata(output) else { return Ok(()) };
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            continue;
+        }
+        let same = match std::fs::metadata(input) {
+            Ok(m) => same_file(&out, &m) || matches!((output.canonicalize(), input.canonicalize()), (Ok(a), Ok(b)) if a == b),
+            Err(_) => false,
+        };
+        if same {
+            bail!("the output {} is the input {}: write the output to another file", output.display(), input.display());
+        }
+    }
+    Ok(())
+}
+
+/// One output file being written: an empty temporary file created beside the target (same
+/// folder, so the final rename is atomic), named `.NAME.tmpPID-N`. [`PendingFile::commit`]
+/// moves it into place; dropping it uncommitted removes it and the folders made for it.
+struct PendingFile {
+    target: PathBuf,
+    tmp: PathBuf,
+    force: bool,
+    /// Folders created for this file, deepest first.
+    created_dirs: Vec<PathBuf>,
+    /// Moved into place (the temporary file is gone).
+    committed: bool,
+}
+
+fn remove_dirs(dirs: &[PathBuf]) {
+    for d in dirs {
+        // only empty folders go: another file of the run may have been written there
+        if std::fs::remove_dir(d).is_err() {
+            break;
+        }
+    }
+}
+
+impl PendingFile {
+    fn create(target: &Path, force: bool) -> anyhow::Result<(PendingFile, File)> {
+        check_target(target, force)?;
+        let shown = target.display();
+        let dir = parent_dir(target);
+        let mut created_dirs = Vec::new();
+        if !dir.is_dir() {
+            created_dirs = dir.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).map(Path::to_path_buf).collect();
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                remove_dirs(&created_dirs);
+                bail!("cannot write {shown}: cannot create the folder {}: {}", dir.display(), reason(&e));
+            }
+        }
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.tmp{}-{n}", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => Ok((PendingFile { target: target.to_path_buf(), tmp, force, created_dirs, committed: false }, f)),
+            Err(e) => {
+                remove_dirs(&created_dirs);
+                let why = match e.kind() {
+                    // e.g. /proc: the folder exists but its file system takes no new files
+                    std::io::ErrorKind::NotFound if dir.is_dir() => "its file system does not accept new files".to_string(),
+                    _ => reason(&e),
+                };
+                bail!("cannot write {shown}: cannot write in {}: {why}", dir.display())
+            }
+        }
+    }
+
+    /// Moves the finished temporary file into place: over an existing file only with `force`
+    /// (without it, a hard link that fails if the target appeared meanwhile, so a concurrent
+    /// writer is never overwritten). Returns true when the target did not exist before.
+    fn commit(&mut self) -> anyhow::Result<bool> {
+        let shown = self.target.display();
+        // the data reaches the disk before the name points at it
+        File::open(&self.tmp).and_then(|f| f.sync_all()).map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", reason(&e)))?;
+        let existed = std::fs::symlink_metadata(&self.target).is_ok();
+        if existed && !self.force {
+            bail!("{shown} exists; pass --force to overwrite it");
+        }
+        let moved = if self.force {
+            std::fs::rename(&self.tmp, &self.target)
+        } else {
+            match std::fs::hard_link(&self.tmp, &self.target) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&self.tmp);
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!("{shown} exists; pass --force to overwrite it"),
+                // a file system without hard links: checked above, then renamed
+                Err(_) => std::fs::rename(&self.tmp, &self.target),
+            }
+        };
+        moved.map_err(|e| anyhow::anyhow!("cannot write {shown}: moving the finished file into place: {}", reason(&e)))?;
+        self.committed = true;
+        Ok(!existed)
+    }
+}
+
+impl Drop for PendingFile {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.tmp);
+            remove_dirs(&self.created_dirs);
+        }
+    }
+}
+
+/// Files written together, all or nothing: each is written to its temporary file first
+/// ([`Staged::add`]); [`Staged::commit`] then moves them all into place. Dropping a `Staged`
+/// before the commit (an error while rendering) removes every temporary file and the folders
+/// made for them, so nothing is written.
+#[derive(Default)]
+pub struct Staged {
+    files: Vec<PendingFile>,
+}
+
+impl Staged {
+    /// Checks `target` ([`check_target`]), creates its folder if needed and a temporary file
+    /// beside it, and returns that file (to fill) and its path (for writers that open the path
+    /// themselves). Errors name `target`.
+    pub fn add(&mut self, target: &Path, force: bool) -> anyhow::Result<(File, PathBuf)> {
+        let (p, f) = PendingFile::create(target, force)?;
+        let tmp = p.tmp.clone();
+        self.files.push(p);
+        Ok((f, tmp))
+    }
+
+    /// Moves every file into place, in the order added. If one fails, the files this call
+    /// created are removed again (files replaced with `--force` cannot be restored) and the
+    /// remaining temporary files are removed.
+    pub fn commit(mut self) -> anyhow::Result<()> {
+        let mut new = Vec::new();
+        for i in 0..self.files.len() {
+            match self.files[i].commit() {
+                Ok(was_new) => new.push((i, was_new)),
+                Err(e) => {
+                    for &(j, was_new) in new.iter().rev() {
+                        if was_new {
+                            let _ = std::fs::remove_file(&self.files[j].target);
+                            remove_dirs(&self.files[j].created_dirs);
+                        }
+                    }
+                    return Err(e);
+                }
+            }
+        }
         Ok(())
-    })();
-    if res.is_err() {
-        let _ = std::fs::remove_file(&tmp);
     }
-    res
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // last first, so a folder made for the first file is empty when its turn comes
+        while let Some(p) = self.files.pop() {
+            drop(p);
+        }
+    }
+}
+
+/// Writes `path` through a temporary file in the same folder (`.NAME.tmpPID-N`, unique per
+/// call) renamed into place once complete; on error the temporary file is removed. Refuses to
+/// replace an existing file unless `force`. Errors name `path`: "parent x is not a directory",
+/// "cannot write in /dir: permission denied", "x exists; pass --force".
+pub fn write_file(path: &Path, force: bool, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+    let mut staged = Staged::default();
+    let (f, _) = staged.add(path, force)?;
+    let mut w = BufWriter::new(f);
+    fill(&mut w).with_context(|| format!("writing {}", path.display()))?;
+    w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", path.display()))?;
+    staged.commit()
 }
 
 /// Where each format's files go.
@@ -173,31 +400,81 @@ fn io_err(e: odyssey_report::ReportError) -> std::io::Error {
     std::io::Error::other(e)
 }
 
-/// Writes every requested format of a report. All target files are checked first: if one
-/// exists and `force` is false, nothing is written. A VCF output needs the analysis' input VCF
-/// (the report's `vcf` input) and `vcf.gz` also gets a tabix (or CSI) index beside it.
+/// The folder against which the relative file URIs of the input phenopacket resolve, made
+/// absolute (so they stay valid wherever the output phenopacket is read from).
+fn phenopacket_folder(input: &Path) -> PathBuf {
+    let dir = parent_dir(input);
+    dir.canonicalize().or_else(|_| std::path::absolute(&dir)).unwrap_or(dir)
+}
+
+/// An indexing failure names the output requested (not its temporary file) and the input VCF.
+fn index_error(e: odyssey_report::ReportError, target: &Path, input: &Path) -> anyhow::Error {
+    let detail = match e {
+        odyssey_report::ReportError::Vcf { message, .. } => message,
+        e => e.to_string(),
+    };
+    let detail = detail.split_once("?): ").map_or(detail.as_str(), |(_, d)| d);
+    anyhow::anyhow!(
+        "cannot index {}: {detail} (the records of the input VCF {} must be sorted by contig and position; nothing was written)",
+        target.display(),
+        input.display()
+    )
+}
+
+/// Writes every requested format of a report, all or nothing.
+///
+/// 1. Every target file is checked before any work: an existing file is refused unless
+///    `force` (all of them are named), as is a target that is one of the report's input files
+///    (even with `force`), a folder, or a path whose parent is a file.
+/// 2. Every artifact, including the tabix (or CSI) index of `vcf.gz`, is rendered into a
+///    temporary file beside its target.
+/// 3. Only when all succeeded are they renamed into place; on any error the temporary files are
+///    removed and nothing is written.
+///
+/// A VCF output needs the analysis' input VCF (the report's `vcf` input). A phenopacket written
+/// to a file gets its relative `files[].uri` rewritten as absolute `file://` URIs (resolved
+/// against the input phenopacket's folder), so it stays valid wherever it is read from.
 pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destination, force: bool) -> anyhow::Result<()> {
-    let plan = plan(report, formats, dest);
-    if !force {
-        let existing: Vec<String> = plan.iter().filter_map(|(p, _)| p.as_ref()).filter(|p| p.exists()).map(|p| p.display().to_string()).collect();
-        if !existing.is_empty() {
-            bail!("{} exist{}; pass --force to overwrite", existing.join(", "), if existing.len() == 1 { "s" } else { "" });
+    let mut plan = plan(report, formats, dest);
+    let mut seen = std::collections::HashSet::new();
+    plan.retain(|(p, _)| p.is_none() || seen.insert(p.clone()));
+    let inputs: Vec<&Path> = report.odyssey.inputs.iter().map(|i| Path::new(i.path.as_str())).collect();
+    let mut existing = Vec::new();
+    for (path, artifact) in &plan {
+        let Some(p) = path else { continue };
+        let mut targets = vec![p.clone()];
+        if *artifact == Artifact::Vcf(Compression::Bgzf) {
+            targets.extend(["tbi", "csi"].map(|x| with_suffix(p, x)));
         }
+        for t in targets {
+            check_not_input(&t, inputs.iter().copied())?;
+            if target_exists(&t)? {
+                existing.push(t.display().to_string());
+            }
+        }
+    }
+    if !force && !existing.is_empty() {
+        bail!("{} exist{}; pass --force to overwrite", existing.join(", "), if existing.len() == 1 { "s" } else { "" });
     }
     let vcf_input = odyssey_report::input_path(report, "vcf").map(PathBuf::from);
     if plan.iter().any(|(_, a)| matches!(a, Artifact::Vcf(_))) && vcf_input.is_none() {
         bail!("--format vcf needs a variant analysis: this report has no input VCF");
     }
     let packet = if plan.iter().any(|(_, a)| *a == Artifact::Phenopacket) {
-        let input = match odyssey_report::input_path(report, "phenopacket") {
-            Some(p) => Some(read_phenopacket_value(Path::new(p))?),
-            None => None,
-        };
-        Some(add_interpretations(input, report, &PhenopacketOptions::default())?)
+        let input_packet = odyssey_report::input_path(report, "phenopacket").map(Path::new);
+        let input = input_packet.map(read_phenopacket_value).transpose()?;
+        let mut opts = PhenopacketOptions::default();
+        if plan.iter().any(|(p, a)| *a == Artifact::Phenopacket && p.is_some()) {
+            opts.resolve_files_against = input_packet.map(phenopacket_folder);
+        }
+        Some(add_interpretations(input, report, &opts)?)
     } else {
         None
     };
 
+    let mut staged = Staged::default();
+    let mut warnings = Vec::new();
+    let mut stale_indexes = Vec::new();
     for (path, artifact) in &plan {
         let mut vcf_summary = None;
         let mut render = |w: &mut dyn Write| -> std::io::Result<()> {
@@ -221,18 +498,37 @@ pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destinat
                 render(&mut out)?;
                 out.flush()?;
             }
-            Some(p) => write_file(p, force, render)?,
+            Some(p) => {
+                let (f, tmp) = staged.add(p, force)?;
+                let mut w = BufWriter::new(f);
+                render(&mut w).with_context(|| format!("writing {}", p.display()))?;
+                w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", p.display()))?;
+                if *artifact == Artifact::Vcf(Compression::Bgzf) {
+                    let input = vcf_input.as_deref().expect("checked above");
+                    let index = index_bgzf_vcf(&tmp).map_err(|e| index_error(e, p, input))?;
+                    let index_file = index_path(p, &index);
+                    let (f, _) = staged.add(&index_file, force)?;
+                    let mut w = BufWriter::new(f);
+                    index.write(&mut w).and_then(|()| w.flush()).with_context(|| format!("writing {}", index_file.display()))?;
+                    // an index of the other kind beside it would describe the old file
+                    stale_indexes.extend(["tbi", "csi"].map(|x| with_suffix(p, x)).into_iter().filter(|x| *x != index_file));
+                }
+            }
         }
         if let Some(s) = vcf_summary {
             for v in &s.unmatched {
-                eprintln!("warning: report variant {v} is not in the input VCF {}", vcf_input.as_deref().unwrap_or(Path::new("")).display());
+                warnings.push(format!("warning: report variant {v} is not in the input VCF {}", vcf_input.as_deref().unwrap_or(Path::new("")).display()));
             }
-            tracing::info!(records = s.records, annotated = s.annotated, "VCF written");
+            tracing::info!(records = s.records, annotated = s.annotated, "VCF rendered");
         }
-        if let (Some(p), Artifact::Vcf(Compression::Bgzf)) = (path, artifact) {
-            let index = index_bgzf_vcf(p)?;
-            write_file(&index_path(p, &index), force, |w| index.write(w))?;
-        }
+    }
+    staged.commit()?;
+    for x in stale_indexes {
+        // only reachable with --force (an existing index refuses the run without it)
+        let _ = std::fs::remove_file(x);
+    }
+    for w in warnings {
+        eprintln!("{w}");
     }
     Ok(())
 }
@@ -287,6 +583,170 @@ mod tests {
         // VCF output needs a variant analysis
         let e = write_report(&report(), &[Format::VcfGz], &Destination::Prefix(prefix.clone()), true).unwrap_err().to_string();
         assert!(e.contains("no input VCF"), "{e}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A fresh, empty scratch folder for one test.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("odyssey-output-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        v.sort();
+        v
+    }
+
+    /// Many threads writing the same output at once (batch mode, two cases with one name): each
+    /// has its own temporary file. With --force every write succeeds and the file is one
+    /// writer's whole content; without it exactly one succeeds and the others are refused.
+    #[test]
+    fn concurrent_writes_of_one_name() {
+        let dir = scratch("concurrent");
+        let path = dir.join("case.json");
+        let contents: Vec<String> = (0..16).map(|i| format!("writer {i} ").repeat(20_000)).collect();
+        let results: Vec<anyhow::Result<()>> = std::thread::scope(|s| {
+            let handles: Vec<_> = contents.iter().map(|c| s.spawn(|| write_file(&path, true, |w| w.write_all(c.as_bytes())))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        for r in &results {
+            assert!(r.is_ok(), "{:#}", r.as_ref().unwrap_err());
+        }
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(contents.contains(&written), "a mix of writers");
+        assert_eq!(names(&dir), ["case.json"], "temporary files left");
+
+        std::fs::remove_file(&path).unwrap();
+        let results: Vec<anyhow::Result<()>> = std::thread::scope(|s| {
+            let handles: Vec<_> = contents.iter().map(|c| s.spawn(|| write_file(&path, false, |w| w.write_all(c.as_bytes())))).collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+        for e in results.iter().filter_map(|r| r.as_ref().err()) {
+            assert!(e.to_string().contains("exists; pass --force"), "{e:#}");
+        }
+        assert!(contents.contains(&std::fs::read_to_string(&path).unwrap()));
+        assert_eq!(names(&dir), ["case.json"], "temporary files left");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A failure while writing leaves nothing: no file, no temporary file, no folder made for it;
+    /// an existing file is kept as it was.
+    #[test]
+    fn a_failed_write_leaves_nothing() {
+        let dir = scratch("failed");
+        let path = dir.join("new/deeper/out.json");
+        let e = write_file(&path, false, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("interrupted"))
+        })
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("out.json") && format!("{e:#}").contains("interrupted"), "{e:#}");
+        assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+        std::fs::write(dir.join("old.json"), "old").unwrap();
+        assert!(write_file(&dir.join("old.json"), true, |_| Err(std::io::Error::other("no"))).is_err());
+        assert_eq!(std::fs::read_to_string(dir.join("old.json")).unwrap(), "old");
+        assert_eq!(names(&dir), ["old.json"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Errors name the output asked for and what is wrong with it.
+    #[test]
+    fn output_path_errors() {
+        let dir = scratch("paths");
+        std::fs::write(dir.join("r.json"), "x").unwrap();
+        let ok = |_: &mut dyn Write| Ok(());
+        let e = write_file(&dir.join("r.json/sub.json"), false, ok).unwrap_err().to_string();
+        assert_eq!(e, format!("cannot write {0}/r.json/sub.json: parent {0}/r.json is not a directory", dir.display()));
+        let e = write_file(&dir.join("r.json/a/b.json"), true, ok).unwrap_err().to_string();
+        assert!(e.ends_with(&format!("parent {}/r.json is not a directory", dir.display())), "{e}");
+        let e = write_file(&dir, true, ok).unwrap_err().to_string();
+        assert_eq!(e, format!("cannot write {}: it is a directory", dir.display()));
+        let e = write_file(&dir.join("r.json"), false, ok).unwrap_err().to_string();
+        assert_eq!(e, format!("{}/r.json exists; pass --force to overwrite it", dir.display()));
+        // a folder that takes no new files: the message names the target, not a temporary file
+        if Path::new("/proc/self").exists() {
+            let e = write_file(Path::new("/proc/out.json"), false, ok).unwrap_err().to_string();
+            assert!(e.starts_with("cannot write /proc/out.json: cannot write in /proc: "), "{e}");
+            assert!(!e.contains(".tmp"), "{e}");
+        }
+        // permission denied (not testable as root, who may write anywhere)
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let ro = dir.join("ro");
+            std::fs::create_dir(&ro).unwrap();
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+            if std::fs::write(ro.join("probe"), "").is_err() {
+                let e = write_file(&ro.join("out.json"), false, ok).unwrap_err().to_string();
+                assert_eq!(e, format!("cannot write {0}/out.json: cannot write in {0}: permission denied", ro.display()));
+            }
+            std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A VCF for `write_report`: records out of order, so its BGZF copy cannot be indexed.
+    const UNSORTED_VCF: &str = "##fileformat=VCFv4.2\n##contig=<ID=1,length=248956422>\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t2000\t.\tA\tG\t.\tPASS\t.\n1\t1000\t.\tC\tT\t.\tPASS\t.\n";
+
+    /// Several formats are all or nothing: when the last step (indexing the `vcf.gz`) fails,
+    /// none of the files rendered before it is written, nor the folder made for them.
+    #[test]
+    fn a_failing_format_writes_no_other() {
+        let dir = scratch("all-or-nothing");
+        let vcf = dir.join("unsorted.vcf");
+        std::fs::write(&vcf, UNSORTED_VCF).unwrap();
+        let mut r = report();
+        r.odyssey.inputs.push(odyssey_report::InputFile { role: "vcf".into(), path: vcf.display().to_string(), checksum: None });
+        let formats = [Format::Json, Format::Html, Format::VcfGz];
+        let prefix = dir.join("us/case");
+        let e = write_report(&r, &formats, &Destination::Prefix(prefix.clone()), false).unwrap_err().to_string();
+        assert!(e.contains("us/case.vcf.gz") && e.contains("sorted") && !e.contains(".tmp"), "{e}");
+        assert_eq!(names(&dir), ["unsorted.vcf"], "files written by a failed run");
+        // sorted, the same run writes the VCF and its index
+        std::fs::write(&vcf, UNSORTED_VCF.replace("1\t2000\t.\tA\tG\t.\tPASS\t.\n", "").replace("PASS\t.\n", "PASS\t.\n1\t2000\t.\tA\tG\t.\tPASS\t.\n")).unwrap();
+        write_report(&r, &formats, &Destination::Prefix(prefix.clone()), false).unwrap();
+        assert_eq!(names(&dir.join("us")), ["case.html", "case.json", "case.vcf.gz", "case.vcf.gz.tbi"]);
+        // an existing index refuses the run too, naming it
+        std::fs::remove_file(dir.join("us/case.json")).unwrap();
+        let e = write_report(&r, &[Format::Json, Format::VcfGz], &Destination::Prefix(prefix), false).unwrap_err().to_string();
+        assert!(e.contains("case.vcf.gz.tbi") && e.contains("--force"), "{e}");
+        assert!(!dir.join("us/case.json").exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// An output that is one of the report's inputs is refused, even with --force.
+    #[test]
+    fn never_over_an_input() {
+        let dir = scratch("input");
+        let input = dir.join("case.json");
+        std::fs::write(&input, "{\"id\": \"c\"}").unwrap();
+        let mut r = report();
+        r.odyssey.inputs.push(odyssey_report::InputFile { role: "phenopacket".into(), path: input.display().to_string(), checksum: None });
+        let aliased = dir.join(".").join("case.json");
+        let e = write_report(&r, &[Format::Json], &Destination::File(aliased), true).unwrap_err().to_string();
+        assert!(e.contains("is the input"), "{e}");
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), "{\"id\": \"c\"}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A phenopacket written to another folder keeps pointing at the input's VCF.
+    #[test]
+    fn phenopacket_file_uris_stay_valid() {
+        let dir = scratch("uris");
+        std::fs::create_dir_all(dir.join("in")).unwrap();
+        let input = dir.join("in/case.json");
+        std::fs::write(&input, r#"{"id": "c", "subject": {"id": "s"}, "files": [{"uri": "file://case.vcf.gz"}], "metaData": {"phenopacketSchemaVersion": "2.0"}}"#).unwrap();
+        let mut r = report();
+        r.odyssey.inputs.push(odyssey_report::InputFile { role: "phenopacket".into(), path: input.display().to_string(), checksum: None });
+        let out = dir.join("out/c.phenopacket.json");
+        write_report(&r, &[Format::Phenopacket], &Destination::File(out.clone()), false).unwrap();
+        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let expected = format!("file://{}", dir.canonicalize().unwrap().join("in/case.vcf.gz").display());
+        assert_eq!(doc["files"][0]["uri"], serde_json::json!(expected));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -9,6 +9,8 @@ use odyssey_annotate::build::{build, embedded::build_embedded, BuildOptions};
 use odyssey_annotate::RefData;
 use odyssey_genome::Assembly;
 
+use super::output::{check_not_input, check_target, write_file};
+
 #[derive(clap::Subcommand, Debug)]
 pub enum RefdataCommand {
     /// Compile GFF3/GTF gene models (Ensembl, GENCODE, RefSeq) and optionally the reference
@@ -43,9 +45,12 @@ pub struct BuildArgs {
     /// Assembly of the inputs: GRCh37 or GRCh38.
     #[arg(long)]
     pub assembly: String,
-    /// Output file.
+    /// Output file, written through a temporary file renamed into place when complete.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    /// Overwrite an existing output file.
+    #[arg(long)]
+    pub force: bool,
     /// Provenance label shown by the annotator (default: the input file names).
     #[arg(long)]
     pub label: Option<String>,
@@ -63,6 +68,9 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
         RefdataCommand::Build(a) => {
             let t = Instant::now();
             let assembly: Assembly = a.assembly.parse()?;
+            // before the (long) build: never over an input, never over a file without --force
+            check_not_input(&a.output, a.models.iter().chain(&a.fasta).map(PathBuf::as_path))?;
+            check_target(&a.output, a.force)?;
             let opts = BuildOptions {
                 models: a.models,
                 fasta: a.fasta,
@@ -72,7 +80,7 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
                 whole_transcripts: a.whole_transcripts,
             };
             let (data, stats) = build(&opts)?;
-            data.save(&a.output, 19)?;
+            write_file(&a.output, a.force, |w| data.write_to(w, 19))?;
             let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
             eprintln!(
                 "{}: {} transcripts ({} coding), {} bases of sequence, {} features on other contigs skipped, \
@@ -98,7 +106,7 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
             for asm in [Assembly::GRCh38, Assembly::GRCh37] {
                 let (d, rep) = build_embedded(&shared, asm)?;
                 let path = out_dir.join(format!("{}.odyref", asm.to_string().to_ascii_lowercase()));
-                d.save(&path, 19)?;
+                write_file(&path, true, |w| d.write_to(w, 19))?;
                 let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 eprintln!("{}: {} transcripts, {:.2} MB; {rep:?}", path.display(), d.transcripts.len(), size as f64 / 1e6);
             }

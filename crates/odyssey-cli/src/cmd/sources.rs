@@ -1,10 +1,13 @@
 //! `odyssey sources`: compile annotation sources (gnomAD, ClinVar, REVEL, CADD, AlphaMissense,
 //! SpliceAI, in-house frequencies) into compact sorted stores, and inspect stores.
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+
+use super::output::{check_not_input, target_exists, Staged};
 use odyssey_variant::sources::{build_store, read_sources_toml, SourceFormat, StoreReader};
 
 /// `odyssey sources ...`
@@ -30,8 +33,13 @@ pub struct BuildArgs {
     #[arg(long = "source", value_name = "NAME")]
     pub sources: Vec<String>,
     /// Directory for `NAME.ostore` and `sources.ostore.toml` (default: the TOML's directory).
+    /// Every file is written through a temporary file; they are moved into place together once
+    /// all are complete.
     #[arg(long, value_name = "DIR")]
     pub out_dir: Option<PathBuf>,
+    /// Overwrite existing output files.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Runs `odyssey sources`.
@@ -57,21 +65,41 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
     }
     let out_dir = match a.out_dir {
         Some(d) => d,
-        None => a.config.parent().map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")),
+        None => a.config.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")),
     };
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("creating {}", out_dir.display()))?;
+    let selected = |s: &odyssey_variant::sources::ResolvedSource| a.sources.is_empty() || a.sources.contains(&s.name);
+    let store_path = |s: &odyssey_variant::sources::ResolvedSource| out_dir.join(format!("{}.ostore", s.name));
+    let out_toml = out_dir.join("sources.ostore.toml");
+    // before any work: every output checked, none of them an input, none existing without --force
+    let mut targets: Vec<PathBuf> = sources.iter().filter(|s| s.format != SourceFormat::Store && selected(s)).map(store_path).collect();
+    targets.push(out_toml.clone());
+    let inputs: Vec<&Path> = std::iter::once(a.config.as_path()).chain(sources.iter().flat_map(|s| s.paths.iter().map(PathBuf::as_path))).collect();
+    let mut existing = Vec::new();
+    for t in &targets {
+        check_not_input(t, inputs.iter().copied())?;
+        if target_exists(t)? {
+            existing.push(t.display().to_string());
+        }
+    }
+    if !a.force && !existing.is_empty() {
+        bail!("{} exist{}; pass --force to overwrite", existing.join(", "), if existing.len() == 1 { "s" } else { "" });
+    }
+    // all or nothing: stores and TOML go to temporary files, moved into place together at the end
+    let mut staged = Staged::default();
     let mut toml = String::from("# written by `odyssey sources build`\n");
     if let Some(asm) = assembly {
         toml.push_str(&format!("assembly = \"{asm}\"\n"));
     }
     for s in &sources {
-        let selected = a.sources.is_empty() || a.sources.contains(&s.name);
+        let selected = selected(s);
         let path = if s.format == SourceFormat::Store || !selected {
             s.paths[0].clone()
         } else {
-            let out = out_dir.join(format!("{}.ostore", s.name));
+            let out = store_path(s);
             let t = Instant::now();
-            let sum = build_store(s, &out)?;
+            let (file, tmp) = staged.add(&out, a.force)?;
+            drop(file);
+            let sum = build_store(s, &tmp).with_context(|| format!("building {}", out.display()))?;
             eprintln!(
                 "{}: {} input lines -> {} records in {} chunks, {:.1} MB, {:.1} s -> {}",
                 s.name,
@@ -82,7 +110,7 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
                 t.elapsed().as_secs_f64(),
                 out.display()
             );
-            out.canonicalize().unwrap_or(out)
+            absolute(&out_dir).join(out.file_name().expect("a file name"))
         };
         let mut entry = format!("\n[[source]]\nname = {:?}\nrole = {:?}\n", s.name, role_name(s));
         if let Some(k) = s.score {
@@ -96,10 +124,17 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
         }
         toml.push_str(&entry);
     }
-    let out_toml = out_dir.join("sources.ostore.toml");
-    std::fs::write(&out_toml, &toml).with_context(|| format!("writing {}", out_toml.display()))?;
+    let (mut file, _) = staged.add(&out_toml, a.force)?;
+    file.write_all(toml.as_bytes()).with_context(|| format!("writing {}", out_toml.display()))?;
+    drop(file);
+    staged.commit()?;
     eprintln!("wrote {} (use it with --sources)", out_toml.display());
     Ok(())
+}
+
+/// `dir` made absolute (symbolic links resolved when it exists).
+fn absolute(dir: &Path) -> PathBuf {
+    dir.canonicalize().or_else(|_| std::path::absolute(dir)).unwrap_or_else(|_| dir.to_path_buf())
 }
 
 fn role_name(s: &odyssey_variant::sources::ResolvedSource) -> &'static str {

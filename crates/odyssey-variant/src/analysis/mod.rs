@@ -14,7 +14,7 @@ pub use report::{
     ModeEvidence, VariantCall,
 };
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ use crate::inheritance::{chrom_class, ChromClass};
 use crate::input::{resolve_assembly, VcfReader};
 use crate::pedigree::{Family, Pedigree, Sex};
 use crate::score::ScoringConfig;
-use crate::sources::{ResolvedSource, SourceAnnotations, SourceSet};
+use crate::sources::{ResolvedSource, Role, SourceAnnotations, SourceSet};
 
 /// Where gene and consequence annotations come from.
 #[derive(Clone)]
@@ -163,6 +163,35 @@ struct Ctx<'a> {
     sources: SourceSet,
     annotator: Annotator,
     proband: usize,
+    /// Alleles that reached the region filter (no earlier failure), and how many passed it.
+    region_checked: u64,
+    region_passed: u64,
+    /// The same for the gene-panel filter.
+    panel_checked: u64,
+    panel_passed: u64,
+}
+
+/// A `--explain CHROM:POS` query and what the pass saw around it.
+struct PositionQuery {
+    chrom: Chrom,
+    pos: u32,
+    /// A record with ALT alleles starts at the position.
+    matched: bool,
+    /// A reference-only record (ALT `.`) starts at the position.
+    ref_only: Option<Location>,
+    /// Nearest record before and after on the chromosome (position, location).
+    before: Option<(u32, Location)>,
+    after: Option<(u32, Location)>,
+}
+
+/// Alleles of an `--explain GENE` query that the proband does not carry, summarised.
+#[derive(Default)]
+struct NotCarried {
+    count: u64,
+    /// Proband GT strings and their counts.
+    gts: BTreeMap<String, u64>,
+    first: Option<Location>,
+    last: Option<Location>,
 }
 
 impl Ctx<'_> {
@@ -220,7 +249,13 @@ impl Ctx<'_> {
         }
         ev.proband = Some(pg);
         if let Some(regions) = &f.regions {
-            if !regions.overlaps(key.chrom, key.pos, key.end()) {
+            let reached = ev.reasons.is_empty();
+            let inside = regions.overlaps(key.chrom, key.pos, key.end());
+            if reached {
+                self.region_checked += 1;
+                self.region_passed += u64::from(inside);
+            }
+            if !inside {
                 fail!(FilterReason::OutsideRegions, "{}:{}-{} outside the BED regions", key.chrom, key.pos, key.end());
             }
         }
@@ -232,8 +267,13 @@ impl Ctx<'_> {
             fail!(FilterReason::NoGene, "no gene annotation");
         }
         if let Some(panel) = &f.gene_panel {
+            let reached = ev.reasons.is_empty() && !genes.is_empty();
             let before: Vec<String> = genes.iter().map(|g| g.gene_symbol.clone()).collect();
             genes.retain(|g| panel.contains(&g.gene_symbol));
+            if reached {
+                self.panel_checked += 1;
+                self.panel_passed += u64::from(!genes.is_empty());
+            }
             if genes.is_empty() && !before.is_empty() {
                 fail!(FilterReason::NotInPanel, "genes {} not in the panel", before.join(","));
             }
@@ -272,6 +312,74 @@ impl Ctx<'_> {
         ev.ann = Some(ann);
         Ok(ev)
     }
+}
+
+/// An `--explain` entry for a query that matched no allele (outcome `not found`).
+fn not_found(query: String, notes: Vec<String>) -> ExplainEntry {
+    ExplainEntry {
+        query,
+        variant: "-".into(),
+        vcf_location: "-".into(),
+        genes: vec![],
+        outcome: "not found".into(),
+        reasons: vec![],
+        notes,
+    }
+}
+
+/// Warnings about the filter outcome: regions or a gene panel that leave no variant, no
+/// allele passing at all, no population frequency source, a frequency source that matched
+/// nothing.
+fn filter_warnings(cfg: &AnalysisConfig, ctx: &Ctx, summary: &FilterSummary) -> Vec<String> {
+    let mut w = Vec::new();
+    if let Some(r) = &cfg.filters.regions {
+        if ctx.region_checked > 0 && ctx.region_passed == 0 {
+            w.push(format!(
+                "--regions: none of the {} allele(s) that reached the region filter overlaps the {} BED interval(s): every variant was removed (check the BED's assembly and chromosomes)",
+                ctx.region_checked,
+                r.len()
+            ));
+        }
+    }
+    if let Some(panel) = &cfg.filters.gene_panel {
+        if ctx.panel_checked > 0 && ctx.panel_passed == 0 {
+            let shown: Vec<&str> = panel.iter().take(10).map(String::as_str).collect();
+            w.push(format!(
+                "--panel: none of the {} annotated allele(s) that reached the panel filter is in a panel gene ({}{}): every variant was removed (check the HGNC symbols)",
+                ctx.panel_checked,
+                shown.join(", "),
+                if panel.len() > 10 { format!(", ... {} genes", panel.len()) } else { String::new() }
+            ));
+        }
+    }
+    if summary.passed == 0 {
+        let mut reasons: Vec<(FilterReason, u64)> = summary.removed.iter().filter(|(_, n)| **n > 0).map(|(r, n)| (*r, *n)).collect();
+        reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let shown: Vec<String> = reasons.iter().take(4).map(|(r, n)| format!("{r} {n}")).collect();
+        w.push(format!(
+            "no variant passed the filters ({} record(s), {} allele(s){}): the genotype evidence is empty",
+            summary.records,
+            summary.alleles,
+            if shown.is_empty() { String::new() } else { format!("; removed: {}", shown.join(", ")) }
+        ));
+    }
+    if !cfg.sources.iter().any(|s| s.role == Role::Frequency) {
+        w.push(
+            "no population frequency source (--sources): common variants are not removed and genotype evidence is weak; configure gnomAD, see docs/sources.md"
+                .into(),
+        );
+    }
+    for p in ctx.sources.provenance() {
+        if matches!(p.role, Role::Frequency | Role::LocalFrequency) && p.lookups > 0 && p.hits == 0 {
+            w.push(format!(
+                "frequency source {:?} matched none of the {} variant(s) looked up: likely the wrong assembly, chromosome naming or file ({})",
+                p.name,
+                p.lookups,
+                p.paths.iter().map(|x| x.display().to_string()).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    w
 }
 
 /// Runs the genotype analysis (see the crate docs for the steps).
@@ -349,7 +457,17 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         Annotator::External(a) => a.describe(),
     };
     let sources = SourceSet::open(&cfg.sources, assembly)?;
-    let mut ctx = Ctx { cfg, sources, annotator, proband: family.proband };
+    warnings.extend(sources.warnings().iter().cloned());
+    let mut ctx = Ctx {
+        cfg,
+        sources,
+        annotator,
+        proband: family.proband,
+        region_checked: 0,
+        region_passed: 0,
+        panel_checked: 0,
+        panel_passed: 0,
+    };
 
     let n = family.members.len();
     let cols: Vec<Option<usize>> = family.members.iter().map(|m| m.sample).collect();
@@ -367,14 +485,22 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut explain: Vec<ExplainEntry> = Vec::new();
     let mut removed: Vec<RemovedVariant> = Vec::new();
     let mut removed_truncated = false;
-    let explain_pos: Vec<(Chrom, u32)> = cfg
+    let mut explain_pos: Vec<PositionQuery> = cfg
         .explain
         .iter()
         .filter_map(|q| match q {
-            ExplainQuery::Position { chrom, pos } => Some((*chrom, *pos)),
+            ExplainQuery::Position { chrom, pos } => {
+                Some(PositionQuery { chrom: *chrom, pos: *pos, matched: false, ref_only: None, before: None, after: None })
+            }
             _ => None,
         })
         .collect();
+    // gene queries: symbols seen in the annotation, differently-cased look-alikes, and the
+    // alleles the proband does not carry (summarised in one entry per gene)
+    let mut genes_seen: HashSet<String> = HashSet::new();
+    let mut gene_case_hints: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut not_carried: BTreeMap<String, NotCarried> = BTreeMap::new();
+    let mut identical_alt: (u64, Option<Location>) = (0, None);
     let explain_genes: HashSet<String> = cfg
         .explain
         .iter()
@@ -391,6 +517,8 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     while reader.read(&mut rec)? {
         let location = reader.location();
         summary.records += 1;
+        // POS is checked on every record, as written (no silent 32-bit wrap-around)
+        let pos_opt = reader.position()?;
         let alts_raw = rec.alternate_bases();
         let alts_str: &str = alts_raw.as_ref();
         alts_buf.clear();
@@ -404,26 +532,54 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             *summary.removed.get_mut(&FilterReason::NonPrimaryContig).unwrap() += n_alts as u64;
             continue;
         };
+        if let Some(p) = pos_opt {
+            if p > assembly.length(chrom) {
+                return Err(Error::AssemblyMismatch {
+                    path: path.clone(),
+                    message: format!(
+                        "{location}: position {vcf_chrom}:{} is beyond the end of chromosome {chrom} in {assembly} ({} bp)",
+                        reader.raw_field(1),
+                        assembly.length(chrom)
+                    ),
+                });
+            }
+            for q in explain_pos.iter_mut().filter(|q| q.chrom == chrom) {
+                if p == q.pos {
+                    if n_alts > 0 {
+                        q.matched = true;
+                    } else {
+                        q.ref_only.get_or_insert(location);
+                    }
+                } else if p < q.pos {
+                    if q.before.is_none_or(|b| p >= b.0) {
+                        q.before = Some((p, location));
+                    }
+                } else if q.after.is_none_or(|a| p < a.0) {
+                    q.after = Some((p, location));
+                }
+            }
+        }
         if n_alts == 0 {
             continue;
         }
-        let pos = match rec.variant_start() {
-            Some(Ok(p)) => usize::from(p) as u32,
-            Some(Err(e)) => return Err(Error::parse(&path, location, format!("invalid POS: {e}"))),
-            None => {
-                *summary.removed.get_mut(&FilterReason::UnsupportedAllele).unwrap() += n_alts as u64;
-                continue;
+        let Some(pos) = pos_opt else {
+            // POS 0 (telomere): no allele Odyssey can place
+            *summary.removed.get_mut(&FilterReason::UnsupportedAllele).unwrap() += n_alts as u64;
+            for alt in &alts_buf {
+                if removed.len() < cfg.keep_removed {
+                    removed.push(RemovedVariant {
+                        variant: format!("{vcf_chrom}:0:{}:{alt}", rec.reference_bases()),
+                        vcf_location: location.to_string(),
+                        genes: vec![],
+                        reason: FilterReason::UnsupportedAllele,
+                        detail: "POS 0 (telomere): no base to place the allele on".into(),
+                    });
+                } else {
+                    removed_truncated = true;
+                }
             }
+            continue;
         };
-        if pos > assembly.length(chrom) {
-            return Err(Error::AssemblyMismatch {
-                path: path.clone(),
-                message: format!(
-                    "{location}: position {vcf_chrom}:{pos} is beyond the end of chromosome {chrom} in {assembly} ({} bp)",
-                    assembly.length(chrom)
-                ),
-            });
-        }
         // genotypes of family members
         let samples_rec = rec.samples();
         fmt.update(samples_rec.keys().iter());
@@ -434,7 +590,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             }
             seen_cols = i + 1;
             for &m in &col_to_member[i] {
-                calls[m].parse(&fmt, s.as_ref()).map_err(|msg| {
+                calls[m].parse(&fmt, s.as_ref(), n_alts).map_err(|msg| {
                     Error::parse(&path, location, format!("sample {}: {msg}", samples[i]))
                 })?;
             }
@@ -485,36 +641,90 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             filter: filters_raw.as_ref(),
             info: info_raw.as_ref(),
         };
-        let pos_explained = explain_pos.iter().any(|&(c, p)| c == chrom && p == pos);
+        let pos_explained = explain_pos.iter().any(|q| q.chrom == chrom && q.pos == pos);
         for a in 1..=n_alts {
             let alt = alts[a - 1];
             let vcf_record = || format!("{}:{}:{}:{}", rv.vcf_chrom, pos, rv.reference, alt);
-            let key = if is_supported_alt(alt) { VariantKey::new(chrom, pos, rv.reference, alt).ok() } else { None };
-            let Some(key) = key else {
-                *summary.removed.get_mut(&FilterReason::UnsupportedAllele).unwrap() += 1;
-                if pos_explained {
-                    explain.push(ExplainEntry {
-                        query: format!("{chrom}:{pos}"),
-                        variant: vcf_record(),
-                        vcf_location: location.to_string(),
-                        genes: vec![],
-                        outcome: "removed".into(),
-                        reasons: vec![ExplainReason {
+            let key = if is_supported_alt(alt) {
+                VariantKey::new(chrom, pos, rv.reference, alt).map_err(|e| match e {
+                    odyssey_genome::AlleleError::Identical(_) => {
+                        identical_alt.0 += 1;
+                        identical_alt.1.get_or_insert(location);
+                        format!("ALT {alt:?} equals REF {:?}: the record states no change", rv.reference)
+                    }
+                    e => e.to_string(),
+                })
+            } else {
+                Err(format!("ALT {alt:?} is symbolic, a breakend or a spanning deletion"))
+            };
+            let key = match key {
+                Ok(k) => k,
+                Err(detail) => {
+                    *summary.removed.get_mut(&FilterReason::UnsupportedAllele).unwrap() += 1;
+                    if pos_explained {
+                        explain.push(ExplainEntry {
+                            query: format!("{chrom}:{pos}"),
+                            variant: vcf_record(),
+                            vcf_location: location.to_string(),
+                            genes: vec![],
+                            outcome: "removed".into(),
+                            reasons: vec![ExplainReason { reason: FilterReason::UnsupportedAllele, detail: detail.clone() }],
+                            notes: vec![],
+                        });
+                    }
+                    if removed.len() < cfg.keep_removed {
+                        removed.push(RemovedVariant {
+                            variant: vcf_record(),
+                            vcf_location: location.to_string(),
+                            genes: vec![],
                             reason: FilterReason::UnsupportedAllele,
-                            detail: format!("ALT {alt:?} is symbolic, a breakend, a spanning deletion or not A/C/G/T/N"),
-                        }],
-                        notes: vec![],
-                    });
+                            detail,
+                        });
+                    } else {
+                        removed_truncated = true;
+                    }
+                    continue;
                 }
-                continue;
             };
             // explained by gene: annotate first
             let mut pre_genes = None;
             let mut gene_query = None;
             if !explain_genes.is_empty() {
                 let g = ctx.annotator.genes(&rv, a, &key);
+                for x in &g {
+                    let sym = &x.gene_symbol;
+                    if explain_genes.contains(sym) && !genes_seen.contains(sym) {
+                        genes_seen.insert(sym.clone());
+                    }
+                    for q in explain_genes.iter().filter(|q| *q != sym && q.eq_ignore_ascii_case(sym)) {
+                        let h = gene_case_hints.entry(q.clone()).or_default();
+                        if !h.contains(sym) {
+                            h.insert(sym.clone());
+                        }
+                    }
+                }
                 gene_query = g.iter().find(|x| explain_genes.contains(&x.gene_symbol)).map(|x| x.gene_symbol.clone());
                 pre_genes = Some(g);
+            }
+            // alleles of an explained gene that the proband does not carry: one count entry
+            if !pos_explained {
+                if let Some(gq) = &gene_query {
+                    let pcall = &calls[ctx.proband];
+                    if pcall.alt_copies(a) == 0 {
+                        let nc = not_carried.entry(gq.clone()).or_default();
+                        nc.count += 1;
+                        let gt = if pcall.gt.is_empty() { "." } else { pcall.gt.as_str() };
+                        match nc.gts.get_mut(gt) {
+                            Some(c) => *c += 1,
+                            None => {
+                                nc.gts.insert(gt.to_string(), 1);
+                            }
+                        }
+                        nc.first.get_or_insert(location);
+                        nc.last = Some(location);
+                        gene_query = None;
+                    }
+                }
             }
             let explained = pos_explained || gene_query.is_some();
             let all_genes_for_explain = pre_genes.clone();
@@ -597,6 +807,16 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         }
     }
 
+    if identical_alt.0 > 0 {
+        warnings.push(format!(
+            "{}: {} allele(s) have an ALT identical to REF (first at {}): not variants; counted under {}",
+            path.display(),
+            identical_alt.0,
+            identical_alt.1.map_or_else(|| "?".to_string(), |l| l.to_string()),
+            FilterReason::UnsupportedAllele
+        ));
+    }
+    warnings.extend(filter_warnings(cfg, &ctx, &summary));
     let genes = genes::build_genes(&family, cfg, &candidates);
     // notes for explained passed alleles
     for e in &mut explain {
@@ -616,6 +836,86 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                 for why in &v.incompatible_modes {
                     e.notes.push(format!("{}: {why}", g.symbol));
                 }
+            }
+        }
+    }
+    // gene queries: proband-not-carried alleles summarised, then queries that matched nothing
+    for (gene, nc) in &not_carried {
+        let mut gts: Vec<(&String, &u64)> = nc.gts.iter().collect();
+        gts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = gts.iter().take(6).map(|(g, c)| format!("{g} ×{c}")).collect();
+        let (first, last) = (nc.first.expect("counted"), nc.last.expect("counted"));
+        explain.push(ExplainEntry {
+            query: gene.clone(),
+            variant: format!("{} allele(s) not carried by the proband", nc.count),
+            vcf_location: if first == last { first.to_string() } else { format!("{first} to {last}") },
+            genes: vec![gene.clone()],
+            outcome: "removed".into(),
+            reasons: vec![ExplainReason {
+                reason: FilterReason::NotInProband,
+                detail: format!("proband GT {}{}", shown.join(", "), if gts.len() > 6 { ", ..." } else { "" }),
+            }],
+            notes: vec![format!(
+                "{} allele(s) annotated to {gene} that the proband does not carry are summarised in this entry; explain one with --explain CHROM:POS",
+                nc.count
+            )],
+        });
+    }
+    for q in &cfg.explain {
+        match q {
+            ExplainQuery::Gene(gene) => {
+                if genes_seen.contains(gene) {
+                    continue;
+                }
+                let mut notes = vec![match &ctx.annotator {
+                    Annotator::External(a) => match a.knows_gene(gene) {
+                        Some(true) => format!(
+                            "{gene} is in the gene models ({}) but no allele of the VCF was annotated to it: the VCF has no variant in or near the gene",
+                            a.describe()
+                        ),
+                        Some(false) => format!(
+                            "{gene} is not a gene symbol of the gene models ({}): check the spelling (HGNC symbols, case-sensitive) and the assembly",
+                            a.describe()
+                        ),
+                        None => format!(
+                            "no allele of the VCF was annotated to {gene} ({}): the symbol is misspelt (HGNC symbols are case-sensitive), or the VCF has no variant in the gene",
+                            a.describe()
+                        ),
+                    },
+                    Annotator::Vcf(p) => format!(
+                        "{gene} does not occur in the VCF's annotation ({}): the symbol is misspelt (HGNC symbols are case-sensitive), or the VCF has no variant in the gene",
+                        p.describe()
+                    ),
+                }];
+                if let Some(h) = gene_case_hints.get(gene) {
+                    notes.push(format!("the annotation has {} (differently cased)", h.iter().cloned().collect::<Vec<_>>().join(", ")));
+                }
+                explain.push(not_found(gene.clone(), notes));
+            }
+            ExplainQuery::Position { chrom, pos } => {
+                let Some(pq) = explain_pos.iter().find(|x| x.chrom == *chrom && x.pos == *pos) else { continue };
+                if pq.matched {
+                    continue;
+                }
+                let mut notes = Vec::new();
+                if let Some(l) = pq.ref_only {
+                    notes.push(format!("the record at {chrom}:{pos} ({l}) has no ALT allele (ALT '.'): nothing to analyse"));
+                } else {
+                    notes.push(format!(
+                        "no VCF record starts at {chrom}:{pos} (a deletion or other allele that starts before it is listed under its own POS)"
+                    ));
+                }
+                match (pq.before, pq.after) {
+                    (None, None) => notes.push(format!("the VCF has no record on chromosome {chrom}")),
+                    (b, a) => {
+                        let near: Vec<String> = [("before", b), ("after", a)]
+                            .into_iter()
+                            .filter_map(|(w, x)| x.map(|(p, l)| format!("{w}: {chrom}:{p} ({l})")))
+                            .collect();
+                        notes.push(format!("nearest records {}", near.join("; ")));
+                    }
+                }
+                explain.push(not_found(format!("{chrom}:{pos}"), notes));
             }
         }
     }

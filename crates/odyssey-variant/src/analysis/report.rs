@@ -180,7 +180,11 @@ pub struct ExplainEntry {
     pub vcf_location: String,
     /// Genes and consequences (when annotated).
     pub genes: Vec<String>,
-    /// `passed` or `removed`.
+    /// `passed`, `removed`, or `not found` (the query matched no allele: `variant` and
+    /// `vcf_location` are `-` and `notes` say why, e.g. whether a gene is in the gene models).
+    /// For a gene query, the alleles the proband does not carry are one `removed` entry whose
+    /// `variant` is `N allele(s) not carried by the proband` and whose `vcf_location` spans
+    /// their lines.
     pub outcome: String,
     /// Every failing filter with details (all evaluated, not only the first).
     pub reasons: Vec<ExplainReason>,
@@ -250,7 +254,9 @@ pub struct GenotypeAnalysis {
     pub removed: Vec<RemovedVariant>,
     /// True when more variants were removed than listed in `removed`.
     pub removed_truncated: bool,
-    /// Stated warnings (pedigree fixes, sex checks, assembly notes, unknown terms).
+    /// Stated warnings (pedigree fixes, sex checks, assembly notes, unknown terms, ALT = REF
+    /// records, regions/panel leaving no variant, no passing variant, no population frequency
+    /// source, a frequency source without any match, preset population keys a source lacks).
     pub warnings: Vec<String>,
 }
 

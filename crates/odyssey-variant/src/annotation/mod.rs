@@ -52,6 +52,13 @@ pub trait GeneAnnotator: Send + Sync {
     fn describe(&self) -> String;
     /// Effects of the variant on every overlapped transcript.
     fn annotate(&self, key: &VariantKey) -> Vec<GeneEffect>;
+    /// Whether the gene models contain a transcript of this HGNC symbol (case-sensitive):
+    /// used to tell a misspelt `--explain` gene from a gene without variants. `None` (the
+    /// default) when the annotator cannot tell.
+    fn knows_gene(&self, symbol: &str) -> Option<bool> {
+        let _ = symbol;
+        None
+    }
 }
 
 /// The consequence of a variant on one gene: its most severe term over the gene's transcripts.

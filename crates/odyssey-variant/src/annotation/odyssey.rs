@@ -35,4 +35,10 @@ impl GeneAnnotator for odyssey_annotate::Annotator {
             })
             .collect()
     }
+
+    /// True when some transcript of the models carries the symbol (a linear scan, used
+    /// once per `--explain` gene that matched no variant).
+    fn knows_gene(&self, symbol: &str) -> Option<bool> {
+        Some(self.data().transcripts.iter().any(|t| t.gene_symbol.as_deref() == Some(symbol)))
+    }
 }

@@ -35,7 +35,7 @@ pub enum VcfFormat {
 }
 
 enum Records {
-    Text(vcf::io::Reader<Box<dyn BufRead + Send>>),
+    Text(Box<dyn BufRead + Send>),
     Bcf {
         reader: bcf::io::Reader<Box<dyn BufRead + Send>>,
         record: bcf::Record,
@@ -52,6 +52,38 @@ pub struct VcfReader {
     records: Records,
     location: Location,
     contigs: HashMap<String, Option<Chrom>>,
+    /// Text of the record last read (VCF line without its end of line; BCF record as VCF).
+    line: Vec<u8>,
+}
+
+/// The fixed VCF columns, for messages.
+const COLUMNS: [&str; 9] = ["CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"];
+
+/// Largest POS Odyssey reads (positions are 32-bit; the longest human chromosome, chr1, has
+/// 248,956,422 bp in GRCh38).
+pub const MAX_POS: u64 = u32::MAX as u64;
+
+/// Parses a VCF POS as written: `Ok(None)` for `0` (telomere), the position for 1 to
+/// [`MAX_POS`]; an error message quoting the value otherwise (negative, not a number, too
+/// large).
+pub fn parse_pos(raw: &str) -> std::result::Result<Option<u32>, String> {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "POS {raw:?} is not a position: expected a whole number from 1 to {MAX_POS} (0 for a telomere), without sign or decimals"
+        ));
+    }
+    match raw.parse::<u64>() {
+        Ok(0) => Ok(None),
+        Ok(v) if v <= MAX_POS => Ok(Some(v as u32)),
+        _ => Err(format!(
+            "POS {raw} is too large: positions above {MAX_POS} are not supported (no human chromosome is longer than 248956422 bp)"
+        )),
+    }
+}
+
+/// The `i`-th tab-separated field of a record line (empty when absent).
+fn field(line: &[u8], i: usize) -> &[u8] {
+    line.split(|&b| b == b'\t').nth(i).unwrap_or(&[])
 }
 
 fn is_bgzf(magic: &[u8]) -> bool {
@@ -164,7 +196,7 @@ impl VcfReader {
                     _ => Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file))),
                 };
                 let (header, n) = read_text_header(&mut inner, path)?;
-                (header, Records::Text(vcf::io::Reader::new(inner)), Location::Line(n))
+                (header, Records::Text(inner), Location::Line(n))
             }
             VcfFormat::Bcf => {
                 let mut head = [0u8; 3];
@@ -184,7 +216,16 @@ impl VcfReader {
             }
         };
         let sample_names = header.sample_names().iter().cloned().collect();
-        Ok(VcfReader { path: path.to_path_buf(), format, header, sample_names, records, location, contigs: HashMap::new() })
+        Ok(VcfReader {
+            path: path.to_path_buf(),
+            format,
+            header,
+            sample_names,
+            records,
+            location,
+            contigs: HashMap::new(),
+            line: Vec::new(),
+        })
     }
 
     /// Path of the file.
@@ -221,23 +262,85 @@ impl VcfReader {
             .collect()
     }
 
-    /// Reads the next record into `record`; `false` at end of file.
-    /// Errors: [`Error::Parse`] naming the line (VCF) or record (BCF).
+    /// Reads the next record into `record`; `false` at end of file. Blank lines are skipped.
+    ///
+    /// Errors: [`Error::Parse`] naming the line (VCF) or record (BCF): fewer than 8
+    /// tab-separated columns, an empty column, a number of sample columns other than the
+    /// header's (checked on every record), text that is not UTF-8, a truncated compressed
+    /// file; [`Error::Io`] for other read failures.
     pub fn read(&mut self, record: &mut vcf::Record) -> Result<bool> {
         let path = &self.path;
         match &mut self.records {
             Records::Text(r) => {
                 let Location::Line(n) = &mut self.location else { unreachable!() };
-                *n += 1;
-                let line = *n;
-                match r.read_record(record) {
-                    Ok(0) => Ok(false),
-                    Ok(_) => Ok(true),
-                    Err(e) if e.kind() == io::ErrorKind::InvalidData || e.kind() == io::ErrorKind::UnexpectedEof => {
-                        Err(Error::parse(path, Location::Line(line), format!("malformed VCF record: {e}")))
+                loop {
+                    self.line.clear();
+                    *n += 1;
+                    let k = r.read_until(b'\n', &mut self.line).map_err(|e| match e.kind() {
+                        io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof => Error::parse(
+                            path,
+                            Location::Line(*n),
+                            format!("cannot read the record: {e} (truncated or corrupt compressed file?)"),
+                        ),
+                        _ => Error::io(path, e),
+                    })?;
+                    if k == 0 {
+                        return Ok(false);
                     }
-                    Err(e) => Err(Error::io(path, e)),
+                    while matches!(self.line.last(), Some(b'\n' | b'\r')) {
+                        self.line.pop();
+                    }
+                    if !self.line.iter().all(u8::is_ascii_whitespace) {
+                        break;
+                    }
                 }
+                let loc = Location::Line(*n);
+                let n_samples = self.sample_names.len();
+                let cols = self.line.iter().filter(|&&b| b == b'\t').count() + 1;
+                if cols < 8 {
+                    let mut msg = format!("expected at least 8 tab-separated columns (10 with samples");
+                    if n_samples > 0 {
+                        msg.push_str(&format!("; the header names {n_samples} sample(s), so {}", 9 + n_samples));
+                    }
+                    msg.push_str(&format!("), found {cols}"));
+                    if self.line.contains(&b' ') {
+                        msg.push_str(" (are the columns separated by spaces instead of tabs?)");
+                    }
+                    return Err(Error::parse(path, loc, msg));
+                }
+                if let Err(e) = vcf::io::Reader::new(&self.line[..]).read_record(record) {
+                    if !matches!(e.kind(), io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof) {
+                        return Err(Error::io(path, e));
+                    }
+                    // an empty column is the usual cause: name it
+                    let msg = match self.line.split(|&b| b == b'\t').position(<[u8]>::is_empty) {
+                        Some(i) => {
+                            let name = COLUMNS.get(i).map_or_else(|| format!("sample column {}", i - 8), |c| (*c).to_string());
+                            format!("column {} ({name}) is empty (write '.' for a missing value)", i + 1)
+                        }
+                        None => format!("malformed VCF record: {e}"),
+                    };
+                    return Err(Error::parse(path, loc, msg));
+                }
+                if n_samples > 0 && cols != 9 + n_samples {
+                    return Err(Error::parse(
+                        path,
+                        loc,
+                        format!(
+                            "the record has {} sample columns but the header names {n_samples} (expected {} tab-separated columns, found {cols})",
+                            cols.saturating_sub(9),
+                            9 + n_samples
+                        ),
+                    ));
+                }
+                if n_samples == 0 && cols > 9 {
+                    return Err(Error::parse(
+                        path,
+                        loc,
+                        format!("the record has {} sample columns but the header names no samples (expected 8 tab-separated columns, found {cols})", cols - 9),
+                    ));
+                }
+                Ok(true)
             }
             Records::Bcf { reader, record: brec, writer } => {
                 let Location::Record(n) = &mut self.location else { unreachable!() };
@@ -254,11 +357,26 @@ impl VcfReader {
                     .map_err(|e| Error::parse(path, loc, format!("malformed BCF record: {e}")))?;
                 let buf = writer.get_ref();
                 let text = if buf.last() == Some(&b'\n') { &buf[..buf.len() - 1] } else { &buf[..] };
-                *record = vcf::Record::try_from(text)
+                self.line.clear();
+                self.line.extend_from_slice(text);
+                vcf::io::Reader::new(&self.line[..])
+                    .read_record(record)
                     .map_err(|e| Error::parse(path, loc, format!("malformed BCF record: {e}")))?;
                 Ok(true)
             }
         }
+    }
+
+    /// Column `i` (0-based: 0 = CHROM, 1 = POS...) of the record last read, as written
+    /// (lossy UTF-8; empty when absent).
+    pub fn raw_field(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(field(&self.line, i))
+    }
+
+    /// POS of the record last read ([`parse_pos`]): `None` for `0` (telomere).
+    /// Errors: [`Error::Parse`] with the line and the POS as written.
+    pub fn position(&self) -> Result<Option<u32>> {
+        parse_pos(&self.raw_field(1)).map_err(|m| Error::parse(&self.path, self.location, m))
     }
 
     /// Maps a contig name to a primary chromosome, caching the answer; `None` for alts,
@@ -398,6 +516,19 @@ mod tests {
         assert!(e.contains("line 2") && e.contains("#CHROM"), "{e}");
         let p = write(dir.path(), "x.txt", "hello\n");
         assert!(VcfReader::open(&p, 1).err().unwrap().to_string().contains("not a VCF or BCF"));
+    }
+
+    /// Regression (QA): POS above 2^32 wrapped silently through a `u32` cast.
+    #[test]
+    fn positions_are_parsed_as_written() {
+        assert_eq!(parse_pos("0"), Ok(None));
+        assert_eq!(parse_pos("007"), Ok(Some(7)));
+        assert_eq!(parse_pos("4294967295"), Ok(Some(u32::MAX)));
+        assert!(parse_pos("4294967296").unwrap_err().starts_with("POS 4294967296 is too large"));
+        assert!(parse_pos("99999999999999999999999").unwrap_err().starts_with("POS 99999999999999999999999 is too large"));
+        for bad in ["-5", "+5", "1.5", "", " 5", "1e3"] {
+            assert!(parse_pos(bad).unwrap_err().starts_with(&format!("POS {bad:?} is not a position")), "{bad}");
+        }
     }
 
     #[test]

@@ -268,6 +268,11 @@ pub struct ResolvedSource {
     pub delimiter: u8,
     /// Assembly declared in the TOML file.
     pub assembly: Option<Assembly>,
+    /// Keys (of `keys`) that may be absent from a source file: the population AF keys a
+    /// `preset` implies when `populations` is not given (gnomAD v2 genomes have no `AF_sas`,
+    /// v4 exomes no `AF_ami`). Every other key must be declared in the file's header.
+    #[serde(default)]
+    pub optional_keys: Vec<String>,
 }
 
 /// Field names for frequency sources: `af`, `popmax`, `nhomalt`, `hemizygotes`, then
@@ -321,6 +326,7 @@ impl ResolvedSource {
         let mut ignore = Vec::new();
         let mut columns = c.columns.clone().unwrap_or_default();
         let mut delimiter = b'\t';
+        let mut optional_keys = Vec::new();
         match c.role {
             Role::Frequency | Role::LocalFrequency => {
                 if c.score.is_some() {
@@ -344,6 +350,9 @@ impl ResolvedSource {
                 for p in &pops {
                     fields.push(format!("pop:{p}"));
                     keys.push(format!("{prefix}{p}"));
+                    if c.populations.is_none() {
+                        optional_keys.push(format!("{prefix}{p}"));
+                    }
                 }
                 ignore = c.ignore_populations.clone().unwrap_or_else(|| {
                     if c.preset.is_some() {
@@ -425,12 +434,28 @@ impl ResolvedSource {
             columns,
             delimiter,
             assembly: file_assembly,
+            optional_keys,
         })
     }
 
     /// Names of the numeric fields this source yields, in value order.
     pub fn field_names(&self) -> &[String] {
         &self.fields
+    }
+
+    /// The TOML setting that names key `i` of [`ResolvedSource::keys`] (`af`, `popmax`,
+    /// `nhomalt`, `hemizygotes`, `populations`, `clnsig`, `clnrevstat`, `field`), for messages.
+    pub fn setting_of_key(&self, i: usize) -> &'static str {
+        match (self.role, self.fields.get(i).map(String::as_str)) {
+            (Role::Clinvar, Some("clnsig")) => "clnsig",
+            (Role::Clinvar, _) => "clnrevstat",
+            (Role::Score, _) => "field",
+            (_, Some("af")) => "af",
+            (_, Some("popmax")) => "popmax",
+            (_, Some("nhomalt")) => "nhomalt",
+            (_, Some("hemizygotes")) => "hemizygotes",
+            _ => "populations",
+        }
     }
 }
 

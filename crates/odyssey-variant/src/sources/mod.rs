@@ -11,6 +11,7 @@
 
 pub mod clinvar;
 pub mod config;
+mod keys;
 pub(crate) mod parse;
 pub mod store;
 pub(crate) mod text;
@@ -127,6 +128,7 @@ pub struct SourceProvenance {
 /// The configured sources, opened.
 pub struct SourceSet {
     sources: Vec<OpenSource>,
+    warnings: Vec<String>,
 }
 
 fn opt(v: f32) -> Option<f32> {
@@ -136,15 +138,25 @@ fn opt(v: f32) -> Option<f32> {
 impl SourceSet {
     /// No sources.
     pub fn empty() -> SourceSet {
-        SourceSet { sources: Vec::new() }
+        SourceSet { sources: Vec::new(), warnings: Vec::new() }
+    }
+
+    /// Notes from opening the sources (population keys of a preset that a file lacks).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Opens resolved sources. `assembly` is the analysis assembly; a source file declaring
     /// another assembly (TOML `assembly`, or a store built from such a file) is an error.
     ///
-    /// Errors: missing files, indexes or columns; [`Error::AssemblyMismatch`].
+    /// Every configured INFO key (VCF) or column (TSV) must be in the file's header.
+    ///
+    /// Errors: missing files or indexes; [`Error::Config`] for an INFO key or column missing
+    /// from a file's header (naming source, file, key and the keys the file has);
+    /// [`Error::AssemblyMismatch`].
     pub fn open(sources: &[ResolvedSource], assembly: Assembly) -> Result<SourceSet> {
         let mut out = Vec::new();
+        let mut warnings = Vec::new();
         for s in sources {
             if let Some(a) = s.assembly {
                 if a != assembly {
@@ -183,6 +195,7 @@ impl SourceSet {
                     Backend::Store(Box::new(r))
                 }
                 _ => {
+                    warnings.extend(keys::check_source_keys(s)?);
                     let big = s.paths.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum::<u64>()
                         > STREAM_THRESHOLD_BYTES;
                     let indexed = s.paths.iter().all(|p| find_index(p).is_some());
@@ -207,7 +220,7 @@ impl SourceSet {
             };
             out.push(OpenSource { src: s.clone(), backend, lookups: 0, hits: 0 });
         }
-        Ok(SourceSet { sources: out })
+        Ok(SourceSet { sources: out, warnings })
     }
 
     /// True when no source is configured.

@@ -81,7 +81,8 @@ pub(crate) fn spliceai_max(v: &str, alt: &str) -> f32 {
     best
 }
 
-fn column_index(names: &[String], want: &str) -> Option<usize> {
+/// Index of a TSV column named `want` (case-insensitive) or given by its 1-based number.
+pub(crate) fn column_index(names: &[String], want: &str) -> Option<usize> {
     if let Ok(n) = want.parse::<usize>() {
         return (n >= 1 && n <= names.len()).then(|| n - 1);
     }
@@ -107,8 +108,7 @@ impl LineParser {
     /// A parser for a TSV source with the given header line (without its leading `#`).
     /// Errors when a configured column is not in the header.
     pub(crate) fn tsv(src: &ResolvedSource, header: &str) -> Result<LineParser, String> {
-        let names: Vec<String> =
-            header.split(src.delimiter as char).map(|s| s.trim().trim_start_matches('#').to_string()).collect();
+        let names = tsv_column_names(src, header);
         let mut cols = [0usize; 4];
         for (i, want) in src.columns.iter().enumerate() {
             cols[i] = column_index(&names, want).ok_or_else(|| {
@@ -123,7 +123,8 @@ impl LineParser {
             }
             match column_index(&names, k) {
                 Some(c) => value_cols.push(Some(c)),
-                None if src.role == Role::Frequency || src.role == Role::LocalFrequency => value_cols.push(None),
+                // preset keys a release lacks (checked and reported when the source is opened)
+                None if src.optional_keys.contains(k) => value_cols.push(None),
                 None => return Err(format!("column {k:?} not in the header ({})", names.join(", "))),
             }
         }
@@ -221,6 +222,11 @@ impl LineParser {
         }
         Ok(Some((chrom, pos)))
     }
+}
+
+/// Column names of a TSV header line (without a leading `#`).
+pub(crate) fn tsv_column_names(src: &ResolvedSource, header: &str) -> Vec<String> {
+    header.split(src.delimiter as char).map(|s| s.trim().trim_start_matches('#').to_string()).collect()
 }
 
 /// Finds the header line of a TSV source among its first lines: the last line starting with

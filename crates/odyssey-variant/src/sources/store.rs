@@ -75,6 +75,8 @@ pub struct BuildSummary {
     pub input_lines: u64,
     /// Output size in bytes.
     pub bytes: u64,
+    /// Notes (population keys of a preset that the input lacks).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -305,8 +307,11 @@ fn key_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 /// 100 bytes per record), and sorted input is flushed as it goes. Duplicate keys are merged
 /// (scores: maximum; others: first).
 ///
-/// Errors: any parse error of the inputs (file and line), I/O errors, overlapping blocks.
+/// Errors: a configured INFO key or column missing from an input's header (see
+/// [`super::SourceSet::open`]), any parse error of the inputs (file and line), I/O errors,
+/// overlapping blocks.
 pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
+    let warnings = super::keys::check_source_keys(src)?;
     let inputs: Vec<(PathBuf, u64)> = src
         .paths
         .iter()
@@ -370,7 +375,7 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
     }
     let (records, chunks) = w.finish()?;
     let bytes = std::fs::metadata(out).map_err(|e| Error::io(out, e))?.len();
-    Ok(BuildSummary { path: out.to_path_buf(), records, chunks, input_lines: lines, bytes })
+    Ok(BuildSummary { path: out.to_path_buf(), records, chunks, input_lines: lines, bytes, warnings })
 }
 
 struct Decoded {
@@ -586,7 +591,9 @@ mod tests {
         let vcf = dir.path().join("f.vcf");
         // chr2 before chr1, unsorted positions within chr1, a multi-allelic record, a long
         // indel (overflow), a duplicate key, and many records to force several chunks
-        let mut text = String::from("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+        let mut text = String::from(
+            "##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description=\"AF\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n",
+        );
         text.push_str("2\t50\t.\tA\tG\t.\tPASS\tAF=0.5\n");
         for i in 0..70_000u32 {
             text.push_str(&format!("1\t{}\t.\tC\tT\t.\tPASS\tAF={}\n", 1000 + i, f64::from(i) * 1e-6));

@@ -34,30 +34,72 @@ pub(crate) fn open_text(path: &Path) -> Result<Box<dyn BufRead + Send>> {
 pub(crate) fn parser_for(src: &ResolvedSource, path: &Path) -> Result<(LineParser, usize)> {
     match src.format {
         SourceFormat::Tsv => {
-            let mut r = open_text(path)?;
-            let mut lines = Vec::new();
-            let mut buf = String::new();
-            while lines.len() < 10_000 {
-                buf.clear();
-                if r.read_line(&mut buf).map_err(|e| Error::io(path, e))? == 0 {
-                    break;
-                }
-                let l = buf.trim_end_matches(['\n', '\r']).to_string();
-                let data = !l.starts_with('#');
-                lines.push(l);
-                if data {
-                    break;
-                }
-            }
-            let (header, n) = tsv_header(lines.iter().map(String::as_str))
-                .ok_or_else(|| Error::parse(path, Location::Line(1), "empty file (expected a header line)"))?;
-            let p = LineParser::tsv(src, &header).map_err(|m| Error::parse(path, Location::Line(n as u64), m))?;
+            let (header, n) = read_tsv_header(path)?;
+            let p = LineParser::tsv(src, &header)
+                .map_err(|m| Error::parse(path, Location::Line(n as u64), format!("source {:?}: {m}", src.name)))?;
             // lines up to and including the header are skipped; a header that was a data-looking
             // first line (REVEL) is skipped too
             Ok((p, n))
         }
         _ => Ok((LineParser::vcf(src), 0)),
     }
+}
+
+/// The header line of a TSV source (see [`tsv_header`]) and its 1-based line number.
+pub(crate) fn read_tsv_header(path: &Path) -> Result<(String, usize)> {
+    let mut r = open_text(path)?;
+    let mut lines = Vec::new();
+    let mut buf = String::new();
+    while lines.len() < 10_000 {
+        buf.clear();
+        if r.read_line(&mut buf).map_err(|e| Error::io(path, e))? == 0 {
+            break;
+        }
+        let l = buf.trim_end_matches(['\n', '\r']).to_string();
+        let data = !l.starts_with('#');
+        lines.push(l);
+        if data {
+            break;
+        }
+    }
+    tsv_header(lines.iter().map(String::as_str))
+        .ok_or_else(|| Error::parse(path, Location::Line(1), "empty file (expected a header line)"))
+}
+
+/// The INFO keys declared by `##INFO=<ID=...>` lines of a VCF source's header, in file order.
+/// Errors: unreadable file; a file whose first line is not a VCF meta-information or header
+/// line.
+pub(crate) fn read_vcf_info_keys(path: &Path) -> Result<Vec<String>> {
+    let mut r = open_text(path)?;
+    let mut keys = Vec::new();
+    let mut buf = String::new();
+    let mut n = 0u64;
+    loop {
+        buf.clear();
+        if r.read_line(&mut buf).map_err(|e| Error::io(path, e))? == 0 {
+            break;
+        }
+        n += 1;
+        let l = buf.trim_end_matches(['\n', '\r']);
+        if n == 1 && !l.starts_with('#') {
+            return Err(Error::parse(
+                path,
+                Location::Line(1),
+                "expected a VCF header ('##fileformat=...' or '#CHROM'); a BCF source must be converted to VCF (bcftools view -Oz)",
+            ));
+        }
+        if !l.starts_with("##") {
+            break;
+        }
+        if let Some(rest) = l.strip_prefix("##INFO=<") {
+            // the ID is one of the comma-separated key=value pairs before any quoted text
+            let plain = rest.split('"').next().unwrap_or("");
+            if let Some(id) = plain.split(',').find_map(|kv| kv.trim().strip_prefix("ID=")) {
+                keys.push(id.trim_end_matches('>').to_string());
+            }
+        }
+    }
+    Ok(keys)
 }
 
 /// Reads every entry of one source file in file order, calling `f(entries of one line, chrom,

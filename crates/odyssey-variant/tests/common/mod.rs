@@ -35,6 +35,9 @@ impl GeneAnnotator for TableAnnotator {
             })
             .collect()
     }
+    fn knows_gene(&self, symbol: &str) -> Option<bool> {
+        Some(self.genes.iter().any(|g| g.3 == symbol))
+    }
 }
 
 pub fn chr(n: u8) -> Chrom {
