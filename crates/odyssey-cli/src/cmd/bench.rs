@@ -103,6 +103,40 @@ pub struct BenchArgs {
     /// Spiked mode: keep the spiked VCFs in this folder.
     #[arg(long, value_name = "DIR", help_heading = "Spiked mode")]
     pub keep_vcfs: Option<PathBuf>,
+    /// Spiked mode: annotate every record of every spiked VCF afresh instead of remembering
+    /// the annotator's answer per variant across cases (same results, about 4 times slower;
+    /// a check of the memo).
+    #[arg(long, help_heading = "Spiked mode")]
+    pub no_annotation_memo: bool,
+}
+
+/// The annotator's answers remembered per variant across the benchmark's cases: the
+/// background's records recur in every spiked VCF, and the annotation of a variant depends on
+/// the variant alone (`GeneAnnotator::annotate` is a pure function of the key), so the memo
+/// changes speed, not results. Spiked variants are annotated by the same annotator the first
+/// time they are seen, like any background record.
+struct MemoAnnotator {
+    inner: std::sync::Arc<odyssey_annotate::Annotator>,
+    memo: std::sync::RwLock<std::collections::HashMap<odyssey_genome::VariantKey, Vec<odyssey_variant::annotation::GeneEffect>>>,
+}
+
+impl odyssey_variant::annotation::GeneAnnotator for MemoAnnotator {
+    fn describe(&self) -> String {
+        odyssey_variant::annotation::GeneAnnotator::describe(&*self.inner)
+    }
+
+    fn annotate(&self, key: &odyssey_genome::VariantKey) -> Vec<odyssey_variant::annotation::GeneEffect> {
+        if let Some(e) = self.memo.read().unwrap_or_else(|e| e.into_inner()).get(key) {
+            return e.clone();
+        }
+        let e = odyssey_variant::annotation::GeneAnnotator::annotate(&*self.inner, key);
+        self.memo.write().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), e.clone());
+        e
+    }
+
+    fn knows_gene(&self, symbol: &str) -> Option<bool> {
+        odyssey_variant::annotation::GeneAnnotator::knows_gene(&*self.inner, symbol)
+    }
 }
 
 /// The full variant analysis of `crates/odyssey` behind the benchmark's pipeline trait: the
@@ -112,6 +146,8 @@ pub struct BenchArgs {
 /// already applied when the run asks for it.
 struct OdysseyPipeline {
     annotator: std::sync::Arc<odyssey_annotate::Annotator>,
+    /// The annotator the analysis calls: `annotator` itself, or behind a [`MemoAnnotator`].
+    gene_annotator: std::sync::Arc<dyn odyssey_variant::annotation::GeneAnnotator>,
     /// The last genotype analysis of each thread: the benchmark calls the pipeline once per
     /// run (with and without leave-publication-out) on the same spiked VCF, and only the
     /// phenotype scores differ between those calls.
@@ -132,7 +168,7 @@ impl VariantPipeline for OdysseyPipeline {
 
     fn analyse(&self, job: &SpikedJob) -> Result<PipelineRanking, String> {
         use odyssey_variant::analysis::{analyze, AnalysisConfig, AnnotationChoice};
-        let mut cfg = AnalysisConfig::new(job.vcf, AnnotationChoice::Annotator(self.annotator.clone()));
+        let mut cfg = AnalysisConfig::new(job.vcf, AnnotationChoice::Annotator(self.gene_annotator.clone()));
         cfg.assembly = Some(job.assembly);
         cfg.proband = Some(job.sample.to_string());
         cfg.proband_sex = job.sex.map(|s| match s {
@@ -200,9 +236,14 @@ impl VariantPipeline for OdysseyPipeline {
 
 /// The variant pipeline the spiked mode calls, with the embedded gene models of the
 /// background's assembly.
-fn variant_pipeline(assembly: Assembly) -> anyhow::Result<Option<Box<dyn VariantPipeline>>> {
-    let annotator = odyssey_annotate::Annotator::embedded(assembly)?;
-    Ok(Some(Box::new(OdysseyPipeline { annotator: std::sync::Arc::new(annotator), last: Default::default() })))
+fn variant_pipeline(assembly: Assembly, memo: bool) -> anyhow::Result<Option<Box<dyn VariantPipeline>>> {
+    let annotator = std::sync::Arc::new(odyssey_annotate::Annotator::embedded(assembly)?);
+    let gene_annotator: std::sync::Arc<dyn odyssey_variant::annotation::GeneAnnotator> = if memo {
+        std::sync::Arc::new(MemoAnnotator { inner: annotator.clone(), memo: Default::default() })
+    } else {
+        annotator.clone()
+    };
+    Ok(Some(Box::new(OdysseyPipeline { annotator, gene_annotator, last: Default::default() })))
 }
 
 /// What can be said of the annotation sources on this machine (stated in spiked reports).
@@ -365,7 +406,7 @@ fn run_mode(mode: Mode, args: &BenchArgs, kb: &odyssey::KbHandle, info: &KbInfo,
                 annotation_note: ANNOTATION_NOTE.into(),
                 pheval: pheval_dir(args, "spiked"),
             };
-            let pipeline = variant_pipeline(asm)?;
+            let pipeline = variant_pipeline(asm, !args.no_annotation_memo)?;
             run_spiked(&kb.kb, info.clone(), corpus, &spiker, &cfg, pipeline.as_deref())?
         }
     })

@@ -953,6 +953,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         removed,
         removed_truncated,
         warnings,
+        gene_index: Default::default(),
     })
 }
 

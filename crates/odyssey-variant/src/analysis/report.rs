@@ -258,12 +258,29 @@ pub struct GenotypeAnalysis {
     /// records, regions/panel leaving no variant, no passing variant, no population frequency
     /// source, a frequency source without any match, preset population keys a source lacks).
     pub warnings: Vec<String>,
+    /// Position of each gene in `genes` by symbol, built on the first [`GenotypeAnalysis::gene`]
+    /// call (not serialised).
+    #[serde(skip)]
+    /// (length of `genes` when built, position of each symbol).
+    pub(crate) gene_index: std::sync::OnceLock<(usize, std::collections::HashMap<String, usize>)>,
 }
 
 impl GenotypeAnalysis {
     /// The evidence of a gene.
     pub fn gene(&self, symbol: &str) -> Option<&GeneGenotypeEvidence> {
-        self.genes.iter().find(|g| g.symbol == symbol)
+        let (len, index) = self.gene_index.get_or_init(|| {
+            let mut m = std::collections::HashMap::with_capacity(self.genes.len());
+            for (i, g) in self.genes.iter().enumerate() {
+                m.entry(g.symbol.clone()).or_insert(i);
+            }
+            (self.genes.len(), m)
+        });
+        match index.get(symbol).and_then(|&i| self.genes.get(i)) {
+            Some(g) if g.symbol == symbol => Some(g),
+            None if *len == self.genes.len() => None,
+            // `genes` changed after the index was built (it is a public field): search it
+            _ => self.genes.iter().find(|g| g.symbol == symbol),
+        }
     }
 
     /// The genotype LR of a gene under a mode; for genes without a passing variant (or modes
