@@ -72,6 +72,14 @@ pub struct IgnoredTerm {
     pub excluded: bool,
     /// Why it is not used.
     pub reason: String,
+    /// True when the id is not an HPO term id or not a term of the release (a typo or a
+    /// newer release), as opposed to a valid term that cannot be used (obsolete without
+    /// replacement, outside the phenotypic abnormality branch, contradictory).
+    #[serde(skip)]
+    pub invalid_id: bool,
+    /// Position of the term in [`CaseInput::terms`] (0-based).
+    #[serde(skip)]
+    pub input_index: usize,
 }
 
 /// An alternative or obsolete id that was mapped to its current term.
@@ -192,11 +200,12 @@ impl Case {
         let mut obs: Vec<(TermIdx, usize)> = Vec::new();
         let mut exc: Vec<(TermIdx, usize)> = Vec::new();
         for (i, t) in input.terms.iter().enumerate() {
-            let ignore = |reason: String| IgnoredTerm { id: t.id.clone(), excluded: t.excluded, reason };
+            let ignore = |reason: String| IgnoredTerm { id: t.id.clone(), excluded: t.excluded, reason, invalid_id: false, input_index: i };
+            let invalid = |reason: String| IgnoredTerm { invalid_id: true, ..ignore(reason) };
             let id: HpoId = match t.id.trim().parse() {
                 Ok(id) => id,
                 Err(_) => {
-                    ignored.push(ignore("not an HPO term id (expected HP: and 7 digits)".into()));
+                    ignored.push(invalid("not an HPO term id (expected HP: and 7 digits)".into()));
                     continue;
                 }
             };
@@ -220,7 +229,7 @@ impl Case {
                     continue;
                 }
                 Err(_) => {
-                    ignored.push(ignore(format!("unknown HPO term in HPO release {}", kb.meta().hpo_release)));
+                    ignored.push(invalid(format!("unknown HPO term in HPO release {}", kb.meta().hpo_release)));
                     continue;
                 }
             };
@@ -241,7 +250,7 @@ impl Case {
             for (list, excluded) in [(&mut obs, false), (&mut exc, true)] {
                 if let Some(p) = list.iter().position(|x| x.0 == t) {
                     let (_, i) = list.remove(p);
-                    ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded, reason: "listed as both observed and excluded".into() });
+                    ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded, reason: "listed as both observed and excluded".into(), invalid_id: false, input_index: i });
                 }
             }
         }
@@ -249,7 +258,7 @@ impl Case {
         exc.retain(|&(e, i)| match obs.iter().find(|(t, _)| o.is_ancestor_or_self(e, *t)) {
             Some(&(t, _)) => {
                 ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded: true,
-                    reason: format!("contradicts the observed term {}", name(t)) });
+                    reason: format!("contradicts the observed term {}", name(t)), invalid_id: false, input_index: i });
                 false
             }
             None => true,
@@ -258,7 +267,7 @@ impl Case {
         obs.retain(|&(t, i)| match obs_terms.iter().find(|&&u| u != t && o.is_ancestor_or_self(t, u)) {
             Some(&u) => {
                 ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded: false,
-                    reason: format!("implied by the more specific observed term {}", name(u)) });
+                    reason: format!("implied by the more specific observed term {}", name(u)), invalid_id: false, input_index: i });
                 false
             }
             None => true,
@@ -267,7 +276,7 @@ impl Case {
         exc.retain(|&(t, i)| match exc_terms.iter().find(|&&u| u != t && o.is_ancestor_or_self(u, t)) {
             Some(&u) => {
                 ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded: true,
-                    reason: format!("implied by the more general excluded term {}", name(u)) });
+                    reason: format!("implied by the more general excluded term {}", name(u)), invalid_id: false, input_index: i });
                 false
             }
             None => true,

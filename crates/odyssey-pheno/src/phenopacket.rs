@@ -100,7 +100,9 @@ impl PhenotypicFeature {
 pub struct Individual {
     /// Subject id.
     pub id: String,
-    /// `MALE`, `FEMALE`, `OTHER_SEX`, `UNKNOWN_SEX`.
+    /// `MALE`, `FEMALE`, `OTHER_SEX`, `UNKNOWN_SEX` (empty when absent); other values are a
+    /// parse error (the X-linked analysis depends on it).
+    #[serde(deserialize_with = "sex_enum")]
     pub sex: String,
     /// v2 age at last encounter.
     pub time_at_last_encounter: Option<TimeElement>,
@@ -331,7 +333,8 @@ pub struct PedigreePerson {
     pub paternal_id: String,
     /// Mother's id, or empty/`0`.
     pub maternal_id: String,
-    /// `MALE`, `FEMALE`, ...
+    /// `MALE`, `FEMALE`, `OTHER_SEX`, `UNKNOWN_SEX` (validated as [`Individual::sex`]).
+    #[serde(deserialize_with = "sex_enum")]
     pub sex: String,
     /// `AFFECTED`, `UNAFFECTED`, `MISSING`.
     pub affected_status: String,
@@ -394,6 +397,37 @@ impl CaseFile {
     }
 }
 
+/// The Phenopacket `Sex` enum: its names in any letter case, or its protobuf numbers 0-3
+/// (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX); returned as the upper-case name.
+fn sex_enum<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    const NAMES: [&str; 4] = ["UNKNOWN_SEX", "FEMALE", "MALE", "OTHER_SEX"];
+    struct V;
+    impl serde::de::Visitor<'_> for V {
+        type Value = String;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a sex: one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX")
+        }
+        fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+            NAMES.get(v as usize).map(|s| s.to_string()).ok_or_else(|| E::custom(format!("sex {v} is not one of 0-3 (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)")))
+        }
+        fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+            Err(E::custom(format!("sex {v} is not one of 0-3 (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)")))
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<String, E> {
+            let up = s.trim().to_ascii_uppercase();
+            if up.is_empty() || NAMES.contains(&up.as_str()) {
+                Ok(up)
+            } else {
+                Err(E::custom(format!("sex {s:?} is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX")))
+            }
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
+            Ok(String::new())
+        }
+    }
+    d.deserialize_any(V)
+}
+
 fn u64_flexible<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     struct V;
     impl serde::de::Visitor<'_> for V {
@@ -431,6 +465,9 @@ pub fn read_case_file(path: &Path) -> Result<CaseFile, PhenopacketError> {
 pub fn parse_case_file(text: &str, path: &Path) -> Result<CaseFile, PhenopacketError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text); // a UTF-8 byte-order mark
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    if text.trim().is_empty() {
+        return Err(PhenopacketError::Parse { path: path.to_path_buf(), format: if ext == "json" { "JSON" } else { "phenopacket" }, message: "the file is empty".into() });
+    }
     let yaml = ext == "yml" || ext == "yaml" || (ext != "json" && !text.trim_start().starts_with('{'));
     let value: serde_json::Value = if yaml {
         serde_saphyr::from_str(text).map_err(|e| PhenopacketError::Parse { path: path.to_path_buf(), format: "YAML", message: e.to_string() })?
@@ -475,6 +512,22 @@ pub fn parse_case_file(text: &str, path: &Path) -> Result<CaseFile, PhenopacketE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sex_outside_the_enum_is_an_error_naming_the_values() {
+        let read_phenopacket_str = |t: &str| match parse_case_file(t, Path::new("case.json")) {
+            Ok(CaseFile::Phenopacket(p)) => Ok(p),
+            Ok(CaseFile::Family(_)) => panic!("not a family"),
+            Err(e) => Err(e),
+        };
+        let bad = r#"{"id":"p","subject":{"id":"s","sex":"banana"},"phenotypicFeatures":[],"metaData":{"phenopacketSchemaVersion":"2.0"}}"#;
+        let e = read_phenopacket_str(bad).unwrap_err().to_string();
+        assert!(e.contains("\"banana\" is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX"), "{e}");
+        let num = r#"{"id":"p","subject":{"id":"s","sex":2},"phenotypicFeatures":[],"metaData":{"phenopacketSchemaVersion":"2.0"}}"#;
+        assert_eq!(read_phenopacket_str(num).unwrap().subject.unwrap().sex, "MALE");
+        let lower = r#"{"id":"p","subject":{"id":"s","sex":"female"},"phenotypicFeatures":[],"metaData":{"phenopacketSchemaVersion":"2.0"}}"#;
+        assert_eq!(read_phenopacket_str(lower).unwrap().subject.unwrap().sex, "FEMALE");
+    }
 
     #[test]
     fn v2_json_with_string_positions() {

@@ -44,14 +44,21 @@
 //!    BCF, read with noodles' lazy records; malformed header lines and records are errors with
 //!    file and line (record number for BCF): too few columns, a sample-column count other than
 //!    the header's (every record), a POS that is not a whole number or above 2^32 − 1 (quoted
-//!    as written), GT allele indices beyond the record's ALTs, GT ploidy above 2.
+//!    as written), GT allele indices beyond the record's ALTs, GT ploidy above 2, a REF
+//!    other than A/C/G/T/N bases or an ALT that is neither bases nor symbolic/breakend/`*`,
+//!    a first line other than `##fileformat=`, a `#CHROM` line separated by spaces.
+//!    Warnings: a BGZF file (VCF or BCF) without its end-of-file marker, a last line without
+//!    a newline (both signs of truncation), records on contigs outside the primary assembly
+//!    (counted per contig with their first line).
 //! 2. **Assembly** ([`input::resolve_assembly`]): `##contig` lengths are checked against the
 //!    requested assembly (a contig with the other assembly's length is an error) and
 //!    positions beyond a chromosome's end are errors; contig names `chr1`/`1`/`NC_000001.11`
 //!    and `chrM`/`MT` are reconciled ([`odyssey_genome::Chrom`]).
 //! 3. **Family** ([`pedigree`]): PED or GA4GH pedigree records, checked (parents' sexes,
 //!    cycles, unknown parents, several families with `--family`); members are matched to VCF
-//!    samples, the proband must be present; sexes are checked against chrX heterozygosity.
+//!    samples, the proband must be present; a parent without a PED row who is a VCF sample
+//!    is a sequenced member of unknown affection status (which constrains no segregation);
+//!    sexes are checked against chrX heterozygosity.
 //! 4. **Alleles**: multi-allelic records are split, alleles trimmed to a minimal
 //!    representation ([`odyssey_genome::VariantKey`]); genotypes per member are read relative
 //!    to each ALT ([`genotype`]), with phase from `|`+`PS` or GATK `PGT`/`PID`.

@@ -5,6 +5,19 @@
 //! `0`/`-9`/other-unknown), phenotype (`1` unaffected, `2` affected, `0`/`-9` unknown). Columns
 //! are separated by tabs or spaces; lines starting with `#` and blank lines are skipped; columns
 //! beyond the sixth (PLINK genotypes) are ignored.
+//!
+//! A parent named in a child's row but without a row of their own is added with the sex of
+//! the parental role and unknown affection status. When the VCF has a sample of that id,
+//! the parent is a sequenced member whose genotypes are used ([`Family::match_samples`]
+//! says so in a warning); otherwise an unsequenced one.
+//!
+//! Unknown affection status ([`Affection::Unknown`]) counts as neither affected nor
+//! unaffected in segregation: such a member never contradicts a dominant, recessive or
+//! compound heterozygous pattern and adds no co-segregation factor (see
+//! [`crate::inheritance`]). Their genotypes still count wherever the rule is about
+//! parents rather than affection: a sequenced parent must be homozygous reference for a
+//! de novo call, must not be homozygous reference for an AR homozygous call, and the
+//! parents' genotypes must give one allele each for a compound heterozygous call.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -62,6 +75,8 @@ pub struct Pedigree {
     records: Vec<PedRecord>,
     /// Notes about implicit fixes (parents not listed, sexes implied by parenthood).
     warnings: Vec<String>,
+    /// Parents added without a row of their own: (id, index in `warnings` of the note).
+    implicit: Vec<(String, usize)>,
 }
 
 fn parse_sex(s: &str) -> Option<Sex> {
@@ -154,12 +169,14 @@ impl Pedigree {
     ///
     /// Errors ([`Error::Pedigree`]): a duplicated individual id; an individual who is their own
     /// parent or ancestor; a parent listed in another family; a father recorded as female or a
-    /// mother as male. A parent who is referenced but not listed is added as an unsequenced
-    /// individual of unknown status, and a parent of unknown sex gets the sex implied by the
-    /// role; both are reported in [`Pedigree::warnings`].
+    /// mother as male. A parent who is referenced but not listed is added with unknown
+    /// affection status and the sex of the role (sequenced when the VCF has a sample of that
+    /// id, see [`Family::match_samples`]), and a parent of unknown sex gets the sex implied by
+    /// the role; both are reported in [`Pedigree::warnings`].
     pub fn from_records(mut records: Vec<PedRecord>, source_name: &str) -> Result<Pedigree> {
         let err = |m: String| Error::Pedigree { source_name: source_name.to_string(), message: m };
         let mut warnings = Vec::new();
+        let mut implicit = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (i, r) in records.iter().enumerate() {
             if r.id.is_empty() {
@@ -181,8 +198,9 @@ impl Pedigree {
                 let role = if is_father { "father" } else { "mother" };
                 match index.get(&p).copied() {
                     None => {
+                        implicit.push((p.clone(), warnings.len()));
                         warnings.push(format!(
-                            "{role} {p:?} of {:?} is not listed; added as an unsequenced individual of unknown status",
+                            "{role} {p} of {} has no row in {source_name}; added with unknown affection status (sequenced if the VCF has a sample {p})",
                             records[i].id
                         ));
                         index.insert(p.clone(), records.len());
@@ -240,7 +258,7 @@ impl Pedigree {
                 }
             }
         }
-        Ok(Pedigree { source: source_name.to_string(), records, warnings })
+        Ok(Pedigree { source: source_name.to_string(), records, warnings, implicit })
     }
 
     /// A one-person pedigree (singleton analysis): an affected proband of the given sex.
@@ -256,6 +274,7 @@ impl Pedigree {
                 affection: Affection::Affected,
             }],
             warnings: Vec::new(),
+            implicit: Vec::new(),
         }
     }
 
@@ -342,7 +361,15 @@ impl Pedigree {
                 cands[0].id.clone()
             }
         };
-        let mut warnings = self.warnings.clone();
+        // notes on implicit parents are replaced by [`Family::match_samples`], which knows
+        // whether they are sequenced
+        let mut warnings: Vec<String> = self
+            .warnings
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !self.implicit.iter().any(|(_, w)| w == i))
+            .map(|(_, w)| w.clone())
+            .collect();
         let idx: HashMap<&str, usize> = recs.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
         let members: Vec<Member> = recs
             .iter()
@@ -353,6 +380,7 @@ impl Pedigree {
                 father: r.father.as_deref().map(|f| idx[f]),
                 mother: r.mother.as_deref().map(|m| idx[m]),
                 sample: None,
+                listed: !self.implicit.iter().any(|(id, _)| *id == r.id),
             })
             .collect();
         let pi = idx[proband_id.as_str()];
@@ -367,7 +395,7 @@ impl Pedigree {
                 members[pi].affection = Affection::Affected;
             }
         }
-        Ok(Family { id: fam_id, members, proband: pi, warnings })
+        Ok(Family { id: fam_id, members, proband: pi, warnings, source: self.source.clone() })
     }
 }
 
@@ -386,6 +414,9 @@ pub struct Member {
     pub mother: Option<usize>,
     /// Column of this individual among the VCF's samples, `None` when not sequenced.
     pub sample: Option<usize>,
+    /// `false` for a parent named in a child's row without a row of their own (added with
+    /// unknown affection status and the sex of the role).
+    pub listed: bool,
 }
 
 /// The family of one proband, with members matched to VCF sample columns by
@@ -400,6 +431,8 @@ pub struct Family {
     pub proband: usize,
     /// Notes from checking and matching (implicit parents, unsequenced members...).
     pub warnings: Vec<String>,
+    /// Where the pedigree came from (file path or description), for messages.
+    pub source: String,
 }
 
 impl Family {
@@ -409,7 +442,10 @@ impl Family {
     }
 
     /// Matches members to VCF sample names (exact match). The proband must be in the VCF;
-    /// other members absent from the VCF are kept as unsequenced with a warning.
+    /// other members absent from the VCF are kept as unsequenced with a warning. A parent
+    /// without a row of their own ([`Member::listed`] false) who is a VCF sample is a
+    /// sequenced member with unknown affection status, stated in a warning ("mother HG00097
+    /// has no row in family.ped; added from the VCF sample with unknown affection status").
     ///
     /// Errors ([`Error::Sample`]): the proband is not a sample of the VCF (the message lists
     /// the VCF's samples).
@@ -430,8 +466,19 @@ impl Family {
                 ),
             });
         }
-        for m in &self.members {
-            if m.sample.is_none() {
+        for (i, m) in self.members.iter().enumerate() {
+            if !m.listed {
+                let role = if m.sex == Sex::Male { "father" } else { "mother" };
+                let child = self.members.iter().find(|c| c.father == Some(i) || c.mother == Some(i)).map_or("?", |c| c.id.as_str());
+                self.warnings.push(if m.sample.is_some() {
+                    format!("{role} {} has no row in {}; added from the VCF sample with unknown affection status", m.id, self.source)
+                } else {
+                    format!(
+                        "{role} {} of {child} has no row in {} and is not a sample of the VCF; added as an unsequenced individual with unknown affection status",
+                        m.id, self.source
+                    )
+                });
+            } else if m.sample.is_none() {
                 self.warnings.push(format!("{:?} is in the pedigree but not in the VCF (treated as unsequenced)", m.id));
             }
         }
@@ -513,7 +560,24 @@ mod tests {
         // unlisted parent: added with a warning
         let p = ped("F kid dad 0 1 2\n").unwrap();
         assert_eq!(p.records().len(), 2);
-        assert!(p.warnings()[0].contains("not listed"));
+        assert_eq!(
+            p.warnings(),
+            ["father dad of kid has no row in test.ped; added with unknown affection status (sequenced if the VCF has a sample dad)"]
+        );
+        let fam = p.family(None, None).unwrap();
+        assert_eq!((fam.members[1].id.as_str(), fam.members[1].sex, fam.members[1].listed), ("dad", Sex::Male, false));
+        assert_eq!(fam.members[1].affection, Affection::Unknown);
+        assert!(fam.warnings.is_empty(), "{:?}", fam.warnings);
+        let mut seq = fam.clone();
+        seq.match_samples(&["kid".to_string(), "dad".to_string()], Path::new("x.vcf")).unwrap();
+        assert_eq!(seq.members[1].sample, Some(1));
+        assert_eq!(seq.warnings, ["father dad has no row in test.ped; added from the VCF sample with unknown affection status"]);
+        let mut unseq = fam.clone();
+        unseq.match_samples(&["kid".to_string()], Path::new("x.vcf")).unwrap();
+        assert_eq!(
+            unseq.warnings,
+            ["father dad of kid has no row in test.ped and is not a sample of the VCF; added as an unsequenced individual with unknown affection status"]
+        );
         // an unaffected proband is an error
         let p = ped("F a 0 0 1 1\n").unwrap();
         assert!(p.family(None, Some("a")).unwrap_err().to_string().contains("unaffected"));

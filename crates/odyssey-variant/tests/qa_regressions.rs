@@ -121,7 +121,7 @@ fn malformed_columns_say_what_was_expected() {
         "{e}"
     );
     let e = err(&["kid"], &["chr1 1500 . A G 50 PASS . GT 0/1\n".to_string()]);
-    assert!(e.contains("found 1 (are the columns separated by spaces instead of tabs?)"), "{e}");
+    assert!(e.contains("line 16: expected at least 8 tab-separated columns (10 with samples; the header names 1 sample(s), so 10), found 1: columns must be separated by tabs, not spaces"), "{e}");
     let e = err(&["kid"], &["chr1\t1500\t.\tA\tG\t\tPASS\t.\tGT\t0/1\n".to_string()]);
     assert!(e.contains("line 16: column 6 (QUAL) is empty (write '.' for a missing value)"), "{e}");
     let e = err(&["kid"], &["chr1\t1500\t.\tA\tG\t50\tPASS\t.\tGT\t\n".to_string()]);

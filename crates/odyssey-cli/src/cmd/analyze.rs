@@ -86,6 +86,11 @@ pub struct AnalyzeArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
+    /// Analyse a phenopacket even when some of its HPO ids are malformed or unknown to the
+    /// knowledge base's HPO release (they are then left out, with a warning and a line in
+    /// every report). Without it such a phenopacket is an error.
+    #[arg(long)]
+    pub skip_unknown_terms: bool,
     /// The exome or genome: VCF 4.1-4.4 (plain, bgzip) or BCF, one or more samples. Without it,
     /// the VCF listed in the phenopacket's files[] is used, if any.
     #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
@@ -195,6 +200,7 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     check_command_line_terms(&args, &kb)?;
     let input = case_input(args.phenopacket.as_deref(), &args)?;
     let case = Case::resolve(&input, &kb.kb)?;
+    check_case_terms(args.phenopacket.as_deref(), &case, &args)?;
     if case.observed.is_empty() {
         eprintln!("note: no observed phenotypic abnormality: the ranking rests on the {} excluded term(s) alone", case.excluded.len());
     }
@@ -202,12 +208,47 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
         eprintln!("note: {} is an {}; using {}", r.from, r.how, r.to);
     }
     for i in &case.ignored {
-        eprintln!("note: {} {} not used: {}", if i.excluded { "excluded term" } else { "term" }, i.id, i.reason);
+        let what = if i.excluded { "excluded term" } else { "term" };
+        let id = if i.id.trim().is_empty() { "(no id)" } else { i.id.as_str() };
+        eprintln!("{}: {what} {id} not used: {}", if i.invalid_id { "warning" } else { "note" }, i.reason);
     }
     let opts = scorer_options(&args);
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
     let report = analyse(args.phenopacket.as_deref(), &case, &args, &kb, &scorer, true)?;
+    if report.genes.is_empty() {
+        let dbs: Vec<String> = args.databases.iter().map(|d| format!("{d:?}").to_ascii_lowercase()).collect();
+        eprintln!("note: no gene is linked to the diseases ranked (--databases {}): the gene list is empty", dbs.join(","));
+    }
     write_report(&report, &args.format, &dest, args.force)
+}
+
+/// A phenopacket's HPO ids must be well-formed terms of the release in use: a typo or a
+/// term of a newer release is an error naming the file and the feature, unless
+/// `--skip-unknown-terms` (then a warning). Terms typed on the command line are checked
+/// before ([`check_command_line_terms`]), so any invalid id here comes from the file.
+fn check_case_terms(path: Option<&Path>, case: &Case, args: &AnalyzeArgs) -> anyhow::Result<()> {
+    let (Some(path), false) = (path, args.skip_unknown_terms) else { return Ok(()) };
+    let bad: Vec<String> = case
+        .ignored
+        .iter()
+        .filter(|i| i.invalid_id)
+        .map(|i| {
+            let id = if i.id.trim().is_empty() { "no HPO id".to_string() } else { format!("{:?}", i.id) };
+            format!("phenotypicFeatures[{}] ({id}{}): {}", i.input_index, if i.excluded { ", excluded" } else { "" }, i.reason)
+        })
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    bail!(
+        "{}: {} phenotypic feature{} cannot be used: {}. Correct the id{} (`odyssey kb search` finds terms by name), or pass --skip-unknown-terms to analyse without {}",
+        path.display(),
+        bad.len(),
+        if bad.len() == 1 { "" } else { "s" },
+        bad.join("; "),
+        if bad.len() == 1 { "" } else { "s" },
+        if bad.len() == 1 { "it" } else { "them" }
+    )
 }
 
 /// Terms typed on the command line must be valid: a typo there is an error, not a note
@@ -381,6 +422,7 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
             let result = (|| -> anyhow::Result<(String, String, String)> {
                 let input = case_input(Some(file), args)?;
                 let case = Case::resolve(&input, &kb.kb)?;
+                check_case_terms(Some(file), &case, args)?;
                 let report = analyse(Some(file), &case, args, &kb, &scorer, false)?;
                 write_report(&report, &args.format, &Destination::Prefix(outdir.join(&name)), args.force)?;
                 let top_gene = report.genes.first().map(|g| g.symbol.clone()).unwrap_or_default();
@@ -390,7 +432,8 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
             })()
             .map_err(|e| super::error_chain(&e));
             if let Err(e) = &result {
-                bar.suspend(|| eprintln!("error: {}: {e}", file.display()));
+                let shown = file.display().to_string();
+                bar.suspend(|| if e.contains(&shown) { eprintln!("error: {e}") } else { eprintln!("error: {shown}: {e}") });
             }
             bar.inc(1);
             BatchRow { file: file.clone(), name, result }

@@ -325,6 +325,14 @@ impl Destination {
             None if formats.len() == 1 => Ok(Destination::Stdout),
             None => bail!("several formats need -o PREFIX (files PREFIX.json, PREFIX.genes.tsv, PREFIX.html, ...)"),
             Some(p) => {
+                let text = p.as_os_str().to_string_lossy();
+                if p.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || p.file_name().is_none() {
+                    bail!(
+                        "-o {}: is a folder; give a file name, or a prefix inside the folder (e.g. -o {}): the outputs are PREFIX.json, PREFIX.genes.tsv, ...",
+                        p.display(),
+                        p.join("case").display()
+                    );
+                }
                 if formats.len() == 1 && formats[0].names_file(p) {
                     Ok(Destination::File(p.to_path_buf()))
                 } else {
@@ -458,7 +466,7 @@ pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destinat
     }
     let vcf_input = odyssey_report::input_path(report, "vcf").map(PathBuf::from);
     if plan.iter().any(|(_, a)| matches!(a, Artifact::Vcf(_))) && vcf_input.is_none() {
-        bail!("--format vcf needs a variant analysis: this report has no input VCF");
+        bail!("--format vcf (or vcf.gz) writes the annotated input VCF and needs a variant analysis: this run has no input VCF (give --vcf FILE)");
     }
     let packet = if plan.iter().any(|(_, a)| *a == Artifact::Phenopacket) {
         let input_packet = odyssey_report::input_path(report, "phenopacket").map(Path::new);

@@ -147,8 +147,54 @@ struct SexCheck {
     hom: u64,
 }
 
+/// A sequence ALT (not `*`, `.`, symbolic `<...>` or a breakend, including single
+/// breakends `.A`/`A.`); [`crate::input::check_alt`] has already rejected anything else.
 fn is_supported_alt(a: &str) -> bool {
-    !(a == "*" || a == "." || a.starts_with('<') || a.contains('[') || a.contains(']'))
+    !(a == "*" || a.starts_with('.') || a.ends_with('.') || a.starts_with('<') || a.contains('[') || a.contains(']'))
+}
+
+/// Records on contigs that are not primary chromosomes, by contig in first-seen order:
+/// (name, records, first location).
+#[derive(Default)]
+struct SkippedContigs(Vec<(String, u64, Location)>);
+
+impl SkippedContigs {
+    fn add(&mut self, name: &str, location: Location) {
+        match self.0.iter_mut().find(|(n, _, _)| n == name) {
+            Some(e) => e.1 += 1,
+            None => self.0.push((name.to_string(), 1, location)),
+        }
+    }
+
+    /// The warning, `None` when nothing was skipped. Names that PLINK uses for X, Y, XY and
+    /// MT (23-26) get a renaming hint.
+    fn warning(&self, path: &std::path::Path, assembly: Assembly) -> Option<String> {
+        if self.0.is_empty() {
+            return None;
+        }
+        let total: u64 = self.0.iter().map(|e| e.1).sum();
+        let shown: Vec<String> = self
+            .0
+            .iter()
+            .take(8)
+            .map(|(n, k, l)| if *k == 1 { format!("{n} ({l})") } else { format!("{n} ({k} records, first at {l})") })
+            .collect();
+        let plink = self.0.iter().any(|(n, _, _)| {
+            let bare = n.strip_prefix("chr").unwrap_or(n);
+            matches!(bare, "23" | "24" | "25" | "26")
+        });
+        Some(format!(
+            "{}: {total} record(s) on contigs outside the primary {assembly} assembly (1-22, X, Y, MT) were skipped: {}{}{}",
+            path.display(),
+            shown.join(", "),
+            if self.0.len() > 8 { format!(", ... ({} contigs)", self.0.len()) } else { String::new() },
+            if plink {
+                "; PLINK numbers X, Y, XY and MT as 23, 24, 25 and 26: rename these contigs (e.g. bcftools annotate --rename-chrs) to analyse them"
+            } else {
+                ""
+            }
+        ))
+    }
 }
 
 struct Evaluation {
@@ -501,6 +547,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut gene_case_hints: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut not_carried: BTreeMap<String, NotCarried> = BTreeMap::new();
     let mut identical_alt: (u64, Option<Location>) = (0, None);
+    let mut skipped_contigs = SkippedContigs::default();
     let explain_genes: HashSet<String> = cfg
         .explain
         .iter()
@@ -530,6 +577,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         let vcf_chrom = rec.reference_sequence_name();
         let Some(chrom) = reader.chrom(vcf_chrom) else {
             *summary.removed.get_mut(&FilterReason::NonPrimaryContig).unwrap() += n_alts as u64;
+            skipped_contigs.add(vcf_chrom, location);
             continue;
         };
         if let Some(p) = pos_opt {
@@ -778,6 +826,8 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         }
     }
 
+    warnings.extend(reader.warnings().iter().cloned());
+    warnings.extend(skipped_contigs.warning(&path, assembly));
     // sex checks
     for (m, sc) in sex_checks.iter().enumerate() {
         let mem = &family.members[m];

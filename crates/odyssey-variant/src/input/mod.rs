@@ -54,6 +54,77 @@ pub struct VcfReader {
     contigs: HashMap<String, Option<Chrom>>,
     /// Text of the record last read (VCF line without its end of line; BCF record as VCF).
     line: Vec<u8>,
+    /// Stated doubts about the file as a whole (missing BGZF end-of-file marker, last line
+    /// without a newline).
+    warnings: Vec<String>,
+}
+
+/// The 28-byte empty BGZF block that ends every complete BGZF file (SAM/BAM format
+/// specification, §4.1.2 "End-of-file marker").
+pub const BGZF_EOF: [u8; 28] = [
+    0x1f, 0x8b, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x00, 0x42, 0x43, 0x02, 0x00, 0x1b, 0x00, 0x03, 0x00,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+];
+
+/// Whether a seekable BGZF file ends with the [`BGZF_EOF`] block. A file cut at a block
+/// boundary decompresses without error, so this is the only sign of its truncation.
+/// Errors: the file cannot be read.
+pub fn has_bgzf_eof(path: &Path) -> Result<bool> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let len = f.metadata().map_err(|e| Error::io(path, e))?.len();
+    if len < BGZF_EOF.len() as u64 {
+        return Ok(false);
+    }
+    let mut tail = [0u8; 28];
+    f.seek(SeekFrom::End(-(BGZF_EOF.len() as i64))).map_err(|e| Error::io(path, e))?;
+    f.read_exact(&mut tail).map_err(|e| Error::io(path, e))?;
+    Ok(tail == BGZF_EOF)
+}
+
+fn is_base(b: u8) -> bool {
+    matches!(b.to_ascii_uppercase(), b'A' | b'C' | b'G' | b'T' | b'N')
+}
+
+/// Checks a REF column as written: one or more of A, C, G, T, N (case-insensitive; VCF 4.3
+/// §1.6.1). Returns the message for [`Error::Parse`].
+pub fn check_ref(reference: &[u8]) -> std::result::Result<(), String> {
+    if !reference.is_empty() && reference.iter().all(|&b| is_base(b)) {
+        return Ok(());
+    }
+    Err(format!(
+        "REF {:?} is not a sequence of reference bases: expected one or more of A, C, G, T, N (write IUPAC ambiguity codes as N)",
+        String::from_utf8_lossy(reference)
+    ))
+}
+
+/// Checks an ALT column as written (VCF 4.3 §1.6.1): `.`, or comma-separated alleles each a
+/// sequence of A, C, G, T, N (case-insensitive), a symbolic allele `<ID>`, the spanning
+/// deletion `*`, or a breakend (`t[p[`, `]p]t`..., or single `.t`/`t.`). Symbolic alleles,
+/// breakends and `*` pass here; the analysis counts them as unsupported. Returns the message
+/// for [`Error::Parse`].
+pub fn check_alt(alt: &[u8]) -> std::result::Result<(), String> {
+    if alt == b"." {
+        return Ok(());
+    }
+    for a in alt.split(|&b| b == b',') {
+        let seq = |x: &[u8]| !x.is_empty() && x.iter().all(|&b| is_base(b));
+        let ok = a == b"*"
+            || (a.len() > 2 && a[0] == b'<' && a[a.len() - 1] == b'>')
+            || a.contains(&b'[')
+            || a.contains(&b']')
+            || (a.len() > 1 && a[0] == b'.' && seq(&a[1..]))
+            || (a.len() > 1 && a[a.len() - 1] == b'.' && seq(&a[..a.len() - 1]))
+            || seq(a);
+        if !ok {
+            return Err(format!(
+                "ALT allele {:?} (column {:?}) is not valid: expected a sequence of A, C, G, T, N, a symbolic allele like <DEL>, a breakend, '*', or '.' for no ALT",
+                String::from_utf8_lossy(a),
+                String::from_utf8_lossy(alt)
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The fixed VCF columns, for messages.
@@ -153,6 +224,14 @@ fn read_text_header(reader: &mut dyn BufRead, path: &Path) -> Result<(vcf::Heade
         while matches!(line.last(), Some(b'\n' | b'\r')) {
             line.pop();
         }
+        if n == 1 && !line.starts_with(b"##fileformat=") {
+            let shown = String::from_utf8_lossy(&line[..line.len().min(60)]).into_owned();
+            return Err(Error::parse(
+                path,
+                Location::Line(1),
+                format!("the first line must be '##fileformat=VCFv4.x' (e.g. ##fileformat=VCFv4.2), found {shown:?}"),
+            ));
+        }
         if !line.starts_with(b"#") {
             return Err(Error::parse(
                 path,
@@ -161,6 +240,20 @@ fn read_text_header(reader: &mut dyn BufRead, path: &Path) -> Result<(vcf::Heade
             ));
         }
         let done = line.starts_with(b"#CHROM");
+        if done {
+            // #CHROM POS ID REF ALT QUAL FILTER INFO [FORMAT samples...]: tab-separated
+            let tabs = line.split(|&b| b == b'\t').count();
+            let words = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).count();
+            if tabs < 8 && words >= 8 {
+                return Err(Error::parse(
+                    path,
+                    Location::Line(n),
+                    format!(
+                        "the '#CHROM' header line has {tabs} tab-separated column(s) but {words} words: columns must be separated by tabs, not spaces"
+                    ),
+                ));
+            }
+        }
         if let Err(e) = parser.parse_partial(&line) {
             let mut msg = format!("invalid VCF header line: {e}");
             let mut src = std::error::Error::source(&e);
@@ -184,7 +277,9 @@ impl VcfReader {
     /// Opens a VCF/BCF file, reads and checks its header.
     ///
     /// `threads` is the number of BGZF decompression workers (1 = no worker threads).
-    /// Errors: [`Error::Io`]; [`Error::Parse`] with the header line that is malformed.
+    /// Errors: [`Error::Io`]; [`Error::Parse`] with the header line that is malformed (a
+    /// first line other than `##fileformat=...`, a `#CHROM` line separated by spaces).
+    /// A BGZF file without its end-of-file marker adds a [`VcfReader::warnings`] entry.
     pub fn open(path: &Path, threads: usize) -> Result<VcfReader> {
         let format = detect_format(path)?;
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
@@ -216,6 +311,23 @@ impl VcfReader {
             }
         };
         let sample_names = header.sample_names().iter().cloned().collect();
+        let mut warnings = Vec::new();
+        let bgzf = match format {
+            VcfFormat::VcfBgzf => true,
+            VcfFormat::Bcf => is_bgzf(&{
+                let mut m = [0u8; 14];
+                let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
+                let k = f.read(&mut m).map_err(|e| Error::io(path, e))?;
+                m[..k].to_vec()
+            }),
+            _ => false,
+        };
+        if bgzf && !has_bgzf_eof(path)? {
+            warnings.push(format!(
+                "{}: no BGZF end-of-file marker: the file may be truncated (records after the last complete block would be missing)",
+                path.display()
+            ));
+        }
         Ok(VcfReader {
             path: path.to_path_buf(),
             format,
@@ -225,6 +337,7 @@ impl VcfReader {
             location,
             contigs: HashMap::new(),
             line: Vec::new(),
+            warnings,
         })
     }
 
@@ -253,6 +366,13 @@ impl VcfReader {
         self.location
     }
 
+    /// Doubts about the file as a whole, each starting with the file: a BGZF file (VCF or
+    /// BCF) without the end-of-file marker ([`has_bgzf_eof`], checked at open), a text VCF
+    /// whose last line has no newline (known once that line is read).
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// Header `##contig` entries that have a length, as (name, length).
     pub fn contig_lengths(&self) -> Vec<(String, u64)> {
         self.header
@@ -266,8 +386,10 @@ impl VcfReader {
     ///
     /// Errors: [`Error::Parse`] naming the line (VCF) or record (BCF): fewer than 8
     /// tab-separated columns, an empty column, a number of sample columns other than the
-    /// header's (checked on every record), text that is not UTF-8, a truncated compressed
-    /// file; [`Error::Io`] for other read failures.
+    /// header's (checked on every record), a REF or ALT that is not a valid allele
+    /// ([`check_ref`], [`check_alt`]), text that is not UTF-8, a truncated compressed file;
+    /// [`Error::Io`] for other read failures. A last line without a newline adds a
+    /// [`VcfReader::warnings`] entry.
     pub fn read(&mut self, record: &mut vcf::Record) -> Result<bool> {
         let path = &self.path;
         match &mut self.records {
@@ -287,10 +409,17 @@ impl VcfReader {
                     if k == 0 {
                         return Ok(false);
                     }
+                    let unterminated = self.line.last() != Some(&b'\n');
                     while matches!(self.line.last(), Some(b'\n' | b'\r')) {
                         self.line.pop();
                     }
                     if !self.line.iter().all(u8::is_ascii_whitespace) {
+                        if unterminated {
+                            self.warnings.push(format!(
+                                "{}: line {n}: the file does not end with a newline: the last record may be truncated",
+                                path.display()
+                            ));
+                        }
                         break;
                     }
                 }
@@ -298,13 +427,13 @@ impl VcfReader {
                 let n_samples = self.sample_names.len();
                 let cols = self.line.iter().filter(|&&b| b == b'\t').count() + 1;
                 if cols < 8 {
-                    let mut msg = format!("expected at least 8 tab-separated columns (10 with samples");
+                    let mut msg = "expected at least 8 tab-separated columns (10 with samples".to_string();
                     if n_samples > 0 {
                         msg.push_str(&format!("; the header names {n_samples} sample(s), so {}", 9 + n_samples));
                     }
                     msg.push_str(&format!("), found {cols}"));
                     if self.line.contains(&b' ') {
-                        msg.push_str(" (are the columns separated by spaces instead of tabs?)");
+                        msg.push_str(": columns must be separated by tabs, not spaces");
                     }
                     return Err(Error::parse(path, loc, msg));
                 }
@@ -340,6 +469,7 @@ impl VcfReader {
                         format!("the record has {} sample columns but the header names no samples (expected 8 tab-separated columns, found {cols})", cols - 9),
                     ));
                 }
+                self.check_alleles()?;
                 Ok(true)
             }
             Records::Bcf { reader, record: brec, writer } => {
@@ -362,9 +492,17 @@ impl VcfReader {
                 vcf::io::Reader::new(&self.line[..])
                     .read_record(record)
                     .map_err(|e| Error::parse(path, loc, format!("malformed BCF record: {e}")))?;
+                self.check_alleles()?;
                 Ok(true)
             }
         }
+    }
+
+    /// REF and ALT of the record last read, as written ([`check_ref`], [`check_alt`]).
+    fn check_alleles(&self) -> Result<()> {
+        check_ref(field(&self.line, 3))
+            .and_then(|_| check_alt(field(&self.line, 4)))
+            .map_err(|m| Error::parse(&self.path, self.location, m))
     }
 
     /// Column `i` (0-based: 0 = CHROM, 1 = POS...) of the record last read, as written

@@ -273,6 +273,10 @@ pub struct ResolvedSource {
     /// v4 exomes no `AF_ami`). Every other key must be declared in the file's header.
     #[serde(default)]
     pub optional_keys: Vec<String>,
+    /// The sources TOML file this entry was read from and the 1-based position of its
+    /// `[[source]]` table there, for messages; `None` for a source built in code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<(PathBuf, usize)>,
 }
 
 /// Field names for frequency sources: `af`, `popmax`, `nhomalt`, `hemizygotes`, then
@@ -435,6 +439,7 @@ impl ResolvedSource {
             delimiter,
             assembly: file_assembly,
             optional_keys,
+            origin: None,
         })
     }
 
@@ -487,11 +492,13 @@ pub fn parse_sources_toml(text: &str, path: &Path) -> Result<(Option<Assembly>, 
     };
     let base = path.parent().unwrap_or(Path::new("."));
     let mut out: Vec<ResolvedSource> = Vec::new();
-    for c in &file.sources {
+    for (i, c) in file.sources.iter().enumerate() {
         if out.iter().any(|s| s.name == c.name) {
             return Err(Error::config(&ctx, format!("two sources are named {:?}", c.name)));
         }
-        out.push(ResolvedSource::resolve(c, base, assembly, &ctx)?);
+        let mut r = ResolvedSource::resolve(c, base, assembly, &ctx)?;
+        r.origin = Some((path.to_path_buf(), i + 1));
+        out.push(r);
     }
     Ok((assembly, out))
 }

@@ -151,9 +151,10 @@ impl SourceSet {
     ///
     /// Every configured INFO key (VCF) or column (TSV) must be in the file's header.
     ///
-    /// Errors: missing files or indexes; [`Error::Config`] for an INFO key or column missing
-    /// from a file's header (naming source, file, key and the keys the file has);
-    /// [`Error::AssemblyMismatch`].
+    /// Errors: missing files ([`Error::Config`] naming the sources TOML, the `[[source]]`
+    /// table and the file, for sources read from TOML) or indexes; [`Error::Config`] for an
+    /// INFO key or column missing from a file's header (naming source, file, key and the keys
+    /// the file has); [`Error::AssemblyMismatch`].
     pub fn open(sources: &[ResolvedSource], assembly: Assembly) -> Result<SourceSet> {
         let mut out = Vec::new();
         let mut warnings = Vec::new();
@@ -168,7 +169,20 @@ impl SourceSet {
             }
             for p in &s.paths {
                 if !p.exists() {
-                    return Err(Error::io(p, std::io::Error::new(std::io::ErrorKind::NotFound, format!("file of source {:?} not found", s.name))));
+                    return Err(match &s.origin {
+                        Some((toml, table)) => Error::config(
+                            format!("{}: [[source]] #{table} {:?}", toml.display(), s.name),
+                            format!(
+                                "file {} not found (relative paths are read from the directory of {})",
+                                p.display(),
+                                toml.display()
+                            ),
+                        ),
+                        None => Error::io(
+                            p,
+                            std::io::Error::new(std::io::ErrorKind::NotFound, format!("file of source {:?} not found", s.name)),
+                        ),
+                    });
                 }
             }
             let backend = match s.format {
