@@ -165,20 +165,22 @@ struct Link {
     /// Shown after the link when the report holds nothing more on it (a disease outside the
     /// reported top N).
     note: String,
+    /// The link shows the name (`title`): write the id after it, `Name (OMIM:123456)`.
+    show_id: bool,
 }
 
 impl Link {
     fn curie(id: &str, label: Option<&str>) -> Link {
-        Link { text: id.to_string(), title: label.unwrap_or("").to_string(), url: curie_url(id), note: String::new() }
+        Link { text: id.to_string(), title: label.unwrap_or("").to_string(), url: curie_url(id), note: String::new(), show_id: false }
     }
 }
 
 /// What the page says of a disease it has no details on: the report holds only the top N.
 fn not_in_top(n: usize) -> String {
     if n == 0 {
-        "(not among the ranked diseases)".to_string()
+        "not among the ranked diseases".to_string()
     } else {
-        format!("(not in the top {n} disease{})", if n == 1 { "" } else { "s" })
+        format!("not in the top {n} disease{}", if n == 1 { "" } else { "s" })
     }
 }
 
@@ -306,6 +308,8 @@ struct EvidenceRow {
     disease_term: Option<String>,
     disease_term_label: Option<String>,
     disease_term_url: Option<String>,
+    /// Said before the disease term (a partial match: it is a broader term both share).
+    disease_term_prefix: String,
     frequency_text: String,
     lr_attr: String,
     lr_text: String,
@@ -388,7 +392,7 @@ struct GeneCard {
 struct DiseaseBrief {
     id: String,
     label: String,
-    /// Said instead of the label when the disease is not among the reported ones.
+    /// Said after the label when the disease is not among the reported ones.
     note: String,
     url: Option<String>,
     rank: Option<usize>,
@@ -397,14 +401,32 @@ struct DiseaseBrief {
 }
 
 #[derive(Serialize)]
+struct FilterCountView {
+    reason: String,
+    /// What the reason means, for people (empty when unknown).
+    meaning: String,
+    count: u64,
+    bar_width: String,
+}
+
+#[derive(Serialize)]
 struct FiltersView {
     records: u64,
     variants: u64,
     passed: u64,
     removed_total: u64,
-    removed: Vec<(String, u64, String)>,
+    removed: Vec<FilterCountView>,
+    /// Removed variants listed on the page: (variant, gene, reason).
     filtered: Vec<(String, String, String)>,
     listed: usize,
+    /// Variants removed for a listed reason but not on the page (cap, or not in the JSON's list).
+    more: u64,
+    /// Reasons counted but not listed variant by variant, as `reason (count)`.
+    unlisted_reasons: Vec<String>,
+    /// The JSON's list of removed variants, as written.
+    json_listed: usize,
+    /// Some listed variants are in reported genes (and come first).
+    gene_first: bool,
 }
 
 #[derive(Serialize)]
@@ -427,6 +449,8 @@ struct AxisView {
 #[derive(Serialize)]
 struct PageView {
     title: String,
+    /// The analysis warnings, shown at the top.
+    warnings: Vec<String>,
     case: CaseView,
     run: RunView,
     lr_model: bool,
@@ -517,10 +541,32 @@ fn match_text(kind: &str) -> &'static str {
         "exact" => "same term",
         "ancestor" => "disease has a broader term",
         "descendant" => "disease has a more specific term",
-        "partial" => "related term",
+        "partial" => "partial match",
         "none" => "no match",
         "not" => "the disease is annotated as not having this feature",
         _ => "",
+    }
+}
+
+/// What a match means, in words, with the frequency of the disease's feature when known. A
+/// partial match (docs/phenotype-model.md) is no annotated feature: the patient's term is not
+/// annotated to the disease, and the closest the disease has is a broader term that both share
+/// (implied by other, more specific features of the disease), discounted by `partial_match`.
+fn match_note(e: &TermEvidence) -> String {
+    let freq = e.frequency.map(|f| format!("{:.0}%", f * 100.0));
+    if e.match_kind == "partial" {
+        let broader = e.disease_term_label.as_deref().or(e.disease_term.as_deref()).unwrap_or("a broader term");
+        let direction = if e.lr < 1.0 { "Counts against the disease." } else { "Weak support only." };
+        return format!(
+            "partial match: {} is not annotated to this disease. The closest the disease has is the broader shared ancestor {broader} (through other, more specific features{}). {direction}",
+            e.label,
+            freq.map(|f| format!("; in {f} of patients")).unwrap_or_default()
+        );
+    }
+    let text = match_text(&e.match_kind);
+    match freq {
+        Some(f) => format!("{text} · in {f} of patients"),
+        None => text.to_string(),
     }
 }
 
@@ -583,8 +629,8 @@ fn shared_diseases(r: &AnalysisReport, label: &HashMap<&str, &DiseaseResult>) ->
             Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
             None => continue,
         };
-        let disease = match label.get(d) {
-            Some(x) => format!("{}, {d}", x.label),
+        let disease = match label.get(d).map(|x| x.label.as_str()).or_else(|| r.disease_labels.get(d).map(String::as_str)) {
+            Some(x) => format!("{x}, {d}"),
             None => d.to_string(),
         };
         out.push(format!("{names} ({disease})"));
@@ -612,10 +658,11 @@ fn evidence_view(d: &DiseaseResult, scale: &Scale, anchor: String) -> EvidenceVi
                 url: curie_url(&e.term),
                 observed: e.observed,
                 match_kind: e.match_kind.clone(),
-                match_text: match_text(&e.match_kind).to_string(),
+                match_text: match_note(e),
                 disease_term: e.disease_term.clone(),
                 disease_term_label: e.disease_term_label.clone(),
                 disease_term_url: e.disease_term.as_deref().and_then(curie_url),
+                disease_term_prefix: if e.match_kind == "partial" { "shared broader term:".into() } else { String::new() },
                 frequency_text: e.frequency.map(|f| format!("{:.0}%", f * 100.0)).unwrap_or_default(),
                 lr_attr: e.lr.to_string(),
                 lr_text: format_lr(e.lr),
@@ -687,6 +734,95 @@ fn variant_view(v: &VariantResult, samples: &[String], assembly: Option<&str>) -
         modes: v.modes_of_inheritance.clone(),
         filter: v.filter.clone(),
         pass: v.filter == "PASS",
+    }
+}
+
+/// Filter reasons whose variants the page counts but does not list one by one: they say nothing
+/// about a candidate (the proband does not carry the allele; no gene; not a primary contig).
+/// Reason codes are `odyssey-variant`'s (`FilterReason::as_str`).
+pub const UNLISTED_FILTER_REASONS: [&str; 3] = ["not_in_proband", "no_gene", "non_primary_contig"];
+
+/// At most this many removed variants are listed on the page (the JSON has the full list).
+pub const FILTERED_LISTED_MAX: usize = 300;
+
+/// A filter reason code in words.
+fn filter_reason_meaning(code: &str) -> &'static str {
+    match code {
+        "non_primary_contig" => "not on a primary chromosome",
+        "unsupported_allele" => "symbolic, breakend or otherwise unsupported allele",
+        "not_in_proband" => "not carried by the proband",
+        "failed_filter" => "VCF FILTER not PASS",
+        "low_qual" => "QUAL below the minimum",
+        "low_genotype_quality" => "proband genotype quality (GQ) below the minimum",
+        "low_depth" => "proband read depth (DP) below the minimum",
+        "allele_balance" => "proband allele balance outside the accepted range",
+        "outside_regions" => "outside the --regions BED intervals",
+        "no_gene" => "in no gene (intergenic)",
+        "not_in_panel" => "in no gene of the --panel",
+        "frequency" => "population allele frequency too high",
+        "local_frequency" => "in-house allele frequency too high",
+        "consequence" => "consequence unlikely to be pathogenic (e.g. synonymous, deep intronic)",
+        "clinvar_benign" => "ClinVar benign or likely benign",
+        _ => "",
+    }
+}
+
+/// The code of a removed variant's reason (`frequency: AF 0.2 ...` -> `frequency`).
+fn reason_code(reason: &str) -> &str {
+    reason.split(':').next().unwrap_or(reason).trim()
+}
+
+/// The filtering section: every count; the removed variants listed for the reasons that concern
+/// a candidate only (not [`UNLISTED_FILTER_REASONS`]), those of the reported genes first, then in
+/// the JSON's order, at most [`FILTERED_LISTED_MAX`].
+fn filters_view(f: &crate::model::FilterSummary, r: &AnalysisReport) -> FiltersView {
+    let removed_total: u64 = f.removed.iter().map(|c| c.count).sum();
+    let max = f.removed.iter().map(|c| c.count).max().unwrap_or(0).max(1);
+    let unlisted = |code: &str| UNLISTED_FILTER_REASONS.contains(&code);
+    let reported: HashMap<&str, usize> = r.genes.iter().enumerate().map(|(i, g)| (g.symbol.as_str(), i)).collect();
+    // the variant's genes: its `gene`, else the `GENE:consequence` pairs of the reason's detail
+    let gene_rank = |v: &crate::model::FilteredVariant| -> usize {
+        let mut genes: Vec<&str> = v.gene.as_deref().map(|g| g.split(',').map(str::trim).collect()).unwrap_or_default();
+        if let Some((_, detail)) = v.reason.split_once(':') {
+            genes.extend(detail.split([',', ' ', ';']).filter_map(|t| t.split_once(':').map(|(g, _)| g.trim())));
+        }
+        genes.iter().filter_map(|s| reported.get(s).copied()).min().unwrap_or(usize::MAX)
+    };
+    let mut listed: Vec<(usize, usize, &crate::model::FilteredVariant)> =
+        f.filtered_variants.iter().enumerate().filter(|(_, v)| !unlisted(reason_code(&v.reason))).map(|(i, v)| (gene_rank(v), i, v)).collect();
+    listed.sort_by_key(|&(g, i, _)| (g, i));
+    listed.truncate(FILTERED_LISTED_MAX);
+    let gene_first = listed.first().is_some_and(|l| l.0 != usize::MAX);
+    let listable: u64 = f.removed.iter().filter(|c| !unlisted(&c.reason)).map(|c| c.count).sum();
+    FiltersView {
+        records: f.records,
+        variants: f.variants,
+        passed: f.passed,
+        removed_total,
+        removed: f
+            .removed
+            .iter()
+            .map(|c| FilterCountView {
+                reason: c.reason.clone(),
+                meaning: filter_reason_meaning(&c.reason).to_string(),
+                count: c.count,
+                bar_width: format!("{:.1}", c.count as f64 / max as f64 * 100.0),
+            })
+            .collect(),
+        more: listable.saturating_sub(listed.len() as u64),
+        unlisted_reasons: f
+            .removed
+            .iter()
+            .filter(|c| unlisted(&c.reason) && c.count > 0)
+            .map(|c| {
+                let m = filter_reason_meaning(&c.reason);
+                if m.is_empty() { format!("{} ({})", c.reason, c.count) } else { format!("{m} ({})", c.count) }
+            })
+            .collect(),
+        listed: listed.len(),
+        filtered: listed.into_iter().map(|(_, _, v)| (v.variant.clone(), v.gene.clone().unwrap_or_default(), v.reason.clone())).collect(),
+        json_listed: f.filtered_variants.len(),
+        gene_first,
     }
 }
 
@@ -772,9 +908,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 .take(2)
                 .map(|d| {
                     let known = disease_by_id.get(d.as_str());
-                    let mut l = Link::curie(d, known.map(|x| x.label.as_str()));
+                    let name = known.map(|x| x.label.as_str()).or_else(|| r.disease_labels.get(d.as_str()).map(String::as_str));
+                    let mut l = Link::curie(d, name);
                     if known.is_none() {
-                        l.note = outside_top.clone();
+                        l.show_id = name.is_some();
+                        l.note = if l.show_id { outside_top.clone() } else { format!("({outside_top})") };
                     }
                     l
                 })
@@ -901,8 +1039,8 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                         let d = disease_by_id.get(id.as_str());
                         DiseaseBrief {
                             id: id.clone(),
-                            label: d.map(|d| d.label.clone()).unwrap_or_default(),
-                            note: if d.is_none() { outside_top.clone() } else { String::new() },
+                            label: d.map(|d| d.label.clone()).or_else(|| r.disease_labels.get(id).cloned()).unwrap_or_default(),
+                            note: if d.is_none() { format!("({outside_top})") } else { String::new() },
                             url: curie_url(id),
                             rank: d.map(|d| d.rank),
                             probability_text: d.map(|d| if lr_model { format_probability(d.post_test_probability) } else { score_text(method, d.score) }).unwrap_or_default(),
@@ -928,19 +1066,7 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         .map(|(i, d)| evidence_view(d, &scale, disease_anchor(i, d)))
         .collect();
 
-    let filters = r.filters.as_ref().map(|f| {
-        let removed_total: u64 = f.removed.iter().map(|c| c.count).sum();
-        let max = f.removed.iter().map(|c| c.count).max().unwrap_or(0).max(1);
-        FiltersView {
-            records: f.records,
-            variants: f.variants,
-            passed: f.passed,
-            removed_total,
-            removed: f.removed.iter().map(|c| (c.reason.clone(), c.count, format!("{:.1}", c.count as f64 / max as f64 * 100.0))).collect(),
-            filtered: f.filtered_variants.iter().map(|v| (v.variant.clone(), v.gene.clone().unwrap_or_default(), v.reason.clone())).collect(),
-            listed: f.filtered_variants.len(),
-        }
-    });
+    let filters = r.filters.as_ref().map(|f| filters_view(f, r));
 
     // probabilities are per gene (the chance that the diagnosis is one of the gene's diseases):
     // genes sharing a disease count it each
@@ -951,6 +1077,7 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
 
     PageView {
         title: format!("Odyssey report: {}", case.id),
+        warnings: r.warnings.clone(),
         case: case_view,
         run,
         lr_model,

@@ -18,6 +18,15 @@ pub struct AnalysisReport {
     /// Variant filtering summary (variant analysis only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<FilterSummary>,
+    /// Warnings of the analysis, for people: what Odyssey could not do or had to assume (no
+    /// population frequency source, pedigree corrections, sex checks, unknown panel genes...).
+    /// Empty when there is nothing to say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// Names of the diseases the report refers to, by id (`OMIM:...` -> name): every disease of
+    /// every reported gene, including those outside the top N `diseases`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub disease_labels: std::collections::BTreeMap<String, String>,
 }
 
 /// Where a result came from.

@@ -264,8 +264,10 @@ fn interpretation(report: &AnalysisReport, g: &GeneResult, subject: &str, assemb
     if let Some(did) = g.diseases.first() {
         let mut disease = Map::new();
         disease.insert("id".into(), json!(did));
-        if let Some(d) = report.diseases.iter().find(|d| &d.id == did) {
-            disease.insert("label".into(), json!(d.label));
+        // the label of a ranked disease, else the knowledge base's name when the report has it
+        let label = report.diseases.iter().find(|d| &d.id == did).map(|d| &d.label).or_else(|| report.disease_labels.get(did));
+        if let Some(label) = label {
+            disease.insert("label".into(), json!(label));
         }
         diagnosis.insert("disease".into(), Value::Object(disease));
     }

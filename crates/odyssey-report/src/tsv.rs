@@ -1,5 +1,7 @@
 //! Tab-separated tables. Columns are documented in `docs/tsv-output.md`. Every table starts
-//! with `#` lines carrying the provenance (version, knowledge base, case, date).
+//! with `##` lines carrying the provenance (version, knowledge base, case, date, inputs), then
+//! `## ignored=ID (reason); -ID (reason)` for the case's terms not used (`-`: given as
+//! excluded) and one `## warning=TEXT` line per analysis warning, when there are any.
 
 use std::io::Write;
 
@@ -13,6 +15,14 @@ fn header<W: Write>(r: &AnalysisReport, out: &mut W) -> std::io::Result<()> {
     writeln!(out, "## case={} observed={} excluded={}", r.case.id, r.case.observed.join(","), r.case.excluded.join(","))?;
     for i in &o.inputs {
         writeln!(out, "## input {}={}", i.role, i.path)?;
+    }
+    if !r.case.ignored.is_empty() {
+        let ignored: Vec<String> =
+            r.case.ignored.iter().map(|i| format!("{}{} ({})", if i.excluded { "-" } else { "" }, clean(&i.id), clean(&i.reason))).collect();
+        writeln!(out, "## ignored={}", ignored.join("; "))?;
+    }
+    for w in &r.warnings {
+        writeln!(out, "## warning={}", clean(w))?;
     }
     Ok(())
 }

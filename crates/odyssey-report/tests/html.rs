@@ -127,8 +127,8 @@ fn resnik_report_explains_and_draws_similarities() {
     assert!(html.contains("Bars: likelihood ratio"));
 }
 
-/// A gene's disease outside the reported top N is linked and said to be outside it (the report
-/// holds nothing more on it), in the gene table and in the gene's card.
+/// A gene's disease outside the reported top N is linked, named from `disease_labels` and said
+/// to be outside it, in the gene table and in the gene's card; without a name, the bare id.
 #[test]
 fn diseases_outside_the_top_are_named_as_such() {
     let r = full_report();
@@ -138,12 +138,146 @@ fn diseases_outside_the_top_are_named_as_such() {
     let row = html.find("data-symbol=\"TWIST1\"").unwrap();
     let row = &html[row..row + html[row..].find("</tr>").unwrap()];
     assert!(row.contains("href=\"https://omim.org/entry/101400\""), "{row}");
-    assert!(row.contains("OMIM:101400</a> <span class=\"muted\">(not in the top 4 diseases)</span>"), "{row}");
+    assert!(row.contains(">Saethre-Chotzen syndrome</a> (OMIM:101400), <span class=\"muted\">not in the top 4 diseases</span>"), "{row}");
     let card = html.find("data-kind=\"gene-card\" data-rank=\"3\"").unwrap();
     let card = &html[card..card + html[card..].find("</article>").unwrap()];
-    assert!(card.contains("OMIM:101400</a> <span class=\"muted\">(not in the top 4 diseases)</span>"), "{card}");
+    assert!(card.contains("OMIM:101400</a> Saethre-Chotzen syndrome <span class=\"muted\">(not in the top 4 diseases)</span>"), "{card}");
     // a reported disease keeps its name
     assert!(!html[html.find("data-symbol=\"FGFR2\"").unwrap()..].split("</tr>").next().unwrap().contains("not in the top"));
+    // a report without names (older JSON): the id alone, as before
+    let mut r = full_report();
+    r.disease_labels.clear();
+    let html = render(&r).replace("&#x2f;", "/");
+    let row = html.find("data-symbol=\"TWIST1\"").unwrap();
+    let row = &html[row..row + html[row..].find("</tr>").unwrap()];
+    assert!(row.contains("OMIM:101400</a> <span class=\"muted\">(not in the top 4 diseases)</span>"), "{row}");
+}
+
+/// The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#x2f;", "/").replace("&amp;", "&");
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The element with this `id="..."`, from its start tag to the first `</tag>` after it.
+fn element<'a>(html: &'a str, id: &str, tag: &str) -> &'a str {
+    let i = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id}"));
+    let start = html[..i].rfind('<').unwrap();
+    let end = i + html[i..].find(&format!("</{tag}>")).unwrap();
+    &html[start..end]
+}
+
+/// The analysis warnings are in a box at the top of the page, before the gene table, each in
+/// full; no box when there is none.
+#[test]
+fn warnings_are_shown_at_the_top() {
+    let r = full_report();
+    let html = render(&r);
+    let box_at = html.find("id=\"warnings\"").expect("a warnings box");
+    assert!(box_at < html.find("id=\"top-genes\"").unwrap(), "the box comes before the gene table");
+    let text = text_of(element(&html, "warnings", "section"));
+    assert!(text.starts_with("Warnings (2)"), "{text}");
+    for w in &r.warnings {
+        assert!(text.contains(w.as_str()), "{w} not in {text}");
+    }
+    let mut r = full_report();
+    r.warnings.clear();
+    assert!(!render(&r).contains("id=\"warnings\""));
+}
+
+/// Terms of the case that were not used are listed, visible, under the observed and excluded
+/// terms with their reason.
+#[test]
+fn ignored_terms_are_shown_with_their_reason() {
+    let html = render(&full_report());
+    let patient = element(&html, "patient", "section");
+    let list = text_of(element(patient, "ignored-terms", "ul"));
+    assert_eq!(list, "Not used: HP:9999999 (unknown HPO term) Not used: excluded HP:0000005 (not a phenotypic abnormality (mode of inheritance))");
+    // after the excluded terms, and not collapsed
+    let at = patient.find("id=\"ignored-terms\"").unwrap();
+    assert!(patient.find("Excluded: looked for").unwrap() < at);
+    assert!(!patient[..at].contains("<details"), "the list is not hidden in a collapsed block");
+    // no terms ignored: no list
+    let mut r = full_report();
+    r.case.ignored.clear();
+    assert!(!render(&r).contains("id=\"ignored-terms\""));
+}
+
+/// A partial match says what it is: the patient's term is not annotated to the disease, the
+/// disease term shown is a broader shared ancestor, and an LR below 1 counts against.
+#[test]
+fn partial_matches_are_worded_as_such() {
+    let r = full_report();
+    let html = render(&r);
+    // Crouzon's Cryptorchidism row (LR 0.78, shared ancestor HP:0000032)
+    let table = html.find("<table class=\"evidence\" data-disease=\"OMIM:123500\"").unwrap();
+    let table = &html[table..table + html[table..].find("</table>").unwrap()];
+    let row = table.find("data-term=\"HP:0000028\"").unwrap();
+    let row = text_of(&table[row..row + table[row..].find("</tr>").unwrap()]);
+    assert!(row.contains("shared broader term: Abnormality of male external genitalia HP:0000032"), "{row}");
+    assert!(row.contains("partial match: Cryptorchidism is not annotated to this disease. The closest the disease has is the broader shared ancestor Abnormality of male external genitalia (through other, more specific features; in 50% of patients). Counts against the disease."), "{row}");
+    assert!(!row.contains("related term"), "{row}");
+    // an exact match keeps the plain wording
+    let row = table.find("data-term=\"HP:0000520\"").unwrap();
+    let row = text_of(&table[row..row + table[row..].find("</tr>").unwrap()]);
+    assert!(row.contains("same term · in 90% of patients"), "{row}");
+    assert!(!row.contains("partial"), "{row}");
+}
+
+/// The filtering section counts every reason, lists the removed variants of the reasons that
+/// concern a candidate (not those the proband does not carry), the reported genes' first, at
+/// most `FILTERED_LISTED_MAX`, and says how many more there are and where to find them.
+#[test]
+fn filtered_variants_skip_uninteresting_reasons_and_are_capped() {
+    let r = full_report();
+    let html = render(&r);
+    let section = element(&html, "filters", "section");
+    // counts: every reason, with its meaning when known
+    for c in &r.filters.as_ref().unwrap().removed {
+        assert!(section.contains(&format!("data-reason=\"{}\" data-count=\"{}\"", c.reason.replace('\'', "&#x27;"), c.count)), "{}", c.reason);
+    }
+    assert!(text_of(section).contains("not_in_proband not carried by the proband 700"));
+    assert!(text_of(element(section, "unlisted-reasons", "p")).contains("not carried by the proband (700)"));
+    let table = element(section, "filtered-table", "table");
+    assert!(!table.contains("chr1:900:G:T"), "a variant the proband does not carry is listed");
+    // the 4 other variants; FGFR2's (gene rank 1) first, then FGFR1's (from the reason's
+    // GENE:consequence), then the others in the JSON's order
+    let rows: Vec<String> = table.split("<tr>").skip(2).map(|t| text_of(t).split(' ').next().unwrap().to_string()).collect();
+    assert_eq!(rows, ["chr10:121520200:A:G", "chr8:38411500:A:G", "chr1:1000:C:T", "chr4:1800000:G:A"]);
+    // 200 + 120 + 12 + 8 removed for listed reasons, 4 listed
+    assert!(section.contains("(4 listed, 336 more)"), "{section}");
+    let more = text_of(element(section, "filtered-more", "p"));
+    assert!(more.starts_with("336 more removed variants not listed here (variants of the reported genes are listed first): see filters.filtered_variants in the JSON output (5 listed there)"), "{more}");
+    assert!(more.contains("--explain CHROM:POS"), "{more}");
+
+    // the cap: 1,000 listable variants in the JSON, FILTERED_LISTED_MAX on the page
+    let mut r = full_report();
+    let f = r.filters.as_mut().unwrap();
+    f.filtered_variants = (0..1000u32)
+        .map(|i| FilteredVariant { variant: format!("chr2:{}:A:G", 1000 + i), gene: None, reason: if i % 2 == 0 { "not_in_proband: proband GT 0/0".into() } else { "allele frequency above 0.001".into() } })
+        .collect();
+    let html = render(&r);
+    let section = element(&html, "filters", "section");
+    let table = element(section, "filtered-table", "table");
+    assert_eq!(table.matches("<tr>").count() - 1, html::FILTERED_LISTED_MAX);
+    assert!(!table.contains("not_in_proband"));
+    // 340 listable by the counts, 300 listed
+    assert!(section.contains(&format!("({} listed, {} more)", html::FILTERED_LISTED_MAX, 340 - html::FILTERED_LISTED_MAX)));
+    // the JSON keeps every removed variant
+    assert_eq!(json_of(&r)["filters"]["filtered_variants"].as_array().unwrap().len(), 1000);
 }
 
 /// The Variants cell lists every variant of the gene (a compound heterozygous pair: both).
@@ -211,7 +345,7 @@ fn shows_what_a_clinician_needs() {
         "2026-11-29 20:13 UTC",
         "demo.json",
         "clinvar 2024-05",
-        "900 allele frequency above 0.001",
+        "200 allele frequency above 0.001",
         "<b>kid</b> (affected, proband)",
     ] {
         assert!(html.contains(s), "missing {s:?}");

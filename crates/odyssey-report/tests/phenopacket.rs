@@ -107,7 +107,13 @@ fn adds_candidate_interpretations_and_keeps_the_rest() {
     let po = output(Some(serde_json::from_str(INPUT).unwrap()), &phenotype_only_report());
     let twist = &po["interpretations"][3];
     assert_eq!(twist["diagnosis"]["genomicInterpretations"][0]["gene"], json!({ "valueId": "NCBIGene:7291", "symbol": "TWIST1" }));
-    assert!(twist["diagnosis"]["disease"].get("label").is_none(), "OMIM:101400 is not among the ranked diseases: no made-up label");
+    // OMIM:101400 is not among the ranked diseases: its name comes from `disease_labels`, and
+    // without one the label is left out rather than made up
+    assert_eq!(twist["diagnosis"]["disease"]["label"], "Saethre-Chotzen syndrome");
+    let mut bare = phenotype_only_report();
+    bare.disease_labels.clear();
+    let po = output(Some(serde_json::from_str(INPUT).unwrap()), &bare);
+    assert!(po["interpretations"][3]["diagnosis"]["disease"].get("label").is_none(), "no made-up label");
 
     // metaData: resources for every new prefix, an update record
     let prefixes: Vec<&str> = doc["metaData"]["resources"].as_array().unwrap().iter().map(|r| r["namespacePrefix"].as_str().unwrap()).collect();

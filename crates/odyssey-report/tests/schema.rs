@@ -63,6 +63,9 @@ fn schema_rejects_wrong_output() {
         ("bad gene id", Box::new(|j| j["genes"][0]["ncbi_gene_id"] = json!("2263"))),
         ("ClinVar stars 5", Box::new(|j| j["genes"][0]["variants"][0]["clinvar"]["stars"] = json!(5))),
         ("bad date", Box::new(|j| j["odyssey"]["created"] = json!("yesterday"))),
+        ("warning not a string", Box::new(|j| j["warnings"][0] = json!(3))),
+        ("disease label keyed by a non-CURIE", Box::new(|j| j["disease_labels"]["Pfeiffer"] = json!("Pfeiffer syndrome"))),
+        ("disease label not a string", Box::new(|j| j["disease_labels"]["OMIM:101400"] = json!(null))),
     ];
     for (what, m) in mutations {
         let mut bad = good.clone();

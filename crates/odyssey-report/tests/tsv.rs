@@ -60,3 +60,28 @@ fn every_column_is_documented() {
         }
     }
 }
+
+/// The header lines carry the terms not used and the analysis warnings, in every table.
+#[test]
+fn header_carries_ignored_terms_and_warnings() {
+    let r = full_report();
+    type Writer = fn(&AnalysisReport, &mut Vec<u8>) -> std::io::Result<()>;
+    let writers: [Writer; 3] = [|r, o| write_genes_tsv(r, o), |r, o| write_diseases_tsv(r, o), |r, o| write_variants_tsv(r, o)];
+    for f in writers {
+        let mut out = Vec::new();
+        f(&r, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("##")).collect();
+        assert!(header.contains(&"## ignored=HP:9999999 (unknown HPO term); -HP:0000005 (not a phenotypic abnormality (mode of inheritance))"), "{header:#?}");
+        let warnings: Vec<&str> = header.iter().filter_map(|l| l.strip_prefix("## warning=")).collect();
+        assert_eq!(warnings, r.warnings.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    // nothing to say: no such lines
+    let mut r = full_report();
+    r.warnings.clear();
+    r.case.ignored.clear();
+    let mut out = Vec::new();
+    write_genes_tsv(&r, &mut out).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(!text.contains("## ignored=") && !text.contains("## warning="));
+}

@@ -125,6 +125,36 @@ pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) ->
         .collect()
 }
 
+/// The names of every disease of the reported genes, by id (the report's `disease_labels`), so
+/// that a gene's disease outside the top N diseases is still named.
+pub(crate) fn disease_labels(kb: &KnowledgeBase, genes: &[GeneResult]) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    for g in genes {
+        let Some(gi) = kb.gene_by_symbol(&g.symbol) else { continue };
+        for &d in &kb.gene(gi).diseases {
+            let d = kb.disease(d);
+            let id = d.id.to_string();
+            if g.diseases.contains(&id) {
+                out.insert(id, d.name.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Warnings about the case itself (the report's `warnings`): a ranking resting on excluded
+/// terms alone.
+pub(crate) fn case_warnings(case: &Case) -> Vec<String> {
+    let mut out = Vec::new();
+    if case.observed.is_empty() {
+        out.push(format!(
+            "no observed phenotypic abnormality: the ranking rests on the {} excluded term(s) alone",
+            case.excluded.len()
+        ));
+    }
+    out
+}
+
 /// Provenance of an analysis.
 pub(crate) fn provenance(kb: &KbHandle, scorer: &PhenotypeScorer, method: Method, opts: &ReportOptions) -> Provenance {
     Provenance {
@@ -143,11 +173,14 @@ pub(crate) fn provenance(kb: &KbHandle, scorer: &PhenotypeScorer, method: Method
 /// term-by-term evidence, and genes).
 pub fn phenotype_report(kb: &KbHandle, scorer: &PhenotypeScorer, case: &Case, method: Method, opts: &ReportOptions) -> AnalysisReport {
     let ranking = scorer.rank_with(case, method, &mut odyssey_pheno::Scratch::default());
+    let genes = gene_results(&kb.kb, &ranking, opts.top);
     AnalysisReport {
         odyssey: provenance(kb, scorer, method, opts),
         case: case_summary(&kb.kb, case),
         diseases: disease_results(scorer, case, &ranking, opts.top),
-        genes: gene_results(&kb.kb, &ranking, opts.top),
+        disease_labels: disease_labels(&kb.kb, &genes),
+        genes,
         filters: None,
+        warnings: case_warnings(case),
     }
 }

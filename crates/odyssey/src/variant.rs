@@ -30,7 +30,7 @@ use odyssey_variant::analysis::{AnalysisConfig, AnnotationChoice, GenotypeAnalys
 use odyssey_variant::inheritance::ModeOfInheritance as VarMode;
 use odyssey_variant::pedigree::{Affection, PedRecord, Pedigree, Sex as VarSex};
 
-use crate::phenotype::{case_summary, disease_results_with, provenance};
+use crate::phenotype::{case_summary, case_warnings, disease_labels, disease_results_with, provenance};
 use crate::{KbHandle, ReportOptions};
 
 /// Errors of the variant analysis set-up.
@@ -129,7 +129,16 @@ pub fn variant_config(opts: &VariantOptions, case_file: Option<(&CaseFile, &Path
     }
     let vcf = match (&opts.vcf, &from_file) {
         (Some(v), _) => v.clone(),
-        (None, Some((v, _, _))) => v.clone(),
+        (None, Some((v, _, _))) => {
+            if !v.exists() {
+                let packet = case_file.map(|(_, p)| p.display().to_string()).unwrap_or_default();
+                return Err(VariantError::Setup(format!(
+                    "{packet}: its files[] lists the VCF {}, which does not exist (relative paths are resolved against the phenopacket's folder); give --vcf FILE, or --phenotype-only to rank from the phenotype alone",
+                    v.display()
+                )));
+            }
+            v.clone()
+        }
         (None, None) => return Err(VariantError::Setup("no VCF: give --vcf FILE or list it in the phenopacket's files[]".into())),
     };
     let assembly = opts.assembly.or_else(|| from_file.as_ref().and_then(|f| f.2).and_then(|a| a.parse().ok()));
@@ -465,5 +474,17 @@ pub fn combined_report(
             })
             .collect(),
     };
-    AnalysisReport { odyssey: prov, case: summary, diseases, genes, filters: Some(filters) }
+    let mut warnings = case_warnings(case);
+    if let Some(panel) = &g.filter_config.gene_panel {
+        let unknown: Vec<&str> = panel.iter().filter(|s| k.gene_by_symbol(s).is_none()).map(String::as_str).collect();
+        if !unknown.is_empty() {
+            warnings.push(format!(
+                "gene panel symbols not linked to any disease in the knowledge base (check the spelling; they cannot be ranked): {}",
+                unknown.join(", ")
+            ));
+        }
+    }
+    warnings.extend(g.warnings.iter().cloned());
+    let disease_labels = disease_labels(k, &genes);
+    AnalysisReport { odyssey: prov, case: summary, diseases, genes, filters: Some(filters), warnings, disease_labels }
 }

@@ -64,7 +64,7 @@ pub fn full_report() -> AnalysisReport {
         ev("HP:0011304", "Broad thumb", true, "none", None, None, 0.05),
         ev("HP:0000520", "Proptosis", true, "exact", Some(("HP:0000520", "Proptosis")), Some(0.9), 30.0),
         ev("HP:0001249", "Intellectual disability", false, "exact", Some(("HP:0001249", "Intellectual disability")), Some(0.05), 1.05),
-        ev("HP:0000028", "Cryptorchidism", true, "none", None, None, 0.3),
+        ev("HP:0000028", "Cryptorchidism", true, "partial", Some(("HP:0000032", "Abnormality of male external genitalia")), Some(0.5), 0.78),
     ];
     let fgfr2 = GeneRef { symbol: "FGFR2".into(), ncbi_gene_id: "NCBIGene:2263".into() };
     let fgfr1 = GeneRef { symbol: "FGFR1".into(), ncbi_gene_id: "NCBIGene:2260".into() };
@@ -212,7 +212,10 @@ pub fn full_report() -> AnalysisReport {
                 term("HP:0000028", "Cryptorchidism", true),
                 term("HP:0001249", "Intellectual disability", false),
             ],
-            ignored: vec![IgnoredTerm { id: "HP:9999999".into(), excluded: false, reason: "not in HPO 2025-01-16".into() }],
+            ignored: vec![
+                IgnoredTerm { id: "HP:9999999".into(), excluded: false, reason: "unknown HPO term".into() },
+                IgnoredTerm { id: "HP:0000005".into(), excluded: true, reason: "not a phenotypic abnormality (mode of inheritance)".into() },
+            ],
             remapped: vec![RemappedTerm { from: "HP:0001367".into(), to: "HP:0001363".into(), how: "alternative id".into() }],
             family: vec![
                 FamilyMember { id: "kid".into(), sample: Some("KID".into()), sex: "male".into(), status: "affected".into(), father: Some("dad".into()), mother: Some("mum".into()), proband: true },
@@ -222,19 +225,36 @@ pub fn full_report() -> AnalysisReport {
         },
         diseases,
         genes,
+        warnings: vec![
+            "no population frequency source (--sources): common variants are not removed and genotype evidence is weak; configure gnomAD, see docs/sources.md".into(),
+            "pedigree: \"DAD\" has unknown sex; taken as Male".into(),
+        ],
+        // every disease of every reported gene, by id
+        disease_labels: [
+            ("OMIM:101600", "Pfeiffer syndrome"),
+            ("OMIM:123500", "Crouzon syndrome"),
+            ("OMIM:101400", "Saethre-Chotzen syndrome"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect(),
         filters: Some(FilterSummary {
             records: 1000,
             variants: 1040,
             passed: 12,
             removed: vec![
-                FilterCount { reason: "allele frequency above 0.001".into(), count: 900 },
+                FilterCount { reason: "not_in_proband".into(), count: 700 },
+                FilterCount { reason: "allele frequency above 0.001".into(), count: 200 },
                 FilterCount { reason: "not in a gene's coding region or splice region".into(), count: 120 },
+                FilterCount { reason: "consequence".into(), count: 12 },
                 FilterCount { reason: "genotype does not fit any mode of inheritance".into(), count: 8 },
             ],
             filtered_variants: vec![
                 FilteredVariant { variant: "chr10:121520200:A:G".into(), gene: Some("FGFR2".into()), reason: "allele frequency above 0.001".into() },
                 FilteredVariant { variant: "chr1:1000:C:T".into(), gene: None, reason: "not in a gene's coding region or splice region".into() },
                 FilteredVariant { variant: "chr4:1800000:G:A".into(), gene: Some("FGFR3".into()), reason: "genotype does not fit any mode of inheritance".into() },
+                FilteredVariant { variant: "chr1:900:G:T".into(), gene: None, reason: "not_in_proband: proband GT 0|0".into() },
+                FilteredVariant { variant: "chr8:38411500:A:G".into(), gene: None, reason: "consequence: FGFR1:intron_variant".into() },
             ],
         }),
     }
