@@ -17,16 +17,25 @@ fn tied(a: f64, b: f64) -> bool {
 /// in ascending id order), and gives each the pessimistic rank of its tie group: the 1-based
 /// position of the group's last member. Returns (item, rank, tie group size) in rank order.
 pub fn rank_by_score<T: Copy>(items: &[(T, f64)]) -> Vec<(T, usize, usize)> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| items[b].1.total_cmp(&items[a].1).then(a.cmp(&b)));
+    // (score key, position) pairs sorted directly: descending score, then ascending
+    // position, a total order, so the unstable sort gives the same result as a stable one.
+    // The score enters as an integer key whose ascending order is the descending order of
+    // `f64::total_cmp` (sign-magnitude bits mapped to an unsigned order, then inverted).
+    let key = |x: f64| {
+        let b = x.to_bits();
+        !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
+    };
+    let mut order: Vec<(u64, usize)> = items.iter().enumerate().map(|(i, x)| (key(x.1), i)).collect();
+    order.sort_unstable();
+    let score = |k: usize| items[order[k].1].1;
     let mut out = Vec::with_capacity(items.len());
     let mut start = 0;
     while start < order.len() {
         let mut end = start + 1;
-        while end < order.len() && tied(items[order[start]].1, items[order[end]].1) {
+        while end < order.len() && tied(score(start), score(end)) {
             end += 1;
         }
-        for &i in &order[start..end] {
+        for &(_, i) in &order[start..end] {
             out.push((items[i].0, end, end - start));
         }
         start = end;
@@ -100,44 +109,52 @@ pub(crate) fn build(kb: &KnowledgeBase, index: &crate::index::PhenoIndex, scores
     let diseases = &index.diseases;
     let ln10 = std::f64::consts::LN_10;
     let mut dis_out = Vec::with_capacity(ranked.len());
-    // genes: (score accumulator, probability, best disease); diseases visited in rank order
-    let ng = kb.genes().len();
-    let mut acc = vec![f64::NEG_INFINITY; ng];
-    let mut prob = vec![0.0f64; ng];
-    let mut best = vec![DiseaseIdx::MAX; ng];
-    for &(pos, rank, tie) in &ranked {
-        let d = diseases[pos];
-        let p = scaled.as_ref().map(|(x, _, denom)| x[pos] / denom);
+    // the place of each disease in rank order (ties in ascending position)
+    let mut place = vec![0u32; ranked.len()];
+    for (k, &(pos, rank, tie)) in ranked.iter().enumerate() {
+        place[pos] = k as u32;
         dis_out.push(RankedDisease {
-            disease: d,
+            disease: diseases[pos],
             rank,
             tie_size: tie,
             score: if ln_lr { scores[pos] / ln10 } else { scores[pos] },
-            post_test_probability: p,
+            post_test_probability: scaled.as_ref().map(|(x, _, denom)| x[pos] / denom),
         });
+    }
+    // genes: score accumulator, probability, and best disease (the one first in rank
+    // order); diseases visited in position order, for memory locality
+    let ng = kb.genes().len();
+    let mut acc = vec![f64::NEG_INFINITY; ng];
+    let mut prob = vec![0.0f64; ng];
+    let mut best_place = vec![u32::MAX; ng];
+    for pos in 0..scores.len() {
+        let p = scaled.as_ref().map_or(0.0, |(x, _, denom)| x[pos] / denom);
         for &g in index.disease_genes.row(pos) {
             let g = g as usize;
-            if best[g] == DiseaseIdx::MAX {
-                best[g] = d;
+            if best_place[g] == u32::MAX {
                 acc[g] = 0.0;
             }
+            best_place[g] = best_place[g].min(place[pos]);
             match &scaled {
                 Some((x, _, _)) if gene_max => acc[g] = acc[g].max(x[pos]),
                 Some((x, _, _)) => acc[g] += x[pos],
                 None => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
             }
-            prob[g] += p.unwrap_or(0.0);
+            prob[g] += p;
         }
     }
+    let best: Vec<DiseaseIdx> = best_place.iter().map(|&k| if k == u32::MAX { DiseaseIdx::MAX } else { diseases[ranked[k as usize].0] }).collect();
     let max = scaled.as_ref().map_or(0.0, |s| s.1);
-    let gene_items: Vec<(GeneIdx, f64)> = (0..ng)
+    let gene_items: Vec<((GeneIdx, f64), f64)> = (0..ng)
         .filter(|&g| best[g] != DiseaseIdx::MAX)
-        .map(|g| (g as GeneIdx, if ln_lr { acc[g].ln() + max } else { acc[g] }))
+        .map(|g| {
+            let score = if ln_lr { acc[g].ln() + max } else { acc[g] };
+            ((g as GeneIdx, score), score)
+        })
         .collect();
     let gene_out = rank_by_score(&gene_items)
         .into_iter()
-        .map(|(g, rank, tie)| {
-            let i = gene_items.binary_search_by_key(&g, |x| x.0).map(|i| gene_items[i].1).unwrap_or(0.0);
+        .map(|((g, i), rank, tie)| {
             RankedGene {
                 gene: g,
                 rank,
