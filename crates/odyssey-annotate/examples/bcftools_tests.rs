@@ -8,40 +8,15 @@
 //! `cargo run --release -p odyssey-annotate --example bcftools_tests -- DIR [--verbose]`
 //! where DIR is `../shared/data/annotation-validation/bcftools-csq`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use odyssey_annotate::build::{build, BuildOptions};
 use odyssey_annotate::Annotator;
 use odyssey_genome::{Assembly, Chrom, Consequence as C, VariantKey};
-
-fn so_from_bcftools(t: &str) -> Option<&'static str> {
-    Some(match t.trim_start_matches('*') {
-        "missense" => "missense_variant",
-        "synonymous" => "synonymous_variant",
-        "frameshift" => "frameshift_variant",
-        "splice_region" => "splice_region_variant",
-        "splice_donor" => "splice_donor_variant",
-        "splice_acceptor" => "splice_acceptor_variant",
-        "5_prime_utr" => "5_prime_UTR_variant",
-        "3_prime_utr" => "3_prime_UTR_variant",
-        "intron" => "intron_variant",
-        "coding_sequence" => "coding_sequence_variant",
-        "non_coding" => "non_coding_transcript_variant",
-        "stop_retained" => "stop_retained_variant",
-        "start_retained" => "start_retained_variant",
-        "inframe_altering" => "protein_altering_variant",
-        "stop_gained" => "stop_gained",
-        "stop_lost" => "stop_lost",
-        "start_lost" => "start_lost",
-        "inframe_deletion" => "inframe_deletion",
-        "inframe_insertion" => "inframe_insertion",
-        "feature_elongation" => "feature_elongation",
-        "feature_truncation" => "feature_truncation",
-        "NMD_transcript" => return None,
-        _ => return None,
-    })
-}
 
 /// Odyssey's VEP-style set in bcftools' vocabulary.
 fn project(cons: &[C]) -> BTreeSet<String> {
@@ -175,7 +150,7 @@ fn main() {
                         per_tx
                             .entry(p[2].to_string())
                             .or_default()
-                            .extend(p[0].split('&').filter_map(so_from_bcftools).map(str::to_string));
+                            .extend(p[0].split('&').filter_map(support::bcftools_so).map(str::to_string));
                     }
                     // VEP 115's annotation of the same record, projected the same way
                     let vep_line = vep_text.lines().find(|l| {

@@ -12,13 +12,16 @@
 //! [--min PCT] [--min-hgvs PCT]`
 //! with DIR = `../shared/data/annotation-validation/mehari-history/tests/data`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use odyssey_annotate::{
-    Annotator, Cds, CodingRegion, Meta, RefData, SequenceStore, Strand, Transcript, TranscriptFlags,
+    Annotator, Cds, CodingRegion, Meta, RefData, Strand, Transcript, TranscriptFlags,
 };
 use odyssey_genome::{Assembly, Chrom, VariantKey};
 
@@ -146,22 +149,7 @@ fn main() {
             refseq_protein: None,
         });
     }
-    let mut store = SequenceStore::new();
-    let mut run: Option<(Chrom, u32, Vec<u8>)> = None;
-    for (&(c, p), &b) in &genome {
-        match &mut run {
-            Some((rc, rs, v)) if *rc == c && *rs + v.len() as u32 == p => v.push(b),
-            _ => {
-                if let Some((rc, rs, v)) = run.take() {
-                    store.add(rc, rs, &v).unwrap();
-                }
-                run = Some((c, p, vec![b]));
-            }
-        }
-    }
-    if let Some((rc, rs, v)) = run {
-        store.add(rc, rs, &v).unwrap();
-    }
+    let store = support::sequence_store(&genome);
     let meta = Meta {
         assembly: Assembly::GRCh37,
         release: "cdot 0.2.12 BRCA1/OPA1".into(),

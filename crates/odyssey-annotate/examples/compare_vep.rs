@@ -11,6 +11,9 @@
 //! class (the most severe VEP term), HGVS c./p. identity for coding pairs, and the most
 //! frequent disagreement patterns with examples.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -97,7 +100,7 @@ fn parse_csq(path: &PathBuf, field: &str) -> (HashMap<Key, Ann>, Vec<String>) {
                     continue;
                 }
                 let key = (vid.clone(), strip_version(f[2]));
-                let mut cons: Vec<String> = f[0].split('&').map(bcftools_term).collect();
+                let mut cons: Vec<String> = f[0].split('&').map(|t| support::bcftools_so(t).map_or_else(|| t.trim_start_matches('*').to_string(), String::from)).collect();
                 cons.sort();
                 cons.dedup();
                 out.insert(
@@ -111,29 +114,6 @@ fn parse_csq(path: &PathBuf, field: &str) -> (HashMap<Key, Ann>, Vec<String>) {
         }
     }
     (out, order)
-}
-
-/// bcftools csq term → SO term.
-fn bcftools_term(t: &str) -> String {
-    let t = t.trim_start_matches('*');
-    match t {
-        "missense" => "missense_variant",
-        "synonymous" => "synonymous_variant",
-        "frameshift" => "frameshift_variant",
-        "splice_region" => "splice_region_variant",
-        "splice_donor" => "splice_donor_variant",
-        "splice_acceptor" => "splice_acceptor_variant",
-        "5_prime_utr" => "5_prime_UTR_variant",
-        "3_prime_utr" => "3_prime_UTR_variant",
-        "intron" => "intron_variant",
-        "coding_sequence" => "coding_sequence_variant",
-        "non_coding" => "non_coding_transcript_variant",
-        "stop_retained" => "stop_retained_variant",
-        "start_retained" => "start_retained_variant",
-        "inframe_altering" => "protein_altering_variant",
-        other => other,
-    }
-    .to_string()
 }
 
 const CODING: &[&str] = &[

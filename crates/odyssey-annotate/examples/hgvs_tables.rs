@@ -12,12 +12,15 @@
 //! `cargo run --release -p odyssey-annotate --example hgvs_tables -- DIR [--verbose]`
 //! with DIR = `../shared/data/annotation-validation/biocommons-hgvs`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use odyssey_annotate::{
-    Annotator, Cds, CodingRegion, Meta, RefData, SequenceStore, Strand, Transcript, TranscriptFlags,
+    Annotator, Cds, CodingRegion, Meta, RefData, Strand, Transcript, TranscriptFlags,
 };
 use odyssey_genome::{Assembly, Chrom, VariantKey};
 
@@ -198,22 +201,7 @@ fn main() {
             refseq_protein: None,
         });
     }
-    let mut store = SequenceStore::new();
-    let mut run: Option<(Chrom, u32, Vec<u8>)> = None;
-    for (&(c, p), &b) in &genome {
-        match &mut run {
-            Some((rc, rs, v)) if *rc == c && *rs + v.len() as u32 == p => v.push(b),
-            _ => {
-                if let Some((rc, rs, v)) = run.take() {
-                    store.add(rc, rs, &v).unwrap();
-                }
-                run = Some((c, p, vec![b]));
-            }
-        }
-    }
-    if let Some((rc, rs, v)) = run {
-        store.add(rc, rs, &v).unwrap();
-    }
+    let store = support::sequence_store(&genome);
     let meta = Meta {
         assembly: Assembly::GRCh37,
         release: "biocommons UTA excerpt".into(),
