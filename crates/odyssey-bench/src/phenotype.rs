@@ -15,7 +15,6 @@ use crate::pheval::{PhenotypePheval, PhevalWriter};
 use crate::report::{conventions, BenchReport, ConsistencyInfo, CorpusInfo, KbInfo, LeakageInfo, SpeedInfo, SCHEMA};
 use crate::split::Half;
 use crate::summary::summarize;
-use crate::timing::{peak_rss_mib, Latency};
 
 /// The cases of a run, read and parsed.
 pub struct Corpus {
@@ -178,19 +177,7 @@ pub fn run_phenotype(kb: &KnowledgeBase, kb_info: KbInfo, corpus: &Corpus, cfg: 
         w.finish()?;
     }
 
-    let n = corpus.cases.len() as f64;
-    let speed = SpeedInfo {
-        threads: rayon::current_num_threads(),
-        read_s: corpus.read_s,
-        index_ms,
-        default_batch_s,
-        default_cases_per_s: if default_batch_s > 0.0 { n / default_batch_s } else { 0.0 },
-        end_to_end_s: corpus.read_s + default_batch_s,
-        default_latency: Latency::from_nanos(&nanos),
-        evaluation_s,
-        peak_rss_mib: peak_rss_mib(),
-        load_average: crate::timing::load_average_1min(),
-    };
+    let speed = SpeedInfo::measured(corpus.cases.len(), corpus.read_s, index_ms, default_batch_s, &nanos, evaluation_s);
     let mut notes = vec![
         "Baselines run side by side on the same cases in the same invocation: Odyssey's default likelihood-ratio model and its Resnik best-match-average baseline (Phenomizer).".to_string(),
         "Resnik under leave-publication-out: the diseases citing the case's publication are re-scored by the best-match average over their remaining direct annotations (same IC).".to_string(),

@@ -125,6 +125,26 @@ pub struct SpeedInfo {
     pub load_average: Option<f64>,
 }
 
+impl SpeedInfo {
+    /// The speed of a run over `cases` cases, with the process's peak memory and the machine's
+    /// load average read now (at the end of the run). `nanos`: per-case latencies of the
+    /// default model.
+    pub fn measured(cases: usize, read_s: f64, index_ms: f64, default_batch_s: f64, nanos: &[u64], evaluation_s: f64) -> SpeedInfo {
+        SpeedInfo {
+            threads: rayon::current_num_threads(),
+            read_s,
+            index_ms,
+            default_batch_s,
+            default_cases_per_s: if default_batch_s > 0.0 { cases as f64 / default_batch_s } else { 0.0 },
+            end_to_end_s: read_s + default_batch_s,
+            default_latency: Latency::from_nanos(nanos),
+            evaluation_s,
+            peak_rss_mib: crate::timing::peak_rss_mib(),
+            load_average: crate::timing::load_average_1min(),
+        }
+    }
+}
+
 /// A benchmark result.
 #[derive(Clone, Debug, Serialize)]
 pub struct BenchReport {

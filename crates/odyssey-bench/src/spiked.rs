@@ -38,7 +38,7 @@ use crate::phenotype::{consistency_info, corpus_info, count_ranked_genes, leakag
 use crate::report::{conventions, BenchReport, KbInfo, SpeedInfo, SCHEMA};
 use crate::spike::{Background, Genotype, SpikeError, SpikeVariant};
 use crate::summary::summarize;
-use crate::timing::{peak_rss_mib, Latency};
+use crate::timing::Latency;
 
 /// One spiked case handed to the variant pipeline. It carries no truth: only what a user
 /// would give Odyssey.
@@ -559,19 +559,7 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
         stats.vcf_write_per_s = Some(w as f64 / evaluation_s.max(1e-9));
     }
     let sub_corpus = Corpus { dir: corpus.dir.clone(), sample: corpus.sample.clone(), files: corpus.files, cases: sub, errors: corpus.errors.clone(), read_s: corpus.read_s };
-    let n = sub_corpus.cases.len() as f64;
-    let speed = SpeedInfo {
-        threads: rayon::current_num_threads(),
-        read_s: corpus.read_s,
-        index_ms,
-        default_batch_s,
-        default_cases_per_s: if default_batch_s > 0.0 { n / default_batch_s } else { 0.0 },
-        end_to_end_s: corpus.read_s + default_batch_s,
-        default_latency: Latency::from_nanos(&nanos),
-        evaluation_s,
-        peak_rss_mib: peak_rss_mib(),
-        load_average: crate::timing::load_average_1min(),
-    };
+    let speed = SpeedInfo::measured(sub_corpus.cases.len(), corpus.read_s, index_ms, default_batch_s, &nanos, evaluation_s);
     let mut notes = vec![format!(
         "Spiked mode evaluates the {} of {} cases whose every causal variant could be spiked into the background; the others are counted by reason under `spiked.dropped`.",
         stats.spiked, stats.cases

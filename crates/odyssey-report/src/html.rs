@@ -244,20 +244,12 @@ struct RunView {
 
 #[derive(Serialize)]
 struct GeneRow {
-    rank: usize,
-    /// In the best-ranked group (rank 1, or the tie at the top)
-    top: bool,
-    rank_label: String,
-    tie_note: String,
+    #[serde(flatten)]
+    cells: RankCells,
     symbol: String,
     gene_url: Option<String>,
     anchor: String,
     has_card: bool,
-    probability_attr: String,
-    probability_text: String,
-    probability_width: String,
-    score_attr: String,
-    score_text: String,
     phenotype_score_text: Option<String>,
     genotype_score_text: Option<String>,
     diseases: Vec<Link>,
@@ -268,22 +260,49 @@ struct GeneRow {
     variant_names: Vec<String>,
 }
 
+/// The rank, probability and score cells shared by gene and disease rows.
 #[derive(Serialize)]
-struct DiseaseRow {
+struct RankCells {
     rank: usize,
+    /// In the best-ranked group (rank 1, or the tie at the top)
     top: bool,
     rank_label: String,
     tie_note: String,
+    probability_attr: String,
+    probability_text: String,
+    probability_width: String,
+    score_attr: String,
+    /// LR model: the log10 LR; Resnik: empty (the similarity is the bold value already).
+    score_text: String,
+}
+
+/// The cells of a row ranked `rank` in a tie group of `tie`, in a list whose first row is
+/// ranked `top_rank` and whose best score is `best`.
+fn rank_cells(method: &str, lr_model: bool, (rank, tie, top_rank): (usize, usize, usize), p: Option<f64>, score: f64, best: f64) -> RankCells {
+    let (rank_label, tie_note) = rank_label(rank, tie);
+    let (probability_text, probability_width) = headline(lr_model, p, score, best);
+    RankCells {
+        rank,
+        top: rank == top_rank,
+        rank_label,
+        tie_note,
+        probability_attr: attr_num(p),
+        probability_text,
+        probability_width,
+        score_attr: score.to_string(),
+        score_text: if lr_model { score_text(method, score) } else { String::new() },
+    }
+}
+
+#[derive(Serialize)]
+struct DiseaseRow {
+    #[serde(flatten)]
+    cells: RankCells,
     id: String,
     label: String,
     url: Option<String>,
     anchor: String,
     has_card: bool,
-    probability_attr: String,
-    probability_text: String,
-    probability_width: String,
-    score_attr: String,
-    score_text: String,
     modes: Vec<String>,
     genes: Vec<Link>,
 }
@@ -897,7 +916,6 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            let (rank_label, tie_note) = rank_label(g.rank, g.tie_size);
             // the gene's diseases ranked in this report (with names) first, at most two shown
             let mut ids: Vec<&String> = g.diseases.iter().filter(|d| disease_by_id.contains_key(d.as_str())).collect();
             if ids.is_empty() {
@@ -917,7 +935,6 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                     l
                 })
                 .collect();
-            let (probability_text, probability_width) = headline(lr_model, g.post_test_probability, g.score, best_gene);
             let modes = if g.modes_of_inheritance.is_empty() {
                 // phenotype-only: the modes of the gene's best-ranked reported disease
                 g.diseases.iter().find_map(|d| disease_by_id.get(d.as_str())).map(|d| d.modes_of_inheritance.clone()).unwrap_or_default()
@@ -925,20 +942,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 g.modes_of_inheritance.clone()
             };
             GeneRow {
-                rank: g.rank,
-                top: g.rank == r.genes[0].rank,
-                rank_label,
-                tie_note,
+                cells: rank_cells(method, lr_model, (g.rank, g.tie_size, r.genes[0].rank), g.post_test_probability, g.score, best_gene),
                 symbol: g.symbol.clone(),
                 gene_url: curie_url(&g.ncbi_gene_id),
                 anchor: gene_anchor(i, g),
                 has_card: detail_genes.contains(&i),
-                probability_attr: attr_num(g.post_test_probability),
-                probability_text,
-                probability_width,
-                score_attr: g.score.to_string(),
-                // Resnik: the similarity is the bold value already
-                score_text: if lr_model { score_text(method, g.score) } else { String::new() },
                 phenotype_score_text: g.phenotype_score.map(|s| format!("{s:.2}")),
                 genotype_score_text: g.genotype_score.map(|s| format!("{s:.2}")),
                 more_diseases: g.diseases.len().saturating_sub(diseases.len()),
@@ -955,23 +963,13 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         .iter()
         .enumerate()
         .map(|(i, d)| {
-            let (rank_label, tie_note) = rank_label(d.rank, d.tie_size);
-            let (probability_text, probability_width) = headline(lr_model, d.post_test_probability, d.score, best_disease);
             DiseaseRow {
-                rank: d.rank,
-                top: d.rank == r.diseases[0].rank,
-                rank_label,
-                tie_note,
+                cells: rank_cells(method, lr_model, (d.rank, d.tie_size, r.diseases[0].rank), d.post_test_probability, d.score, best_disease),
                 id: d.id.clone(),
                 label: d.label.clone(),
                 url: curie_url(&d.id),
                 anchor: disease_anchor(i, d),
                 has_card: i < detail_diseases && !d.evidence.is_empty(),
-                probability_attr: attr_num(d.post_test_probability),
-                probability_text,
-                probability_width,
-                score_attr: d.score.to_string(),
-                score_text: if lr_model { score_text(method, d.score) } else { String::new() },
                 modes: d.modes_of_inheritance.clone(),
                 genes: d.genes.iter().map(|g| Link::curie(&g.ncbi_gene_id, None)).zip(&d.genes).map(|(mut l, g)| {
                     l.title = l.text.clone();
@@ -1024,11 +1022,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
             GeneCard {
                 anchor: row.anchor.clone(),
                 rank: g.rank,
-                rank_label: row.rank_label.clone(),
+                rank_label: row.cells.rank_label.clone(),
                 symbol: g.symbol.clone(),
                 gene_url: row.gene_url.clone(),
                 ncbi_gene_id: g.ncbi_gene_id.clone(),
-                probability_text: if lr_model { row.probability_text.clone() } else { String::new() },
+                probability_text: if lr_model { row.cells.probability_text.clone() } else { String::new() },
                 score_text: score_text(method, g.score),
                 phenotype_score_text: row.phenotype_score_text.clone(),
                 genotype_score_text: row.genotype_score_text.clone(),
