@@ -2,19 +2,11 @@
 //! ids are malformed or unknown, sex values outside the Phenopacket enum, empty files, output
 //! prefixes that are folders, a listed VCF that does not exist.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("odyssey-cli-input-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::process::Output;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_odyssey")).args(args).current_dir(dir).env_remove("ODYSSEY_KB").output().unwrap()
-}
+use common::{odyssey as run, Scratch};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
@@ -28,10 +20,11 @@ fn packet(features: &[(&str, bool)], sex: &str) -> String {
 
 #[test]
 fn unknown_and_malformed_ids_in_a_phenopacket_are_errors_naming_the_feature() {
-    let d = scratch("ids");
+    let s = Scratch::new("ids");
+    let d = &s.0;
     // HP:0001250 Seizure is valid; HP:9999999 does not exist; "HP:12" is malformed
     std::fs::write(d.join("case.json"), packet(&[("HP:0001250", false), ("HP:9999999", false), ("HP:12", true)], "FEMALE")).unwrap();
-    let o = run(&d, &["analyze", "case.json"]);
+    let o = run(d, &["analyze", "case.json"]);
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(e.contains("case.json: 2 phenotypic features cannot be used"), "{e}");
@@ -39,49 +32,48 @@ fn unknown_and_malformed_ids_in_a_phenopacket_are_errors_naming_the_feature() {
     assert!(e.contains("phenotypicFeatures[2] (\"HP:12\", excluded): not an HPO term id"), "{e}");
     assert!(e.contains("--skip-unknown-terms"), "{e}");
     // with the flag: ranked from the valid term, with a warning per dropped id
-    let o = run(&d, &["analyze", "case.json", "--skip-unknown-terms", "--top", "1"]);
+    let o = run(d, &["analyze", "case.json", "--skip-unknown-terms", "--top", "1"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("warning: term HP:9999999 not used"), "{e}");
     assert!(e.contains("warning: excluded term HP:12 not used"), "{e}");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn sex_outside_the_enum_and_empty_files_are_errors() {
-    let d = scratch("sex");
+    let s = Scratch::new("sex");
+    let d = &s.0;
     std::fs::write(d.join("banana.json"), packet(&[("HP:0001250", false)], "banana")).unwrap();
-    let e = stderr(&run(&d, &["analyze", "banana.json"]));
+    let e = stderr(&run(d, &["analyze", "banana.json"]));
     assert!(e.contains("banana.json") && e.contains("sex \"banana\" is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX"), "{e}");
     std::fs::write(d.join("empty.json"), "\n").unwrap();
-    let e = stderr(&run(&d, &["analyze", "empty.json"]));
+    let e = stderr(&run(d, &["analyze", "empty.json"]));
     assert!(e.contains("empty.json") && e.contains("the file is empty"), "{e}");
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn an_output_prefix_that_is_a_folder_is_an_error() {
-    let d = scratch("outdir");
+    let s = Scratch::new("outdir");
+    let d = &s.0;
     std::fs::create_dir_all(d.join("adir")).unwrap();
     for o in ["adir/", "adir"] {
-        let out = run(&d, &["analyze", "--hpo", "HP:0001250", "--format", "json", "-o", o]);
+        let out = run(d, &["analyze", "--hpo", "HP:0001250", "--format", "json", "-o", o]);
         assert!(!out.status.success());
         assert!(stderr(&out).contains("is a folder"), "{}", stderr(&out));
     }
     assert_eq!(std::fs::read_dir(d.join("adir")).unwrap().count(), 0);
     assert!(!d.join("adir.json").exists() && !d.join("adir/.json").exists());
-    let _ = std::fs::remove_dir_all(&d);
 }
 
 #[test]
 fn a_listed_vcf_that_does_not_exist_names_the_phenopacket() {
-    let d = scratch("listed");
+    let s = Scratch::new("listed");
+    let d = &s.0;
     let mut p: serde_json::Value = serde_json::from_str(&packet(&[("HP:0001250", false)], "MALE")).unwrap();
     p["files"] = serde_json::json!([{"uri": "file://nowhere/exome.vcf.gz", "fileAttributes": {"fileFormat": "VCF", "genomeAssembly": "GRCh38"}}]);
     std::fs::write(d.join("case.json"), p.to_string()).unwrap();
-    let e = stderr(&run(&d, &["analyze", "case.json"]));
+    let e = stderr(&run(d, &["analyze", "case.json"]));
     assert!(e.contains("case.json: its files[] lists the VCF") && e.contains("--phenotype-only"), "{e}");
-    let o = run(&d, &["analyze", "case.json", "--phenotype-only", "--top", "1"]);
+    let o = run(d, &["analyze", "case.json", "--phenotype-only", "--top", "1"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let _ = std::fs::remove_dir_all(&d);
 }

@@ -3,48 +3,12 @@
 //! half-written"): `annotate`, `refdata build`, `sources build` and `analyze`, run as a user
 //! would, in scratch folders.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-/// A fresh, empty scratch folder for one test (removed when dropped).
-struct Scratch(PathBuf);
+use std::path::Path;
+use std::process::Output;
 
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("odyssey-cli-writing-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-
-    /// The file names in the folder, sorted (temporary files included: they start with `.`).
-    fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(&self.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-        v.sort();
-        v
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Runs `odyssey ARGS` in `dir`.
-fn odyssey(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_odyssey")).args(args).current_dir(dir).env_remove("ODYSSEY_REFDATA").env_remove("ODYSSEY_KB").output().unwrap()
-}
+use common::{odyssey, Scratch};
 
 fn ok(o: &Output) -> String {
     assert!(o.status.success(), "failed: {}", String::from_utf8_lossy(&o.stderr));
