@@ -201,9 +201,6 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     let input = case_input(args.phenopacket.as_deref(), &args)?;
     let case = Case::resolve(&input, &kb.kb)?;
     check_case_terms(args.phenopacket.as_deref(), &case, &args)?;
-    if case.observed.is_empty() {
-        eprintln!("note: no observed phenotypic abnormality: the ranking rests on the {} excluded term(s) alone", case.excluded.len());
-    }
     for r in &case.remapped {
         eprintln!("note: {} is an {}; using {}", r.from, r.how, r.to);
     }
@@ -215,6 +212,9 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     let opts = scorer_options(&args);
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
     let report = analyse(args.phenopacket.as_deref(), &case, &args, &kb, &scorer, true)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     if report.genes.is_empty() {
         let dbs: Vec<String> = args.databases.iter().map(|d| format!("{d:?}").to_ascii_lowercase()).collect();
         eprintln!("note: no gene is linked to the diseases ranked (--databases {}): the gene list is empty", dbs.join(","));
@@ -277,7 +277,7 @@ fn variant_options(args: &AnalyzeArgs) -> VariantOptions {
     }
 }
 
-/// Phenotype-only or combined analysis of one resolved case; `verbose` prints warnings and
+/// Phenotype-only or combined analysis of one resolved case; `verbose` prints the
 /// `--explain` answers to standard error.
 fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, scorer: &PhenotypeScorer, verbose: bool) -> anyhow::Result<AnalysisReport> {
     let file = match path {
@@ -305,17 +305,9 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
     if let Some(p) = &args.sources {
         inputs.push(input_file("sources", p));
     }
-    if let Some(panel) = &cfg.filters.gene_panel {
-        let unknown: Vec<&str> = panel.iter().filter(|s| kb.kb.gene_by_symbol(s).is_none()).map(String::as_str).collect();
-        if verbose && !unknown.is_empty() {
-            eprintln!("warning: gene panel symbols not linked to any disease in the knowledge base (check the spelling; they cannot be ranked): {}", unknown.join(", "));
-        }
-    }
     let g = odyssey_variant::analysis::analyze(cfg)?;
+    // warnings reach the user through the report (`run` prints them)
     if verbose {
-        for w in &g.warnings {
-            eprintln!("warning: {w}");
-        }
         for e in &g.explain {
             eprintln!("explain {} {} ({}): {}", e.query, e.variant, e.vcf_location, e.outcome);
             for r in &e.reasons {
