@@ -42,7 +42,9 @@ fn project(cons: &[C]) -> BTreeSet<String> {
             }
             C::IntronVariant if splice || cons.len() > 1 => continue,
             C::NmdTranscriptVariant => continue,
-            C::NonCodingTranscriptExonVariant | C::NonCodingTranscriptVariant => "non_coding_transcript_variant",
+            C::NonCodingTranscriptExonVariant | C::NonCodingTranscriptVariant => {
+                "non_coding_transcript_variant"
+            }
             C::UpstreamGeneVariant | C::DownstreamGeneVariant | C::IntergenicVariant => continue,
             other => other.as_str(),
         };
@@ -86,8 +88,13 @@ fn main() {
     let mut diffs: Vec<String> = Vec::new();
     for d in dirs {
         let name = d.file_name().unwrap().to_string_lossy().to_string();
-        let (Some(fa), Some(gff)) = (find(&d, ".fa").into_iter().next(), find(&d, ".gff").into_iter().next()) else {
-            *skipped.entry("directory without .fa/.gff".into()).or_default() += 1;
+        let (Some(fa), Some(gff)) = (
+            find(&d, ".fa").into_iter().next(),
+            find(&d, ".gff").into_iter().next(),
+        ) else {
+            *skipped
+                .entry("directory without .fa/.gff".into())
+                .or_default() += 1;
             continue;
         };
         let built = build(&BuildOptions {
@@ -128,7 +135,9 @@ fn main() {
                     continue;
                 }
                 let Ok(key) = VariantKey::new(chrom, pos, f[3], f[4]) else {
-                    *skipped.entry("symbolic or non-variant allele".into()).or_default() += 1;
+                    *skipped
+                        .entry("symbolic or non-variant allele".into())
+                        .or_default() += 1;
                     continue;
                 };
                 let anns = ann.annotate(&key);
@@ -147,10 +156,11 @@ fn main() {
                         if p[0].starts_with('@') || p[0] == "." || p.len() < 3 || p[2].is_empty() {
                             continue;
                         }
-                        per_tx
-                            .entry(p[2].to_string())
-                            .or_default()
-                            .extend(p[0].split('&').filter_map(support::bcftools_so).map(str::to_string));
+                        per_tx.entry(p[2].to_string()).or_default().extend(
+                            p[0].split('&')
+                                .filter_map(support::bcftools_so)
+                                .map(str::to_string),
+                        );
                     }
                     // VEP 115's annotation of the same record, projected the same way
                     let vep_line = vep_text.lines().find(|l| {
@@ -168,7 +178,8 @@ fn main() {
                         csq.split(',').find_map(|entry| {
                             let g: Vec<&str> = entry.split('|').collect();
                             (g.len() > 7 && g[5] == "Transcript" && g[6] == tid).then(|| {
-                                let cs: Vec<C> = g[1].split('&').filter_map(|t| t.parse().ok()).collect();
+                                let cs: Vec<C> =
+                                    g[1].split('&').filter_map(|t| t.parse().ok()).collect();
                                 project(&cs)
                             })
                         })
@@ -179,7 +190,9 @@ fn main() {
                             vb_ok += (v == want) as usize;
                         }
                         exp_n += 1;
-                        let got = ours(&tid).map(|a| project(&a.consequences)).unwrap_or_default();
+                        let got = ours(&tid)
+                            .map(|a| project(&a.consequences))
+                            .unwrap_or_default();
                         if got == want {
                             exp_ok += 1;
                         } else {
@@ -262,7 +275,9 @@ fn main() {
         100.0 * vep_ok as f64 / vep_n.max(1) as f64,
     );
     if re < min_exp || rv < min_vep {
-        println!("FAIL: bcftools expectations {re:.1}% (min {min_exp}), VEP {rv:.1}% (min {min_vep})");
+        println!(
+            "FAIL: bcftools expectations {re:.1}% (min {min_exp}), VEP {rv:.1}% (min {min_vep})"
+        );
         std::process::exit(1);
     }
 }

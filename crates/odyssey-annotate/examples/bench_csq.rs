@@ -195,7 +195,10 @@ fn main() {
         mo.as_secs_f64(),
         n_records as f64 / mo.as_secs_f64()
     );
-    println!("ratio bcftools/odyssey: {:.2}x", mb.as_secs_f64() / mo.as_secs_f64());
+    println!(
+        "ratio bcftools/odyssey: {:.2}x",
+        mb.as_secs_f64() / mo.as_secs_f64()
+    );
     let mc = median(core);
     println!(
         "odyssey Annotator::annotate alone (parsed keys, no VCF I/O): {:.3} s ({:.0} records/s)",

@@ -17,7 +17,11 @@ fn base(id: &str) -> &str {
 }
 
 fn main() {
-    let shared = PathBuf::from(std::env::args().nth(1).expect("usage: check_embedded SHARED_DATA_DIR"));
+    let shared = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .expect("usage: check_embedded SHARED_DATA_DIR"),
+    );
     let e38 = Annotator::embedded(Assembly::GRCh38).unwrap();
     let e37 = Annotator::embedded(Assembly::GRCh37).unwrap();
     // Ensembl 84 chr21
@@ -38,7 +42,9 @@ fn main() {
     let (mut same_chain, mut same_cds, mut coding_pairs) = (0, 0, 0);
     for t in &e38.data().transcripts {
         let Some(id) = t.id.as_deref() else { continue };
-        let Some(o) = by_id.get(base(id)) else { continue };
+        let Some(o) = by_id.get(base(id)) else {
+            continue;
+        };
         if o.exons != t.exons {
             continue;
         }
@@ -65,7 +71,9 @@ fn main() {
     for (asm, ann) in [("GRCh38", &e38), ("GRCh37", &e37)] {
         let (mut n, mut ok) = (0, 0);
         for t in &ann.data().transcripts {
-            let Some(nm) = t.refseq_match.as_deref() else { continue };
+            let Some(nm) = t.refseq_match.as_deref() else {
+                continue;
+            };
             let Some(b) = cdot["transcripts"][nm]["genome_builds"][asm].as_object() else {
                 continue;
             };
@@ -74,7 +82,12 @@ fn main() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|e| (e[0].as_u64().unwrap() as u32 + 1, e[1].as_u64().unwrap() as u32))
+                .map(|e| {
+                    (
+                        e[0].as_u64().unwrap() as u32 + 1,
+                        e[1].as_u64().unwrap() as u32,
+                    )
+                })
                 .collect();
             ex.sort_unstable();
             let cds = (

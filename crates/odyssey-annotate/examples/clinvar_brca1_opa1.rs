@@ -45,7 +45,8 @@ fn main() {
         .map_or(3, |s| s.parse().unwrap());
     let txs = dir.join("db/create/txs");
     let cdot: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(txs.join("cdot-0.2.12.refseq.grch37_grch38.brca1_opa1.json")).unwrap(),
+        &std::fs::read_to_string(txs.join("cdot-0.2.12.refseq.grch37_grch38.brca1_opa1.json"))
+            .unwrap(),
     )
     .unwrap();
     let mut seqs: HashMap<String, Vec<u8>> = HashMap::new();
@@ -55,7 +56,9 @@ fn main() {
             if let Some(h) = l.strip_prefix('>') {
                 cur = h.split_whitespace().next().unwrap().to_string();
             } else {
-                seqs.entry(cur.clone()).or_default().extend(l.trim().bytes());
+                seqs.entry(cur.clone())
+                    .or_default()
+                    .extend(l.trim().bytes());
             }
         }
     }
@@ -84,7 +87,12 @@ fn main() {
         }
         let mut exons: Vec<(u32, u32)> = exons_raw
             .iter()
-            .map(|e| (e[0].as_u64().unwrap() as u32 + 1, e[1].as_u64().unwrap() as u32))
+            .map(|e| {
+                (
+                    e[0].as_u64().unwrap() as u32 + 1,
+                    e[1].as_u64().unwrap() as u32,
+                )
+            })
             .collect();
         exons.sort_unstable();
         if let Some(seq) = seqs.get(id) {
@@ -165,7 +173,9 @@ fn main() {
 
     // VEP v109
     let vep = dir.join("annotate/vars/clinvar.excerpt.vep.vcf.gz");
-    let r = BufReader::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(&vep).unwrap()));
+    let r = BufReader::new(flate2::read::MultiGzDecoder::new(
+        std::fs::File::open(&vep).unwrap(),
+    ));
     let (mut n, mut ok, mut missing_model, mut vars) = (0usize, 0usize, 0usize, 0usize);
     let mut per_class: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut patterns: HashMap<(String, String), (usize, Vec<String>)> = HashMap::new();
@@ -175,7 +185,8 @@ fn main() {
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        let Ok(key) = VariantKey::new(f[0].parse().unwrap(), f[1].parse().unwrap(), f[3], f[4]) else {
+        let Ok(key) = VariantKey::new(f[0].parse().unwrap(), f[1].parse().unwrap(), f[3], f[4])
+        else {
             continue;
         };
         vars += 1;
@@ -223,7 +234,10 @@ fn main() {
     println!("(variant, transcript) pairs {n}: identical consequence sets {ok} ({:.2}%); {missing_model} VEP pairs on transcripts not in cdot", 100.0 * ok as f64 / n.max(1) as f64);
     println!("per VEP class (first term): pairs, agree, rate");
     for (k, (a, b)) in &per_class {
-        println!("  {k:45} {a:7} {b:7} {:7.2}%", 100.0 * *b as f64 / (*a).max(1) as f64);
+        println!(
+            "  {k:45} {a:7} {b:7} {:7.2}%",
+            100.0 * *b as f64 / (*a).max(1) as f64
+        );
     }
     let rate = 100.0 * ok as f64 / n.max(1) as f64;
     let mut pv: Vec<_> = patterns.into_iter().collect();
@@ -257,7 +271,9 @@ fn norm_c(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     while i < b.len() {
-        let word = ["del", "dup", "inv"].iter().find(|w| s[i..].starts_with(**w));
+        let word = ["del", "dup", "inv"]
+            .iter()
+            .find(|w| s[i..].starts_with(**w));
         if let Some(w) = word {
             out.push_str(w);
             i += 3;
@@ -297,7 +313,10 @@ fn norm_p(s: &str) -> Option<String> {
     // SnpEff's multi-residue substitution `p.CysGly1808SerAsp` is HGVS `p.Cys1808_Gly1809delinsSerAsp`
     let b = s.as_bytes();
     let mut k = 2;
-    while k + 3 <= b.len() && b[k].is_ascii_uppercase() && b[k + 1..k + 3].iter().all(u8::is_ascii_lowercase) {
+    while k + 3 <= b.len()
+        && b[k].is_ascii_uppercase()
+        && b[k + 1..k + 3].iter().all(u8::is_ascii_lowercase)
+    {
         k += 3;
     }
     let n_ref = (k - 2) / 3;
@@ -323,10 +342,18 @@ fn norm_p(s: &str) -> Option<String> {
 }
 
 /// HGVS against SnpEff 5.1d's ANN: returns the c. and p. agreement rates.
-fn compare_snpeff(ann: &Annotator, ids: &[String], dir: &std::path::Path, examples: usize) -> (f64, f64) {
+fn compare_snpeff(
+    ann: &Annotator,
+    ids: &[String],
+    dir: &std::path::Path,
+    examples: usize,
+) -> (f64, f64) {
     let path = dir.join("annotate/vars/clinvar.excerpt.snpeff.vcf.gz");
-    let r = BufReader::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(&path).unwrap()));
-    let (mut nc, mut okc, mut no_c, mut np, mut okp, mut unknown_p) = (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let r = BufReader::new(flate2::read::MultiGzDecoder::new(
+        std::fs::File::open(&path).unwrap(),
+    ));
+    let (mut nc, mut okc, mut no_c, mut np, mut okp, mut unknown_p) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
     let mut patterns: HashMap<String, (usize, Vec<String>)> = HashMap::new();
     for line in r.lines() {
         let line = line.unwrap();
@@ -334,7 +361,8 @@ fn compare_snpeff(ann: &Annotator, ids: &[String], dir: &std::path::Path, exampl
             continue;
         }
         let f: Vec<&str> = line.split('\t').collect();
-        let Ok(key) = VariantKey::new(f[0].parse().unwrap(), f[1].parse().unwrap(), f[3], f[4]) else {
+        let Ok(key) = VariantKey::new(f[0].parse().unwrap(), f[1].parse().unwrap(), f[3], f[4])
+        else {
             continue;
         };
         let ours = ann.annotate(&key);
@@ -346,10 +374,16 @@ fn compare_snpeff(ann: &Annotator, ids: &[String], dir: &std::path::Path, exampl
             if g.len() < 11 || g[9].is_empty() || !ids.iter().any(|i| i == g[6]) {
                 continue;
             }
-            if g[1].contains("upstream") || g[1].contains("downstream") || g[1].contains("intergenic") {
+            if g[1].contains("upstream")
+                || g[1].contains("downstream")
+                || g[1].contains("intergenic")
+            {
                 continue; // SnpEff writes c. for flanking variants, VEP and Odyssey do not
             }
-            let Some(t) = ours.iter().find(|t| t.transcript_id.as_deref() == Some(g[6])) else {
+            let Some(t) = ours
+                .iter()
+                .find(|t| t.transcript_id.as_deref() == Some(g[6]))
+            else {
                 continue;
             };
             let Some(oc) = t.hgvs_c.as_deref() else {
@@ -369,7 +403,9 @@ fn compare_snpeff(ann: &Annotator, ids: &[String], dir: &std::path::Path, exampl
                         let mut gp = t.hgvs_p.as_deref().and_then(norm_p).unwrap_or_default();
                         // a frameshift whose first new residue is a stop is written as a
                         // nonsense change (HGVS; VEP and Odyssey): SnpEff keeps `fs`
-                        if wp.ends_with("fs") && gp.strip_suffix("Ter").is_some_and(|h| wp.starts_with(h)) {
+                        if wp.ends_with("fs")
+                            && gp.strip_suffix("Ter").is_some_and(|h| wp.starts_with(h))
+                        {
                             gp = wp.clone();
                         }
                         if wp == gp {

@@ -63,7 +63,11 @@ fn parse_csq(path: &PathBuf, field: &str) -> (HashMap<Key, Ann>, Vec<String>) {
         let line = line.unwrap();
         if line.starts_with("##INFO=<ID=") && line.contains(&format!("ID={field},")) {
             let f = line.split("Format: ").nth(1).unwrap_or("");
-            fmt = f.trim_end_matches("\">").split('|').map(|s| s.to_string()).collect();
+            fmt = f
+                .trim_end_matches("\">")
+                .split('|')
+                .map(|s| s.to_string())
+                .collect();
             continue;
         }
         if line.starts_with('#') {
@@ -72,7 +76,10 @@ fn parse_csq(path: &PathBuf, field: &str) -> (HashMap<Key, Ann>, Vec<String>) {
         let cols: Vec<&str> = line.split('\t').collect();
         let vid = format!("{}:{}:{}:{}", cols[0], cols[1], cols[3], cols[4]);
         order.push(vid.clone());
-        let Some(info) = cols[7].split(';').find_map(|kv| kv.strip_prefix(&format!("{field}="))) else {
+        let Some(info) = cols[7]
+            .split(';')
+            .find_map(|kv| kv.strip_prefix(&format!("{field}=")))
+        else {
             continue;
         };
         let idx = |name: &str| fmt.iter().position(|f| f == name);
@@ -84,7 +91,10 @@ fn parse_csq(path: &PathBuf, field: &str) -> (HashMap<Key, Ann>, Vec<String>) {
                     continue;
                 }
                 let key = (vid.clone(), strip_version(get("Feature")));
-                let mut cons: Vec<String> = get("Consequence").split('&').map(|s| s.to_string()).collect();
+                let mut cons: Vec<String> = get("Consequence")
+                    .split('&')
+                    .map(|s| s.to_string())
+                    .collect();
                 cons.sort();
                 out.insert(
                     key,
@@ -100,7 +110,13 @@ fn parse_csq(path: &PathBuf, field: &str) -> (HashMap<Key, Ann>, Vec<String>) {
                     continue;
                 }
                 let key = (vid.clone(), strip_version(f[2]));
-                let mut cons: Vec<String> = f[0].split('&').map(|t| support::bcftools_so(t).map_or_else(|| t.trim_start_matches('*').to_string(), String::from)).collect();
+                let mut cons: Vec<String> = f[0]
+                    .split('&')
+                    .map(|t| {
+                        support::bcftools_so(t)
+                            .map_or_else(|| t.trim_start_matches('*').to_string(), String::from)
+                    })
+                    .collect();
                 cons.sort();
                 cons.dedup();
                 out.insert(
@@ -133,7 +149,9 @@ const CODING: &[&str] = &[
 ];
 
 fn severity(term: &str) -> usize {
-    term.parse::<Consequence>().map(|c| c as usize).unwrap_or(usize::MAX)
+    term.parse::<Consequence>()
+        .map(|c| c as usize)
+        .unwrap_or(usize::MAX)
 }
 
 fn main() {
@@ -202,8 +220,14 @@ fn main() {
         };
         n_var += 1;
         for a in ann.annotate(&key) {
-            let Some(tid) = &a.transcript_id else { continue };
-            let mut cons: Vec<String> = a.consequences.iter().map(|c| c.as_str().to_string()).collect();
+            let Some(tid) = &a.transcript_id else {
+                continue;
+            };
+            let mut cons: Vec<String> = a
+                .consequences
+                .iter()
+                .map(|c| c.as_str().to_string())
+                .collect();
             cons.sort();
             ours.insert(
                 (vid.clone(), strip_version(tid)),
@@ -285,7 +309,13 @@ fn main() {
 }
 
 /// Prints the comparison; returns the agreement percentages (consequences, HGVSc, HGVSp).
-fn report(title: &str, ours: &HashMap<Key, Ann>, theirs: &HashMap<Key, Ann>, examples: usize, hgvs: bool) -> [f64; 3] {
+fn report(
+    title: &str,
+    ours: &HashMap<Key, Ann>,
+    theirs: &HashMap<Key, Ann>,
+    examples: usize,
+    hgvs: bool,
+) -> [f64; 3] {
     println!("\n== {title}");
     let mut keys: Vec<&Key> = theirs.keys().chain(ours.keys()).collect();
     keys.sort();
@@ -300,14 +330,26 @@ fn report(title: &str, ours: &HashMap<Key, Ann>, theirs: &HashMap<Key, Ann>, exa
         let o = ours.get(k);
         let t = theirs.get(k);
         total += 1;
-        let ocons = o.map(|a| a.cons.join("&")).unwrap_or_else(|| "(none)".into());
-        let tcons = t.map(|a| a.cons.join("&")).unwrap_or_else(|| "(none)".into());
+        let ocons = o
+            .map(|a| a.cons.join("&"))
+            .unwrap_or_else(|| "(none)".into());
+        let tcons = t
+            .map(|a| a.cons.join("&"))
+            .unwrap_or_else(|| "(none)".into());
         let class = t
-            .map(|a| a.cons.iter().min_by_key(|c| severity(c)).cloned().unwrap_or_default())
+            .map(|a| {
+                a.cons
+                    .iter()
+                    .min_by_key(|c| severity(c))
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .unwrap_or_else(|| "(absent in reference)".into());
         let e = per_class
             .entry((
-                t.map_or(usize::MAX, |a| a.cons.iter().map(|c| severity(c)).min().unwrap_or(0)),
+                t.map_or(usize::MAX, |a| {
+                    a.cons.iter().map(|c| severity(c)).min().unwrap_or(0)
+                }),
                 class,
             ))
             .or_default();
@@ -324,7 +366,8 @@ fn report(title: &str, ours: &HashMap<Key, Ann>, theirs: &HashMap<Key, Ann>, exa
         }
         if hgvs {
             if let (Some(o), Some(t)) = (o, t) {
-                let is_coding = !t.p.is_empty() || t.cons.iter().any(|c| CODING.contains(&c.as_str()));
+                let is_coding =
+                    !t.p.is_empty() || t.cons.iter().any(|c| CODING.contains(&c.as_str()));
                 if is_coding {
                     coding += 1;
                     let ce = o.c == t.c;
@@ -332,8 +375,11 @@ fn report(title: &str, ours: &HashMap<Key, Ann>, theirs: &HashMap<Key, Ann>, exa
                     c_eq += ce as usize;
                     p_eq += pe as usize;
                     if !ce || !pe {
-                        let cls = format!("{}{}", if ce { "" } else { "c" }, if pe { "" } else { "p" });
-                        let d = hgvs_diff.entry(format!("{cls} [{}]", t.cons.join("&"))).or_default();
+                        let cls =
+                            format!("{}{}", if ce { "" } else { "c" }, if pe { "" } else { "p" });
+                        let d = hgvs_diff
+                            .entry(format!("{cls} [{}]", t.cons.join("&")))
+                            .or_default();
                         d.0 += 1;
                         if d.1.len() < examples {
                             d.1.push(format!(

@@ -30,7 +30,13 @@ fn main() {
     })
     .unwrap();
     let ann = Annotator::new(data);
-    let v = VariantKey::new(rest[0].parse().unwrap(), rest[1].parse().unwrap(), &rest[2], &rest[3]).unwrap();
+    let v = VariantKey::new(
+        rest[0].parse().unwrap(),
+        rest[1].parse().unwrap(),
+        &rest[2],
+        &rest[3],
+    )
+    .unwrap();
     println!("{}", ann.explain(&v, &rest[4]));
     for a in ann.annotate(&v) {
         if a.transcript_id

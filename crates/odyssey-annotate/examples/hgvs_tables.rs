@@ -55,7 +55,10 @@ fn norm(s: &str) -> String {
     for word in ["del", "dup", "inv"] {
         if let Some(i) = t.find(word) {
             let rest = &t[i + word.len()..];
-            let n = rest.bytes().take_while(|b| b"ACGTN0123456789".contains(b)).count();
+            let n = rest
+                .bytes()
+                .take_while(|b| b"ACGTN0123456789".contains(b))
+                .count();
             let tail = &rest[n..];
             t = format!("{}{}", &t[..i + word.len()], tail);
         }
@@ -132,7 +135,9 @@ fn main() {
         let Some(c) = chrom37(f[0]) else { continue };
         let s: u32 = f[1].parse().unwrap();
         for (i, b) in f[3].bytes().enumerate() {
-            genome.entry((c, s + 1 + i as u32)).or_insert(b.to_ascii_uppercase());
+            genome
+                .entry((c, s + 1 + i as u32))
+                .or_insert(b.to_ascii_uppercase());
         }
     }
     let mut transcripts = Vec::new();
@@ -157,14 +162,20 @@ fn main() {
             for e in &a.exons {
                 for p in e.0..e.1 {
                     if let (Some(g), Some(&b)) = (g_of(p), seq.get(p as usize)) {
-                        genome.entry((c, g)).or_insert(if a.strand > 0 { b } else { comp(b) });
+                        genome
+                            .entry((c, g))
+                            .or_insert(if a.strand > 0 { b } else { comp(b) });
                     }
                 }
             }
         }
         let mut ex: Vec<(u32, u32)> = a.exons.iter().map(|e| (e.2 + 1, e.3)).collect();
         ex.sort_unstable();
-        let strand = if a.strand > 0 { Strand::Forward } else { Strand::Reverse };
+        let strand = if a.strand > 0 {
+            Strand::Forward
+        } else {
+            Strand::Reverse
+        };
         let (cs, ce, hgnc) = cds.get(tx).cloned().unwrap_or((None, None, String::new()));
         let coding = match (cs, ce) {
             (Some(s), Some(e)) => {
@@ -232,7 +243,11 @@ fn main() {
             rows += 1;
             let (gac, g) = col[1].split_once(":g.").unwrap_or(("", ""));
             let (tac, cexp) = col[2].split_once(':').unwrap_or(("", ""));
-            let pexp = col.get(3).and_then(|p| p.split_once(':')).map(|x| x.1).unwrap_or("");
+            let pexp = col
+                .get(3)
+                .and_then(|p| p.split_once(':'))
+                .map(|x| x.1)
+                .unwrap_or("");
             let Some(chrom) = chrom37(gac) else {
                 *skipped.entry("not a GRCh37 chromosome").or_default() += 1;
                 continue;
@@ -250,7 +265,10 @@ fn main() {
                 continue;
             };
             let anns = ann.annotate(&key);
-            let Some(a) = anns.iter().find(|a| a.transcript_id.as_deref() == Some(tac)) else {
+            let Some(a) = anns
+                .iter()
+                .find(|a| a.transcript_id.as_deref() == Some(tac))
+            else {
                 *skipped.entry("variant outside the transcript").or_default() += 1;
                 continue;
             };
@@ -344,7 +362,9 @@ fn parse_g(g: &str, c: Chrom, base: &dyn Fn(Chrom, u32) -> Option<String>) -> Op
             None => (d, None),
         };
         let refseq = if dseq.is_empty() || !bases(dseq) || dseq.len() as u32 != end - start + 1 {
-            (start..=end).map(|p| base(c, p)).collect::<Option<String>>()?
+            (start..=end)
+                .map(|p| base(c, p))
+                .collect::<Option<String>>()?
         } else {
             dseq.to_string()
         };
@@ -356,7 +376,9 @@ fn parse_g(g: &str, c: Chrom, base: &dyn Fn(Chrom, u32) -> Option<String>) -> Op
     }
     if let Some(d) = rest.strip_prefix("dup") {
         let dseq = if d.is_empty() {
-            (start..=end).map(|p| base(c, p)).collect::<Option<String>>()?
+            (start..=end)
+                .map(|p| base(c, p))
+                .collect::<Option<String>>()?
         } else {
             d.to_string()
         };
@@ -364,7 +386,9 @@ fn parse_g(g: &str, c: Chrom, base: &dyn Fn(Chrom, u32) -> Option<String>) -> Op
         return VariantKey::new(c, end, last, &format!("{last}{dseq}")).ok();
     }
     if rest.starts_with("inv") {
-        let refseq: String = (start..=end).map(|p| base(c, p)).collect::<Option<String>>()?;
+        let refseq: String = (start..=end)
+            .map(|p| base(c, p))
+            .collect::<Option<String>>()?;
         let inv: String = refseq.bytes().rev().map(|b| comp(b) as char).collect();
         return VariantKey::new(c, start, &refseq, &inv).ok();
     }

@@ -75,19 +75,32 @@ mod tests {
     fn anchors_are_dropped() {
         let a = Allele::from_key(&key(100, "A", "ATT"));
         assert_eq!(
-            (a.start, a.end, a.reference.as_slice(), a.alternate.as_slice()),
+            (
+                a.start,
+                a.end,
+                a.reference.as_slice(),
+                a.alternate.as_slice()
+            ),
             (101, 100, &b""[..], &b"TT"[..])
         );
         let d = Allele::from_key(&key(100, "ACG", "A"));
         assert_eq!(
-            (d.start, d.end, d.reference.as_slice(), d.alternate.as_slice()),
+            (
+                d.start,
+                d.end,
+                d.reference.as_slice(),
+                d.alternate.as_slice()
+            ),
             (101, 102, &b"CG"[..], &b""[..])
         );
         let m = Allele::from_key(&key(100, "AC", "GT"));
         assert_eq!((m.start, m.end), (100, 101));
         // delins without a shared first base keeps everything
         let x = Allele::from_key(&key(100, "ACG", "T"));
-        assert_eq!((x.start, x.end, x.alternate.as_slice()), (100, 102, &b"T"[..]));
+        assert_eq!(
+            (x.start, x.end, x.alternate.as_slice()),
+            (100, 102, &b"T"[..])
+        );
         assert!(
             overlap(101, 100, 100, 101),
             "insertion between 100 and 101 lies in 100-101"

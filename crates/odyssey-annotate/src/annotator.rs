@@ -211,7 +211,9 @@ impl ShiftCache {
             Strand::Reverse => &mut self.rev,
         };
         let s = slot
-            .get_or_insert_with(|| crate::shift::shift_3prime(a, cx.t.strand, cx.t.chrom, seq, 1, u32::MAX))
+            .get_or_insert_with(|| {
+                crate::shift::shift_3prime(a, cx.t.strand, cx.t.chrom, seq, 1, u32::MAX)
+            })
             .as_ref()?;
         let (lo, hi) = (cx.t.start(), cx.t.end());
         let inside = if s.is_insertion() {
@@ -300,7 +302,11 @@ impl Annotator {
 
     /// Whether reference sequence is available (full consequences and HGVS for indels).
     pub fn has_sequence(&self) -> bool {
-        self.inner.data.sequence.as_ref().is_some_and(|s| !s.is_empty())
+        self.inner
+            .data
+            .sequence
+            .as_ref()
+            .is_some_and(|s| !s.is_empty())
     }
 
     /// Provenance label, e.g. `GENCODE v44 MANE Select (embedded)`.
@@ -347,7 +353,10 @@ impl Annotator {
         let seq = inner.data.sequence.as_ref().filter(|s| !s.is_empty());
         let mut out = String::new();
         for (i, t) in inner.data.transcripts.iter().enumerate() {
-            if t.id.as_deref().is_none_or(|id| !id.starts_with(transcript_id)) {
+            if t.id
+                .as_deref()
+                .is_none_or(|id| !id.starts_with(transcript_id))
+            {
                 continue;
             }
             let cx = Ctx::new(t, &inner.layouts[i], &a, seq);
@@ -378,9 +387,15 @@ impl Annotator {
         let l = cx.l;
         let flanking = e.distance.is_some();
         let shifted = if flanking { None } else { shifts.get(cx.a, cx) };
-        let hc = shifted.as_deref().and_then(|s| hgvs_c(cx, s, t.id.as_deref()));
+        let hc = shifted
+            .as_deref()
+            .and_then(|s| hgvs_c(cx, s, t.id.as_deref()));
         let mut hp = shifted.as_deref().and_then(|s| hgvs_p(cx, &e, s));
-        if hp.is_none() && !e.had_sequence && t.cds().is_some() && (e.cds.0.is_some() || e.cds.1.is_some()) {
+        if hp.is_none()
+            && !e.had_sequence
+            && t.cds().is_some()
+            && (e.cds.0.is_some() || e.cds.1.is_some())
+        {
             // the variant touches the CDS but the codons are unknown: HGVS "p.?"
             hp = Some("p.?".to_string());
         }
@@ -406,7 +421,10 @@ impl Annotator {
         };
         let (protein_position, amino_acids, codons) = match &e.codon {
             Some(c) => {
-                let pp = Some((c.translation_start, c.translation_end.max(c.translation_start)));
+                let pp = Some((
+                    c.translation_start,
+                    c.translation_end.max(c.translation_start),
+                ));
                 let aa = |p: &[u8]| {
                     if p.is_empty() {
                         "-".to_string()

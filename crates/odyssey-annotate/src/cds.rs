@@ -122,14 +122,23 @@ pub(crate) fn translate_vep(code: GeneticCode, s: &[u8]) -> Vec<u8> {
                 break;
             }
         }
-        out.push(if consistent { agreed.unwrap_or(b'X') } else { b'X' });
+        out.push(if consistent {
+            agreed.unwrap_or(b'X')
+        } else {
+            b'X'
+        });
     }
     out
 }
 
 /// Builds the codon change for padded CDS interval `cds_start..=cds_end` (insertion:
 /// `cds_start = cds_end + 1`) replaced by `alt` (transcript orientation).
-pub(crate) fn codon_change(v: &CdsView, cds_start: u32, cds_end: u32, alt: &[u8]) -> Option<CodonChange> {
+pub(crate) fn codon_change(
+    v: &CdsView,
+    cds_start: u32,
+    cds_end: u32,
+    alt: &[u8],
+) -> Option<CodonChange> {
     let ts = cds_start.div_ceil(3).max(1);
     let te = cds_end.div_ceil(3);
     let codon_start = 3 * ts - 2;

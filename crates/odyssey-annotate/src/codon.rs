@@ -33,7 +33,11 @@ impl GeneticCode {
         if codon.len() < 3 {
             return b'X';
         }
-        let (Some(a), Some(b), Some(c)) = (base_index(codon[0]), base_index(codon[1]), base_index(codon[2])) else {
+        let (Some(a), Some(b), Some(c)) = (
+            base_index(codon[0]),
+            base_index(codon[1]),
+            base_index(codon[2]),
+        ) else {
             return b'X';
         };
         let table = match self {
@@ -45,7 +49,10 @@ impl GeneticCode {
 
     /// Translates complete codons; a trailing partial codon becomes `X` when `partial_as_x`.
     pub fn translate(self, seq: &[u8], partial_as_x: bool) -> Vec<u8> {
-        let mut out: Vec<u8> = seq.chunks_exact(3).map(|c| self.translate_codon(c)).collect();
+        let mut out: Vec<u8> = seq
+            .chunks_exact(3)
+            .map(|c| self.translate_codon(c))
+            .collect();
         if partial_as_x && !seq.len().is_multiple_of(3) {
             out.push(b'X');
         }

@@ -52,7 +52,12 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub(crate) fn new(t: &'a Transcript, l: &'a Layout, a: &'a Allele, seq: Option<&'a SequenceStore>) -> Self {
+    pub(crate) fn new(
+        t: &'a Transcript,
+        l: &'a Layout,
+        a: &'a Allele,
+        seq: Option<&'a SequenceStore>,
+    ) -> Self {
         Ctx {
             t,
             l,
@@ -101,7 +106,11 @@ pub(crate) fn cdna_ends(l: &Layout, a: &Allele) -> (Option<u32>, Option<u32>) {
             (None, None) => (None, None),
         };
     }
-    let (g5, g3) = if fwd { (a.start, a.end) } else { (a.end, a.start) };
+    let (g5, g3) = if fwd {
+        (a.start, a.end)
+    } else {
+        (a.end, a.start)
+    };
     (l.g_to_n(g5), l.g_to_n(g3))
 }
 
@@ -242,7 +251,11 @@ fn coding_effects(
     // UTRs (VEP _before_coding/_after_coding, with its special case for insertions at the CDS ends)
     let before = (ins && vs == cds_lo) || overlap(vs, ve, ts, cds_lo - 1);
     let after = (ins && ve == cds_hi) || overlap(vs, ve, cds_hi + 1, te);
-    let (five, three) = if fwd { (before, after) } else { (after, before) };
+    let (five, three) = if fwd {
+        (before, after)
+    } else {
+        (after, before)
+    };
     if five && within_cdna {
         cons.push(C::FivePrimeUtrVariant);
     }
@@ -291,12 +304,19 @@ fn coding_effects(
     let view = cx.view();
     e.had_sequence = view.is_some();
     // an ambiguous alternate allele (N) has no defined peptide: its effect stays unknown
-    let unambiguous = a.alternate.iter().all(|b| matches!(b, b'A' | b'C' | b'G' | b'T'));
+    let unambiguous = a
+        .alternate
+        .iter()
+        .all(|b| matches!(b, b'A' | b'C' | b'G' | b'T'));
     let codon = match (&view, cds_start, cds_end) {
-        (Some(v), Some(s), Some(x)) if within_cds && unambiguous => codon_change(v, s, x, cx.alt_tx()),
+        (Some(v), Some(s), Some(x)) if within_cds && unambiguous => {
+            codon_change(v, s, x, cx.alt_tx())
+        }
         _ => None,
     };
-    let peps = codon.as_ref().map(|c| (c.ref_pep.as_slice(), c.alt_pep.as_slice()));
+    let peps = codon
+        .as_ref()
+        .map(|c| (c.ref_pep.as_slice(), c.alt_pep.as_slice()));
     let codons = if frameshift {
         None
     } else {
@@ -310,10 +330,10 @@ fn coding_effects(
         (Some(x), Some(y)) => Some((i64::from(x), i64::from(y))),
         _ => None,
     };
-    let overlaps_start =
-        !t.flags.cds_start_nf && cdna_both.is_some_and(|(x, y)| overlap(x, y, i64::from(cs), i64::from(cs) + 2));
-    let overlaps_stop =
-        !t.flags.cds_end_nf && cdna_both.is_some_and(|(x, y)| overlap(x, y, i64::from(ce) - 2, i64::from(ce)));
+    let overlaps_start = !t.flags.cds_start_nf
+        && cdna_both.is_some_and(|(x, y)| overlap(x, y, i64::from(cs), i64::from(cs) + 2));
+    let overlaps_stop = !t.flags.cds_end_nf
+        && cdna_both.is_some_and(|(x, y)| overlap(x, y, i64::from(ce) - 2, i64::from(ce)));
 
     let start_altered = if overlaps_start && length_change {
         view.as_ref()
@@ -357,7 +377,8 @@ fn coding_effects(
         }
         _ => length_change && overlaps_stop && stop_altered == Some(false),
     };
-    let stop_gained = !stop_retained && peps.is_some_and(|(r, alt)| contains(alt, b'*') && !contains(r, b'*'));
+    let stop_gained =
+        !stop_retained && peps.is_some_and(|(r, alt)| contains(alt, b'*') && !contains(r, b'*'));
     let stop_lost = match pep_stop {
         Some((r, alt)) => !contains(alt, b'*') && contains(r, b'*'),
         None => stop_altered == Some(true),
@@ -388,7 +409,12 @@ fn coding_effects(
             }
             let p = rc.iter().zip(ac).take_while(|(x, y)| x == y).count();
             let (r2, a2) = (&rc[p..], &ac[p..]);
-            let q = r2.iter().rev().zip(a2.iter().rev()).take_while(|(x, y)| x == y).count();
+            let q = r2
+                .iter()
+                .rev()
+                .zip(a2.iter().rev())
+                .take_while(|(x, y)| x == y)
+                .count();
             a2.len() - q == 0 && (r2.len() - q) % 3 == 0
         });
     let start_lost = overlaps_start
@@ -408,7 +434,11 @@ fn coding_effects(
         && !partial_codon;
     let synonymous = !frameshift
         && peps.is_some_and(|(r, alt)| {
-            !r.is_empty() && r == alt && !stop_retained && !contains(alt, b'X') && !contains(r, b'X')
+            !r.is_empty()
+                && r == alt
+                && !stop_retained
+                && !contains(alt, b'X')
+                && !contains(r, b'X')
         });
     let protein_altering = !frameshift
         && peps.is_some_and(|(r, alt)| {
@@ -420,11 +450,12 @@ fn coding_effects(
         && !start_lost;
 
     // sequence-free fallbacks: in-frame indels from their length alone
-    let (nos_ins, nos_del) = if view.is_none() && both && !frameshift && !partial_codon && length_change {
-        (a.delta() > 0, a.delta() < 0)
-    } else {
-        (false, false)
-    };
+    let (nos_ins, nos_del) =
+        if view.is_none() && both && !frameshift && !partial_codon && length_change {
+            (a.delta() > 0, a.delta() < 0)
+        } else {
+            (false, false)
+        };
 
     let coding_unknown = within_cds
         && peps.is_none_or(|(r, alt)| contains(alt, b'X') || contains(r, b'X'))
@@ -451,7 +482,10 @@ fn coding_effects(
     push(inframe_deletion || nos_del, C::InframeDeletion);
     push(missense, C::MissenseVariant);
     push(protein_altering, C::ProteinAlteringVariant);
-    push(partial_codon && within_cds, C::IncompleteTerminalCodonVariant);
+    push(
+        partial_codon && within_cds,
+        C::IncompleteTerminalCodonVariant,
+    );
     push(start_retained, C::StartRetainedVariant);
     push(stop_retained, C::StopRetainedVariant);
     push(synonymous, C::SynonymousVariant);
@@ -531,7 +565,12 @@ fn start_codon_altered(cx: &Ctx, v: &CdsView, (c5, c3): (i64, i64)) -> Option<bo
 
 /// VEP's `_ins_del_stop_altered`: after applying an indel to CDS + 3' UTR (anchored at the CDS
 /// start of the variant), is the codon at the original stop position still a stop?
-fn ins_del_stop_altered(cx: &Ctx, v: &CdsView, (c5, c3): (i64, i64), cds_start: u32) -> Option<bool> {
+fn ins_del_stop_altered(
+    cx: &Ctx,
+    v: &CdsView,
+    (c5, c3): (i64, i64),
+    cds_start: u32,
+) -> Option<bool> {
     let l = i64::from(v.len());
     let utr3 = i64::from(cx.l.len) - i64::from(v.ce);
     let s = i64::from(cds_start) - 1; // 0-based start of the edit in padded CDS

@@ -82,7 +82,14 @@ fn ref_aa(v: &CdsView, plen: u32, k: u32) -> Option<u8> {
 
 /// Alternate translation from codon `ts` on, through the first stop codon: padded CDS with the
 /// allele applied, then the 3' UTR, read in chunks. Index 0 is residue `ts`.
-fn alt_translation(v: &CdsView, cx: &Ctx, cds_start: u32, cds_end: u32, alt: &[u8], ts: u32) -> Option<Vec<u8>> {
+fn alt_translation(
+    v: &CdsView,
+    cx: &Ctx,
+    cds_start: u32,
+    cds_end: u32,
+    alt: &[u8],
+    ts: u32,
+) -> Option<Vec<u8>> {
     const CHUNK: u32 = 600;
     let codon_start = 3 * ts - 2;
     let mut s = if cds_start > codon_start {
@@ -121,7 +128,11 @@ fn alt_translation(v: &CdsView, cx: &Ctx, cds_start: u32, cds_end: u32, alt: &[u
 /// `shifted` is the allele after the 3' rule (the original one for substitutions).
 pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
     let v = cx.view()?;
-    if !shifted.alternate.iter().all(|b| matches!(b, b'A' | b'C' | b'G' | b'T')) {
+    if !shifted
+        .alternate
+        .iter()
+        .all(|b| matches!(b, b'A' | b'C' | b'G' | b'T'))
+    {
         return None;
     }
     // the consequence terms describe the allele as given; when it reaches outside the CDS but
@@ -140,10 +151,11 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
         Strand::Reverse => revcomp(&shifted.alternate),
     };
     // the codons of the unshifted allele when shifting did not move it
-    let reuse = e
-        .codon
-        .as_ref()
-        .filter(|_| shifted.start == cx.a.start && shifted.end == cx.a.end && shifted.alternate == cx.a.alternate);
+    let reuse = e.codon.as_ref().filter(|_| {
+        shifted.start == cx.a.start
+            && shifted.end == cx.a.end
+            && shifted.alternate == cx.a.alternate
+    });
     let owned;
     let cc = match reuse {
         Some(c) => c,
@@ -195,7 +207,8 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
         Kind::Del
     } else if r.len() == 1 && a.len() == 1 {
         Kind::Sub
-    } else if (!a.is_empty() && !r.is_empty() && a.len() != r.len()) || (a.len() > 1 && r.len() > 1) {
+    } else if (!a.is_empty() && !r.is_empty() && a.len() != r.len()) || (a.len() > 1 && r.len() > 1)
+    {
         Kind::Delins
     } else if r.is_empty() && a.is_empty() {
         Kind::Unknown
@@ -240,7 +253,10 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
                     return Some(format!("p.{refs}{start}Ter"));
                 }
                 // new stop counted from the first changed residue (as 1)
-                let stop = alt_tr.iter().position(|&x| x == b'*').map(|i| i64::from(ts) + i as i64);
+                let stop = alt_tr
+                    .iter()
+                    .position(|&x| x == b'*')
+                    .map(|i| i64::from(ts) + i as i64);
                 let extra = stop.map(|p| p - (start - 1)).filter(|&x| x > 0);
                 return Some(match extra {
                     Some(n) => format!("p.{refs}{start}{alts}fsTer{n}"),
@@ -263,7 +279,10 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
             if !a.contains(&b'*') {
                 let n = a.len() as i64;
                 let first = start - n;
-                if first >= 1 && (0..n).all(|i| ref_aa(&v, plen_of(), (first + i) as u32) == Some(a[i as usize])) {
+                if first >= 1
+                    && (0..n)
+                        .all(|i| ref_aa(&v, plen_of(), (first + i) as u32) == Some(a[i as usize]))
+                {
                     kind = Kind::Dup;
                     end = start - 1;
                     start = first;
@@ -276,10 +295,13 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
                 if avail <= min {
                     return None;
                 }
-                r = [ref_aa(&v, plen, min as u32), ref_aa(&v, plen, min as u32 + 1)]
-                    .into_iter()
-                    .flatten()
-                    .collect();
+                r = [
+                    ref_aa(&v, plen, min as u32),
+                    ref_aa(&v, plen, min as u32 + 1),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
             }
         }
         Kind::Del => {
@@ -321,12 +343,19 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
         });
     }
     let first = refs.get(..3).unwrap_or(&refs).to_string();
-    let last = refs.get(refs.len().saturating_sub(3)..).unwrap_or(&refs).to_string();
+    let last = refs
+        .get(refs.len().saturating_sub(3)..)
+        .unwrap_or(&refs)
+        .to_string();
     Some(match kind {
         Kind::Dup => {
             if start < end {
                 let alt3 = three(&a);
-                format!("p.{}{start}_{}{end}dup", &alt3[..3], &alt3[alt3.len() - 3..])
+                format!(
+                    "p.{}{start}_{}{end}dup",
+                    &alt3[..3],
+                    &alt3[alt3.len() - 3..]
+                )
             } else {
                 format!("p.{}{start}dup", three(&a))
             }
@@ -340,7 +369,11 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
             if start == end && kind == Kind::Delins {
                 format!("p.{first}{start}delins{alts}")
             } else {
-                let (s, x) = if start > end { (end, start) } else { (start, end) };
+                let (s, x) = if start > end {
+                    (end, start)
+                } else {
+                    (start, end)
+                };
                 format!("p.{first}{s}_{last}{x}{word}{alts}")
             }
         }
@@ -388,7 +421,15 @@ fn start_lost_text(r: &[u8], start: i64, end: i64) -> String {
 
 /// Residues between the original stop and the new one for a stop-loss (VEP's
 /// `_stop_loss_extra_AA` outside frameshifts): new stop position − former stop position.
-fn stop_loss_extra(v: &CdsView, plen: u32, cx: &Ctx, cds_start: u32, cds_end: u32, alt: &[u8], ts: u32) -> Option<i64> {
+fn stop_loss_extra(
+    v: &CdsView,
+    plen: u32,
+    cx: &Ctx,
+    cds_start: u32,
+    cds_end: u32,
+    alt: &[u8],
+    ts: u32,
+) -> Option<i64> {
     let alt_tr = alt_translation(v, cx, cds_start, cds_end, alt, ts)?;
     let stop = alt_tr
         .iter()

@@ -128,7 +128,11 @@ impl Layout {
             let i = k - 1;
             let (s0, e0, n0) = self.exons[i];
             let (s1, e1, n1) = self.exons[i + 1];
-            let (d5, d3) = if fwd { (g - e0, s1 - g) } else { (s0 - g, g - e1) };
+            let (d5, d3) = if fwd {
+                (g - e0, s1 - g)
+            } else {
+                (s0 - g, g - e1)
+            };
             let last_of_prev = n0 + (e0 - s0);
             return if d5 <= d3 {
                 Loc::Intron {
@@ -194,7 +198,11 @@ impl Layout {
                     out.push('*');
                     push_u64(out, u64::from(n - ce));
                 } else {
-                    let p = if pad && offset == 0 { u32::from(self.phase) } else { 0 };
+                    let p = if pad && offset == 0 {
+                        u32::from(self.phase)
+                    } else {
+                        0
+                    };
                     push_u64(out, u64::from(n - cs + 1 + p));
                 }
             }
@@ -283,7 +291,11 @@ mod tests {
             ncbi_gene_id: None,
             hgnc_id: None,
             protein_id: None,
-            biotype: Arc::from(if cds.is_some() { "protein_coding" } else { "lncRNA" }),
+            biotype: Arc::from(if cds.is_some() {
+                "protein_coding"
+            } else {
+                "lncRNA"
+            }),
             chrom: Chrom::autosome(1).unwrap(),
             strand,
             exons: exons.to_vec(),

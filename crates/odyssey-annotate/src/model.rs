@@ -148,11 +148,17 @@ impl Transcript {
         }
         if let Some(c) = self.cds() {
             if c.start > c.end || c.start < self.start() || c.end > self.end() {
-                return Err(format!("{name}: CDS {}-{} outside the transcript", c.start, c.end));
+                return Err(format!(
+                    "{name}: CDS {}-{} outside the transcript",
+                    c.start, c.end
+                ));
             }
             let inside = |p: u32| self.exons.iter().any(|&(s, e)| s <= p && p <= e);
             if !inside(c.start) || !inside(c.end) {
-                return Err(format!("{name}: CDS bound {}-{} falls in an intron", c.start, c.end));
+                return Err(format!(
+                    "{name}: CDS bound {}-{} falls in an intron",
+                    c.start, c.end
+                ));
             }
             if c.phase > 2 {
                 return Err(format!("{name}: CDS phase {} is not 0, 1 or 2", c.phase));

@@ -133,7 +133,12 @@ pub(crate) fn shift_3prime(
 /// Is the inserted sequence (plus strand) a copy of the bases immediately 5' of the insertion
 /// point in transcript orientation? `Some(Some(interval))` for a duplication (genomic
 /// interval), `Some(None)` for a plain insertion, `None` when the bases are not stored.
-pub(crate) fn duplication(a: &Allele, strand: Strand, chrom: Chrom, seq: &SequenceStore) -> Option<Option<(u32, u32)>> {
+pub(crate) fn duplication(
+    a: &Allele,
+    strand: Strand,
+    chrom: Chrom,
+    seq: &SequenceStore,
+) -> Option<Option<(u32, u32)>> {
     let n = a.alternate.len() as u32;
     let (lo, hi) = match strand {
         Strand::Forward => match a.end.checked_sub(n - 1) {
@@ -186,8 +191,14 @@ mod tests {
             alternate: b"AC".to_vec(),
         };
         let f = shift_3prime(&i, Strand::Forward, c, &s, 1, 20).unwrap();
-        assert_eq!((f.start, f.end, f.alternate.as_slice()), (15, 14, &b"CA"[..]));
-        assert_eq!(duplication(&f, Strand::Forward, c, &s), Some(Some((13, 14))));
+        assert_eq!(
+            (f.start, f.end, f.alternate.as_slice()),
+            (15, 14, &b"CA"[..])
+        );
+        assert_eq!(
+            duplication(&f, Strand::Forward, c, &s),
+            Some(Some((13, 14)))
+        );
         // bounded shifting stops at the transcript end
         let g = shift_3prime(&i, Strand::Forward, c, &s, 1, 11).unwrap();
         assert_eq!((g.start, g.end), (12, 11));

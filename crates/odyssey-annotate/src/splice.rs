@@ -96,7 +96,11 @@ pub(crate) fn intron_effects(l: &Layout, a: &Allele) -> IntronEffects {
                 }
             }
             // polypyrimidine tract (acceptor −17..−3), insertions touching it included
-            let (p_lo, p_hi) = if fwd { (hi - 16, hi - 2) } else { (lo + 2, lo + 16) };
+            let (p_lo, p_hi) = if fwd {
+                (hi - 16, hi - 2)
+            } else {
+                (lo + 2, lo + 16)
+            };
             // only for changes that stay inside the intron (VEP reports no tract variant for
             // a deletion-insertion reaching into the exon)
             let inside = if ins {

@@ -47,18 +47,29 @@ pub struct RefData {
 
 impl RefData {
     /// Sorts transcripts into the canonical order and validates each model.
-    pub fn new(meta: Meta, mut transcripts: Vec<Transcript>, sequence: Option<SequenceStore>) -> Result<Self, Error> {
+    pub fn new(
+        meta: Meta,
+        mut transcripts: Vec<Transcript>,
+        sequence: Option<SequenceStore>,
+    ) -> Result<Self, Error> {
         for t in &transcripts {
             t.validate().map_err(Error::Invalid)?;
         }
         transcripts.sort_by(|a, b| {
-            (a.chrom, a.start(), a.end(), a.id.as_deref(), a.gene_symbol.as_deref()).cmp(&(
-                b.chrom,
-                b.start(),
-                b.end(),
-                b.id.as_deref(),
-                b.gene_symbol.as_deref(),
-            ))
+            (
+                a.chrom,
+                a.start(),
+                a.end(),
+                a.id.as_deref(),
+                a.gene_symbol.as_deref(),
+            )
+                .cmp(&(
+                    b.chrom,
+                    b.start(),
+                    b.end(),
+                    b.id.as_deref(),
+                    b.gene_symbol.as_deref(),
+                ))
         });
         Ok(RefData {
             meta,
@@ -82,7 +93,8 @@ impl RefData {
     pub fn save(&self, path: &Path, level: i32) -> Result<(), Error> {
         let f = std::fs::File::create(path).map_err(|e| Error::io(path, e))?;
         let mut w = std::io::BufWriter::new(f);
-        self.write_to(&mut w, level).map_err(|e| Error::io(path, e))?;
+        self.write_to(&mut w, level)
+            .map_err(|e| Error::io(path, e))?;
         w.flush().map_err(|e| Error::io(path, e))
     }
 

@@ -241,7 +241,9 @@ impl Out {
     fn file(file: std::fs::File, bgzf: bool, threads: usize) -> Out {
         if bgzf {
             let workers = std::num::NonZero::new(threads.max(1)).expect("non-zero");
-            Out::Bgzf(noodles::bgzf::io::MultithreadedWriter::with_worker_count(workers, file))
+            Out::Bgzf(noodles::bgzf::io::MultithreadedWriter::with_worker_count(
+                workers, file,
+            ))
         } else {
             Out::File(std::io::BufWriter::with_capacity(1 << 20, file))
         }
@@ -284,7 +286,12 @@ pub fn bgzf_output(path: &Path) -> bool {
 /// behind write through a temporary file with [`annotate_vcf_to_file`]. Errors: unreadable files
 /// ([`Error::Io`]), a malformed header or record ([`Error::Parse`] with the line number), an
 /// input that already has the INFO field.
-pub fn annotate_vcf(input: &Path, output: &Path, ann: &Annotator, opts: &VcfOptions) -> Result<VcfStats, Error> {
+pub fn annotate_vcf(
+    input: &Path,
+    output: &Path,
+    ann: &Annotator,
+    opts: &VcfOptions,
+) -> Result<VcfStats, Error> {
     let out = if output.as_os_str() == "-" {
         Out::Stdout(std::io::BufWriter::new(std::io::stdout()))
     } else {
@@ -305,7 +312,13 @@ pub fn annotate_vcf_to_file(
     ann: &Annotator,
     opts: &VcfOptions,
 ) -> Result<(VcfStats, std::fs::File), Error> {
-    let (stats, file) = annotate_into(input, Out::file(file, bgzf, opts.threads), output, ann, opts)?;
+    let (stats, file) = annotate_into(
+        input,
+        Out::file(file, bgzf, opts.threads),
+        output,
+        ann,
+        opts,
+    )?;
     Ok((stats, file.expect("a file output")))
 }
 
@@ -445,9 +458,13 @@ fn annotate_line(
     if let Some(r) = it.next() {
         rest = Some(r);
     }
-    let pos: u32 = cols[1]
-        .parse()
-        .map_err(|_| Error::parse(input, n, format!("POS {:?} is not a positive integer", cols[1])))?;
+    let pos: u32 = cols[1].parse().map_err(|_| {
+        Error::parse(
+            input,
+            n,
+            format!("POS {:?} is not a positive integer", cols[1]),
+        )
+    })?;
     let chrom = cols[0].parse::<Chrom>().ok();
     let mut out = String::with_capacity(line.len() + 1024);
     for c in &cols[..7] {

@@ -14,7 +14,10 @@ use odyssey_genome::{Assembly, Consequence as C};
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
-    std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
+    std::fs::File::create(&p)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     p
 }
 
@@ -88,8 +91,16 @@ fn three_flavours_give_the_same_model_and_annotation() {
     let fa = fasta(dir.path(), "chr1");
     let cases = [
         (write(dir.path(), "ens.gff3", ENSEMBL_GFF3), "TX1.1", "P1"),
-        (write(dir.path(), "gencode.gtf", GENCODE_GTF), "TX1.1", "P1.1"),
-        (write(dir.path(), "refseq.gff", REFSEQ_GFF3), "NM_1.1", "NP_1.1"),
+        (
+            write(dir.path(), "gencode.gtf", GENCODE_GTF),
+            "TX1.1",
+            "P1.1",
+        ),
+        (
+            write(dir.path(), "refseq.gff", REFSEQ_GFF3),
+            "NM_1.1",
+            "NP_1.1",
+        ),
     ];
     for (path, id, prot) in cases {
         let (d, stats) = build(&opts(vec![path.clone()], vec![fa.clone()])).unwrap();
@@ -102,7 +113,10 @@ fn three_flavours_give_the_same_model_and_annotation() {
         let t = &ann.annotate(&key(chr1(), 24, "A", "C"))[0];
         assert_eq!(t.consequences, vec![C::MissenseVariant]);
         assert_eq!(t.hgvs_c.as_deref(), Some(format!("{id}:c.4A>C").as_str()));
-        assert_eq!(t.hgvs_p.as_deref(), Some(format!("{prot}:p.Lys2Gln").as_str()));
+        assert_eq!(
+            t.hgvs_p.as_deref(),
+            Some(format!("{prot}:p.Lys2Gln").as_str())
+        );
     }
     // RefSeq extras: NCBI/HGNC ids from Dbxref, pseudogene exons hung on a gene are skipped
     let (d, stats) = build(&opts(vec![dir.path().join("refseq.gff")], vec![])).unwrap();
@@ -124,12 +138,17 @@ fn compiled_file_round_trips() {
     assert!(a.has_sequence());
     assert_eq!(a.release(), "test");
     assert_eq!(
-        a.annotate(&key(chr1(), 26, "A", "AAAA"))[0].hgvs_p.as_deref(),
+        a.annotate(&key(chr1(), 26, "A", "AAAA"))[0]
+            .hgvs_p
+            .as_deref(),
         Some("P1:p.Lys2dup")
     );
     // a file that is not one
     let bad = write(dir.path(), "bad.odyref", "hello");
-    assert!(matches!(Annotator::from_path(&bad), Err(Error::BadStore { .. })));
+    assert!(matches!(
+        Annotator::from_path(&bad),
+        Err(Error::BadStore { .. })
+    ));
 }
 
 #[test]
@@ -138,7 +157,11 @@ fn bad_inputs_name_file_and_line() {
     let broken = ENSEMBL_GFF3.replace("1\tensembl\texon\t61\t90", "1\tensembl\texon\t91\t60");
     let g = write(dir.path(), "broken.gff3", &broken);
     match build(&opts(vec![g.clone()], vec![])) {
-        Err(Error::Parse { path, line, message }) => {
+        Err(Error::Parse {
+            path,
+            line,
+            message,
+        }) => {
             assert_eq!(path, g);
             assert_eq!(line, 6);
             assert!(message.contains("before start"), "{message}");
@@ -187,7 +210,9 @@ fn vcf_gets_a_described_csq_field() {
         (3, 2, 2, 0)
     );
     let text = std::fs::read_to_string(&out).unwrap();
-    assert!(text.contains("##INFO=<ID=CSQ,Number=.,Type=String,Description=\"Consequence annotations from Odyssey"));
+    assert!(text.contains(
+        "##INFO=<ID=CSQ,Number=.,Type=String,Description=\"Consequence annotations from Odyssey"
+    ));
     let line = text.lines().find(|l| l.starts_with("1\t24")).unwrap();
     let info = line.split('\t').nth(7).unwrap();
     assert!(info.starts_with("DP=10;CSQ=C|missense_variant|MODERATE|GENEA|G1|Transcript|TX1.1|protein_coding|1/2||TX1.1:c.4A>C|P1.1:p.Lys2Gln"), "{info}");
@@ -223,14 +248,22 @@ fn vcf_gets_a_described_csq_field() {
     let p = std::fs::read_to_string(&paren).unwrap();
     assert!(p.contains("|TX1.1:c.4A>C|P1.1:p.(Lys2Gln)|"), "{p}");
     assert_eq!(odyssey_annotate::hgvs_p_predicted("p.?"), "p.?");
-    assert_eq!(odyssey_annotate::hgvs_p_predicted("NP_1.1:p.Leu5="), "NP_1.1:p.(Leu5=)");
+    assert_eq!(
+        odyssey_annotate::hgvs_p_predicted("NP_1.1:p.Leu5="),
+        "NP_1.1:p.(Leu5=)"
+    );
     // a malformed record is reported with its line
     let bad = write(
         dir.path(),
         "bad.vcf",
         "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\tx\t.\tA\tC\t.\t.\t.\n",
     );
-    match annotate_vcf(&bad, &dir.path().join("o.vcf"), &ann, &VcfOptions::default()) {
+    match annotate_vcf(
+        &bad,
+        &dir.path().join("o.vcf"),
+        &ann,
+        &VcfOptions::default(),
+    ) {
         Err(Error::Parse { line, .. }) => assert_eq!(line, 3),
         other => panic!("{other:?}"),
     }
@@ -251,7 +284,10 @@ fn compressed_fasta_with_or_without_index_gives_the_same_sequence() {
     let gff = write(dir.path(), "ens.gff3", ENSEMBL_GFF3);
     // plain gzip (Ensembl's download format) and bgzip without indexes: streamed
     let gz = dir.path().join("ref.fa.gz");
-    let mut e = flate2::write::GzEncoder::new(std::fs::File::create(&gz).unwrap(), flate2::Compression::default());
+    let mut e = flate2::write::GzEncoder::new(
+        std::fs::File::create(&gz).unwrap(),
+        flate2::Compression::default(),
+    );
     e.write_all(text.as_bytes()).unwrap();
     e.finish().unwrap();
     let bgz = dir.path().join("ref.fa.bgz");
@@ -261,16 +297,30 @@ fn compressed_fasta_with_or_without_index_gives_the_same_sequence() {
     // bgzip with .fai and .gzi: random access
     let idx = dir.path().join("idx.fa.gz");
     std::fs::copy(&bgz, &idx).unwrap();
-    fasta::fai::fs::write(dir.path().join("idx.fa.gz.fai"), &fasta::fs::index(&plain).unwrap()).unwrap();
-    bgzf::gzi::fs::write(dir.path().join("idx.fa.gz.gzi"), &bgzf::gzi::Index::default()).unwrap();
+    fasta::fai::fs::write(
+        dir.path().join("idx.fa.gz.fai"),
+        &fasta::fs::index(&plain).unwrap(),
+    )
+    .unwrap();
+    bgzf::gzi::fs::write(
+        dir.path().join("idx.fa.gz.gzi"),
+        &bgzf::gzi::Index::default(),
+    )
+    .unwrap();
 
     let seq_of = |fa: &PathBuf| {
         let mut o = opts(vec![gff.clone()], vec![fa.clone()]);
         o.flank = 2;
         let (d, stats) = build(&o).unwrap();
-        assert_eq!(stats.sequence_bases, 34 + 34, "{fa:?}: exons 11-40 and 61-90 ± 2");
+        assert_eq!(
+            stats.sequence_bases,
+            34 + 34,
+            "{fa:?}: exons 11-40 and 61-90 ± 2"
+        );
         let seq = d.sequence.unwrap();
-        (1..=120u32).map(|p| seq.fetch(chr1(), p, p)).collect::<Vec<_>>()
+        (1..=120u32)
+            .map(|p| seq.fetch(chr1(), p, p))
+            .collect::<Vec<_>>()
     };
     let want = seq_of(&plain);
     assert_eq!(want[8].as_deref(), Some(&s.as_bytes()[8..9]));

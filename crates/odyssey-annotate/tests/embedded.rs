@@ -20,7 +20,10 @@ fn brca1(ann: &Annotator, pos: u32, r: &str, a: &str) -> odyssey_annotate::Trans
 
 #[test]
 fn brca1_start_codon_in_both_assemblies() {
-    for (asm, c1) in [(Assembly::GRCh38, 43_124_096), (Assembly::GRCh37, 41_276_113)] {
+    for (asm, c1) in [
+        (Assembly::GRCh38, 43_124_096),
+        (Assembly::GRCh37, 41_276_113),
+    ] {
         let ann = Annotator::embedded(asm).unwrap();
         assert_eq!(ann.assembly(), asm);
         assert!(!ann.has_sequence());
@@ -30,7 +33,11 @@ fn brca1_start_codon_in_both_assemblies() {
         assert!(t.is_mane_select);
         assert_eq!(t.ncbi_gene_id, Some(672));
         assert_eq!(t.hgnc_id.as_deref(), Some("HGNC:1100"));
-        assert_eq!(t.exon.map(|r| r.to_string()).as_deref(), Some("2/23"), "{asm}");
+        assert_eq!(
+            t.exon.map(|r| r.to_string()).as_deref(),
+            Some("2/23"),
+            "{asm}"
+        );
         assert_eq!(
             t.consequences,
             vec![C::CodingSequenceVariant],
@@ -41,7 +48,11 @@ fn brca1_start_codon_in_both_assemblies() {
             "{asm}: {:?}",
             t.hgvs_c
         );
-        assert!(t.hgvs_p.as_deref().unwrap().ends_with(":p.?"), "{:?}", t.hgvs_p);
+        assert!(
+            t.hgvs_p.as_deref().unwrap().ends_with(":p.?"),
+            "{:?}",
+            t.hgvs_p
+        );
         // one base upstream of the ATG is 5' UTR
         let u = brca1(&ann, c1 + 1, "C", "T");
         assert_eq!(u.consequences, vec![C::FivePrimeUtrVariant], "{asm}");

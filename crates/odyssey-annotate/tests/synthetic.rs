@@ -40,7 +40,12 @@ fn cases() -> Vec<Case> {
             Some("p.Lys2="),
         ),
         // c.4 A>T: AAA→TAA
-        ((24, "A", "T"), vec![C::StopGained], Some("c.4A>T"), Some("p.Lys2Ter")),
+        (
+            (24, "A", "T"),
+            vec![C::StopGained],
+            Some("c.4A>T"),
+            Some("p.Lys2Ter"),
+        ),
         // T inserted between c.3 and c.4: ATG|TAA → immediate stop in the new frame
         (
             (23, "G", "GT"),
@@ -56,7 +61,12 @@ fn cases() -> Vec<Case> {
             Some("p.Lys2dup"),
         ),
         // intron +1 G>A
-        ((41, "G", "A"), vec![C::SpliceDonorVariant], Some("c.20+1G>A"), None),
+        (
+            (41, "G", "A"),
+            vec![C::SpliceDonorVariant],
+            Some("c.20+1G>A"),
+            None,
+        ),
         // intron +5 G>A; the intron has only 20 bases, so +5 is also −16, inside the
         // polypyrimidine tract (−17..−3)
         (
@@ -70,7 +80,12 @@ fn cases() -> Vec<Case> {
             None,
         ),
         // intron −2 A>G
-        ((59, "A", "G"), vec![C::SpliceAcceptorVariant], Some("c.21-2A>G"), None),
+        (
+            (59, "A", "G"),
+            vec![C::SpliceAcceptorVariant],
+            Some("c.21-2A>G"),
+            None,
+        ),
         // middle of the 20-base intron: +10 (= −11) and −10, both in the polypyrimidine tract
         (
             (50, "C", "T"),
@@ -92,8 +107,18 @@ fn cases() -> Vec<Case> {
             Some("p.Trp7Ter"),
         ),
         // 5' UTR, 3' UTR
-        ((15, "C", "T"), vec![C::FivePrimeUtrVariant], Some("c.-6C>T"), None),
-        ((80, "G", "A"), vec![C::ThreePrimeUtrVariant], Some("c.*7G>A"), None),
+        (
+            (15, "C", "T"),
+            vec![C::FivePrimeUtrVariant],
+            Some("c.-6C>T"),
+            None,
+        ),
+        (
+            (80, "G", "A"),
+            vec![C::ThreePrimeUtrVariant],
+            Some("c.*7G>A"),
+            None,
+        ),
         // stop codon TAA→TAG; TAA→CAA with no new stop before the transcript ends
         (
             (73, "A", "G"),
@@ -108,7 +133,12 @@ fn cases() -> Vec<Case> {
             Some("p.Ter11GlnextTer?"),
         ),
         // start codon ATG→ACG
-        ((22, "T", "C"), vec![C::StartLost], Some("c.2T>C"), Some("p.Met1?")),
+        (
+            (22, "T", "C"),
+            vec![C::StartLost],
+            Some("c.2T>C"),
+            Some("p.Met1?"),
+        ),
     ]
 }
 
@@ -161,7 +191,10 @@ fn deletion_in_a_run_is_shifted_three_prime() {
     assert_eq!(t.hgvs_c.as_deref(), Some("TX1.1:c.9del"));
     assert_eq!(t.consequences, vec![C::FrameshiftVariant]);
     assert!(
-        t.hgvs_p.as_deref().unwrap().starts_with("P1.1:p.Phe5LeufsTer"),
+        t.hgvs_p
+            .as_deref()
+            .unwrap()
+            .starts_with("P1.1:p.Phe5LeufsTer"),
         "{:?}",
         t.hgvs_p
     );
@@ -225,7 +258,10 @@ fn without_sequence_only_what_the_model_tells() {
     let sp = on(&ann.annotate(&key(chr1(), 41, "G", "A")), "GENEA");
     assert_eq!(sp.consequences, vec![C::SpliceDonorVariant]);
     assert_eq!(sp.hgvs_c.as_deref(), Some("TX1.1:c.20+1G>A"));
-    assert_eq!(sp.hgvs_p, None, "intronic: no protein description, as with sequence");
+    assert_eq!(
+        sp.hgvs_p, None,
+        "intronic: no protein description, as with sequence"
+    );
     assert_eq!(fs.hgvs_p.as_deref(), Some("P1.1:p.?"));
 }
 

@@ -26,7 +26,14 @@ fn main() {
     let index_ms = t.elapsed().as_secs_f64() * 1e3;
     let input = CaseInput {
         id: "x".into(),
-        terms: ["HP:0001166", "HP:0001083", "HP:0002616"].iter().map(|t| TermInput { id: (*t).into(), label: None, excluded: false }).collect(),
+        terms: ["HP:0001166", "HP:0001083", "HP:0002616"]
+            .iter()
+            .map(|t| TermInput {
+                id: (*t).into(),
+                label: None,
+                excluded: false,
+            })
+            .collect(),
         ..Default::default()
     };
     let ranking = scorer.rank(&Case::resolve(&input, &kb).expect("valid terms"));
@@ -48,11 +55,20 @@ fn main() {
     println!("measure\tvalue");
     println!("process peak RSS before loading (MiB)\t{}", mib(start_hwm));
     println!("first embedded KB load (ms)\t{first_load_ms:.1}");
-    println!("embedded KB load, median of 20 (ms)\t{:.1}", percentile_sorted(&ms, 50.0));
+    println!(
+        "embedded KB load, median of 20 (ms)\t{:.1}",
+        percentile_sorted(&ms, 50.0)
+    );
     println!("embedded KB load, min of 20 (ms)\t{:.1}", ms[0]);
     println!("RSS after KB load (MiB)\t{}", mib(after_kb.0));
     println!("peak RSS after KB load (MiB)\t{}", mib(after_kb.1));
     println!("phenotype index build (ms)\t{index_ms:.1}");
-    println!("RSS with KB + index, one case ranked (MiB)\t{}", mib(after_index.0));
-    println!("peak RSS with KB + index, one case ranked (MiB)\t{}", mib(after_index.1));
+    println!(
+        "RSS with KB + index, one case ranked (MiB)\t{}",
+        mib(after_index.0)
+    );
+    println!(
+        "peak RSS with KB + index, one case ranked (MiB)\t{}",
+        mib(after_index.1)
+    );
 }

@@ -30,7 +30,14 @@ const TERMS: [(&str, bool); 10] = [
 fn case(kb: &KnowledgeBase) -> Case {
     let input = CaseInput {
         id: "bench".into(),
-        terms: TERMS.iter().map(|&(id, excluded)| TermInput { id: id.into(), label: None, excluded }).collect(),
+        terms: TERMS
+            .iter()
+            .map(|&(id, excluded)| TermInput {
+                id: id.into(),
+                label: None,
+                excluded,
+            })
+            .collect(),
         ..Default::default()
     };
     let c = Case::resolve(&input, kb).expect("terms of HPO 2025-01-16");
@@ -40,24 +47,42 @@ fn case(kb: &KnowledgeBase) -> Case {
 
 fn benches(c: &mut Criterion) {
     // the drop of the loaded KB is not timed
-    c.bench_function("kb_load_embedded", |b| b.iter_with_large_drop(|| KnowledgeBase::embedded().expect("embedded KB")));
+    c.bench_function("kb_load_embedded", |b| {
+        b.iter_with_large_drop(|| KnowledgeBase::embedded().expect("embedded KB"))
+    });
     let kb = KnowledgeBase::embedded().expect("embedded KB");
-    c.bench_function("index_build_default", |b| b.iter_with_large_drop(|| PhenotypeScorer::new(&kb, ScorerOptions::default())));
+    c.bench_function("index_build_default", |b| {
+        b.iter_with_large_drop(|| PhenotypeScorer::new(&kb, ScorerOptions::default()))
+    });
     let scorer = PhenotypeScorer::new(&kb, ScorerOptions::default());
     let case = case(&kb);
     let mut scratch = Scratch::default();
-    for (name, method) in [("rank_10_terms_lr", Method::LikelihoodRatio), ("rank_10_terms_resnik", Method::Resnik)] {
-        c.bench_function(name, |b| b.iter(|| black_box(scorer.rank_with(black_box(&case), method, &mut scratch))));
+    for (name, method) in [
+        ("rank_10_terms_lr", Method::LikelihoodRatio),
+        ("rank_10_terms_resnik", Method::Resnik),
+    ] {
+        c.bench_function(name, |b| {
+            b.iter(|| black_box(scorer.rank_with(black_box(&case), method, &mut scratch)))
+        });
     }
     let mut scores = Vec::new();
     c.bench_function("scores_only_10_terms_lr", |b| {
         b.iter(|| {
-            scorer.scores_with(black_box(&case), Method::LikelihoodRatio, &mut scratch, &mut scores);
+            scorer.scores_with(
+                black_box(&case),
+                Method::LikelihoodRatio,
+                &mut scratch,
+                &mut scores,
+            );
             black_box(scores.len())
         })
     });
     scorer.scores_with(&case, Method::LikelihoodRatio, &mut scratch, &mut scores);
-    c.bench_function("ranking_from_scores_lr", |b| b.iter(|| black_box(scorer.ranking_from_scores(black_box(&scores), Method::LikelihoodRatio))));
+    c.bench_function("ranking_from_scores_lr", |b| {
+        b.iter(|| {
+            black_box(scorer.ranking_from_scores(black_box(&scores), Method::LikelihoodRatio))
+        })
+    });
 }
 
 criterion_group! {

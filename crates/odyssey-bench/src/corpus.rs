@@ -99,7 +99,11 @@ pub fn list_cases(dir: &Path) -> Result<Vec<String>> {
         for f in std::fs::read_dir(&cpath).map_err(|e| BenchError::io(&cpath, e))? {
             let f = f.map_err(|e| BenchError::io(&cpath, e))?;
             let name = f.file_name().to_string_lossy().into_owned();
-            let ext = Path::new(&name).extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+            let ext = Path::new(&name)
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase();
             if matches!(ext.as_str(), "json" | "yml" | "yaml") && f.path().is_file() {
                 out.push(format!("{cname}/{name}"));
             }
@@ -121,7 +125,13 @@ pub fn read_case_list(path: &Path) -> Result<Vec<String>> {
             continue;
         }
         if l.starts_with('/') || l.split('/').any(|c| c == "..") {
-            return Err(BenchError::Line { path: path.into(), line: i + 1, message: format!("{l:?}: expected a path relative to the cases folder, like COHORT/case.json") });
+            return Err(BenchError::Line {
+                path: path.into(),
+                line: i + 1,
+                message: format!(
+                    "{l:?}: expected a path relative to the cases folder, like COHORT/case.json"
+                ),
+            });
         }
         out.push(l.to_string());
     }
@@ -184,7 +194,8 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 /// `interpretationStatus` is `REJECTED` are ignored; the disease of `diseases[]` (not excluded)
 /// is used only when no interpretation names one.
 fn gold_of(p: &Phenopacket) -> (Vec<String>, Vec<String>, Vec<CaseVariant>, usize) {
-    let (mut genes, mut diseases, mut variants, mut no_vcf) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    let (mut genes, mut diseases, mut variants, mut no_vcf) =
+        (Vec::new(), Vec::new(), Vec::new(), 0);
     for i in &p.interpretations {
         let Some(d) = &i.diagnosis else { continue };
         if let Some(dis) = &d.disease {
@@ -197,14 +208,29 @@ fn gold_of(p: &Phenopacket) -> (Vec<String>, Vec<String>, Vec<CaseVariant>, usiz
             if let Some(gene) = &g.gene {
                 push_unique(&mut genes, &gene.symbol);
             }
-            let Some(vd) = g.variant_interpretation.as_ref().and_then(|v| v.variation_descriptor.as_ref()) else { continue };
-            let symbol = vd.gene_context.as_ref().map(|c| c.symbol.trim().to_string()).filter(|s| !s.is_empty());
+            let Some(vd) = g
+                .variant_interpretation
+                .as_ref()
+                .and_then(|v| v.variation_descriptor.as_ref())
+            else {
+                continue;
+            };
+            let symbol = vd
+                .gene_context
+                .as_ref()
+                .map(|c| c.symbol.trim().to_string())
+                .filter(|s| !s.is_empty());
             if let Some(s) = &symbol {
                 push_unique(&mut genes, s);
             }
             match &vd.vcf_record {
                 Some(r) => {
-                    let st = vd.allelic_state.as_ref().map_or(AllelicState::Unknown, |a| AllelicState::parse(&a.id, &a.label));
+                    let st = vd
+                        .allelic_state
+                        .as_ref()
+                        .map_or(AllelicState::Unknown, |a| {
+                            AllelicState::parse(&a.id, &a.label)
+                        });
                     variants.push(CaseVariant {
                         assembly: r.genome_assembly.clone(),
                         chrom: r.chrom.clone(),
@@ -213,7 +239,11 @@ fn gold_of(p: &Phenopacket) -> (Vec<String>, Vec<String>, Vec<CaseVariant>, usiz
                         alternate: r.alt.clone(),
                         allelic_state: st,
                         gene: symbol,
-                        hgvs_g: vd.expressions.iter().find(|e| e.syntax.eq_ignore_ascii_case("hgvs.g")).map(|e| e.value.clone()),
+                        hgvs_g: vd
+                            .expressions
+                            .iter()
+                            .find(|e| e.syntax.eq_ignore_ascii_case("hgvs.g"))
+                            .map(|e| e.value.clone()),
                     });
                 }
                 None => no_vcf += 1,
@@ -238,7 +268,10 @@ impl BenchCase {
 
     /// Parses a phenopacket's text; `path` is used in messages and for the format.
     pub fn parse(text: &str, path: &Path, rel_path: &str) -> Result<BenchCase> {
-        let file = parse_case_file(text, path).map_err(|e| BenchError::Case { path: path.into(), message: e.to_string() })?;
+        let file = parse_case_file(text, path).map_err(|e| BenchError::Case {
+            path: path.into(),
+            message: e.to_string(),
+        })?;
         let p = file.proband();
         // external references (not modelled by odyssey-pheno): JSON only; YAML cases fall
         // back to the PubMed id of the phenopacket id
@@ -253,7 +286,12 @@ impl BenchCase {
         }
         let (gold_genes, gold_diseases, variants, variants_without_vcf_record) = gold_of(p);
         let input = CaseInput::from_phenopacket(p);
-        let cohort = rel_path.split('/').next().filter(|_| rel_path.contains('/')).unwrap_or("").to_string();
+        let cohort = rel_path
+            .split('/')
+            .next()
+            .filter(|_| rel_path.contains('/'))
+            .unwrap_or("")
+            .to_string();
         Ok(BenchCase {
             rel_path: rel_path.to_string(),
             cohort,
@@ -294,7 +332,12 @@ mod tests {
 
     #[test]
     fn reads_gold_and_publications() {
-        let c = BenchCase::parse(CASE, Path::new("/x/AAGAB/PMID_24573067_CASE_REPORT.json"), "AAGAB/PMID_24573067_CASE_REPORT.json").unwrap();
+        let c = BenchCase::parse(
+            CASE,
+            Path::new("/x/AAGAB/PMID_24573067_CASE_REPORT.json"),
+            "AAGAB/PMID_24573067_CASE_REPORT.json",
+        )
+        .unwrap();
         assert_eq!(c.cohort, "AAGAB");
         assert_eq!(c.stem(), "PMID_24573067_CASE_REPORT");
         assert_eq!(c.gold_genes, vec!["AAGAB"]);
@@ -303,7 +346,15 @@ mod tests {
         assert_eq!(c.variants.len(), 1);
         assert_eq!(c.variants_without_vcf_record, 1);
         let v = &c.variants[0];
-        assert_eq!((v.chrom.as_str(), v.pos, v.reference.as_str(), v.alternate.as_str()), ("chr15", 67236719, "TG", "T"));
+        assert_eq!(
+            (
+                v.chrom.as_str(),
+                v.pos,
+                v.reference.as_str(),
+                v.alternate.as_str()
+            ),
+            ("chr15", 67236719, "TG", "T")
+        );
         assert_eq!(v.allelic_state, AllelicState::Heterozygous);
         assert_eq!(v.hgvs_g.as_deref(), Some("NC_000015.10:g.67236720del"));
         assert_eq!(c.sex, Some(Sex::Female));
@@ -313,7 +364,10 @@ mod tests {
     #[test]
     fn publication_rule() {
         assert_eq!(publications("PMID_1_a", &[]), vec!["PMID:1"]);
-        assert_eq!(publications("case-7", &["PMID: 12".into(), "PMID:x".into()]), vec!["PMID:12"]);
+        assert_eq!(
+            publications("case-7", &["PMID: 12".into(), "PMID:x".into()]),
+            vec!["PMID:12"]
+        );
         assert!(publications("PMID_x", &["ISBN:1".into()]).is_empty());
     }
 
@@ -331,11 +385,19 @@ mod tests {
     #[test]
     fn lists_cohort_folders_sorted() {
         let dir = tempfile::tempdir().unwrap();
-        for (c, f) in [("B", "2.json"), ("A", "9.json"), ("A", "1.yml"), ("A", "notes.txt")] {
+        for (c, f) in [
+            ("B", "2.json"),
+            ("A", "9.json"),
+            ("A", "1.yml"),
+            ("A", "notes.txt"),
+        ] {
             std::fs::create_dir_all(dir.path().join(c)).unwrap();
             std::fs::write(dir.path().join(c).join(f), "{}").unwrap();
         }
         std::fs::write(dir.path().join("top.json"), "{}").unwrap();
-        assert_eq!(list_cases(dir.path()).unwrap(), vec!["A/1.yml", "A/9.json", "B/2.json"]);
+        assert_eq!(
+            list_cases(dir.path()).unwrap(),
+            vec!["A/1.yml", "A/9.json", "B/2.json"]
+        );
     }
 }

@@ -47,7 +47,10 @@ pub enum BenchError {
 
 impl BenchError {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> BenchError {
-        BenchError::Io { path: path.into(), source }
+        BenchError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

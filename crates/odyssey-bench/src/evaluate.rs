@@ -8,7 +8,9 @@ use odyssey_pheno::{Case, Method, PhenotypeScorer, Ranking, ScorerOptions, Scrat
 use serde::Serialize;
 
 use crate::corpus::BenchCase;
-use crate::leakage::{leave_publication_out, single_disease_score, LeaveOutEffect, PublicationIndex};
+use crate::leakage::{
+    leave_publication_out, single_disease_score, LeaveOutEffect, PublicationIndex,
+};
 use crate::metrics::best_rank;
 use crate::split::Half;
 
@@ -35,7 +37,16 @@ impl RunSpec {
                 Method::LikelihoodRatio => ("lr", "Odyssey LR (default)"),
                 Method::Resnik => ("resnik", "Resnik BMA (baseline)"),
             };
-            RunSpec { key: if lpo { format!("{k}-lpo") } else { k.to_string() }, label: l.to_string(), method, leave_publication_out: lpo }
+            RunSpec {
+                key: if lpo {
+                    format!("{k}-lpo")
+                } else {
+                    k.to_string()
+                },
+                label: l.to_string(),
+                method,
+                leave_publication_out: lpo,
+            }
         };
         if lpo {
             v.push(mk(Method::LikelihoodRatio, true));
@@ -127,17 +138,41 @@ pub struct CaseOutcome {
 /// Pessimistic rank of the best gold gene and disease in a ranking; diseases in `emptied`
 /// (no phenotype annotation left) count as not found, and so do genes all of whose ranked
 /// diseases are emptied.
-pub fn gold_ranks(scorer: &PhenotypeScorer, ranking: &Ranking, gold: &Gold, emptied: &[DiseaseIdx]) -> LevelRanks {
+pub fn gold_ranks(
+    scorer: &PhenotypeScorer,
+    ranking: &Ranking,
+    gold: &Gold,
+    emptied: &[DiseaseIdx],
+) -> LevelRanks {
     let kb = scorer.kb();
-    let disease = best_rank(gold.diseases.iter().filter(|d| !emptied.contains(d)).map(|&d| ranking.diseases.iter().find(|r| r.disease == d).map(|r| r.rank)));
+    let disease = best_rank(
+        gold.diseases
+            .iter()
+            .filter(|d| !emptied.contains(d))
+            .map(|&d| {
+                ranking
+                    .diseases
+                    .iter()
+                    .find(|r| r.disease == d)
+                    .map(|r| r.rank)
+            }),
+    );
     let gene = best_rank(gold.genes.iter().map(|&g| {
-        let alive = kb.gene(g).diseases.iter().any(|d| scorer.index().position(*d).is_some() && !emptied.contains(d));
+        let alive = kb
+            .gene(g)
+            .diseases
+            .iter()
+            .any(|d| scorer.index().position(*d).is_some() && !emptied.contains(d));
         if !alive {
             return None;
         }
         ranking.genes.iter().find(|r| r.gene == g).map(|r| r.rank)
     }));
-    LevelRanks { gene, disease, variant: None }
+    LevelRanks {
+        gene,
+        disease,
+        variant: None,
+    }
 }
 
 /// The ranking's tie rule (`odyssey_pheno::rank`): scores equal within a relative
@@ -150,13 +185,21 @@ fn tied(a: f64, b: f64) -> bool {
 /// above it or tied with it. Infinite scores (a gene whose diseases all have likelihood ratio
 /// 0) are never tied with a finite one: they rank below every finite score.
 fn rank_among(all: impl Iterator<Item = f64>, s: f64) -> usize {
-    all.filter(|&x| x > s || (x.is_finite() && tied(x, s))).count()
+    all.filter(|&x| x > s || (x.is_finite() && tied(x, s)))
+        .count()
 }
 
 /// A receiver of full rankings (e.g. the PhEval writer): called once per run and case.
 pub trait RankingSink: Sync {
     /// One ranking of one case.
-    fn ranking(&self, run: &RunSpec, case: &BenchCase, ranking: &Ranking, gold: &Gold, emptied: &[DiseaseIdx]);
+    fn ranking(
+        &self,
+        run: &RunSpec,
+        case: &BenchCase,
+        ranking: &Ranking,
+        gold: &Gold,
+        emptied: &[DiseaseIdx],
+    );
 }
 
 /// Scores cases with the phenotype models and reads off the gold ranks.
@@ -178,7 +221,12 @@ impl<'kb> Evaluator<'kb> {
         let scorer = PhenotypeScorer::new(kb, options);
         let pubs = PublicationIndex::build(&scorer);
         let ic = kb.ontology().terms().map(|t| kb.ic(t)).collect();
-        let genes_by_symbol = kb.genes().iter().enumerate().map(|(i, g)| (g.symbol.clone(), i as GeneIdx)).collect();
+        let genes_by_symbol = kb
+            .genes()
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.symbol.clone(), i as GeneIdx))
+            .collect();
         // gene -> positions of its ranked diseases, from the diseases' gene lists (as the
         // ranking links them)
         let mut by_gene: Vec<Vec<usize>> = vec![Vec::new(); kb.genes().len()];
@@ -187,8 +235,20 @@ impl<'kb> Evaluator<'kb> {
                 by_gene[g as usize].push(pos);
             }
         }
-        let gene_positions = by_gene.into_iter().enumerate().filter(|(_, p)| !p.is_empty()).map(|(g, p)| (g as GeneIdx, p)).collect();
-        Evaluator { scorer, pubs, ic, genes_by_symbol, gene_positions, check_every: 16 }
+        let gene_positions = by_gene
+            .into_iter()
+            .enumerate()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(g, p)| (g as GeneIdx, p))
+            .collect();
+        Evaluator {
+            scorer,
+            pubs,
+            ic,
+            genes_by_symbol,
+            gene_positions,
+            check_every: 16,
+        }
     }
 
     /// Cross-check every `n`-th case against the full product ranking (default 16; 1 checks
@@ -205,7 +265,13 @@ impl<'kb> Evaluator<'kb> {
     /// best of its diseases' similarities (at least 0); pessimistic ties within a relative
     /// 1e-9. Diseases in `emptied` count as not found, and genes whose ranked diseases are all
     /// emptied. O(diseases + gene links) per case instead of two sorts.
-    pub fn gold_ranks_from_scores(&self, scores: &[f64], method: Method, gold: &Gold, emptied: &[DiseaseIdx]) -> LevelRanks {
+    pub fn gold_ranks_from_scores(
+        &self,
+        scores: &[f64],
+        method: Method,
+        gold: &Gold,
+        emptied: &[DiseaseIdx],
+    ) -> LevelRanks {
         let idx = self.scorer.index();
         let lr = method == Method::LikelihoodRatio;
         // the ranking weighs ln LRs by the evidence weight τ (`ScorerOptions::evidence_weight`)
@@ -217,28 +283,60 @@ impl<'kb> Evaluator<'kb> {
         } else {
             scores
         };
-        let disease = best_rank(gold.diseases.iter().filter(|d| !emptied.contains(d)).map(|&d| {
-            let pos = idx.position(d)?;
-            Some(rank_among(scores.iter().copied(), scores[pos]))
-        }));
+        let disease = best_rank(
+            gold.diseases
+                .iter()
+                .filter(|d| !emptied.contains(d))
+                .map(|&d| {
+                    let pos = idx.position(d)?;
+                    Some(rank_among(scores.iter().copied(), scores[pos]))
+                }),
+        );
         if gold.genes.is_empty() {
-            return LevelRanks { gene: None, disease, variant: None };
+            return LevelRanks {
+                gene: None,
+                disease,
+                variant: None,
+            };
         }
-        let max = if lr { scores.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0) } else { 0.0 };
+        let max = if lr {
+            scores
+                .iter()
+                .copied()
+                .fold(f64::NEG_INFINITY, f64::max)
+                .max(0.0)
+        } else {
+            0.0
+        };
         let gene_score = |pos: &[usize]| -> f64 {
             if lr {
-                pos.iter().map(|&p| (scores[p] - max).exp()).sum::<f64>().ln() + max
+                pos.iter()
+                    .map(|&p| (scores[p] - max).exp())
+                    .sum::<f64>()
+                    .ln()
+                    + max
             } else {
                 pos.iter().map(|&p| scores[p]).fold(0.0, f64::max)
             }
         };
-        let all: Vec<f64> = self.gene_positions.iter().map(|(_, p)| gene_score(p)).collect();
+        let all: Vec<f64> = self
+            .gene_positions
+            .iter()
+            .map(|(_, p)| gene_score(p))
+            .collect();
         let gene = best_rank(gold.genes.iter().map(|&g| {
             let i = self.gene_positions.binary_search_by_key(&g, |x| x.0).ok()?;
-            let alive = self.gene_positions[i].1.iter().any(|&p| !emptied.contains(&idx.diseases()[p]));
+            let alive = self.gene_positions[i]
+                .1
+                .iter()
+                .any(|&p| !emptied.contains(&idx.diseases()[p]));
             alive.then(|| rank_among(all.iter().copied(), all[i]))
         }));
-        LevelRanks { gene, disease, variant: None }
+        LevelRanks {
+            gene,
+            disease,
+            variant: None,
+        }
     }
 
     /// The scorer.
@@ -259,11 +357,21 @@ impl<'kb> Evaluator<'kb> {
     /// The case's truth resolved against the knowledge base, and the diagnosis' status.
     pub fn gold(&self, case: &BenchCase) -> (Gold, DiseaseStatus) {
         let kb = self.scorer.kb();
-        let genes: Vec<GeneIdx> = case.gold_genes.iter().filter_map(|s| self.genes_by_symbol.get(s).copied()).collect();
+        let genes: Vec<GeneIdx> = case
+            .gold_genes
+            .iter()
+            .filter_map(|s| self.genes_by_symbol.get(s).copied())
+            .collect();
         let mut diseases = Vec::new();
         let mut status = DiseaseStatus::Absent;
         for id in &case.gold_diseases {
-            let Some(d) = id.parse::<DiseaseId>().ok().and_then(|d| kb.disease_index(d)) else { continue };
+            let Some(d) = id
+                .parse::<DiseaseId>()
+                .ok()
+                .and_then(|d| kb.disease_index(d))
+            else {
+                continue;
+            };
             diseases.push(d);
             if self.scorer.index().position(d).is_some() {
                 status = DiseaseStatus::Ranked;
@@ -271,7 +379,15 @@ impl<'kb> Evaluator<'kb> {
                 status = DiseaseStatus::InKbNotRanked;
             }
         }
-        (Gold { genes, genes_given: case.gold_genes.len(), diseases, diseases_given: case.gold_diseases.len() }, status)
+        (
+            Gold {
+                genes,
+                genes_given: case.gold_genes.len(),
+                diseases,
+                diseases_given: case.gold_diseases.len(),
+            },
+            status,
+        )
     }
 
     /// Resolves the case's terms.
@@ -284,7 +400,14 @@ impl<'kb> Evaluator<'kb> {
     /// the case list) and whenever `sink` wants rankings, the full product ranking is built too
     /// and its gold ranks compared (`rank_check`), and the single-disease path of
     /// leave-publication-out is compared with the fast path on the diagnosis (`lpo_check`).
-    pub fn evaluate(&self, case: &BenchCase, position: usize, runs: &[RunSpec], scratch: &mut Scratch, sink: Option<&dyn RankingSink>) -> CaseOutcome {
+    pub fn evaluate(
+        &self,
+        case: &BenchCase,
+        position: usize,
+        runs: &[RunSpec],
+        scratch: &mut Scratch,
+        sink: Option<&dyn RankingSink>,
+    ) -> CaseOutcome {
         let (gold, status) = self.gold(case);
         let mut out = CaseOutcome {
             rel_path: case.rel_path.clone(),
@@ -318,26 +441,50 @@ impl<'kb> Evaluator<'kb> {
             let mi = usize::from(run.method == Method::Resnik);
             if base[mi].is_none() {
                 let mut s = Vec::new();
-                self.scorer.scores_with(&resolved, run.method, scratch, &mut s);
+                self.scorer
+                    .scores_with(&resolved, run.method, scratch, &mut s);
                 if check {
-                    if let Some(&d) = gold.diseases.iter().find(|d| self.scorer.index().position(**d).is_some()) {
+                    if let Some(&d) = gold
+                        .diseases
+                        .iter()
+                        .find(|d| self.scorer.index().position(**d).is_some())
+                    {
                         let pos = self.scorer.index().position(d).expect("ranked");
-                        out.lpo_check[mi] = single_disease_score(&self.scorer, &self.ic, &resolved, run.method, d, scratch).map(|x| (x - s[pos]).abs());
+                        out.lpo_check[mi] = single_disease_score(
+                            &self.scorer,
+                            &self.ic,
+                            &resolved,
+                            run.method,
+                            d,
+                            scratch,
+                        )
+                        .map(|x| (x - s[pos]).abs());
                     }
                 }
                 base[mi] = Some(s);
             }
             let mut scores = base[mi].clone().expect("computed above");
             let effect = if run.leave_publication_out {
-                let e = leave_publication_out(&self.scorer, &self.pubs, &self.ic, &resolved, run.method, &case.publications, &mut scores, scratch);
+                let e = leave_publication_out(
+                    &self.scorer,
+                    &self.pubs,
+                    &self.ic,
+                    &resolved,
+                    run.method,
+                    &case.publications,
+                    &mut scores,
+                    scratch,
+                );
                 out.lpo_annotations_removed = e.annotations_removed;
                 out.lpo_diseases_rescored = e.diseases_rescored.len();
-                out.lpo_gold_emptied |= gold.diseases.iter().any(|d| e.diseases_emptied.contains(d));
+                out.lpo_gold_emptied |=
+                    gold.diseases.iter().any(|d| e.diseases_emptied.contains(d));
                 e
             } else {
                 LeaveOutEffect::default()
             };
-            out.ranks[ri] = self.gold_ranks_from_scores(&scores, run.method, &gold, &effect.diseases_emptied);
+            out.ranks[ri] =
+                self.gold_ranks_from_scores(&scores, run.method, &gold, &effect.diseases_emptied);
             if check || sink.is_some() {
                 let ranking = self.scorer.ranking_from_scores(&scores, run.method);
                 let full = gold_ranks(&self.scorer, &ranking, &gold, &effect.diseases_emptied);
@@ -365,11 +512,26 @@ impl<'kb> Evaluator<'kb> {
 
     /// Raw phenotype scores of every indexed disease (index order) for a resolved case, with
     /// leave-publication-out applied for the given PubMed ids when `leave_out` is given.
-    pub fn scores(&self, case: &Case, method: Method, leave_out: Option<&[String]>, scratch: &mut Scratch) -> (Vec<f64>, LeaveOutEffect) {
+    pub fn scores(
+        &self,
+        case: &Case,
+        method: Method,
+        leave_out: Option<&[String]>,
+        scratch: &mut Scratch,
+    ) -> (Vec<f64>, LeaveOutEffect) {
         let mut s = Vec::new();
         self.scorer.scores_with(case, method, scratch, &mut s);
         let effect = match leave_out {
-            Some(pmids) => leave_publication_out(&self.scorer, &self.pubs, &self.ic, case, method, pmids, &mut s, scratch),
+            Some(pmids) => leave_publication_out(
+                &self.scorer,
+                &self.pubs,
+                &self.ic,
+                case,
+                method,
+                pmids,
+                &mut s,
+                scratch,
+            ),
             None => LeaveOutEffect::default(),
         };
         (s, effect)
@@ -392,7 +554,13 @@ mod tests {
     use odyssey_pheno::{CaseInput, TermInput};
 
     fn marfan_case(publications: &[&str]) -> BenchCase {
-        let terms = [("HP:0001166", false), ("HP:0001083", false), ("HP:0002616", false), ("HP:0000768", false), ("HP:0001249", true)];
+        let terms = [
+            ("HP:0001166", false),
+            ("HP:0001083", false),
+            ("HP:0002616", false),
+            ("HP:0000768", false),
+            ("HP:0001249", true),
+        ];
         BenchCase {
             rel_path: "FBN1/x.json".into(),
             cohort: "FBN1".into(),
@@ -403,7 +571,18 @@ mod tests {
             variants: vec![],
             variants_without_vcf_record: 0,
             sex: None,
-            input: CaseInput { id: "x".into(), terms: terms.iter().map(|&(id, excluded)| TermInput { id: id.into(), label: None, excluded }).collect(), ..Default::default() },
+            input: CaseInput {
+                id: "x".into(),
+                terms: terms
+                    .iter()
+                    .map(|&(id, excluded)| TermInput {
+                        id: id.into(),
+                        label: None,
+                        excluded,
+                    })
+                    .collect(),
+                ..Default::default()
+            },
         }
     }
 
@@ -424,8 +603,18 @@ mod tests {
         assert!(o.has_gold_gene && o.gold_gene_in_kb);
         // the harness' counts equal the full product ranking's, in all four runs
         assert_eq!(o.rank_check, Some(vec![]));
-        assert!(o.lpo_check.iter().all(|d| d.is_some_and(|d| d < 1e-9)), "{:?}", o.lpo_check);
-        assert!(o.ranks.iter().all(|r| r.gene.is_some() && r.disease.is_some()), "{:?}", o.ranks);
+        assert!(
+            o.lpo_check.iter().all(|d| d.is_some_and(|d| d < 1e-9)),
+            "{:?}",
+            o.lpo_check
+        );
+        assert!(
+            o.ranks
+                .iter()
+                .all(|r| r.gene.is_some() && r.disease.is_some()),
+            "{:?}",
+            o.ranks
+        );
         // without a publication nothing changes between the leave-out and plain runs
         let o2 = ev.evaluate(&marfan_case(&[]), 0, &runs, &mut Scratch::default(), None);
         assert_eq!(o2.lpo_annotations_removed, 0);

@@ -39,7 +39,8 @@ pub struct PublicationIndex {
 /// True when an annotation cites one of `pmids` (`PMID:<digits>`, exact match of one of its
 /// references).
 pub fn cites(kb: &KnowledgeBase, a: &Annotation, pmids: &[String]) -> bool {
-    kb.references(a).any(|r| pmids.iter().any(|p| p == r.trim()))
+    kb.references(a)
+        .any(|r| pmids.iter().any(|p| p == r.trim()))
 }
 
 impl PublicationIndex {
@@ -48,7 +49,12 @@ impl PublicationIndex {
         let kb = scorer.kb();
         let mut by_pmid: HashMap<String, Vec<DiseaseIdx>> = HashMap::new();
         for &d in scorer.index().diseases() {
-            for a in kb.disease(d).annotations.iter().filter(|a| a.aspect == Aspect::Phenotype) {
+            for a in kb
+                .disease(d)
+                .annotations
+                .iter()
+                .filter(|a| a.aspect == Aspect::Phenotype)
+            {
                 for r in kb.references(a) {
                     let r = r.trim();
                     if r.starts_with("PMID:") {
@@ -65,7 +71,12 @@ impl PublicationIndex {
 
     /// Indexed diseases with an annotation citing any of `pmids`, ascending, deduplicated.
     pub fn diseases_citing(&self, pmids: &[String]) -> Vec<DiseaseIdx> {
-        let mut out: Vec<DiseaseIdx> = pmids.iter().filter_map(|p| self.by_pmid.get(p)).flatten().copied().collect();
+        let mut out: Vec<DiseaseIdx> = pmids
+            .iter()
+            .filter_map(|p| self.by_pmid.get(p))
+            .flatten()
+            .copied()
+            .collect();
         out.sort_unstable();
         out.dedup();
         out
@@ -115,8 +126,15 @@ pub fn leave_publication_out(
     }
     let skip = |a: &Annotation| cites(kb, a, pmids);
     for d in pubs.diseases_citing(pmids) {
-        let Some(pos) = scorer.index().position(d) else { continue };
-        effect.annotations_removed += kb.disease(d).annotations.iter().filter(|a| a.aspect == Aspect::Phenotype && skip(a)).count();
+        let Some(pos) = scorer.index().position(d) else {
+            continue;
+        };
+        effect.annotations_removed += kb
+            .disease(d)
+            .annotations
+            .iter()
+            .filter(|a| a.aspect == Aspect::Phenotype && skip(a))
+            .count();
         effect.diseases_rescored.push(d);
         let new = match method {
             Method::LikelihoodRatio => scorer.ln_lr_without(case, d, &skip, scratch),
@@ -141,12 +159,24 @@ pub fn leave_publication_out(
 /// The score of one indexed disease recomputed on its own full profile (nothing left out), by
 /// the same single-disease path leave-publication-out uses. Compared with the fast path's
 /// score it checks that leave-out scores are on the same scale as the others.
-pub fn single_disease_score(scorer: &PhenotypeScorer, ic: &[f64], case: &Case, method: Method, d: DiseaseIdx, scratch: &mut Scratch) -> Option<f64> {
+pub fn single_disease_score(
+    scorer: &PhenotypeScorer,
+    ic: &[f64],
+    case: &Case,
+    method: Method,
+    d: DiseaseIdx,
+    scratch: &mut Scratch,
+) -> Option<f64> {
     let kb = scorer.kb();
     match method {
         Method::LikelihoodRatio => scorer.ln_lr_without(case, d, &|_| false, scratch),
         Method::Resnik => {
-            let p = ProfileBuilder::new(kb.ontology().len()).build(kb, kb.disease(d), &scorer.options().index, &|_| false)?;
+            let p = ProfileBuilder::new(kb.ontology().len()).build(
+                kb,
+                kb.disease(d),
+                &scorer.options().index,
+                &|_| false,
+            )?;
             let terms: Vec<_> = p.direct.iter().map(|e| e.0).collect();
             Some(odyssey_pheno::resnik::bma(kb, ic, &case.observed, &terms))
         }

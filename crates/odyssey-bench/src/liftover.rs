@@ -60,7 +60,11 @@ pub struct Mapped {
 }
 
 fn bad(path: &Path, line: usize, message: String) -> BenchError {
-    BenchError::Line { path: path.into(), line, message }
+    BenchError::Line {
+        path: path.into(),
+        line,
+        message,
+    }
 }
 
 impl ChainMap {
@@ -75,13 +79,21 @@ impl ChainMap {
             head.iter_mut().zip(buf).for_each(|(h, b)| *h = *b);
             head == [0x1f, 0x8b]
         };
-        let r: Box<dyn Read> = if gz { Box::new(flate2::read::MultiGzDecoder::new(reader)) } else { Box::new(reader) };
+        let r: Box<dyn Read> = if gz {
+            Box::new(flate2::read::MultiGzDecoder::new(reader))
+        } else {
+            Box::new(reader)
+        };
         Self::from_reader(BufReader::new(r), path)
     }
 
     /// Parses chain text; `path` names the source in errors.
     pub fn from_reader(r: impl BufRead, path: &Path) -> Result<ChainMap> {
-        let mut map = ChainMap { blocks: HashMap::new(), longest: HashMap::new(), chains: Vec::new() };
+        let mut map = ChainMap {
+            blocks: HashMap::new(),
+            longest: HashMap::new(),
+            chains: Vec::new(),
+        };
         // current chain: (target name, t position, q position, t end, q end, chain index, header line)
         let mut cur: Option<(String, u64, u64, u64, u64, u32, usize)> = None;
         for (i, line) in r.lines().enumerate() {
@@ -99,31 +111,82 @@ impl ChainMap {
                 if f.len() < 12 {
                     return Err(bad(path, n, format!("expected `chain score tName tSize tStrand tStart tEnd qName qSize qStrand qStart qEnd [id]`, found {} fields", f.len())));
                 }
-                let num = |k: usize, what: &str| -> Result<u64> { f[k].parse::<u64>().map_err(|_| bad(path, n, format!("{what} {:?} is not a non-negative integer", f[k]))) };
-                let score: f64 = f[1].parse().map_err(|_| bad(path, n, format!("score {:?} is not a number", f[1])))?;
+                let num = |k: usize, what: &str| -> Result<u64> {
+                    f[k].parse::<u64>().map_err(|_| {
+                        bad(
+                            path,
+                            n,
+                            format!("{what} {:?} is not a non-negative integer", f[k]),
+                        )
+                    })
+                };
+                let score: f64 = f[1]
+                    .parse()
+                    .map_err(|_| bad(path, n, format!("score {:?} is not a number", f[1])))?;
                 if f[4] != "+" {
-                    return Err(bad(path, n, format!("target strand {:?}: chain files have the target on +", f[4])));
+                    return Err(bad(
+                        path,
+                        n,
+                        format!("target strand {:?}: chain files have the target on +", f[4]),
+                    ));
                 }
                 let q_minus = match f[9] {
                     "+" => false,
                     "-" => true,
                     s => return Err(bad(path, n, format!("query strand {s:?}: expected + or -"))),
                 };
-                let (t_start, t_end, q_size, q_start, q_end) = (num(5, "tStart")?, num(6, "tEnd")?, num(8, "qSize")?, num(10, "qStart")?, num(11, "qEnd")?);
+                let (t_start, t_end, q_size, q_start, q_end) = (
+                    num(5, "tStart")?,
+                    num(6, "tEnd")?,
+                    num(8, "qSize")?,
+                    num(10, "qStart")?,
+                    num(11, "qEnd")?,
+                );
                 if t_end < t_start || q_end < q_start || q_end > q_size {
-                    return Err(bad(path, n, "chain span is inconsistent (end before start, or qEnd beyond qSize)".into()));
+                    return Err(bad(
+                        path,
+                        n,
+                        "chain span is inconsistent (end before start, or qEnd beyond qSize)"
+                            .into(),
+                    ));
                 }
                 let idx = map.chains.len() as u32;
-                map.chains.push(ChainInfo { score, order: idx, q_name: f[7].to_string(), q_size, q_minus });
+                map.chains.push(ChainInfo {
+                    score,
+                    order: idx,
+                    q_name: f[7].to_string(),
+                    q_size,
+                    q_minus,
+                });
                 cur = Some((f[2].to_string(), t_start, q_start, t_end, q_end, idx, n));
                 continue;
             }
             let Some(c) = cur.as_mut() else {
-                return Err(bad(path, n, "alignment data before any `chain` header".into()));
+                return Err(bad(
+                    path,
+                    n,
+                    "alignment data before any `chain` header".into(),
+                ));
             };
-            let num = |k: usize| -> Result<u64> { f[k].parse::<u64>().map_err(|_| bad(path, n, format!("{:?} is not a non-negative integer (expected `size dt dq` or `size`)", f[k]))) };
+            let num = |k: usize| -> Result<u64> {
+                f[k].parse::<u64>().map_err(|_| {
+                    bad(
+                        path,
+                        n,
+                        format!(
+                            "{:?} is not a non-negative integer (expected `size dt dq` or `size`)",
+                            f[k]
+                        ),
+                    )
+                })
+            };
             let size = num(0)?;
-            let block = Block { t_start: c.1, t_end: c.1 + size, q_start: c.2, chain: c.5 };
+            let block = Block {
+                t_start: c.1,
+                t_end: c.1 + size,
+                q_start: c.2,
+                chain: c.5,
+            };
             if block.t_end > c.3 || c.2 + size > c.4 {
                 return Err(bad(path, n, "block runs past the end of its chain".into()));
             }
@@ -136,11 +199,21 @@ impl ChainMap {
                     c.2 += size + num(2)?;
                 }
                 1 => cur = None,
-                k => return Err(bad(path, n, format!("expected `size dt dq` or a last `size`, found {k} fields"))),
+                k => {
+                    return Err(bad(
+                        path,
+                        n,
+                        format!("expected `size dt dq` or a last `size`, found {k} fields"),
+                    ))
+                }
             }
         }
         if let Some(c) = cur {
-            return Err(bad(path, c.6, "chain is not closed by a last `size` line".into()));
+            return Err(bad(
+                path,
+                c.6,
+                "chain is not closed by a last `size` line".into(),
+            ));
         }
         for v in map.blocks.values_mut() {
             v.sort_by_key(|b| (b.t_start, b.chain));
@@ -168,7 +241,10 @@ impl ChainMap {
                 let better = match best {
                     None => true,
                     Some(o) => {
-                        let (x, y) = (&self.chains[b.chain as usize], &self.chains[o.chain as usize]);
+                        let (x, y) = (
+                            &self.chains[b.chain as usize],
+                            &self.chains[o.chain as usize],
+                        );
                         x.score > y.score || (x.score == y.score && x.order < y.order)
                     }
                 };
@@ -182,9 +258,19 @@ impl ChainMap {
         let qs = b.q_start + (start - b.t_start);
         let qe = qs + (end - start);
         Some(if c.q_minus {
-            Mapped { chrom: c.q_name.clone(), start: c.q_size - qe, end: c.q_size - qs, minus: true }
+            Mapped {
+                chrom: c.q_name.clone(),
+                start: c.q_size - qe,
+                end: c.q_size - qs,
+                minus: true,
+            }
         } else {
-            Mapped { chrom: c.q_name.clone(), start: qs, end: qe, minus: false }
+            Mapped {
+                chrom: c.q_name.clone(),
+                start: qs,
+                end: qe,
+                minus: false,
+            }
         })
     }
 }
@@ -235,14 +321,22 @@ pub enum LiftFailure {
 
 /// Lifts a VCF-style variant (1-based `pos`, REF span mapped as a whole). SNVs and MNVs on a
 /// minus-strand mapping are reverse-complemented; indels there are refused.
-pub fn lift_variant(map: &ChainMap, chrom: Chrom, pos: u64, reference: &str, alternate: &str) -> std::result::Result<LiftedVariant, LiftFailure> {
+pub fn lift_variant(
+    map: &ChainMap,
+    chrom: Chrom,
+    pos: u64,
+    reference: &str,
+    alternate: &str,
+) -> std::result::Result<LiftedVariant, LiftFailure> {
     if pos == 0 || reference.is_empty() {
         return Err(LiftFailure::Unmapped);
     }
     let name = chrom.ucsc_name();
     let start = pos - 1;
     let end = start + reference.len() as u64;
-    let m = map.map_interval(&name, start, end).ok_or(LiftFailure::Unmapped)?;
+    let m = map
+        .map_interval(&name, start, end)
+        .ok_or(LiftFailure::Unmapped)?;
     let target: Chrom = m.chrom.parse().map_err(|_| LiftFailure::NonPrimaryTarget)?;
     if m.chrom.contains('_') {
         return Err(LiftFailure::NonPrimaryTarget);
@@ -251,9 +345,21 @@ pub fn lift_variant(map: &ChainMap, chrom: Chrom, pos: u64, reference: &str, alt
         if reference.len() != alternate.len() {
             return Err(LiftFailure::IndelOnMinusStrand);
         }
-        return Ok(LiftedVariant { chrom: target, pos: m.start + 1, reference: reverse_complement(reference), alternate: reverse_complement(alternate), minus: true });
+        return Ok(LiftedVariant {
+            chrom: target,
+            pos: m.start + 1,
+            reference: reverse_complement(reference),
+            alternate: reverse_complement(alternate),
+            minus: true,
+        });
     }
-    Ok(LiftedVariant { chrom: target, pos: m.start + 1, reference: reference.to_ascii_uppercase(), alternate: alternate.to_ascii_uppercase(), minus: false })
+    Ok(LiftedVariant {
+        chrom: target,
+        pos: m.start + 1,
+        reference: reference.to_ascii_uppercase(),
+        alternate: alternate.to_ascii_uppercase(),
+        minus: false,
+    })
 }
 
 #[cfg(test)]
@@ -278,7 +384,15 @@ chain 10 chr1 1000 + 120 130 chr9 100 + 0 10 3\n10\n";
         let m = map();
         assert_eq!(m.chains(), 3);
         // t 100 -> q 1100; t 149 -> q 1149
-        assert_eq!(m.map_interval("chr1", 100, 101).unwrap(), Mapped { chrom: "chr1".into(), start: 1100, end: 1101, minus: false });
+        assert_eq!(
+            m.map_interval("chr1", 100, 101).unwrap(),
+            Mapped {
+                chrom: "chr1".into(),
+                start: 1100,
+                end: 1101,
+                minus: false
+            }
+        );
         assert_eq!(m.map_interval("chr1", 149, 150).unwrap().start, 1149);
         // after the gap: t 160 -> q 1155
         assert_eq!(m.map_interval("chr1", 160, 162).unwrap().start, 1155);
@@ -294,17 +408,48 @@ chain 10 chr1 1000 + 120 130 chr9 100 + 0 10 3\n10\n";
     fn minus_strand_by_hand() {
         let m = map();
         // t [0,1) -> minus-strand q [10,11) -> forward [500-11, 500-10) = [489, 490)
-        assert_eq!(m.map_interval("chr2", 0, 1).unwrap(), Mapped { chrom: "chr3".into(), start: 489, end: 490, minus: true });
+        assert_eq!(
+            m.map_interval("chr2", 0, 1).unwrap(),
+            Mapped {
+                chrom: "chr3".into(),
+                start: 489,
+                end: 490,
+                minus: true
+            }
+        );
         // t [5, 8) -> minus [15, 18) -> forward [482, 485)
-        assert_eq!(m.map_interval("chr2", 5, 8).unwrap(), Mapped { chrom: "chr3".into(), start: 482, end: 485, minus: true });
+        assert_eq!(
+            m.map_interval("chr2", 5, 8).unwrap(),
+            Mapped {
+                chrom: "chr3".into(),
+                start: 482,
+                end: 485,
+                minus: true
+            }
+        );
         let c2 = Chrom::autosome(2).unwrap();
         // SNV at 1-based 6 (t 5): forward 0-based 484 -> 1-based 485, complemented
         let v = lift_variant(&m, c2, 6, "A", "G").unwrap();
-        assert_eq!((v.chrom, v.pos, v.reference.as_str(), v.alternate.as_str(), v.minus), (Chrom::autosome(3).unwrap(), 485, "T", "C", true));
+        assert_eq!(
+            (
+                v.chrom,
+                v.pos,
+                v.reference.as_str(),
+                v.alternate.as_str(),
+                v.minus
+            ),
+            (Chrom::autosome(3).unwrap(), 485, "T", "C", true)
+        );
         // MNV at 1-based 6-8 (t [5,8)) -> forward [482,485) -> 1-based 483, reverse-complemented
         let v = lift_variant(&m, c2, 6, "ACG", "TTA").unwrap();
-        assert_eq!((v.pos, v.reference.as_str(), v.alternate.as_str()), (483, "CGT", "TAA"));
-        assert_eq!(lift_variant(&m, c2, 6, "A", "AT"), Err(LiftFailure::IndelOnMinusStrand));
+        assert_eq!(
+            (v.pos, v.reference.as_str(), v.alternate.as_str()),
+            (483, "CGT", "TAA")
+        );
+        assert_eq!(
+            lift_variant(&m, c2, 6, "A", "AT"),
+            Err(LiftFailure::IndelOnMinusStrand)
+        );
         assert_eq!(reverse_complement("ACGTN"), "NACGT");
     }
 
@@ -314,15 +459,35 @@ chain 10 chr1 1000 + 120 130 chr9 100 + 0 10 3\n10\n";
         let c1 = Chrom::autosome(1).unwrap();
         // deletion TG>T at 1-based 101 spans t [100,102) -> q [1100,1102) -> 1-based 1101
         let v = lift_variant(&m, c1, 101, "tg", "t").unwrap();
-        assert_eq!((v.chrom, v.pos, v.reference.as_str(), v.alternate.as_str(), v.minus), (c1, 1101, "TG", "T", false));
+        assert_eq!(
+            (
+                v.chrom,
+                v.pos,
+                v.reference.as_str(),
+                v.alternate.as_str(),
+                v.minus
+            ),
+            (c1, 1101, "TG", "T", false)
+        );
         // REF crossing the gap
-        assert_eq!(lift_variant(&m, c1, 149, "ACGT", "A"), Err(LiftFailure::Unmapped));
-        assert_eq!(lift_variant(&m, Chrom::X, 5, "A", "C"), Err(LiftFailure::Unmapped));
+        assert_eq!(
+            lift_variant(&m, c1, 149, "ACGT", "A"),
+            Err(LiftFailure::Unmapped)
+        );
+        assert_eq!(
+            lift_variant(&m, Chrom::X, 5, "A", "C"),
+            Err(LiftFailure::Unmapped)
+        );
     }
 
     #[test]
     fn malformed_chains_are_located() {
-        let e = |t: &str| ChainMap::from_reader(t.as_bytes(), Path::new("x.chain")).err().unwrap().to_string();
+        let e = |t: &str| {
+            ChainMap::from_reader(t.as_bytes(), Path::new("x.chain"))
+                .err()
+                .unwrap()
+                .to_string()
+        };
         assert!(e("chain 1 chr1 10 + 0 5 chr1 10 + 0 5\n5 x 1\n").contains("line 2"));
         assert!(e("chain 1 chr1 10 + 0 5 chr1 10 + 0 5\n5 0 0\n").contains("not closed"));
         assert!(e("5\n").contains("line 1"));

@@ -64,13 +64,24 @@ impl LevelMetrics {
     /// Top-k recall as a fraction in [0, 1] for `k` in [`TOP_K`]; 0 when there is no case.
     /// Panics when `k` is not one of [`TOP_K`].
     pub fn recall(&self, k: usize) -> f64 {
-        let i = TOP_K.iter().position(|&x| x == k).unwrap_or_else(|| panic!("top-{k} is not tallied (TOP_K = {TOP_K:?})"));
-        if self.cases == 0 { 0.0 } else { f64::from(self.found_within[i]) / f64::from(self.cases) }
+        let i = TOP_K
+            .iter()
+            .position(|&x| x == k)
+            .unwrap_or_else(|| panic!("top-{k} is not tallied (TOP_K = {TOP_K:?})"));
+        if self.cases == 0 {
+            0.0
+        } else {
+            f64::from(self.found_within[i]) / f64::from(self.cases)
+        }
     }
 
     /// Mean reciprocal rank in [0, 1]; 0 when there is no case.
     pub fn mrr(&self) -> f64 {
-        if self.cases == 0 { 0.0 } else { self.reciprocal_rank_sum / f64::from(self.cases) }
+        if self.cases == 0 {
+            0.0
+        } else {
+            self.reciprocal_rank_sum / f64::from(self.cases)
+        }
     }
 }
 
@@ -90,7 +101,10 @@ pub struct Ranked<K> {
 
 /// The best pessimistic rank of any of `gold` in `ranking`; `None` when no gold item is ranked.
 pub fn gold_rank<K: PartialEq>(ranking: &[Ranked<K>], gold: &[K]) -> Option<usize> {
-    best_rank(gold.iter().map(|g| ranking.iter().find(|r| &r.item == g).map(|r| r.rank)))
+    best_rank(
+        gold.iter()
+            .map(|g| ranking.iter().find(|r| &r.item == g).map(|r| r.rank)),
+    )
 }
 
 /// Pessimistic ranks of scored items (higher score is better): each item's rank is the number
@@ -103,7 +117,12 @@ pub fn pessimistic_ranks(scores: &[f64], tolerance: f64) -> Option<Vec<usize>> {
     let mut sorted: Vec<f64> = scores.to_vec();
     sorted.sort_by(|a, b| b.total_cmp(a));
     // rank of score s = number of sorted scores >= s - tolerance
-    Some(scores.iter().map(|&s| sorted.partition_point(|&x| x >= s - tolerance)).collect())
+    Some(
+        scores
+            .iter()
+            .map(|&s| sorted.partition_point(|&x| x >= s - tolerance))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -111,7 +130,10 @@ mod tests {
     use super::*;
 
     fn ranking(items: &[(&'static str, usize)]) -> Vec<Ranked<&'static str>> {
-        items.iter().map(|&(item, rank)| Ranked { item, rank }).collect()
+        items
+            .iter()
+            .map(|&(item, rank)| Ranked { item, rank })
+            .collect()
     }
 
     #[test]
@@ -169,7 +191,15 @@ mod tests {
     #[test]
     fn several_genes_per_case_take_the_best() {
         // digenic case: genes P (rank 7) and Q (rank 2, tied with one other); R absent
-        let r = ranking(&[("A", 1), ("Q", 3), ("B", 3), ("C", 4), ("D", 5), ("E", 6), ("P", 7)]);
+        let r = ranking(&[
+            ("A", 1),
+            ("Q", 3),
+            ("B", 3),
+            ("C", 4),
+            ("D", 5),
+            ("E", 6),
+            ("P", 7),
+        ]);
         assert_eq!(gold_rank(&r, &["P", "Q", "R"]), Some(3));
         let mut m = LevelMetrics::default();
         m.add(gold_rank(&r, &["P", "Q", "R"]));

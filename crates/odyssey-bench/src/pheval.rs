@@ -73,7 +73,15 @@ pub fn write_rows(path: &Path, level: &str, rows: &[Row], top: usize) -> Result<
         if i < top || r.true_positive {
             let tp = if r.true_positive { "true" } else { "false" };
             let fields: Vec<&str> = r.fields.iter().map(|f| f.as_str()).collect();
-            writeln!(buf, "{}\t{}\t{}\t{}", r.rank, group_score, fields.join("\t").replace(['\n', '\r'], " "), tp).expect("in memory");
+            writeln!(
+                buf,
+                "{}\t{}\t{}\t{}",
+                r.rank,
+                group_score,
+                fields.join("\t").replace(['\n', '\r'], " "),
+                tp
+            )
+            .expect("in memory");
         }
     }
     std::fs::write(path, buf).map_err(|e| BenchError::io(path, e))
@@ -95,18 +103,28 @@ impl PhevalWriter {
                 std::fs::create_dir_all(&d).map_err(|e| BenchError::io(&d, e))?;
             }
         }
-        Ok(PhevalWriter { root: root.to_path_buf(), top, errors: Default::default() })
+        Ok(PhevalWriter {
+            root: root.to_path_buf(),
+            top,
+            errors: Default::default(),
+        })
     }
 
     /// The file of a run, level and case.
     pub fn path(&self, run: &str, level: &str, stem: &str) -> PathBuf {
-        self.root.join(run).join(format!("pheval_{level}_results")).join(format!("{stem}-{level}_result.tsv"))
+        self.root
+            .join(run)
+            .join(format!("pheval_{level}_results"))
+            .join(format!("{stem}-{level}_result.tsv"))
     }
 
     /// Writes one level's rows; errors are collected (see [`PhevalWriter::finish`]).
     pub fn write(&self, run: &str, level: &str, stem: &str, rows: &[Row]) {
         if let Err(e) = write_rows(&self.path(run, level, stem), level, rows, self.top) {
-            self.errors.lock().expect("not poisoned").push(e.to_string());
+            self.errors
+                .lock()
+                .expect("not poisoned")
+                .push(e.to_string());
         }
     }
 
@@ -119,13 +137,23 @@ impl PhevalWriter {
     }
 
     /// Gene and disease rows of a phenotype ranking.
-    pub fn phenotype_rows(kb: &odyssey_kb::KnowledgeBase, ranking: &Ranking, gold: &Gold, emptied: &[DiseaseIdx]) -> (Vec<Row>, Vec<Row>) {
+    pub fn phenotype_rows(
+        kb: &odyssey_kb::KnowledgeBase,
+        ranking: &Ranking,
+        gold: &Gold,
+        emptied: &[DiseaseIdx],
+    ) -> (Vec<Row>, Vec<Row>) {
         let genes = ranking
             .genes
             .iter()
             .map(|g| {
                 let gene = kb.gene(g.gene);
-                Row { rank: g.rank, score: g.score, fields: vec![gene.symbol.clone(), gene.id.to_string()], true_positive: gold.genes.contains(&g.gene) }
+                Row {
+                    rank: g.rank,
+                    score: g.score,
+                    fields: vec![gene.symbol.clone(), gene.id.to_string()],
+                    true_positive: gold.genes.contains(&g.gene),
+                }
             })
             .collect();
         let diseases = ranking
@@ -134,7 +162,12 @@ impl PhevalWriter {
             .map(|d| {
                 let dis = kb.disease(d.disease);
                 let tp = gold.diseases.contains(&d.disease) && !emptied.contains(&d.disease);
-                Row { rank: d.rank, score: d.score, fields: vec![dis.id.to_string(), dis.name.clone()], true_positive: tp }
+                Row {
+                    rank: d.rank,
+                    score: d.score,
+                    fields: vec![dis.id.to_string(), dis.name.clone()],
+                    true_positive: tp,
+                }
             })
             .collect();
         (genes, diseases)
@@ -150,10 +183,18 @@ pub struct PhenotypePheval<'a> {
 }
 
 impl RankingSink for PhenotypePheval<'_> {
-    fn ranking(&self, run: &RunSpec, case: &BenchCase, ranking: &Ranking, gold: &Gold, emptied: &[DiseaseIdx]) {
+    fn ranking(
+        &self,
+        run: &RunSpec,
+        case: &BenchCase,
+        ranking: &Ranking,
+        gold: &Gold,
+        emptied: &[DiseaseIdx],
+    ) {
         let (genes, diseases) = PhevalWriter::phenotype_rows(self.kb, ranking, gold, emptied);
         self.writer.write(&run.key, "gene", case.stem(), &genes);
-        self.writer.write(&run.key, "disease", case.stem(), &diseases);
+        self.writer
+            .write(&run.key, "disease", case.stem(), &diseases);
     }
 }
 
@@ -165,9 +206,20 @@ mod tests {
     fn top_rows_then_true_positives_with_tie_scores() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x-gene_result.tsv");
-        let row = |rank, score, s: &str, tp| Row { rank, score, fields: vec![s.into(), format!("NCBIGene:{}", s.len())], true_positive: tp };
+        let row = |rank, score, s: &str, tp| Row {
+            rank,
+            score,
+            fields: vec![s.into(), format!("NCBIGene:{}", s.len())],
+            true_positive: tp,
+        };
         // A and B tied (scores equal within the ranking's tolerance but not bit-equal)
-        let rows = vec![row(2, 5.0, "A", false), row(2, 5.0 - 1e-12, "B", false), row(3, 1.0, "C", false), row(4, 0.5, "GOLD", true), row(5, 0.1, "D", false)];
+        let rows = vec![
+            row(2, 5.0, "A", false),
+            row(2, 5.0 - 1e-12, "B", false),
+            row(3, 1.0, "C", false),
+            row(4, 0.5, "GOLD", true),
+            row(5, 0.1, "D", false),
+        ];
         write_rows(&p, "gene", &rows, 2).unwrap();
         let text = std::fs::read_to_string(&p).unwrap();
         assert_eq!(text, "rank\tscore\tgene_symbol\tgene_identifier\ttrue_positive\n2\t5\tA\tNCBIGene:1\tfalse\n2\t5\tB\tNCBIGene:1\tfalse\n4\t0.5\tGOLD\tNCBIGene:4\ttrue\n");

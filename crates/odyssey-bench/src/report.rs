@@ -129,13 +129,24 @@ impl SpeedInfo {
     /// The speed of a run over `cases` cases, with the process's peak memory and the machine's
     /// load average read now (at the end of the run). `nanos`: per-case latencies of the
     /// default model.
-    pub fn measured(cases: usize, read_s: f64, index_ms: f64, default_batch_s: f64, nanos: &[u64], evaluation_s: f64) -> SpeedInfo {
+    pub fn measured(
+        cases: usize,
+        read_s: f64,
+        index_ms: f64,
+        default_batch_s: f64,
+        nanos: &[u64],
+        evaluation_s: f64,
+    ) -> SpeedInfo {
         SpeedInfo {
             threads: rayon::current_num_threads(),
             read_s,
             index_ms,
             default_batch_s,
-            default_cases_per_s: if default_batch_s > 0.0 { cases as f64 / default_batch_s } else { 0.0 },
+            default_cases_per_s: if default_batch_s > 0.0 {
+                cases as f64 / default_batch_s
+            } else {
+                0.0
+            },
             end_to_end_s: read_s + default_batch_s,
             default_latency: Latency::from_nanos(nanos),
             evaluation_s,
@@ -211,7 +222,12 @@ fn delta_cells(m: &LevelMetrics, base: &LevelMetrics) -> String {
     for k in TOP_K {
         let _ = write!(s, "| {:+.1} ", 100.0 * (m.recall(k) - base.recall(k)));
     }
-    let _ = write!(s, "| {:+.3} | {:+} |", m.mrr() - base.mrr(), i64::from(m.not_found) - i64::from(base.not_found));
+    let _ = write!(
+        s,
+        "| {:+.3} | {:+} |",
+        m.mrr() - base.mrr(),
+        i64::from(m.not_found) - i64::from(base.not_found)
+    );
     s
 }
 
@@ -228,20 +244,40 @@ fn level_of<'a>(set: &'a LevelSet, level: &str) -> Option<&'a LevelMetrics> {
 
 /// One table: every run at one level and group, with a Δ row of each run against the default
 /// run of the same leave-out setting.
-fn level_table(out: &mut String, runs: &[RunSummary], level: &str, group: fn(&RunSummary) -> &LevelSet) {
+fn level_table(
+    out: &mut String,
+    runs: &[RunSummary],
+    level: &str,
+    group: fn(&RunSummary) -> &LevelSet,
+) {
     let _ = writeln!(out, "| model | leave-pub-out {HEAD}");
     let _ = writeln!(out, "|---|:---:{RULE}");
     let mut any = false;
     for r in runs {
-        let Some(m) = level_of(group(r), level) else { continue };
+        let Some(m) = level_of(group(r), level) else {
+            continue;
+        };
         any = true;
-        let lpo = if r.run.leave_publication_out { "yes" } else { "no" };
+        let lpo = if r.run.leave_publication_out {
+            "yes"
+        } else {
+            "no"
+        };
         let _ = writeln!(out, "| {} | {} {}", r.run.label, lpo, metric_cells(m));
         // Δ against the first run with the same leave-out setting (the default model)
-        if let Some(base) = runs.iter().find(|b| b.run.leave_publication_out == r.run.leave_publication_out) {
+        if let Some(base) = runs
+            .iter()
+            .find(|b| b.run.leave_publication_out == r.run.leave_publication_out)
+        {
             if base.run.key != r.run.key {
                 if let Some(bm) = level_of(group(base), level) {
-                    let _ = writeln!(out, "| Δ vs {} | {} {}", base.run.label, lpo, delta_cells(m, bm));
+                    let _ = writeln!(
+                        out,
+                        "| Δ vs {} | {} {}",
+                        base.run.label,
+                        lpo,
+                        delta_cells(m, bm)
+                    );
                 }
             }
         }
@@ -273,8 +309,16 @@ pub fn markdown(r: &BenchReport) -> String {
         c.disease_ranked, c.disease_in_kb_not_ranked, c.disease_absent, c.gene_not_in_kb, c.with_gene
     );
     let k = &r.knowledge_base;
-    let _ = writeln!(o, "Knowledge base: HPO {} ({}, checksum {}), {} ranked diseases, {} genes.\n", k.hpo_release, k.source, k.checksum, k.ranked_diseases, k.genes);
-    let headline = r.runs.first().map(|x| x.run.leave_publication_out).unwrap_or(false);
+    let _ = writeln!(
+        o,
+        "Knowledge base: HPO {} ({}, checksum {}), {} ranked diseases, {} genes.\n",
+        k.hpo_release, k.source, k.checksum, k.ranked_diseases, k.genes
+    );
+    let headline = r
+        .runs
+        .first()
+        .map(|x| x.run.leave_publication_out)
+        .unwrap_or(false);
     if headline {
         let _ = writeln!(o, "Headline: the leave-publication-out rows (annotations citing the case's own publication removed).\n");
     }
@@ -282,7 +326,10 @@ pub fn markdown(r: &BenchReport) -> String {
         let _ = writeln!(o, "## {} level\n", capitalise(level));
         if r.runs.iter().all(|x| level_of(&x.overall, level).is_none()) {
             if r.mode == "spiked" {
-                let _ = writeln!(o, "Pending: no variant pipeline is plugged in (see Notes).\n");
+                let _ = writeln!(
+                    o,
+                    "Pending: no variant pipeline is plugged in (see Notes).\n"
+                );
             } else {
                 let _ = writeln!(o, "n/a in {} mode.\n", r.mode);
             }
@@ -292,23 +339,53 @@ pub fn markdown(r: &BenchReport) -> String {
         let _ = writeln!(o);
     }
     let _ = writeln!(o, "## By whether the diagnosis is in the knowledge base\n");
-    for (name, f) in [("Diagnosis ranked by the KB", (|x: &RunSummary| &x.disease_in_kb) as fn(&RunSummary) -> &LevelSet), ("Diagnosis not in the KB (or not ranked)", |x: &RunSummary| &x.disease_not_in_kb)] {
+    for (name, f) in [
+        (
+            "Diagnosis ranked by the KB",
+            (|x: &RunSummary| &x.disease_in_kb) as fn(&RunSummary) -> &LevelSet,
+        ),
+        (
+            "Diagnosis not in the KB (or not ranked)",
+            |x: &RunSummary| &x.disease_not_in_kb,
+        ),
+    ] {
         for level in ["gene", "disease"] {
             let _ = writeln!(o, "### {name}: {level} level\n");
             level_table(&mut o, &r.runs, level, f);
             let _ = writeln!(o);
         }
     }
-    let _ = writeln!(o, "## By whether the case's own publication is cited by the knowledge base\n");
+    let _ = writeln!(
+        o,
+        "## By whether the case's own publication is cited by the knowledge base\n"
+    );
     let _ = writeln!(o, "Cases whose publication an annotation of a ranked disease cites are partly scored against themselves unless leave-publication-out is on.\n");
-    for (name, f) in [("Publication cited", (|x: &RunSummary| &x.publication_cited) as fn(&RunSummary) -> &LevelSet), ("Publication not cited", |x: &RunSummary| &x.publication_not_cited)] {
+    for (name, f) in [
+        (
+            "Publication cited",
+            (|x: &RunSummary| &x.publication_cited) as fn(&RunSummary) -> &LevelSet,
+        ),
+        ("Publication not cited", |x: &RunSummary| {
+            &x.publication_not_cited
+        }),
+    ] {
         let _ = writeln!(o, "### {name}: gene level\n");
         level_table(&mut o, &r.runs, "gene", f);
         let _ = writeln!(o);
     }
     let _ = writeln!(o, "## 2-fold cohort split\n");
-    let _ = writeln!(o, "Half A: {} cases in {} cohorts; half B: {} cases in {} cohorts.\n", c.half_a.0, c.half_a.1, c.half_b.0, c.half_b.1);
-    for (name, f) in [("Half A", (|x: &RunSummary| &x.half_a) as fn(&RunSummary) -> &LevelSet), ("Half B", |x: &RunSummary| &x.half_b)] {
+    let _ = writeln!(
+        o,
+        "Half A: {} cases in {} cohorts; half B: {} cases in {} cohorts.\n",
+        c.half_a.0, c.half_a.1, c.half_b.0, c.half_b.1
+    );
+    for (name, f) in [
+        (
+            "Half A",
+            (|x: &RunSummary| &x.half_a) as fn(&RunSummary) -> &LevelSet,
+        ),
+        ("Half B", |x: &RunSummary| &x.half_b),
+    ] {
         let _ = writeln!(o, "### {name}: gene level\n");
         level_table(&mut o, &r.runs, "gene", f);
         let _ = writeln!(o);
@@ -336,16 +413,52 @@ pub fn markdown(r: &BenchReport) -> String {
     let _ = writeln!(o, "| measure | value |\n|---|---:|");
     let _ = writeln!(o, "| threads | {} |", s.threads);
     let _ = writeln!(o, "| knowledge base load (ms) | {:.1} |", k.load_ms);
-    let _ = writeln!(o, "| phenotype index + publication index build (ms) | {:.1} |", s.index_ms);
+    let _ = writeln!(
+        o,
+        "| phenotype index + publication index build (ms) | {:.1} |",
+        s.index_ms
+    );
     let _ = writeln!(o, "| read + parse all cases (s) | {:.2} |", s.read_s);
-    let _ = writeln!(o, "| default model, all cases: resolve + score + rank (s) | {:.2} |", s.default_batch_s);
-    let _ = writeln!(o, "| default model, cases per second | {:.0} |", s.default_cases_per_s);
-    let _ = writeln!(o, "| read + default model, all cases (s) | {:.2} |", s.end_to_end_s);
-    let _ = writeln!(o, "| per case, median (ms) | {:.3} |", s.default_latency.median_ms);
-    let _ = writeln!(o, "| per case, p95 (ms) | {:.3} |", s.default_latency.p95_ms);
-    let _ = writeln!(o, "| full evaluation, every run (s) | {:.2} |", s.evaluation_s);
-    let _ = writeln!(o, "| peak RSS (MiB) | {} |", s.peak_rss_mib.map_or("n/a".into(), |m| format!("{m:.0}")));
-    let _ = writeln!(o, "| machine load average (1 min) at the end | {} |\n", s.load_average.map_or("n/a".into(), |m| format!("{m:.2}")));
+    let _ = writeln!(
+        o,
+        "| default model, all cases: resolve + score + rank (s) | {:.2} |",
+        s.default_batch_s
+    );
+    let _ = writeln!(
+        o,
+        "| default model, cases per second | {:.0} |",
+        s.default_cases_per_s
+    );
+    let _ = writeln!(
+        o,
+        "| read + default model, all cases (s) | {:.2} |",
+        s.end_to_end_s
+    );
+    let _ = writeln!(
+        o,
+        "| per case, median (ms) | {:.3} |",
+        s.default_latency.median_ms
+    );
+    let _ = writeln!(
+        o,
+        "| per case, p95 (ms) | {:.3} |",
+        s.default_latency.p95_ms
+    );
+    let _ = writeln!(
+        o,
+        "| full evaluation, every run (s) | {:.2} |",
+        s.evaluation_s
+    );
+    let _ = writeln!(
+        o,
+        "| peak RSS (MiB) | {} |",
+        s.peak_rss_mib.map_or("n/a".into(), |m| format!("{m:.0}"))
+    );
+    let _ = writeln!(
+        o,
+        "| machine load average (1 min) at the end | {} |\n",
+        s.load_average.map_or("n/a".into(), |m| format!("{m:.2}"))
+    );
     if let Some(serde_json::Value::Object(sp)) = &r.spiked {
         let _ = writeln!(o, "## Spike-in\n\n| item | value |\n|---|---|");
         for (k, v) in sp {
@@ -370,7 +483,16 @@ pub fn markdown(r: &BenchReport) -> String {
         }
     }
     if let Some(head) = r.runs.first() {
-        let _ = writeln!(o, "\n## Appendix: gene level per cohort ({}{})\n", head.run.label, if head.run.leave_publication_out { ", leave-publication-out" } else { "" });
+        let _ = writeln!(
+            o,
+            "\n## Appendix: gene level per cohort ({}{})\n",
+            head.run.label,
+            if head.run.leave_publication_out {
+                ", leave-publication-out"
+            } else {
+                ""
+            }
+        );
         let others: Vec<&RunSummary> = r.runs.iter().skip(1).collect();
         let mut h = "| cohort | half | n | top-1 % | top-10 % | MRR |".to_string();
         let mut rule = "|---|:---:|---:|---:|---:|---:|".to_string();
@@ -381,9 +503,22 @@ pub fn markdown(r: &BenchReport) -> String {
         let _ = writeln!(o, "{h}\n{rule}");
         for (cohort, set) in &head.by_cohort {
             let g = &set.gene;
-            let _ = write!(o, "| {} | {} | {} | {} | {} | {:.3} |", cohort, crate::split::Half::of(cohort).name(), g.cases, pct(g.recall(1)), pct(g.recall(10)), g.mrr());
+            let _ = write!(
+                o,
+                "| {} | {} | {} | {} | {} | {:.3} |",
+                cohort,
+                crate::split::Half::of(cohort).name(),
+                g.cases,
+                pct(g.recall(1)),
+                pct(g.recall(10)),
+                g.mrr()
+            );
             for x in &others {
-                let og = x.by_cohort.get(cohort).map(|s| s.gene.clone()).unwrap_or_default();
+                let og = x
+                    .by_cohort
+                    .get(cohort)
+                    .map(|s| s.gene.clone())
+                    .unwrap_or_default();
                 let _ = write!(o, " {} | {} |", pct(og.recall(1)), pct(og.recall(10)));
             }
             let _ = writeln!(o);
@@ -403,15 +538,27 @@ pub fn headline_gene_top1(r: &BenchReport) -> Option<(String, f64)> {
 pub fn recorded_gene_top1(path: &std::path::Path, key: &str) -> crate::Result<f64> {
     let bad = |m: String| crate::BenchError::Config(format!("{}: {m}", path.display()));
     let text = std::fs::read_to_string(path).map_err(|e| crate::BenchError::io(path, e))?;
-    let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     if v.get("schema").and_then(|s| s.as_str()) != Some(SCHEMA) {
         return Err(bad(format!("not an {SCHEMA} result")));
     }
-    let runs = v.get("runs").and_then(|r| r.as_array()).ok_or_else(|| bad("no runs".into()))?;
-    let run = runs.iter().find(|r| r.get("key").and_then(|k| k.as_str()) == Some(key)).ok_or_else(|| bad(format!("no run {key:?}")))?;
+    let runs = v
+        .get("runs")
+        .and_then(|r| r.as_array())
+        .ok_or_else(|| bad("no runs".into()))?;
+    let run = runs
+        .iter()
+        .find(|r| r.get("key").and_then(|k| k.as_str()) == Some(key))
+        .ok_or_else(|| bad(format!("no run {key:?}")))?;
     let g = &run["overall"]["gene"];
-    let cases = g["cases"].as_f64().filter(|&c| c > 0.0).ok_or_else(|| bad(format!("run {key:?} has no gene-level cases")))?;
-    let top1 = g["found_within"][0].as_f64().ok_or_else(|| bad(format!("run {key:?}: no found_within")))?;
+    let cases = g["cases"]
+        .as_f64()
+        .filter(|&c| c > 0.0)
+        .ok_or_else(|| bad(format!("run {key:?} has no gene-level cases")))?;
+    let top1 = g["found_within"][0]
+        .as_f64()
+        .ok_or_else(|| bad(format!("run {key:?}: no found_within")))?;
     Ok(100.0 * top1 / cases)
 }
 
@@ -422,19 +569,28 @@ fn cell(v: &serde_json::Value) -> String {
         Value::Null => "none".into(),
         Value::String(s) => s.replace('|', "\\|"),
         Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(", "),
-        Value::Object(m) => m.iter().map(|(k, x)| format!("{}: {}", k.replace('_', " "), cell(x))).collect::<Vec<_>>().join("; "),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, x)| format!("{}: {}", k.replace('_', " "), cell(x)))
+            .collect::<Vec<_>>()
+            .join("; "),
         other => other.to_string(),
     }
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// Today's date in UTC as `YYYY-MM-DD` (civil-from-days, Hinnant's algorithm).
 pub fn today_utc() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     date_from_unix_days((secs / 86_400) as i64)
 }
 
@@ -463,9 +619,15 @@ mod tests {
         let p = dir.path().join("r.json");
         std::fs::write(&p, r#"{"schema":"odyssey-bench/1","runs":[{"key":"lr","overall":{"gene":{"cases":8,"found_within":[2,3,4,5]}}}]}"#).unwrap();
         assert_eq!(recorded_gene_top1(&p, "lr").unwrap(), 25.0);
-        assert!(recorded_gene_top1(&p, "lr-lpo").unwrap_err().to_string().contains("no run \"lr-lpo\""));
+        assert!(recorded_gene_top1(&p, "lr-lpo")
+            .unwrap_err()
+            .to_string()
+            .contains("no run \"lr-lpo\""));
         std::fs::write(&p, r#"{"runs":[]}"#).unwrap();
-        assert!(recorded_gene_top1(&p, "lr").unwrap_err().to_string().contains("not an odyssey-bench/1 result"));
+        assert!(recorded_gene_top1(&p, "lr")
+            .unwrap_err()
+            .to_string()
+            .contains("not an odyssey-bench/1 result"));
     }
 
     #[test]
@@ -484,11 +646,17 @@ mod tests {
             a.add(r);
         }
         // top-1 1/4, top-3 3/4, top-5 3/4, top-10 3/4; MRR (1 + 1/2 + 0 + 1/3)/4 = 0.4583
-        assert_eq!(metric_cells(&a), "| 4 | 25.0 | 75.0 | 75.0 | 75.0 | 0.458 | 1 |");
+        assert_eq!(
+            metric_cells(&a),
+            "| 4 | 25.0 | 75.0 | 75.0 | 75.0 | 0.458 | 1 |"
+        );
         let mut b = LevelMetrics::default();
         for r in [Some(1), None, None, None] {
             b.add(r);
         }
-        assert_eq!(delta_cells(&b, &a), "| | +0.0 | -50.0 | -50.0 | -50.0 | -0.208 | +2 |");
+        assert_eq!(
+            delta_cells(&b, &a),
+            "| | +0.0 | -50.0 | -50.0 | -50.0 | -0.208 | +2 |"
+        );
     }
 }

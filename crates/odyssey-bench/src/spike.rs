@@ -130,8 +130,15 @@ pub struct Background {
 fn open_text(path: &Path) -> Result<Box<dyn BufRead>> {
     let f = std::fs::File::open(path).map_err(|e| BenchError::io(path, e))?;
     let mut r = BufReader::new(f);
-    let gz = r.fill_buf().map_err(|e| BenchError::io(path, e))?.starts_with(&[0x1f, 0x8b]);
-    Ok(if gz { Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(r))) as Box<dyn BufRead> } else { Box::new(r) })
+    let gz = r
+        .fill_buf()
+        .map_err(|e| BenchError::io(path, e))?
+        .starts_with(&[0x1f, 0x8b]);
+    Ok(if gz {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(r))) as Box<dyn BufRead>
+    } else {
+        Box::new(r)
+    })
 }
 
 impl Background {
@@ -142,13 +149,18 @@ impl Background {
     /// sample; a record noodles cannot parse; records not grouped by chromosome or not sorted
     /// by position; unknown assembly.
     pub fn read(path: &Path, assembly: Option<Assembly>) -> Result<Background> {
-        let verr = |message: String| BenchError::Vcf { path: path.into(), message };
+        let verr = |message: String| BenchError::Vcf {
+            path: path.into(),
+            message,
+        };
         let mut r = open_text(path)?;
         let mut header_text = String::new();
         let mut line = String::new();
         loop {
             line.clear();
-            let n = r.read_line(&mut line).map_err(|e| BenchError::io(path, e))?;
+            let n = r
+                .read_line(&mut line)
+                .map_err(|e| BenchError::io(path, e))?;
             if n == 0 {
                 return Err(verr("no #CHROM header line".into()));
             }
@@ -157,24 +169,42 @@ impl Background {
                 break;
             }
             if !line.starts_with("##") {
-                return Err(verr(format!("expected a ## meta line or the #CHROM line, found {:?}", line.trim_end())));
+                return Err(verr(format!(
+                    "expected a ## meta line or the #CHROM line, found {:?}",
+                    line.trim_end()
+                )));
             }
         }
         if !header_text.ends_with('\n') {
             header_text.push('\n');
         }
-        let header: vcf::Header = header_text.parse().map_err(|e| verr(format!("invalid VCF header: {e}")))?;
+        let header: vcf::Header = header_text
+            .parse()
+            .map_err(|e| verr(format!("invalid VCF header: {e}")))?;
         let samples: Vec<String> = header.sample_names().iter().cloned().collect();
         if samples.len() != 1 {
-            return Err(verr(format!("a background must have exactly one sample; found {}", samples.len())));
+            return Err(verr(format!(
+                "a background must have exactly one sample; found {}",
+                samples.len()
+            )));
         }
-        let contigs = header.contigs().iter().filter_map(|(name, c)| c.length().map(|l| (name.as_str(), l as u64)));
+        let contigs = header
+            .contigs()
+            .iter()
+            .filter_map(|(name, c)| c.length().map(|l| (name.as_str(), l as u64)));
         let assembly = match assembly.or_else(|| Assembly::from_contig_lengths(contigs)) {
             Some(a) => a,
-            None => return Err(verr("cannot tell the assembly from the ##contig lengths; give it explicitly".into())),
+            None => {
+                return Err(verr(
+                    "cannot tell the assembly from the ##contig lengths; give it explicitly".into(),
+                ))
+            }
         };
         let contig_ids: Vec<String> = header.contigs().keys().cloned().collect();
-        let format_keys: Vec<&'static str> = ["AD", "DP", "GQ"].into_iter().filter(|k| header.formats().contains_key(*k)).collect();
+        let format_keys: Vec<&'static str> = ["AD", "DP", "GQ"]
+            .into_iter()
+            .filter(|k| header.formats().contains_key(*k))
+            .collect();
         let mut records = Vec::new();
         let mut removed_spiked = 0;
         let mut ucsc_names = None;
@@ -182,13 +212,15 @@ impl Background {
         let mut n = 0usize;
         let mut names: Vec<String> = Vec::new();
         let mut text = String::new();
-        r.read_to_string(&mut text).map_err(|e| BenchError::io(path, e))?;
+        r.read_to_string(&mut text)
+            .map_err(|e| BenchError::io(path, e))?;
         for l in text.lines() {
             if l.is_empty() {
                 continue;
             }
             n += 1;
-            let rec = vcf::Record::try_from(l.as_bytes()).map_err(|e| verr(format!("record {n}: {e}")))?;
+            let rec = vcf::Record::try_from(l.as_bytes())
+                .map_err(|e| verr(format!("record {n}: {e}")))?;
             let pos = match rec.variant_start() {
                 Some(Ok(p)) => usize::from(p) as u64,
                 _ => return Err(verr(format!("record {n}: missing or invalid POS"))),
@@ -208,7 +240,14 @@ impl Background {
                     names.len() - 1
                 }
             } as u32;
-            records.push(BgRecord { name: name_idx, number: n as u32, chrom: name.parse().ok(), pos, reference, line: l.to_string() });
+            records.push(BgRecord {
+                name: name_idx,
+                number: n as u32,
+                chrom: name.parse().ok(),
+                pos,
+                reference,
+                line: l.to_string(),
+            });
         }
         // grouping and order: records of one sequence are contiguous and sorted by position
         let mut chroms: HashMap<Chrom, (usize, std::ops::Range<usize>)> = HashMap::new();
@@ -218,11 +257,20 @@ impl Background {
             let name = records[i].name;
             let start = i;
             if std::mem::replace(&mut seen[name as usize], true) {
-                return Err(verr(format!("record {}: records of sequence {} are not contiguous", records[i].number, names[name as usize])));
+                return Err(verr(format!(
+                    "record {}: records of sequence {} are not contiguous",
+                    records[i].number, names[name as usize]
+                )));
             }
             while i < records.len() && records[i].name == name {
                 if i > start && records[i].pos < records[i - 1].pos {
-                    return Err(verr(format!("record {}: records are not sorted by position ({} after {} on {})", records[i].number, records[i].pos, records[i - 1].pos, names[name as usize])));
+                    return Err(verr(format!(
+                        "record {}: records are not sorted by position ({} after {} on {})",
+                        records[i].number,
+                        records[i].pos,
+                        records[i - 1].pos,
+                        names[name as usize]
+                    )));
                 }
                 i += 1;
             }
@@ -266,13 +314,19 @@ impl Background {
     }
 
     fn chrom_name(&self, c: Chrom) -> String {
-        if self.ucsc_names { c.ucsc_name() } else { c.name().to_string() }
+        if self.ucsc_names {
+            c.ucsc_name()
+        } else {
+            c.name().to_string()
+        }
     }
 
     /// Background records overlapping a variant (indices), after checking their REF bases
     /// against the variant's on the overlap.
     fn overlaps(&self, v: &SpikeVariant) -> std::result::Result<Vec<usize>, SpikeError> {
-        let Some((_, range)) = self.chroms.get(&v.chrom) else { return Ok(Vec::new()) };
+        let Some((_, range)) = self.chroms.get(&v.chrom) else {
+            return Ok(Vec::new());
+        };
         let recs = &self.records[range.clone()];
         let from = recs.partition_point(|r| r.pos + self.longest_ref <= v.pos);
         let mut out = Vec::new();
@@ -288,7 +342,13 @@ impl Background {
             let a = &r.reference.as_bytes()[(lo - r.pos) as usize..=(hi - r.pos) as usize];
             let b = &v.reference.as_bytes()[(lo - v.pos) as usize..=(hi - v.pos) as usize];
             if a != b && !a.contains(&b'N') {
-                return Err(SpikeError::RefConflict { chrom: self.chrom_name(v.chrom), pos: v.pos, spiked: v.reference.clone(), bg_pos: r.pos, background: r.reference.clone() });
+                return Err(SpikeError::RefConflict {
+                    chrom: self.chrom_name(v.chrom),
+                    pos: v.pos,
+                    spiked: v.reference.clone(),
+                    bg_pos: r.pos,
+                    background: r.reference.clone(),
+                });
             }
             out.push(range.start + k);
         }
@@ -316,35 +376,64 @@ impl Background {
                 _ => "99".into(),
             });
         }
-        format!("{}\t{}\t.\t{}\t{}\t100\tPASS\t.\t{}\t{}", self.chrom_name(v.chrom), v.pos, v.reference, v.alternate, keys.join(":"), vals.join(":"))
+        format!(
+            "{}\t{}\t.\t{}\t{}\t100\tPASS\t.\t{}\t{}",
+            self.chrom_name(v.chrom),
+            v.pos,
+            v.reference,
+            v.alternate,
+            keys.join(":"),
+            vals.join(":")
+        )
     }
 
     /// Writes the background with `spikes` inserted in order (records of chromosomes absent
     /// from the background go at the end, in karyotypic order). Returns the number of
     /// background records replaced. Errors: REF conflict (nothing is written then); write
     /// failure.
-    pub fn write_spiked(&self, spikes: &[SpikeVariant], out: &mut dyn Write) -> std::result::Result<usize, SpikeIoError> {
+    pub fn write_spiked(
+        &self,
+        spikes: &[SpikeVariant],
+        out: &mut dyn Write,
+    ) -> std::result::Result<usize, SpikeIoError> {
         let mut drop = Vec::new();
         for v in spikes {
             drop.extend(self.overlaps(v).map_err(SpikeIoError::Spike)?);
         }
         drop.sort_unstable();
         let key = |c: Chrom, pos: u64| (self.chroms.get(&c).map_or(1000 + c.index(), |x| x.0), pos);
-        let mut sp: Vec<(usize, u64, String)> = spikes.iter().map(|v| {
-            let (o, p) = key(v.chrom, v.pos);
-            (o, p, self.spike_line(v))
-        }).collect();
+        let mut sp: Vec<(usize, u64, String)> = spikes
+            .iter()
+            .map(|v| {
+                let (o, p) = key(v.chrom, v.pos);
+                (o, p, self.spike_line(v))
+            })
+            .collect();
         sp.sort();
         let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
         // a spiked chromosome the header does not declare gets a ##contig line (length from
         // the assembly) before #CHROM
-        let mut missing: Vec<Chrom> = spikes.iter().map(|v| v.chrom).filter(|c| !self.contigs.iter().any(|id| id.parse::<Chrom>().ok() == Some(*c))).collect();
+        let mut missing: Vec<Chrom> = spikes
+            .iter()
+            .map(|v| v.chrom)
+            .filter(|c| {
+                !self
+                    .contigs
+                    .iter()
+                    .any(|id| id.parse::<Chrom>().ok() == Some(*c))
+            })
+            .collect();
         missing.sort();
         missing.dedup();
         let split = self.header_text.rfind("#CHROM").unwrap_or(0);
         w.write_all(&self.header_text.as_bytes()[..split])?;
         for c in missing {
-            writeln!(w, "##contig=<ID={},length={}>", self.chrom_name(c), self.assembly.length(c))?;
+            writeln!(
+                w,
+                "##contig=<ID={},length={}>",
+                self.chrom_name(c),
+                self.assembly.length(c)
+            )?;
         }
         w.write_all(&self.header_text.as_bytes()[split..])?;
         let mut next = 0;
@@ -406,14 +495,30 @@ mod tests {
     }
 
     fn sv(chrom: Chrom, pos: u64, r: &str, a: &str, g: Genotype) -> SpikeVariant {
-        SpikeVariant { chrom, pos, reference: r.into(), alternate: a.into(), genotype: g }
+        SpikeVariant {
+            chrom,
+            pos,
+            reference: r.into(),
+            alternate: a.into(),
+            genotype: g,
+        }
     }
 
     fn body(b: &Background, spikes: &[SpikeVariant]) -> (usize, Vec<String>) {
         let mut out = Vec::new();
         let n = b.write_spiked(spikes, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
-        (n, text.lines().filter(|l| !l.starts_with('#')).map(|l| l.split('\t').take(5).collect::<Vec<_>>().join(" ") + " " + l.rsplit('\t').next().unwrap()).collect())
+        (
+            n,
+            text.lines()
+                .filter(|l| !l.starts_with('#'))
+                .map(|l| {
+                    l.split('\t').take(5).collect::<Vec<_>>().join(" ")
+                        + " "
+                        + l.rsplit('\t').next().unwrap()
+                })
+                .collect(),
+        )
     }
 
     #[test]
@@ -423,7 +528,10 @@ mod tests {
         assert_eq!(b.sample, "S1");
         assert_eq!(b.removed_spiked, 1);
         assert_eq!(b.len(), 3);
-        assert_eq!(b.chromosomes(), vec![Chrom::autosome(1).unwrap(), Chrom::autosome(2).unwrap()]);
+        assert_eq!(
+            b.chromosomes(),
+            vec![Chrom::autosome(1).unwrap(), Chrom::autosome(2).unwrap()]
+        );
     }
 
     #[test]
@@ -433,7 +541,13 @@ mod tests {
         let spikes = [
             sv(Chrom::X, 10, "G", "A", Genotype::Hemizygous),
             sv(c1, 150, "T", "TA", Genotype::Heterozygous),
-            sv(Chrom::autosome(2).unwrap(), 60, "C", "G", Genotype::HomozygousAlt),
+            sv(
+                Chrom::autosome(2).unwrap(),
+                60,
+                "C",
+                "G",
+                Genotype::HomozygousAlt,
+            ),
         ];
         let (replaced, lines) = body(&b, &spikes);
         assert_eq!(replaced, 0);
@@ -441,15 +555,23 @@ mod tests {
         b.write_spiked(&spikes, &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         // chrX is not declared by the background: declared with its GRCh37 length before #CHROM
-        assert!(text.contains("##contig=<ID=2,length=243199373>\n##contig=<ID=X,length=155270560>\n#CHROM"), "{text}");
-        assert_eq!(lines, vec![
-            "1 100 . A G 0/1:20",
-            "1 150 . T TA 0/1:30",
-            "1 200 . ACGT A 0/1:20",
-            "2 50 . G C 1/1:20",
-            "2 60 . C G 1/1:30",
-            "X 10 . G A 1:30",
-        ]);
+        assert!(
+            text.contains(
+                "##contig=<ID=2,length=243199373>\n##contig=<ID=X,length=155270560>\n#CHROM"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            lines,
+            vec![
+                "1 100 . A G 0/1:20",
+                "1 150 . T TA 0/1:30",
+                "1 200 . ACGT A 0/1:20",
+                "2 50 . G C 1/1:20",
+                "2 60 . C G 1/1:30",
+                "X 10 . G A 1:30",
+            ]
+        );
     }
 
     #[test]
@@ -459,14 +581,25 @@ mod tests {
         // SNV inside the background deletion's REF (ACGT at 200..203): base 202 is G
         let (replaced, lines) = body(&b, &[sv(c1, 202, "G", "T", Genotype::Heterozygous)]);
         assert_eq!(replaced, 1);
-        assert!(lines.contains(&"1 202 . G T 0/1:30".to_string()) && !lines.iter().any(|l| l.starts_with("1 200")));
+        assert!(
+            lines.contains(&"1 202 . G T 0/1:30".to_string())
+                && !lines.iter().any(|l| l.starts_with("1 200"))
+        );
         // wrong base at 202
-        let err = b.check(&[sv(c1, 202, "C", "T", Genotype::Heterozygous)]).unwrap_err();
+        let err = b
+            .check(&[sv(c1, 202, "C", "T", Genotype::Heterozygous)])
+            .unwrap_err();
         assert!(err.to_string().contains("1:200"), "{err}");
         // same position, same REF
-        assert_eq!(b.check(&[sv(c1, 100, "A", "C", Genotype::Heterozygous)]), Ok(1));
+        assert_eq!(
+            b.check(&[sv(c1, 100, "A", "C", Genotype::Heterozygous)]),
+            Ok(1)
+        );
         // no overlap
-        assert_eq!(b.check(&[sv(c1, 101, "A", "C", Genotype::Heterozygous)]), Ok(0));
+        assert_eq!(
+            b.check(&[sv(c1, 101, "A", "C", Genotype::Heterozygous)]),
+            Ok(0)
+        );
     }
 
     #[test]
@@ -474,11 +607,27 @@ mod tests {
         let (d, b) = bg();
         let p = d.path().join("spiked.vcf");
         let mut f = std::fs::File::create(&p).unwrap();
-        b.write_spiked(&[sv(Chrom::autosome(1).unwrap(), 150, "T", "TA", Genotype::Heterozygous)], &mut f).unwrap();
+        b.write_spiked(
+            &[sv(
+                Chrom::autosome(1).unwrap(),
+                150,
+                "T",
+                "TA",
+                Genotype::Heterozygous,
+            )],
+            &mut f,
+        )
+        .unwrap();
         drop(f);
-        let mut r = vcf::io::reader::Builder::default().build_from_path(&p).unwrap();
+        let mut r = vcf::io::reader::Builder::default()
+            .build_from_path(&p)
+            .unwrap();
         let h = r.read_header().unwrap();
-        let n = r.records().map(|x| x.unwrap()).filter(|x| x.reference_sequence_name() == "1").count();
+        let n = r
+            .records()
+            .map(|x| x.unwrap())
+            .filter(|x| x.reference_sequence_name() == "1")
+            .count();
         assert_eq!(n, 3);
         assert_eq!(h.sample_names().len(), 1);
     }
@@ -491,11 +640,22 @@ mod tests {
         let e = Background::read(&p, None).err().unwrap().to_string();
         assert!(e.contains("bad.vcf") && e.contains("not sorted"), "{e}");
         // 1, 2, then 1 again
-        std::fs::write(&p, format!("{VCF}1\t500\t.\tA\tG\t50\tPASS\t.\tGT:DP\t0/1:20\n")).unwrap();
+        std::fs::write(
+            &p,
+            format!("{VCF}1\t500\t.\tA\tG\t50\tPASS\t.\tGT:DP\t0/1:20\n"),
+        )
+        .unwrap();
         let e = Background::read(&p, None).err().unwrap().to_string();
-        assert!(e.contains("record 5") && e.contains("not contiguous"), "{e}");
+        assert!(
+            e.contains("record 5") && e.contains("not contiguous"),
+            "{e}"
+        );
         std::fs::write(&p, VCF.replace("\tS1\n", "\tS1\tS2\n")).unwrap();
-        assert!(Background::read(&p, None).err().unwrap().to_string().contains("exactly one sample"));
+        assert!(Background::read(&p, None)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("exactly one sample"));
         std::fs::write(&p, VCF.replace("1\t100\t.\tA", "1\tx\t.\tA")).unwrap();
         let e = Background::read(&p, None).err().unwrap().to_string();
         assert!(e.contains("record 1"), "{e}");

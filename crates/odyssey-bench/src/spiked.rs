@@ -31,10 +31,13 @@ use serde::Serialize;
 use crate::corpus::{AllelicState, BenchCase, CaseVariant};
 use crate::error::{BenchError, Result};
 use crate::evaluate::{CaseOutcome, Evaluator, LevelRanks, RankingSink, RunSpec};
-use crate::pheval::{PhenotypePheval, PhevalWriter, Row};
 use crate::liftover::{lift_variant, ChainMap, LiftFailure};
 use crate::metrics::best_rank;
-use crate::phenotype::{consistency_info, corpus_info, count_ranked_genes, leakage_info, time_default_batch, BenchOutput, Corpus};
+use crate::phenotype::{
+    consistency_info, corpus_info, count_ranked_genes, leakage_info, time_default_batch,
+    BenchOutput, Corpus,
+};
+use crate::pheval::{PhenotypePheval, PhevalWriter, Row};
 use crate::report::{conventions, BenchReport, KbInfo, SpeedInfo, SCHEMA};
 use crate::spike::{Background, Genotype, SpikeError, SpikeVariant};
 use crate::summary::summarize;
@@ -187,8 +190,20 @@ impl TsvLiftover {
         let text = std::fs::read_to_string(path).map_err(|e| BenchError::io(path, e))?;
         let mut lines = text.lines();
         let head: Vec<&str> = lines.next().unwrap_or("").split('\t').collect();
-        let col = |name: &str| head.iter().position(|h| *h == name).ok_or_else(|| BenchError::Line { path: path.into(), line: 1, message: format!("no column {name:?}") });
-        let (cf, cv, cl) = (col("file")?, col("variants_hg38(chrom:pos:ref:alt:zygosity)")?, col("variants_hg19_liftover")?);
+        let col = |name: &str| {
+            head.iter()
+                .position(|h| *h == name)
+                .ok_or_else(|| BenchError::Line {
+                    path: path.into(),
+                    line: 1,
+                    message: format!("no column {name:?}"),
+                })
+        };
+        let (cf, cv, cl) = (
+            col("file")?,
+            col("variants_hg38(chrom:pos:ref:alt:zygosity)")?,
+            col("variants_hg19_liftover")?,
+        );
         let mut map = HashMap::new();
         for l in lines {
             let f: Vec<&str> = l.split('\t').collect();
@@ -200,16 +215,29 @@ impl TsvLiftover {
                 .split(';')
                 .filter_map(|v| {
                     let p: Vec<&str> = v.split(':').collect();
-                    (p.len() == 5).then(|| Some((p[0].parse::<Chrom>().ok()?, p[1].parse::<u64>().ok()?))).flatten()
+                    (p.len() == 5)
+                        .then(|| Some((p[0].parse::<Chrom>().ok()?, p[1].parse::<u64>().ok()?)))
+                        .flatten()
                 })
                 .collect();
-            let lifted: Vec<&str> = if f[cl].is_empty() { Vec::new() } else { f[cl].split(';').collect() };
+            let lifted: Vec<&str> = if f[cl].is_empty() {
+                Vec::new()
+            } else {
+                f[cl].split(';').collect()
+            };
             if lifted.len() != hg38.len() {
                 continue;
             }
             for ((c, p), l) in hg38.into_iter().zip(lifted) {
                 let parts: Vec<&str> = l.split(':').collect();
-                let v = if parts.len() >= 2 { parts[0].parse::<Chrom>().ok().zip(parts[1].parse::<u64>().ok()) } else { None };
+                let v = if parts.len() >= 2 {
+                    parts[0]
+                        .parse::<Chrom>()
+                        .ok()
+                        .zip(parts[1].parse::<u64>().ok())
+                } else {
+                    None
+                };
                 map.insert((file.clone(), c, p), v);
             }
         }
@@ -249,14 +277,23 @@ pub fn hgvs_g_consistent(v: &CaseVariant, assembly: Assembly, chrom: Chrom) -> O
         return None;
     }
     let pos: u64 = digits.parse().ok()?;
-    Some(acc.trim() == assembly.refseq_accession(chrom) && pos == v.pos && r.eq_ignore_ascii_case(&v.reference) && a.eq_ignore_ascii_case(&v.alternate))
+    Some(
+        acc.trim() == assembly.refseq_accession(chrom)
+            && pos == v.pos
+            && r.eq_ignore_ascii_case(&v.reference)
+            && a.eq_ignore_ascii_case(&v.alternate),
+    )
 }
 
 /// The genotype of a causal variant (see the [`crate::spike`] docs).
 pub fn genotype_of(state: AllelicState, chrom: Chrom, sex: Option<Sex>) -> Genotype {
     match state {
         AllelicState::Homozygous => Genotype::HomozygousAlt,
-        AllelicState::Hemizygous if (chrom == Chrom::X || chrom == Chrom::Y) && sex != Some(Sex::Female) => Genotype::Hemizygous,
+        AllelicState::Hemizygous
+            if (chrom == Chrom::X || chrom == Chrom::Y) && sex != Some(Sex::Female) =>
+        {
+            Genotype::Hemizygous
+        }
         AllelicState::Hemizygous => Genotype::HomozygousAlt,
         AllelicState::Heterozygous | AllelicState::Unknown => Genotype::Heterozygous,
     }
@@ -285,9 +322,20 @@ impl Spiker {
         let target = self.background.assembly;
         let mut out = Vec::new();
         for v in &case.variants {
-            let Ok(asm) = v.assembly.parse::<Assembly>() else { return Dropped(DropReason::UnknownAssembly) };
-            let Ok(chrom) = v.chrom.parse::<Chrom>() else { return Dropped(DropReason::BadVariant) };
-            if VariantKey::new(chrom, v.pos.min(u64::from(u32::MAX)) as u32, &v.reference, &v.alternate).is_err() {
+            let Ok(asm) = v.assembly.parse::<Assembly>() else {
+                return Dropped(DropReason::UnknownAssembly);
+            };
+            let Ok(chrom) = v.chrom.parse::<Chrom>() else {
+                return Dropped(DropReason::BadVariant);
+            };
+            if VariantKey::new(
+                chrom,
+                v.pos.min(u64::from(u32::MAX)) as u32,
+                &v.reference,
+                &v.alternate,
+            )
+            .is_err()
+            {
                 return Dropped(DropReason::BadVariant);
             }
             if hgvs_g_consistent(v, asm, chrom) == Some(false) {
@@ -296,14 +344,25 @@ impl Spiker {
             // chrM: GRCh37 (b37 `MT`) and GRCh38 both use the rCRS (NC_012920.1), so positions
             // are kept; UCSC's hg19 chrM is another sequence and its chain does not apply
             let (c, pos, r, a) = if asm == target || chrom == Chrom::MT {
-                (chrom, v.pos, v.reference.to_ascii_uppercase(), v.alternate.to_ascii_uppercase())
+                (
+                    chrom,
+                    v.pos,
+                    v.reference.to_ascii_uppercase(),
+                    v.alternate.to_ascii_uppercase(),
+                )
             } else {
-                let Some(chain) = &self.chain else { return Dropped(DropReason::NoChain) };
+                let Some(chain) = &self.chain else {
+                    return Dropped(DropReason::NoChain);
+                };
                 match lift_variant(chain, chrom, v.pos, &v.reference, &v.alternate) {
                     Ok(l) => {
                         // a position recorded by the independent liftover must agree; `NA`
                         // there (its tool failed) is no contradiction
-                        if let Some(Some(rec)) = self.tsv.as_ref().and_then(|t| t.get(&case.rel_path, chrom, v.pos)) {
+                        if let Some(Some(rec)) = self
+                            .tsv
+                            .as_ref()
+                            .and_then(|t| t.get(&case.rel_path, chrom, v.pos))
+                        {
                             if rec != (l.chrom, l.pos) {
                                 return Dropped(DropReason::LiftoverDisagrees);
                             }
@@ -313,7 +372,13 @@ impl Spiker {
                     Err(f) => return Dropped(DropReason::Liftover(f)),
                 }
             };
-            out.push(SpikeVariant { chrom: c, pos, reference: r, alternate: a, genotype: genotype_of(v.allelic_state, c, case.sex) });
+            out.push(SpikeVariant {
+                chrom: c,
+                pos,
+                reference: r,
+                alternate: a,
+                genotype: genotype_of(v.allelic_state, c, case.sex),
+            });
         }
         match self.background.check(&out) {
             Ok(n) => SpikePlan::Spiked(out, n),
@@ -400,10 +465,25 @@ pub fn spiked_runs(lpo: bool, pipeline: bool) -> Vec<RunSpec> {
     let mut out = Vec::new();
     for l in if lpo { vec![true, false] } else { vec![false] } {
         if pipeline {
-            out.push(RunSpec { key: if l { "pipeline-lpo".into() } else { "pipeline".into() }, label: "Odyssey full analysis (default)".into(), method: Method::LikelihoodRatio, leave_publication_out: l });
+            out.push(RunSpec {
+                key: if l {
+                    "pipeline-lpo".into()
+                } else {
+                    "pipeline".into()
+                },
+                label: "Odyssey full analysis (default)".into(),
+                method: Method::LikelihoodRatio,
+                leave_publication_out: l,
+            });
         }
-        for r in RunSpec::phenotype_runs(l).into_iter().filter(|r| r.leave_publication_out == l) {
-            out.push(RunSpec { label: format!("{} (phenotype only)", r.label), ..r });
+        for r in RunSpec::phenotype_runs(l)
+            .into_iter()
+            .filter(|r| r.leave_publication_out == l)
+        {
+            out.push(RunSpec {
+                label: format!("{} (phenotype only)", r.label),
+                ..r
+            });
         }
     }
     out
@@ -411,15 +491,31 @@ pub fn spiked_runs(lpo: bool, pipeline: bool) -> Vec<RunSpec> {
 
 fn drop_key(r: &DropReason) -> String {
     match r {
-        DropReason::Liftover(f) => format!("liftover_{}", serde_json::to_value(f).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()),
-        other => serde_json::to_value(other).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+        DropReason::Liftover(f) => format!(
+            "liftover_{}",
+            serde_json::to_value(f)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        ),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default(),
     }
 }
 
 /// Runs the spiked mode. Without a pipeline the spike-in is still planned and checked for
 /// every case (and the VCFs written when `keep_vcfs`), and the phenotype-only models run on
 /// the spiked cases; the report then says that the full-analysis figures are pending.
-pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corpus, spiker: &Spiker, cfg: &SpikedConfig, pipeline: Option<&dyn VariantPipeline>) -> Result<BenchOutput> {
+pub fn run_spiked(
+    kb: &odyssey_kb::KnowledgeBase,
+    kb_info: KbInfo,
+    corpus: &Corpus,
+    spiker: &Spiker,
+    cfg: &SpikedConfig,
+    pipeline: Option<&dyn VariantPipeline>,
+) -> Result<BenchOutput> {
     let t = Instant::now();
     let ev = Evaluator::new(kb, cfg.options.clone());
     let index_ms = t.elapsed().as_secs_f64() * 1e3;
@@ -429,7 +525,12 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
         background_assembly: spiker.background.assembly.to_string(),
         background_records: spiker.background.len(),
         background_spiked_removed: spiker.background.removed_spiked,
-        background_chromosomes: spiker.background.chromosomes().iter().map(|c| c.to_string()).collect(),
+        background_chromosomes: spiker
+            .background
+            .chromosomes()
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
         chain_chains: spiker.chain.as_ref().map(ChainMap::chains),
         tsv_liftover_variants: spiker.tsv.as_ref().map(TsvLiftover::len),
         cases: corpus.cases.len(),
@@ -450,12 +551,20 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
             SpikePlan::Spiked(vs, n) => {
                 stats.spiked += 1;
                 for v in &c.variants {
-                    let (Ok(a), Ok(ch)) = (v.assembly.parse::<Assembly>(), v.chrom.parse::<Chrom>()) else { continue };
+                    let (Ok(a), Ok(ch)) =
+                        (v.assembly.parse::<Assembly>(), v.chrom.parse::<Chrom>())
+                    else {
+                        continue;
+                    };
                     if a == spiker.background.assembly || ch == Chrom::MT {
                         continue;
                     }
                     stats.variants_lifted += 1;
-                    match spiker.tsv.as_ref().and_then(|t| t.get(&c.rel_path, ch, v.pos)) {
+                    match spiker
+                        .tsv
+                        .as_ref()
+                        .and_then(|t| t.get(&c.rel_path, ch, v.pos))
+                    {
                         Some(Some(_)) => stats.lifted_confirmed_by_tsv += 1,
                         Some(None) => stats.lifted_tsv_na += 1,
                         None => {}
@@ -463,25 +572,40 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
                 }
                 stats.background_records_replaced += n;
                 for v in vs {
-                    *stats.genotypes.entry(v.genotype.gt().to_string()).or_default() += 1;
+                    *stats
+                        .genotypes
+                        .entry(v.genotype.gt().to_string())
+                        .or_default() += 1;
                 }
             }
             SpikePlan::Dropped(r) => *stats.dropped.entry(drop_key(r)).or_default() += 1,
         }
     }
     // the evaluated cases: those spiked
-    let idx: Vec<usize> = plans.iter().enumerate().filter(|(_, p)| matches!(p, SpikePlan::Spiked(..))).map(|(i, _)| i).collect();
+    let idx: Vec<usize> = plans
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p, SpikePlan::Spiked(..)))
+        .map(|(i, _)| i)
+        .collect();
     let runs = spiked_runs(cfg.leave_publication_out, pipeline.is_some());
     let tmp = match (&cfg.keep_vcfs, pipeline) {
         (Some(d), _) => Some(d.clone()),
-        (None, Some(_)) => Some(std::env::temp_dir().join(format!("odyssey-bench-{}", std::process::id()))),
+        (None, Some(_)) => {
+            Some(std::env::temp_dir().join(format!("odyssey-bench-{}", std::process::id())))
+        }
         (None, None) => None,
     };
     if let Some(d) = &tmp {
         std::fs::create_dir_all(d).map_err(|e| BenchError::io(d, e))?;
     }
     let writer = match &cfg.pheval {
-        Some((dir, top)) => Some(PhevalWriter::new(dir, &runs, &["gene", "disease", "variant"], *top)?),
+        Some((dir, top)) => Some(PhevalWriter::new(
+            dir,
+            &runs,
+            &["gene", "disease", "variant"],
+            *top,
+        )?),
         None => None,
     };
     let sink = writer.as_ref().map(|w| PhenotypePheval { writer: w, kb });
@@ -495,16 +619,41 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
         .par_iter()
         .map_init(Scratch::default, |scratch, &i| {
             let case = &corpus.cases[i];
-            let SpikePlan::Spiked(spikes, _) = &plans[i] else { unreachable!("filtered") };
-            let pheno_runs: Vec<RunSpec> = runs.iter().filter(|r| !r.key.starts_with("pipeline")).cloned().collect();
-            let mut o = ev.evaluate(case, i, &pheno_runs, scratch, sink.as_ref().map(|s| s as &dyn RankingSink));
+            let SpikePlan::Spiked(spikes, _) = &plans[i] else {
+                unreachable!("filtered")
+            };
+            let pheno_runs: Vec<RunSpec> = runs
+                .iter()
+                .filter(|r| !r.key.starts_with("pipeline"))
+                .cloned()
+                .collect();
+            let mut o = ev.evaluate(
+                case,
+                i,
+                &pheno_runs,
+                scratch,
+                sink.as_ref().map(|s| s as &dyn RankingSink),
+            );
             o.has_gold_variant = true;
             // ranks in the order of `runs`
             let mut ranks = vec![LevelRanks::default(); runs.len()];
             let mut k = 0;
-            let vcf_path = tmp.as_ref().map(|d| if cfg.keep_vcfs.is_some() { d.join(format!("{}.vcf", case.stem())) } else { d.join(format!("case-{i}.vcf")) });
+            let vcf_path = tmp.as_ref().map(|d| {
+                if cfg.keep_vcfs.is_some() {
+                    d.join(format!("{}.vcf", case.stem()))
+                } else {
+                    d.join(format!("case-{i}.vcf"))
+                }
+            });
             if let Some(p) = &vcf_path {
-                let res = std::fs::File::create(p).map_err(|e| e.to_string()).and_then(|mut f| spiker.background.write_spiked(spikes, &mut f).map_err(|e| e.to_string()));
+                let res = std::fs::File::create(p)
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut f| {
+                        spiker
+                            .background
+                            .write_spiked(spikes, &mut f)
+                            .map_err(|e| e.to_string())
+                    });
                 match res {
                     Ok(_) => {
                         written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -518,16 +667,34 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
                     k += 1;
                     continue;
                 }
-                let (Some(pl), Some(vcf)) = (pipeline, &vcf_path) else { continue };
+                let (Some(pl), Some(vcf)) = (pipeline, &vcf_path) else {
+                    continue;
+                };
                 if o.unscored.is_some() {
                     continue;
                 }
                 let t = Instant::now();
-                match run_pipeline(&ev, pl, case, run, spikes, vcf, &spiker.background, scratch, writer.as_ref()) {
+                match run_pipeline(
+                    &ev,
+                    pl,
+                    case,
+                    run,
+                    spikes,
+                    vcf,
+                    &spiker.background,
+                    scratch,
+                    writer.as_ref(),
+                ) {
                     Ok(r) => ranks[ri] = r,
-                    Err(e) => pipeline_errors.lock().expect("not poisoned").push(format!("{} ({}): {e}", case.rel_path, run.key)),
+                    Err(e) => pipeline_errors
+                        .lock()
+                        .expect("not poisoned")
+                        .push(format!("{} ({}): {e}", case.rel_path, run.key)),
                 }
-                pipeline_nanos.lock().expect("not poisoned").push(t.elapsed().as_nanos() as u64);
+                pipeline_nanos
+                    .lock()
+                    .expect("not poisoned")
+                    .push(t.elapsed().as_nanos() as u64);
             }
             if cfg.keep_vcfs.is_none() {
                 if let Some(p) = &vcf_path {
@@ -558,8 +725,22 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
     if w > 0 {
         stats.vcf_write_per_s = Some(w as f64 / evaluation_s.max(1e-9));
     }
-    let sub_corpus = Corpus { dir: corpus.dir.clone(), sample: corpus.sample.clone(), files: corpus.files, cases: sub, errors: corpus.errors.clone(), read_s: corpus.read_s };
-    let speed = SpeedInfo::measured(sub_corpus.cases.len(), corpus.read_s, index_ms, default_batch_s, &nanos, evaluation_s);
+    let sub_corpus = Corpus {
+        dir: corpus.dir.clone(),
+        sample: corpus.sample.clone(),
+        files: corpus.files,
+        cases: sub,
+        errors: corpus.errors.clone(),
+        read_s: corpus.read_s,
+    };
+    let speed = SpeedInfo::measured(
+        sub_corpus.cases.len(),
+        corpus.read_s,
+        index_ms,
+        default_batch_s,
+        &nanos,
+        evaluation_s,
+    );
     let mut notes = vec![format!(
         "Spiked mode evaluates the {} of {} cases whose every causal variant could be spiked into the background; the others are counted by reason under `spiked.dropped`.",
         stats.spiked, stats.cases
@@ -567,7 +748,12 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
     if pipeline.is_none() {
         notes.push("PENDING INTEGRATION: no variant pipeline is plugged in (crates/odyssey is being integrated), so the full-analysis rows and the variant level are absent. The spike-in planning (liftover, REF checks, genotypes) ran for every case; spiked VCFs are written only for a pipeline or with --keep-vcfs. The phenotype-only rows are computed on exactly the spiked cases.".into());
     }
-    let kb_info = KbInfo { ranked_diseases: ev.scorer().index().diseases().len(), genes: count_ranked_genes(&ev), cited_pmids: ev.publications().len(), ..kb_info };
+    let kb_info = KbInfo {
+        ranked_diseases: ev.scorer().index().diseases().len(),
+        genes: count_ranked_genes(&ev),
+        cited_pmids: ev.publications().len(),
+        ..kb_info
+    };
     let report = BenchReport {
         schema: SCHEMA.into(),
         date: cfg.date.clone(),
@@ -579,13 +765,19 @@ pub fn run_spiked(kb: &odyssey_kb::KnowledgeBase, kb_info: KbInfo, corpus: &Corp
         model: serde_json::to_value(&cfg.options).unwrap_or_default(),
         conventions: conventions(),
         runs: summarize(&runs, &outcomes, pipeline.is_some()),
-        leakage: cfg.leave_publication_out.then(|| leakage_info(&sub_corpus, &outcomes)),
+        leakage: cfg
+            .leave_publication_out
+            .then(|| leakage_info(&sub_corpus, &outcomes)),
         consistency: consistency_info(&outcomes),
         speed,
         spiked: serde_json::to_value(&stats).ok(),
         notes,
     };
-    Ok(BenchOutput { report, outcomes, runs })
+    Ok(BenchOutput {
+        report,
+        outcomes,
+        runs,
+    })
 }
 
 /// One pipeline run on one spiked case: gold gene, disease and variant ranks.
@@ -602,7 +794,12 @@ fn run_pipeline(
     pheval: Option<&PhevalWriter>,
 ) -> std::result::Result<LevelRanks, String> {
     let resolved = ev.resolve(case)?;
-    let (scores, effect) = ev.scores(&resolved, run.method, run.leave_publication_out.then_some(&case.publications[..]), scratch);
+    let (scores, effect) = ev.scores(
+        &resolved,
+        run.method,
+        run.leave_publication_out.then_some(&case.publications[..]),
+        scratch,
+    );
     let job = SpikedJob {
         case_id: &case.id,
         sex: case.sex,
@@ -617,34 +814,101 @@ fn run_pipeline(
     let r = pl.analyse(&job)?;
     let (gold, _) = ev.gold(case);
     let kb = ev.scorer().kb();
-    let gold_disease_ids: Vec<String> = gold.diseases.iter().filter(|d| !effect.diseases_emptied.contains(d)).map(|&d| kb.disease(d).id.to_string()).collect();
-    let gold_keys: Vec<VariantKey> = spikes.iter().filter_map(|s| VariantKey::new(s.chrom, s.pos as u32, &s.reference, &s.alternate).ok()).collect();
+    let gold_disease_ids: Vec<String> = gold
+        .diseases
+        .iter()
+        .filter(|d| !effect.diseases_emptied.contains(d))
+        .map(|&d| kb.disease(d).id.to_string())
+        .collect();
+    let gold_keys: Vec<VariantKey> = spikes
+        .iter()
+        .filter_map(|s| VariantKey::new(s.chrom, s.pos as u32, &s.reference, &s.alternate).ok())
+        .collect();
     let is_gold_variant = |v: &PipelineVariant| {
-        let Ok(c) = v.chrom.parse::<Chrom>() else { return false };
-        VariantKey::new(c, v.pos as u32, &v.reference, &v.alternate).is_ok_and(|k| gold_keys.contains(&k))
+        let Ok(c) = v.chrom.parse::<Chrom>() else {
+            return false;
+        };
+        VariantKey::new(c, v.pos as u32, &v.reference, &v.alternate)
+            .is_ok_and(|k| gold_keys.contains(&k))
     };
     if let Some(w) = pheval {
-        let genes: Vec<Row> = r.genes.iter().map(|g| {
-            let id = kb.gene_by_symbol(&g.symbol).map_or_else(|| g.symbol.clone(), |i| kb.gene(i).id.to_string());
-            Row { rank: g.rank, score: g.score, fields: vec![g.symbol.clone(), id], true_positive: case.gold_genes.contains(&g.symbol) }
-        }).collect();
-        let diseases: Vec<Row> = r.diseases.iter().map(|d| {
-            let name = d.id.parse::<odyssey_kb::DiseaseId>().ok().and_then(|x| kb.disease_index(x)).map(|i| kb.disease(i).name.clone()).unwrap_or_default();
-            Row { rank: d.rank, score: d.score, fields: vec![d.id.clone(), name], true_positive: gold_disease_ids.contains(&d.id) }
-        }).collect();
-        let variants: Vec<Row> = r.variants.iter().map(|v| {
-            let end = v.pos + v.reference.len().max(1) as u64 - 1;
-            let id = format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alternate);
-            Row { rank: v.rank, score: v.score, fields: vec![v.chrom.clone(), v.pos.to_string(), end.to_string(), v.reference.clone(), v.alternate.clone(), id], true_positive: is_gold_variant(v) }
-        }).collect();
+        let genes: Vec<Row> = r
+            .genes
+            .iter()
+            .map(|g| {
+                let id = kb
+                    .gene_by_symbol(&g.symbol)
+                    .map_or_else(|| g.symbol.clone(), |i| kb.gene(i).id.to_string());
+                Row {
+                    rank: g.rank,
+                    score: g.score,
+                    fields: vec![g.symbol.clone(), id],
+                    true_positive: case.gold_genes.contains(&g.symbol),
+                }
+            })
+            .collect();
+        let diseases: Vec<Row> = r
+            .diseases
+            .iter()
+            .map(|d| {
+                let name =
+                    d.id.parse::<odyssey_kb::DiseaseId>()
+                        .ok()
+                        .and_then(|x| kb.disease_index(x))
+                        .map(|i| kb.disease(i).name.clone())
+                        .unwrap_or_default();
+                Row {
+                    rank: d.rank,
+                    score: d.score,
+                    fields: vec![d.id.clone(), name],
+                    true_positive: gold_disease_ids.contains(&d.id),
+                }
+            })
+            .collect();
+        let variants: Vec<Row> = r
+            .variants
+            .iter()
+            .map(|v| {
+                let end = v.pos + v.reference.len().max(1) as u64 - 1;
+                let id = format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alternate);
+                Row {
+                    rank: v.rank,
+                    score: v.score,
+                    fields: vec![
+                        v.chrom.clone(),
+                        v.pos.to_string(),
+                        end.to_string(),
+                        v.reference.clone(),
+                        v.alternate.clone(),
+                        id,
+                    ],
+                    true_positive: is_gold_variant(v),
+                }
+            })
+            .collect();
         w.write(&run.key, "gene", case.stem(), &genes);
         w.write(&run.key, "disease", case.stem(), &diseases);
         w.write(&run.key, "variant", case.stem(), &variants);
     }
     Ok(LevelRanks {
-        gene: best_rank(r.genes.iter().filter(|g| case.gold_genes.contains(&g.symbol)).map(|g| Some(g.rank))),
-        disease: best_rank(r.diseases.iter().filter(|d| gold_disease_ids.contains(&d.id)).map(|d| Some(d.rank))),
-        variant: best_rank(r.variants.iter().filter(|v| is_gold_variant(v)).map(|v| Some(v.rank))),
+        gene: best_rank(
+            r.genes
+                .iter()
+                .filter(|g| case.gold_genes.contains(&g.symbol))
+                .map(|g| Some(g.rank)),
+        ),
+        disease: best_rank(
+            r.diseases
+                .iter()
+                .filter(|d| gold_disease_ids.contains(&d.id))
+                .map(|d| Some(d.rank)),
+        ),
+        variant: best_rank(
+            r.variants
+                .iter()
+                .filter(|v| is_gold_variant(v))
+                .map(|v| Some(v.rank)),
+        ),
     })
 }
 
@@ -653,37 +917,115 @@ mod tests {
     use super::*;
 
     fn var(chrom: &str, pos: u64, r: &str, a: &str, hgvs: Option<&str>) -> CaseVariant {
-        CaseVariant { assembly: "hg38".into(), chrom: chrom.into(), pos, reference: r.into(), alternate: a.into(), allelic_state: AllelicState::Heterozygous, gene: None, hgvs_g: hgvs.map(String::from) }
+        CaseVariant {
+            assembly: "hg38".into(),
+            chrom: chrom.into(),
+            pos,
+            reference: r.into(),
+            alternate: a.into(),
+            allelic_state: AllelicState::Heterozygous,
+            gene: None,
+            hgvs_g: hgvs.map(String::from),
+        }
     }
 
     #[test]
     fn hgvs_g_check() {
         let c15: Chrom = "chr15".parse().unwrap();
-        assert_eq!(hgvs_g_consistent(&var("chr15", 100, "C", "T", Some("NC_000015.10:g.100C>T")), Assembly::GRCh38, c15), Some(true));
+        assert_eq!(
+            hgvs_g_consistent(
+                &var("chr15", 100, "C", "T", Some("NC_000015.10:g.100C>T")),
+                Assembly::GRCh38,
+                c15
+            ),
+            Some(true)
+        );
         // GRCh37 accession version for a GRCh38 record
-        assert_eq!(hgvs_g_consistent(&var("chr15", 100, "C", "T", Some("NC_000015.9:g.100C>T")), Assembly::GRCh38, c15), Some(false));
-        assert_eq!(hgvs_g_consistent(&var("chr15", 100, "C", "T", Some("NC_000015.10:g.101C>T")), Assembly::GRCh38, c15), Some(false));
-        assert_eq!(hgvs_g_consistent(&var("chr15", 100, "C", "T", Some("NC_000015.10:g.100G>T")), Assembly::GRCh38, c15), Some(false));
-        assert_eq!(hgvs_g_consistent(&var("chr15", 100, "TG", "T", Some("NC_000015.10:g.101del")), Assembly::GRCh38, c15), None);
-        assert_eq!(hgvs_g_consistent(&var("chr15", 100, "C", "T", None), Assembly::GRCh38, c15), None);
+        assert_eq!(
+            hgvs_g_consistent(
+                &var("chr15", 100, "C", "T", Some("NC_000015.9:g.100C>T")),
+                Assembly::GRCh38,
+                c15
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            hgvs_g_consistent(
+                &var("chr15", 100, "C", "T", Some("NC_000015.10:g.101C>T")),
+                Assembly::GRCh38,
+                c15
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            hgvs_g_consistent(
+                &var("chr15", 100, "C", "T", Some("NC_000015.10:g.100G>T")),
+                Assembly::GRCh38,
+                c15
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            hgvs_g_consistent(
+                &var("chr15", 100, "TG", "T", Some("NC_000015.10:g.101del")),
+                Assembly::GRCh38,
+                c15
+            ),
+            None
+        );
+        assert_eq!(
+            hgvs_g_consistent(&var("chr15", 100, "C", "T", None), Assembly::GRCh38, c15),
+            None
+        );
     }
 
     #[test]
     fn genotypes_from_allelic_state() {
         let c1 = Chrom::autosome(1).unwrap();
-        assert_eq!(genotype_of(AllelicState::Heterozygous, c1, None), Genotype::Heterozygous);
-        assert_eq!(genotype_of(AllelicState::Homozygous, Chrom::X, Some(Sex::Male)), Genotype::HomozygousAlt);
-        assert_eq!(genotype_of(AllelicState::Hemizygous, Chrom::X, Some(Sex::Male)), Genotype::Hemizygous);
-        assert_eq!(genotype_of(AllelicState::Hemizygous, Chrom::X, None), Genotype::Hemizygous);
-        assert_eq!(genotype_of(AllelicState::Hemizygous, Chrom::X, Some(Sex::Female)), Genotype::HomozygousAlt);
-        assert_eq!(genotype_of(AllelicState::Hemizygous, c1, Some(Sex::Male)), Genotype::HomozygousAlt);
+        assert_eq!(
+            genotype_of(AllelicState::Heterozygous, c1, None),
+            Genotype::Heterozygous
+        );
+        assert_eq!(
+            genotype_of(AllelicState::Homozygous, Chrom::X, Some(Sex::Male)),
+            Genotype::HomozygousAlt
+        );
+        assert_eq!(
+            genotype_of(AllelicState::Hemizygous, Chrom::X, Some(Sex::Male)),
+            Genotype::Hemizygous
+        );
+        assert_eq!(
+            genotype_of(AllelicState::Hemizygous, Chrom::X, None),
+            Genotype::Hemizygous
+        );
+        assert_eq!(
+            genotype_of(AllelicState::Hemizygous, Chrom::X, Some(Sex::Female)),
+            Genotype::HomozygousAlt
+        );
+        assert_eq!(
+            genotype_of(AllelicState::Hemizygous, c1, Some(Sex::Male)),
+            Genotype::HomozygousAlt
+        );
     }
 
     #[test]
     fn run_lists() {
         let keys: Vec<String> = spiked_runs(true, true).into_iter().map(|r| r.key).collect();
-        assert_eq!(keys, vec!["pipeline-lpo", "lr-lpo", "resnik-lpo", "pipeline", "lr", "resnik"]);
-        let keys: Vec<String> = spiked_runs(false, false).into_iter().map(|r| r.key).collect();
+        assert_eq!(
+            keys,
+            vec![
+                "pipeline-lpo",
+                "lr-lpo",
+                "resnik-lpo",
+                "pipeline",
+                "lr",
+                "resnik"
+            ]
+        );
+        let keys: Vec<String> = spiked_runs(false, false)
+            .into_iter()
+            .map(|r| r.key)
+            .collect();
         assert_eq!(keys, vec!["lr", "resnik"]);
     }
 
@@ -699,23 +1041,66 @@ mod tests {
 
     impl VariantPipeline for ByPosition {
         fn info(&self) -> PipelineInfo {
-            PipelineInfo { name: "by-position (test)".into(), annotation_sources: vec![] }
+            PipelineInfo {
+                name: "by-position (test)".into(),
+                annotation_sources: vec![],
+            }
         }
         fn analyse(&self, job: &SpikedJob) -> std::result::Result<PipelineRanking, String> {
-            assert_eq!(job.phenotype_scores.len(), job.scorer.index().diseases().len());
+            assert_eq!(
+                job.phenotype_scores.len(),
+                job.scorer.index().diseases().len()
+            );
             assert_eq!(job.sample, "S");
-            let mut r = noodles::vcf::io::reader::Builder::default().build_from_path(job.vcf).map_err(|e| e.to_string())?;
+            let mut r = noodles::vcf::io::reader::Builder::default()
+                .build_from_path(job.vcf)
+                .map_err(|e| e.to_string())?;
             r.read_header().map_err(|e| e.to_string())?;
             let mut variants = Vec::new();
             for (i, rec) in r.records().enumerate() {
                 let rec = rec.map_err(|e| e.to_string())?;
                 let pos = usize::from(rec.variant_start().unwrap().unwrap()) as u64;
-                let alt = rec.alternate_bases().as_ref().split(',').next().unwrap().to_string();
-                variants.push(PipelineVariant { chrom: rec.reference_sequence_name().into(), pos, reference: rec.reference_bases().into(), alternate: alt, rank: i + 1, score: 0.0 });
+                let alt = rec
+                    .alternate_bases()
+                    .as_ref()
+                    .split(',')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                variants.push(PipelineVariant {
+                    chrom: rec.reference_sequence_name().into(),
+                    pos,
+                    reference: rec.reference_bases().into(),
+                    alternate: alt,
+                    rank: i + 1,
+                    score: 0.0,
+                });
             }
             Ok(PipelineRanking {
-                genes: vec![PipelineGene { symbol: "ABC".into(), rank: 1, score: 2.0 }, PipelineGene { symbol: "FGFR2".into(), rank: 2, score: 1.0 }],
-                diseases: vec![PipelineDisease { id: "OMIM:1".into(), rank: 2, score: 1.0 }, PipelineDisease { id: "OMIM:101600".into(), rank: 3, score: 0.5 }],
+                genes: vec![
+                    PipelineGene {
+                        symbol: "ABC".into(),
+                        rank: 1,
+                        score: 2.0,
+                    },
+                    PipelineGene {
+                        symbol: "FGFR2".into(),
+                        rank: 2,
+                        score: 1.0,
+                    },
+                ],
+                diseases: vec![
+                    PipelineDisease {
+                        id: "OMIM:1".into(),
+                        rank: 2,
+                        score: 1.0,
+                    },
+                    PipelineDisease {
+                        id: "OMIM:101600".into(),
+                        rank: 3,
+                        score: 0.5,
+                    },
+                ],
                 variants,
             })
         }
@@ -731,7 +1116,14 @@ mod tests {
         let terms = ["HP:0000244", "HP:0011304", "HP:0010055"];
         let input = odyssey_pheno::CaseInput {
             id: "c1".into(),
-            terms: terms.iter().map(|t| odyssey_pheno::TermInput { id: (*t).into(), label: None, excluded: false }).collect(),
+            terms: terms
+                .iter()
+                .map(|t| odyssey_pheno::TermInput {
+                    id: (*t).into(),
+                    label: None,
+                    excluded: false,
+                })
+                .collect(),
             ..Default::default()
         };
         let mut v = var("10", 123256215, "T", "G", None);
@@ -748,16 +1140,60 @@ mod tests {
             sex: None,
             input,
         };
-        let corpus = Corpus { dir: dir.path().into(), sample: None, files: 1, cases: vec![case], errors: vec![], read_s: 0.0 };
-        let spiker = Spiker { background, chain: None, tsv: None };
-        let cfg = SpikedConfig { leave_publication_out: true, options: Default::default(), keep_vcfs: None, command: "t".into(), date: "2000-01-01".into(), annotation_note: "none".into(), pheval: Some((dir.path().join("pheval"), 10)) };
-        let out = run_spiked(&kb, KbInfo::default(), &corpus, &spiker, &cfg, Some(&ByPosition)).unwrap();
+        let corpus = Corpus {
+            dir: dir.path().into(),
+            sample: None,
+            files: 1,
+            cases: vec![case],
+            errors: vec![],
+            read_s: 0.0,
+        };
+        let spiker = Spiker {
+            background,
+            chain: None,
+            tsv: None,
+        };
+        let cfg = SpikedConfig {
+            leave_publication_out: true,
+            options: Default::default(),
+            keep_vcfs: None,
+            command: "t".into(),
+            date: "2000-01-01".into(),
+            annotation_note: "none".into(),
+            pheval: Some((dir.path().join("pheval"), 10)),
+        };
+        let out = run_spiked(
+            &kb,
+            KbInfo::default(),
+            &corpus,
+            &spiker,
+            &cfg,
+            Some(&ByPosition),
+        )
+        .unwrap();
         let keys: Vec<&str> = out.runs.iter().map(|r| r.key.as_str()).collect();
-        assert_eq!(keys, ["pipeline-lpo", "lr-lpo", "resnik-lpo", "pipeline", "lr", "resnik"]);
+        assert_eq!(
+            keys,
+            [
+                "pipeline-lpo",
+                "lr-lpo",
+                "resnik-lpo",
+                "pipeline",
+                "lr",
+                "resnik"
+            ]
+        );
         let o = &out.outcomes[0];
         assert_eq!(o.unscored, None);
         // spiked 10:123256215 is the second record by position
-        assert_eq!(o.ranks[0], LevelRanks { gene: Some(2), disease: Some(3), variant: Some(2) });
+        assert_eq!(
+            o.ranks[0],
+            LevelRanks {
+                gene: Some(2),
+                disease: Some(3),
+                variant: Some(2)
+            }
+        );
         assert_eq!(o.ranks[3], o.ranks[0]);
         // phenotype-only runs rank no variant
         assert_eq!(o.ranks[1].variant, None);
@@ -769,9 +1205,19 @@ mod tests {
         assert_eq!(stats["pipeline_errors"], 0);
         assert_eq!(stats["pipeline_latency"]["n"], 2);
         // PhEval variant result of the full analysis: 3 records by position, the spiked one a true positive
-        let text = std::fs::read_to_string(dir.path().join("pheval/pipeline-lpo/pheval_variant_results/c1-variant_result.tsv")).unwrap();
-        assert_eq!(text.lines().nth(2).unwrap(), "2\t0\t10\t123256215\t123256215\tT\tG\t10-123256215-T-G\ttrue");
-        assert!(dir.path().join("pheval/lr/pheval_gene_results/c1-gene_result.tsv").is_file());
+        let text = std::fs::read_to_string(
+            dir.path()
+                .join("pheval/pipeline-lpo/pheval_variant_results/c1-variant_result.tsv"),
+        )
+        .unwrap();
+        assert_eq!(
+            text.lines().nth(2).unwrap(),
+            "2\t0\t10\t123256215\t123256215\tT\tG\t10-123256215-T-G\ttrue"
+        );
+        assert!(dir
+            .path()
+            .join("pheval/lr/pheval_gene_results/c1-gene_result.tsv")
+            .is_file());
     }
 
     #[test]
@@ -782,12 +1228,20 @@ mod tests {
 #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS\n1\t1101\t.\tT\tC\t9\tPASS\t.\tGT\t0/1\n";
         let bg = Background::read(&write(dir.path(), "bg.vcf", vcf), None).unwrap();
         // hg38 chr1 [100,200) -> hg19 chr1 [1100, 1200)
-        let chain = ChainMap::from_reader("chain 1 chr1 1000 + 100 200 chr1 2000 + 1100 1200 1\n100\n".as_bytes(), Path::new("c")).unwrap();
+        let chain = ChainMap::from_reader(
+            "chain 1 chr1 1000 + 100 200 chr1 2000 + 1100 1200 1\n100\n".as_bytes(),
+            Path::new("c"),
+        )
+        .unwrap();
         let tsv = TsvLiftover::read(&write(dir.path(), "cases.tsv", "file\tvariants_hg38(chrom:pos:ref:alt:zygosity)\tvariants_hg19_liftover\n\
 cases/G/a.json\tchr1:105:A:G:heterozygous\tchr1:1105:+\ncases/G/b.json\tchr1:106:A:G:heterozygous\tchr1:9999:+\n\
 cases/G/c.json\t1:107:A:G:heterozygous\tNA\n")).unwrap();
         assert_eq!(tsv.len(), 3);
-        let spiker = Spiker { background: bg, chain: Some(chain), tsv: Some(tsv) };
+        let spiker = Spiker {
+            background: bg,
+            chain: Some(chain),
+            tsv: Some(tsv),
+        };
         let mut case = BenchCase {
             rel_path: "G/a.json".into(),
             cohort: "G".into(),
@@ -801,26 +1255,74 @@ cases/G/c.json\t1:107:A:G:heterozygous\tNA\n")).unwrap();
             input: Default::default(),
         };
         let c1 = Chrom::autosome(1).unwrap();
-        assert_eq!(spiker.plan(&case), SpikePlan::Spiked(vec![SpikeVariant { chrom: c1, pos: 1105, reference: "A".into(), alternate: "G".into(), genotype: Genotype::Heterozygous }], 0));
+        assert_eq!(
+            spiker.plan(&case),
+            SpikePlan::Spiked(
+                vec![SpikeVariant {
+                    chrom: c1,
+                    pos: 1105,
+                    reference: "A".into(),
+                    alternate: "G".into(),
+                    genotype: Genotype::Heterozygous
+                }],
+                0
+            )
+        );
         // independent liftover disagrees
         case.rel_path = "G/b.json".into();
         case.variants = vec![var("chr1", 106, "A", "G", None)];
-        assert_eq!(spiker.plan(&case), SpikePlan::Dropped(DropReason::LiftoverDisagrees));
+        assert_eq!(
+            spiker.plan(&case),
+            SpikePlan::Dropped(DropReason::LiftoverDisagrees)
+        );
         // `NA` in the independent liftover is no contradiction
         case.rel_path = "G/c.json".into();
         case.variants = vec![var("1", 107, "A", "G", None)];
         assert!(matches!(spiker.plan(&case), SpikePlan::Spiked(ref v, 0) if v[0].pos == 1107));
         // chrM keeps its position (the rCRS in both assemblies)
         case.variants = vec![var("MT", 1661, "A", "G", None)];
-        assert_eq!(spiker.plan(&case), SpikePlan::Spiked(vec![SpikeVariant { chrom: Chrom::MT, pos: 1661, reference: "A".into(), alternate: "G".into(), genotype: Genotype::Heterozygous }], 0));
+        assert_eq!(
+            spiker.plan(&case),
+            SpikePlan::Spiked(
+                vec![SpikeVariant {
+                    chrom: Chrom::MT,
+                    pos: 1661,
+                    reference: "A".into(),
+                    alternate: "G".into(),
+                    genotype: Genotype::Heterozygous
+                }],
+                0
+            )
+        );
         // background REF at hg19 1101 is T: a variant claiming REF A there is refused
         case.variants = vec![var("chr1", 101, "A", "G", None)];
-        assert_eq!(spiker.plan(&case), SpikePlan::Dropped(DropReason::BackgroundRefConflict));
+        assert_eq!(
+            spiker.plan(&case),
+            SpikePlan::Dropped(DropReason::BackgroundRefConflict)
+        );
         case.variants = vec![var("chr1", 101, "T", "G", None)];
-        assert_eq!(spiker.plan(&case), SpikePlan::Spiked(vec![SpikeVariant { chrom: c1, pos: 1101, reference: "T".into(), alternate: "G".into(), genotype: Genotype::Heterozygous }], 1));
+        assert_eq!(
+            spiker.plan(&case),
+            SpikePlan::Spiked(
+                vec![SpikeVariant {
+                    chrom: c1,
+                    pos: 1101,
+                    reference: "T".into(),
+                    alternate: "G".into(),
+                    genotype: Genotype::Heterozygous
+                }],
+                1
+            )
+        );
         case.variants = vec![var("chr1", 300, "T", "G", None)];
-        assert_eq!(spiker.plan(&case), SpikePlan::Dropped(DropReason::Liftover(LiftFailure::Unmapped)));
+        assert_eq!(
+            spiker.plan(&case),
+            SpikePlan::Dropped(DropReason::Liftover(LiftFailure::Unmapped))
+        );
         case.variants_without_vcf_record = 1;
-        assert_eq!(spiker.plan(&case), SpikePlan::Dropped(DropReason::StructuralVariant));
+        assert_eq!(
+            spiker.plan(&case),
+            SpikePlan::Dropped(DropReason::StructuralVariant)
+        );
     }
 }

@@ -17,7 +17,11 @@ pub enum Half {
 impl Half {
     /// The half of a cohort.
     pub fn of(cohort: &str) -> Half {
-        if xxhash_rust::xxh3::xxh3_64(cohort.as_bytes()) & 1 == 0 { Half::A } else { Half::B }
+        if xxhash_rust::xxh3::xxh3_64(cohort.as_bytes()) & 1 == 0 {
+            Half::A
+        } else {
+            Half::B
+        }
     }
 
     /// `A` or `B`.

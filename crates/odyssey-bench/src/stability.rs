@@ -37,12 +37,42 @@ pub struct Param {
 /// (τ, `ScorerOptions`; it changes gene ranks only), each on a small grid around its default.
 pub fn params() -> Vec<Param> {
     vec![
-        Param { name: "partial_match", grid: vec![0.02, 0.05, 0.1, 0.2, 0.5], get: |o| o.lr.partial_match, set: |o, v| o.lr.partial_match = v },
-        Param { name: "no_match", grid: vec![0.01, 0.02, 0.05, 0.1, 0.2], get: |o| o.lr.no_match, set: |o, v| o.lr.no_match = v },
-        Param { name: "pertinent_negative", grid: vec![1.0, 3.0, 10.0, 30.0, 100.0], get: |o| o.lr.pertinent_negative, set: |o, v| o.lr.pertinent_negative = v },
-        Param { name: "excluded_floor", grid: vec![0.01, 0.02, 0.05, 0.1, 0.2], get: |o| o.lr.excluded_floor, set: |o, v| o.lr.excluded_floor = v },
-        Param { name: "unknown_frequency", grid: vec![0.2, 0.35, 0.5, 0.65, 0.8], get: |o| o.index.unknown_frequency, set: |o, v| o.index.unknown_frequency = v },
-        Param { name: "evidence_weight", grid: vec![0.2, 0.35, 0.5, 0.75, 1.0], get: |o| o.evidence_weight, set: |o, v| o.evidence_weight = v },
+        Param {
+            name: "partial_match",
+            grid: vec![0.02, 0.05, 0.1, 0.2, 0.5],
+            get: |o| o.lr.partial_match,
+            set: |o, v| o.lr.partial_match = v,
+        },
+        Param {
+            name: "no_match",
+            grid: vec![0.01, 0.02, 0.05, 0.1, 0.2],
+            get: |o| o.lr.no_match,
+            set: |o, v| o.lr.no_match = v,
+        },
+        Param {
+            name: "pertinent_negative",
+            grid: vec![1.0, 3.0, 10.0, 30.0, 100.0],
+            get: |o| o.lr.pertinent_negative,
+            set: |o, v| o.lr.pertinent_negative = v,
+        },
+        Param {
+            name: "excluded_floor",
+            grid: vec![0.01, 0.02, 0.05, 0.1, 0.2],
+            get: |o| o.lr.excluded_floor,
+            set: |o, v| o.lr.excluded_floor = v,
+        },
+        Param {
+            name: "unknown_frequency",
+            grid: vec![0.2, 0.35, 0.5, 0.65, 0.8],
+            get: |o| o.index.unknown_frequency,
+            set: |o, v| o.index.unknown_frequency = v,
+        },
+        Param {
+            name: "evidence_weight",
+            grid: vec![0.2, 0.35, 0.5, 0.75, 1.0],
+            get: |o| o.evidence_weight,
+            set: |o, v| o.evidence_weight = v,
+        },
     ]
 }
 
@@ -103,11 +133,26 @@ pub struct StabilityReport {
 }
 
 /// Gene- and disease-level metrics per half of one setting (LR, leave-publication-out).
-pub fn evaluate_setting(kb: &KnowledgeBase, options: ScorerOptions, cases: &[BenchCase]) -> (HalfMetrics, HalfMetrics) {
+pub fn evaluate_setting(
+    kb: &KnowledgeBase,
+    options: ScorerOptions,
+    cases: &[BenchCase],
+) -> (HalfMetrics, HalfMetrics) {
     let mut ev = Evaluator::new(kb, options);
     ev.set_check_every(0);
-    let run = [RunSpec { key: "lr-lpo".into(), label: "LR".into(), method: Method::LikelihoodRatio, leave_publication_out: true }];
-    let outs: Vec<_> = cases.par_iter().enumerate().map_init(Scratch::default, |s, (i, c)| ev.evaluate(c, i, &run, s, None)).collect();
+    let run = [RunSpec {
+        key: "lr-lpo".into(),
+        label: "LR".into(),
+        method: Method::LikelihoodRatio,
+        leave_publication_out: true,
+    }];
+    let outs: Vec<_> = cases
+        .par_iter()
+        .enumerate()
+        .map_init(Scratch::default, |s, (i, c)| {
+            ev.evaluate(c, i, &run, s, None)
+        })
+        .collect();
     let (mut g, mut d) = (HalfMetrics::default(), HalfMetrics::default());
     for o in &outs {
         let (gm, dm) = match o.half {
@@ -126,24 +171,44 @@ pub fn evaluate_setting(kb: &KnowledgeBase, options: ScorerOptions, cases: &[Ben
 
 /// The value a half would choose: best top-1, then best MRR, then nearest the default (log).
 fn choose(grid: &[GridPoint], default: f64, half: Half) -> f64 {
-    let m = |p: &GridPoint| if half == Half::A { p.gene.a.clone() } else { p.gene.b.clone() };
+    let m = |p: &GridPoint| {
+        if half == Half::A {
+            p.gene.a.clone()
+        } else {
+            p.gene.b.clone()
+        }
+    };
     grid.iter()
         .max_by(|x, y| {
             let (mx, my) = (m(x), m(y));
             mx.found_within[0]
                 .cmp(&my.found_within[0])
                 .then(mx.mrr().total_cmp(&my.mrr()))
-                .then((y.value / default).ln().abs().total_cmp(&(x.value / default).ln().abs()))
+                .then(
+                    (y.value / default)
+                        .ln()
+                        .abs()
+                        .total_cmp(&(x.value / default).ln().abs()),
+                )
         })
         .map_or(default, |p| p.value)
 }
 
 /// Runs the scan. `progress` is called after each setting with (done, total).
-pub fn run_stability(kb: &KnowledgeBase, cases: &[BenchCase], date: &str, command: &str, progress: &dyn Fn(usize, usize)) -> StabilityReport {
+pub fn run_stability(
+    kb: &KnowledgeBase,
+    cases: &[BenchCase],
+    date: &str,
+    command: &str,
+    progress: &dyn Fn(usize, usize),
+) -> StabilityReport {
     let t = Instant::now();
     let defaults = ScorerOptions::default();
     let ps = params();
-    let total = 1 + ps.iter().map(|p| p.grid.iter().filter(|&&v| v != (p.get)(&defaults)).count()).sum::<usize>();
+    let total = 1 + ps
+        .iter()
+        .map(|p| p.grid.iter().filter(|&&v| v != (p.get)(&defaults)).count())
+        .sum::<usize>();
     let (default_gene, default_disease) = evaluate_setting(kb, defaults.clone(), cases);
     let mut done = 1;
     progress(done, total);
@@ -165,12 +230,26 @@ pub fn run_stability(kb: &KnowledgeBase, cases: &[BenchCase], date: &str, comman
             grid.push(GridPoint { value: v, gene });
         }
         let (chosen_a, chosen_b) = (choose(&grid, dv, Half::A), choose(&grid, dv, Half::B));
-        scans.push(ParamScan { name: p.name.into(), default: dv, grid, chosen_a, chosen_b });
+        scans.push(ParamScan {
+            name: p.name.into(),
+            default: dv,
+            grid,
+            chosen_a,
+            chosen_b,
+        });
     }
-    let mut cohorts: Vec<(&str, Half)> = cases.iter().map(|c| (c.cohort.as_str(), Half::of(&c.cohort))).collect();
+    let mut cohorts: Vec<(&str, Half)> = cases
+        .iter()
+        .map(|c| (c.cohort.as_str(), Half::of(&c.cohort)))
+        .collect();
     cohorts.sort_unstable();
     cohorts.dedup();
-    let half = |h: Half| (cases.iter().filter(|c| Half::of(&c.cohort) == h).count(), cohorts.iter().filter(|c| c.1 == h).count());
+    let half = |h: Half| {
+        (
+            cases.iter().filter(|c| Half::of(&c.cohort) == h).count(),
+            cohorts.iter().filter(|c| c.1 == h).count(),
+        )
+    };
     StabilityReport {
         date: date.into(),
         command: command.into(),
@@ -188,29 +267,78 @@ pub fn run_stability(kb: &KnowledgeBase, cases: &[BenchCase], date: &str, comman
 pub fn markdown(r: &StabilityReport) -> String {
     let mut o = String::new();
     let pct = |m: &LevelMetrics| format!("{:.1}", 100.0 * m.recall(1));
-    let _ = writeln!(o, "# Odyssey parameter stability: 2-fold cohort split, {}\n", r.date);
+    let _ = writeln!(
+        o,
+        "# Odyssey parameter stability: 2-fold cohort split, {}\n",
+        r.date
+    );
     let _ = writeln!(o, "Command: `{}`\n", r.command);
     let _ = writeln!(o, "Objective: {}. Half A: {} cases in {} cohorts; half B: {} cases in {} cohorts. {} settings evaluated in {:.0} s.\n", r.objective, r.halves[0].0, r.halves[0].1, r.halves[1].0, r.halves[1].1, r.settings_evaluated, r.elapsed_s);
-    let _ = writeln!(o, "## Default model on both halves (leave-publication-out)\n");
+    let _ = writeln!(
+        o,
+        "## Default model on both halves (leave-publication-out)\n"
+    );
     let _ = writeln!(o, "| level | half | n | top-1 % | top-3 % | top-5 % | top-10 % | MRR | not found |\n|---|:---:|---:|---:|---:|---:|---:|---:|---:|");
     for (level, hm) in [("gene", &r.default), ("disease", &r.default_disease)] {
         for (h, m) in [("A", &hm.a), ("B", &hm.b)] {
-            let _ = writeln!(o, "| {level} | {h} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.3} | {} |", m.cases, 100.0 * m.recall(1), 100.0 * m.recall(3), 100.0 * m.recall(5), 100.0 * m.recall(10), m.mrr(), m.not_found);
+            let _ = writeln!(
+                o,
+                "| {level} | {h} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.3} | {} |",
+                m.cases,
+                100.0 * m.recall(1),
+                100.0 * m.recall(3),
+                100.0 * m.recall(5),
+                100.0 * m.recall(10),
+                m.mrr(),
+                m.not_found
+            );
         }
     }
     let _ = writeln!(o, "\n## Value each half would choose\n");
     let _ = writeln!(o, "| parameter | default | chosen on A | chosen on B | A top-1 % at default / at A's choice | B top-1 % at default / at B's choice |\n|---|---:|---:|---:|---:|---:|");
     for p in &r.params {
-        let at = |v: f64| p.grid.iter().find(|g| g.value == v).map(|g| g.gene.clone()).unwrap_or_default();
+        let at = |v: f64| {
+            p.grid
+                .iter()
+                .find(|g| g.value == v)
+                .map(|g| g.gene.clone())
+                .unwrap_or_default()
+        };
         let (d, ca, cb) = (at(p.default), at(p.chosen_a), at(p.chosen_b));
-        let _ = writeln!(o, "| {} | {} | {} | {} | {} / {} | {} / {} |", p.name, p.default, p.chosen_a, p.chosen_b, pct(&d.a), pct(&ca.a), pct(&d.b), pct(&cb.b));
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} / {} | {} / {} |",
+            p.name,
+            p.default,
+            p.chosen_a,
+            p.chosen_b,
+            pct(&d.a),
+            pct(&ca.a),
+            pct(&d.b),
+            pct(&cb.b)
+        );
     }
     let _ = writeln!(o, "\n## Grids (gene level, leave-publication-out)\n");
     for p in &r.params {
         let _ = writeln!(o, "### {}\n\n| value | A top-1 % | A MRR | B top-1 % | B MRR |\n|---:|---:|---:|---:|---:|", p.name);
         for g in &p.grid {
             let mark = |v: f64, c: f64| if v == c { " *" } else { "" };
-            let _ = writeln!(o, "| {}{} | {}{} | {:.3} | {}{} | {:.3} |", g.value, if g.value == p.default { " (default)" } else { "" }, pct(&g.gene.a), mark(g.value, p.chosen_a), g.gene.a.mrr(), pct(&g.gene.b), mark(g.value, p.chosen_b), g.gene.b.mrr());
+            let _ = writeln!(
+                o,
+                "| {}{} | {}{} | {:.3} | {}{} | {:.3} |",
+                g.value,
+                if g.value == p.default {
+                    " (default)"
+                } else {
+                    ""
+                },
+                pct(&g.gene.a),
+                mark(g.value, p.chosen_a),
+                g.gene.a.mrr(),
+                pct(&g.gene.b),
+                mark(g.value, p.chosen_b),
+                g.gene.b.mrr()
+            );
         }
         let _ = writeln!(o);
     }
@@ -241,7 +369,10 @@ mod tests {
         assert_eq!(choose(&grid, 0.1, Half::A), 0.3);
         assert_eq!(choose(&grid, 0.1, Half::B), 0.1);
         // B prefers 0.03 when it is strictly better
-        let grid = vec![point(0.03, &[], &[Some(1), Some(1)]), point(0.1, &[], &[Some(1), Some(2)])];
+        let grid = vec![
+            point(0.03, &[], &[Some(1), Some(1)]),
+            point(0.1, &[], &[Some(1), Some(2)]),
+        ];
         assert_eq!(choose(&grid, 0.1, Half::B), 0.03);
     }
 
@@ -249,7 +380,12 @@ mod tests {
     fn grids_contain_the_defaults() {
         let d = ScorerOptions::default();
         for p in params() {
-            assert!(p.grid.contains(&(p.get)(&d)), "{} default {} not in its grid", p.name, (p.get)(&d));
+            assert!(
+                p.grid.contains(&(p.get)(&d)),
+                "{} default {} not in its grid",
+                p.name,
+                (p.get)(&d)
+            );
             let mut o = d.clone();
             (p.set)(&mut o, 0.123);
             assert_eq!((p.get)(&o), 0.123, "{}", p.name);

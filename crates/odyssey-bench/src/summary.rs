@@ -31,7 +31,9 @@ impl LevelSet {
             self.disease.add(r.disease);
         }
         if variant_level && o.has_gold_variant {
-            self.variant.get_or_insert_with(LevelMetrics::default).add(r.variant);
+            self.variant
+                .get_or_insert_with(LevelMetrics::default)
+                .add(r.variant);
         }
     }
 }
@@ -62,7 +64,11 @@ pub struct RunSummary {
 }
 
 /// Tallies outcomes per run. `variant_level` enables the variant level (spiked mode).
-pub fn summarize(runs: &[RunSpec], outcomes: &[CaseOutcome], variant_level: bool) -> Vec<RunSummary> {
+pub fn summarize(
+    runs: &[RunSpec],
+    outcomes: &[CaseOutcome],
+    variant_level: bool,
+) -> Vec<RunSummary> {
     runs.iter()
         .enumerate()
         .map(|(ri, run)| {
@@ -79,13 +85,26 @@ pub fn summarize(runs: &[RunSpec], outcomes: &[CaseOutcome], variant_level: bool
             };
             for o in outcomes {
                 s.overall.add(o, ri, variant_level);
-                if o.disease_status == DiseaseStatus::Ranked { &mut s.disease_in_kb } else { &mut s.disease_not_in_kb }.add(o, ri, variant_level);
-                if o.publication_cited { &mut s.publication_cited } else { &mut s.publication_not_cited }.add(o, ri, variant_level);
+                if o.disease_status == DiseaseStatus::Ranked {
+                    &mut s.disease_in_kb
+                } else {
+                    &mut s.disease_not_in_kb
+                }
+                .add(o, ri, variant_level);
+                if o.publication_cited {
+                    &mut s.publication_cited
+                } else {
+                    &mut s.publication_not_cited
+                }
+                .add(o, ri, variant_level);
                 match o.half {
                     Half::A => s.half_a.add(o, ri, variant_level),
                     Half::B => s.half_b.add(o, ri, variant_level),
                 }
-                s.by_cohort.entry(o.cohort.clone()).or_default().add(o, ri, variant_level);
+                s.by_cohort
+                    .entry(o.cohort.clone())
+                    .or_default()
+                    .add(o, ri, variant_level);
             }
             s
         })
@@ -98,7 +117,13 @@ mod tests {
     use crate::evaluate::LevelRanks;
     use odyssey_pheno::Method;
 
-    fn outcome(cohort: &str, status: DiseaseStatus, gene: Option<usize>, disease: Option<usize>, has_gene: bool) -> CaseOutcome {
+    fn outcome(
+        cohort: &str,
+        status: DiseaseStatus,
+        gene: Option<usize>,
+        disease: Option<usize>,
+        has_gene: bool,
+    ) -> CaseOutcome {
         CaseOutcome {
             rel_path: format!("{cohort}/x.json"),
             cohort: cohort.into(),
@@ -110,7 +135,11 @@ mod tests {
             has_gold_variant: false,
             unscored: None,
             publication_cited: cohort == "G1",
-            ranks: vec![LevelRanks { gene, disease, variant: None }],
+            ranks: vec![LevelRanks {
+                gene,
+                disease,
+                variant: None,
+            }],
             lpo_annotations_removed: 0,
             lpo_diseases_rescored: 0,
             lpo_gold_emptied: false,
@@ -121,7 +150,12 @@ mod tests {
 
     #[test]
     fn groups_add_up() {
-        let runs = vec![RunSpec { key: "lr".into(), label: "LR".into(), method: Method::LikelihoodRatio, leave_publication_out: false }];
+        let runs = vec![RunSpec {
+            key: "lr".into(),
+            label: "LR".into(),
+            method: Method::LikelihoodRatio,
+            leave_publication_out: false,
+        }];
         let outcomes = vec![
             outcome("G1", DiseaseStatus::Ranked, Some(1), Some(2), true),
             outcome("G1", DiseaseStatus::Absent, Some(4), None, true),
@@ -135,7 +169,13 @@ mod tests {
         assert_eq!(s.disease_in_kb.disease.cases, 1);
         assert_eq!(s.disease_not_in_kb.disease.cases, 2);
         assert_eq!(s.by_cohort["G1"].gene.cases, 2);
-        assert_eq!((s.publication_cited.disease.cases, s.publication_not_cited.disease.cases), (2, 1));
+        assert_eq!(
+            (
+                s.publication_cited.disease.cases,
+                s.publication_not_cited.disease.cases
+            ),
+            (2, 1)
+        );
         assert_eq!(s.by_cohort["G2"].disease.not_found, 1);
         let halves = s.half_a.disease.cases + s.half_b.disease.cases;
         assert_eq!(halves, 3);

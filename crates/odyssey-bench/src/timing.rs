@@ -36,7 +36,11 @@ impl Latency {
             n,
             median_ms: percentile_sorted(&ms, 50.0),
             p95_ms: percentile_sorted(&ms, 95.0),
-            mean_ms: if n == 0 { 0.0 } else { ms.iter().sum::<f64>() / n as f64 },
+            mean_ms: if n == 0 {
+                0.0
+            } else {
+                ms.iter().sum::<f64>() / n as f64
+            },
             max_ms: ms.last().copied().unwrap_or(0.0),
         }
     }
@@ -58,7 +62,12 @@ pub fn current_rss_mib() -> Option<f64> {
 /// The 1-minute load average (`/proc/loadavg`, Linux): how busy the machine was while
 /// timing.
 pub fn load_average_1min() -> Option<f64> {
-    std::fs::read_to_string("/proc/loadavg").ok()?.split_whitespace().next()?.parse().ok()
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 fn parse_vm_kib(status: &str, key: &str) -> Option<u64> {
@@ -77,7 +86,10 @@ mod tests {
         // 1..=20 ms: median = 10th smallest = 10, p95 = 19th smallest = 19
         let nanos: Vec<u64> = (1..=20).map(|i| i * 1_000_000).collect();
         let l = Latency::from_nanos(&nanos);
-        assert_eq!((l.n, l.median_ms, l.p95_ms, l.max_ms), (20, 10.0, 19.0, 20.0));
+        assert_eq!(
+            (l.n, l.median_ms, l.p95_ms, l.max_ms),
+            (20, 10.0, 19.0, 20.0)
+        );
         assert!((l.mean_ms - 10.5).abs() < 1e-12);
         assert_eq!(Latency::from_nanos(&[]).median_ms, 0.0);
         assert_eq!(percentile_sorted(&[5.0], 95.0), 5.0);

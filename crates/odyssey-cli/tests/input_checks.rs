@@ -14,8 +14,14 @@ fn stderr(o: &Output) -> String {
 
 /// A phenopacket with the given features (`(id, excluded)`) and subject sex.
 fn packet(features: &[(&str, bool)], sex: &str) -> String {
-    let f: Vec<String> = features.iter().map(|(id, ex)| format!(r#"{{"type":{{"id":"{id}","label":"x"}},"excluded":{ex}}}"#)).collect();
-    format!(r#"{{"id":"case-1","subject":{{"id":"kid","sex":"{sex}"}},"phenotypicFeatures":[{}],"metaData":{{"phenopacketSchemaVersion":"2.0"}}}}"#, f.join(","))
+    let f: Vec<String> = features
+        .iter()
+        .map(|(id, ex)| format!(r#"{{"type":{{"id":"{id}","label":"x"}},"excluded":{ex}}}"#))
+        .collect();
+    format!(
+        r#"{{"id":"case-1","subject":{{"id":"kid","sex":"{sex}"}},"phenotypicFeatures":[{}],"metaData":{{"phenopacketSchemaVersion":"2.0"}}}}"#,
+        f.join(",")
+    )
 }
 
 #[test]
@@ -23,16 +29,41 @@ fn unknown_and_malformed_ids_in_a_phenopacket_are_errors_naming_the_feature() {
     let s = Scratch::new("ids");
     let d = &s.0;
     // HP:0001250 Seizure is valid; HP:9999999 does not exist; "HP:12" is malformed
-    std::fs::write(d.join("case.json"), packet(&[("HP:0001250", false), ("HP:9999999", false), ("HP:12", true)], "FEMALE")).unwrap();
+    std::fs::write(
+        d.join("case.json"),
+        packet(
+            &[
+                ("HP:0001250", false),
+                ("HP:9999999", false),
+                ("HP:12", true),
+            ],
+            "FEMALE",
+        ),
+    )
+    .unwrap();
     let o = run(d, &["analyze", "case.json"]);
     assert!(!o.status.success());
     let e = stderr(&o);
-    assert!(e.contains("case.json: 2 phenotypic features cannot be used"), "{e}");
-    assert!(e.contains("phenotypicFeatures[1] (\"HP:9999999\"): unknown HPO term in HPO release 2025-01-16"), "{e}");
-    assert!(e.contains("phenotypicFeatures[2] (\"HP:12\", excluded): not an HPO term id"), "{e}");
+    assert!(
+        e.contains("case.json: 2 phenotypic features cannot be used"),
+        "{e}"
+    );
+    assert!(
+        e.contains(
+            "phenotypicFeatures[1] (\"HP:9999999\"): unknown HPO term in HPO release 2025-01-16"
+        ),
+        "{e}"
+    );
+    assert!(
+        e.contains("phenotypicFeatures[2] (\"HP:12\", excluded): not an HPO term id"),
+        "{e}"
+    );
     assert!(e.contains("--skip-unknown-terms"), "{e}");
     // with the flag: ranked from the valid term, with a warning per dropped id
-    let o = run(d, &["analyze", "case.json", "--skip-unknown-terms", "--top", "1"]);
+    let o = run(
+        d,
+        &["analyze", "case.json", "--skip-unknown-terms", "--top", "1"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("warning: term HP:9999999 not used"), "{e}");
@@ -43,12 +74,23 @@ fn unknown_and_malformed_ids_in_a_phenopacket_are_errors_naming_the_feature() {
 fn sex_outside_the_enum_and_empty_files_are_errors() {
     let s = Scratch::new("sex");
     let d = &s.0;
-    std::fs::write(d.join("banana.json"), packet(&[("HP:0001250", false)], "banana")).unwrap();
+    std::fs::write(
+        d.join("banana.json"),
+        packet(&[("HP:0001250", false)], "banana"),
+    )
+    .unwrap();
     let e = stderr(&run(d, &["analyze", "banana.json"]));
-    assert!(e.contains("banana.json") && e.contains("sex \"banana\" is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX"), "{e}");
+    assert!(
+        e.contains("banana.json")
+            && e.contains("sex \"banana\" is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX"),
+        "{e}"
+    );
     std::fs::write(d.join("empty.json"), "\n").unwrap();
     let e = stderr(&run(d, &["analyze", "empty.json"]));
-    assert!(e.contains("empty.json") && e.contains("the file is empty"), "{e}");
+    assert!(
+        e.contains("empty.json") && e.contains("the file is empty"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -57,7 +99,18 @@ fn an_output_prefix_that_is_a_folder_is_an_error() {
     let d = &s.0;
     std::fs::create_dir_all(d.join("adir")).unwrap();
     for o in ["adir/", "adir"] {
-        let out = run(d, &["analyze", "--hpo", "HP:0001250", "--format", "json", "-o", o]);
+        let out = run(
+            d,
+            &[
+                "analyze",
+                "--hpo",
+                "HP:0001250",
+                "--format",
+                "json",
+                "-o",
+                o,
+            ],
+        );
         assert!(!out.status.success());
         assert!(stderr(&out).contains("is a folder"), "{}", stderr(&out));
     }
@@ -69,11 +122,18 @@ fn an_output_prefix_that_is_a_folder_is_an_error() {
 fn a_listed_vcf_that_does_not_exist_names_the_phenopacket() {
     let s = Scratch::new("listed");
     let d = &s.0;
-    let mut p: serde_json::Value = serde_json::from_str(&packet(&[("HP:0001250", false)], "MALE")).unwrap();
+    let mut p: serde_json::Value =
+        serde_json::from_str(&packet(&[("HP:0001250", false)], "MALE")).unwrap();
     p["files"] = serde_json::json!([{"uri": "file://nowhere/exome.vcf.gz", "fileAttributes": {"fileFormat": "VCF", "genomeAssembly": "GRCh38"}}]);
     std::fs::write(d.join("case.json"), p.to_string()).unwrap();
     let e = stderr(&run(d, &["analyze", "case.json"]));
-    assert!(e.contains("case.json: its files[] lists the VCF") && e.contains("--phenotype-only"), "{e}");
-    let o = run(d, &["analyze", "case.json", "--phenotype-only", "--top", "1"]);
+    assert!(
+        e.contains("case.json: its files[] lists the VCF") && e.contains("--phenotype-only"),
+        "{e}"
+    );
+    let o = run(
+        d,
+        &["analyze", "case.json", "--phenotype-only", "--top", "1"],
+    );
     assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -17,16 +17,58 @@ pub enum Assembly {
 /// Lengths of chromosomes 1-22, X, Y, MT in bp, from the NCBI assembly reports
 /// (GCF_000001405.25 GRCh37.p13; GCF_000001405.39 GRCh38.p13).
 const GRCH37_LENGTHS: [u32; 25] = [
-    249_250_621, 243_199_373, 198_022_430, 191_154_276, 180_915_260, 171_115_067, 159_138_663,
-    146_364_022, 141_213_431, 135_534_747, 135_006_516, 133_851_895, 115_169_878, 107_349_540,
-    102_531_392, 90_354_753, 81_195_210, 78_077_248, 59_128_983, 63_025_520, 48_129_895,
-    51_304_566, 155_270_560, 59_373_566, 16_569,
+    249_250_621,
+    243_199_373,
+    198_022_430,
+    191_154_276,
+    180_915_260,
+    171_115_067,
+    159_138_663,
+    146_364_022,
+    141_213_431,
+    135_534_747,
+    135_006_516,
+    133_851_895,
+    115_169_878,
+    107_349_540,
+    102_531_392,
+    90_354_753,
+    81_195_210,
+    78_077_248,
+    59_128_983,
+    63_025_520,
+    48_129_895,
+    51_304_566,
+    155_270_560,
+    59_373_566,
+    16_569,
 ];
 const GRCH38_LENGTHS: [u32; 25] = [
-    248_956_422, 242_193_529, 198_295_559, 190_214_555, 181_538_259, 170_805_979, 159_345_973,
-    145_138_636, 138_394_717, 133_797_422, 135_086_622, 133_275_309, 114_364_328, 107_043_718,
-    101_991_189, 90_338_345, 83_257_441, 80_373_285, 58_617_616, 64_444_167, 46_709_983,
-    50_818_468, 156_040_895, 57_227_415, 16_569,
+    248_956_422,
+    242_193_529,
+    198_295_559,
+    190_214_555,
+    181_538_259,
+    170_805_979,
+    159_345_973,
+    145_138_636,
+    138_394_717,
+    133_797_422,
+    135_086_622,
+    133_275_309,
+    114_364_328,
+    107_043_718,
+    101_991_189,
+    90_338_345,
+    83_257_441,
+    80_373_285,
+    58_617_616,
+    64_444_167,
+    46_709_983,
+    50_818_468,
+    156_040_895,
+    57_227_415,
+    16_569,
 ];
 /// RefSeq accession versions of the primary chromosomes (same order as the lengths).
 const GRCH37_REFSEQ_VERSIONS: [u8; 25] = [
@@ -71,7 +113,9 @@ impl Assembly {
     {
         let (mut g37, mut g38) = (0usize, 0usize);
         for (name, len) in contigs {
-            let Ok(chrom) = name.parse::<Chrom>() else { continue };
+            let Ok(chrom) = name.parse::<Chrom>() else {
+                continue;
+            };
             if chrom == Chrom::MT {
                 continue; // identical in both
             }
@@ -135,7 +179,8 @@ mod tests {
     /// Checks the constants against the NCBI assembly reports committed in `data/assembly-reports`
     /// (an independent source: the tables above were typed in, the reports are NCBI's files).
     fn check_report(assembly: Assembly, file: &str) {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/assembly-reports/").to_string() + file;
+        let path =
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/assembly-reports/").to_string() + file;
         let text = std::fs::read_to_string(&path).unwrap();
         let mut seen = 0;
         for line in text.lines().filter(|l| !l.starts_with('#')) {
@@ -144,8 +189,16 @@ mod tests {
                 continue;
             }
             let chrom: Chrom = f[0].parse().unwrap();
-            assert_eq!(assembly.length(chrom).to_string(), f[8], "{assembly} {chrom} length");
-            assert_eq!(assembly.refseq_accession(chrom), f[6], "{assembly} {chrom} accession");
+            assert_eq!(
+                assembly.length(chrom).to_string(),
+                f[8],
+                "{assembly} {chrom} length"
+            );
+            assert_eq!(
+                assembly.refseq_accession(chrom),
+                f[6],
+                "{assembly} {chrom} accession"
+            );
             seen += 1;
         }
         assert_eq!(seen, 25);
@@ -153,8 +206,14 @@ mod tests {
 
     #[test]
     fn constants_match_ncbi_assembly_reports() {
-        check_report(Assembly::GRCh37, "GCF_000001405.25_GRCh37.p13_assembly_report.tsv");
-        check_report(Assembly::GRCh38, "GCF_000001405.39_GRCh38.p13_assembly_report.tsv");
+        check_report(
+            Assembly::GRCh37,
+            "GCF_000001405.25_GRCh37.p13_assembly_report.tsv",
+        );
+        check_report(
+            Assembly::GRCh38,
+            "GCF_000001405.39_GRCh38.p13_assembly_report.tsv",
+        );
     }
 
     #[test]
@@ -162,9 +221,16 @@ mod tests {
         assert_eq!("hg19".parse::<Assembly>().unwrap(), Assembly::GRCh37);
         assert_eq!("GRCh38.p13".parse::<Assembly>().unwrap(), Assembly::GRCh38);
         assert!("hg18".parse::<Assembly>().is_err());
-        let hdr = [("chr1", 248_956_422u64), ("chr2", 242_193_529), ("chrUn_x", 5)];
+        let hdr = [
+            ("chr1", 248_956_422u64),
+            ("chr2", 242_193_529),
+            ("chrUn_x", 5),
+        ];
         assert_eq!(Assembly::from_contig_lengths(hdr), Some(Assembly::GRCh38));
-        assert_eq!(Assembly::from_contig_lengths([("1", 249_250_621u64)]), Some(Assembly::GRCh37));
+        assert_eq!(
+            Assembly::from_contig_lengths([("1", 249_250_621u64)]),
+            Some(Assembly::GRCh37)
+        );
         assert_eq!(Assembly::from_contig_lengths([("1", 5u64)]), None);
     }
 }

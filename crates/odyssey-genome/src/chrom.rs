@@ -90,7 +90,11 @@ impl FromStr for Chrom {
                 _ => Err(err()),
             };
         }
-        let bare = if t.len() > 3 && t[..3].eq_ignore_ascii_case("chr") { &t[3..] } else { t };
+        let bare = if t.len() > 3 && t[..3].eq_ignore_ascii_case("chr") {
+            &t[3..]
+        } else {
+            t
+        };
         match bare.to_ascii_uppercase().as_str() {
             "X" => Ok(Chrom::X),
             "Y" => Ok(Chrom::Y),
@@ -110,13 +114,25 @@ mod tests {
     #[test]
     fn spellings_agree() {
         for s in ["chr1", "1", "CHR1", "NC_000001.11", "NC_000001.10"] {
-            assert_eq!(s.parse::<Chrom>().unwrap(), Chrom::autosome(1).unwrap(), "{s}");
+            assert_eq!(
+                s.parse::<Chrom>().unwrap(),
+                Chrom::autosome(1).unwrap(),
+                "{s}"
+            );
         }
         for s in ["chrM", "M", "MT", "chrMT", "NC_012920.1"] {
             assert_eq!(s.parse::<Chrom>().unwrap(), Chrom::MT, "{s}");
         }
         assert_eq!("NC_000023.11".parse::<Chrom>().unwrap(), Chrom::X);
-        for s in ["chr23", "0", "01", "chrUn_gl000220", "GL000192.1", "", "chr"] {
+        for s in [
+            "chr23",
+            "0",
+            "01",
+            "chrUn_gl000220",
+            "GL000192.1",
+            "",
+            "chr",
+        ] {
             assert!(s.parse::<Chrom>().is_err(), "{s}");
         }
     }

@@ -122,7 +122,9 @@ mod tests {
         assert!(Consequence::StopGained < Consequence::MissenseVariant);
         assert!(Consequence::MissenseVariant < Consequence::SynonymousVariant);
         assert!(Consequence::SpliceRegionVariant < Consequence::IntronVariant);
-        let worst = [Consequence::IntronVariant, Consequence::SpliceDonorVariant].into_iter().min();
+        let worst = [Consequence::IntronVariant, Consequence::SpliceDonorVariant]
+            .into_iter()
+            .min();
         assert_eq!(worst, Some(Consequence::SpliceDonorVariant));
     }
 

@@ -39,7 +39,11 @@ pub enum AlleleError {
 
 fn check(allele: &str) -> Result<String, AlleleError> {
     let up = allele.to_ascii_uppercase();
-    if up.is_empty() || !up.bytes().all(|b| matches!(b, b'A' | b'C' | b'G' | b'T' | b'N')) {
+    if up.is_empty()
+        || !up
+            .bytes()
+            .all(|b| matches!(b, b'A' | b'C' | b'G' | b'T' | b'N'))
+    {
         return Err(AlleleError::NotSequence(allele.to_string()));
     }
     Ok(up)
@@ -47,7 +51,12 @@ fn check(allele: &str) -> Result<String, AlleleError> {
 
 impl VariantKey {
     /// Builds a minimal representation; see the type's docs for the trimming rule.
-    pub fn new(chrom: Chrom, pos: u32, reference: &str, alternate: &str) -> Result<Self, AlleleError> {
+    pub fn new(
+        chrom: Chrom,
+        pos: u32,
+        reference: &str,
+        alternate: &str,
+    ) -> Result<Self, AlleleError> {
         if pos == 0 {
             return Err(AlleleError::ZeroPosition);
         }
@@ -59,7 +68,10 @@ impl VariantKey {
         let (rb, ab) = (r.as_bytes(), a.as_bytes());
         // trim shared suffix, leaving at least one base in each allele
         let mut end = 0;
-        while end < rb.len() - 1 && end < ab.len() - 1 && rb[rb.len() - 1 - end] == ab[ab.len() - 1 - end] {
+        while end < rb.len() - 1
+            && end < ab.len() - 1
+            && rb[rb.len() - 1 - end] == ab[ab.len() - 1 - end]
+        {
             end += 1;
         }
         let (rb, ab) = (&rb[..rb.len() - end], &ab[..ab.len() - end]);
@@ -90,7 +102,11 @@ impl VariantKey {
 impl fmt::Display for VariantKey {
     /// `chrom-pos-ref-alt`, e.g. `17-41245466-G-A` (the gnomAD variant id style).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}-{}-{}", self.chrom, self.pos, self.reference, self.alternate)
+        write!(
+            f,
+            "{}-{}-{}-{}",
+            self.chrom, self.pos, self.reference, self.alternate
+        )
     }
 }
 
@@ -106,24 +122,48 @@ mod tests {
     fn trims_to_minimal_representation() {
         // hand-worked: CTT>CT at 100 is a deletion of one T; suffix trim gives CT>C at 100
         let v = k(100, "CTT", "CT");
-        assert_eq!((v.pos, v.reference.as_str(), v.alternate.as_str()), (100, "CT", "C"));
+        assert_eq!(
+            (v.pos, v.reference.as_str(), v.alternate.as_str()),
+            (100, "CT", "C")
+        );
         // multi-allelic split leftovers: GAT>GCT at 10 is the SNV A>C at 11
         let v = k(10, "GAT", "GCT");
-        assert_eq!((v.pos, v.reference.as_str(), v.alternate.as_str()), (11, "A", "C"));
+        assert_eq!(
+            (v.pos, v.reference.as_str(), v.alternate.as_str()),
+            (11, "A", "C")
+        );
         // insertion keeps its anchor
         let v = k(5, "a", "ATT");
-        assert_eq!((v.pos, v.reference.as_str(), v.alternate.as_str()), (5, "A", "ATT"));
+        assert_eq!(
+            (v.pos, v.reference.as_str(), v.alternate.as_str()),
+            (5, "A", "ATT")
+        );
         // MNV stays as is
         let v = k(5, "AC", "GT");
-        assert_eq!((v.pos, v.reference.as_str(), v.alternate.as_str(), v.end()), (5, "AC", "GT", 6));
+        assert_eq!(
+            (v.pos, v.reference.as_str(), v.alternate.as_str(), v.end()),
+            (5, "AC", "GT", 6)
+        );
     }
 
     #[test]
     fn rejects_bad_alleles() {
         let c = Chrom::autosome(1).unwrap();
-        assert!(matches!(VariantKey::new(c, 1, "A", "<DEL>"), Err(AlleleError::NotSequence(_))));
-        assert!(matches!(VariantKey::new(c, 1, "A", "*"), Err(AlleleError::NotSequence(_))));
-        assert!(matches!(VariantKey::new(c, 1, "A", "a"), Err(AlleleError::Identical(_))));
-        assert!(matches!(VariantKey::new(c, 0, "A", "C"), Err(AlleleError::ZeroPosition)));
+        assert!(matches!(
+            VariantKey::new(c, 1, "A", "<DEL>"),
+            Err(AlleleError::NotSequence(_))
+        ));
+        assert!(matches!(
+            VariantKey::new(c, 1, "A", "*"),
+            Err(AlleleError::NotSequence(_))
+        ));
+        assert!(matches!(
+            VariantKey::new(c, 1, "A", "a"),
+            Err(AlleleError::Identical(_))
+        ));
+        assert!(matches!(
+            VariantKey::new(c, 0, "A", "C"),
+            Err(AlleleError::ZeroPosition)
+        ));
     }
 }

@@ -11,5 +11,9 @@ fn main() {
         fmin = fmin.min(t.elapsed().as_secs_f64());
         std::hint::black_box(kb);
     }
-    println!("min decompress {:.1} ms, min full load {:.1} ms", dmin * 1e3, fmin * 1e3);
+    println!(
+        "min decompress {:.1} ms, min full load {:.1} ms",
+        dmin * 1e3,
+        fmin * 1e3
+    );
 }

@@ -68,9 +68,13 @@ impl Frequency {
             return Ok(Frequency::Unknown);
         }
         if s.starts_with("HP:") {
-            let id: HpoId = s.parse().map_err(|e: crate::id::ParseIdError| e.to_string())?;
+            let id: HpoId = s
+                .parse()
+                .map_err(|e: crate::id::ParseIdError| e.to_string())?;
             if !(40280..=40285).contains(&id.number()) {
-                return Err(format!("{s} is not an HPO frequency term (HP:0040280..HP:0040285)"));
+                return Err(format!(
+                    "{s} is not an HPO frequency term (HP:0040280..HP:0040285)"
+                ));
             }
             return Ok(Frequency::Term(id));
         }
@@ -78,7 +82,9 @@ impl Frequency {
             let (n, m) = (n.trim().parse::<u32>(), m.trim().parse::<u32>());
             return match (n, m) {
                 (Ok(n), Ok(m)) if m > 0 && n <= m => Ok(Frequency::Ratio { n, m }),
-                _ => Err(format!("{s:?} is not a ratio n/m with 0 <= n <= m and m > 0")),
+                _ => Err(format!(
+                    "{s:?} is not a ratio n/m with 0 <= n <= m and m > 0"
+                )),
             };
         }
         if let Some(p) = s.strip_suffix('%') {
@@ -87,7 +93,9 @@ impl Frequency {
                 _ => Err(format!("{s:?} is not a percentage between 0% and 100%")),
             };
         }
-        Err(format!("{s:?} is not a frequency (expected an HPO frequency term, n/m or x%)"))
+        Err(format!(
+            "{s:?} is not a frequency (expected an HPO frequency term, n/m or x%)"
+        ))
     }
 }
 
@@ -231,7 +239,10 @@ mod tests {
     #[test]
     fn frequency_encodings() {
         assert_eq!(Frequency::parse("").unwrap(), Frequency::Unknown);
-        assert_eq!(Frequency::parse("HP:0040282").unwrap().proportion(), Some(0.545));
+        assert_eq!(
+            Frequency::parse("HP:0040282").unwrap().proportion(),
+            Some(0.545)
+        );
         assert_eq!(Frequency::parse("3/4").unwrap().proportion(), Some(0.75));
         assert_eq!(Frequency::parse("25%").unwrap().proportion(), Some(0.25));
         assert_eq!(Frequency::parse("0/7").unwrap().proportion(), Some(0.0));

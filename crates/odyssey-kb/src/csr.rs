@@ -15,7 +15,10 @@ impl Csr {
         I: IntoIterator<Item = R>,
         R: IntoIterator<Item = u32>,
     {
-        let mut c = Csr { offsets: vec![0], values: Vec::new() };
+        let mut c = Csr {
+            offsets: vec![0],
+            values: Vec::new(),
+        };
         for r in rows {
             c.values.extend(r);
             c.offsets.push(c.values.len() as u32);

@@ -42,13 +42,25 @@ pub enum Error {
         message: String,
     },
     /// An HPO id that is not in the ontology, neither as a primary, alternative nor obsolete id.
-    #[error("unknown HPO term {0} (not a current, alternative or obsolete id in this HPO release)")]
+    #[error(
+        "unknown HPO term {0} (not a current, alternative or obsolete id in this HPO release)"
+    )]
     UnknownTerm(String),
 }
 
 impl Error {
-    pub(crate) fn malformed(path: &std::path::Path, line: usize, field: &str, message: impl Into<String>) -> Error {
-        Error::Malformed { path: path.to_path_buf(), line, field: field.to_string(), message: message.into() }
+    pub(crate) fn malformed(
+        path: &std::path::Path,
+        line: usize,
+        field: &str,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::Malformed {
+            path: path.to_path_buf(),
+            line,
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 

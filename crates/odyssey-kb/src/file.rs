@@ -43,7 +43,10 @@ impl KnowledgeBase {
     /// Errors: [`Error::BadKb`] for a wrong magic, an unsupported format version, a truncated
     /// file, a checksum mismatch or a payload that does not decode.
     pub fn from_bytes(bytes: &[u8], source_name: &str) -> Result<KnowledgeBase> {
-        let bad = |message: String| Error::BadKb { source_name: source_name.to_string(), message };
+        let bad = |message: String| Error::BadKb {
+            source_name: source_name.to_string(),
+            message,
+        };
         if bytes.len() < HEADER || &bytes[..8] != MAGIC {
             return Err(bad("not an Odyssey knowledge base (wrong magic bytes); build one with `odyssey kb build`".into()));
         }
@@ -55,38 +58,61 @@ impl KnowledgeBase {
         let len = u64::from_le_bytes(bytes[20..28].try_into().unwrap());
         let payload = &bytes[HEADER..];
         if payload.len() as u64 != len {
-            return Err(bad(format!("truncated or padded: payload is {} bytes, header says {len}", payload.len())));
+            return Err(bad(format!(
+                "truncated or padded: payload is {} bytes, header says {len}",
+                payload.len()
+            )));
         }
         if xxhash_rust::xxh3::xxh3_64(payload) != checksum {
             return Err(bad("checksum mismatch: the file is damaged".into()));
         }
-        let raw = zstd::stream::decode_all(payload).map_err(|e| bad(format!("decompression failed: {e}")))?;
-        let kb: KnowledgeBase = postcard::from_bytes(&raw).map_err(|e| bad(format!("decoding failed: {e}")))?;
+        let raw = zstd::stream::decode_all(payload)
+            .map_err(|e| bad(format!("decompression failed: {e}")))?;
+        let kb: KnowledgeBase =
+            postcard::from_bytes(&raw).map_err(|e| bad(format!("decoding failed: {e}")))?;
         kb.check().map_err(bad)?;
         Ok(kb)
     }
 
     /// The checksum recorded in a `.odkb` image's header, as 16 hex digits (provenance).
     pub fn image_checksum(bytes: &[u8]) -> Option<String> {
-        (bytes.len() >= HEADER && &bytes[..8] == MAGIC)
-            .then(|| format!("{:016x}", u64::from_le_bytes(bytes[12..20].try_into().unwrap())))
+        (bytes.len() >= HEADER && &bytes[..8] == MAGIC).then(|| {
+            format!(
+                "{:016x}",
+                u64::from_le_bytes(bytes[12..20].try_into().unwrap())
+            )
+        })
     }
 
     /// Loads a compiled knowledge base file.
     pub fn load(path: &Path) -> Result<KnowledgeBase> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         Self::from_bytes(&bytes, &path.display().to_string())
     }
 
     /// Writes the compiled file, through a temporary file renamed into place so that an
     /// interrupted write never leaves a damaged file under `path`.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let io = |source| Error::Io { path: path.to_path_buf(), source };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let io = |source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
         let mut f = std::fs::File::create(&tmp).map_err(io)?;
-        f.write_all(&self.to_bytes()).and_then(|_| f.sync_all()).map_err(io)?;
+        f.write_all(&self.to_bytes())
+            .and_then(|_| f.sync_all())
+            .map_err(io)?;
         std::fs::rename(&tmp, path).map_err(io)
     }
 }

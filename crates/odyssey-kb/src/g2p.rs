@@ -11,7 +11,14 @@ use crate::id::{DiseaseId, HpoId, NcbiGeneId};
 use crate::textfile::read_text;
 
 /// Expected header columns.
-pub const G2P_COLUMNS: [&str; 6] = ["ncbi_gene_id", "gene_symbol", "hpo_id", "hpo_name", "frequency", "disease_id"];
+pub const G2P_COLUMNS: [&str; 6] = [
+    "ncbi_gene_id",
+    "gene_symbol",
+    "hpo_id",
+    "hpo_name",
+    "frequency",
+    "disease_id",
+];
 
 /// One gene-disease link (deduplicated), with the first line it was seen on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +47,14 @@ pub fn parse_genes_to_phenotype(text: &str, path: &Path) -> Result<Vec<GeneDisea
     let mut lines = text.lines().enumerate();
     match lines.next() {
         Some((_, h)) if h.split('\t').eq(G2P_COLUMNS) => {}
-        _ => return Err(Error::malformed(path, 1, "header", format!("expected the header `{}`", G2P_COLUMNS.join("\t")))),
+        _ => {
+            return Err(Error::malformed(
+                path,
+                1,
+                "header",
+                format!("expected the header `{}`", G2P_COLUMNS.join("\t")),
+            ))
+        }
     }
     for (i, line) in lines {
         let n = i + 1;
@@ -49,17 +63,31 @@ pub fn parse_genes_to_phenotype(text: &str, path: &Path) -> Result<Vec<GeneDisea
         }
         let f: Vec<&str> = line.split('\t').collect();
         if f.len() != 6 {
-            return Err(Error::malformed(path, n, "line", format!("expected 6 tab-separated columns, found {}", f.len())));
+            return Err(Error::malformed(
+                path,
+                n,
+                "line",
+                format!("expected 6 tab-separated columns, found {}", f.len()),
+            ));
         }
         let bad = |col: usize, m: String| Error::malformed(path, n, G2P_COLUMNS[col], m);
-        let gene = f[0].parse::<NcbiGeneId>().map_err(|e| bad(0, e.to_string()))?;
+        let gene = f[0]
+            .parse::<NcbiGeneId>()
+            .map_err(|e| bad(0, e.to_string()))?;
         if f[1].is_empty() {
             return Err(bad(1, "empty gene symbol".into()));
         }
         f[2].parse::<HpoId>().map_err(|e| bad(2, e.to_string()))?;
-        let disease = f[5].parse::<DiseaseId>().map_err(|e| bad(5, e.to_string()))?;
+        let disease = f[5]
+            .parse::<DiseaseId>()
+            .map_err(|e| bad(5, e.to_string()))?;
         if seen.insert((gene, disease)) {
-            out.push(GeneDiseaseLink { gene, symbol: f[1].to_string(), disease, line: n });
+            out.push(GeneDiseaseLink {
+                gene,
+                symbol: f[1].to_string(),
+                disease,
+                line: n,
+            });
         }
     }
     Ok(out)
@@ -76,6 +104,9 @@ mod tests {
         assert_eq!(links.len(), 2);
         assert_eq!(links[1].line, 4);
         let err = parse_genes_to_phenotype("ncbi_gene_id\tgene_symbol\thpo_id\thpo_name\tfrequency\tdisease_id\nx\tFGFR2\tHP:0000001\tAll\t-\tOMIM:1\n", Path::new("g")).unwrap_err();
-        assert!(err.to_string().starts_with("g:2: field `ncbi_gene_id`"), "{err}");
+        assert!(
+            err.to_string().starts_with("g:2: field `ncbi_gene_id`"),
+            "{err}"
+        );
     }
 }

@@ -13,8 +13,18 @@ use crate::textfile::read_text;
 
 /// The expected header columns.
 pub const HPOA_COLUMNS: [&str; 12] = [
-    "database_id", "disease_name", "qualifier", "hpo_id", "reference", "evidence", "onset",
-    "frequency", "sex", "modifier", "aspect", "biocuration",
+    "database_id",
+    "disease_name",
+    "qualifier",
+    "hpo_id",
+    "reference",
+    "evidence",
+    "onset",
+    "frequency",
+    "sex",
+    "modifier",
+    "aspect",
+    "biocuration",
 ];
 
 /// One parsed line of `phenotype.hpoa`, ids not yet resolved against the ontology.
@@ -86,8 +96,16 @@ pub fn parse_hpoa(text: &str, path: &Path) -> Result<HpoaFile> {
         if !header_seen {
             let cols: Vec<&str> = line.split('\t').collect();
             if cols != HPOA_COLUMNS {
-                return Err(Error::malformed(path, n, "header", format!(
-                    "expected the HPOA header `{}`, found `{}`", HPOA_COLUMNS.join("\t"), line)));
+                return Err(Error::malformed(
+                    path,
+                    n,
+                    "header",
+                    format!(
+                        "expected the HPOA header `{}`, found `{}`",
+                        HPOA_COLUMNS.join("\t"),
+                        line
+                    ),
+                ));
             }
             header_seen = true;
             continue;
@@ -95,7 +113,10 @@ pub fn parse_hpoa(text: &str, path: &Path) -> Result<HpoaFile> {
         records.push(parse_line(line, n, path)?);
     }
     if !header_seen {
-        return Err(Error::Invalid { path: path.to_path_buf(), message: "no HPOA header line (database_id\tdisease_name\t...)".into() });
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            message: "no HPOA header line (database_id\tdisease_name\t...)".into(),
+        });
     }
     Ok(HpoaFile { version, records })
 }
@@ -103,27 +124,56 @@ pub fn parse_hpoa(text: &str, path: &Path) -> Result<HpoaFile> {
 fn parse_line(line: &str, n: usize, path: &Path) -> Result<HpoaRecord> {
     let f: Vec<&str> = line.split('\t').collect();
     if f.len() != HPOA_COLUMNS.len() {
-        return Err(Error::malformed(path, n, "line", format!("expected 12 tab-separated columns, found {}", f.len())));
+        return Err(Error::malformed(
+            path,
+            n,
+            "line",
+            format!("expected 12 tab-separated columns, found {}", f.len()),
+        ));
     }
     let bad = |col: usize, msg: String| Error::malformed(path, n, HPOA_COLUMNS[col], msg);
-    let hpo = |col: usize, s: &str| s.trim().parse::<HpoId>().map_err(|e| bad(col, e.to_string()));
-    let disease = f[0].parse::<DiseaseId>().map_err(|e| bad(0, e.to_string()))?;
+    let hpo = |col: usize, s: &str| {
+        s.trim()
+            .parse::<HpoId>()
+            .map_err(|e| bad(col, e.to_string()))
+    };
+    let disease = f[0]
+        .parse::<DiseaseId>()
+        .map_err(|e| bad(0, e.to_string()))?;
     let negated = match f[2] {
         "" => false,
         "NOT" => true,
         q => return Err(bad(2, format!("{q:?}: expected empty or NOT"))),
     };
     let term = hpo(3, f[3])?;
-    let references = f[4].split(';').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
-    let evidence = Evidence::parse(f[5]).ok_or_else(|| bad(5, format!("{:?}: expected IEA, PCS or TAS", f[5])))?;
-    let onset = if f[6].is_empty() { None } else { Some(hpo(6, f[6])?) };
+    let references = f[4]
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let evidence = Evidence::parse(f[5])
+        .ok_or_else(|| bad(5, format!("{:?}: expected IEA, PCS or TAS", f[5])))?;
+    let onset = if f[6].is_empty() {
+        None
+    } else {
+        Some(hpo(6, f[6])?)
+    };
     let frequency = Frequency::parse(f[7]).map_err(|m| bad(7, m))?;
     let sex = match f[8] {
         "" => None,
-        s => Some(Sex::parse(s).ok_or_else(|| bad(8, format!("{s:?}: expected MALE, FEMALE or empty")))?),
+        s => Some(
+            Sex::parse(s)
+                .ok_or_else(|| bad(8, format!("{s:?}: expected MALE, FEMALE or empty")))?,
+        ),
     };
-    let modifiers = f[9].split(';').filter(|s| !s.trim().is_empty()).map(|s| hpo(9, s)).collect::<Result<_>>()?;
-    let aspect = Aspect::parse(f[10]).ok_or_else(|| bad(10, format!("{:?}: expected P, I, C, M or H", f[10])))?;
+    let modifiers = f[9]
+        .split(';')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| hpo(9, s))
+        .collect::<Result<_>>()?;
+    let aspect = Aspect::parse(f[10])
+        .ok_or_else(|| bad(10, format!("{:?}: expected P, I, C, M or H", f[10])))?;
     Ok(HpoaRecord {
         line: n,
         disease,
@@ -166,18 +216,37 @@ mod tests {
     #[test]
     fn malformed_lines_name_line_and_field() {
         let cases = [
-            ("OMIM:1\tD\t\tHP:12\tPMID:1\tPCS\t\t\t\t\tP\tx\n", "p.hpoa:3: field `hpo_id`"),
-            ("OMIM:1\tD\t\tHP:0000002\tPMID:1\tPCS\t\t7/5\t\t\tP\tx\n", "p.hpoa:3: field `frequency`"),
-            ("OMIM:1\tD\tMAYBE\tHP:0000002\tPMID:1\tPCS\t\t\t\t\tP\tx\n", "p.hpoa:3: field `qualifier`"),
-            ("OMIM:1\tD\t\tHP:0000002\tPMID:1\tPCS\t\t\t\t\tZ\tx\n", "p.hpoa:3: field `aspect`"),
+            (
+                "OMIM:1\tD\t\tHP:12\tPMID:1\tPCS\t\t\t\t\tP\tx\n",
+                "p.hpoa:3: field `hpo_id`",
+            ),
+            (
+                "OMIM:1\tD\t\tHP:0000002\tPMID:1\tPCS\t\t7/5\t\t\tP\tx\n",
+                "p.hpoa:3: field `frequency`",
+            ),
+            (
+                "OMIM:1\tD\tMAYBE\tHP:0000002\tPMID:1\tPCS\t\t\t\t\tP\tx\n",
+                "p.hpoa:3: field `qualifier`",
+            ),
+            (
+                "OMIM:1\tD\t\tHP:0000002\tPMID:1\tPCS\t\t\t\t\tZ\tx\n",
+                "p.hpoa:3: field `aspect`",
+            ),
             ("OMIM:1\tD\t\tHP:0000002\n", "p.hpoa:3: field `line`"),
-            ("FOO:1\tD\t\tHP:0000002\tPMID:1\tPCS\t\t\t\t\tP\tx\n", "p.hpoa:3: field `database_id`"),
+            (
+                "FOO:1\tD\t\tHP:0000002\tPMID:1\tPCS\t\t\t\t\tP\tx\n",
+                "p.hpoa:3: field `database_id`",
+            ),
         ];
         for (line, want) in cases {
-            let err = parse_hpoa(&format!("{HEADER}{line}"), Path::new("p.hpoa")).unwrap_err().to_string();
+            let err = parse_hpoa(&format!("{HEADER}{line}"), Path::new("p.hpoa"))
+                .unwrap_err()
+                .to_string();
             assert!(err.starts_with(want), "{err}");
         }
-        let err = parse_hpoa("a\tb\n", Path::new("p.hpoa")).unwrap_err().to_string();
+        let err = parse_hpoa("a\tb\n", Path::new("p.hpoa"))
+            .unwrap_err()
+            .to_string();
         assert!(err.starts_with("p.hpoa:1: field `header`"), "{err}");
     }
 }

@@ -41,6 +41,13 @@ where
         diseases += 1;
     }
     let total = f64::from(diseases.max(1));
-    let ic = counts.iter().map(|&c| -(f64::from(c.max(1)) / total).ln()).collect();
-    InformationContent { counts, ic, diseases_counted: diseases }
+    let ic = counts
+        .iter()
+        .map(|&c| -(f64::from(c.max(1)) / total).ln())
+        .collect();
+    InformationContent {
+        counts,
+        ic,
+        diseases_counted: diseases,
+    }
 }

@@ -50,8 +50,14 @@ impl FromStr for HpoId {
 
     /// Accepts `HP:0001250` (also the OBO-PURL form `HP_0001250`); exactly seven digits.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || ParseIdError { text: s.to_string(), expected: "an HPO id like HP:0001250 (HP: and 7 digits)" };
-        let rest = s.strip_prefix("HP:").or_else(|| s.strip_prefix("HP_")).ok_or_else(err)?;
+        let err = || ParseIdError {
+            text: s.to_string(),
+            expected: "an HPO id like HP:0001250 (HP: and 7 digits)",
+        };
+        let rest = s
+            .strip_prefix("HP:")
+            .or_else(|| s.strip_prefix("HP_"))
+            .ok_or_else(err)?;
         if rest.len() != 7 {
             return Err(err());
         }
@@ -93,7 +99,10 @@ impl FromStr for DiseaseDb {
             "OMIM" | "MIM" => Ok(DiseaseDb::Omim),
             "ORPHA" | "ORPHANET" => Ok(DiseaseDb::Orpha),
             "DECIPHER" => Ok(DiseaseDb::Decipher),
-            _ => Err(ParseIdError { text: s.to_string(), expected: "OMIM, ORPHA or DECIPHER" }),
+            _ => Err(ParseIdError {
+                text: s.to_string(),
+                expected: "OMIM, ORPHA or DECIPHER",
+            }),
         }
     }
 }
@@ -118,7 +127,10 @@ impl FromStr for DiseaseId {
 
     /// Accepts `OMIM:154700`, `ORPHA:558`, `Orphanet:558`, `DECIPHER:16`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let err = || ParseIdError { text: s.to_string(), expected: "a disease id like OMIM:154700, ORPHA:558 or DECIPHER:16" };
+        let err = || ParseIdError {
+            text: s.to_string(),
+            expected: "a disease id like OMIM:154700, ORPHA:558 or DECIPHER:16",
+        };
         let (prefix, num) = s.split_once(':').ok_or_else(err)?;
         let db = prefix.parse::<DiseaseDb>().map_err(|_| err())?;
         let number = digits(num).ok_or_else(err)?;
@@ -141,10 +153,14 @@ impl FromStr for NcbiGeneId {
 
     /// Accepts `NCBIGene:2263`, `ENTREZ:2263` or a bare `2263`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let num = s.strip_prefix("NCBIGene:").or_else(|| s.strip_prefix("ENTREZ:")).unwrap_or(s);
-        digits(num)
-            .map(NcbiGeneId)
-            .ok_or_else(|| ParseIdError { text: s.to_string(), expected: "an NCBI Gene id like NCBIGene:2263" })
+        let num = s
+            .strip_prefix("NCBIGene:")
+            .or_else(|| s.strip_prefix("ENTREZ:"))
+            .unwrap_or(s);
+        digits(num).map(NcbiGeneId).ok_or_else(|| ParseIdError {
+            text: s.to_string(),
+            expected: "an NCBI Gene id like NCBIGene:2263",
+        })
     }
 }
 
@@ -158,7 +174,14 @@ mod tests {
         assert_eq!(id.number(), 1250);
         assert_eq!(id.to_string(), "HP:0001250");
         assert_eq!("HP_0001250".parse::<HpoId>().unwrap(), id);
-        for bad in ["HP:1250", "HP:00012500", "hp:0001250", "HP:00O1250", "0001250", "HP:"] {
+        for bad in [
+            "HP:1250",
+            "HP:00012500",
+            "hp:0001250",
+            "HP:00O1250",
+            "0001250",
+            "HP:",
+        ] {
             assert!(bad.parse::<HpoId>().is_err(), "{bad}");
         }
     }
@@ -167,11 +190,20 @@ mod tests {
     fn disease_and_gene_ids() {
         let d: DiseaseId = "OMIM:154700".parse().unwrap();
         assert_eq!((d.db, d.number), (DiseaseDb::Omim, 154700));
-        assert_eq!("Orphanet:558".parse::<DiseaseId>().unwrap().to_string(), "ORPHA:558");
+        assert_eq!(
+            "Orphanet:558".parse::<DiseaseId>().unwrap().to_string(),
+            "ORPHA:558"
+        );
         assert!("OMIM:".parse::<DiseaseId>().is_err());
         assert!("MONDO:0007947".parse::<DiseaseId>().is_err());
-        assert_eq!("NCBIGene:2263".parse::<NcbiGeneId>().unwrap(), NcbiGeneId(2263));
-        assert_eq!("2263".parse::<NcbiGeneId>().unwrap().to_string(), "NCBIGene:2263");
+        assert_eq!(
+            "NCBIGene:2263".parse::<NcbiGeneId>().unwrap(),
+            NcbiGeneId(2263)
+        );
+        assert_eq!(
+            "2263".parse::<NcbiGeneId>().unwrap().to_string(),
+            "NCBIGene:2263"
+        );
         assert!("FGFR2".parse::<NcbiGeneId>().is_err());
     }
 }

@@ -120,11 +120,20 @@ impl KnowledgeBase {
                         report.dropped_obsolete.push((r.line, id));
                         Ok(None)
                     }
-                    Err(_) => Err(Error::malformed(&hpoa_path, r.line, field,
-                        format!("{id} is not a term of this HPO release ({})", obo_path.display()))),
+                    Err(_) => Err(Error::malformed(
+                        &hpoa_path,
+                        r.line,
+                        field,
+                        format!(
+                            "{id} is not a term of this HPO release ({})",
+                            obo_path.display()
+                        ),
+                    )),
                 }
             };
-            let Some(term) = resolve(r.term, "hpo_id")? else { continue };
+            let Some(term) = resolve(r.term, "hpo_id")? else {
+                continue;
+            };
             let onset = match r.onset {
                 Some(o) => resolve(o, "onset")?,
                 None => None,
@@ -157,23 +166,34 @@ impl KnowledgeBase {
                 inheritance: Vec::new(),
                 genes: Vec::new(),
             });
-            if ann.aspect == Aspect::Inheritance && !ann.negated && !d.inheritance.contains(&ann.term) {
+            if ann.aspect == Aspect::Inheritance
+                && !ann.negated
+                && !d.inheritance.contains(&ann.term)
+            {
                 d.inheritance.push(ann.term);
             }
             d.annotations.push(ann);
         }
         let mut diseases: Vec<Disease> = by_disease.into_values().collect();
-        let disease_index = |id: DiseaseId, ds: &[Disease]| ds.binary_search_by_key(&id, |d| d.id).ok();
+        let disease_index =
+            |id: DiseaseId, ds: &[Disease]| ds.binary_search_by_key(&id, |d| d.id).ok();
 
         let mut by_gene: BTreeMap<NcbiGeneId, Gene> = BTreeMap::new();
         for l in &links {
-            let g = by_gene.entry(l.gene).or_insert_with(|| Gene { id: l.gene, symbol: l.symbol.clone(), diseases: Vec::new() });
+            let g = by_gene.entry(l.gene).or_insert_with(|| Gene {
+                id: l.gene,
+                symbol: l.symbol.clone(),
+                diseases: Vec::new(),
+            });
             match disease_index(l.disease, &diseases) {
                 Some(d) => g.diseases.push(d as DiseaseIdx),
                 None => report.links_without_disease += 1,
             }
         }
-        let mut genes: Vec<Gene> = by_gene.into_values().filter(|g| !g.diseases.is_empty()).collect();
+        let mut genes: Vec<Gene> = by_gene
+            .into_values()
+            .filter(|g| !g.diseases.is_empty())
+            .collect();
         for (gi, g) in genes.iter_mut().enumerate() {
             g.diseases.sort_unstable();
             g.diseases.dedup();
@@ -199,8 +219,14 @@ impl KnowledgeBase {
         let info = crate::ic::compute(&ontology, per_disease.iter().map(Vec::as_slice));
 
         let checksum = |p: &Path| -> Result<(String, String)> {
-            let bytes = std::fs::read(p).map_err(|source| Error::Io { path: p.to_path_buf(), source })?;
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let bytes = std::fs::read(p).map_err(|source| Error::Io {
+                path: p.to_path_buf(),
+                source,
+            })?;
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             Ok((name, format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))))
         };
         let annotations_release = hpoa.version.clone().unwrap_or_default();
@@ -212,7 +238,11 @@ impl KnowledgeBase {
             hpo_release,
             annotations_release,
             built_with: env!("CARGO_PKG_VERSION").to_string(),
-            sources: vec![checksum(&obo_path)?, checksum(&hpoa_path)?, checksum(&g2p_path)?],
+            sources: vec![
+                checksum(&obo_path)?,
+                checksum(&hpoa_path)?,
+                checksum(&g2p_path)?,
+            ],
         };
         report.remapped.sort();
         report.remapped.dedup();
@@ -257,7 +287,10 @@ impl KnowledgeBase {
 
     /// Looks a disease up by id.
     pub fn disease_index(&self, id: DiseaseId) -> Option<DiseaseIdx> {
-        self.diseases.binary_search_by_key(&id, |d| d.id).ok().map(|i| i as DiseaseIdx)
+        self.diseases
+            .binary_search_by_key(&id, |d| d.id)
+            .ok()
+            .map(|i| i as DiseaseIdx)
     }
 
     /// All genes linked to diseases, sorted by NCBI Gene id.
@@ -272,17 +305,26 @@ impl KnowledgeBase {
 
     /// Looks a gene up by NCBI Gene id.
     pub fn gene_by_id(&self, id: NcbiGeneId) -> Option<GeneIdx> {
-        self.genes.binary_search_by_key(&id, |g| g.id).ok().map(|i| i as GeneIdx)
+        self.genes
+            .binary_search_by_key(&id, |g| g.id)
+            .ok()
+            .map(|i| i as GeneIdx)
     }
 
     /// Looks a gene up by HGNC symbol (exact, case-sensitive; linear scan over ~5,000 genes).
     pub fn gene_by_symbol(&self, symbol: &str) -> Option<GeneIdx> {
-        self.genes.iter().position(|g| g.symbol == symbol).map(|i| i as GeneIdx)
+        self.genes
+            .iter()
+            .position(|g| g.symbol == symbol)
+            .map(|i| i as GeneIdx)
     }
 
     /// The references of an annotation (`PMID:...`, `OMIM:...`, `ISBN:...`).
     pub fn references<'a>(&'a self, a: &Annotation) -> impl Iterator<Item = &'a str> + 'a {
-        a.references.of(&self.pool).iter().map(|&i| self.strings.get(i))
+        a.references
+            .of(&self.pool)
+            .iter()
+            .map(|&i| self.strings.get(i))
     }
 
     /// The modifier terms of an annotation.
@@ -314,13 +356,25 @@ impl KnowledgeBase {
     /// ontology (a subclass of AD counts as AD; unrecognised modes as `Other`), deduplicated.
     pub fn modes_of_inheritance(&self, d: DiseaseIdx) -> Vec<ModeOfInheritance> {
         use ModeOfInheritance as M;
-        let order = [M::AutosomalDominant, M::AutosomalRecessive, M::XLinkedDominant, M::XLinkedRecessive, M::XLinked, M::Mitochondrial, M::YLinked];
+        let order = [
+            M::AutosomalDominant,
+            M::AutosomalRecessive,
+            M::XLinkedDominant,
+            M::XLinkedRecessive,
+            M::XLinked,
+            M::Mitochondrial,
+            M::YLinked,
+        ];
         let mut out = Vec::new();
         for &t in &self.diseases[d as usize].inheritance {
             let mode = order
                 .iter()
                 .copied()
-                .find(|m| self.ontology.index(m.hpo_id()).is_some_and(|a| self.ontology.is_ancestor_or_self(a, t)))
+                .find(|m| {
+                    self.ontology
+                        .index(m.hpo_id())
+                        .is_some_and(|a| self.ontology.is_ancestor_or_self(a, t))
+                })
                 .unwrap_or(M::Other);
             if !out.contains(&mode) {
                 out.push(mode);
@@ -334,14 +388,24 @@ impl KnowledgeBase {
     pub fn stats(&self) -> KbStats {
         let o = &self.ontology;
         let annotations = self.diseases.iter().map(|d| d.annotations.len()).sum();
-        let negated = self.diseases.iter().flat_map(|d| &d.annotations).filter(|a| a.negated).count();
+        let negated = self
+            .diseases
+            .iter()
+            .flat_map(|d| &d.annotations)
+            .filter(|a| a.negated)
+            .count();
         KbStats {
             terms: o.len(),
             phenotype_terms: o.terms().filter(|&t| o.is_phenotype(t)).count(),
             secondary_ids: o.secondary_id_count(),
             diseases: DiseaseDb::ALL
                 .iter()
-                .map(|db| (db.prefix().to_string(), self.diseases.iter().filter(|d| d.id.db == *db).count()))
+                .map(|db| {
+                    (
+                        db.prefix().to_string(),
+                        self.diseases.iter().filter(|d| d.id.db == *db).count(),
+                    )
+                })
                 .collect(),
             genes: self.genes.len(),
             annotations,
@@ -352,7 +416,8 @@ impl KnowledgeBase {
 
     pub(crate) fn check(&self) -> std::result::Result<(), String> {
         let n = self.ontology.len();
-        if !self.ontology.check_rows() || self.ic.len() != n || self.term_disease_counts.len() != n {
+        if !self.ontology.check_rows() || self.ic.len() != n || self.term_disease_counts.len() != n
+        {
             return Err("term tables have inconsistent lengths".into());
         }
         let nd = self.diseases.len() as u32;
@@ -378,7 +443,11 @@ impl KnowledgeBase {
                 return Err(format!("disease {} refers outside the tables", d.id));
             }
         }
-        if self.genes.iter().any(|g| g.diseases.iter().any(|&d| d >= nd)) {
+        if self
+            .genes
+            .iter()
+            .any(|g| g.diseases.iter().any(|&d| d >= nd))
+        {
             return Err("a gene refers to a missing disease".into());
         }
         Ok(())

@@ -38,6 +38,8 @@ pub use error::{Error, Result};
 pub use file::{FORMAT_VERSION, MAGIC};
 pub use id::{DiseaseDb, DiseaseId, HpoId, NcbiGeneId, ParseIdError};
 pub use kb::{BuildReport, KbMeta, KbStats, KnowledgeBase};
-pub use ontology::{Ontology, Resolution, TermIdx, MODE_OF_INHERITANCE, ONSET, PHENOTYPIC_ABNORMALITY, ROOT};
+pub use ontology::{
+    Ontology, Resolution, TermIdx, MODE_OF_INHERITANCE, ONSET, PHENOTYPIC_ABNORMALITY, ROOT,
+};
 pub use pool::Span;
 pub use search::{search, SearchHit};

@@ -83,7 +83,9 @@ pub(crate) fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }
 
 /// Lines of each clause keyed by (tag, value), to point errors at a line.
@@ -131,14 +133,19 @@ pub fn parse_obo(text: &str, path: &Path) -> Result<OboFile> {
     };
     let mut terms = Vec::new();
     for entity in doc.entities() {
-        let EntityFrame::Term(frame) = entity else { continue };
+        let EntityFrame::Term(frame) = entity else {
+            continue;
+        };
         let line = id_lines.get(terms.len()).copied().unwrap_or(0);
         let parse_id = |tag: &str, s: String| -> Result<HpoId> {
             s.parse::<HpoId>().map_err(|e| {
                 Error::malformed(path, locate(text, line, tag, &s), tag, e.to_string())
             })
         };
-        let mut t = OboTerm { line, ..Default::default() };
+        let mut t = OboTerm {
+            line,
+            ..Default::default()
+        };
         t.id = Some(parse_id("id", frame.id().as_inner().to_string())?);
         for clause in frame.clauses() {
             match clause.as_inner() {
@@ -156,35 +163,56 @@ pub fn parse_obo(text: &str, path: &Path) -> Result<OboFile> {
                 TermClause::IsA(p) => t.parents.push(parse_id("is_a", p.to_string())?),
                 TermClause::AltId(a) => t.alt_ids.push(parse_id("alt_id", a.to_string())?),
                 TermClause::IsObsolete(b) => t.obsolete = *b,
-                TermClause::ReplacedBy(r) => t.replaced_by = Some(parse_id("replaced_by", r.to_string())?),
+                TermClause::ReplacedBy(r) => {
+                    t.replaced_by = Some(parse_id("replaced_by", r.to_string())?)
+                }
                 TermClause::Consider(c) => t.consider.push(parse_id("consider", c.to_string())?),
                 _ => {}
             }
         }
         if t.name.is_empty() {
-            return Err(Error::malformed(path, line, "name", "term has no name: clause"));
+            return Err(Error::malformed(
+                path,
+                line,
+                "name",
+                "term has no name: clause",
+            ));
         }
         terms.push(t);
     }
     if terms.is_empty() {
-        return Err(Error::Invalid { path: path.to_path_buf(), message: "no [Term] frames: not an OBO ontology".into() });
+        return Err(Error::Invalid {
+            path: path.to_path_buf(),
+            message: "no [Term] frames: not an OBO ontology".into(),
+        });
     }
-    Ok(OboFile { data_version, terms })
+    Ok(OboFile {
+        data_version,
+        terms,
+    })
 }
 
 fn syntax_error(path: &Path, e: fastobo::error::Error) -> Error {
     use fastobo::error::{Error as FErr, SyntaxError};
     use fastobo::syntax::pest::error::LineColLocation;
     match e {
-        FErr::SyntaxError { error: SyntaxError::ParserError { error } } => {
+        FErr::SyntaxError {
+            error: SyntaxError::ParserError { error },
+        } => {
             let (line, col) = match error.line_col {
                 LineColLocation::Pos((l, c)) => (l, c),
                 LineColLocation::Span((l, c), _) => (l, c),
             };
-            let message = format!("OBO syntax error at column {col}: {}", error.variant.message());
+            let message = format!(
+                "OBO syntax error at column {col}: {}",
+                error.variant.message()
+            );
             Error::malformed(path, line, "obo", message)
         }
-        other => Error::Invalid { path: path.to_path_buf(), message: format!("OBO error: {other}") },
+        other => Error::Invalid {
+            path: path.to_path_buf(),
+            message: format!("OBO error: {other}"),
+        },
     }
 }
 
@@ -199,14 +227,26 @@ mod tests {
         assert_eq!(f.release_date().as_deref(), Some("2099-01-02"));
         assert_eq!(f.terms.len(), 3);
         let c = &f.terms[1];
-        assert_eq!((c.id.unwrap().number(), c.name.as_str(), c.line), (2, "Child", 9));
+        assert_eq!(
+            (c.id.unwrap().number(), c.name.as_str(), c.line),
+            (2, "Child", 9)
+        );
         assert_eq!(c.definition.as_deref(), Some("A child term."));
-        assert_eq!(c.synonyms, vec![Synonym { text: "Kid".into(), kind: SynonymKind::Exact }]);
+        assert_eq!(
+            c.synonyms,
+            vec![Synonym {
+                text: "Kid".into(),
+                kind: SynonymKind::Exact
+            }]
+        );
         assert_eq!(c.parents, vec![HpoId::new(1)]);
         assert_eq!(c.alt_ids, vec![HpoId::new(9)]);
         let o = &f.terms[2];
         assert!(o.obsolete);
-        assert_eq!((o.replaced_by, o.consider.clone()), (Some(HpoId::new(2)), vec![HpoId::new(1)]));
+        assert_eq!(
+            (o.replaced_by, o.consider.clone()),
+            (Some(HpoId::new(2)), vec![HpoId::new(1)])
+        );
     }
 
     #[test]

@@ -59,7 +59,9 @@ impl Resolution {
     /// The current term, unless obsolete without replacement.
     pub fn term(&self) -> Option<TermIdx> {
         match self {
-            Resolution::Current(t) | Resolution::Alternative(t) | Resolution::Replaced { term: t, .. } => Some(*t),
+            Resolution::Current(t)
+            | Resolution::Alternative(t)
+            | Resolution::Replaced { term: t, .. } => Some(*t),
             Resolution::ObsoleteUnreplaced { .. } => None,
         }
     }
@@ -92,28 +94,59 @@ impl Ontology {
     /// HP:0000118 root.
     pub fn from_obo(obo: &OboFile, path: &std::path::Path) -> Result<Ontology> {
         // every frame id, obsolete or not, must be unique
-        let mut all: Vec<(&HpoId, usize)> = obo.terms.iter().filter_map(|t| t.id.as_ref().map(|id| (id, t.line))).collect();
+        let mut all: Vec<(&HpoId, usize)> = obo
+            .terms
+            .iter()
+            .filter_map(|t| t.id.as_ref().map(|id| (id, t.line)))
+            .collect();
         all.sort();
         for w in all.windows(2) {
             if w[0].0 == w[1].0 {
-                return Err(Error::malformed(path, w[1].1.max(w[0].1), "id", format!("duplicate term id {} (also on line {})", w[1].0, w[1].1.min(w[0].1))));
+                return Err(Error::malformed(
+                    path,
+                    w[1].1.max(w[0].1),
+                    "id",
+                    format!(
+                        "duplicate term id {} (also on line {})",
+                        w[1].0,
+                        w[1].1.min(w[0].1)
+                    ),
+                ));
             }
         }
-        let mut current: Vec<&crate::obo::OboTerm> = obo.terms.iter().filter(|t| !t.obsolete).collect();
+        let mut current: Vec<&crate::obo::OboTerm> =
+            obo.terms.iter().filter(|t| !t.obsolete).collect();
         current.sort_by_key(|t| t.id);
         for w in current.windows(2) {
             if w[0].id == w[1].id {
-                return Err(Error::malformed(path, w[1].line, "id", format!("duplicate term id {}", w[1].id.unwrap())));
+                return Err(Error::malformed(
+                    path,
+                    w[1].line,
+                    "id",
+                    format!("duplicate term id {}", w[1].id.unwrap()),
+                ));
             }
         }
-        let ids: Vec<HpoId> = current.iter().map(|t| t.id.expect("id set by reader")).collect();
+        let ids: Vec<HpoId> = current
+            .iter()
+            .map(|t| t.id.expect("id set by reader"))
+            .collect();
         let find = |id: HpoId| ids.binary_search(&id).ok().map(|i| i as TermIdx);
         let mut parents = Vec::with_capacity(ids.len());
         for t in &current {
             let mut ps = Vec::new();
             for p in &t.parents {
-                let pi = find(*p).ok_or_else(|| Error::malformed(path, t.line, "is_a",
-                    format!("{} has parent {p}, which is not a current term", t.id.unwrap())))?;
+                let pi = find(*p).ok_or_else(|| {
+                    Error::malformed(
+                        path,
+                        t.line,
+                        "is_a",
+                        format!(
+                            "{} has parent {p}, which is not a current term",
+                            t.id.unwrap()
+                        ),
+                    )
+                })?;
                 ps.push(pi);
             }
             ps.sort_unstable();
@@ -126,12 +159,22 @@ impl Ontology {
                 children[p as usize].push(i as TermIdx);
             }
         }
-        let ancestors = closure(&parents).map_err(|i| Error::malformed(path, current[i].line, "is_a",
-            format!("cycle in is_a through {}", ids[i])))?;
+        let ancestors = closure(&parents).map_err(|i| {
+            Error::malformed(
+                path,
+                current[i].line,
+                "is_a",
+                format!("cycle in is_a through {}", ids[i]),
+            )
+        })?;
         let mut depth = vec![0u16; ids.len()];
         let order = topo_order(&parents);
         for &i in &order {
-            depth[i] = parents[i].iter().map(|&p| depth[p as usize] + 1).min().unwrap_or(0);
+            depth[i] = parents[i]
+                .iter()
+                .map(|&p| depth[p as usize] + 1)
+                .min()
+                .unwrap_or(0);
         }
         let mut secondary = Vec::new();
         for t in &obo.terms {
@@ -139,11 +182,20 @@ impl Ontology {
             if t.obsolete {
                 let entry = match t.replaced_by {
                     Some(r) => Secondary::Replaced {
-                        term: find(r).ok_or_else(|| Error::malformed(path, t.line, "replaced_by",
-                            format!("{id} is replaced by {r}, which is not a current term")))?,
+                        term: find(r).ok_or_else(|| {
+                            Error::malformed(
+                                path,
+                                t.line,
+                                "replaced_by",
+                                format!("{id} is replaced by {r}, which is not a current term"),
+                            )
+                        })?,
                         name: t.name.clone(),
                     },
-                    None => Secondary::Unreplaced { name: t.name.clone(), consider: t.consider.clone() },
+                    None => Secondary::Unreplaced {
+                        name: t.name.clone(),
+                        consider: t.consider.clone(),
+                    },
                 };
                 secondary.push((id, entry));
             }
@@ -158,18 +210,25 @@ impl Ontology {
         // in 2025-01-16); the current term's alt_id claim wins.
         secondary.sort_by_key(|(id, s)| (*id, !matches!(s, Secondary::Alt(_))));
         secondary.dedup_by_key(|(id, _)| *id);
-        let phenotype_root = find(PHENOTYPIC_ABNORMALITY)
-            .ok_or_else(|| Error::Invalid { path: path.to_path_buf(), message: "no HP:0000118 (Phenotypic abnormality): not the HPO".into() })?;
-        let (mut names, mut definitions, mut synonym_text) = (StrPool::default(), StrPool::default(), StrPool::default());
+        let phenotype_root = find(PHENOTYPIC_ABNORMALITY).ok_or_else(|| Error::Invalid {
+            path: path.to_path_buf(),
+            message: "no HP:0000118 (Phenotypic abnormality): not the HPO".into(),
+        })?;
+        let (mut names, mut definitions, mut synonym_text) =
+            (StrPool::default(), StrPool::default(), StrPool::default());
         let mut synonym_kind = Vec::new();
         let mut synonym_rows = Vec::with_capacity(current.len());
         for t in &current {
             names.push(&t.name);
             definitions.push(t.definition.as_deref().unwrap_or(""));
-            let row: Vec<u32> = t.synonyms.iter().map(|s| {
-                synonym_kind.push(s.kind);
-                synonym_text.push(&s.text)
-            }).collect();
+            let row: Vec<u32> = t
+                .synonyms
+                .iter()
+                .map(|s| {
+                    synonym_kind.push(s.kind);
+                    synonym_text.push(&s.text)
+                })
+                .collect();
             synonym_rows.push(row);
         }
         Ok(Ontology {
@@ -213,10 +272,14 @@ impl Ontology {
         match self.secondary.binary_search_by_key(&id, |(k, _)| *k) {
             Ok(p) => Ok(match &self.secondary[p].1 {
                 Secondary::Alt(t) => Resolution::Alternative(*t),
-                Secondary::Replaced { term, name } => Resolution::Replaced { term: *term, obsolete_name: name.clone() },
-                Secondary::Unreplaced { name, consider } => {
-                    Resolution::ObsoleteUnreplaced { obsolete_name: name.clone(), consider: consider.clone() }
-                }
+                Secondary::Replaced { term, name } => Resolution::Replaced {
+                    term: *term,
+                    obsolete_name: name.clone(),
+                },
+                Secondary::Unreplaced { name, consider } => Resolution::ObsoleteUnreplaced {
+                    obsolete_name: name.clone(),
+                    consider: consider.clone(),
+                },
             }),
             Err(_) => Err(Error::UnknownTerm(id.to_string())),
         }
@@ -245,7 +308,10 @@ impl Ontology {
 
     /// Synonyms of a term with their scope, in file order.
     pub fn synonyms(&self, t: TermIdx) -> impl Iterator<Item = (&str, SynonymKind)> + '_ {
-        self.synonyms.row(t as usize).iter().map(|&s| (self.synonym_text.get(s), self.synonym_kind[s as usize]))
+        self.synonyms
+            .row(t as usize)
+            .iter()
+            .map(|&s| (self.synonym_text.get(s), self.synonym_kind[s as usize]))
     }
 
     /// Direct `is_a` parents, sorted by index.
@@ -313,7 +379,8 @@ impl Ontology {
 
     pub(crate) fn check_rows(&self) -> bool {
         let n = self.len();
-        let in_range = |c: &Csr| c.len() == n && (0..n).all(|i| c.row(i).iter().all(|&v| (v as usize) < n));
+        let in_range =
+            |c: &Csr| c.len() == n && (0..n).all(|i| c.row(i).iter().all(|&v| (v as usize) < n));
         in_range(&self.parents)
             && in_range(&self.children)
             && in_range(&self.ancestors)
@@ -324,7 +391,12 @@ impl Ontology {
             && self.synonym_text.is_valid()
             && self.synonym_kind.len() == self.synonym_text.len()
             && self.synonyms.len() == n
-            && (0..n).all(|i| self.synonyms.row(i).iter().all(|&s| (s as usize) < self.synonym_kind.len()))
+            && (0..n).all(|i| {
+                self.synonyms
+                    .row(i)
+                    .iter()
+                    .all(|&s| (s as usize) < self.synonym_kind.len())
+            })
             && self.depth.len() == n
             && (self.phenotype_root as usize) < n
             && self.secondary.iter().all(|(_, s)| match s {

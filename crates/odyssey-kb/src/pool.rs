@@ -31,7 +31,9 @@ impl StrPool {
     pub(crate) fn is_valid(&self) -> bool {
         let mut prev = 0u32;
         self.ends.iter().all(|&e| {
-            let ok = e >= prev && (e as usize) <= self.text.len() && self.text.is_char_boundary(e as usize);
+            let ok = e >= prev
+                && (e as usize) <= self.text.len()
+                && self.text.is_char_boundary(e as usize);
             prev = e;
             ok
         })
@@ -49,7 +51,10 @@ impl Span {
     pub(crate) fn push(pool: &mut Vec<u32>, values: impl IntoIterator<Item = u32>) -> Span {
         let start = pool.len() as u32;
         pool.extend(values);
-        Span { start, len: pool.len() as u32 - start }
+        Span {
+            start,
+            len: pool.len() as u32 - start,
+        }
     }
 
     pub(crate) fn of(self, pool: &[u32]) -> &[u32] {

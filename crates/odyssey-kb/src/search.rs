@@ -19,7 +19,10 @@ pub struct SearchHit {
 }
 
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| w.to_lowercase()).collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect()
 }
 
 /// Match class of `text` for the query; 0 when it does not match.
@@ -35,7 +38,10 @@ fn class(text: &str, query: &str, qwords: &[String]) -> u32 {
     if qwords.iter().all(|q| twords.iter().any(|w| w == q)) {
         return 4;
     }
-    if qwords.iter().all(|q| twords.iter().any(|w| w.starts_with(q.as_str()))) {
+    if qwords
+        .iter()
+        .all(|q| twords.iter().any(|w| w.starts_with(q.as_str())))
+    {
         return 3;
     }
     if t.contains(query) {
@@ -62,7 +68,12 @@ pub fn search(kb: &KnowledgeBase, query: &str, limit: usize) -> Vec<SearchHit> {
             .resolve(id)
             .ok()
             .and_then(|r| r.term())
-            .map(|t| SearchHit { term: t, matched: o.name(t).to_string(), via_synonym: false, score: 7 * 2 + 1 })
+            .map(|t| SearchHit {
+                term: t,
+                matched: o.name(t).to_string(),
+                via_synonym: false,
+                score: 7 * 2 + 1,
+            })
             .into_iter()
             .collect();
     }
@@ -72,12 +83,22 @@ pub fn search(kb: &KnowledgeBase, query: &str, limit: usize) -> Vec<SearchHit> {
         let mut best: Option<SearchHit> = None;
         let name_class = class(o.name(t), &q, &qwords);
         if name_class > 0 {
-            best = Some(SearchHit { term: t, matched: o.name(t).to_string(), via_synonym: false, score: name_class * 2 + 1 });
+            best = Some(SearchHit {
+                term: t,
+                matched: o.name(t).to_string(),
+                via_synonym: false,
+                score: name_class * 2 + 1,
+            });
         }
         for (text, _) in o.synonyms(t) {
             let c = class(text, &q, &qwords);
             if c > 0 && best.as_ref().is_none_or(|b| c * 2 > b.score) {
-                best = Some(SearchHit { term: t, matched: text.to_string(), via_synonym: true, score: c * 2 });
+                best = Some(SearchHit {
+                    term: t,
+                    matched: text.to_string(),
+                    via_synonym: true,
+                    score: c * 2,
+                });
             }
         }
         hits.extend(best);
@@ -85,7 +106,10 @@ pub fn search(kb: &KnowledgeBase, query: &str, limit: usize) -> Vec<SearchHit> {
     hits.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
-            .then(kb.diseases_annotated(b.term).cmp(&kb.diseases_annotated(a.term)))
+            .then(
+                kb.diseases_annotated(b.term)
+                    .cmp(&kb.diseases_annotated(a.term)),
+            )
             .then(a.matched.len().cmp(&b.matched.len()))
             .then(a.term.cmp(&b.term))
     });

@@ -7,7 +7,10 @@ use crate::error::{Error, Result};
 
 /// Reads the whole file as UTF-8 text, decompressing it when it starts with the gzip magic bytes.
 pub(crate) fn read_text(path: &Path) -> Result<String> {
-    let io = |source| Error::Io { path: path.to_path_buf(), source };
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = std::fs::File::open(path).map_err(io)?;
     let mut reader = BufReader::new(file);
     let gz = reader.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
@@ -31,5 +34,8 @@ pub(crate) fn find_in(dir: &Path, name: &str) -> Result<PathBuf> {
     if gz.is_file() {
         return Ok(gz);
     }
-    Err(Error::Invalid { path: dir.to_path_buf(), message: format!("no {name} (or {name}.gz) in this HPO release folder") })
+    Err(Error::Invalid {
+        path: dir.to_path_buf(),
+        message: format!("no {name} (or {name}.gz) in this HPO release folder"),
+    })
 }

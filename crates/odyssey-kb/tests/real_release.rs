@@ -16,7 +16,9 @@ fn release() -> PathBuf {
 
 fn gunzip(name: &str) -> String {
     let mut s = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(release().join(name)).unwrap()).read_to_string(&mut s).unwrap();
+    flate2::read::GzDecoder::new(std::fs::File::open(release().join(name)).unwrap())
+        .read_to_string(&mut s)
+        .unwrap();
     s
 }
 
@@ -61,9 +63,22 @@ fn counts_agree_with_a_plain_scan() {
     assert_eq!(stats.terms, current);
 
     let hpoa = gunzip("phenotype.hpoa.gz");
-    let rows: Vec<Vec<&str>> = hpoa.lines().filter(|l| !l.starts_with('#')).skip(1).map(|l| l.split('\t').collect()).collect();
-    let omim: BTreeSet<&str> = rows.iter().map(|r| r[0]).filter(|d| d.starts_with("OMIM:")).collect();
-    let orpha: BTreeSet<&str> = rows.iter().map(|r| r[0]).filter(|d| d.starts_with("ORPHA:")).collect();
+    let rows: Vec<Vec<&str>> = hpoa
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let omim: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r[0])
+        .filter(|d| d.starts_with("OMIM:"))
+        .collect();
+    let orpha: BTreeSet<&str> = rows
+        .iter()
+        .map(|r| r[0])
+        .filter(|d| d.starts_with("ORPHA:"))
+        .collect();
     let not = rows.iter().filter(|r| r[2] == "NOT").count();
     let db = |p: &str| stats.diseases.iter().find(|d| d.0 == p).unwrap().1;
     assert_eq!(db("OMIM"), omim.len());
@@ -82,7 +97,12 @@ fn counts_agree_with_a_plain_scan() {
         .map(|f| f[0])
         .collect();
     assert_eq!(stats.genes, genes.len());
-    println!("terms {current}, OMIM {}, ORPHA {}, NOT {not}, genes {}", omim.len(), orpha.len(), genes.len());
+    println!(
+        "terms {current}, OMIM {}, ORPHA {}, NOT {not}, genes {}",
+        omim.len(),
+        orpha.len(),
+        genes.len()
+    );
 }
 
 #[test]
@@ -92,7 +112,11 @@ fn every_alt_and_obsolete_id_maps_as_the_file_says() {
     let obo = gunzip("hp.obo.gz");
     let (mut alts, mut replaced) = (0, 0);
     let fr = frames(&obo);
-    let alt_of: BTreeSet<String> = fr.iter().filter(|f| !f.1).flat_map(|f| f.2.clone()).collect();
+    let alt_of: BTreeSet<String> = fr
+        .iter()
+        .filter(|f| !f.1)
+        .flat_map(|f| f.2.clone())
+        .collect();
     for (id, obsolete, alt_ids, repl) in fr {
         if obsolete && alt_of.contains(&id) {
             continue; // also an alt_id of a current term: checked as such (the alt_id wins)
@@ -106,10 +130,19 @@ fn every_alt_and_obsolete_id_maps_as_the_file_says() {
             }
         } else if let Some(r) = repl {
             let want = o.index(r.parse().unwrap()).unwrap();
-            assert!(matches!(o.resolve(id).unwrap(), Resolution::Replaced { term, .. } if term == want), "{id}");
+            assert!(
+                matches!(o.resolve(id).unwrap(), Resolution::Replaced { term, .. } if term == want),
+                "{id}"
+            );
             replaced += 1;
         } else {
-            assert!(matches!(o.resolve(id).unwrap(), Resolution::ObsoleteUnreplaced { .. }), "{id}");
+            assert!(
+                matches!(
+                    o.resolve(id).unwrap(),
+                    Resolution::ObsoleteUnreplaced { .. }
+                ),
+                "{id}"
+            );
         }
     }
     // 3,832 `alt_id:` lines in the file (grep -c); 5 obsolete terms are replaced without also
@@ -128,7 +161,12 @@ fn gene_disease_links_match_the_file() {
     }
     for symbol in ["FGFR2", "SCN1A", "KMT2D", "AAGAB"] {
         let g = kb.gene_by_symbol(symbol).unwrap();
-        let got: BTreeSet<String> = kb.gene(g).diseases.iter().map(|&d| kb.disease(d).id.to_string()).collect();
+        let got: BTreeSet<String> = kb
+            .gene(g)
+            .diseases
+            .iter()
+            .map(|&d| kb.disease(d).id.to_string())
+            .collect();
         let want: BTreeSet<String> = links[symbol].iter().map(|s| s.to_string()).collect();
         assert_eq!(got, want, "{symbol}");
     }
@@ -139,12 +177,19 @@ fn embedded_image_is_a_build_of_the_committed_release() {
     let embedded = KnowledgeBase::embedded().unwrap();
     let fresh = built();
     assert_eq!(embedded.meta().hpo_release, "2025-01-16");
-    assert_eq!(embedded.meta().sources, fresh.meta().sources, "source checksums differ: rebuild data/kb");
+    assert_eq!(
+        embedded.meta().sources,
+        fresh.meta().sources,
+        "source checksums differ: rebuild data/kb"
+    );
     let mut e = embedded.clone();
     let mut f = fresh.clone();
     // the builder version is allowed to differ; everything else must be identical
     e.meta_mut_for_tests().built_with.clear();
     f.meta_mut_for_tests().built_with.clear();
-    assert!(e == f, "the embedded knowledge base differs from a fresh build of data/hpo/2025-01-16: \
-        run `odyssey kb build --hpo data/hpo/2025-01-16 -o data/kb/hpo-2025-01-16.odkb --force`");
+    assert!(
+        e == f,
+        "the embedded knowledge base differs from a fresh build of data/hpo/2025-01-16: \
+        run `odyssey kb build --hpo data/hpo/2025-01-16 -o data/kb/hpo-2025-01-16.odkb --force`"
+    );
 }

@@ -46,7 +46,11 @@ impl CaseInput {
                 .map(|a| a.iso8601duration.clone())
         });
         CaseInput {
-            id: if p.id.is_empty() { subject.map(|s| s.id.clone()).unwrap_or_default() } else { p.id.clone() },
+            id: if p.id.is_empty() {
+                subject.map(|s| s.id.clone()).unwrap_or_default()
+            } else {
+                p.id.clone()
+            },
             subject_id: subject.map(|s| s.id.clone()).filter(|s| !s.is_empty()),
             sex: subject.and_then(|s| Sex::parse(&s.sex)),
             age: age.filter(|a| !a.is_empty()),
@@ -122,7 +126,9 @@ pub struct Case {
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
     /// No term survived resolution.
-    #[error("case {case}: no usable HPO term (observed or excluded phenotypic abnormality); {details}")]
+    #[error(
+        "case {case}: no usable HPO term (observed or excluded phenotypic abnormality); {details}"
+    )]
     NoUsableTerms {
         /// Case id.
         case: String,
@@ -168,9 +174,24 @@ pub fn parse_age_years(s: &str) -> Option<f64> {
         }
         num.is_empty().then_some(())
     };
-    parse_part(date, &[('Y', 1.0), ('M', 1.0 / 12.0), ('W', 7.0 / 365.25), ('D', 1.0 / 365.25)])?;
+    parse_part(
+        date,
+        &[
+            ('Y', 1.0),
+            ('M', 1.0 / 12.0),
+            ('W', 7.0 / 365.25),
+            ('D', 1.0 / 365.25),
+        ],
+    )?;
     if let Some(t) = time {
-        parse_part(t, &[('H', 1.0 / 8766.0), ('M', 1.0 / 525_960.0), ('S', 1.0 / 31_557_600.0)])?;
+        parse_part(
+            t,
+            &[
+                ('H', 1.0 / 8766.0),
+                ('M', 1.0 / 525_960.0),
+                ('S', 1.0 / 31_557_600.0),
+            ],
+        )?;
     }
     Some(years)
 }
@@ -192,7 +213,10 @@ impl Case {
         let o = kb.ontology();
         if let Some(a) = &input.age {
             if parse_age_years(a).is_none() {
-                return Err(CaseError::BadAge { case: input.id.clone(), age: a.clone() });
+                return Err(CaseError::BadAge {
+                    case: input.id.clone(),
+                    age: a.clone(),
+                });
             }
         }
         let mut ignored = Vec::new();
@@ -200,23 +224,42 @@ impl Case {
         let mut obs: Vec<(TermIdx, usize)> = Vec::new();
         let mut exc: Vec<(TermIdx, usize)> = Vec::new();
         for (i, t) in input.terms.iter().enumerate() {
-            let ignore = |reason: String| IgnoredTerm { id: t.id.clone(), excluded: t.excluded, reason, invalid_id: false, input_index: i };
-            let invalid = |reason: String| IgnoredTerm { invalid_id: true, ..ignore(reason) };
+            let ignore = |reason: String| IgnoredTerm {
+                id: t.id.clone(),
+                excluded: t.excluded,
+                reason,
+                invalid_id: false,
+                input_index: i,
+            };
+            let invalid = |reason: String| IgnoredTerm {
+                invalid_id: true,
+                ..ignore(reason)
+            };
             let id: HpoId = match t.id.trim().parse() {
                 Ok(id) => id,
                 Err(_) => {
-                    ignored.push(invalid("not an HPO term id (expected HP: and 7 digits)".into()));
+                    ignored.push(invalid(
+                        "not an HPO term id (expected HP: and 7 digits)".into(),
+                    ));
                     continue;
                 }
             };
             let term = match o.resolve(id) {
                 Ok(Resolution::Current(x)) => x,
                 Ok(Resolution::Alternative(x)) => {
-                    remapped.push(RemappedTerm { from: t.id.clone(), to: o.id(x).to_string(), how: "alternative id".into() });
+                    remapped.push(RemappedTerm {
+                        from: t.id.clone(),
+                        to: o.id(x).to_string(),
+                        how: "alternative id".into(),
+                    });
                     x
                 }
                 Ok(Resolution::Replaced { term, .. }) => {
-                    remapped.push(RemappedTerm { from: t.id.clone(), to: o.id(term).to_string(), how: "obsolete, replaced".into() });
+                    remapped.push(RemappedTerm {
+                        from: t.id.clone(),
+                        to: o.id(term).to_string(),
+                        how: "obsolete, replaced".into(),
+                    });
                     term
                 }
                 Ok(Resolution::ObsoleteUnreplaced { consider, .. }) => {
@@ -224,20 +267,33 @@ impl Case {
                     ignored.push(ignore(if c.is_empty() {
                         "obsolete term without replacement".into()
                     } else {
-                        format!("obsolete term without replacement (consider {})", c.join(", "))
+                        format!(
+                            "obsolete term without replacement (consider {})",
+                            c.join(", ")
+                        )
                     }));
                     continue;
                 }
                 Err(_) => {
-                    ignored.push(invalid(format!("unknown HPO term in HPO release {}", kb.meta().hpo_release)));
+                    ignored.push(invalid(format!(
+                        "unknown HPO term in HPO release {}",
+                        kb.meta().hpo_release
+                    )));
                     continue;
                 }
             };
             if !o.is_phenotype(term) {
-                ignored.push(ignore(format!("not a phenotypic abnormality ({} is outside HP:0000118)", o.name(term))));
+                ignored.push(ignore(format!(
+                    "not a phenotypic abnormality ({} is outside HP:0000118)",
+                    o.name(term)
+                )));
                 continue;
             }
-            if t.excluded { exc.push((term, i)) } else { obs.push((term, i)) }
+            if t.excluded {
+                exc.push((term, i))
+            } else {
+                obs.push((term, i))
+            }
         }
         let name = |t: TermIdx| format!("{} ({})", o.id(t), o.name(t));
         obs.sort_unstable();
@@ -245,49 +301,93 @@ impl Case {
         exc.sort_unstable();
         exc.dedup_by_key(|x| x.0);
         // conflicts: same term on both sides
-        let both: Vec<TermIdx> = obs.iter().filter(|(t, _)| exc.iter().any(|(e, _)| e == t)).map(|x| x.0).collect();
+        let both: Vec<TermIdx> = obs
+            .iter()
+            .filter(|(t, _)| exc.iter().any(|(e, _)| e == t))
+            .map(|x| x.0)
+            .collect();
         for &t in &both {
             for (list, excluded) in [(&mut obs, false), (&mut exc, true)] {
                 if let Some(p) = list.iter().position(|x| x.0 == t) {
                     let (_, i) = list.remove(p);
-                    ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded, reason: "listed as both observed and excluded".into(), invalid_id: false, input_index: i });
+                    ignored.push(IgnoredTerm {
+                        id: input.terms[i].id.clone(),
+                        excluded,
+                        reason: "listed as both observed and excluded".into(),
+                        invalid_id: false,
+                        input_index: i,
+                    });
                 }
             }
         }
         // an excluded ancestor of an observed term contradicts it
-        exc.retain(|&(e, i)| match obs.iter().find(|(t, _)| o.is_ancestor_or_self(e, *t)) {
-            Some(&(t, _)) => {
-                ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded: true,
-                    reason: format!("contradicts the observed term {}", name(t)), invalid_id: false, input_index: i });
-                false
-            }
-            None => true,
-        });
+        exc.retain(
+            |&(e, i)| match obs.iter().find(|(t, _)| o.is_ancestor_or_self(e, *t)) {
+                Some(&(t, _)) => {
+                    ignored.push(IgnoredTerm {
+                        id: input.terms[i].id.clone(),
+                        excluded: true,
+                        reason: format!("contradicts the observed term {}", name(t)),
+                        invalid_id: false,
+                        input_index: i,
+                    });
+                    false
+                }
+                None => true,
+            },
+        );
         let obs_terms: Vec<TermIdx> = obs.iter().map(|x| x.0).collect();
-        obs.retain(|&(t, i)| match obs_terms.iter().find(|&&u| u != t && o.is_ancestor_or_self(t, u)) {
-            Some(&u) => {
-                ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded: false,
-                    reason: format!("implied by the more specific observed term {}", name(u)), invalid_id: false, input_index: i });
-                false
+        obs.retain(|&(t, i)| {
+            match obs_terms
+                .iter()
+                .find(|&&u| u != t && o.is_ancestor_or_self(t, u))
+            {
+                Some(&u) => {
+                    ignored.push(IgnoredTerm {
+                        id: input.terms[i].id.clone(),
+                        excluded: false,
+                        reason: format!("implied by the more specific observed term {}", name(u)),
+                        invalid_id: false,
+                        input_index: i,
+                    });
+                    false
+                }
+                None => true,
             }
-            None => true,
         });
         let exc_terms: Vec<TermIdx> = exc.iter().map(|x| x.0).collect();
-        exc.retain(|&(t, i)| match exc_terms.iter().find(|&&u| u != t && o.is_ancestor_or_self(u, t)) {
-            Some(&u) => {
-                ignored.push(IgnoredTerm { id: input.terms[i].id.clone(), excluded: true,
-                    reason: format!("implied by the more general excluded term {}", name(u)), invalid_id: false, input_index: i });
-                false
+        exc.retain(|&(t, i)| {
+            match exc_terms
+                .iter()
+                .find(|&&u| u != t && o.is_ancestor_or_self(u, t))
+            {
+                Some(&u) => {
+                    ignored.push(IgnoredTerm {
+                        id: input.terms[i].id.clone(),
+                        excluded: true,
+                        reason: format!("implied by the more general excluded term {}", name(u)),
+                        invalid_id: false,
+                        input_index: i,
+                    });
+                    false
+                }
+                None => true,
             }
-            None => true,
         });
         if obs.is_empty() && exc.is_empty() {
             let details = if ignored.is_empty() {
                 "no terms were given".to_string()
             } else {
-                ignored.iter().map(|i| format!("{}: {}", i.id, i.reason)).collect::<Vec<_>>().join("; ")
+                ignored
+                    .iter()
+                    .map(|i| format!("{}: {}", i.id, i.reason))
+                    .collect::<Vec<_>>()
+                    .join("; ")
             };
-            return Err(CaseError::NoUsableTerms { case: input.id.clone(), details });
+            return Err(CaseError::NoUsableTerms {
+                case: input.id.clone(),
+                details,
+            });
         }
         // keep the input order for display
         obs.sort_by_key(|x| x.1);

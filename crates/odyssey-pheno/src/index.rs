@@ -38,7 +38,10 @@ pub(crate) struct Postings {
 
 impl Postings {
     fn from_rows(rows: Vec<Vec<(u32, f32)>>) -> Postings {
-        let mut p = Postings { offsets: Vec::with_capacity(rows.len() + 1), ..Default::default() };
+        let mut p = Postings {
+            offsets: Vec::with_capacity(rows.len() + 1),
+            ..Default::default()
+        };
         p.offsets.push(0);
         for r in rows {
             for (a, b) in r {
@@ -52,7 +55,10 @@ impl Postings {
 
     #[inline]
     pub(crate) fn row(&self, t: TermIdx) -> (&[u32], &[f32]) {
-        let (s, e) = (self.offsets[t as usize] as usize, self.offsets[t as usize + 1] as usize);
+        let (s, e) = (
+            self.offsets[t as usize] as usize,
+            self.offsets[t as usize + 1] as usize,
+        );
         (&self.pos[s..e], &self.freq[s..e])
     }
 }
@@ -120,7 +126,9 @@ impl PhenoIndex {
             if !options.databases.contains(&d.id.db) {
                 continue;
             }
-            let Some(profile) = builder.build(kb, d, &options, &|_| false) else { continue };
+            let Some(profile) = builder.build(kb, d, &options, &|_| false) else {
+                continue;
+            };
             let pos = diseases.len() as u32;
             diseases.push(di as DiseaseIdx);
             for &(a, f) in &profile.implied {
@@ -177,5 +185,4 @@ impl PhenoIndex {
     pub fn position(&self, d: DiseaseIdx) -> Option<usize> {
         self.diseases.binary_search(&d).ok()
     }
-
 }

@@ -110,7 +110,12 @@ impl<'kb> PhenotypeScorer<'kb> {
     pub fn new(kb: &'kb KnowledgeBase, options: ScorerOptions) -> Self {
         let index = PhenoIndex::build(kb, options.index.clone());
         let ic = kb.ontology().terms().map(|t| kb.ic(t)).collect();
-        PhenotypeScorer { kb, index, options, ic }
+        PhenotypeScorer {
+            kb,
+            index,
+            options,
+            ic,
+        }
     }
 
     /// The knowledge base.
@@ -134,16 +139,32 @@ impl<'kb> PhenotypeScorer<'kb> {
     }
 
     /// Raw scores with an explicit method.
-    pub fn scores_with(&self, case: &Case, method: Method, scratch: &mut Scratch, out: &mut Vec<f64>) {
+    pub fn scores_with(
+        &self,
+        case: &Case,
+        method: Method,
+        scratch: &mut Scratch,
+        out: &mut Vec<f64>,
+    ) {
         match method {
-            Method::LikelihoodRatio => lr::score_into(&self.index, self.kb, &self.options.lr, case, scratch, out),
-            Method::Resnik => resnik::score_into(&self.index, self.kb, &self.ic, case, scratch, out),
+            Method::LikelihoodRatio => {
+                lr::score_into(&self.index, self.kb, &self.options.lr, case, scratch, out)
+            }
+            Method::Resnik => {
+                resnik::score_into(&self.index, self.kb, &self.ic, case, scratch, out)
+            }
         }
     }
 
     /// Resnik BMA of every indexed disease with a caller-supplied IC per term (nats, indexed
     /// by term), e.g. to compare with another implementation's IC.
-    pub fn resnik_scores_with_ic(&self, case: &Case, ic: &[f64], scratch: &mut Scratch, out: &mut Vec<f64>) {
+    pub fn resnik_scores_with_ic(
+        &self,
+        case: &Case,
+        ic: &[f64],
+        scratch: &mut Scratch,
+        out: &mut Vec<f64>,
+    ) {
         resnik::score_into(&self.index, self.kb, ic, case, scratch, out)
     }
 
@@ -168,18 +189,46 @@ impl<'kb> PhenotypeScorer<'kb> {
     /// disease is not indexed (no phenotype annotation, or another database).
     pub fn explain(&self, case: &Case, disease: DiseaseIdx) -> Option<Vec<TermEvidence>> {
         self.index.position(disease)?;
-        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(self.kb, self.kb.disease(disease), &self.options.index, &|_| false)?;
-        Some(lr::explain(&self.index, self.kb, &self.options.lr, case, &prof, &mut Scratch::default()))
+        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(
+            self.kb,
+            self.kb.disease(disease),
+            &self.options.index,
+            &|_| false,
+        )?;
+        Some(lr::explain(
+            &self.index,
+            self.kb,
+            &self.options.lr,
+            case,
+            &prof,
+            &mut Scratch::default(),
+        ))
     }
 
     /// The natural-log LR of one disease with some of its annotations left out (for example
     /// those citing the publication a benchmark case comes from), computed on the disease's
     /// own profile; the background of the index is kept. `None` when no phenotype annotation
     /// remains or the disease is not indexed.
-    pub fn ln_lr_without(&self, case: &Case, disease: DiseaseIdx, skip: &dyn Fn(&odyssey_kb::Annotation) -> bool, scratch: &mut Scratch) -> Option<f64> {
+    pub fn ln_lr_without(
+        &self,
+        case: &Case,
+        disease: DiseaseIdx,
+        skip: &dyn Fn(&odyssey_kb::Annotation) -> bool,
+        scratch: &mut Scratch,
+    ) -> Option<f64> {
         self.index.position(disease)?;
-        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(self.kb, self.kb.disease(disease), &self.options.index, skip)?;
-        Some(lr::explain(&self.index, self.kb, &self.options.lr, case, &prof, scratch).iter().map(|e| e.lr.ln()).sum())
+        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(
+            self.kb,
+            self.kb.disease(disease),
+            &self.options.index,
+            skip,
+        )?;
+        Some(
+            lr::explain(&self.index, self.kb, &self.options.lr, case, &prof, scratch)
+                .iter()
+                .map(|e| e.lr.ln())
+                .sum(),
+        )
     }
 
     /// Ranking from raw scores (index order), e.g. after replacing some with
@@ -187,11 +236,32 @@ impl<'kb> PhenotypeScorer<'kb> {
     pub fn ranking_from_scores(&self, scores: &[f64], method: Method) -> Ranking {
         let ln_lr = method == Method::LikelihoodRatio;
         let (diseases, genes) = if ln_lr && self.options.evidence_weight != 1.0 {
-            let w: Vec<f64> = scores.iter().map(|s| s * self.options.evidence_weight).collect();
-            rank::build(self.kb, &self.index, &w, true, self.options.pretest_unknown, false)
+            let w: Vec<f64> = scores
+                .iter()
+                .map(|s| s * self.options.evidence_weight)
+                .collect();
+            rank::build(
+                self.kb,
+                &self.index,
+                &w,
+                true,
+                self.options.pretest_unknown,
+                false,
+            )
         } else {
-            rank::build(self.kb, &self.index, scores, ln_lr, self.options.pretest_unknown, false)
+            rank::build(
+                self.kb,
+                &self.index,
+                scores,
+                ln_lr,
+                self.options.pretest_unknown,
+                false,
+            )
         };
-        Ranking { method, diseases, genes }
+        Ranking {
+            method,
+            diseases,
+            genes,
+        }
     }
 }

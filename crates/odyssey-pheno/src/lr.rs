@@ -71,7 +71,13 @@ pub struct LrParams {
 
 impl Default for LrParams {
     fn default() -> Self {
-        LrParams { partial_match: 0.1, no_match: 0.05, contradiction: 0.005, excluded_floor: 0.05, pertinent_negative: 10.0 }
+        LrParams {
+            partial_match: 0.1,
+            no_match: 0.05,
+            contradiction: 0.005,
+            excluded_floor: 0.05,
+            pertinent_negative: 10.0,
+        }
     }
 }
 
@@ -112,7 +118,11 @@ pub struct Scratch {
 const FLUSH: usize = 16;
 
 impl Scratch {
-    pub(crate) fn buffers(&mut self, n: usize, terms: usize) -> (&mut Vec<f64>, &mut Vec<f64>, &mut Vec<f64>) {
+    pub(crate) fn buffers(
+        &mut self,
+        n: usize,
+        terms: usize,
+    ) -> (&mut Vec<f64>, &mut Vec<f64>, &mut Vec<f64>) {
         self.total.resize(n, 0.0);
         self.best.resize(n, 0.0);
         self.memo.clear();
@@ -123,7 +133,13 @@ impl Scratch {
 
 /// For excluded term `t`, writes into `num` the numerator c_D(t) max(1 - p_D(t), floor) of
 /// every indexed disease and returns their mean (the background).
-fn excluded_numerators(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, t: TermIdx, num: &mut [f64]) -> f64 {
+fn excluded_numerators(
+    index: &PhenoIndex,
+    kb: &KnowledgeBase,
+    p: &LrParams,
+    t: TermIdx,
+    num: &mut [f64],
+) -> f64 {
     let o = kb.ontology();
     let pa = o.phenotype_root();
     num.fill(-1.0); // p_D(t) for related diseases; -1 = unrelated
@@ -157,7 +173,11 @@ fn excluded_numerators(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, t: 
     }
     let mut sum = 0.0;
     for b in num.iter_mut() {
-        *b = if *b >= 0.0 { p.pertinent_negative * (1.0 - *b).max(p.excluded_floor) } else { 1.0 };
+        *b = if *b >= 0.0 {
+            p.pertinent_negative * (1.0 - *b).max(p.excluded_floor)
+        } else {
+            1.0
+        };
         sum += *b;
     }
     sum / num.len().max(1) as f64
@@ -165,7 +185,14 @@ fn excluded_numerators(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, t: 
 
 /// The phenotype LR of every indexed disease, natural log, written into `out` (one per
 /// index position).
-pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, case: &Case, scratch: &mut Scratch, out: &mut Vec<f64>) {
+pub(crate) fn score_into(
+    index: &PhenoIndex,
+    kb: &KnowledgeBase,
+    p: &LrParams,
+    case: &Case,
+    scratch: &mut Scratch,
+    out: &mut Vec<f64>,
+) {
     let n = index.diseases.len();
     let o = kb.ontology();
     let pa = o.phenotype_root();
@@ -275,12 +302,32 @@ pub struct TermEvidence {
 
 /// The LR of one observed term for a disease profile, with how it matched: the same rules as
 /// [`score_into`], evaluated on one disease.
-fn observed_evidence(index: &PhenoIndex, o: &odyssey_kb::Ontology, p: &LrParams, prof: &DiseaseProfile, t: TermIdx) -> TermEvidence {
+fn observed_evidence(
+    index: &PhenoIndex,
+    o: &odyssey_kb::Ontology,
+    p: &LrParams,
+    prof: &DiseaseProfile,
+    t: TermIdx,
+) -> TermEvidence {
     if let Some(n) = prof.negating_term(o, t) {
-        return TermEvidence { term: t, observed: true, kind: MatchKind::Negated, disease_term: Some(n), frequency: None, lr: p.contradiction };
+        return TermEvidence {
+            term: t,
+            observed: true,
+            kind: MatchKind::Negated,
+            disease_term: Some(n),
+            frequency: None,
+            lr: p.contradiction,
+        };
     }
     let pa = o.phenotype_root();
-    let mut best = TermEvidence { term: t, observed: true, kind: MatchKind::None, disease_term: None, frequency: None, lr: p.no_match };
+    let mut best = TermEvidence {
+        term: t,
+        observed: true,
+        kind: MatchKind::None,
+        disease_term: None,
+        frequency: None,
+        lr: p.no_match,
+    };
     for &a in o.ancestors(t) {
         if o.is_ancestor_or_self(a, pa) {
             continue;
@@ -297,23 +344,46 @@ fn observed_evidence(index: &PhenoIndex, o: &odyssey_kb::Ontology, p: &LrParams,
                     (MatchKind::Exact, t)
                 } else {
                     // the annotated descendant that carries the frequency (most specific on ties)
-                    let d = prof.direct.iter().filter(|e| o.is_ancestor_or_self(t, e.0)).max_by(|x, y| {
-                        x.1.total_cmp(&y.1).then(o.depth(x.0).cmp(&o.depth(y.0)))
-                    });
+                    let d = prof
+                        .direct
+                        .iter()
+                        .filter(|e| o.is_ancestor_or_self(t, e.0))
+                        .max_by(|x, y| x.1.total_cmp(&y.1).then(o.depth(x.0).cmp(&o.depth(y.0))));
                     (MatchKind::Descendant, d.map_or(t, |e| e.0))
                 };
-                best = TermEvidence { term: t, observed: true, kind, disease_term: Some(dt), frequency: Some(f_a), lr: v };
+                best = TermEvidence {
+                    term: t,
+                    observed: true,
+                    kind,
+                    disease_term: Some(dt),
+                    frequency: Some(f_a),
+                    lr: v,
+                };
             }
         } else {
             let v = p.partial_match * f_a / bg_a;
             if f_a > 0.0 && v > best.lr {
-                best = TermEvidence { term: t, observed: true, kind: MatchKind::Partial, disease_term: Some(a), frequency: Some(f_a), lr: v };
+                best = TermEvidence {
+                    term: t,
+                    observed: true,
+                    kind: MatchKind::Partial,
+                    disease_term: Some(a),
+                    frequency: Some(f_a),
+                    lr: v,
+                };
             }
             if let Some(fd) = prof.direct_frequency(a) {
                 // f32 storage as in the index, so both paths agree to the last bit
                 let v = f64::from(fd as f32) / bg_a;
                 if v > best.lr {
-                    best = TermEvidence { term: t, observed: true, kind: MatchKind::Ancestor, disease_term: Some(a), frequency: Some(fd), lr: v };
+                    best = TermEvidence {
+                        term: t,
+                        observed: true,
+                        kind: MatchKind::Ancestor,
+                        disease_term: Some(a),
+                        frequency: Some(fd),
+                        lr: v,
+                    };
                 }
             }
         }
@@ -324,10 +394,21 @@ fn observed_evidence(index: &PhenoIndex, o: &odyssey_kb::Ontology, p: &LrParams,
 /// Term-by-term evidence of a disease profile for a case: the LR of each observed and
 /// excluded term, as [`score_into`] computes them (their product is the disease's LR).
 /// Excluded terms need the background over all diseases, taken from the index.
-pub(crate) fn explain(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, case: &Case, prof: &DiseaseProfile, scratch: &mut Scratch) -> Vec<TermEvidence> {
+pub(crate) fn explain(
+    index: &PhenoIndex,
+    kb: &KnowledgeBase,
+    p: &LrParams,
+    case: &Case,
+    prof: &DiseaseProfile,
+    scratch: &mut Scratch,
+) -> Vec<TermEvidence> {
     let o = kb.ontology();
     let pa = o.phenotype_root();
-    let mut out: Vec<TermEvidence> = case.observed.iter().map(|&t| observed_evidence(index, o, p, prof, t)).collect();
+    let mut out: Vec<TermEvidence> = case
+        .observed
+        .iter()
+        .map(|&t| observed_evidence(index, o, p, prof, t))
+        .collect();
     scratch.best.resize(index.diseases.len(), 0.0);
     for &t in &case.excluded {
         let mean = excluded_numerators(index, kb, p, t, &mut scratch.best);
@@ -338,7 +419,15 @@ pub(crate) fn explain(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, case
             let mut best: (MatchKind, Option<TermIdx>, Option<f64>) = (MatchKind::None, None, None);
             let f_t = prof.implied_frequency(t);
             if f_t > 0.0 {
-                best = (if prof.direct_frequency(t).is_some() { MatchKind::Exact } else { MatchKind::Descendant }, Some(t), Some(f_t));
+                best = (
+                    if prof.direct_frequency(t).is_some() {
+                        MatchKind::Exact
+                    } else {
+                        MatchKind::Descendant
+                    },
+                    Some(t),
+                    Some(f_t),
+                );
             }
             for &a in o.ancestors(t) {
                 if a == t || o.is_ancestor_or_self(a, pa) {
@@ -358,7 +447,14 @@ pub(crate) fn explain(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, case
             Some(pd) => p.pertinent_negative * (1.0 - pd).max(p.excluded_floor),
             None => 1.0,
         };
-        out.push(TermEvidence { term: t, observed: false, kind, disease_term: dt, frequency: pd, lr: num / mean });
+        out.push(TermEvidence {
+            term: t,
+            observed: false,
+            kind,
+            disease_term: dt,
+            frequency: pd,
+            lr: num / mean,
+        });
     }
     out
 }

@@ -264,7 +264,10 @@ impl PacketFile {
 
     /// The genome assembly as written (`GRCh38`, `hg19`, ...).
     pub fn assembly(&self) -> Option<&str> {
-        self.file_attributes.get("genomeAssembly").or(self.genome_assembly.as_ref()).map(String::as_str)
+        self.file_attributes
+            .get("genomeAssembly")
+            .or(self.genome_assembly.as_ref())
+            .map(String::as_str)
     }
 
     /// Sample id in the file for an individual (v2 or v1 map).
@@ -287,7 +290,11 @@ impl PacketFile {
             uri.strip_prefix("file:").unwrap_or(uri)
         };
         let p = Path::new(path);
-        Some(if p.is_absolute() { p.to_path_buf() } else { base.join(p) })
+        Some(if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            base.join(p)
+        })
     }
 }
 
@@ -408,17 +415,25 @@ fn sex_enum<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
             f.write_str("a sex: one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX")
         }
         fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
-            NAMES.get(v as usize).map(|s| s.to_string()).ok_or_else(|| E::custom(format!("sex {v} is not one of 0-3 (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)")))
+            NAMES.get(v as usize).map(|s| s.to_string()).ok_or_else(|| {
+                E::custom(format!(
+                    "sex {v} is not one of 0-3 (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)"
+                ))
+            })
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
-            Err(E::custom(format!("sex {v} is not one of 0-3 (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)")))
+            Err(E::custom(format!(
+                "sex {v} is not one of 0-3 (UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX)"
+            )))
         }
         fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<String, E> {
             let up = s.trim().to_ascii_uppercase();
             if up.is_empty() || NAMES.contains(&up.as_str()) {
                 Ok(up)
             } else {
-                Err(E::custom(format!("sex {s:?} is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX")))
+                Err(E::custom(format!(
+                    "sex {s:?} is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX"
+                )))
             }
         }
         fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
@@ -439,13 +454,18 @@ fn u64_flexible<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
             Ok(v)
         }
         fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
-            u64::try_from(v).map_err(|_| E::custom(format!("a position must be a positive integer, found {v}")))
+            u64::try_from(v)
+                .map_err(|_| E::custom(format!("a position must be a positive integer, found {v}")))
         }
         fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
-            Err(E::custom(format!("a position must be a whole number, found {v}")))
+            Err(E::custom(format!(
+                "a position must be a whole number, found {v}"
+            )))
         }
         fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<u64, E> {
-            s.trim().parse().map_err(|_| E::custom(format!("{s:?} is not a positive integer")))
+            s.trim()
+                .parse()
+                .map_err(|_| E::custom(format!("{s:?} is not a positive integer")))
         }
     }
     d.deserialize_any(V)
@@ -457,25 +477,49 @@ fn u64_flexible<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 /// Errors: [`PhenopacketError::Io`], [`PhenopacketError::Parse`] (with the parser's line and
 /// column), [`PhenopacketError::Version`] for schema versions other than 1.x/2.x.
 pub fn read_case_file(path: &Path) -> Result<CaseFile, PhenopacketError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PhenopacketError::Io { path: path.to_path_buf(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| PhenopacketError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse_case_file(&text, path)
 }
 
 /// Parses phenopacket or family text; `path` is used in messages and to choose the format.
 pub fn parse_case_file(text: &str, path: &Path) -> Result<CaseFile, PhenopacketError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text); // a UTF-8 byte-order mark
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     if text.trim().is_empty() {
-        return Err(PhenopacketError::Parse { path: path.to_path_buf(), format: if ext == "json" { "JSON" } else { "phenopacket" }, message: "the file is empty".into() });
+        return Err(PhenopacketError::Parse {
+            path: path.to_path_buf(),
+            format: if ext == "json" { "JSON" } else { "phenopacket" },
+            message: "the file is empty".into(),
+        });
     }
-    let yaml = ext == "yml" || ext == "yaml" || (ext != "json" && !text.trim_start().starts_with('{'));
+    let yaml =
+        ext == "yml" || ext == "yaml" || (ext != "json" && !text.trim_start().starts_with('{'));
     let value: serde_json::Value = if yaml {
-        serde_saphyr::from_str(text).map_err(|e| PhenopacketError::Parse { path: path.to_path_buf(), format: "YAML", message: e.to_string() })?
+        serde_saphyr::from_str(text).map_err(|e| PhenopacketError::Parse {
+            path: path.to_path_buf(),
+            format: "YAML",
+            message: e.to_string(),
+        })?
     } else {
-        serde_json::from_str(text).map_err(|e| PhenopacketError::Parse { path: path.to_path_buf(), format: "JSON", message: e.to_string() })?
+        serde_json::from_str(text).map_err(|e| PhenopacketError::Parse {
+            path: path.to_path_buf(),
+            format: "JSON",
+            message: e.to_string(),
+        })?
     };
     let format = if yaml { "YAML" } else { "JSON" };
-    let perr = |message: String| PhenopacketError::Parse { path: path.to_path_buf(), format, message };
+    let perr = |message: String| PhenopacketError::Parse {
+        path: path.to_path_buf(),
+        format,
+        message,
+    };
     if !value.is_object() {
         return Err(perr("the top level is not an object".into()));
     }
@@ -492,19 +536,34 @@ pub fn parse_case_file(text: &str, path: &Path) -> Result<CaseFile, PhenopacketE
     } else {
         let p: Phenopacket = typed(text, yaml).map_err(perr)?;
         if p.phenotypic_features.is_empty() && p.subject.is_none() && p.id.is_empty() {
-            return Err(perr("no id, subject or phenotypicFeatures: this does not look like a phenopacket".into()));
+            return Err(perr(
+                "no id, subject or phenotypicFeatures: this does not look like a phenopacket"
+                    .into(),
+            ));
         }
         CaseFile::Phenopacket(p)
     };
     let version = match &file {
         CaseFile::Phenopacket(p) => &p.meta_data.phenopacket_schema_version,
         CaseFile::Family(f) => {
-            if f.meta_data.phenopacket_schema_version.is_empty() { &f.proband.meta_data.phenopacket_schema_version } else { &f.meta_data.phenopacket_schema_version }
+            if f.meta_data.phenopacket_schema_version.is_empty() {
+                &f.proband.meta_data.phenopacket_schema_version
+            } else {
+                &f.meta_data.phenopacket_schema_version
+            }
         }
     };
-    let major = version.trim().trim_start_matches(['v', 'V']).split('.').next().unwrap_or("");
+    let major = version
+        .trim()
+        .trim_start_matches(['v', 'V'])
+        .split('.')
+        .next()
+        .unwrap_or("");
     if !version.is_empty() && major != "1" && major != "2" {
-        return Err(PhenopacketError::Version { path: path.to_path_buf(), version: version.clone() });
+        return Err(PhenopacketError::Version {
+            path: path.to_path_buf(),
+            version: version.clone(),
+        });
     }
     Ok(file)
 }
@@ -522,11 +581,20 @@ mod tests {
         };
         let bad = r#"{"id":"p","subject":{"id":"s","sex":"banana"},"phenotypicFeatures":[],"metaData":{"phenopacketSchemaVersion":"2.0"}}"#;
         let e = read_phenopacket_str(bad).unwrap_err().to_string();
-        assert!(e.contains("\"banana\" is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX"), "{e}");
+        assert!(
+            e.contains("\"banana\" is not one of UNKNOWN_SEX, FEMALE, MALE, OTHER_SEX"),
+            "{e}"
+        );
         let num = r#"{"id":"p","subject":{"id":"s","sex":2},"phenotypicFeatures":[],"metaData":{"phenopacketSchemaVersion":"2.0"}}"#;
-        assert_eq!(read_phenopacket_str(num).unwrap().subject.unwrap().sex, "MALE");
+        assert_eq!(
+            read_phenopacket_str(num).unwrap().subject.unwrap().sex,
+            "MALE"
+        );
         let lower = r#"{"id":"p","subject":{"id":"s","sex":"female"},"phenotypicFeatures":[],"metaData":{"phenopacketSchemaVersion":"2.0"}}"#;
-        assert_eq!(read_phenopacket_str(lower).unwrap().subject.unwrap().sex, "FEMALE");
+        assert_eq!(
+            read_phenopacket_str(lower).unwrap().subject.unwrap().sex,
+            "FEMALE"
+        );
     }
 
     #[test]
@@ -542,13 +610,28 @@ mod tests {
         let p = f.proband();
         assert_eq!(p.phenotypic_features.len(), 2);
         assert!(p.phenotypic_features[1].is_excluded());
-        let v = p.interpretations[0].diagnosis.as_ref().unwrap().genomic_interpretations[0]
-            .variant_interpretation.as_ref().unwrap().variation_descriptor.as_ref().unwrap().vcf_record.clone().unwrap();
+        let v = p.interpretations[0]
+            .diagnosis
+            .as_ref()
+            .unwrap()
+            .genomic_interpretations[0]
+            .variant_interpretation
+            .as_ref()
+            .unwrap()
+            .variation_descriptor
+            .as_ref()
+            .unwrap()
+            .vcf_record
+            .clone()
+            .unwrap();
         assert_eq!(v.pos, 12345);
         let file = &f.files()[0];
         assert_eq!(file.format().as_deref(), Some("VCF"));
         assert_eq!(file.sample_for("s1"), Some("SAMPLE1"));
-        assert_eq!(file.local_path(Path::new("/data/cases")).unwrap(), PathBuf::from("/data/cases/x.vcf.gz"));
+        assert_eq!(
+            file.local_path(Path::new("/data/cases")).unwrap(),
+            PathBuf::from("/data/cases/x.vcf.gz")
+        );
     }
 
     #[test]
@@ -556,7 +639,10 @@ mod tests {
         let yaml = "id: p\nsubject:\n  id: s\n  sex: MALE\nphenotypicFeatures:\n  - type: {id: 'HP:0001250'}\n    negated: true\nhtsFiles:\n  - uri: file:///abs/a.vcf\n    htsFormat: VCF\n    genomeAssembly: GRCh37\n    individualToSampleIdentifiers: {s: S1}\nmetaData:\n  phenopacketSchemaVersion: '1.0'\n";
         let f = parse_case_file(yaml, Path::new("a.yml")).unwrap();
         assert!(f.proband().phenotypic_features[0].is_excluded());
-        assert_eq!(f.files()[0].local_path(Path::new("/x")).unwrap(), PathBuf::from("/abs/a.vcf"));
+        assert_eq!(
+            f.files()[0].local_path(Path::new("/x")).unwrap(),
+            PathBuf::from("/abs/a.vcf")
+        );
         assert_eq!(f.files()[0].assembly(), Some("GRCh37"));
         let fam = r#"{"id":"F","proband":{"id":"kid","subject":{"id":"kid"},"phenotypicFeatures":[{"type":{"id":"HP:0001250"}}]},
             "pedigree":{"persons":[{"familyId":"F","individualId":"kid","paternalId":"dad","maternalId":"mum","sex":"MALE","affectedStatus":"AFFECTED"}]}}"#;
@@ -567,19 +653,40 @@ mod tests {
 
     #[test]
     fn errors_are_located() {
-        let err = parse_case_file("{\"id\": \"x\",\n \"subject\": [}", Path::new("bad.json")).unwrap_err().to_string();
-        assert!(err.starts_with("bad.json: not a valid GA4GH Phenopacket") && err.contains("line 2"), "{err}");
-        let err = parse_case_file(r#"{"id":"x","metaData":{"phenopacketSchemaVersion":"3.0"}}"#, Path::new("v.json")).unwrap_err().to_string();
+        let err = parse_case_file("{\"id\": \"x\",\n \"subject\": [}", Path::new("bad.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("bad.json: not a valid GA4GH Phenopacket") && err.contains("line 2"),
+            "{err}"
+        );
+        let err = parse_case_file(
+            r#"{"id":"x","metaData":{"phenopacketSchemaVersion":"3.0"}}"#,
+            Path::new("v.json"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(err.contains("3.0"), "{err}");
         let err = parse_case_file(r#"{"id":"x","phenotypicFeatures":[{"type":{"id":"HP:1"}}],"interpretations":[{"diagnosis":{"genomicInterpretations":[{"variantInterpretation":{"variationDescriptor":{"vcfRecord":{"pos":"twelve"}}}}]}}]}"#, Path::new("p.json")).unwrap_err().to_string();
         assert!(err.contains("twelve") && err.contains("line 1"), "{err}");
         assert!(parse_case_file("[1,2]", Path::new("l.json")).is_err());
-        for (pos, want) in [("-4", "positive integer, found -4"), ("1.5", "whole number, found 1.5")] {
-            let t = format!(r#"{{"id":"x","interpretations":[{{"diagnosis":{{"genomicInterpretations":[{{"variantInterpretation":{{"variationDescriptor":{{"vcfRecord":{{"pos":{pos}}}}}}}}}]}}}}]}}"#);
-            let err = parse_case_file(&t, Path::new("p.json")).unwrap_err().to_string();
+        for (pos, want) in [
+            ("-4", "positive integer, found -4"),
+            ("1.5", "whole number, found 1.5"),
+        ] {
+            let t = format!(
+                r#"{{"id":"x","interpretations":[{{"diagnosis":{{"genomicInterpretations":[{{"variantInterpretation":{{"variationDescriptor":{{"vcfRecord":{{"pos":{pos}}}}}}}}}]}}}}]}}"#
+            );
+            let err = parse_case_file(&t, Path::new("p.json"))
+                .unwrap_err()
+                .to_string();
             assert!(err.contains(want), "{err}");
         }
         // a byte-order mark is not an error
-        assert!(parse_case_file("\u{feff}{\"id\":\"b\",\"phenotypicFeatures\":[]}", Path::new("bom.json")).is_ok());
+        assert!(parse_case_file(
+            "\u{feff}{\"id\":\"b\",\"phenotypicFeatures\":[]}",
+            Path::new("bom.json")
+        )
+        .is_ok());
     }
 }

@@ -23,17 +23,26 @@ pub struct DiseaseProfile {
 impl DiseaseProfile {
     /// Propagated frequency of `t` (0 when not implied).
     pub fn implied_frequency(&self, t: TermIdx) -> f64 {
-        self.implied.binary_search_by_key(&t, |e| e.0).map(|i| f64::from(self.implied[i].1)).unwrap_or(0.0)
+        self.implied
+            .binary_search_by_key(&t, |e| e.0)
+            .map(|i| f64::from(self.implied[i].1))
+            .unwrap_or(0.0)
     }
 
     /// Frequency of a direct annotation to `t`.
     pub fn direct_frequency(&self, t: TermIdx) -> Option<f64> {
-        self.direct.binary_search_by_key(&t, |e| e.0).ok().map(|i| f64::from(self.direct[i].1))
+        self.direct
+            .binary_search_by_key(&t, |e| e.0)
+            .ok()
+            .map(|i| f64::from(self.direct[i].1))
     }
 
     /// The `NOT`-annotated term that is `t` or an ancestor of `t`, if any.
     pub fn negating_term(&self, o: &Ontology, t: TermIdx) -> Option<TermIdx> {
-        o.ancestors(t).iter().copied().find(|a| self.negated.binary_search(a).is_ok())
+        o.ancestors(t)
+            .iter()
+            .copied()
+            .find(|a| self.negated.binary_search(a).is_ok())
     }
 }
 
@@ -46,7 +55,10 @@ pub struct ProfileBuilder {
 impl ProfileBuilder {
     /// For a knowledge base with `n_terms` terms.
     pub fn new(n_terms: usize) -> Self {
-        ProfileBuilder { scratch: vec![-1.0; n_terms], touched: Vec::new() }
+        ProfileBuilder {
+            scratch: vec![-1.0; n_terms],
+            touched: Vec::new(),
+        }
     }
 
     /// The profile of a disease from its aspect-P annotations, skipping those for which
@@ -55,12 +67,25 @@ impl ProfileBuilder {
     /// A missing frequency is `options.unknown_frequency`; a positive annotation with
     /// frequency zero counts as `NOT`; frequencies propagate to ancestors by
     /// `options.propagation`.
-    pub fn build(&mut self, kb: &KnowledgeBase, d: &Disease, options: &IndexOptions, skip: &dyn Fn(&Annotation) -> bool) -> Option<DiseaseProfile> {
+    pub fn build(
+        &mut self,
+        kb: &KnowledgeBase,
+        d: &Disease,
+        options: &IndexOptions,
+        skip: &dyn Fn(&Annotation) -> bool,
+    ) -> Option<DiseaseProfile> {
         let o = kb.ontology();
         let mut direct: Vec<(TermIdx, f64)> = Vec::new();
         let mut not: Vec<TermIdx> = Vec::new();
-        for a in d.annotations.iter().filter(|a| a.aspect == Aspect::Phenotype && !skip(a)) {
-            let f = a.frequency.proportion().unwrap_or(options.unknown_frequency);
+        for a in d
+            .annotations
+            .iter()
+            .filter(|a| a.aspect == Aspect::Phenotype && !skip(a))
+        {
+            let f = a
+                .frequency
+                .proportion()
+                .unwrap_or(options.unknown_frequency);
             if a.negated || f <= 0.0 {
                 not.push(a.term);
             } else if let Some(e) = direct.iter_mut().find(|e| e.0 == a.term) {
@@ -97,6 +122,10 @@ impl ProfileBuilder {
         not.sort_unstable();
         not.dedup();
         not.retain(|t| implied.binary_search_by_key(t, |e| e.0).is_err());
-        Some(DiseaseProfile { direct: direct.into_iter().map(|(t, f)| (t, f as f32)).collect(), implied, negated: not })
+        Some(DiseaseProfile {
+            direct: direct.into_iter().map(|(t, f)| (t, f as f32)).collect(),
+            implied,
+            negated: not,
+        })
     }
 }

@@ -25,7 +25,11 @@ pub fn rank_by_score<T: Copy>(items: &[(T, f64)]) -> Vec<(T, usize, usize)> {
         let b = x.to_bits();
         !(if b >> 63 == 1 { !b } else { b | (1 << 63) })
     };
-    let mut order: Vec<(u64, usize)> = items.iter().enumerate().map(|(i, x)| (key(x.1), i)).collect();
+    let mut order: Vec<(u64, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (key(x.1), i))
+        .collect();
     order.sort_unstable();
     let score = |k: usize| items[order[k].1].1;
     let mut out = Vec::with_capacity(items.len());
@@ -90,8 +94,16 @@ pub fn post_test_probabilities(ln_lr: &[f64], p_unknown: f64) -> Vec<f64> {
 /// exp(l - m) for every l, m, and the post-test denominator in the same scale.
 fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
     let n = ln_lr.len() as f64;
-    let max = ln_lr.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0);
-    let unknown = if p_unknown > 0.0 { n * p_unknown / (1.0 - p_unknown) } else { 0.0 };
+    let max = ln_lr
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(0.0);
+    let unknown = if p_unknown > 0.0 {
+        n * p_unknown / (1.0 - p_unknown)
+    } else {
+        0.0
+    };
     let scaled: Vec<f64> = ln_lr.iter().map(|&l| (l - max).exp()).collect();
     let denom = scaled.iter().sum::<f64>() + unknown * (-max).exp();
     (scaled, max, denom)
@@ -102,7 +114,14 @@ fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
 /// `scores[i]` belongs to `diseases[i]` (ascending disease index). `ln_lr` selects the LR
 /// semantics (scores are natural-log LRs; output scores are log10; genes sum LRs) versus
 /// similarity semantics (genes take the maximum).
-pub(crate) fn build(kb: &KnowledgeBase, index: &crate::index::PhenoIndex, scores: &[f64], ln_lr: bool, p_unknown: f64, gene_max: bool) -> (Vec<RankedDisease>, Vec<RankedGene>) {
+pub(crate) fn build(
+    kb: &KnowledgeBase,
+    index: &crate::index::PhenoIndex,
+    scores: &[f64],
+    ln_lr: bool,
+    p_unknown: f64,
+    gene_max: bool,
+) -> (Vec<RankedDisease>, Vec<RankedGene>) {
     let scaled = ln_lr.then(|| scaled_lrs(scores, p_unknown));
     let items: Vec<(usize, f64)> = scores.iter().copied().enumerate().collect();
     let ranked = rank_by_score(&items);
@@ -117,7 +136,11 @@ pub(crate) fn build(kb: &KnowledgeBase, index: &crate::index::PhenoIndex, scores
             disease: diseases[pos],
             rank,
             tie_size: tie,
-            score: if ln_lr { scores[pos] / ln10 } else { scores[pos] },
+            score: if ln_lr {
+                scores[pos] / ln10
+            } else {
+                scores[pos]
+            },
             post_test_probability: scaled.as_ref().map(|(x, _, denom)| x[pos] / denom),
         });
     }
@@ -143,7 +166,16 @@ pub(crate) fn build(kb: &KnowledgeBase, index: &crate::index::PhenoIndex, scores
             prob[g] += p;
         }
     }
-    let best: Vec<DiseaseIdx> = best_place.iter().map(|&k| if k == u32::MAX { DiseaseIdx::MAX } else { diseases[ranked[k as usize].0] }).collect();
+    let best: Vec<DiseaseIdx> = best_place
+        .iter()
+        .map(|&k| {
+            if k == u32::MAX {
+                DiseaseIdx::MAX
+            } else {
+                diseases[ranked[k as usize].0]
+            }
+        })
+        .collect();
     let max = scaled.as_ref().map_or(0.0, |s| s.1);
     let gene_items: Vec<((GeneIdx, f64), f64)> = (0..ng)
         .filter(|&g| best[g] != DiseaseIdx::MAX)
@@ -154,15 +186,13 @@ pub(crate) fn build(kb: &KnowledgeBase, index: &crate::index::PhenoIndex, scores
         .collect();
     let gene_out = rank_by_score(&gene_items)
         .into_iter()
-        .map(|((g, i), rank, tie)| {
-            RankedGene {
-                gene: g,
-                rank,
-                tie_size: tie,
-                score: if ln_lr { i / ln10 } else { i },
-                post_test_probability: ln_lr.then_some(prob[g as usize]),
-                best_disease: best[g as usize],
-            }
+        .map(|((g, i), rank, tie)| RankedGene {
+            gene: g,
+            rank,
+            tie_size: tie,
+            score: if ln_lr { i / ln10 } else { i },
+            post_test_probability: ln_lr.then_some(prob[g as usize]),
+            best_disease: best[g as usize],
         })
         .collect();
     (dis_out, gene_out)
@@ -177,17 +207,36 @@ mod tests {
         let items = [("a", 1.0), ("b", 3.0), ("c", 1.0), ("d", 2.0), ("e", 1.0)];
         let r = rank_by_score(&items);
         let got: Vec<(&str, usize, usize)> = r.into_iter().collect();
-        assert_eq!(got, vec![("b", 1, 1), ("d", 2, 1), ("a", 5, 3), ("c", 5, 3), ("e", 5, 3)]);
+        assert_eq!(
+            got,
+            vec![
+                ("b", 1, 1),
+                ("d", 2, 1),
+                ("a", 5, 3),
+                ("c", 5, 3),
+                ("e", 5, 3)
+            ]
+        );
         // -inf is not tied with a finite score
-        let items = [("x", f64::NEG_INFINITY), ("y", -1e300), ("z", f64::NEG_INFINITY)];
-        assert_eq!(rank_by_score(&items), vec![("y", 1, 1), ("x", 3, 2), ("z", 3, 2)]);
+        let items = [
+            ("x", f64::NEG_INFINITY),
+            ("y", -1e300),
+            ("z", f64::NEG_INFINITY),
+        ];
+        assert_eq!(
+            rank_by_score(&items),
+            vec![("y", 1, 1), ("x", 3, 2), ("z", 3, 2)]
+        );
     }
 
     #[test]
     fn post_test_probabilities_by_hand() {
         // two diseases with LR 3 and 1, p_unknown 0.5: denominators 3 + 1 + 2 * 1 = 6
         let p = post_test_probabilities(&[3f64.ln(), 0.0], 0.5);
-        assert!((p[0] - 0.5).abs() < 1e-12 && (p[1] - 1.0 / 6.0).abs() < 1e-12, "{p:?}");
+        assert!(
+            (p[0] - 0.5).abs() < 1e-12 && (p[1] - 1.0 / 6.0).abs() < 1e-12,
+            "{p:?}"
+        );
         // closed world: 3/4 and 1/4
         let p = post_test_probabilities(&[3f64.ln(), 0.0], 0.0);
         assert!((p[0] - 0.75).abs() < 1e-12);

@@ -16,7 +16,14 @@ use crate::index::PhenoIndex;
 use crate::lr::Scratch;
 
 /// Writes the BMA similarity of every indexed disease into `out`.
-pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, ic: &[f64], case: &Case, scratch: &mut Scratch, out: &mut Vec<f64>) {
+pub(crate) fn score_into(
+    index: &PhenoIndex,
+    kb: &KnowledgeBase,
+    ic: &[f64],
+    case: &Case,
+    scratch: &mut Scratch,
+    out: &mut Vec<f64>,
+) {
     let o = kb.ontology();
     let n = index.diseases.len();
     out.clear();
@@ -58,7 +65,12 @@ pub(crate) fn score_into(index: &PhenoIndex, kb: &KnowledgeBase, ic: &[f64], cas
         for &d in terms {
             let m = &mut memo[d as usize];
             if *m < 0.0 {
-                *m = o.ancestors(d).iter().filter(|&&a| in_query[a as usize]).map(|&a| ic[a as usize]).fold(0.0, f64::max);
+                *m = o
+                    .ancestors(d)
+                    .iter()
+                    .filter(|&&a| in_query[a as usize])
+                    .map(|&a| ic[a as usize])
+                    .fold(0.0, f64::max);
             }
             sum_d += *m;
         }
@@ -73,8 +85,16 @@ pub fn bma(kb: &KnowledgeBase, ic: &[f64], q: &[TermIdx], d: &[TermIdx]) -> f64 
         return 0.0;
     }
     let sim = |a: TermIdx, b: TermIdx| resnik_with(kb, ic, a, b);
-    let row: f64 = q.iter().map(|&x| d.iter().map(|&y| sim(x, y)).fold(0.0, f64::max)).sum::<f64>() / q.len() as f64;
-    let col: f64 = d.iter().map(|&y| q.iter().map(|&x| sim(x, y)).fold(0.0, f64::max)).sum::<f64>() / d.len() as f64;
+    let row: f64 = q
+        .iter()
+        .map(|&x| d.iter().map(|&y| sim(x, y)).fold(0.0, f64::max))
+        .sum::<f64>()
+        / q.len() as f64;
+    let col: f64 = d
+        .iter()
+        .map(|&y| q.iter().map(|&x| sim(x, y)).fold(0.0, f64::max))
+        .sum::<f64>()
+        / d.len() as f64;
     0.5 * (row + col)
 }
 

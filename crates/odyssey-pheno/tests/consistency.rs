@@ -10,7 +10,10 @@ use odyssey_pheno::*;
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % n
     }
 }
@@ -23,7 +26,12 @@ fn cases(kb: &KnowledgeBase, n: usize) -> Vec<Case> {
     let mut out = Vec::new();
     while out.len() < n {
         let d = kb.disease(rng.next(kb.diseases().len()) as u32);
-        let ann: Vec<TermIdx> = d.annotations.iter().filter(|a| a.aspect == Aspect::Phenotype).map(|a| a.term).collect();
+        let ann: Vec<TermIdx> = d
+            .annotations
+            .iter()
+            .filter(|a| a.aspect == Aspect::Phenotype)
+            .map(|a| a.term)
+            .collect();
         if ann.is_empty() {
             continue;
         }
@@ -36,9 +44,20 @@ fn cases(kb: &KnowledgeBase, n: usize) -> Vec<Case> {
                 3 => t = rng.next(o.len()) as TermIdx,
                 _ => {}
             }
-            terms.push(TermInput { id: o.id(t).to_string(), label: None, excluded: rng.next(3) == 0 });
+            terms.push(TermInput {
+                id: o.id(t).to_string(),
+                label: None,
+                excluded: rng.next(3) == 0,
+            });
         }
-        if let Ok(c) = Case::resolve(&CaseInput { id: format!("c{}", out.len()), terms, ..Default::default() }, kb) {
+        if let Ok(c) = Case::resolve(
+            &CaseInput {
+                id: format!("c{}", out.len()),
+                terms,
+                ..Default::default()
+            },
+            kb,
+        ) {
             out.push(c);
         }
     }
@@ -60,7 +79,14 @@ fn fast_path_equals_per_disease_evidence() {
             let d = s.index().diseases()[pos];
             let ev = s.explain(&case, d).unwrap();
             let slow: f64 = ev.iter().map(|e| e.lr.ln()).sum();
-            assert!((fast[pos] - slow).abs() <= 1e-9 * fast[pos].abs().max(1.0), "{} {}: fast {} slow {}", case.id, kb.disease(d).id, fast[pos], slow);
+            assert!(
+                (fast[pos] - slow).abs() <= 1e-9 * fast[pos].abs().max(1.0),
+                "{} {}: fast {} slow {}",
+                case.id,
+                kb.disease(d).id,
+                fast[pos],
+                slow
+            );
             checked += 1;
         }
     }
@@ -74,7 +100,10 @@ fn resnik_fast_path_equals_pairwise_bma() {
     let ic: Vec<f64> = kb.ontology().terms().map(|t| kb.ic(t)).collect();
     let mut scratch = Scratch::default();
     let mut rng = Lcg(11);
-    for case in cases(&kb, 10).into_iter().filter(|c| !c.observed.is_empty()) {
+    for case in cases(&kb, 10)
+        .into_iter()
+        .filter(|c| !c.observed.is_empty())
+    {
         let mut fast = Vec::new();
         s.resnik_scores_with_ic(&case, &ic, &mut scratch, &mut fast);
         for _ in 0..20 {

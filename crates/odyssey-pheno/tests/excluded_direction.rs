@@ -30,18 +30,38 @@ fn excluding_an_obligate_feature_lowers_that_disease() {
     let second = r.diseases[2].disease;
     let o = kb.ontology();
     // an obligate (frequency 1) feature of the runner-up that the case does not mention
-    let feature = kb.disease(second).annotations.iter()
-        .filter(|a| a.aspect == Aspect::Phenotype && !a.negated && a.frequency.proportion() == Some(1.0))
+    let feature = kb
+        .disease(second)
+        .annotations
+        .iter()
+        .filter(|a| {
+            a.aspect == Aspect::Phenotype && !a.negated && a.frequency.proportion() == Some(1.0)
+        })
         .map(|a| a.term)
-        .find(|&t| case.observed.iter().chain(&case.excluded).all(|&c| !o.is_ancestor_or_self(t, c) && !o.is_ancestor_or_self(c, t)))
+        .find(|&t| {
+            case.observed
+                .iter()
+                .chain(&case.excluded)
+                .all(|&c| !o.is_ancestor_or_self(t, c) && !o.is_ancestor_or_self(c, t))
+        })
         .expect("the runner-up has an obligate feature not in the case");
     let mut with = input.clone();
-    with.terms.push(TermInput { id: o.id(feature).to_string(), label: None, excluded: true });
+    with.terms.push(TermInput {
+        id: o.id(feature).to_string(),
+        label: None,
+        excluded: true,
+    });
     let case2 = Case::resolve(&with, &kb).unwrap();
     let top = r.diseases[0].disease;
     let before = score_of(&s, &case, second) - score_of(&s, &case, top);
     let after = score_of(&s, &case2, second) - score_of(&s, &case2, top);
-    assert!(after < before, "excluding {} should lower {} against {}: {before} -> {after}", o.id(feature), kb.disease(second).id, kb.disease(top).id);
+    assert!(
+        after < before,
+        "excluding {} should lower {} against {}: {before} -> {after}",
+        o.id(feature),
+        kb.disease(second).id,
+        kb.disease(top).id
+    );
     let rank = |r: &Ranking, d| r.diseases.iter().find(|x| x.disease == d).unwrap().rank;
     let r2 = s.rank(&case2);
     assert!(rank(&r2, second) >= rank(&r, second));
@@ -56,15 +76,34 @@ fn observing_instead_of_excluding_raises_the_disease() {
     let case = Case::resolve(&input, &kb).unwrap();
     let top = s.rank(&case).diseases[0].disease;
     let o = kb.ontology();
-    let feature = kb.disease(top).annotations.iter()
+    let feature = kb
+        .disease(top)
+        .annotations
+        .iter()
         .filter(|a| a.aspect == Aspect::Phenotype && !a.negated)
         .map(|a| a.term)
-        .find(|&t| case.observed.iter().chain(&case.excluded).all(|&c| !o.is_ancestor_or_self(t, c) && !o.is_ancestor_or_self(c, t)))
+        .find(|&t| {
+            case.observed
+                .iter()
+                .chain(&case.excluded)
+                .all(|&c| !o.is_ancestor_or_self(t, c) && !o.is_ancestor_or_self(c, t))
+        })
         .unwrap();
     let mut obs = input.clone();
-    obs.terms.push(TermInput { id: o.id(feature).to_string(), label: None, excluded: false });
+    obs.terms.push(TermInput {
+        id: o.id(feature).to_string(),
+        label: None,
+        excluded: false,
+    });
     let mut exc = input;
-    exc.terms.push(TermInput { id: o.id(feature).to_string(), label: None, excluded: true });
-    let (co, ce) = (Case::resolve(&obs, &kb).unwrap(), Case::resolve(&exc, &kb).unwrap());
+    exc.terms.push(TermInput {
+        id: o.id(feature).to_string(),
+        label: None,
+        excluded: true,
+    });
+    let (co, ce) = (
+        Case::resolve(&obs, &kb).unwrap(),
+        Case::resolve(&exc, &kb).unwrap(),
+    );
     assert!(score_of(&s, &co, top) > score_of(&s, &ce, top));
 }

@@ -17,7 +17,11 @@ use odyssey_kb::{HpoId, KnowledgeBase};
 use odyssey_pheno::*;
 
 fn kb() -> KnowledgeBase {
-    KnowledgeBase::build(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../odyssey-kb/tests/fixtures/mini")).unwrap().0
+    KnowledgeBase::build(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../odyssey-kb/tests/fixtures/mini"),
+    )
+    .unwrap()
+    .0
 }
 
 /// The defaults, ranking OMIM and DECIPHER diseases only (the hand computations above leave
@@ -29,9 +33,25 @@ fn options() -> ScorerOptions {
 }
 
 fn case(kb: &KnowledgeBase, observed: &[u32], excluded: &[u32]) -> Case {
-    let terms = observed.iter().map(|&n| (n, false)).chain(excluded.iter().map(|&n| (n, true)))
-        .map(|(n, excluded)| TermInput { id: HpoId::new(n).to_string(), label: None, excluded }).collect();
-    Case::resolve(&CaseInput { id: "t".into(), terms, ..Default::default() }, kb).unwrap()
+    let terms = observed
+        .iter()
+        .map(|&n| (n, false))
+        .chain(excluded.iter().map(|&n| (n, true)))
+        .map(|(n, excluded)| TermInput {
+            id: HpoId::new(n).to_string(),
+            label: None,
+            excluded,
+        })
+        .collect();
+    Case::resolve(
+        &CaseInput {
+            id: "t".into(),
+            terms,
+            ..Default::default()
+        },
+        kb,
+    )
+    .unwrap()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -42,7 +62,13 @@ fn close(a: f64, b: f64) -> bool {
 fn lrs(scorer: &PhenotypeScorer, case: &Case) -> Vec<(String, f64)> {
     let mut out = Vec::new();
     scorer.scores(case, &mut Scratch::default(), &mut out);
-    scorer.index().diseases().iter().zip(out).map(|(&d, l)| (scorer.kb().disease(d).id.to_string(), l.exp())).collect()
+    scorer
+        .index()
+        .diseases()
+        .iter()
+        .zip(out)
+        .map(|(&d, l)| (scorer.kb().disease(d).id.to_string(), l.exp()))
+        .collect()
 }
 
 #[test]
@@ -53,17 +79,26 @@ fn observed_exact_descendant_ancestor_and_not() {
     // observed Seizure: OMIM:1 exact 0.5 / (1.25/3) = 1.2; OMIM:2 via its descendant
     // annotation 0.75 / (1.25/3) = 1.8; OMIM:3 is annotated NOT Seizure -> 0.005
     let l = lrs(&s, &case(&kb, &[1250], &[]));
-    assert!(close(l[0].1, 1.2) && close(l[1].1, 1.8) && close(l[2].1, 0.005), "{l:?}");
+    assert!(
+        close(l[0].1, 1.2) && close(l[1].1, 1.8) && close(l[2].1, 0.005),
+        "{l:?}"
+    );
     // observed Focal-onset seizure: OMIM:2 exact 0.75 / 0.25 = 3; OMIM:1 is annotated to the
     // ancestor Seizure: 0.5 / (1.25/3) = 1.2 (beats the partial match through Nervous,
     // 0.1 x 0.895 / 0.715 = 0.125); OMIM:3: NOT Seizure covers its descendant -> 0.005
     let l = lrs(&s, &case(&kb, &[7359], &[]));
-    assert!(close(l[0].1, 1.2) && close(l[1].1, 3.0) && close(l[2].1, 0.005), "{l:?}");
+    assert!(
+        close(l[0].1, 1.2) && close(l[1].1, 3.0) && close(l[2].1, 0.005),
+        "{l:?}"
+    );
     // observed Microcephaly: OMIM:2 exact 0.5 / (0.5/3) = 3; OMIM:1 and OMIM:3 share only the
     // ancestor Nervous (A): partial 0.1 x f(A) / bg(A) = 0.1 x 0.895 / 0.715 and 0.1 x 0.5 / 0.715
     let l = lrs(&s, &case(&kb, &[252], &[]));
     let bg_a = 2.145 / 3.0;
-    assert!(close(l[1].1, 3.0) && close(l[0].1, 0.1 * 0.895 / bg_a) && close(l[2].1, 0.1 * 0.5 / bg_a), "{l:?}");
+    assert!(
+        close(l[1].1, 3.0) && close(l[0].1, 0.1 * 0.895 / bg_a) && close(l[2].1, 0.1 * 0.5 / bg_a),
+        "{l:?}"
+    );
 }
 
 #[test]
@@ -73,26 +108,43 @@ fn excluded_terms_and_post_test_probability() {
     // excluded Microcephaly: related only to OMIM:2 (f = 0.5): numerator 10 x 0.5 = 5, the
     // others 1; mean 7/3. LRs 15/7 and 3/7.
     let l = lrs(&s, &case(&kb, &[], &[252]));
-    assert!(close(l[1].1, 15.0 / 7.0) && close(l[0].1, 3.0 / 7.0) && close(l[2].1, 3.0 / 7.0), "{l:?}");
+    assert!(
+        close(l[1].1, 15.0 / 7.0) && close(l[0].1, 3.0 / 7.0) && close(l[2].1, 3.0 / 7.0),
+        "{l:?}"
+    );
     // excluded Seizure: OMIM:1 f 0.5 -> 10 x 0.5 = 5; OMIM:2 f 0.75 -> 10 x 0.25 = 2.5;
     // OMIM:3 NOT Seizure -> 10 x 1 = 10; mean 17.5/3
     let l = lrs(&s, &case(&kb, &[], &[1250]));
     let m = 17.5 / 3.0;
-    assert!(close(l[0].1, 5.0 / m) && close(l[1].1, 2.5 / m) && close(l[2].1, 10.0 / m), "{l:?}");
+    assert!(
+        close(l[0].1, 5.0 / m) && close(l[1].1, 2.5 / m) && close(l[2].1, 10.0 / m),
+        "{l:?}"
+    );
     // observed Focal-onset seizure + excluded Microcephaly: LRs 1.2 x 3/7, 3 x 15/7, 0.005 x 3/7,
     // each raised to the evidence weight τ; post-test with p_unknown 0.5 adds N = 3 to the
     // denominator
     let c = case(&kb, &[7359], &[252]);
     let r = s.rank(&c);
     let w = s.options().evidence_weight;
-    let (l1, l2, l3) = ((1.2f64 * 3.0 / 7.0).powf(w), (3.0f64 * 15.0 / 7.0).powf(w), (0.005f64 * 3.0 / 7.0).powf(w));
+    let (l1, l2, l3) = (
+        (1.2f64 * 3.0 / 7.0).powf(w),
+        (3.0f64 * 15.0 / 7.0).powf(w),
+        (0.005f64 * 3.0 / 7.0).powf(w),
+    );
     let denom = l1 + l2 + l3 + 3.0;
     assert_eq!(kb.disease(r.diseases[0].disease).id.to_string(), "OMIM:2");
-    assert!(close(r.diseases[0].post_test_probability.unwrap(), l2 / denom));
+    assert!(close(
+        r.diseases[0].post_test_probability.unwrap(),
+        l2 / denom
+    ));
     assert!(close(r.diseases[0].score, l2.log10()));
     assert_eq!((r.diseases[0].rank, r.diseases[2].rank), (1, 3));
     // genes: GENEX (OMIM:2) first, FGFR2 (OMIM:1; ORPHA:4 is not indexed) second
-    let g: Vec<&str> = r.genes.iter().map(|g| kb.gene(g.gene).symbol.as_str()).collect();
+    let g: Vec<&str> = r
+        .genes
+        .iter()
+        .map(|g| kb.gene(g.gene).symbol.as_str())
+        .collect();
     assert_eq!(g, vec!["GENEX", "FGFR2"]);
     assert!(close(r.genes[1].post_test_probability.unwrap(), l1 / denom));
 }
@@ -110,8 +162,14 @@ fn evidence_explains_each_term() {
     let d1 = kb.disease_index("OMIM:1".parse().unwrap()).unwrap();
     let ev = s.explain(&c, d1).unwrap();
     assert_eq!(ev.len(), 3);
-    assert_eq!((ev[0].kind, o.id(ev[0].disease_term.unwrap()).number()), (MatchKind::Ancestor, 1250));
-    assert_eq!((ev[1].kind, o.id(ev[1].disease_term.unwrap()).number()), (MatchKind::Partial, 707));
+    assert_eq!(
+        (ev[0].kind, o.id(ev[0].disease_term.unwrap()).number()),
+        (MatchKind::Ancestor, 1250)
+    );
+    assert_eq!(
+        (ev[1].kind, o.id(ev[1].disease_term.unwrap()).number()),
+        (MatchKind::Partial, 707)
+    );
     assert_eq!(ev[2].kind, MatchKind::Exact);
     assert!(close(ev[2].lr, 1.05 / mean), "{}", ev[2].lr);
     let d3 = kb.disease_index("OMIM:3".parse().unwrap()).unwrap();
@@ -139,7 +197,10 @@ fn resnik_by_hand() {
     let t = |n| o.index(HpoId::new(n)).unwrap();
     let ic: Vec<f64> = o.terms().map(|x| kb.ic(x)).collect();
     let want = 0.5 * ((4.0f64 / 3.0).ln() + (4.0f64 / 3.0).ln() / 2.0);
-    assert!(close(resnik::bma(&kb, &ic, &[t(7359)], &[t(1250), t(1249)]), want));
+    assert!(close(
+        resnik::bma(&kb, &ic, &[t(7359)], &[t(1250), t(1249)]),
+        want
+    ));
     let mut opts = options();
     opts.method = Method::Resnik;
     let s = PhenotypeScorer::new(&kb, opts);

@@ -10,13 +10,32 @@ use std::io::BufWriter;
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = PathBuf::from(std::env::args().nth(1).ok_or("usage: render_synthetic OUTDIR")?);
+    let dir = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .ok_or("usage: render_synthetic OUTDIR")?,
+    );
     std::fs::create_dir_all(&dir)?;
     let r = common::full_report();
-    odyssey_report::write_html(&r, BufWriter::new(File::create(dir.join("synthetic.html"))?))?;
-    odyssey_report::write_json(&r, BufWriter::new(File::create(dir.join("synthetic.json"))?))?;
-    odyssey_report::write_genes_tsv(&r, BufWriter::new(File::create(dir.join("synthetic.genes.tsv"))?))?;
-    odyssey_report::write_variants_tsv(&r, BufWriter::new(File::create(dir.join("synthetic.variants.tsv"))?))?;
-    eprintln!("wrote {}/synthetic.{{html,json,genes.tsv,variants.tsv}}", dir.display());
+    odyssey_report::write_html(
+        &r,
+        BufWriter::new(File::create(dir.join("synthetic.html"))?),
+    )?;
+    odyssey_report::write_json(
+        &r,
+        BufWriter::new(File::create(dir.join("synthetic.json"))?),
+    )?;
+    odyssey_report::write_genes_tsv(
+        &r,
+        BufWriter::new(File::create(dir.join("synthetic.genes.tsv"))?),
+    )?;
+    odyssey_report::write_variants_tsv(
+        &r,
+        BufWriter::new(File::create(dir.join("synthetic.variants.tsv"))?),
+    )?;
+    eprintln!(
+        "wrote {}/synthetic.{{html,json,genes.tsv,variants.tsv}}",
+        dir.display()
+    );
     Ok(())
 }

@@ -40,7 +40,10 @@ pub struct HtmlOptions {
 
 impl Default for HtmlOptions {
     fn default() -> Self {
-        HtmlOptions { detail_genes: 10, detail_diseases: 20 }
+        HtmlOptions {
+            detail_genes: 10,
+            detail_diseases: 20,
+        }
     }
 }
 
@@ -87,7 +90,13 @@ pub fn format_probability(p: Option<f64>) -> String {
 /// scientific (`2.1e-4`, `3.5e6`).
 pub fn format_lr(lr: f64) -> String {
     if !lr.is_finite() {
-        return if lr.is_nan() { "–".into() } else if lr > 0.0 { "∞".into() } else { "-∞".into() };
+        return if lr.is_nan() {
+            "–".into()
+        } else if lr > 0.0 {
+            "∞".into()
+        } else {
+            "-∞".into()
+        };
     }
     if lr == 0.0 {
         return "0".into();
@@ -109,7 +118,9 @@ fn attr_num(x: Option<f64>) -> String {
 
 /// ISO 8601 duration to words: `P3Y6M` → `3 years 6 months`; other text unchanged.
 pub fn humanize_age(iso: &str) -> String {
-    let Some(rest) = iso.strip_prefix('P') else { return iso.to_string() };
+    let Some(rest) = iso.strip_prefix('P') else {
+        return iso.to_string();
+    };
     let date = rest.split('T').next().unwrap_or("");
     let mut parts = Vec::new();
     let mut num = String::new();
@@ -147,11 +158,16 @@ fn display_date(rfc3339: &str) -> String {
 }
 
 fn file_name(path: &str) -> String {
-    std::path::Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.to_string())
+    std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_string())
 }
 
 fn slug(s: &str) -> String {
-    s.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,7 +187,13 @@ struct Link {
 
 impl Link {
     fn curie(id: &str, label: Option<&str>) -> Link {
-        Link { text: id.to_string(), title: label.unwrap_or("").to_string(), url: curie_url(id), note: String::new(), show_id: false }
+        Link {
+            text: id.to_string(),
+            title: label.unwrap_or("").to_string(),
+            url: curie_url(id),
+            note: String::new(),
+            show_id: false,
+        }
     }
 }
 
@@ -180,7 +202,10 @@ fn not_in_top(n: usize) -> String {
     if n == 0 {
         "not among the ranked diseases".to_string()
     } else {
-        format!("not in the top {n} disease{}", if n == 1 { "" } else { "s" })
+        format!(
+            "not in the top {n} disease{}",
+            if n == 1 { "" } else { "s" }
+        )
     }
 }
 
@@ -278,7 +303,14 @@ struct RankCells {
 
 /// The cells of a row ranked `rank` in a tie group of `tie`, in a list whose first row is
 /// ranked `top_rank` and whose best score is `best`.
-fn rank_cells(method: &str, lr_model: bool, (rank, tie, top_rank): (usize, usize, usize), p: Option<f64>, score: f64, best: f64) -> RankCells {
+fn rank_cells(
+    method: &str,
+    lr_model: bool,
+    (rank, tie, top_rank): (usize, usize, usize),
+    p: Option<f64>,
+    score: f64,
+    best: f64,
+) -> RankCells {
     let (rank_label, tie_note) = rank_label(rank, tie);
     let (probability_text, probability_width) = headline(lr_model, p, score, best);
     RankCells {
@@ -290,7 +322,11 @@ fn rank_cells(method: &str, lr_model: bool, (rank, tie, top_rank): (usize, usize
         probability_text,
         probability_width,
         score_attr: score.to_string(),
-        score_text: if lr_model { score_text(method, score) } else { String::new() },
+        score_text: if lr_model {
+            score_text(method, score)
+        } else {
+            String::new()
+        },
     }
 }
 
@@ -496,8 +532,13 @@ const BAR_PAD: f64 = 6.0;
 
 impl Scale {
     fn new<'a>(evidence: impl Iterator<Item = &'a TermEvidence>) -> Scale {
-        let m = evidence.map(|e| e.lr.log10().abs()).filter(|x| x.is_finite()).fold(0.0f64, f64::max);
-        Scale { max_log10: (m.ceil() as i32).clamp(1, 5) }
+        let m = evidence
+            .map(|e| e.lr.log10().abs())
+            .filter(|x| x.is_finite())
+            .fold(0.0f64, f64::max);
+        Scale {
+            max_log10: (m.ceil() as i32).clamp(1, 5),
+        }
     }
 
     fn half(&self) -> f64 {
@@ -516,10 +557,23 @@ impl Scale {
             k => format!("1/{}", 10u64.pow((-k) as u32)),
         };
         let ticks = (-self.max_log10..=self.max_log10)
-            .map(|k| Tick { x: format!("{:.1}", self.x(f64::from(k))), label: label(k), major: k.abs() <= 1 || k.abs() == self.max_log10 })
+            .map(|k| Tick {
+                x: format!("{:.1}", self.x(f64::from(k))),
+                label: label(k),
+                major: k.abs() <= 1 || k.abs() == self.max_log10,
+            })
             .collect();
-        let grid_path = (-self.max_log10..=self.max_log10).filter(|&k| k != 0).map(|k| format!("M{:.1} 0V16", self.x(f64::from(k)))).collect();
-        AxisView { width: BAR_WIDTH as u32, center: format!("{:.1}", BAR_WIDTH / 2.0), grid_path, ticks, max_log10: self.max_log10 }
+        let grid_path = (-self.max_log10..=self.max_log10)
+            .filter(|&k| k != 0)
+            .map(|k| format!("M{:.1} 0V16", self.x(f64::from(k))))
+            .collect();
+        AxisView {
+            width: BAR_WIDTH as u32,
+            center: format!("{:.1}", BAR_WIDTH / 2.0),
+            grid_path,
+            ticks,
+            max_log10: self.max_log10,
+        }
     }
 
     fn bar(&self, e: &TermEvidence) -> BarView {
@@ -550,7 +604,13 @@ impl Scale {
             width: format!("{w:.1}"),
             class: class.to_string(),
             clipped,
-            title: format!("{} {}: LR {} (log10 {:+.2})", if e.observed { "observed" } else { "excluded" }, e.term, format_lr(e.lr), l),
+            title: format!(
+                "{} {}: LR {} (log10 {:+.2})",
+                if e.observed { "observed" } else { "excluded" },
+                e.term,
+                format_lr(e.lr),
+                l
+            ),
         }
     }
 }
@@ -574,8 +634,16 @@ fn match_text(kind: &str) -> &'static str {
 fn match_note(e: &TermEvidence) -> String {
     let freq = e.frequency.map(|f| format!("{:.0}%", f * 100.0));
     if e.match_kind == "partial" {
-        let broader = e.disease_term_label.as_deref().or(e.disease_term.as_deref()).unwrap_or("a broader term");
-        let direction = if e.lr < 1.0 { "Counts against the disease." } else { "Weak support only." };
+        let broader = e
+            .disease_term_label
+            .as_deref()
+            .or(e.disease_term.as_deref())
+            .unwrap_or("a broader term");
+        let direction = if e.lr < 1.0 {
+            "Counts against the disease."
+        } else {
+            "Weak support only."
+        };
         return format!(
             "partial match: {} is not annotated to this disease. The closest the disease has is the broader shared ancestor {broader} (through other, more specific features{}). {direction}",
             e.label,
@@ -601,18 +669,30 @@ fn score_text(method: &str, score: f64) -> String {
 /// absent); Resnik, the similarity and its fraction of the best similarity in the list.
 fn headline(lr_model: bool, p: Option<f64>, score: f64, best: f64) -> (String, String) {
     if lr_model {
-        (format_probability(p), format!("{:.1}", p.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0))
+        (
+            format_probability(p),
+            format!("{:.1}", p.unwrap_or(0.0).clamp(0.0, 1.0) * 100.0),
+        )
     } else {
-        let frac = if best > 0.0 && score.is_finite() { (score / best).clamp(0.0, 1.0) } else { 0.0 };
+        let frac = if best > 0.0 && score.is_finite() {
+            (score / best).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         (format!("{score:.2}"), format!("{:.1}", frac * 100.0))
     }
 }
 
 /// The shortest telling name of a variant: HGVS p. when known, else c., else the position.
 fn variant_name(v: &VariantResult) -> String {
-    let p = v.hgvs_p.clone().filter(|p| !p.ends_with("p.?") && !p.ends_with("p.(?)"));
+    let p = v
+        .hgvs_p
+        .clone()
+        .filter(|p| !p.ends_with("p.?") && !p.ends_with("p.(?)"));
     let short = |s: String| s.rsplit(':').next().map(String::from).unwrap_or(s);
-    p.map(short).or_else(|| v.hgvs_c.clone().map(short)).unwrap_or_else(|| format!("{}:{} {}>{}", v.chrom, v.pos, v.reference, v.alt))
+    p.map(short)
+        .or_else(|| v.hgvs_c.clone().map(short))
+        .unwrap_or_else(|| format!("{}:{} {}>{}", v.chrom, v.pos, v.reference, v.alt))
 }
 
 /// Genes below this post-test probability are left out of the overlap note: their share of a
@@ -626,7 +706,10 @@ const SHARED_MIN_PROBABILITY: f64 = 0.01;
 fn shared_diseases(r: &AnalysisReport, label: &HashMap<&str, &DiseaseResult>) -> Vec<String> {
     let mut order: Vec<&str> = Vec::new();
     let mut genes_of: HashMap<&str, Vec<&str>> = HashMap::new();
-    for g in r.genes.iter().filter(|g| g.post_test_probability.is_some_and(|p| p >= SHARED_MIN_PROBABILITY)) {
+    for g in r.genes.iter().filter(|g| {
+        g.post_test_probability
+            .is_some_and(|p| p >= SHARED_MIN_PROBABILITY)
+    }) {
         for d in &g.diseases {
             let list = genes_of.entry(d.as_str()).or_insert_with(|| {
                 order.push(d.as_str());
@@ -648,7 +731,11 @@ fn shared_diseases(r: &AnalysisReport, label: &HashMap<&str, &DiseaseResult>) ->
             Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
             None => continue,
         };
-        let disease = match label.get(d).map(|x| x.label.as_str()).or_else(|| r.disease_labels.get(d).map(String::as_str)) {
+        let disease = match label
+            .get(d)
+            .map(|x| x.label.as_str())
+            .or_else(|| r.disease_labels.get(d).map(String::as_str))
+        {
             Some(x) => format!("{x}, {d}"),
             None => d.to_string(),
         };
@@ -659,7 +746,14 @@ fn shared_diseases(r: &AnalysisReport, label: &HashMap<&str, &DiseaseResult>) ->
 
 fn rank_label(rank: usize, tie: usize) -> (String, String) {
     if tie > 1 {
-        (format!("={rank}"), format!("tied with {} other{}; ties share the worst rank", tie - 1, if tie == 2 { "" } else { "s" }))
+        (
+            format!("={rank}"),
+            format!(
+                "tied with {} other{}; ties share the worst rank",
+                tie - 1,
+                if tie == 2 { "" } else { "s" }
+            ),
+        )
     } else {
         (rank.to_string(), String::new())
     }
@@ -681,11 +775,22 @@ fn evidence_view(d: &DiseaseResult, scale: &Scale, anchor: String) -> EvidenceVi
                 disease_term: e.disease_term.clone(),
                 disease_term_label: e.disease_term_label.clone(),
                 disease_term_url: e.disease_term.as_deref().and_then(curie_url),
-                disease_term_prefix: if e.match_kind == "partial" { "shared broader term:".into() } else { String::new() },
-                frequency_text: e.frequency.map(|f| format!("{:.0}%", f * 100.0)).unwrap_or_default(),
+                disease_term_prefix: if e.match_kind == "partial" {
+                    "shared broader term:".into()
+                } else {
+                    String::new()
+                },
+                frequency_text: e
+                    .frequency
+                    .map(|f| format!("{:.0}%", f * 100.0))
+                    .unwrap_or_default(),
                 lr_attr: e.lr.to_string(),
                 lr_text: format_lr(e.lr),
-                log10_text: if l.is_finite() { format!("{l:+.2}") } else { String::new() },
+                log10_text: if l.is_finite() {
+                    format!("{l:+.2}")
+                } else {
+                    String::new()
+                },
                 contradiction: e.match_kind == "not",
                 bar: scale.bar(e),
             }
@@ -713,7 +818,9 @@ fn evidence_view(d: &DiseaseResult, scale: &Scale, anchor: String) -> EvidenceVi
 
 fn variant_view(v: &VariantResult, samples: &[String], assembly: Option<&str>) -> VariantView {
     let genotype_text = |s: &String| {
-        let Some(g) = v.genotypes.iter().find(|g| &g.sample == s) else { return ("–".to_string(), String::new()) };
+        let Some(g) = v.genotypes.iter().find(|g| &g.sample == s) else {
+            return ("–".to_string(), String::new());
+        };
         let mut extra = Vec::new();
         if let Some(q) = g.gq {
             extra.push(format!("GQ {q}"));
@@ -722,7 +829,13 @@ fn variant_view(v: &VariantResult, samples: &[String], assembly: Option<&str>) -
             extra.push(format!("DP {d}"));
         }
         if !g.ad.is_empty() {
-            extra.push(format!("AD {}", g.ad.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(",")));
+            extra.push(format!(
+                "AD {}",
+                g.ad.iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ));
         }
         (g.genotype.clone(), extra.join(", "))
     };
@@ -744,11 +857,28 @@ fn variant_view(v: &VariantResult, samples: &[String], assembly: Option<&str>) -
         af_source: v.frequency_source.clone().unwrap_or_default(),
         clinvar: v.clinvar.as_ref().map(|c| ClinVarView {
             significance: c.significance.replace('_', " "),
-            stars: format!("{}{}", "★".repeat(c.stars.min(4) as usize), "☆".repeat(4 - c.stars.min(4) as usize)),
+            stars: format!(
+                "{}{}",
+                "★".repeat(c.stars.min(4) as usize),
+                "☆".repeat(4 - c.stars.min(4) as usize)
+            ),
             stars_count: c.stars,
             url: c.id.as_deref().and_then(clinvar_url),
         }),
-        scores: v.scores.iter().map(|(k, x)| (k.clone(), if x.abs() >= 100.0 { format!("{x:.0}") } else { format!("{x:.3}") })).collect(),
+        scores: v
+            .scores
+            .iter()
+            .map(|(k, x)| {
+                (
+                    k.clone(),
+                    if x.abs() >= 100.0 {
+                        format!("{x:.0}")
+                    } else {
+                        format!("{x:.3}")
+                    },
+                )
+            })
+            .collect(),
         pathogenicity_text: format!("{:.2}", v.pathogenicity),
         modes: v.modes_of_inheritance.clone(),
         filter: v.filter.clone(),
@@ -798,21 +928,48 @@ fn filters_view(f: &crate::model::FilterSummary, r: &AnalysisReport) -> FiltersV
     let removed_total: u64 = f.removed.iter().map(|c| c.count).sum();
     let max = f.removed.iter().map(|c| c.count).max().unwrap_or(0).max(1);
     let unlisted = |code: &str| UNLISTED_FILTER_REASONS.contains(&code);
-    let reported: HashMap<&str, usize> = r.genes.iter().enumerate().map(|(i, g)| (g.symbol.as_str(), i)).collect();
+    let reported: HashMap<&str, usize> = r
+        .genes
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.symbol.as_str(), i))
+        .collect();
     // the variant's genes: its `gene`, else the `GENE:consequence` pairs of the reason's detail
     let gene_rank = |v: &crate::model::FilteredVariant| -> usize {
-        let mut genes: Vec<&str> = v.gene.as_deref().map(|g| g.split(',').map(str::trim).collect()).unwrap_or_default();
+        let mut genes: Vec<&str> = v
+            .gene
+            .as_deref()
+            .map(|g| g.split(',').map(str::trim).collect())
+            .unwrap_or_default();
         if let Some((_, detail)) = v.reason.split_once(':') {
-            genes.extend(detail.split([',', ' ', ';']).filter_map(|t| t.split_once(':').map(|(g, _)| g.trim())));
+            genes.extend(
+                detail
+                    .split([',', ' ', ';'])
+                    .filter_map(|t| t.split_once(':').map(|(g, _)| g.trim())),
+            );
         }
-        genes.iter().filter_map(|s| reported.get(s).copied()).min().unwrap_or(usize::MAX)
+        genes
+            .iter()
+            .filter_map(|s| reported.get(s).copied())
+            .min()
+            .unwrap_or(usize::MAX)
     };
-    let mut listed: Vec<(usize, usize, &crate::model::FilteredVariant)> =
-        f.filtered_variants.iter().enumerate().filter(|(_, v)| !unlisted(reason_code(&v.reason))).map(|(i, v)| (gene_rank(v), i, v)).collect();
+    let mut listed: Vec<(usize, usize, &crate::model::FilteredVariant)> = f
+        .filtered_variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| !unlisted(reason_code(&v.reason)))
+        .map(|(i, v)| (gene_rank(v), i, v))
+        .collect();
     listed.sort_by_key(|&(g, i, _)| (g, i));
     listed.truncate(FILTERED_LISTED_MAX);
     let gene_first = listed.first().is_some_and(|l| l.0 != usize::MAX);
-    let listable: u64 = f.removed.iter().filter(|c| !unlisted(&c.reason)).map(|c| c.count).sum();
+    let listable: u64 = f
+        .removed
+        .iter()
+        .filter(|c| !unlisted(&c.reason))
+        .map(|c| c.count)
+        .sum();
     FiltersView {
         records: f.records,
         variants: f.variants,
@@ -835,11 +992,24 @@ fn filters_view(f: &crate::model::FilterSummary, r: &AnalysisReport) -> FiltersV
             .filter(|c| unlisted(&c.reason) && c.count > 0)
             .map(|c| {
                 let m = filter_reason_meaning(&c.reason);
-                if m.is_empty() { format!("{} ({})", c.reason, c.count) } else { format!("{m} ({})", c.count) }
+                if m.is_empty() {
+                    format!("{} ({})", c.reason, c.count)
+                } else {
+                    format!("{m} ({})", c.count)
+                }
             })
             .collect(),
         listed: listed.len(),
-        filtered: listed.into_iter().map(|(_, _, v)| (v.variant.clone(), v.gene.clone().unwrap_or_default(), v.reason.clone())).collect(),
+        filtered: listed
+            .into_iter()
+            .map(|(_, _, v)| {
+                (
+                    v.variant.clone(),
+                    v.gene.clone().unwrap_or_default(),
+                    v.reason.clone(),
+                )
+            })
+            .collect(),
         json_listed: f.filtered_variants.len(),
         gene_first,
     }
@@ -849,23 +1019,49 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
     let method = r.odyssey.method.as_str();
     let lr_model = method != "resnik";
     let assembly = crate::report_assembly(r);
-    let disease_by_id: HashMap<&str, &DiseaseResult> = r.diseases.iter().map(|d| (d.id.as_str(), d)).collect();
+    let disease_by_id: HashMap<&str, &DiseaseResult> =
+        r.diseases.iter().map(|d| (d.id.as_str(), d)).collect();
 
     // one bar scale for the whole page, so bars compare across candidates
     let scale = Scale::new(r.diseases.iter().flat_map(|d| d.evidence.iter()));
 
     let case = &r.case;
-    let term = |t: &crate::model::TermRef| TermView { id: t.id.clone(), label: t.label.clone(), url: curie_url(&t.id) };
+    let term = |t: &crate::model::TermRef| TermView {
+        id: t.id.clone(),
+        label: t.label.clone(),
+        url: curie_url(&t.id),
+    };
     let case_view = CaseView {
         id: case.id.clone(),
-        subject_id: case.subject_id.clone().filter(|s| s != &case.id && !s.is_empty()),
+        subject_id: case
+            .subject_id
+            .clone()
+            .filter(|s| s != &case.id && !s.is_empty()),
         sex: case.sex.clone(),
         age: case.age.as_deref().map(humanize_age),
         age_iso: case.age.clone(),
         observed: case.terms.iter().filter(|t| t.observed).map(term).collect(),
-        excluded: case.terms.iter().filter(|t| !t.observed).map(term).collect(),
-        ignored: case.ignored.iter().map(|i| (format!("{}{}", if i.excluded { "excluded " } else { "" }, i.id), i.reason.clone())).collect(),
-        remapped: case.remapped.iter().map(|m| (m.from.clone(), m.to.clone(), m.how.clone())).collect(),
+        excluded: case
+            .terms
+            .iter()
+            .filter(|t| !t.observed)
+            .map(term)
+            .collect(),
+        ignored: case
+            .ignored
+            .iter()
+            .map(|i| {
+                (
+                    format!("{}{}", if i.excluded { "excluded " } else { "" }, i.id),
+                    i.reason.clone(),
+                )
+            })
+            .collect(),
+        remapped: case
+            .remapped
+            .iter()
+            .map(|m| (m.from.clone(), m.to.clone(), m.how.clone()))
+            .collect(),
         family: case
             .family
             .iter()
@@ -885,7 +1081,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
     let run = RunView {
         version: o.version.clone(),
         method: o.method.clone(),
-        method_name: if lr_model { "likelihood-ratio model".into() } else { "Resnik best-match average".into() },
+        method_name: if lr_model {
+            "likelihood-ratio model".into()
+        } else {
+            "Resnik best-match average".into()
+        },
         hpo_release: o.knowledge_base.hpo_release.clone(),
         annotations_release: o.knowledge_base.annotations_release.clone(),
         kb_source: o.knowledge_base.source.clone(),
@@ -895,9 +1095,18 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         inputs: o
             .inputs
             .iter()
-            .map(|i| InputView { role: i.role.clone(), name: file_name(&i.path), path: i.path.clone(), checksum: i.checksum.clone().unwrap_or_default() })
+            .map(|i| InputView {
+                role: i.role.clone(),
+                name: file_name(&i.path),
+                path: i.path.clone(),
+                checksum: i.checksum.clone().unwrap_or_default(),
+            })
             .collect(),
-        sources: o.sources.iter().map(|s| (s.name.clone(), s.role.clone(), s.version.clone())).collect(),
+        sources: o
+            .sources
+            .iter()
+            .map(|s| (s.name.clone(), s.role.clone(), s.version.clone()))
+            .collect(),
         command: o.command.join(" "),
         parameters: serde_json::to_string_pretty(&o.parameters).unwrap_or_default(),
         assembly: assembly.map(String::from),
@@ -905,8 +1114,16 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
 
     let detail_genes: BTreeSet<usize> = (0..r.genes.len().min(opts.detail_genes)).collect();
     let outside_top = not_in_top(r.diseases.len());
-    let best_gene = r.genes.iter().map(|g| g.score).fold(f64::NEG_INFINITY, f64::max);
-    let best_disease = r.diseases.iter().map(|d| d.score).fold(f64::NEG_INFINITY, f64::max);
+    let best_gene = r
+        .genes
+        .iter()
+        .map(|g| g.score)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let best_disease = r
+        .diseases
+        .iter()
+        .map(|d| d.score)
+        .fold(f64::NEG_INFINITY, f64::max);
     let detail_diseases = r.diseases.len().min(opts.detail_diseases);
     let gene_anchor = |i: usize, g: &GeneResult| format!("gene-{}-{}", i + 1, slug(&g.symbol));
     let disease_anchor = |i: usize, d: &DiseaseResult| format!("disease-{}-{}", i + 1, slug(&d.id));
@@ -917,7 +1134,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         .enumerate()
         .map(|(i, g)| {
             // the gene's diseases ranked in this report (with names) first, at most two shown
-            let mut ids: Vec<&String> = g.diseases.iter().filter(|d| disease_by_id.contains_key(d.as_str())).collect();
+            let mut ids: Vec<&String> = g
+                .diseases
+                .iter()
+                .filter(|d| disease_by_id.contains_key(d.as_str()))
+                .collect();
             if ids.is_empty() {
                 ids.extend(g.diseases.first());
             }
@@ -926,23 +1147,40 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 .take(2)
                 .map(|d| {
                     let known = disease_by_id.get(d.as_str());
-                    let name = known.map(|x| x.label.as_str()).or_else(|| r.disease_labels.get(d.as_str()).map(String::as_str));
+                    let name = known
+                        .map(|x| x.label.as_str())
+                        .or_else(|| r.disease_labels.get(d.as_str()).map(String::as_str));
                     let mut l = Link::curie(d, name);
                     if known.is_none() {
                         l.show_id = name.is_some();
-                        l.note = if l.show_id { outside_top.clone() } else { format!("({outside_top})") };
+                        l.note = if l.show_id {
+                            outside_top.clone()
+                        } else {
+                            format!("({outside_top})")
+                        };
                     }
                     l
                 })
                 .collect();
             let modes = if g.modes_of_inheritance.is_empty() {
                 // phenotype-only: the modes of the gene's best-ranked reported disease
-                g.diseases.iter().find_map(|d| disease_by_id.get(d.as_str())).map(|d| d.modes_of_inheritance.clone()).unwrap_or_default()
+                g.diseases
+                    .iter()
+                    .find_map(|d| disease_by_id.get(d.as_str()))
+                    .map(|d| d.modes_of_inheritance.clone())
+                    .unwrap_or_default()
             } else {
                 g.modes_of_inheritance.clone()
             };
             GeneRow {
-                cells: rank_cells(method, lr_model, (g.rank, g.tie_size, r.genes[0].rank), g.post_test_probability, g.score, best_gene),
+                cells: rank_cells(
+                    method,
+                    lr_model,
+                    (g.rank, g.tie_size, r.genes[0].rank),
+                    g.post_test_probability,
+                    g.score,
+                    best_gene,
+                ),
                 symbol: g.symbol.clone(),
                 gene_url: curie_url(&g.ncbi_gene_id),
                 anchor: gene_anchor(i, g),
@@ -962,21 +1200,32 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         .diseases
         .iter()
         .enumerate()
-        .map(|(i, d)| {
-            DiseaseRow {
-                cells: rank_cells(method, lr_model, (d.rank, d.tie_size, r.diseases[0].rank), d.post_test_probability, d.score, best_disease),
-                id: d.id.clone(),
-                label: d.label.clone(),
-                url: curie_url(&d.id),
-                anchor: disease_anchor(i, d),
-                has_card: i < detail_diseases && !d.evidence.is_empty(),
-                modes: d.modes_of_inheritance.clone(),
-                genes: d.genes.iter().map(|g| Link::curie(&g.ncbi_gene_id, None)).zip(&d.genes).map(|(mut l, g)| {
+        .map(|(i, d)| DiseaseRow {
+            cells: rank_cells(
+                method,
+                lr_model,
+                (d.rank, d.tie_size, r.diseases[0].rank),
+                d.post_test_probability,
+                d.score,
+                best_disease,
+            ),
+            id: d.id.clone(),
+            label: d.label.clone(),
+            url: curie_url(&d.id),
+            anchor: disease_anchor(i, d),
+            has_card: i < detail_diseases && !d.evidence.is_empty(),
+            modes: d.modes_of_inheritance.clone(),
+            genes: d
+                .genes
+                .iter()
+                .map(|g| Link::curie(&g.ncbi_gene_id, None))
+                .zip(&d.genes)
+                .map(|(mut l, g)| {
                     l.title = l.text.clone();
                     l.text = g.symbol.clone();
                     l
-                }).collect(),
-            }
+                })
+                .collect(),
         })
         .collect();
 
@@ -987,7 +1236,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
     fam.sort_by_key(|m| !m.proband);
     for m in fam {
         let s = m.sample.clone().unwrap_or_else(|| m.id.clone());
-        let mut note = if m.id == s { Vec::new() } else { vec![m.id.clone()] };
+        let mut note = if m.id == s {
+            Vec::new()
+        } else {
+            vec![m.id.clone()]
+        };
         if m.proband {
             note.push("proband".into());
         }
@@ -1014,11 +1267,27 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
         .filter(|(i, _)| detail_genes.contains(i))
         .map(|(i, g)| {
             let row = &genes[i];
-            let with_evidence: Vec<&DiseaseResult> = g.diseases.iter().filter_map(|d| disease_by_id.get(d.as_str()).copied()).filter(|d| !d.evidence.is_empty()).collect();
-            let mut evs = with_evidence.iter().map(|d| evidence_view(d, &scale, format!("{}-{}", row.anchor, slug(&d.id))));
+            let with_evidence: Vec<&DiseaseResult> = g
+                .diseases
+                .iter()
+                .filter_map(|d| disease_by_id.get(d.as_str()).copied())
+                .filter(|d| !d.evidence.is_empty())
+                .collect();
+            let mut evs = with_evidence
+                .iter()
+                .map(|d| evidence_view(d, &scale, format!("{}-{}", row.anchor, slug(&d.id))));
             let evidence = evs.next();
             let more_evidence: Vec<EvidenceView> = evs.collect();
-            let card_samples: Vec<String> = samples.iter().filter(|s| g.variants.iter().any(|v| v.genotypes.iter().any(|gt| &&gt.sample == s)) || notes.contains_key(*s)).cloned().collect();
+            let card_samples: Vec<String> = samples
+                .iter()
+                .filter(|s| {
+                    g.variants
+                        .iter()
+                        .any(|v| v.genotypes.iter().any(|gt| &&gt.sample == s))
+                        || notes.contains_key(*s)
+                })
+                .cloned()
+                .collect();
             GeneCard {
                 anchor: row.anchor.clone(),
                 rank: g.rank,
@@ -1026,7 +1295,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 symbol: g.symbol.clone(),
                 gene_url: row.gene_url.clone(),
                 ncbi_gene_id: g.ncbi_gene_id.clone(),
-                probability_text: if lr_model { row.cells.probability_text.clone() } else { String::new() },
+                probability_text: if lr_model {
+                    row.cells.probability_text.clone()
+                } else {
+                    String::new()
+                },
                 score_text: score_text(method, g.score),
                 phenotype_score_text: row.phenotype_score_text.clone(),
                 genotype_score_text: row.genotype_score_text.clone(),
@@ -1037,18 +1310,45 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                         let d = disease_by_id.get(id.as_str());
                         DiseaseBrief {
                             id: id.clone(),
-                            label: d.map(|d| d.label.clone()).or_else(|| r.disease_labels.get(id).cloned()).unwrap_or_default(),
-                            note: if d.is_none() { format!("({outside_top})") } else { String::new() },
+                            label: d
+                                .map(|d| d.label.clone())
+                                .or_else(|| r.disease_labels.get(id).cloned())
+                                .unwrap_or_default(),
+                            note: if d.is_none() {
+                                format!("({outside_top})")
+                            } else {
+                                String::new()
+                            },
                             url: curie_url(id),
                             rank: d.map(|d| d.rank),
-                            probability_text: d.map(|d| if lr_model { format_probability(d.post_test_probability) } else { score_text(method, d.score) }).unwrap_or_default(),
-                            modes: d.map(|d| d.modes_of_inheritance.clone()).unwrap_or_default(),
+                            probability_text: d
+                                .map(|d| {
+                                    if lr_model {
+                                        format_probability(d.post_test_probability)
+                                    } else {
+                                        score_text(method, d.score)
+                                    }
+                                })
+                                .unwrap_or_default(),
+                            modes: d
+                                .map(|d| d.modes_of_inheritance.clone())
+                                .unwrap_or_default(),
                         }
                     })
                     .collect(),
                 modes: g.modes_of_inheritance.clone(),
-                samples: card_samples.iter().map(|s| SampleHeader { sample: s.clone(), note: notes.get(s).cloned().unwrap_or_default() }).collect(),
-                variants: g.variants.iter().map(|v| variant_view(v, &card_samples, assembly)).collect(),
+                samples: card_samples
+                    .iter()
+                    .map(|s| SampleHeader {
+                        sample: s.clone(),
+                        note: notes.get(s).cloned().unwrap_or_default(),
+                    })
+                    .collect(),
+                variants: g
+                    .variants
+                    .iter()
+                    .map(|v| variant_view(v, &card_samples, assembly))
+                    .collect(),
                 evidence,
                 more_evidence,
             }
@@ -1068,7 +1368,11 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
 
     // probabilities are per gene (the chance that the diagnosis is one of the gene's diseases):
     // genes sharing a disease count it each
-    let mut shared = if lr_model { shared_diseases(r, &disease_by_id) } else { Vec::new() };
+    let mut shared = if lr_model {
+        shared_diseases(r, &disease_by_id)
+    } else {
+        Vec::new()
+    };
     const SHARED_SHOWN: usize = 3;
     let more_shared = shared.len().saturating_sub(SHARED_SHOWN);
     shared.truncate(SHARED_SHOWN);
@@ -1140,11 +1444,25 @@ mod tests {
             lr,
         };
         let b = s.bar(&ev(10.0, true, "exact")); // +1 decade: 52 px to the right
-        assert_eq!((b.x.as_str(), b.width.as_str(), b.class.as_str()), ("110.0", "52.0", "bar obs"));
+        assert_eq!(
+            (b.x.as_str(), b.width.as_str(), b.class.as_str()),
+            ("110.0", "52.0", "bar obs")
+        );
         let b = s.bar(&ev(0.1, false, "none")); // -1 decade: 52 px to the left
-        assert_eq!((b.x.as_str(), b.width.as_str(), b.class.as_str()), ("58.0", "52.0", "bar exc"));
+        assert_eq!(
+            (b.x.as_str(), b.width.as_str(), b.class.as_str()),
+            ("58.0", "52.0", "bar exc")
+        );
         let b = s.bar(&ev(1e-5, true, "not")); // clipped at -2 decades
-        assert_eq!((b.x.as_str(), b.width.as_str(), b.class.as_str(), b.clipped.as_deref()), ("6.0", "104.0", "bar not", Some("left")));
+        assert_eq!(
+            (
+                b.x.as_str(),
+                b.width.as_str(),
+                b.class.as_str(),
+                b.clipped.as_deref()
+            ),
+            ("6.0", "104.0", "bar not", Some("left"))
+        );
         let b = s.bar(&ev(1.0, true, "exact")); // neutral: a 1 px tick
         assert_eq!((b.x.as_str(), b.width.as_str()), ("110.0", "1.0"));
     }

@@ -35,10 +35,18 @@ pub fn write_json<W: std::io::Write>(report: &AnalysisReport, mut out: W) -> std
 /// `odyssey.parameters` (`assembly`, `genome_assembly` or `genomeAssembly`), e.g. `GRCh38`.
 pub fn report_assembly(report: &AnalysisReport) -> Option<&str> {
     let p = &report.odyssey.parameters;
-    ["assembly", "genome_assembly", "genomeAssembly"].iter().find_map(|k| p.get(*k).and_then(|v| v.as_str())).filter(|s| !s.is_empty())
+    ["assembly", "genome_assembly", "genomeAssembly"]
+        .iter()
+        .find_map(|k| p.get(*k).and_then(|v| v.as_str()))
+        .filter(|s| !s.is_empty())
 }
 
 /// The path of the first input file with this role (`phenopacket`, `vcf`, ...), as given.
 pub fn input_path<'a>(report: &'a AnalysisReport, role: &str) -> Option<&'a str> {
-    report.odyssey.inputs.iter().find(|i| i.role == role).map(|i| i.path.as_str())
+    report
+        .odyssey
+        .inputs
+        .iter()
+        .find(|i| i.role == role)
+        .map(|i| i.path.as_str())
 }

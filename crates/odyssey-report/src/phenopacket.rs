@@ -51,7 +51,11 @@ pub struct PhenopacketOptions {
 
 impl Default for PhenopacketOptions {
     fn default() -> Self {
-        PhenopacketOptions { top: 10, assembly: None, resolve_files_against: None }
+        PhenopacketOptions {
+            top: 10,
+            assembly: None,
+            resolve_files_against: None,
+        }
     }
 }
 
@@ -74,7 +78,11 @@ pub fn absolute_file_uri(uri: &str, base: &Path) -> Option<String> {
     }
     // `./x` and `a/./b` lose their `.` parts; `..` is kept (resolving it by text is wrong through
     // a symbolic link)
-    let path: PathBuf = base.join(p).components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+    let path: PathBuf = base
+        .join(p)
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .collect();
     Some(format!("file://{}", path.display()))
 }
 
@@ -84,8 +92,16 @@ pub fn absolute_file_uri(uri: &str, base: &Path) -> Option<String> {
 pub fn absolute_file_uris(doc: &mut Value, base: &Path) -> usize {
     fn files(packet: &mut Value, base: &Path) -> usize {
         let mut n = 0;
-        for f in packet.get_mut("files").and_then(Value::as_array_mut).into_iter().flatten() {
-            let new = f.get("uri").and_then(Value::as_str).and_then(|u| absolute_file_uri(u, base));
+        for f in packet
+            .get_mut("files")
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            let new = f
+                .get("uri")
+                .and_then(Value::as_str)
+                .and_then(|u| absolute_file_uri(u, base));
             if let Some(u) = new {
                 f["uri"] = json!(u);
                 n += 1;
@@ -97,7 +113,12 @@ pub fn absolute_file_uris(doc: &mut Value, base: &Path) -> usize {
     if let Some(p) = doc.get_mut("proband") {
         n += files(p, base);
     }
-    for r in doc.get_mut("relatives").and_then(Value::as_array_mut).into_iter().flatten() {
+    for r in doc
+        .get_mut("relatives")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
         n += files(r, base);
     }
     n
@@ -108,10 +129,21 @@ pub fn absolute_file_uris(doc: &mut Value, base: &Path) -> usize {
 ///
 /// Errors: [`ReportError::Read`], [`ReportError::Phenopacket`] with the parser's message.
 pub fn read_phenopacket_value(path: &Path) -> Result<Value, ReportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ReportError::Read { path: path.to_path_buf(), source })?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let yaml = ext == "yml" || ext == "yaml" || (ext != "json" && !text.trim_start().starts_with('{'));
-    let perr = |message: String| ReportError::Phenopacket { path: path.to_path_buf(), message };
+    let text = std::fs::read_to_string(path).map_err(|source| ReportError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let yaml =
+        ext == "yml" || ext == "yaml" || (ext != "json" && !text.trim_start().starts_with('{'));
+    let perr = |message: String| ReportError::Phenopacket {
+        path: path.to_path_buf(),
+        message,
+    };
     let v: Value = if yaml {
         serde_saphyr::from_str(&text).map_err(|e| perr(format!("YAML: {e}")))?
     } else {
@@ -128,12 +160,18 @@ pub fn read_phenopacket_value(path: &Path) -> Result<Value, ReportError> {
 pub fn phenopacket_from_report(report: &AnalysisReport) -> Value {
     let c = &report.case;
     let mut subject = Map::new();
-    subject.insert("id".into(), json!(c.subject_id.clone().unwrap_or_else(|| c.id.clone())));
+    subject.insert(
+        "id".into(),
+        json!(c.subject_id.clone().unwrap_or_else(|| c.id.clone())),
+    );
     if let Some(s) = &c.sex {
         subject.insert("sex".into(), json!(s.to_ascii_uppercase()));
     }
     if let Some(a) = &c.age {
-        subject.insert("timeAtLastEncounter".into(), json!({ "age": { "iso8601duration": a } }));
+        subject.insert(
+            "timeAtLastEncounter".into(),
+            json!({ "age": { "iso8601duration": a } }),
+        );
     }
     let features: Vec<Value> = c
         .terms
@@ -160,7 +198,10 @@ pub fn phenopacket_from_report(report: &AnalysisReport) -> Value {
 }
 
 fn is_v1(packet: &Value) -> bool {
-    let v = packet.pointer("/metaData/phenopacketSchemaVersion").and_then(Value::as_str).unwrap_or("");
+    let v = packet
+        .pointer("/metaData/phenopacketSchemaVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     v.trim().trim_start_matches(['v', 'V']).starts_with('1')
 }
 
@@ -208,7 +249,13 @@ fn expression(syntax: &str, value: &str, prefix: Option<&str>) -> Value {
     json!({ "syntax": syntax, "value": value })
 }
 
-fn variant_interpretation(v: &VariantResult, g: &GeneResult, subject: &str, assembly: Option<&str>, proband: Option<&str>) -> Value {
+fn variant_interpretation(
+    v: &VariantResult,
+    g: &GeneResult,
+    subject: &str,
+    assembly: Option<&str>,
+    proband: Option<&str>,
+) -> Value {
     let mut vcf = Map::new();
     if let Some(a) = assembly {
         vcf.insert("genomeAssembly".into(), json!(a));
@@ -219,15 +266,25 @@ fn variant_interpretation(v: &VariantResult, g: &GeneResult, subject: &str, asse
     vcf.insert("alt".into(), json!(v.alt));
     let mut expressions = Vec::new();
     if let Some(c) = &v.hgvs_c {
-        let syntax = if c.contains("n.") && !c.contains("c.") { "hgvs.n" } else { "hgvs.c" };
+        let syntax = if c.contains("n.") && !c.contains("c.") {
+            "hgvs.n"
+        } else {
+            "hgvs.c"
+        };
         expressions.push(expression(syntax, c, v.transcript.as_deref()));
     }
     if let Some(p) = &v.hgvs_p {
         expressions.push(expression("hgvs.p", p, None));
     }
     let mut desc = Map::new();
-    desc.insert("id".into(), json!(format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alt)));
-    desc.insert("geneContext".into(), json!({ "valueId": g.ncbi_gene_id, "symbol": g.symbol }));
+    desc.insert(
+        "id".into(),
+        json!(format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alt)),
+    );
+    desc.insert(
+        "geneContext".into(),
+        json!({ "valueId": g.ncbi_gene_id, "symbol": g.symbol }),
+    );
     if !expressions.is_empty() {
         desc.insert("expressions".into(), Value::Array(expressions));
     }
@@ -248,7 +305,12 @@ fn variant_interpretation(v: &VariantResult, g: &GeneResult, subject: &str, asse
     })
 }
 
-fn interpretation(report: &AnalysisReport, g: &GeneResult, subject: &str, assembly: Option<&str>) -> Value {
+fn interpretation(
+    report: &AnalysisReport,
+    g: &GeneResult,
+    subject: &str,
+    assembly: Option<&str>,
+) -> Value {
     let proband = proband_sample(report);
     let passed: Vec<&VariantResult> = g.variants.iter().filter(|v| v.filter == "PASS").collect();
     let genomic: Vec<Value> = if passed.is_empty() {
@@ -258,22 +320,37 @@ fn interpretation(report: &AnalysisReport, g: &GeneResult, subject: &str, assemb
             "gene": { "valueId": g.ncbi_gene_id, "symbol": g.symbol }
         })]
     } else {
-        passed.iter().map(|v| variant_interpretation(v, g, subject, assembly, proband.as_deref())).collect()
+        passed
+            .iter()
+            .map(|v| variant_interpretation(v, g, subject, assembly, proband.as_deref()))
+            .collect()
     };
     let mut diagnosis = Map::new();
     if let Some(did) = g.diseases.first() {
         let mut disease = Map::new();
         disease.insert("id".into(), json!(did));
         // the label of a ranked disease, else the knowledge base's name when the report has it
-        let label = report.diseases.iter().find(|d| &d.id == did).map(|d| &d.label).or_else(|| report.disease_labels.get(did));
+        let label = report
+            .diseases
+            .iter()
+            .find(|d| &d.id == did)
+            .map(|d| &d.label)
+            .or_else(|| report.disease_labels.get(did));
         if let Some(label) = label {
             disease.insert("label".into(), json!(label));
         }
         diagnosis.insert("disease".into(), Value::Object(disease));
     }
     diagnosis.insert("genomicInterpretations".into(), Value::Array(genomic));
-    let probability = g.post_test_probability.map(|p| format!(", post-test probability {p:.4}")).unwrap_or_default();
-    let tie = if g.tie_size > 1 { format!(" (tied with {} others)", g.tie_size - 1) } else { String::new() };
+    let probability = g
+        .post_test_probability
+        .map(|p| format!(", post-test probability {p:.4}"))
+        .unwrap_or_default();
+    let tie = if g.tie_size > 1 {
+        format!(" (tied with {} others)", g.tie_size - 1)
+    } else {
+        String::new()
+    };
     json!({
         "id": format!("odyssey-{}-{}", g.rank, g.symbol),
         "progressStatus": "IN_PROGRESS",
@@ -288,9 +365,16 @@ fn interpretation(report: &AnalysisReport, g: &GeneResult, subject: &str, assemb
 /// Assembly from the phenopacket's VCF file attributes (`files[].fileAttributes.genomeAssembly`
 /// or v1 `htsFiles[].genomeAssembly`).
 fn packet_assembly(packet: &Value) -> Option<String> {
-    let files = packet.get("files").and_then(Value::as_array).into_iter().flatten();
+    let files = packet
+        .get("files")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
     for f in files {
-        if let Some(a) = f.pointer("/fileAttributes/genomeAssembly").and_then(Value::as_str) {
+        if let Some(a) = f
+            .pointer("/fileAttributes/genomeAssembly")
+            .and_then(Value::as_str)
+        {
             return Some(a.to_string());
         }
     }
@@ -300,22 +384,62 @@ fn packet_assembly(packet: &Value) -> Option<String> {
 fn resource(prefix: &str, report: &AnalysisReport) -> Option<Value> {
     let kb = &report.odyssey.knowledge_base;
     let (id, name, url, version, iri) = match prefix {
-        "HP" => ("hp", "human phenotype ontology", "http://purl.obolibrary.org/obo/hp.owl", kb.hpo_release.as_str(), "http://purl.obolibrary.org/obo/HP_"),
-        "GENO" => ("geno", "Genotype Ontology", "http://purl.obolibrary.org/obo/geno.owl", "unspecified", "http://purl.obolibrary.org/obo/GENO_"),
-        "OMIM" => ("omim", "Online Mendelian Inheritance in Man", "https://www.omim.org", kb.annotations_release.as_str(), "https://www.omim.org/entry/"),
-        "ORPHA" => ("orpha", "Orphanet Rare Disease Ontology", "https://www.orpha.net", kb.annotations_release.as_str(), "https://www.orpha.net/en/disease/detail/"),
-        "DECIPHER" => ("decipher", "DECIPHER", "https://www.deciphergenomics.org", kb.annotations_release.as_str(), "https://www.deciphergenomics.org/syndrome/"),
-        "NCBIGene" => ("ncbigene", "NCBI Gene", "https://www.ncbi.nlm.nih.gov/gene", kb.annotations_release.as_str(), "https://www.ncbi.nlm.nih.gov/gene/"),
+        "HP" => (
+            "hp",
+            "human phenotype ontology",
+            "http://purl.obolibrary.org/obo/hp.owl",
+            kb.hpo_release.as_str(),
+            "http://purl.obolibrary.org/obo/HP_",
+        ),
+        "GENO" => (
+            "geno",
+            "Genotype Ontology",
+            "http://purl.obolibrary.org/obo/geno.owl",
+            "unspecified",
+            "http://purl.obolibrary.org/obo/GENO_",
+        ),
+        "OMIM" => (
+            "omim",
+            "Online Mendelian Inheritance in Man",
+            "https://www.omim.org",
+            kb.annotations_release.as_str(),
+            "https://www.omim.org/entry/",
+        ),
+        "ORPHA" => (
+            "orpha",
+            "Orphanet Rare Disease Ontology",
+            "https://www.orpha.net",
+            kb.annotations_release.as_str(),
+            "https://www.orpha.net/en/disease/detail/",
+        ),
+        "DECIPHER" => (
+            "decipher",
+            "DECIPHER",
+            "https://www.deciphergenomics.org",
+            kb.annotations_release.as_str(),
+            "https://www.deciphergenomics.org/syndrome/",
+        ),
+        "NCBIGene" => (
+            "ncbigene",
+            "NCBI Gene",
+            "https://www.ncbi.nlm.nih.gov/gene",
+            kb.annotations_release.as_str(),
+            "https://www.ncbi.nlm.nih.gov/gene/",
+        ),
         _ => return None,
     };
-    Some(json!({ "id": id, "name": name, "url": url, "version": version, "namespacePrefix": prefix, "iriPrefix": iri }))
+    Some(
+        json!({ "id": id, "name": name, "url": url, "version": version, "namespacePrefix": prefix, "iriPrefix": iri }),
+    )
 }
 
 fn add_metadata(target: &mut Map<String, Value>, report: &AnalysisReport, prefixes: &[String]) {
     if !target.get("metaData").is_some_and(Value::is_object) {
         target.insert("metaData".into(), json!({}));
     }
-    let Some(meta) = target.get_mut("metaData").and_then(Value::as_object_mut) else { return };
+    let Some(meta) = target.get_mut("metaData").and_then(Value::as_object_mut) else {
+        return;
+    };
     if !meta.contains_key("phenopacketSchemaVersion") {
         meta.insert("phenopacketSchemaVersion".into(), json!("2.0"));
     }
@@ -323,12 +447,23 @@ fn add_metadata(target: &mut Map<String, Value>, report: &AnalysisReport, prefix
         meta.insert("created".into(), json!(report.odyssey.created));
     }
     if !meta.contains_key("createdBy") {
-        meta.insert("createdBy".into(), json!(format!("Odyssey {}", report.odyssey.version)));
+        meta.insert(
+            "createdBy".into(),
+            json!(format!("Odyssey {}", report.odyssey.version)),
+        );
     }
-    let resources = if prefixes.is_empty() { None } else { Some(meta.entry("resources").or_insert_with(|| json!([]))) };
+    let resources = if prefixes.is_empty() {
+        None
+    } else {
+        Some(meta.entry("resources").or_insert_with(|| json!([])))
+    };
     if let Some(Value::Array(list)) = resources {
         for p in prefixes {
-            let have = list.iter().any(|r| r.get("namespacePrefix").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(p)));
+            let have = list.iter().any(|r| {
+                r.get("namespacePrefix")
+                    .and_then(Value::as_str)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(p))
+            });
             if !have {
                 if let Some(r) = resource(p, report) {
                     list.push(r);
@@ -352,22 +487,40 @@ fn add_metadata(target: &mut Map<String, Value>, report: &AnalysisReport, prefix
 ///
 /// Errors: [`ReportError::Phenopacket`] when the input is not a JSON object or its
 /// `interpretations` is not a list.
-pub fn add_interpretations(packet: Option<Value>, report: &AnalysisReport, opts: &PhenopacketOptions) -> Result<Value, ReportError> {
+pub fn add_interpretations(
+    packet: Option<Value>,
+    report: &AnalysisReport,
+    opts: &PhenopacketOptions,
+) -> Result<Value, ReportError> {
     let mut doc = match packet {
-        Some(p) if is_v1(&p) || p.get("proband").is_some_and(is_v1) => phenopacket_from_report(report),
+        Some(p) if is_v1(&p) || p.get("proband").is_some_and(is_v1) => {
+            phenopacket_from_report(report)
+        }
         Some(p) => p,
         None => phenopacket_from_report(report),
     };
-    let perr = |message: &str| ReportError::Phenopacket { path: "<input>".into(), message: message.to_string() };
+    let perr = |message: &str| ReportError::Phenopacket {
+        path: "<input>".into(),
+        message: message.to_string(),
+    };
     if !doc.is_object() {
         return Err(perr("the top level is not an object"));
     }
     if let Some(base) = &opts.resolve_files_against {
         absolute_file_uris(&mut doc, base);
     }
-    let assembly = opts.assembly.clone().or_else(|| crate::report_assembly(report).map(String::from)).or_else(|| packet_assembly(&doc));
+    let assembly = opts
+        .assembly
+        .clone()
+        .or_else(|| crate::report_assembly(report).map(String::from))
+        .or_else(|| packet_assembly(&doc));
     let family = doc.get("proband").is_some();
-    let target = if family { doc.get_mut("proband").and_then(Value::as_object_mut) } else { doc.as_object_mut() }.ok_or_else(|| perr("the proband is not an object"))?;
+    let target = if family {
+        doc.get_mut("proband").and_then(Value::as_object_mut)
+    } else {
+        doc.as_object_mut()
+    }
+    .ok_or_else(|| perr("the proband is not an object"))?;
     let subject = target
         .get("subject")
         .and_then(|s| s.get("id"))
@@ -378,8 +531,16 @@ pub fn add_interpretations(packet: Option<Value>, report: &AnalysisReport, opts:
 
     // after a variant analysis, a gene is a candidate of a genetic diagnosis only with a variant
     let variant_analysis = report.filters.is_some();
-    let genes: Vec<&GeneResult> = report.genes.iter().filter(|g| !variant_analysis || g.variants.iter().any(|v| v.filter == "PASS")).take(opts.top).collect();
-    let new: Vec<Value> = genes.iter().map(|g| interpretation(report, g, &subject, assembly.as_deref())).collect();
+    let genes: Vec<&GeneResult> = report
+        .genes
+        .iter()
+        .filter(|g| !variant_analysis || g.variants.iter().any(|v| v.filter == "PASS"))
+        .take(opts.top)
+        .collect();
+    let new: Vec<Value> = genes
+        .iter()
+        .map(|g| interpretation(report, g, &subject, assembly.as_deref()))
+        .collect();
     match target.entry("interpretations").or_insert_with(|| json!([])) {
         Value::Array(list) => list.extend(new),
         _ => return Err(perr("`interpretations` is not a list")),
@@ -387,10 +548,18 @@ pub fn add_interpretations(packet: Option<Value>, report: &AnalysisReport, opts:
 
     let mut prefixes: Vec<String> = vec!["HP".into(), "NCBIGene".into()];
     for g in &genes {
-        if let Some(p) = g.diseases.first().and_then(|d| d.split_once(':')).map(|(p, _)| p.to_string()) {
+        if let Some(p) = g
+            .diseases
+            .first()
+            .and_then(|d| d.split_once(':'))
+            .map(|(p, _)| p.to_string())
+        {
             prefixes.push(p);
         }
-        if g.variants.iter().any(|v| v.filter == "PASS" && !v.genotypes.is_empty()) {
+        if g.variants
+            .iter()
+            .any(|v| v.filter == "PASS" && !v.genotypes.is_empty())
+        {
             prefixes.push("GENO".into());
         }
     }
@@ -432,8 +601,17 @@ mod tests {
 
     #[test]
     fn hgvs_prefix() {
-        assert_eq!(expression("hgvs.c", "c.1A>G", Some("NM_1.2"))["value"], "NM_1.2:c.1A>G");
-        assert_eq!(expression("hgvs.c", "NM_3.1:c.1A>G", Some("NM_1.2"))["value"], "NM_3.1:c.1A>G");
-        assert_eq!(expression("hgvs.p", "p.(Arg1Cys)", None)["value"], "p.(Arg1Cys)");
+        assert_eq!(
+            expression("hgvs.c", "c.1A>G", Some("NM_1.2"))["value"],
+            "NM_1.2:c.1A>G"
+        );
+        assert_eq!(
+            expression("hgvs.c", "NM_3.1:c.1A>G", Some("NM_1.2"))["value"],
+            "NM_3.1:c.1A>G"
+        );
+        assert_eq!(
+            expression("hgvs.p", "p.(Arg1Cys)", None)["value"],
+            "p.(Arg1Cys)"
+        );
     }
 }

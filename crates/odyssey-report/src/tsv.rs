@@ -12,13 +12,30 @@ fn header<W: Write>(r: &AnalysisReport, out: &mut W) -> std::io::Result<()> {
     writeln!(out, "## odyssey {} method={} hpo_release={} annotations_release={} kb={} kb_checksum={} created={}",
         o.version, o.method, o.knowledge_base.hpo_release, o.knowledge_base.annotations_release,
         o.knowledge_base.source, o.knowledge_base.checksum, o.created)?;
-    writeln!(out, "## case={} observed={} excluded={}", r.case.id, r.case.observed.join(","), r.case.excluded.join(","))?;
+    writeln!(
+        out,
+        "## case={} observed={} excluded={}",
+        r.case.id,
+        r.case.observed.join(","),
+        r.case.excluded.join(",")
+    )?;
     for i in &o.inputs {
         writeln!(out, "## input {}={}", i.role, i.path)?;
     }
     if !r.case.ignored.is_empty() {
-        let ignored: Vec<String> =
-            r.case.ignored.iter().map(|i| format!("{}{} ({})", if i.excluded { "-" } else { "" }, clean(&i.id), clean(&i.reason))).collect();
+        let ignored: Vec<String> = r
+            .case
+            .ignored
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}{} ({})",
+                    if i.excluded { "-" } else { "" },
+                    clean(&i.id),
+                    clean(&i.reason)
+                )
+            })
+            .collect();
         writeln!(out, "## ignored={}", ignored.join("; "))?;
     }
     for w in &r.warnings {
@@ -41,9 +58,25 @@ pub fn write_genes_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Res
     header(r, &mut out)?;
     writeln!(out, "rank\ttie_size\tsymbol\tncbi_gene_id\tscore\tpost_test_probability\tphenotype_score\tgenotype_score\tmodes_of_inheritance\tdiseases\tvariants")?;
     for g in &r.genes {
-        writeln!(out, "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}", g.rank, g.tie_size, clean(&g.symbol), g.ncbi_gene_id, g.score,
-            num(g.post_test_probability), g.phenotype_score.map(|v| format!("{v:.4}")).unwrap_or_default(),
-            g.genotype_score.map(|v| format!("{v:.4}")).unwrap_or_default(), g.modes_of_inheritance.join(","), g.diseases.join(","), g.variants.len())?;
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}",
+            g.rank,
+            g.tie_size,
+            clean(&g.symbol),
+            g.ncbi_gene_id,
+            g.score,
+            num(g.post_test_probability),
+            g.phenotype_score
+                .map(|v| format!("{v:.4}"))
+                .unwrap_or_default(),
+            g.genotype_score
+                .map(|v| format!("{v:.4}"))
+                .unwrap_or_default(),
+            g.modes_of_inheritance.join(","),
+            g.diseases.join(","),
+            g.variants.len()
+        )?;
     }
     Ok(())
 }
@@ -55,9 +88,32 @@ pub fn write_diseases_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::
     writeln!(out, "rank\ttie_size\tid\tlabel\tscore\tpost_test_probability\tmodes_of_inheritance\tgenes\tevidence")?;
     for d in &r.diseases {
         let genes: Vec<&str> = d.genes.iter().map(|g| g.symbol.as_str()).collect();
-        let ev: Vec<String> = d.evidence.iter().map(|e| format!("{}{}:{}:{:.3}", if e.observed { "" } else { "-" }, e.term, e.match_kind, e.lr)).collect();
-        writeln!(out, "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}", d.rank, d.tie_size, d.id, clean(&d.label), d.score, num(d.post_test_probability),
-            d.modes_of_inheritance.join(","), genes.join(","), ev.join(";"))?;
+        let ev: Vec<String> = d
+            .evidence
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}{}:{}:{:.3}",
+                    if e.observed { "" } else { "-" },
+                    e.term,
+                    e.match_kind,
+                    e.lr
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}",
+            d.rank,
+            d.tie_size,
+            d.id,
+            clean(&d.label),
+            d.score,
+            num(d.post_test_probability),
+            d.modes_of_inheritance.join(","),
+            genes.join(","),
+            ev.join(";")
+        )?;
     }
     Ok(())
 }
@@ -68,7 +124,10 @@ pub fn has_variant_analysis(r: &AnalysisReport) -> bool {
 }
 
 fn per_sample(gts: &[SampleGenotype], f: impl Fn(&SampleGenotype) -> String) -> String {
-    gts.iter().map(|g| format!("{}={}", clean(&g.sample), f(g))).collect::<Vec<_>>().join(";")
+    gts.iter()
+        .map(|g| format!("{}={}", clean(&g.sample), f(g)))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 fn opt_u32(x: Option<u32>) -> String {
@@ -100,15 +159,44 @@ pub fn write_variants_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::
                 per_sample(&v.genotypes, |g| clean(&g.genotype)),
                 per_sample(&v.genotypes, |g| opt_u32(g.gq)),
                 per_sample(&v.genotypes, |g| opt_u32(g.dp)),
-                per_sample(&v.genotypes, |g| if g.ad.is_empty() { ".".into() } else { g.ad.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(",") }),
-                v.allele_frequency.map(|f| f.to_string()).unwrap_or_default(),
+                per_sample(&v.genotypes, |g| {
+                    if g.ad.is_empty() {
+                        ".".into()
+                    } else {
+                        g.ad.iter()
+                            .map(|a| a.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    }
+                }),
+                v.allele_frequency
+                    .map(|f| f.to_string())
+                    .unwrap_or_default(),
                 v.frequency_source.as_deref().map(clean).unwrap_or_default(),
-                v.clinvar.as_ref().map(|c| clean(&c.significance)).unwrap_or_default(),
-                v.clinvar.as_ref().map(|c| c.stars.to_string()).unwrap_or_default(),
-                v.clinvar.as_ref().and_then(|c| c.id.as_deref()).map(clean).unwrap_or_default(),
-                v.scores.iter().map(|(k, x)| format!("{}={x}", clean(k))).collect::<Vec<_>>().join(";"),
+                v.clinvar
+                    .as_ref()
+                    .map(|c| clean(&c.significance))
+                    .unwrap_or_default(),
+                v.clinvar
+                    .as_ref()
+                    .map(|c| c.stars.to_string())
+                    .unwrap_or_default(),
+                v.clinvar
+                    .as_ref()
+                    .and_then(|c| c.id.as_deref())
+                    .map(clean)
+                    .unwrap_or_default(),
+                v.scores
+                    .iter()
+                    .map(|(k, x)| format!("{}={x}", clean(k)))
+                    .collect::<Vec<_>>()
+                    .join(";"),
                 format!("{:.4}", v.pathogenicity),
-                v.modes_of_inheritance.iter().map(|m| clean(m)).collect::<Vec<_>>().join(","),
+                v.modes_of_inheritance
+                    .iter()
+                    .map(|m| clean(m))
+                    .collect::<Vec<_>>()
+                    .join(","),
                 clean(&v.filter),
             ];
             writeln!(out, "{}", cols.join("\t"))?;

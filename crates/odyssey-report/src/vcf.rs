@@ -33,7 +33,8 @@ pub const INFO_KEY: &str = "ODYSSEY";
 /// INFO key of the ALT allele index on multi-allelic records.
 pub const INFO_ALT_KEY: &str = "ODYSSEY_ALT";
 const INFO_DESCRIPTION: &str = "Odyssey candidate gene of this allele: rank|gene|score|mode (gene rank in the report; HGNC symbol; log10 likelihood-ratio score of the gene; modes of inheritance the variant fits, joined by &)";
-const INFO_ALT_DESCRIPTION: &str = "1-based ALT allele of each ODYSSEY entry, in the same order (multi-allelic records only)";
+const INFO_ALT_DESCRIPTION: &str =
+    "1-based ALT allele of each ODYSSEY entry, in the same order (multi-allelic records only)";
 
 /// What happened while annotating.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -60,7 +61,9 @@ type Key = (String, u32, String, String);
 type Annotations = (HashMap<Key, Vec<String>>, Vec<(Key, String)>);
 
 fn chrom_key(chrom: &str) -> String {
-    Chrom::from_str(chrom).map(|c| c.name().to_string()).unwrap_or_else(|_| chrom.to_string())
+    Chrom::from_str(chrom)
+        .map(|c| c.name().to_string())
+        .unwrap_or_else(|_| chrom.to_string())
 }
 
 /// Position and alleles in minimal representation (the chromosome plays no part in trimming);
@@ -69,12 +72,25 @@ fn allele_key(chrom: &str, pos: u32, reference: &str, alt: &str) -> Key {
     let dummy = Chrom::autosome(1).expect("chromosome 1");
     match VariantKey::new(dummy, pos, reference, alt) {
         Ok(k) => (chrom_key(chrom), k.pos, k.reference, k.alternate),
-        Err(_) => (chrom_key(chrom), pos, reference.to_ascii_uppercase(), alt.to_ascii_uppercase()),
+        Err(_) => (
+            chrom_key(chrom),
+            pos,
+            reference.to_ascii_uppercase(),
+            alt.to_ascii_uppercase(),
+        ),
     }
 }
 
 fn info_safe(s: &str) -> String {
-    s.chars().map(|c| if c.is_whitespace() || matches!(c, ';' | '=' | ',' | '|' | '&') { '_' } else { c }).collect()
+    s.chars()
+        .map(|c| {
+            if c.is_whitespace() || matches!(c, ';' | '=' | ',' | '|' | '&') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// The report's annotations per allele, in gene rank order, with a printable name per variant.
@@ -84,14 +100,38 @@ fn annotations(report: &AnalysisReport) -> Annotations {
     for g in &report.genes {
         for v in &g.variants {
             let key = allele_key(&v.chrom, v.pos, &v.reference, &v.alt);
-            let modes = if v.modes_of_inheritance.is_empty() { &g.modes_of_inheritance } else { &v.modes_of_inheritance };
-            let mode = if modes.is_empty() { ".".to_string() } else { modes.iter().map(|m| info_safe(m)).collect::<Vec<_>>().join("&") };
-            let value = format!("{}|{}|{:.4}|{}", g.rank, info_safe(&g.symbol), g.score, mode);
+            let modes = if v.modes_of_inheritance.is_empty() {
+                &g.modes_of_inheritance
+            } else {
+                &v.modes_of_inheritance
+            };
+            let mode = if modes.is_empty() {
+                ".".to_string()
+            } else {
+                modes
+                    .iter()
+                    .map(|m| info_safe(m))
+                    .collect::<Vec<_>>()
+                    .join("&")
+            };
+            let value = format!(
+                "{}|{}|{:.4}|{}",
+                g.rank,
+                info_safe(&g.symbol),
+                g.score,
+                mode
+            );
             let entry = map.entry(key.clone()).or_default();
             if !entry.contains(&value) {
                 entry.push(value);
             }
-            names.push((key, format!("{}:{}:{}:{} {}", v.chrom, v.pos, v.reference, v.alt, g.symbol)));
+            names.push((
+                key,
+                format!(
+                    "{}:{}:{}:{} {}",
+                    v.chrom, v.pos, v.reference, v.alt, g.symbol
+                ),
+            ));
         }
     }
     (map, names)
@@ -122,7 +162,12 @@ fn is_own_header_line(line: &str) -> bool {
 /// Errors: [`ReportError::Read`] for a missing file; [`ReportError::Vcf`] naming the file and
 /// the 1-based record for a malformed header or record (fewer than 8 columns, a position that
 /// is not a positive integer); [`ReportError::Io`] when writing fails.
-pub fn annotate_vcf<W: Write>(input: &Path, report: &AnalysisReport, out: W, compression: Compression) -> Result<VcfSummary, ReportError> {
+pub fn annotate_vcf<W: Write>(
+    input: &Path,
+    report: &AnalysisReport,
+    out: W,
+    compression: Compression,
+) -> Result<VcfSummary, ReportError> {
     let (map, names) = annotations(report);
     let mut matched: std::collections::HashSet<Key> = std::collections::HashSet::new();
     let mut summary = match compression {
@@ -134,24 +179,54 @@ pub fn annotate_vcf<W: Write>(input: &Path, report: &AnalysisReport, out: W, com
             s
         }
     };
-    summary.unmatched = names.into_iter().filter(|(k, _)| !matched.contains(k)).map(|(_, n)| n).collect();
+    summary.unmatched = names
+        .into_iter()
+        .filter(|(k, _)| !matched.contains(k))
+        .map(|(_, n)| n)
+        .collect();
     Ok(summary)
 }
 
-fn annotate_into<W: Write>(input: &Path, report: &AnalysisReport, map: &HashMap<Key, Vec<String>>, matched: &mut std::collections::HashSet<Key>, out: W) -> Result<VcfSummary, ReportError> {
-    let file = File::open(input).map_err(|source| ReportError::Read { path: input.to_path_buf(), source })?;
-    let is_bcf = input.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("bcf"));
+fn annotate_into<W: Write>(
+    input: &Path,
+    report: &AnalysisReport,
+    map: &HashMap<Key, Vec<String>>,
+    matched: &mut std::collections::HashSet<Key>,
+    out: W,
+) -> Result<VcfSummary, ReportError> {
+    let file = File::open(input).map_err(|source| ReportError::Read {
+        path: input.to_path_buf(),
+        source,
+    })?;
+    let is_bcf = input
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("bcf"));
     if is_bcf {
         return annotate_bcf(input, file, report, map, matched, out);
     }
     let mut buffered = BufReader::new(file);
-    let gz = buffered.fill_buf().map_err(|source| ReportError::Read { path: input.to_path_buf(), source })?.starts_with(&[0x1f, 0x8b]);
-    let reader: Box<dyn BufRead> = if gz { Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(buffered))) } else { Box::new(buffered) };
+    let gz = buffered
+        .fill_buf()
+        .map_err(|source| ReportError::Read {
+            path: input.to_path_buf(),
+            source,
+        })?
+        .starts_with(&[0x1f, 0x8b]);
+    let reader: Box<dyn BufRead> = if gz {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(buffered)))
+    } else {
+        Box::new(buffered)
+    };
     annotate_text(input, reader, report, map, matched, out)
 }
 
 fn vcf_err(path: &Path, record: Option<u64>, message: impl Into<String>) -> ReportError {
-    ReportError::Vcf { path: path.to_path_buf(), record, message: message.into() }
+    ReportError::Vcf {
+        path: path.to_path_buf(),
+        record,
+        message: message.into(),
+    }
 }
 
 /// Removes earlier Odyssey values from an INFO column.
@@ -159,15 +234,29 @@ fn strip_info(info: &str) -> String {
     if info == "." {
         return info.to_string();
     }
-    let kept: Vec<&str> = info.split(';').filter(|f| {
-        let k = f.split('=').next().unwrap_or("");
-        k != INFO_KEY && k != INFO_ALT_KEY
-    }).collect();
-    if kept.is_empty() { ".".to_string() } else { kept.join(";") }
+    let kept: Vec<&str> = info
+        .split(';')
+        .filter(|f| {
+            let k = f.split('=').next().unwrap_or("");
+            k != INFO_KEY && k != INFO_ALT_KEY
+        })
+        .collect();
+    if kept.is_empty() {
+        ".".to_string()
+    } else {
+        kept.join(";")
+    }
 }
 
 /// The `ODYSSEY` (and `ODYSSEY_ALT`) values of a record, if any allele matches.
-fn record_values(chrom: &str, pos: u32, reference: &str, alts: &[&str], map: &HashMap<Key, Vec<String>>, matched: &mut std::collections::HashSet<Key>) -> Option<String> {
+fn record_values(
+    chrom: &str,
+    pos: u32,
+    reference: &str,
+    alts: &[&str],
+    map: &HashMap<Key, Vec<String>>,
+    matched: &mut std::collections::HashSet<Key>,
+) -> Option<String> {
     let mut values = Vec::new();
     let mut alt_idx = Vec::new();
     for (i, alt) in alts.iter().enumerate() {
@@ -190,8 +279,18 @@ fn record_values(chrom: &str, pos: u32, reference: &str, alts: &[&str], map: &Ha
     Some(s)
 }
 
-fn annotate_text<W: Write>(path: &Path, mut reader: Box<dyn BufRead>, report: &AnalysisReport, map: &HashMap<Key, Vec<String>>, matched: &mut std::collections::HashSet<Key>, mut out: W) -> Result<VcfSummary, ReportError> {
-    let read_err = |source: std::io::Error| ReportError::Read { path: path.to_path_buf(), source };
+fn annotate_text<W: Write>(
+    path: &Path,
+    mut reader: Box<dyn BufRead>,
+    report: &AnalysisReport,
+    map: &HashMap<Key, Vec<String>>,
+    matched: &mut std::collections::HashSet<Key>,
+    mut out: W,
+) -> Result<VcfSummary, ReportError> {
+    let read_err = |source: std::io::Error| ReportError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
     // header: `##` lines then the `#CHROM` line
     let mut header = String::new();
     let mut line = String::new();
@@ -199,11 +298,22 @@ fn annotate_text<W: Write>(path: &Path, mut reader: Box<dyn BufRead>, report: &A
     loop {
         line.clear();
         if reader.read_line(&mut line).map_err(read_err)? == 0 {
-            return Err(vcf_err(path, None, "the header ends before the #CHROM line"));
+            return Err(vcf_err(
+                path,
+                None,
+                "the header ends before the #CHROM line",
+            ));
         }
         n_header += 1;
         if n_header == 1 && !line.starts_with("##fileformat=VCF") {
-            return Err(vcf_err(path, None, format!("line 1 is not a ##fileformat=VCF line: {:?}", line.trim_end())));
+            return Err(vcf_err(
+                path,
+                None,
+                format!(
+                    "line 1 is not a ##fileformat=VCF line: {:?}",
+                    line.trim_end()
+                ),
+            ));
         }
         header.push_str(&line);
         if !line.ends_with('\n') {
@@ -213,10 +323,16 @@ fn annotate_text<W: Write>(path: &Path, mut reader: Box<dyn BufRead>, report: &A
             break;
         }
         if !line.starts_with("##") {
-            return Err(vcf_err(path, None, format!("header line {n_header} does not start with ## or #CHROM")));
+            return Err(vcf_err(
+                path,
+                None,
+                format!("header line {n_header} does not start with ## or #CHROM"),
+            ));
         }
     }
-    header.parse::<vcf::Header>().map_err(|e| vcf_err(path, None, format!("invalid header: {e}")))?;
+    header
+        .parse::<vcf::Header>()
+        .map_err(|e| vcf_err(path, None, format!("invalid header: {e}")))?;
     let mut lines: Vec<&str> = header.lines().filter(|l| !is_own_header_line(l)).collect();
     let chrom_line = lines.pop().expect("#CHROM line");
     for l in &lines {
@@ -246,7 +362,16 @@ fn annotate_text<W: Write>(path: &Path, mut reader: Box<dyn BufRead>, report: &A
         if cols.len() < 8 {
             return Err(vcf_err(path, Some(n), format!("line {line_no}: expected at least 8 tab-separated columns (CHROM POS ID REF ALT QUAL FILTER INFO), found {}", cols.len())));
         }
-        let pos: u32 = cols[1].parse().ok().filter(|&p| p > 0).ok_or_else(|| vcf_err(path, Some(n), format!("line {line_no}: POS {:?} is not a positive integer", cols[1])))?;
+        let pos: u32 = cols[1].parse().ok().filter(|&p| p > 0).ok_or_else(|| {
+            vcf_err(
+                path,
+                Some(n),
+                format!(
+                    "line {line_no}: POS {:?} is not a positive integer",
+                    cols[1]
+                ),
+            )
+        })?;
         let alts: Vec<&str> = cols[4].split(',').collect();
         let info_has_own = cols[7].split(';').any(|f| {
             let k = f.split('=').next().unwrap_or("");
@@ -262,7 +387,11 @@ fn annotate_text<W: Write>(path: &Path, mut reader: Box<dyn BufRead>, report: &A
         let info = match values {
             Some(v) => {
                 summary.annotated += 1;
-                if info == "." { v } else { format!("{info};{v}") }
+                if info == "." {
+                    v
+                } else {
+                    format!("{info};{v}")
+                }
             }
             None => info,
         };
@@ -277,18 +406,37 @@ fn annotate_text<W: Write>(path: &Path, mut reader: Box<dyn BufRead>, report: &A
     Ok(summary)
 }
 
-fn annotate_bcf<W: Write>(path: &Path, file: File, report: &AnalysisReport, map: &HashMap<Key, Vec<String>>, matched: &mut std::collections::HashSet<Key>, out: W) -> Result<VcfSummary, ReportError> {
+fn annotate_bcf<W: Write>(
+    path: &Path,
+    file: File,
+    report: &AnalysisReport,
+    map: &HashMap<Key, Vec<String>>,
+    matched: &mut std::collections::HashSet<Key>,
+    out: W,
+) -> Result<VcfSummary, ReportError> {
     use vcf::header::record::value::map::{info::Number, info::Type, Info, Map};
     use vcf::variant::io::Write as _;
     use vcf::variant::record::AlternateBases as _;
     use vcf::variant::record_buf::info::field::{value::Array as ArrayBuf, Value as ValueBuf};
 
     let mut reader = bcf::io::Reader::new(file);
-    let header = reader.read_header().map_err(|e| vcf_err(path, None, format!("invalid BCF header: {e}")))?;
+    let header = reader
+        .read_header()
+        .map_err(|e| vcf_err(path, None, format!("invalid BCF header: {e}")))?;
     let mut out_header = header.clone();
-    out_header.infos_mut().insert(INFO_KEY.into(), Map::<Info>::new(Number::Unknown, Type::String, INFO_DESCRIPTION));
-    out_header.infos_mut().insert(INFO_ALT_KEY.into(), Map::<Info>::new(Number::Unknown, Type::Integer, INFO_ALT_DESCRIPTION));
-    for (k, v) in [("odysseyVersion", report.odyssey.version.clone()), ("odysseyCase", info_safe(&report.case.id)), ("odysseyCreated", report.odyssey.created.clone())] {
+    out_header.infos_mut().insert(
+        INFO_KEY.into(),
+        Map::<Info>::new(Number::Unknown, Type::String, INFO_DESCRIPTION),
+    );
+    out_header.infos_mut().insert(
+        INFO_ALT_KEY.into(),
+        Map::<Info>::new(Number::Unknown, Type::Integer, INFO_ALT_DESCRIPTION),
+    );
+    for (k, v) in [
+        ("odysseyVersion", report.odyssey.version.clone()),
+        ("odysseyCase", info_safe(&report.case.id)),
+        ("odysseyCreated", report.odyssey.created.clone()),
+    ] {
         if let Ok(key) = k.parse() {
             out_header.other_records_mut().shift_remove(&key);
             let _ = out_header.insert(key, vcf::header::record::Value::from(v));
@@ -305,37 +453,68 @@ fn annotate_bcf<W: Write>(path: &Path, file: File, report: &AnalysisReport, map:
             break;
         }
         summary.records = n;
-        let chrom = record.reference_sequence_name(header.string_maps()).map_err(rerr)?.to_string();
-        let pos = record.variant_start().transpose().map_err(rerr)?.map(usize::from).unwrap_or(0);
+        let chrom = record
+            .reference_sequence_name(header.string_maps())
+            .map_err(rerr)?
+            .to_string();
+        let pos = record
+            .variant_start()
+            .transpose()
+            .map_err(rerr)?
+            .map(usize::from)
+            .unwrap_or(0);
         let pos = u32::try_from(pos).map_err(|_| vcf_err(path, Some(n), "position beyond 2^32"))?;
-        let reference: String = vcf::variant::Record::reference_bases(&record).iter().map(|b| b.map(char::from)).collect::<Result<_, _>>().map_err(rerr)?;
+        let reference: String = vcf::variant::Record::reference_bases(&record)
+            .iter()
+            .map(|b| b.map(char::from))
+            .collect::<Result<_, _>>()
+            .map_err(rerr)?;
         let alt_box = vcf::variant::Record::alternate_bases(&record);
-        let alts: Vec<String> = alt_box.iter().map(|a| a.map(String::from)).collect::<Result<_, _>>().map_err(rerr)?;
+        let alts: Vec<String> = alt_box
+            .iter()
+            .map(|a| a.map(String::from))
+            .collect::<Result<_, _>>()
+            .map_err(rerr)?;
         let alt_refs: Vec<&str> = alts.iter().map(String::as_str).collect();
         let info = vcf::variant::Record::info(&record);
-        let has_own = info.get(&header, INFO_KEY).is_some() || info.get(&header, INFO_ALT_KEY).is_some();
+        let has_own =
+            info.get(&header, INFO_KEY).is_some() || info.get(&header, INFO_ALT_KEY).is_some();
         let values = record_values(&chrom, pos, &reference, &alt_refs, map, matched);
         if values.is_none() && !has_own {
-            writer.write_variant_record(&out_header, &record).map_err(|e| vcf_err(path, Some(n), e.to_string()))?;
+            writer
+                .write_variant_record(&out_header, &record)
+                .map_err(|e| vcf_err(path, Some(n), e.to_string()))?;
             continue;
         }
-        let mut buf = vcf::variant::RecordBuf::try_from_variant_record(&header, &record).map_err(rerr)?;
-        let kept: vcf::variant::record_buf::Info =
-            buf.info().as_ref().iter().filter(|(k, _)| k.as_str() != INFO_KEY && k.as_str() != INFO_ALT_KEY).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut buf =
+            vcf::variant::RecordBuf::try_from_variant_record(&header, &record).map_err(rerr)?;
+        let kept: vcf::variant::record_buf::Info = buf
+            .info()
+            .as_ref()
+            .iter()
+            .filter(|(k, _)| k.as_str() != INFO_KEY && k.as_str() != INFO_ALT_KEY)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         *buf.info_mut() = kept;
         if let Some(v) = values {
             summary.annotated += 1;
             for field in v.split(';') {
                 let (k, vals) = field.split_once('=').expect("key=value");
                 let value = if k == INFO_KEY {
-                    ValueBuf::Array(ArrayBuf::String(vals.split(',').map(|s| Some(s.to_string())).collect()))
+                    ValueBuf::Array(ArrayBuf::String(
+                        vals.split(',').map(|s| Some(s.to_string())).collect(),
+                    ))
                 } else {
-                    ValueBuf::Array(ArrayBuf::Integer(vals.split(',').map(|s| s.parse().ok()).collect()))
+                    ValueBuf::Array(ArrayBuf::Integer(
+                        vals.split(',').map(|s| s.parse().ok()).collect(),
+                    ))
                 };
                 buf.info_mut().insert(k.to_string(), Some(value));
             }
         }
-        writer.write_variant_record(&out_header, &buf).map_err(|e| vcf_err(path, Some(n), e.to_string()))?;
+        writer
+            .write_variant_record(&out_header, &buf)
+            .map_err(|e| vcf_err(path, Some(n), e.to_string()))?;
     }
     Ok(summary)
 }
@@ -381,7 +560,11 @@ pub fn index_bgzf_vcf(path: &Path) -> Result<VcfIndex, ReportError> {
     match vcf::fs::index(path) {
         Ok(vcf::Index::Tabix(i)) => Ok(VcfIndex::Tabix(i)),
         Ok(vcf::Index::Csi(i)) => Ok(VcfIndex::Csi(i)),
-        Err(e) => Err(vcf_err(path, None, format!("cannot index (are the records sorted by contig and position?): {e}"))),
+        Err(e) => Err(vcf_err(
+            path,
+            None,
+            format!("cannot index (are the records sorted by contig and position?): {e}"),
+        )),
     }
 }
 

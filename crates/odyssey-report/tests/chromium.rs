@@ -36,7 +36,8 @@ fn dechunk(body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut rest = body;
     while let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(std::str::from_utf8(&rest[..i]).unwrap().trim(), 16).unwrap_or(0);
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&rest[..i]).unwrap().trim(), 16).unwrap_or(0);
         if size == 0 {
             break;
         }
@@ -49,13 +50,27 @@ fn dechunk(body: &[u8]) -> Vec<u8> {
 impl Driver {
     fn start() -> Driver {
         let exe = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        assert!(Path::new(&exe).exists(), "{exe} not found: apt-get install -y chromium chromium-driver");
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let child = Command::new(&exe).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        assert!(
+            Path::new(&exe).exists(),
+            "{exe} not found: apt-get install -y chromium chromium-driver"
+        );
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(&exe)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         let d = Driver { child, port };
         let t = Instant::now();
         while t.elapsed() < Duration::from_secs(30) {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() && d.call("GET", "/status", None).get("ready") == Some(&json!(true)) {
+            if TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && d.call("GET", "/status", None).get("ready") == Some(&json!(true))
+            {
                 return d;
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -84,11 +99,17 @@ impl Driver {
                 break i;
             }
             let n = s.read(&mut buf).unwrap();
-            assert!(n > 0, "{method} {path}: connection closed before the response head");
+            assert!(
+                n > 0,
+                "{method} {path}: connection closed before the response head"
+            );
             resp.extend_from_slice(&buf[..n]);
         };
         let head = String::from_utf8_lossy(&resp[..split]).to_ascii_lowercase();
-        let length: Option<usize> = head.lines().find_map(|l| l.strip_prefix("content-length:")).map(|v| v.trim().parse().unwrap());
+        let length: Option<usize> = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .map(|v| v.trim().parse().unwrap());
         let chunked = head.contains("transfer-encoding: chunked");
         loop {
             let have = resp.len() - split - 4;
@@ -108,7 +129,8 @@ impl Driver {
         }
         let raw = &resp[split + 4..];
         let body = if chunked { dechunk(raw) } else { raw.to_vec() };
-        let v: Value = serde_json::from_slice(&body).unwrap_or_else(|e| panic!("{method} {path}: {e}: {}", String::from_utf8_lossy(&body)));
+        let v: Value = serde_json::from_slice(&body)
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}: {}", String::from_utf8_lossy(&body)));
         if let Some(err) = v["value"].get("error") {
             panic!("{method} {path}: {err}: {}", v["value"]["message"]);
         }
@@ -125,11 +147,17 @@ fn b64decode(s: &str) -> Vec<u8> {
         b'/' => 63,
         _ => panic!("not base64: {c}"),
     };
-    let bytes: Vec<u8> = s.bytes().filter(|c| !c.is_ascii_whitespace() && *c != b'=').collect();
+    let bytes: Vec<u8> = s
+        .bytes()
+        .filter(|c| !c.is_ascii_whitespace() && *c != b'=')
+        .collect();
     let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
     for chunk in bytes.chunks(4) {
         let v: Vec<u32> = chunk.iter().map(|&c| u32::from(val(c))).collect();
-        let n = v.iter().enumerate().fold(0u32, |acc, (i, x)| acc | (x << (18 - 6 * i)));
+        let n = v
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, x)| acc | (x << (18 - 6 * i)));
         out.push((n >> 16) as u8);
         if v.len() > 2 {
             out.push((n >> 8) as u8);
@@ -142,7 +170,11 @@ fn b64decode(s: &str) -> Vec<u8> {
 }
 
 fn artifacts() -> PathBuf {
-    let d = std::env::var("ODYSSEY_ARTIFACTS").map(PathBuf::from).unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/report-check"));
+    let d = std::env::var("ODYSSEY_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/report-check")
+        });
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -201,10 +233,29 @@ fn expect_from_json(name: &'static str, j: &Value) -> Expect {
         .as_array()
         .unwrap()
         .iter()
-        .find_map(|id| j["diseases"].as_array().unwrap().iter().find(|d| &d["id"] == id && !d["evidence"].as_array().unwrap().is_empty()))
-        .map(|d| d["evidence"].as_array().unwrap().iter().map(|e| e["lr"].as_f64().unwrap()).collect())
+        .find_map(|id| {
+            j["diseases"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|d| &d["id"] == id && !d["evidence"].as_array().unwrap().is_empty())
+        })
+        .map(|d| {
+            d["evidence"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["lr"].as_f64().unwrap())
+                .collect()
+        })
         .unwrap_or_default();
-    Expect { name, symbol: g["symbol"].as_str().unwrap().into(), probability_text: probability_text(g["post_test_probability"].as_f64()), lrs, search: None }
+    Expect {
+        name,
+        symbol: g["symbol"].as_str().unwrap().into(),
+        probability_text: probability_text(g["post_test_probability"].as_f64()),
+        lrs,
+        search: None,
+    }
 }
 
 fn check_page(d: &Driver, html: &Path, exp: &Expect, out: &Path) {
@@ -224,30 +275,80 @@ fn check_page(d: &Driver, html: &Path, exp: &Expect, out: &Path) {
     let s = |p: &str| format!("/session/{sid}{p}");
     let url = format!("file://{}", html.canonicalize().unwrap().display());
     d.call("POST", &s("/url"), Some(json!({ "url": url })));
-    let look = d.call("POST", &s("/execute/sync"), Some(json!({ "script": LOOK, "args": [] })));
+    let look = d.call(
+        "POST",
+        &s("/execute/sync"),
+        Some(json!({ "script": LOOK, "args": [] })),
+    );
     eprintln!("[{}] {}", exp.name, serde_json::to_string(&json!({ "title": look["title"], "top_symbol": look["top_symbol"], "top_probability": look["top_probability"], "bars": look["bars"].as_array().map(|b| b.len()) })).unwrap());
 
     // the top gene and its probability, in the first screen
-    assert_eq!(look["top_symbol"], json!(exp.symbol), "[{}] top gene", exp.name);
-    assert_eq!(look["top_probability"], json!(exp.probability_text), "[{}] top probability", exp.name);
-    assert_eq!(look["top_row_in_first_screen"], json!(true), "[{}] the top gene is not in the first screen", exp.name);
-    assert_eq!(look["top_row_cells_aligned"], json!(true), "[{}] the top gene's row is not laid out as a table row", exp.name);
-    assert!(look["top_row_height"].as_f64().unwrap() < 100.0, "[{}] the top gene's row is {} px high", exp.name, look["top_row_height"]);
+    assert_eq!(
+        look["top_symbol"],
+        json!(exp.symbol),
+        "[{}] top gene",
+        exp.name
+    );
+    assert_eq!(
+        look["top_probability"],
+        json!(exp.probability_text),
+        "[{}] top probability",
+        exp.name
+    );
+    assert_eq!(
+        look["top_row_in_first_screen"],
+        json!(true),
+        "[{}] the top gene is not in the first screen",
+        exp.name
+    );
+    assert_eq!(
+        look["top_row_cells_aligned"],
+        json!(true),
+        "[{}] the top gene's row is not laid out as a table row",
+        exp.name
+    );
+    assert!(
+        look["top_row_height"].as_f64().unwrap() < 100.0,
+        "[{}] the top gene's row is {} px high",
+        exp.name,
+        look["top_row_height"]
+    );
 
     // the evidence bars: one per term, drawn, left of LR 1 when against and right when for
     let bars = look["bars"].as_array().unwrap();
-    assert_eq!(bars.len(), exp.lrs.len(), "[{}] one bar per evidence term", exp.name);
-    assert_eq!(look["evidence_rows"].as_u64().unwrap() as usize, exp.lrs.len());
+    assert_eq!(
+        bars.len(),
+        exp.lrs.len(),
+        "[{}] one bar per evidence term",
+        exp.name
+    );
+    assert_eq!(
+        look["evidence_rows"].as_u64().unwrap() as usize,
+        exp.lrs.len()
+    );
     let one = look["axis_one_x"].as_f64().unwrap();
     for (b, lr) in bars.iter().zip(&exp.lrs) {
         assert_eq!(b["lr"].as_f64().unwrap(), *lr);
-        assert_eq!(b["visible"], json!(true), "[{}] bar not visible: {b}", exp.name);
+        assert_eq!(
+            b["visible"],
+            json!(true),
+            "[{}] bar not visible: {b}",
+            exp.name
+        );
         let (x, w) = (b["x"].as_f64().unwrap(), b["width"].as_f64().unwrap());
         assert!(w >= 0.9, "{b}");
         if *lr > 1.0 {
-            assert!(x >= one - 1.5, "[{}] a supporting bar must start at LR 1: {b} (axis at {one})", exp.name);
+            assert!(
+                x >= one - 1.5,
+                "[{}] a supporting bar must start at LR 1: {b} (axis at {one})",
+                exp.name
+            );
         } else if *lr < 1.0 {
-            assert!(x + w <= one + 1.5, "[{}] a contradicting bar must end at LR 1: {b} (axis at {one})", exp.name);
+            assert!(
+                x + w <= one + 1.5,
+                "[{}] a contradicting bar must end at LR 1: {b} (axis at {one})",
+                exp.name
+            );
         }
         let fill = b["fill"].as_str().unwrap();
         let expected_fill = match b["cls"].as_str().unwrap() {
@@ -261,20 +362,44 @@ fn check_page(d: &Driver, html: &Path, exp: &Expect, out: &Path) {
     // a person can search the filtered variants
     if let Some((query, expected)) = exp.search {
         let el = |css: &str| {
-            let v = d.call("POST", &s("/element"), Some(json!({ "using": "css selector", "value": css })));
-            v.as_object().unwrap().values().next().unwrap().as_str().unwrap().to_string()
+            let v = d.call(
+                "POST",
+                &s("/element"),
+                Some(json!({ "using": "css selector", "value": css })),
+            );
+            v.as_object()
+                .unwrap()
+                .values()
+                .next()
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
         };
         let summary = el("#filtered-variants > summary");
-        d.call("POST", &s(&format!("/element/{summary}/click")), Some(json!({})));
+        d.call(
+            "POST",
+            &s(&format!("/element/{summary}/click")),
+            Some(json!({})),
+        );
         let input = el("#filtered-variants input.search");
-        d.call("POST", &s(&format!("/element/{input}/value")), Some(json!({ "text": query })));
+        d.call(
+            "POST",
+            &s(&format!("/element/{input}/value")),
+            Some(json!({ "text": query })),
+        );
         let count = el("#filtered-count");
         let text = d.call("GET", &s(&format!("/element/{count}/text")), None);
         assert_eq!(text, json!(expected), "[{}] search for {query}", exp.name);
     }
 
     // nothing fetched: no resource entries (no fonts, scripts, images, styles)
-    assert_eq!(look["resources"], json!([]), "[{}] the page loaded resources", exp.name);
+    assert_eq!(
+        look["resources"],
+        json!([]),
+        "[{}] the page loaded resources",
+        exp.name
+    );
 
     // screenshots: the first screen, and the whole page through the DevTools protocol
     let png = b64decode(d.call("GET", &s("/screenshot"), None).as_str().unwrap());
@@ -283,23 +408,63 @@ fn check_page(d: &Driver, html: &Path, exp: &Expect, out: &Path) {
     let h = look["scroll_height"].as_f64().unwrap().min(16000.0);
     let full = d.call("POST", &s("/goog/cdp/execute"), Some(json!({ "cmd": "Page.captureScreenshot", "params": {
         "format": "png", "captureBeyondViewport": true, "clip": { "x": 0, "y": 0, "width": 1440, "height": h, "scale": 1 } } })));
-    std::fs::write(out.join(format!("{}-full.png", exp.name)), b64decode(full["data"].as_str().unwrap())).unwrap();
+    std::fs::write(
+        out.join(format!("{}-full.png", exp.name)),
+        b64decode(full["data"].as_str().unwrap()),
+    )
+    .unwrap();
 
     // printable: Chromium prints it to PDF (A4), with the collapsed sections opened by the page
-    let pdf = b64decode(d.call("POST", &s("/print"), Some(json!({ "page": { "width": 21.0, "height": 29.7 } }))).as_str().unwrap());
+    let pdf = b64decode(
+        d.call(
+            "POST",
+            &s("/print"),
+            Some(json!({ "page": { "width": 21.0, "height": 29.7 } })),
+        )
+        .as_str()
+        .unwrap(),
+    );
     assert!(pdf.starts_with(b"%PDF"), "[{}] print", exp.name);
     std::fs::write(out.join(format!("{}.pdf", exp.name)), &pdf).unwrap();
 
     // console: capture works (a probe message appears), and nothing else was an error
-    d.call("POST", &s("/execute/sync"), Some(json!({ "script": "console.error('odyssey-console-probe'); return 1;", "args": [] })));
+    d.call(
+        "POST",
+        &s("/execute/sync"),
+        Some(json!({ "script": "console.error('odyssey-console-probe'); return 1;", "args": [] })),
+    );
     let logs = d.call("POST", &s("/se/log"), Some(json!({ "type": "browser" })));
     let logs = logs.as_array().unwrap();
-    assert!(logs.iter().any(|l| l["message"].as_str().unwrap_or("").contains("odyssey-console-probe")), "[{}] console capture does not work: {logs:?}", exp.name);
-    let errors: Vec<&Value> = logs.iter().filter(|l| l["level"] == "SEVERE" && !l["message"].as_str().unwrap_or("").contains("odyssey-console-probe")).collect();
-    assert!(errors.is_empty(), "[{}] console errors: {errors:?}", exp.name);
+    assert!(
+        logs.iter().any(|l| l["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("odyssey-console-probe")),
+        "[{}] console capture does not work: {logs:?}",
+        exp.name
+    );
+    let errors: Vec<&Value> = logs
+        .iter()
+        .filter(|l| {
+            l["level"] == "SEVERE"
+                && !l["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains("odyssey-console-probe")
+        })
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "[{}] console errors: {errors:?}",
+        exp.name
+    );
 
     d.call("DELETE", &s(""), None);
-    eprintln!("[{}] ok; screenshots and PDF in {}", exp.name, out.display());
+    eprintln!(
+        "[{}] ok; screenshots and PDF in {}",
+        exp.name,
+        out.display()
+    );
 }
 
 #[test]

@@ -35,17 +35,37 @@ pub fn assert_agree(html: &str, json: &serde_json::Value) {
         let items = json[list].as_array().unwrap();
         assert_eq!(rows.len(), items.len(), "{list}: HTML rows vs JSON entries");
         for (row, item) in rows.iter().zip(items) {
-            assert_eq!(attr(row, "data-rank").unwrap().parse::<u64>().unwrap(), item["rank"].as_u64().unwrap(), "{row}");
-            assert_eq!(attr(row, &format!("data-{key}")).unwrap(), item[key].as_str().unwrap());
+            assert_eq!(
+                attr(row, "data-rank").unwrap().parse::<u64>().unwrap(),
+                item["rank"].as_u64().unwrap(),
+                "{row}"
+            );
+            assert_eq!(
+                attr(row, &format!("data-{key}")).unwrap(),
+                item[key].as_str().unwrap()
+            );
             let p_html = attr(row, "data-probability").unwrap();
             let p_json = item["post_test_probability"].as_f64();
             match p_json {
                 Some(p) => assert_eq!(p_html.parse::<f64>().unwrap(), p, "{row}"),
                 None => assert_eq!(p_html, ""),
             }
-            assert_eq!(attr(row, "data-score").unwrap().parse::<f64>().unwrap(), item["score"].as_f64().unwrap());
-            let shown = if resnik { format!("{:.2}", item["score"].as_f64().unwrap()) } else { expected_text(p_json) };
-            assert_eq!(row_probability_text(html, row).replace("&lt;", "<").replace("&gt;", ">"), shown, "{row}");
+            assert_eq!(
+                attr(row, "data-score").unwrap().parse::<f64>().unwrap(),
+                item["score"].as_f64().unwrap()
+            );
+            let shown = if resnik {
+                format!("{:.2}", item["score"].as_f64().unwrap())
+            } else {
+                expected_text(p_json)
+            };
+            assert_eq!(
+                row_probability_text(html, row)
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">"),
+                shown,
+                "{row}"
+            );
         }
     }
 }
@@ -87,7 +107,10 @@ fn html_and_json_agree_on_every_rank_and_probability() {
 fn row_bar_width(html: &str, row_tag: &str) -> f64 {
     let at = html.find(row_tag).expect("row");
     let rest = &html[at..];
-    let i = rest.find("<span class=\"pbar\" aria-hidden=\"true\"><span style=\"width: ").expect("pbar") + "<span class=\"pbar\" aria-hidden=\"true\"><span style=\"width: ".len();
+    let i = rest
+        .find("<span class=\"pbar\" aria-hidden=\"true\"><span style=\"width: ")
+        .expect("pbar")
+        + "<span class=\"pbar\" aria-hidden=\"true\"><span style=\"width: ".len();
     let j = i + rest[i..].find('%').unwrap();
     rest[i..j].parse().unwrap()
 }
@@ -109,16 +132,36 @@ fn resnik_report_explains_and_draws_similarities() {
     r.genes[2].score = 0.9;
     let html = render(&r);
     assert!(html.contains("Resnik semantic similarity"), "legend");
-    assert!(!html.contains("Bars: likelihood ratio"), "an LR legend in Resnik mode");
-    assert!(!html.contains("Post-test probabilities give"), "footer speaks of probabilities");
+    assert!(
+        !html.contains("Bars: likelihood ratio"),
+        "an LR legend in Resnik mode"
+    );
+    assert!(
+        !html.contains("Post-test probabilities give"),
+        "footer speaks of probabilities"
+    );
     assert!(html.contains("<th>Similarity</th>"));
     let genes = tags_with(&html, "data-kind=\"gene\"");
-    for (row, expected) in genes.iter().zip([100.0, 1.25 / 4.5 * 100.0, 0.9 / 4.5 * 100.0]) {
-        assert!((row_bar_width(&html, row) - expected).abs() <= 0.05, "{row}: {expected}");
+    for (row, expected) in genes
+        .iter()
+        .zip([100.0, 1.25 / 4.5 * 100.0, 0.9 / 4.5 * 100.0])
+    {
+        assert!(
+            (row_bar_width(&html, row) - expected).abs() <= 0.05,
+            "{row}: {expected}"
+        );
     }
     let diseases = tags_with(&html, "data-kind=\"disease\"");
-    for (row, expected) in diseases.iter().zip([100.0, 1.9 / 3.1234 * 100.0, 0.5 / 3.1234 * 100.0, 0.5 / 3.1234 * 100.0]) {
-        assert!((row_bar_width(&html, row) - expected).abs() <= 0.05, "{row}: {expected}");
+    for (row, expected) in diseases.iter().zip([
+        100.0,
+        1.9 / 3.1234 * 100.0,
+        0.5 / 3.1234 * 100.0,
+        0.5 / 3.1234 * 100.0,
+    ]) {
+        assert!(
+            (row_bar_width(&html, row) - expected).abs() <= 0.05,
+            "{row}: {expected}"
+        );
     }
     // the LR model keeps the probability bars
     let html = render(&phenotype_only_report());
@@ -137,20 +180,32 @@ fn diseases_outside_the_top_are_named_as_such() {
     assert!(!r.diseases.iter().any(|d| d.id == "OMIM:101400"));
     let row = html.find("data-symbol=\"TWIST1\"").unwrap();
     let row = &html[row..row + html[row..].find("</tr>").unwrap()];
-    assert!(row.contains("href=\"https://omim.org/entry/101400\""), "{row}");
+    assert!(
+        row.contains("href=\"https://omim.org/entry/101400\""),
+        "{row}"
+    );
     assert!(row.contains(">Saethre-Chotzen syndrome</a> (OMIM:101400), <span class=\"muted\">not in the top 4 diseases</span>"), "{row}");
-    let card = html.find("data-kind=\"gene-card\" data-rank=\"3\"").unwrap();
+    let card = html
+        .find("data-kind=\"gene-card\" data-rank=\"3\"")
+        .unwrap();
     let card = &html[card..card + html[card..].find("</article>").unwrap()];
     assert!(card.contains("OMIM:101400</a> Saethre-Chotzen syndrome <span class=\"muted\">(not in the top 4 diseases)</span>"), "{card}");
     // a reported disease keeps its name
-    assert!(!html[html.find("data-symbol=\"FGFR2\"").unwrap()..].split("</tr>").next().unwrap().contains("not in the top"));
+    assert!(!html[html.find("data-symbol=\"FGFR2\"").unwrap()..]
+        .split("</tr>")
+        .next()
+        .unwrap()
+        .contains("not in the top"));
     // a report without names (older JSON): the id alone, as before
     let mut r = full_report();
     r.disease_labels.clear();
     let html = render(&r).replace("&#x2f;", "/");
     let row = html.find("data-symbol=\"TWIST1\"").unwrap();
     let row = &html[row..row + html[row..].find("</tr>").unwrap()];
-    assert!(row.contains("OMIM:101400</a> <span class=\"muted\">(not in the top 4 diseases)</span>"), "{row}");
+    assert!(
+        row.contains("OMIM:101400</a> <span class=\"muted\">(not in the top 4 diseases)</span>"),
+        "{row}"
+    );
 }
 
 /// The text of an HTML fragment: tags removed, entities decoded, whitespace collapsed.
@@ -168,13 +223,21 @@ fn text_of(html: &str) -> String {
             _ => {}
         }
     }
-    let out = out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#x2f;", "/").replace("&amp;", "&");
+    let out = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&amp;", "&");
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The element with this `id="..."`, from its start tag to the first `</tag>` after it.
 fn element<'a>(html: &'a str, id: &str, tag: &str) -> &'a str {
-    let i = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id}"));
+    let i = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no #{id}"));
     let start = html[..i].rfind('<').unwrap();
     let end = i + html[i..].find(&format!("</{tag}>")).unwrap();
     &html[start..end]
@@ -187,7 +250,10 @@ fn warnings_are_shown_at_the_top() {
     let r = full_report();
     let html = render(&r);
     let box_at = html.find("id=\"warnings\"").expect("a warnings box");
-    assert!(box_at < html.find("id=\"top-genes\"").unwrap(), "the box comes before the gene table");
+    assert!(
+        box_at < html.find("id=\"top-genes\"").unwrap(),
+        "the box comes before the gene table"
+    );
     let text = text_of(element(&html, "warnings", "section"));
     assert!(text.starts_with("Warnings (2)"), "{text}");
     for w in &r.warnings {
@@ -209,7 +275,10 @@ fn ignored_terms_are_shown_with_their_reason() {
     // after the excluded terms, and not collapsed
     let at = patient.find("id=\"ignored-terms\"").unwrap();
     assert!(patient.find("Excluded: looked for").unwrap() < at);
-    assert!(!patient[..at].contains("<details"), "the list is not hidden in a collapsed block");
+    assert!(
+        !patient[..at].contains("<details"),
+        "the list is not hidden in a collapsed block"
+    );
     // no terms ignored: no list
     let mut r = full_report();
     r.case.ignored.clear();
@@ -223,11 +292,16 @@ fn partial_matches_are_worded_as_such() {
     let r = full_report();
     let html = render(&r);
     // Crouzon's Cryptorchidism row (LR 0.78, shared ancestor HP:0000032)
-    let table = html.find("<table class=\"evidence\" data-disease=\"OMIM:123500\"").unwrap();
+    let table = html
+        .find("<table class=\"evidence\" data-disease=\"OMIM:123500\"")
+        .unwrap();
     let table = &html[table..table + html[table..].find("</table>").unwrap()];
     let row = table.find("data-term=\"HP:0000028\"").unwrap();
     let row = text_of(&table[row..row + table[row..].find("</tr>").unwrap()]);
-    assert!(row.contains("shared broader term: Abnormality of male external genitalia HP:0000032"), "{row}");
+    assert!(
+        row.contains("shared broader term: Abnormality of male external genitalia HP:0000032"),
+        "{row}"
+    );
     assert!(row.contains("partial match: Cryptorchidism is not annotated to this disease. The closest the disease has is the broader shared ancestor Abnormality of male external genitalia (through other, more specific features; in 50% of patients). Counts against the disease."), "{row}");
     assert!(!row.contains("related term"), "{row}");
     // an exact match keeps the plain wording
@@ -247,16 +321,40 @@ fn filtered_variants_skip_uninteresting_reasons_and_are_capped() {
     let section = element(&html, "filters", "section");
     // counts: every reason, with its meaning when known
     for c in &r.filters.as_ref().unwrap().removed {
-        assert!(section.contains(&format!("data-reason=\"{}\" data-count=\"{}\"", c.reason.replace('\'', "&#x27;"), c.count)), "{}", c.reason);
+        assert!(
+            section.contains(&format!(
+                "data-reason=\"{}\" data-count=\"{}\"",
+                c.reason.replace('\'', "&#x27;"),
+                c.count
+            )),
+            "{}",
+            c.reason
+        );
     }
     assert!(text_of(section).contains("not_in_proband not carried by the proband 700"));
-    assert!(text_of(element(section, "unlisted-reasons", "p")).contains("not carried by the proband (700)"));
+    assert!(text_of(element(section, "unlisted-reasons", "p"))
+        .contains("not carried by the proband (700)"));
     let table = element(section, "filtered-table", "table");
-    assert!(!table.contains("chr1:900:G:T"), "a variant the proband does not carry is listed");
+    assert!(
+        !table.contains("chr1:900:G:T"),
+        "a variant the proband does not carry is listed"
+    );
     // the 4 other variants; FGFR2's (gene rank 1) first, then FGFR1's (from the reason's
     // GENE:consequence), then the others in the JSON's order
-    let rows: Vec<String> = table.split("<tr>").skip(2).map(|t| text_of(t).split(' ').next().unwrap().to_string()).collect();
-    assert_eq!(rows, ["chr10:121520200:A:G", "chr8:38411500:A:G", "chr1:1000:C:T", "chr4:1800000:G:A"]);
+    let rows: Vec<String> = table
+        .split("<tr>")
+        .skip(2)
+        .map(|t| text_of(t).split(' ').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "chr10:121520200:A:G",
+            "chr8:38411500:A:G",
+            "chr1:1000:C:T",
+            "chr4:1800000:G:A"
+        ]
+    );
     // 200 + 120 + 12 + 8 removed for listed reasons, 4 listed
     assert!(section.contains("(4 listed, 336 more)"), "{section}");
     let more = text_of(element(section, "filtered-more", "p"));
@@ -267,7 +365,15 @@ fn filtered_variants_skip_uninteresting_reasons_and_are_capped() {
     let mut r = full_report();
     let f = r.filters.as_mut().unwrap();
     f.filtered_variants = (0..1000u32)
-        .map(|i| FilteredVariant { variant: format!("chr2:{}:A:G", 1000 + i), gene: None, reason: if i % 2 == 0 { "not_in_proband: proband GT 0/0".into() } else { "allele frequency above 0.001".into() } })
+        .map(|i| FilteredVariant {
+            variant: format!("chr2:{}:A:G", 1000 + i),
+            gene: None,
+            reason: if i % 2 == 0 {
+                "not_in_proband: proband GT 0/0".into()
+            } else {
+                "allele frequency above 0.001".into()
+            },
+        })
         .collect();
     let html = render(&r);
     let section = element(&html, "filters", "section");
@@ -275,9 +381,19 @@ fn filtered_variants_skip_uninteresting_reasons_and_are_capped() {
     assert_eq!(table.matches("<tr>").count() - 1, html::FILTERED_LISTED_MAX);
     assert!(!table.contains("not_in_proband"));
     // 340 listable by the counts, 300 listed
-    assert!(section.contains(&format!("({} listed, {} more)", html::FILTERED_LISTED_MAX, 340 - html::FILTERED_LISTED_MAX)));
+    assert!(section.contains(&format!(
+        "({} listed, {} more)",
+        html::FILTERED_LISTED_MAX,
+        340 - html::FILTERED_LISTED_MAX
+    )));
     // the JSON keeps every removed variant
-    assert_eq!(json_of(&r)["filters"]["filtered_variants"].as_array().unwrap().len(), 1000);
+    assert_eq!(
+        json_of(&r)["filters"]["filtered_variants"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1000
+    );
 }
 
 /// The Variants cell lists every variant of the gene (a compound heterozygous pair: both).
@@ -296,7 +412,10 @@ fn every_variant_of_a_gene_is_listed() {
     // one variant: its name alone
     let row = html.find("data-symbol=\"FGFR2\"").unwrap();
     let row = &html[row..row + html[row..].find("</tr>").unwrap()];
-    assert!(row.contains("<td><span class=\"mono nowrap\">p.(Tyr340Cys)</span></td>"), "{row}");
+    assert!(
+        row.contains("<td><span class=\"mono nowrap\">p.(Tyr340Cys)</span></td>"),
+        "{row}"
+    );
 }
 
 /// Genes sharing a disease get a note that their probabilities overlap; none otherwise.
@@ -305,9 +424,19 @@ fn shared_diseases_note() {
     let r = full_report();
     let html = render(&r);
     // FGFR2 and FGFR1 are both genes of Pfeiffer syndrome (OMIM:101600)
-    let note = html.find("id=\"shared-diseases\"").map(|i| &html[i..i + html[i..].find("</p>").unwrap()]).expect("note");
-    assert!(note.contains("FGFR2 and FGFR1 (Pfeiffer syndrome, OMIM:101600)"), "{note}");
-    assert!(note.contains("one of that gene&#x27;s diseases") || note.contains("one of that gene's diseases"), "{note}");
+    let note = html
+        .find("id=\"shared-diseases\"")
+        .map(|i| &html[i..i + html[i..].find("</p>").unwrap()])
+        .expect("note");
+    assert!(
+        note.contains("FGFR2 and FGFR1 (Pfeiffer syndrome, OMIM:101600)"),
+        "{note}"
+    );
+    assert!(
+        note.contains("one of that gene&#x27;s diseases")
+            || note.contains("one of that gene's diseases"),
+        "{note}"
+    );
     let mut r = full_report();
     r.genes[1].diseases = vec!["OMIM:123456".into()];
     assert!(!render(&r).contains("id=\"shared-diseases\""));
@@ -355,7 +484,19 @@ fn shows_what_a_clinician_needs() {
     assert_eq!(attr(first, "data-symbol").unwrap(), "FGFR2");
     assert_eq!(row_probability_text(&html, first), "95.1%");
     // variants with HGVS, consequence, genotypes of each family member, AF, ClinVar, scores
-    for s in ["NM_000141.5", "c.1019A&gt;G", "p.(Tyr340Cys)", "missense variant", "<b class=\"mono\">0/1</b><div class=\"id\">GQ 99, DP 40, AD 20,20</div>", "1.2e-4", "gnomAD exomes (nfe)", "Pathogenic", "★★☆☆", "REVEL 0.930", "CADD_PHRED 28.400"] {
+    for s in [
+        "NM_000141.5",
+        "c.1019A&gt;G",
+        "p.(Tyr340Cys)",
+        "missense variant",
+        "<b class=\"mono\">0/1</b><div class=\"id\">GQ 99, DP 40, AD 20,20</div>",
+        "1.2e-4",
+        "gnomAD exomes (nfe)",
+        "Pathogenic",
+        "★★☆☆",
+        "REVEL 0.930",
+        "CADD_PHRED 28.400",
+    ] {
         assert!(html.contains(s), "missing {s:?}");
     }
     // links built from ids
@@ -382,12 +523,17 @@ fn evidence_bars_one_per_term_with_contradictions_marked() {
     let r = full_report();
     let html = render(&r);
     // the top gene's card shows the evidence of its best disease (Pfeiffer, 5 terms)
-    let card_start = html.find("data-kind=\"gene-card\" data-rank=\"1\"").unwrap();
+    let card_start = html
+        .find("data-kind=\"gene-card\" data-rank=\"1\"")
+        .unwrap();
     let card_end = card_start + html[card_start..].find("</article>").unwrap();
     let card = &html[card_start..card_end];
     // the first evidence table of the card (the other diseases' tables are collapsed below it)
     let card = &card[..card.find("</table>\n<p class=\"muted\">").unwrap()];
-    let card = &card[card.rfind("<table class=\"variants\"").map(|i| i + 10).unwrap_or(0)..];
+    let card = &card[card
+        .rfind("<table class=\"variants\"")
+        .map(|i| i + 10)
+        .unwrap_or(0)..];
     let bars = tags_with(card, "<rect class=\"bar ");
     let bars: Vec<&str> = bars.into_iter().filter(|t| t.contains("data-lr")).collect();
     let pfeiffer = &r.diseases[0].evidence;
@@ -396,7 +542,13 @@ fn evidence_bars_one_per_term_with_contradictions_marked() {
         assert_eq!(attr(b, "data-term").unwrap(), e.term);
         assert_eq!(attr(b, "data-lr").unwrap().parse::<f64>().unwrap(), e.lr);
         let class = attr(b, "class").unwrap();
-        let expected = if e.match_kind == "not" { "bar not" } else if e.observed { "bar obs" } else { "bar exc" };
+        let expected = if e.match_kind == "not" {
+            "bar not"
+        } else if e.observed {
+            "bar obs"
+        } else {
+            "bar exc"
+        };
         assert_eq!(class, expected);
         // geometry: log scale around x = 110; LR > 1 to the right, LR < 1 to the left
         let x: f64 = attr(b, "x").unwrap().parse().unwrap();
@@ -410,7 +562,10 @@ fn evidence_bars_one_per_term_with_contradictions_marked() {
     // the page-wide scale is ±3 decades (max |log10 LR| = log10(1/0.002) = 2.7): LR 61 is
     // 1.785 decades right, 1.785 / 3 * 104 px = 61.9 px
     let broad = bars.iter().find(|b| b.contains("HP:0011304")).unwrap();
-    assert_eq!(attr(broad, "width").unwrap(), format!("{:.1}", 61f64.log10() / 3.0 * 104.0));
+    assert_eq!(
+        attr(broad, "width").unwrap(),
+        format!("{:.1}", 61f64.log10() / 3.0 * 104.0)
+    );
     // the NOT row stands out
     assert!(card.contains("class=\"obs contra\" data-term=\"HP:0000028\""));
     assert!(card.contains("<span class=\"tag tag-not\">NOT</span>"));
@@ -424,7 +579,10 @@ fn everything_is_escaped_and_nothing_is_fetched() {
     let html = render(&r);
     assert!(!html.contains("<script>alert(1)"));
     assert!(!html.contains("<img"));
-    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;") || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
     assert!(html.contains("Apert syndrome &lt;with markup &amp; &quot;quotes&quot;&gt;"));
     // self-contained: no external stylesheets, scripts, images, fonts or imports
     let html = render(&full_report());
@@ -434,7 +592,11 @@ fn everything_is_escaped_and_nothing_is_fetched() {
     assert!(!html.contains("url(http"));
     // every http(s) URL is the target of a link a person clicks
     for (i, _) in html.match_indices("http") {
-        assert!(html[..i].ends_with("href=\""), "non-link URL at {}", &html[i.saturating_sub(40)..i + 40]);
+        assert!(
+            html[..i].ends_with("href=\""),
+            "non-link URL at {}",
+            &html[i.saturating_sub(40)..i + 40]
+        );
     }
     assert_eq!(html.matches("<script>").count(), 1, "one inline script");
 }
@@ -469,13 +631,21 @@ fn empty_report_renders() {
 #[test]
 #[ignore]
 fn real_run_html_and_json_agree() {
-    let (Ok(h), Ok(j)) = (std::env::var("ODYSSEY_REPORT_HTML"), std::env::var("ODYSSEY_REPORT_JSON")) else {
+    let (Ok(h), Ok(j)) = (
+        std::env::var("ODYSSEY_REPORT_HTML"),
+        std::env::var("ODYSSEY_REPORT_JSON"),
+    ) else {
         eprintln!("ODYSSEY_REPORT_HTML / ODYSSEY_REPORT_JSON not set; skipping");
         return;
     };
     let html = std::fs::read_to_string(&h).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
     assert!(!json["genes"].as_array().unwrap().is_empty());
     assert_agree(&html, &json);
-    eprintln!("{h} and {j} agree on {} genes and {} diseases", json["genes"].as_array().unwrap().len(), json["diseases"].as_array().unwrap().len());
+    eprintln!(
+        "{h} and {j} agree on {} genes and {} diseases",
+        json["genes"].as_array().unwrap().len(),
+        json["diseases"].as_array().unwrap().len()
+    );
 }

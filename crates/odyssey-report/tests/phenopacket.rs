@@ -38,7 +38,10 @@ fn output(input: Option<Value>, r: &odyssey_report::AnalysisReport) -> Value {
 /// The genes that become candidates: after a variant analysis (`filters`), those with a
 /// variant that passed the filters; otherwise all.
 fn candidates(r: &odyssey_report::AnalysisReport) -> Vec<&odyssey_report::GeneResult> {
-    r.genes.iter().filter(|g| r.filters.is_none() || g.variants.iter().any(|v| v.filter == "PASS")).collect()
+    r.genes
+        .iter()
+        .filter(|g| r.filters.is_none() || g.variants.iter().any(|v| v.filter == "PASS"))
+        .collect()
 }
 
 /// Validates `doc` against the Phenopacket v2 schema: it must deserialize into the
@@ -48,17 +51,33 @@ fn candidates(r: &odyssey_report::AnalysisReport) -> Vec<&odyssey_report::GeneRe
 fn assert_schema_valid(doc: &Value) {
     // a GA4GH Family carries the phenopacket of its proband
     let (back, packet) = if doc.get("proband").is_some() {
-        let typed: phenopackets::schema::v2::Family = serde_json::from_value(doc.clone()).expect("a Family v2");
+        let typed: phenopackets::schema::v2::Family =
+            serde_json::from_value(doc.clone()).expect("a Family v2");
         let back = serde_json::to_value(&typed).unwrap();
-        assert_eq!(back["metaData"], doc["metaData"], "the Family's metaData does not round-trip through the schema types");
+        assert_eq!(
+            back["metaData"], doc["metaData"],
+            "the Family's metaData does not round-trip through the schema types"
+        );
         (back["proband"].clone(), &doc["proband"])
     } else {
-        let typed: phenopackets::schema::v2::Phenopacket = serde_json::from_value(doc.clone()).expect("a Phenopacket v2");
+        let typed: phenopackets::schema::v2::Phenopacket =
+            serde_json::from_value(doc.clone()).expect("a Phenopacket v2");
         (serde_json::to_value(&typed).unwrap(), doc)
     };
-    assert!(packet["interpretations"].as_array().is_some_and(|a| !a.is_empty()), "no interpretations to check");
-    assert_eq!(back["interpretations"], packet["interpretations"], "interpretations do not round-trip through the schema types");
-    assert_eq!(back["metaData"], packet["metaData"], "metaData does not round-trip through the schema types");
+    assert!(
+        packet["interpretations"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        "no interpretations to check"
+    );
+    assert_eq!(
+        back["interpretations"], packet["interpretations"],
+        "interpretations do not round-trip through the schema types"
+    );
+    assert_eq!(
+        back["metaData"], packet["metaData"],
+        "metaData does not round-trip through the schema types"
+    );
     assert_eq!(back["phenotypicFeatures"], packet["phenotypicFeatures"]);
 }
 
@@ -67,13 +86,31 @@ fn assert_schema_valid(doc: &Value) {
 fn the_schema_check_can_fail() {
     let doc = output(Some(serde_json::from_str(INPUT).unwrap()), &full_report());
     for (what, m) in [
-        ("field name", Box::new(|d: &mut Value| d["interpretations"][1]["diagnosis"]["genomicInterpretation"] = json!([])) as Box<dyn Fn(&mut Value)>),
-        ("enum value", Box::new(|d: &mut Value| d["interpretations"][1]["progressStatus"] = json!("ONGOING"))),
-        ("type", Box::new(|d: &mut Value| d["interpretations"][1]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]["variationDescriptor"]["vcfRecord"]["pos"] = json!("x"))),
+        (
+            "field name",
+            Box::new(|d: &mut Value| {
+                d["interpretations"][1]["diagnosis"]["genomicInterpretation"] = json!([])
+            }) as Box<dyn Fn(&mut Value)>,
+        ),
+        (
+            "enum value",
+            Box::new(|d: &mut Value| d["interpretations"][1]["progressStatus"] = json!("ONGOING")),
+        ),
+        (
+            "type",
+            Box::new(|d: &mut Value| {
+                d["interpretations"][1]["diagnosis"]["genomicInterpretations"][0]
+                    ["variantInterpretation"]["variationDescriptor"]["vcfRecord"]["pos"] =
+                    json!("x")
+            }),
+        ),
     ] {
         let mut bad = doc.clone();
         m(&mut bad);
-        assert!(std::panic::catch_unwind(|| assert_schema_valid(&bad)).is_err(), "accepted a wrong {what}");
+        assert!(
+            std::panic::catch_unwind(|| assert_schema_valid(&bad)).is_err(),
+            "accepted a wrong {what}"
+        );
     }
 }
 
@@ -87,41 +124,84 @@ fn adds_candidate_interpretations_and_keeps_the_rest() {
     // FGFR2 and FGFR1 have variants; TWIST1 has none in this variant analysis: not a candidate
     assert_eq!(interps.len(), 1 + 2);
     assert_eq!(interps[0]["id"], "lab-1");
-    assert!(interps.iter().all(|i| !i["id"].as_str().unwrap().contains("TWIST1")));
+    assert!(interps
+        .iter()
+        .all(|i| !i["id"].as_str().unwrap().contains("TWIST1")));
 
     // gene 1: FGFR2 with its variant, heterozygous in the proband, on GRCh38 (from parameters)
     let i = &interps[1];
     assert_eq!(i["progressStatus"], "IN_PROGRESS");
-    assert_eq!(i["diagnosis"]["disease"], json!({ "id": "OMIM:101600", "label": "Pfeiffer syndrome" }));
+    assert_eq!(
+        i["diagnosis"]["disease"],
+        json!({ "id": "OMIM:101600", "label": "Pfeiffer syndrome" })
+    );
     let gi = &i["diagnosis"]["genomicInterpretations"][0];
     assert_eq!(gi["interpretationStatus"], "CANDIDATE");
     assert_eq!(gi["subjectOrBiosampleId"], "KID");
     let vd = &gi["variantInterpretation"]["variationDescriptor"];
-    assert_eq!(vd["geneContext"], json!({ "valueId": "NCBIGene:2263", "symbol": "FGFR2" }));
-    assert_eq!(vd["vcfRecord"], json!({ "genomeAssembly": "GRCh38", "chrom": "chr10", "pos": 121520160, "ref": "G", "alt": "C" }));
-    assert_eq!(vd["expressions"], json!([{ "syntax": "hgvs.c", "value": "NM_000141.5:c.1019A>G" }, { "syntax": "hgvs.p", "value": "p.(Tyr340Cys)" }]));
-    assert_eq!(vd["allelicState"], json!({ "id": "GENO:0000135", "label": "heterozygous" }));
+    assert_eq!(
+        vd["geneContext"],
+        json!({ "valueId": "NCBIGene:2263", "symbol": "FGFR2" })
+    );
+    assert_eq!(
+        vd["vcfRecord"],
+        json!({ "genomeAssembly": "GRCh38", "chrom": "chr10", "pos": 121520160, "ref": "G", "alt": "C" })
+    );
+    assert_eq!(
+        vd["expressions"],
+        json!([{ "syntax": "hgvs.c", "value": "NM_000141.5:c.1019A>G" }, { "syntax": "hgvs.p", "value": "p.(Tyr340Cys)" }])
+    );
+    assert_eq!(
+        vd["allelicState"],
+        json!({ "id": "GENO:0000135", "label": "heterozygous" })
+    );
     // gene 2: homozygous in the proband (1/1)
-    assert_eq!(interps[2]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]["variationDescriptor"]["allelicState"]["id"], "GENO:0000136");
+    assert_eq!(
+        interps[2]["diagnosis"]["genomicInterpretations"][0]["variantInterpretation"]
+            ["variationDescriptor"]["allelicState"]["id"],
+        "GENO:0000136"
+    );
     // phenotype only: every gene is a gene-level candidate, TWIST1 included
-    let po = output(Some(serde_json::from_str(INPUT).unwrap()), &phenotype_only_report());
+    let po = output(
+        Some(serde_json::from_str(INPUT).unwrap()),
+        &phenotype_only_report(),
+    );
     let twist = &po["interpretations"][3];
-    assert_eq!(twist["diagnosis"]["genomicInterpretations"][0]["gene"], json!({ "valueId": "NCBIGene:7291", "symbol": "TWIST1" }));
+    assert_eq!(
+        twist["diagnosis"]["genomicInterpretations"][0]["gene"],
+        json!({ "valueId": "NCBIGene:7291", "symbol": "TWIST1" })
+    );
     // OMIM:101400 is not among the ranked diseases: its name comes from `disease_labels`, and
     // without one the label is left out rather than made up
-    assert_eq!(twist["diagnosis"]["disease"]["label"], "Saethre-Chotzen syndrome");
+    assert_eq!(
+        twist["diagnosis"]["disease"]["label"],
+        "Saethre-Chotzen syndrome"
+    );
     let mut bare = phenotype_only_report();
     bare.disease_labels.clear();
     let po = output(Some(serde_json::from_str(INPUT).unwrap()), &bare);
-    assert!(po["interpretations"][3]["diagnosis"]["disease"].get("label").is_none(), "no made-up label");
+    assert!(
+        po["interpretations"][3]["diagnosis"]["disease"]
+            .get("label")
+            .is_none(),
+        "no made-up label"
+    );
 
     // metaData: resources for every new prefix, an update record
-    let prefixes: Vec<&str> = doc["metaData"]["resources"].as_array().unwrap().iter().map(|r| r["namespacePrefix"].as_str().unwrap()).collect();
+    let prefixes: Vec<&str> = doc["metaData"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["namespacePrefix"].as_str().unwrap())
+        .collect();
     for p in ["HP", "GENO", "OMIM", "NCBIGene"] {
         assert!(prefixes.contains(&p), "{p} missing from {prefixes:?}");
     }
     assert_eq!(prefixes.iter().filter(|p| **p == "HP").count(), 1);
-    assert_eq!(doc["metaData"]["updates"][0]["timestamp"], "2026-11-29T20:13:40Z");
+    assert_eq!(
+        doc["metaData"]["updates"][0]["timestamp"],
+        "2026-11-29T20:13:40Z"
+    );
 }
 
 #[test]
@@ -130,13 +210,21 @@ fn round_trips_through_odysseys_reader() {
     let doc = output(Some(serde_json::from_str(INPUT).unwrap()), &r);
     let mut text = Vec::new();
     write_phenopacket(&doc, &mut text).unwrap();
-    let file = parse_case_file(std::str::from_utf8(&text).unwrap(), Path::new("out.phenopacket.json")).unwrap();
+    let file = parse_case_file(
+        std::str::from_utf8(&text).unwrap(),
+        Path::new("out.phenopacket.json"),
+    )
+    .unwrap();
     let p = file.proband();
     assert_eq!(p.id, "SYNTHETIC-trio");
     assert_eq!(p.phenotypic_features.len(), 2);
     assert!(p.phenotypic_features[1].is_excluded());
     assert_eq!(p.interpretations.len(), 3);
-    let ours: Vec<_> = p.interpretations.iter().filter(|i| i.id.starts_with("odyssey-")).collect();
+    let ours: Vec<_> = p
+        .interpretations
+        .iter()
+        .filter(|i| i.id.starts_with("odyssey-"))
+        .collect();
     let genes = candidates(&r);
     assert_eq!(ours.len(), genes.len());
     for (i, g) in ours.iter().zip(genes) {
@@ -149,12 +237,35 @@ fn round_trips_through_odysseys_reader() {
             assert_eq!(x.interpretation_status, "CANDIDATE");
             match g.variants.get(k) {
                 Some(v) => {
-                    let vd = x.variant_interpretation.as_ref().unwrap().variation_descriptor.as_ref().unwrap();
+                    let vd = x
+                        .variant_interpretation
+                        .as_ref()
+                        .unwrap()
+                        .variation_descriptor
+                        .as_ref()
+                        .unwrap();
                     let rec = vd.vcf_record.as_ref().unwrap();
-                    assert_eq!((rec.chrom.as_str(), rec.pos, rec.reference.as_str(), rec.alt.as_str()), (v.chrom.as_str(), u64::from(v.pos), v.reference.as_str(), v.alt.as_str()));
+                    assert_eq!(
+                        (
+                            rec.chrom.as_str(),
+                            rec.pos,
+                            rec.reference.as_str(),
+                            rec.alt.as_str()
+                        ),
+                        (
+                            v.chrom.as_str(),
+                            u64::from(v.pos),
+                            v.reference.as_str(),
+                            v.alt.as_str()
+                        )
+                    );
                     assert_eq!(vd.gene_context.as_ref().unwrap().symbol, g.symbol);
                     let kid = v.genotypes.iter().find(|s| s.sample == "KID").unwrap();
-                    let expected = if kid.genotype == "1/1" { "GENO:0000136" } else { "GENO:0000135" };
+                    let expected = if kid.genotype == "1/1" {
+                        "GENO:0000136"
+                    } else {
+                        "GENO:0000135"
+                    };
                     assert_eq!(vd.allelic_state.as_ref().unwrap().id, expected);
                 }
                 None => assert_eq!(x.gene.as_ref().unwrap().symbol, g.symbol),
@@ -172,13 +283,41 @@ fn without_input_a_new_phenopacket_is_built() {
     let p = file.proband();
     assert_eq!(p.id, r.case.id);
     assert_eq!(p.subject.as_ref().unwrap().sex, "MALE");
-    let observed: Vec<&str> = p.phenotypic_features.iter().filter(|f| !f.is_excluded()).map(|f| f.kind.id.as_str()).collect();
-    let excluded: Vec<&str> = p.phenotypic_features.iter().filter(|f| f.is_excluded()).map(|f| f.kind.id.as_str()).collect();
-    assert_eq!(observed, r.case.observed.iter().map(String::as_str).collect::<Vec<_>>());
-    assert_eq!(excluded, r.case.excluded.iter().map(String::as_str).collect::<Vec<_>>());
+    let observed: Vec<&str> = p
+        .phenotypic_features
+        .iter()
+        .filter(|f| !f.is_excluded())
+        .map(|f| f.kind.id.as_str())
+        .collect();
+    let excluded: Vec<&str> = p
+        .phenotypic_features
+        .iter()
+        .filter(|f| f.is_excluded())
+        .map(|f| f.kind.id.as_str())
+        .collect();
+    assert_eq!(
+        observed,
+        r.case
+            .observed
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        excluded,
+        r.case
+            .excluded
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
     // phenotype only: gene-level candidates, no GENO resource needed
-    assert!(doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["gene"].is_object());
-    assert!(!serde_json::to_string(&doc["metaData"]).unwrap().contains("GENO"));
+    assert!(
+        doc["interpretations"][0]["diagnosis"]["genomicInterpretations"][0]["gene"].is_object()
+    );
+    assert!(!serde_json::to_string(&doc["metaData"])
+        .unwrap()
+        .contains("GENO"));
 }
 
 #[test]
@@ -190,7 +329,10 @@ fn family_gets_interpretations_on_the_proband_and_v1_is_replaced() {
         "metaData": { "created": "2026-01-01T00:00:00Z", "phenopacketSchemaVersion": "2.0" }
     });
     let doc = output(Some(fam), &full_report());
-    assert_eq!(doc["proband"]["interpretations"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        doc["proband"]["interpretations"].as_array().unwrap().len(),
+        3
+    );
     assert!(doc.get("interpretations").is_none());
     assert_eq!(doc["metaData"]["updates"].as_array().unwrap().len(), 1);
     assert_schema_valid(&doc);
@@ -224,8 +366,15 @@ fn reads_json_and_yaml_inputs() {
 /// content and reads back with Odyssey's candidates added. Skips without ../shared.
 #[test]
 fn real_phenopacket_store_case() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/phenopacket-store/cases/AAGAB");
-    let Some(file) = std::fs::read_dir(&dir).ok().and_then(|mut d| d.find_map(|e| e.ok().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "json")))) else {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/phenopacket-store/cases/AAGAB");
+    let Some(file) = std::fs::read_dir(&dir).ok().and_then(|mut d| {
+        d.find_map(|e| {
+            e.ok()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        })
+    }) else {
         eprintln!("../shared not present: skipping");
         return;
     };
@@ -235,8 +384,14 @@ fn real_phenopacket_store_case() {
     let after = parse_case_file(&serde_json::to_string(&doc).unwrap(), &file).unwrap();
     let (b, a) = (before.proband(), after.proband());
     assert_eq!(a.phenotypic_features, b.phenotypic_features);
-    assert_eq!(a.interpretations.len(), b.interpretations.len() + candidates(&full_report()).len());
-    assert_eq!(&a.interpretations[..b.interpretations.len()], &b.interpretations[..]);
+    assert_eq!(
+        a.interpretations.len(),
+        b.interpretations.len() + candidates(&full_report()).len()
+    );
+    assert_eq!(
+        &a.interpretations[..b.interpretations.len()],
+        &b.interpretations[..]
+    );
     // everything but interpretations and metaData is untouched
     for (k, v) in input.as_object().unwrap() {
         if k != "interpretations" && k != "metaData" {
@@ -245,7 +400,8 @@ fn real_phenopacket_store_case() {
     }
     // Odyssey's interpretations are valid schema objects
     for i in &doc["interpretations"].as_array().unwrap()[b.interpretations.len()..] {
-        let typed: phenopackets::schema::v2::core::Interpretation = serde_json::from_value(i.clone()).unwrap();
+        let typed: phenopackets::schema::v2::core::Interpretation =
+            serde_json::from_value(i.clone()).unwrap();
         assert_eq!(&serde_json::to_value(&typed).unwrap(), i);
     }
 }
@@ -256,7 +412,10 @@ fn real_phenopacket_store_case() {
 #[test]
 #[ignore]
 fn real_output_is_valid_and_reads_back() {
-    let (Ok(pp), Ok(j)) = (std::env::var("ODYSSEY_REPORT_PHENOPACKET"), std::env::var("ODYSSEY_REPORT_JSON")) else {
+    let (Ok(pp), Ok(j)) = (
+        std::env::var("ODYSSEY_REPORT_PHENOPACKET"),
+        std::env::var("ODYSSEY_REPORT_JSON"),
+    ) else {
         eprintln!("ODYSSEY_REPORT_PHENOPACKET / ODYSSEY_REPORT_JSON not set; skipping");
         return;
     };
@@ -265,19 +424,32 @@ fn real_output_is_valid_and_reads_back() {
     let report: Value = serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
     assert_schema_valid(&doc);
     let file = parse_case_file(&text, Path::new(&pp)).unwrap();
-    let ours: Vec<_> = file.proband().interpretations.iter().filter(|i| i.id.starts_with("odyssey-")).collect();
+    let ours: Vec<_> = file
+        .proband()
+        .interpretations
+        .iter()
+        .filter(|i| i.id.starts_with("odyssey-"))
+        .collect();
     // after a variant analysis, only genes with a variant that passed the filters are candidates
     let variant_analysis = report.get("filters").is_some();
     let genes: Vec<&Value> = report["genes"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|g| !variant_analysis || g["variants"].as_array().is_some_and(|v| v.iter().any(|v| v["filter"] == "PASS")))
+        .filter(|g| {
+            !variant_analysis
+                || g["variants"]
+                    .as_array()
+                    .is_some_and(|v| v.iter().any(|v| v["filter"] == "PASS"))
+        })
         .take(PhenopacketOptions::default().top)
         .collect();
     assert_eq!(ours.len(), genes.len());
     for (i, g) in ours.iter().zip(genes) {
-        assert_eq!(i.id, format!("odyssey-{}-{}", g["rank"], g["symbol"].as_str().unwrap()));
+        assert_eq!(
+            i.id,
+            format!("odyssey-{}-{}", g["rank"], g["symbol"].as_str().unwrap())
+        );
         let gi = &i.diagnosis.as_ref().unwrap().genomic_interpretations;
         assert!(gi.iter().all(|x| x.interpretation_status == "CANDIDATE"));
     }
@@ -285,10 +457,18 @@ fn real_output_is_valid_and_reads_back() {
     let base = Path::new(&pp).parent().unwrap();
     for f in file.files() {
         if let Some(p) = f.local_path(base) {
-            assert!(p.exists(), "{pp}: files[].uri {} points nowhere ({})", f.uri, p.display());
+            assert!(
+                p.exists(),
+                "{pp}: files[].uri {} points nowhere ({})",
+                f.uri,
+                p.display()
+            );
         }
     }
-    eprintln!("{pp}: valid Phenopacket v2 with {} Odyssey interpretations", ours.len());
+    eprintln!(
+        "{pp}: valid Phenopacket v2 with {} Odyssey interpretations",
+        ours.len()
+    );
 }
 
 /// Relative file URIs are rewritten against the input's folder, so the written phenopacket is
@@ -299,7 +479,10 @@ fn relative_file_uris_become_absolute() {
     for (uri, expected) in [
         ("file://demo.vcf.gz", Some("file:///data/cases/demo.vcf.gz")),
         ("demo.vcf.gz", Some("file:///data/cases/demo.vcf.gz")),
-        ("./vcf/demo.vcf.gz", Some("file:///data/cases/vcf/demo.vcf.gz")),
+        (
+            "./vcf/demo.vcf.gz",
+            Some("file:///data/cases/vcf/demo.vcf.gz"),
+        ),
         ("file:../demo.bcf", Some("file:///data/cases/../demo.bcf")),
         ("file:///abs/demo.vcf.gz", None),
         ("/abs/demo.vcf.gz", None),
@@ -318,17 +501,44 @@ fn relative_file_uris_become_absolute() {
         "metaData": { "created": "2026-01-01T00:00:00Z", "phenopacketSchemaVersion": "2.0" }
     });
     assert_eq!(absolute_file_uris(&mut fam, base), 3);
-    assert_eq!(fam["files"], json!([ { "uri": "file:///data/cases/family.vcf.gz" }, { "uri": "s3://bucket/x.vcf" } ]));
-    assert_eq!(fam["proband"]["files"][0]["uri"], "file:///data/cases/demo.vcf.gz");
-    assert_eq!(fam["relatives"][0]["files"][0]["uri"], "file:///data/cases/dad.vcf");
+    assert_eq!(
+        fam["files"],
+        json!([ { "uri": "file:///data/cases/family.vcf.gz" }, { "uri": "s3://bucket/x.vcf" } ])
+    );
+    assert_eq!(
+        fam["proband"]["files"][0]["uri"],
+        "file:///data/cases/demo.vcf.gz"
+    );
+    assert_eq!(
+        fam["relatives"][0]["files"][0]["uri"],
+        "file:///data/cases/dad.vcf"
+    );
 
     // through add_interpretations: read back from another folder, the VCF resolves to the input's
     let dir = tempfile::tempdir().unwrap();
-    let opts = PhenopacketOptions { resolve_files_against: Some(dir.path().to_path_buf()), ..Default::default() };
-    let doc = add_interpretations(Some(serde_json::from_str(INPUT).unwrap()), &full_report(), &opts).unwrap();
+    let opts = PhenopacketOptions {
+        resolve_files_against: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let doc = add_interpretations(
+        Some(serde_json::from_str(INPUT).unwrap()),
+        &full_report(),
+        &opts,
+    )
+    .unwrap();
     assert_schema_valid(&doc);
-    let file = parse_case_file(&serde_json::to_string(&doc).unwrap(), Path::new("elsewhere/out.json")).unwrap();
-    assert_eq!(file.files()[0].local_path(Path::new("elsewhere")).unwrap(), dir.path().join("demo.vcf.gz"));
+    let file = parse_case_file(
+        &serde_json::to_string(&doc).unwrap(),
+        Path::new("elsewhere/out.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        file.files()[0].local_path(Path::new("elsewhere")).unwrap(),
+        dir.path().join("demo.vcf.gz")
+    );
     // without the option, URIs are kept as given
-    assert_eq!(output(Some(serde_json::from_str(INPUT).unwrap()), &full_report())["files"][0]["uri"], "file://demo.vcf.gz");
+    assert_eq!(
+        output(Some(serde_json::from_str(INPUT).unwrap()), &full_report())["files"][0]["uri"],
+        "file://demo.vcf.gz"
+    );
 }

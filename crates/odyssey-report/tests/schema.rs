@@ -8,12 +8,15 @@ use odyssey_report::*;
 use serde_json::{json, Value};
 
 fn repo_file(rel: &str) -> String {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel);
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(rel);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn validator() -> jsonschema::Validator {
-    let schema: Value = serde_json::from_str(&repo_file("docs/odyssey-result.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(&repo_file("docs/odyssey-result.schema.json")).unwrap();
     jsonschema::draft202012::new(&schema).expect("the schema compiles")
 }
 
@@ -24,7 +27,9 @@ fn to_json(r: &AnalysisReport) -> Value {
 }
 
 fn errors(v: &jsonschema::Validator, instance: &Value) -> Vec<String> {
-    v.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+    v.iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
 }
 
 /// A report with every optional field present, so that the schema's `additionalProperties:
@@ -51,21 +56,57 @@ fn schema_rejects_wrong_output() {
     let good = to_json(&maximal_report());
     type Mutation = Box<dyn Fn(&mut Value)>;
     let mutations: Vec<(&str, Mutation)> = vec![
-        ("rank as string", Box::new(|j| j["genes"][0]["rank"] = json!("1"))),
+        (
+            "rank as string",
+            Box::new(|j| j["genes"][0]["rank"] = json!("1")),
+        ),
         ("rank 0", Box::new(|j| j["diseases"][0]["rank"] = json!(0))),
-        ("probability above 1", Box::new(|j| j["genes"][0]["post_test_probability"] = json!(1.5))),
-        ("unknown match kind", Box::new(|j| j["diseases"][0]["evidence"][0]["match"] = json!("maybe"))),
-        ("undocumented field", Box::new(|j| j["genes"][0]["surprise"] = json!(1))),
-        ("missing required field", Box::new(|j| {
-            j["case"].as_object_mut().unwrap().remove("terms");
-        })),
-        ("bad HPO id", Box::new(|j| j["case"]["observed"][0] = json!("HP:12"))),
-        ("bad gene id", Box::new(|j| j["genes"][0]["ncbi_gene_id"] = json!("2263"))),
-        ("ClinVar stars 5", Box::new(|j| j["genes"][0]["variants"][0]["clinvar"]["stars"] = json!(5))),
-        ("bad date", Box::new(|j| j["odyssey"]["created"] = json!("yesterday"))),
-        ("warning not a string", Box::new(|j| j["warnings"][0] = json!(3))),
-        ("disease label keyed by a non-CURIE", Box::new(|j| j["disease_labels"]["Pfeiffer"] = json!("Pfeiffer syndrome"))),
-        ("disease label not a string", Box::new(|j| j["disease_labels"]["OMIM:101400"] = json!(null))),
+        (
+            "probability above 1",
+            Box::new(|j| j["genes"][0]["post_test_probability"] = json!(1.5)),
+        ),
+        (
+            "unknown match kind",
+            Box::new(|j| j["diseases"][0]["evidence"][0]["match"] = json!("maybe")),
+        ),
+        (
+            "undocumented field",
+            Box::new(|j| j["genes"][0]["surprise"] = json!(1)),
+        ),
+        (
+            "missing required field",
+            Box::new(|j| {
+                j["case"].as_object_mut().unwrap().remove("terms");
+            }),
+        ),
+        (
+            "bad HPO id",
+            Box::new(|j| j["case"]["observed"][0] = json!("HP:12")),
+        ),
+        (
+            "bad gene id",
+            Box::new(|j| j["genes"][0]["ncbi_gene_id"] = json!("2263")),
+        ),
+        (
+            "ClinVar stars 5",
+            Box::new(|j| j["genes"][0]["variants"][0]["clinvar"]["stars"] = json!(5)),
+        ),
+        (
+            "bad date",
+            Box::new(|j| j["odyssey"]["created"] = json!("yesterday")),
+        ),
+        (
+            "warning not a string",
+            Box::new(|j| j["warnings"][0] = json!(3)),
+        ),
+        (
+            "disease label keyed by a non-CURIE",
+            Box::new(|j| j["disease_labels"]["Pfeiffer"] = json!("Pfeiffer syndrome")),
+        ),
+        (
+            "disease label not a string",
+            Box::new(|j| j["disease_labels"]["OMIM:101400"] = json!(null)),
+        ),
     ];
     for (what, m) in mutations {
         let mut bad = good.clone();
@@ -91,15 +132,22 @@ fn property_names(v: &Value, out: &mut Vec<String>) {
 
 #[test]
 fn every_field_is_documented() {
-    let schema: Value = serde_json::from_str(&repo_file("docs/odyssey-result.schema.json")).unwrap();
+    let schema: Value =
+        serde_json::from_str(&repo_file("docs/odyssey-result.schema.json")).unwrap();
     let doc = repo_file("docs/json-output.md");
     let mut names = Vec::new();
     property_names(&schema, &mut names);
     names.sort();
     names.dedup();
     assert!(names.len() > 60, "{names:?}");
-    let missing: Vec<&String> = names.iter().filter(|n| !doc.contains(&format!("`{n}`"))).collect();
-    assert!(missing.is_empty(), "docs/json-output.md does not describe {missing:?}");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !doc.contains(&format!("`{n}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/json-output.md does not describe {missing:?}"
+    );
 }
 
 /// Real `odyssey analyze --format json` output validates; run by
@@ -116,5 +164,9 @@ fn real_output_validates() {
     assert!(e.is_empty(), "{path}: {e:#?}");
     // and it is the model: it reads back into AnalysisReport
     let r: AnalysisReport = serde_json::from_value(j).unwrap();
-    eprintln!("{path} validates ({} genes, {} diseases)", r.genes.len(), r.diseases.len());
+    eprintln!(
+        "{path} validates ({} genes, {} diseases)",
+        r.genes.len(),
+        r.diseases.len()
+    );
 }

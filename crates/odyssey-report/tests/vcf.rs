@@ -48,12 +48,25 @@ fn annotates_matching_alleles_and_copies_the_rest() {
     let input = write_input(dir.path(), "in.vcf", &format!("{HEADER}{RECORDS}"));
     let (out, s) = annotate(&input, Compression::None);
     let text = String::from_utf8(out).unwrap();
-    assert_eq!(s, VcfSummary { records: 3, annotated: 2, unmatched: vec![] });
+    assert_eq!(
+        s,
+        VcfSummary {
+            records: 3,
+            annotated: 2,
+            unmatched: vec![]
+        }
+    );
     let recs = records(&text);
     let input_recs = records(RECORDS);
     // hand-written expectations: gene rank | symbol | score to 4 decimals | modes joined by &
-    assert_eq!(recs[0], "chr8\t38410999\t.\tTCA\tTC\t50\tPASS\tDP=30;ODYSSEY=2|FGFR1|1.2500|AR\tGT\t1/1\t0/1\t0/1");
-    assert_eq!(recs[1], input_recs[1], "an unmatched record is copied byte for byte");
+    assert_eq!(
+        recs[0],
+        "chr8\t38410999\t.\tTCA\tTC\t50\tPASS\tDP=30;ODYSSEY=2|FGFR1|1.2500|AR\tGT\t1/1\t0/1\t0/1"
+    );
+    assert_eq!(
+        recs[1], input_recs[1],
+        "an unmatched record is copied byte for byte"
+    );
     assert_eq!(recs[2], "chr10\t121520160\t.\tG\tC,T\t99.5\tPASS\tDP=12;AF=0.5,0.01;ODYSSEY=1|FGFR2|4.5000|AD&de_novo;ODYSSEY_ALT=1\tGT\t0/1\t0/0\t0/0");
     // header: the input's lines, then ours, then #CHROM
     let header: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
@@ -68,13 +81,18 @@ fn annotates_matching_alleles_and_copies_the_rest() {
     let rec = reader.records().nth(2).unwrap().unwrap();
     let info = rec.info();
     let v = info.get(&h, "ODYSSEY").unwrap().unwrap().unwrap();
-    assert!(matches!(v, vcf::variant::record::info::field::Value::Array(_)));
+    assert!(matches!(
+        v,
+        vcf::variant::record::info::field::Value::Array(_)
+    ));
 }
 
 #[test]
 fn chromosome_names_with_or_without_chr_match() {
     let dir = tempfile::tempdir().unwrap();
-    let text = format!("{HEADER}{RECORDS}").replace("chr8", "8").replace("chr10", "10");
+    let text = format!("{HEADER}{RECORDS}")
+        .replace("chr8", "8")
+        .replace("chr10", "10");
     let input = write_input(dir.path(), "in.vcf", &text);
     let (_, s) = annotate(&input, Compression::None);
     assert_eq!((s.records, s.annotated), (3, 2));
@@ -97,13 +115,22 @@ fn reannotating_replaces_earlier_values() {
     let (once, _) = annotate(&input, Compression::None);
     let again = write_input(dir.path(), "again.vcf", std::str::from_utf8(&once).unwrap());
     let (twice, s) = annotate(&again, Compression::None);
-    assert_eq!(String::from_utf8(twice).unwrap(), String::from_utf8(once.clone()).unwrap());
+    assert_eq!(
+        String::from_utf8(twice).unwrap(),
+        String::from_utf8(once.clone()).unwrap()
+    );
     assert_eq!(s.annotated, 2);
     // a stale value on a record that is no longer a candidate is removed
-    let stale = std::str::from_utf8(&once).unwrap().replace("rs1\tA\tG\t.\tPASS\t.", "rs1\tA\tG\t.\tPASS\tODYSSEY=9|OLD|0.1|AD");
+    let stale = std::str::from_utf8(&once).unwrap().replace(
+        "rs1\tA\tG\t.\tPASS\t.",
+        "rs1\tA\tG\t.\tPASS\tODYSSEY=9|OLD|0.1|AD",
+    );
     let stale = write_input(dir.path(), "stale.vcf", &stale);
     let (out, _) = annotate(&stale, Compression::None);
-    assert_eq!(records(std::str::from_utf8(&out).unwrap())[1], records(RECORDS)[1]);
+    assert_eq!(
+        records(std::str::from_utf8(&out).unwrap())[1],
+        records(RECORDS)[1]
+    );
 }
 
 #[test]
@@ -114,9 +141,14 @@ fn bgzf_output_is_gzip_readable_and_indexable() {
     let (gz, _) = annotate(&input, Compression::Bgzf);
     // BGZF is gzip: it decompresses to the plain output, and ends with the BGZF EOF block
     let mut text = Vec::new();
-    flate2::read::MultiGzDecoder::new(&gz[..]).read_to_end(&mut text).unwrap();
+    flate2::read::MultiGzDecoder::new(&gz[..])
+        .read_to_end(&mut text)
+        .unwrap();
     assert_eq!(text, plain);
-    assert!(gz.ends_with(&[0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43, 0x02, 0, 0x1b, 0, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+    assert!(gz.ends_with(&[
+        0x1f, 0x8b, 0x08, 0x04, 0, 0, 0, 0, 0, 0xff, 0x06, 0, 0x42, 0x43, 0x02, 0, 0x1b, 0, 0x03,
+        0, 0, 0, 0, 0, 0, 0, 0, 0
+    ]));
     // tabix index, then a region query finds the annotated record
     let out = dir.path().join("out.vcf.gz");
     std::fs::write(&out, &gz).unwrap();
@@ -125,12 +157,22 @@ fn bgzf_output_is_gzip_readable_and_indexable() {
     let tbi = index_path(&out, &index);
     assert_eq!(tbi, dir.path().join("out.vcf.gz.tbi"));
     index.write(std::fs::File::create(&tbi).unwrap()).unwrap();
-    let mut reader = vcf::io::indexed_reader::Builder::default().build_from_path(&out).unwrap();
+    let mut reader = vcf::io::indexed_reader::Builder::default()
+        .build_from_path(&out)
+        .unwrap();
     let header = reader.read_header().unwrap();
     let region = "chr10:121520160-121520160".parse().unwrap();
-    let hits: Vec<vcf::Record> = reader.query(&header, &region).unwrap().records().map(|r| r.unwrap()).collect();
+    let hits: Vec<vcf::Record> = reader
+        .query(&header, &region)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .collect();
     assert_eq!(hits.len(), 1);
-    assert!(hits[0].info().as_ref().contains("ODYSSEY=1|FGFR2|4.5000|AD&de_novo"));
+    assert!(hits[0]
+        .info()
+        .as_ref()
+        .contains("ODYSSEY=1|FGFR2|4.5000|AD&de_novo"));
     // gzip (and BGZF) input is read too
     let gz_in = dir.path().join("in2.vcf.gz");
     std::fs::write(&gz_in, &gz).unwrap();
@@ -147,7 +189,10 @@ fn unsorted_input_cannot_be_indexed() {
     let (gz, _) = annotate(&input, Compression::Bgzf);
     let out = dir.path().join("out.vcf.gz");
     std::fs::write(&out, &gz).unwrap();
-    let e = index_bgzf_vcf(&out).err().expect("unsorted records").to_string();
+    let e = index_bgzf_vcf(&out)
+        .err()
+        .expect("unsorted records")
+        .to_string();
     assert!(e.contains("out.vcf.gz") && e.contains("sorted"), "{e}");
 }
 
@@ -158,7 +203,11 @@ fn bcf_input() {
     // write the same records as BCF with noodles
     let bcf_path = dir.path().join("in.bcf");
     {
-        let mut reader = vcf::io::Reader::new(std::fs::File::open(&vcf_in).map(std::io::BufReader::new).unwrap());
+        let mut reader = vcf::io::Reader::new(
+            std::fs::File::open(&vcf_in)
+                .map(std::io::BufReader::new)
+                .unwrap(),
+        );
         let header = reader.read_header().unwrap();
         let mut writer = noodles::bcf::io::Writer::new(std::fs::File::create(&bcf_path).unwrap());
         writer.write_header(&header).unwrap();
@@ -183,17 +232,38 @@ fn malformed_input_is_reported_with_its_record() {
     let r = full_report();
     let run = |name: &str, text: &str| {
         let p = write_input(dir.path(), name, text);
-        annotate_vcf(&p, &r, Vec::new(), Compression::None).unwrap_err().to_string()
+        annotate_vcf(&p, &r, Vec::new(), Compression::None)
+            .unwrap_err()
+            .to_string()
     };
-    let e = run("short.vcf", &format!("{HEADER}chr1\t5\t.\tA\tG\t.\tPASS\t.\nchr1\t6\t.\tA\n"));
-    assert!(e.contains("short.vcf: record 2: line 9: expected at least 8"), "{e}");
-    let e = run("pos.vcf", &format!("{HEADER}chr1\tfive\t.\tA\tG\t.\tPASS\t.\n"));
+    let e = run(
+        "short.vcf",
+        &format!("{HEADER}chr1\t5\t.\tA\tG\t.\tPASS\t.\nchr1\t6\t.\tA\n"),
+    );
+    assert!(
+        e.contains("short.vcf: record 2: line 9: expected at least 8"),
+        "{e}"
+    );
+    let e = run(
+        "pos.vcf",
+        &format!("{HEADER}chr1\tfive\t.\tA\tG\t.\tPASS\t.\n"),
+    );
     assert!(e.contains("pos.vcf: record 1: line 8: POS \"five\""), "{e}");
     let e = run("nohead.vcf", "chr1\t5\t.\tA\tG\t.\tPASS\t.\n");
-    assert!(e.contains("nohead.vcf") && e.contains("##fileformat"), "{e}");
+    assert!(
+        e.contains("nohead.vcf") && e.contains("##fileformat"),
+        "{e}"
+    );
     let e = run("trunc.vcf", "##fileformat=VCFv4.2\n");
     assert!(e.contains("trunc.vcf") && e.contains("#CHROM"), "{e}");
-    let e = annotate_vcf(&dir.path().join("missing.vcf"), &r, Vec::new(), Compression::None).unwrap_err().to_string();
+    let e = annotate_vcf(
+        &dir.path().join("missing.vcf"),
+        &r,
+        Vec::new(),
+        Compression::None,
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("missing.vcf"), "{e}");
 }
 
@@ -203,20 +273,38 @@ fn malformed_input_is_reported_with_its_record() {
 #[test]
 #[ignore]
 fn real_output_vcf() {
-    let (Ok(v), Ok(j)) = (std::env::var("ODYSSEY_REPORT_VCF"), std::env::var("ODYSSEY_REPORT_JSON")) else {
+    let (Ok(v), Ok(j)) = (
+        std::env::var("ODYSSEY_REPORT_VCF"),
+        std::env::var("ODYSSEY_REPORT_JSON"),
+    ) else {
         eprintln!("ODYSSEY_REPORT_VCF / ODYSSEY_REPORT_JSON not set; skipping");
         return;
     };
-    let report: odyssey_report::AnalysisReport = serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
-    let mut reader = vcf::io::indexed_reader::Builder::default().build_from_path(&v).unwrap();
+    let report: odyssey_report::AnalysisReport =
+        serde_json::from_str(&std::fs::read_to_string(&j).unwrap()).unwrap();
+    let mut reader = vcf::io::indexed_reader::Builder::default()
+        .build_from_path(&v)
+        .unwrap();
     let header = reader.read_header().unwrap();
     let mut n = 0;
     for g in &report.genes {
         for var in g.variants.iter().filter(|x| x.filter == "PASS") {
-            let region = format!("{}:{}-{}", var.chrom, var.pos, var.pos).parse().unwrap();
-            let hits: Vec<vcf::Record> = reader.query(&header, &region).unwrap().records().map(|r| r.unwrap()).collect();
+            let region = format!("{}:{}-{}", var.chrom, var.pos, var.pos)
+                .parse()
+                .unwrap();
+            let hits: Vec<vcf::Record> = reader
+                .query(&header, &region)
+                .unwrap()
+                .records()
+                .map(|r| r.unwrap())
+                .collect();
             let want = format!("{}|{}|{:.4}|", g.rank, g.symbol, g.score);
-            assert!(hits.iter().any(|h| h.info().as_ref().contains(&want)), "{v}: no ODYSSEY={want}… at {}:{}", var.chrom, var.pos);
+            assert!(
+                hits.iter().any(|h| h.info().as_ref().contains(&want)),
+                "{v}: no ODYSSEY={want}… at {}:{}",
+                var.chrom,
+                var.pos
+            );
             n += 1;
         }
     }

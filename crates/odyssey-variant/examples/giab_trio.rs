@@ -40,7 +40,9 @@ const PARENT_REF: &str = "0/0:40,0:40:99:0,120,1800";
 const HET: &str = "0/1:20,18:38:99:500,0,600";
 
 fn spiked(src: &Path, dst: &Path, extra: &[(u32, String)]) {
-    let r = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(src).unwrap()));
+    let r = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(
+        std::fs::File::open(src).unwrap(),
+    ));
     let mut w = std::io::BufWriter::new(std::fs::File::create(dst).unwrap());
     let mut pending: Vec<&(u32, String)> = extra.iter().collect();
     pending.sort_by_key(|e| e.0);
@@ -66,12 +68,21 @@ fn spiked(src: &Path, dst: &Path, extra: &[(u32, String)]) {
     }
 }
 
-fn record(pos: u32, r: &str, a: &str, bcsq: &str, kid: &str, dad: &str, mum: &str) -> (u32, String) {
+fn record(
+    pos: u32,
+    r: &str,
+    a: &str,
+    bcsq: &str,
+    kid: &str,
+    dad: &str,
+    mum: &str,
+) -> (u32, String) {
     (pos, format!("1\t{pos}\t.\t{r}\t{a}\t900\tPASS\tSPIKED;BCSQ={bcsq}\tGT:AD:DP:GQ:PL\t{kid}\t{dad}\t{mum}"))
 }
 
 fn run(vcf: &Path, shared: &Path, tmp: &Path, explain: &[&str]) -> GenotypeAnalysis {
-    let ped = Pedigree::from_ped_file(&shared.join("data/vcf/giab-ashkenazi-trio/ashk-trio.ped")).unwrap();
+    let ped = Pedigree::from_ped_file(&shared.join("data/vcf/giab-ashkenazi-trio/ashk-trio.ped"))
+        .unwrap();
     let toml = format!(
         "assembly = \"GRCh37\"\n[[source]]\nname = \"clinvar\"\nrole = \"clinvar\"\npath = \"{}\"\n\n[[source]]\nname = \"gnomad_exomes\"\nrole = \"frequency\"\npreset = \"gnomad2\"\npath = \"{}\"\n",
         shared.join("data/annotations/exomiser-testdata/clinvar-test.vcf.gz").display(),
@@ -81,7 +92,10 @@ fn run(vcf: &Path, shared: &Path, tmp: &Path, explain: &[&str]) -> GenotypeAnaly
     let mut c = AnalysisConfig::new(vcf, AnnotationChoice::Vcf(Some(VcfAnnotationKind::Bcsq)));
     c.pedigree = Some(ped);
     c.sources = sources;
-    c.explain = explain.iter().map(|e| e.parse::<ExplainQuery>().unwrap()).collect();
+    c.explain = explain
+        .iter()
+        .map(|e| e.parse::<ExplainQuery>().unwrap())
+        .collect();
     let t = std::time::Instant::now();
     let a = analyze(&c).unwrap();
     println!(
@@ -111,56 +125,138 @@ fn main() {
 
     println!("1. spiked de novo KLHL17 1:899892 C>A");
     let vcf = tmp.path().join("denovo.vcf");
-    spiked(&src, &vcf, &[record(899892, "C", "A", klhl17, HET, PARENT_REF, PARENT_REF)]);
+    spiked(
+        &src,
+        &vcf,
+        &[record(
+            899892, "C", "A", klhl17, HET, PARENT_REF, PARENT_REF,
+        )],
+    );
     let a = run(&vcf, &shared, tmp.path(), &["1:899892"]);
-    println!("     family {} ({}), proband {}, warnings: {}", a.family_id, a.family_structure, a.proband, a.warnings.len());
+    println!(
+        "     family {} ({}), proband {}, warnings: {}",
+        a.family_id,
+        a.family_structure,
+        a.proband,
+        a.warnings.len()
+    );
     let g = a.gene("KLHL17");
     let v = g.and_then(|g| g.variants.iter().find(|v| v.pos == 899892));
-    check(&mut failures, v.is_some_and(|v| v.compatible_modes.contains(&Pattern::DeNovo)), "KLHL17 variant passes and fits de novo");
-    let ad = g.and_then(|g| g.modes_of_inheritance.iter().find(|m| m.mode == M::AutosomalDominant));
-    check(&mut failures, ad.is_some_and(|m| m.pattern == Some(Pattern::DeNovo) && m.de_novo_factor > 1.0), "KLHL17 AD evidence uses the de novo pattern");
+    check(
+        &mut failures,
+        v.is_some_and(|v| v.compatible_modes.contains(&Pattern::DeNovo)),
+        "KLHL17 variant passes and fits de novo",
+    );
+    let ad = g.and_then(|g| {
+        g.modes_of_inheritance
+            .iter()
+            .find(|m| m.mode == M::AutosomalDominant)
+    });
+    check(
+        &mut failures,
+        ad.is_some_and(|m| m.pattern == Some(Pattern::DeNovo) && m.de_novo_factor > 1.0),
+        "KLHL17 AD evidence uses the de novo pattern",
+    );
     if let Some(m) = ad {
         println!("     {}", m.explanation);
     }
-    check(&mut failures, v.is_some_and(|v| v.clinvar.as_ref().is_some_and(|c| c.significance.is_pathogenic_or_likely())), "ClinVar LP assertion attached from the ClinVar source");
-    println!("     KLHL17 rank by genotype LR: {:?} of {}", rank(&a, "KLHL17"), a.genes.len());
+    check(
+        &mut failures,
+        v.is_some_and(|v| {
+            v.clinvar
+                .as_ref()
+                .is_some_and(|c| c.significance.is_pathogenic_or_likely())
+        }),
+        "ClinVar LP assertion attached from the ClinVar source",
+    );
+    println!(
+        "     KLHL17 rank by genotype LR: {:?} of {}",
+        rank(&a, "KLHL17"),
+        a.genes.len()
+    );
     let dn_genes: Vec<&str> = a
         .genes
         .iter()
-        .filter(|g| g.variants.iter().any(|v| v.compatible_modes.contains(&Pattern::DeNovo)))
+        .filter(|g| {
+            g.variants
+                .iter()
+                .any(|v| v.compatible_modes.contains(&Pattern::DeNovo))
+        })
         .map(|g| g.symbol.as_str())
         .collect();
-    println!("     genes with a de novo-compatible allele: {} ({})", dn_genes.len(), dn_genes.iter().take(8).cloned().collect::<Vec<_>>().join(", "));
-    check(&mut failures, dn_genes.contains(&"KLHL17"), "de novo candidates include KLHL17");
+    println!(
+        "     genes with a de novo-compatible allele: {} ({})",
+        dn_genes.len(),
+        dn_genes
+            .iter()
+            .take(8)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    check(
+        &mut failures,
+        dn_genes.contains(&"KLHL17"),
+        "de novo candidates include KLHL17",
+    );
     let e = a.explain.iter().find(|e| e.variant == "1-899892-C-A");
-    check(&mut failures, e.is_some_and(|e| e.outcome == "passed"), "--explain 1:899892 reports it passed");
+    check(
+        &mut failures,
+        e.is_some_and(|e| e.outcome == "passed"),
+        "--explain 1:899892 reports it passed",
+    );
 
     println!("2. the same record with the father heterozygous (contradicts de novo)");
     let vcf = tmp.path().join("denovo_contradicted.vcf");
-    spiked(&src, &vcf, &[record(899892, "C", "A", klhl17, HET, HET, PARENT_REF)]);
+    spiked(
+        &src,
+        &vcf,
+        &[record(899892, "C", "A", klhl17, HET, HET, PARENT_REF)],
+    );
     let b = run(&vcf, &shared, tmp.path(), &[]);
-    let v = b.gene("KLHL17").and_then(|g| g.variants.iter().find(|v| v.pos == 899892));
-    check(&mut failures, v.is_some_and(|v| !v.compatible_modes.contains(&Pattern::DeNovo)), "de novo rejected");
+    let v = b
+        .gene("KLHL17")
+        .and_then(|g| g.variants.iter().find(|v| v.pos == 899892));
     check(
         &mut failures,
-        v.is_some_and(|v| v.incompatible_modes.iter().any(|w| w.contains("de_novo: parent HG003 carries it"))),
+        v.is_some_and(|v| !v.compatible_modes.contains(&Pattern::DeNovo)),
+        "de novo rejected",
+    );
+    check(
+        &mut failures,
+        v.is_some_and(|v| {
+            v.incompatible_modes
+                .iter()
+                .any(|w| w.contains("de_novo: parent HG003 carries it"))
+        }),
         "reason: parent HG003 carries it",
     );
     let lr_a = a.genotype_lr("KLHL17", M::AutosomalDominant).lr;
     let lr_b = b.genotype_lr("KLHL17", M::AutosomalDominant).lr;
     println!("     KLHL17 AD genotype LR: de novo {lr_a:.3}, inherited {lr_b:.3}");
-    check(&mut failures, lr_a > lr_b * 10.0, "the de novo genotype LR exceeds the inherited one by the de novo factor");
+    check(
+        &mut failures,
+        lr_a > lr_b * 10.0,
+        "the de novo genotype LR exceeds the inherited one by the de novo factor",
+    );
 
     println!("3. spiked compound heterozygous ISG15 1:949523 C>T (father) + 1:949739 G>T (mother)");
     let vcf = tmp.path().join("comphet.vcf");
     spiked(
         &src,
         &vcf,
-        &[record(949523, "C", "T", isg15_a, HET, HET, PARENT_REF), record(949739, "G", "T", isg15_b, HET, PARENT_REF, HET)],
+        &[
+            record(949523, "C", "T", isg15_a, HET, HET, PARENT_REF),
+            record(949739, "G", "T", isg15_b, HET, PARENT_REF, HET),
+        ],
     );
     let c = run(&vcf, &shared, tmp.path(), &["ISG15"]);
     let g = c.gene("ISG15");
-    let ar = g.and_then(|g| g.modes_of_inheritance.iter().find(|m| m.mode == M::AutosomalRecessive));
+    let ar = g.and_then(|g| {
+        g.modes_of_inheritance
+            .iter()
+            .find(|m| m.mode == M::AutosomalRecessive)
+    });
     let pair_ok = ar.is_some_and(|m| {
         m.pattern == Some(Pattern::AutosomalRecessiveCompoundHet) && {
             let g = g.unwrap();
@@ -169,12 +265,24 @@ fn main() {
             ps == vec![949523, 949739]
         }
     });
-    check(&mut failures, pair_ok, "ISG15 AR evidence is the spiked compound heterozygous pair");
+    check(
+        &mut failures,
+        pair_ok,
+        "ISG15 AR evidence is the spiked compound heterozygous pair",
+    );
     if let Some(m) = ar {
         println!("     {}", m.explanation);
     }
-    check(&mut failures, g.is_some_and(|g| g.best_mode == Some(M::AutosomalRecessive)), "ISG15 best mode is AR");
-    println!("     ISG15 rank by genotype LR: {:?} of {}", rank(&c, "ISG15"), c.genes.len());
+    check(
+        &mut failures,
+        g.is_some_and(|g| g.best_mode == Some(M::AutosomalRecessive)),
+        "ISG15 best mode is AR",
+    );
+    println!(
+        "     ISG15 rank by genotype LR: {:?} of {}",
+        rank(&c, "ISG15"),
+        c.genes.len()
+    );
     println!("     --explain ISG15: {} alleles", c.explain.len());
 
     println!("4. both ISG15 alleles from the father (contradicts compound heterozygosity)");
@@ -182,25 +290,50 @@ fn main() {
     spiked(
         &src,
         &vcf,
-        &[record(949523, "C", "T", isg15_a, HET, HET, PARENT_REF), record(949739, "G", "T", isg15_b, HET, HET, PARENT_REF)],
+        &[
+            record(949523, "C", "T", isg15_a, HET, HET, PARENT_REF),
+            record(949739, "G", "T", isg15_b, HET, HET, PARENT_REF),
+        ],
     );
     let d = run(&vcf, &shared, tmp.path(), &[]);
     let g = d.gene("ISG15");
-    let spiked_vs: Vec<_> = g.map(|g| g.variants.iter().filter(|v| v.pos == 949523 || v.pos == 949739).collect()).unwrap_or_default();
+    let spiked_vs: Vec<_> = g
+        .map(|g| {
+            g.variants
+                .iter()
+                .filter(|v| v.pos == 949523 || v.pos == 949739)
+                .collect()
+        })
+        .unwrap_or_default();
     check(
         &mut failures,
-        spiked_vs.len() == 2 && spiked_vs.iter().all(|v| !v.compatible_modes.contains(&Pattern::AutosomalRecessiveCompoundHet)),
+        spiked_vs.len() == 2
+            && spiked_vs.iter().all(|v| {
+                !v.compatible_modes
+                    .contains(&Pattern::AutosomalRecessiveCompoundHet)
+            }),
         "compound heterozygosity rejected",
     );
     check(
         &mut failures,
-        spiked_vs.iter().any(|v| v.incompatible_modes.iter().any(|w| w.contains("both alleles come from the father HG003"))),
+        spiked_vs.iter().any(|v| {
+            v.incompatible_modes
+                .iter()
+                .any(|w| w.contains("both alleles come from the father HG003"))
+        }),
         "reason: both alleles come from the father HG003",
     );
     let ar = d.genotype_lr("ISG15", M::AutosomalRecessive);
     println!("     ISG15 AR: {}", ar.explanation);
-    check(&mut failures, !ar.explanation.contains("949523") || !ar.explanation.contains("949739"), "the rejected pair is not used for the AR LR");
+    check(
+        &mut failures,
+        !ar.explanation.contains("949523") || !ar.explanation.contains("949739"),
+        "the rejected pair is not used for the AR LR",
+    );
 
-    println!("filter counts of run 1: {}", serde_json::to_string(&a.filters.removed).unwrap());
+    println!(
+        "filter counts of run 1: {}",
+        serde_json::to_string(&a.filters.removed).unwrap()
+    );
     finish(&failures);
 }

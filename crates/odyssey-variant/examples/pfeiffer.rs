@@ -27,7 +27,9 @@ fn main() {
     let Some(shared) = shared_dir() else { return };
     let mut failures = Vec::new();
     let t = Instant::now();
-    let ann = ExonTableAnnotator::load(&shared.join("data/transcripts/spliceai-1.3.1-gencode-v24-canonical/grch37.txt.gz"));
+    let ann = ExonTableAnnotator::load(
+        &shared.join("data/transcripts/spliceai-1.3.1-gencode-v24-canonical/grch37.txt.gz"),
+    );
     let t_ann = t.elapsed().as_secs_f64();
     let mut c = AnalysisConfig::new(
         shared.join("data/vcf/exomiser-pfeiffer/Pfeiffer.vcf.gz"),
@@ -49,30 +51,87 @@ fn main() {
         a.genes.len(),
         serde_json::to_string(&a.filters.removed).unwrap()
     );
-    check(&mut failures, a.filters.records == 37_709, "37,709 records read");
-    check(&mut failures, a.filters.passed + a.filters.removed_total() == a.filters.alleles, "counts add up");
-    let v = a.gene("FGFR2").and_then(|g| g.variants.iter().find(|v| v.pos == 123_256_215));
-    check(&mut failures, v.is_some(), "spiked FGFR2 10:123256215 T>G passes the filters");
-    check(&mut failures, v.is_some_and(|v| v.compatible_modes.contains(&Pattern::AutosomalDominant)), "it fits AD");
+    check(
+        &mut failures,
+        a.filters.records == 37_709,
+        "37,709 records read",
+    );
+    check(
+        &mut failures,
+        a.filters.passed + a.filters.removed_total() == a.filters.alleles,
+        "counts add up",
+    );
+    let v = a
+        .gene("FGFR2")
+        .and_then(|g| g.variants.iter().find(|v| v.pos == 123_256_215));
+    check(
+        &mut failures,
+        v.is_some(),
+        "spiked FGFR2 10:123256215 T>G passes the filters",
+    );
+    check(
+        &mut failures,
+        v.is_some_and(|v| v.compatible_modes.contains(&Pattern::AutosomalDominant)),
+        "it fits AD",
+    );
     let lr = a.genotype_lr("FGFR2", M::AutosomalDominant);
     println!("FGFR2 AD: {}", lr.explanation);
-    check(&mut failures, lr.compatible && lr.lr > 1.0, "FGFR2 AD genotype LR > 1");
+    check(
+        &mut failures,
+        lr.compatible && lr.lr > 1.0,
+        "FGFR2 AD genotype LR > 1",
+    );
     let fg: Vec<String> = a
         .explain
         .iter()
-        .map(|e| format!("{} {} {}", e.variant, e.outcome, e.reasons.iter().map(|r| r.reason.as_str()).collect::<Vec<_>>().join(",")))
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e.variant,
+                e.outcome,
+                e.reasons
+                    .iter()
+                    .map(|r| r.reason.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        })
         .collect();
     println!("--explain FGFR2:\n  {}", fg.join("\n  "));
-    check(&mut failures, a.explain.iter().any(|e| e.variant == "10-123256215-T-G" && e.outcome == "passed"), "--explain FGFR2 lists the spike as passed");
+    check(
+        &mut failures,
+        a.explain
+            .iter()
+            .any(|e| e.variant == "10-123256215-T-G" && e.outcome == "passed"),
+        "--explain FGFR2 lists the spike as passed",
+    );
     // the quartet PED shipped with the exome names other individuals: a clear error
-    let ped = odyssey_variant::pedigree::Pedigree::from_ped_file(&shared.join("data/vcf/exomiser-pfeiffer/Pfeiffer-quartet.ped")).unwrap();
+    let ped = odyssey_variant::pedigree::Pedigree::from_ped_file(
+        &shared.join("data/vcf/exomiser-pfeiffer/Pfeiffer-quartet.ped"),
+    )
+    .unwrap();
     let mut c2 = c.clone();
     c2.pedigree = Some(ped);
     c2.explain.clear();
-    let e = analyze(&c2).err().map(|e| e.to_string()).unwrap_or_default();
+    let e = analyze(&c2)
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     println!("with Pfeiffer-quartet.ped: {e}");
-    check(&mut failures, e.contains("proband \"manuel\" is not in the pedigree"), "a PED without the proband is a clear error");
-    let ad_genes = a.genes.iter().filter(|g| g.modes_of_inheritance.iter().any(|m| m.mode == M::AutosomalDominant && m.compatible)).count();
+    check(
+        &mut failures,
+        e.contains("proband \"manuel\" is not in the pedigree"),
+        "a PED without the proband is a clear error",
+    );
+    let ad_genes = a
+        .genes
+        .iter()
+        .filter(|g| {
+            g.modes_of_inheritance
+                .iter()
+                .any(|m| m.mode == M::AutosomalDominant && m.compatible)
+        })
+        .count();
     println!("genes with an AD-compatible allele: {ad_genes} (the phenotype decides among them)");
     finish(&failures);
 }

@@ -83,15 +83,25 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), source }
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
     }
 
     pub(crate) fn parse(path: &Path, location: Location, message: impl Into<String>) -> Self {
-        Error::Parse { path: path.to_path_buf(), location, message: message.into() }
+        Error::Parse {
+            path: path.to_path_buf(),
+            location,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn config(context: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Config { context: context.into(), message: message.into() }
+        Error::Config {
+            context: context.into(),
+            message: message.into(),
+        }
     }
 }
 

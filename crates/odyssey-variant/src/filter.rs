@@ -191,7 +191,11 @@ pub struct DeNovoConfig {
 impl Default for DeNovoConfig {
     /// DP ≥ 10, GQ ≥ 20, ALT fraction ≤ 5%.
     fn default() -> Self {
-        DeNovoConfig { min_parent_dp: 10, min_parent_gq: 20.0, max_parent_alt_fraction: 0.05 }
+        DeNovoConfig {
+            min_parent_dp: 10,
+            min_parent_gq: 20.0,
+            max_parent_alt_fraction: 0.05,
+        }
     }
 }
 
@@ -297,7 +301,10 @@ pub struct FilterSummary {
 
 impl FilterSummary {
     pub(crate) fn new() -> Self {
-        FilterSummary { removed: FilterReason::ALL.iter().map(|r| (*r, 0)).collect(), ..Default::default() }
+        FilterSummary {
+            removed: FilterReason::ALL.iter().map(|r| (*r, 0)).collect(),
+            ..Default::default()
+        }
     }
 
     /// Total removed.
@@ -323,21 +330,42 @@ impl Regions {
         for (i, line) in r.lines().enumerate() {
             let line = line.map_err(|e| Error::io(path, e))?;
             let t = line.trim();
-            if t.is_empty() || t.starts_with('#') || t.starts_with("track") || t.starts_with("browser") {
+            if t.is_empty()
+                || t.starts_with('#')
+                || t.starts_with("track")
+                || t.starts_with("browser")
+            {
                 continue;
             }
             let f: Vec<&str> = t.split('\t').collect();
             let loc = Location::Line(i as u64 + 1);
             if f.len() < 3 {
-                return Err(Error::parse(path, loc, "expected at least 3 tab-separated BED columns (chrom, start, end)"));
+                return Err(Error::parse(
+                    path,
+                    loc,
+                    "expected at least 3 tab-separated BED columns (chrom, start, end)",
+                ));
             }
             let (Ok(s), Ok(e)) = (f[1].parse::<u32>(), f[2].parse::<u32>()) else {
-                return Err(Error::parse(path, loc, format!("start {:?} and end {:?} must be non-negative integers", f[1], f[2])));
+                return Err(Error::parse(
+                    path,
+                    loc,
+                    format!(
+                        "start {:?} and end {:?} must be non-negative integers",
+                        f[1], f[2]
+                    ),
+                ));
             };
             if e < s {
-                return Err(Error::parse(path, loc, format!("end {e} is before start {s}")));
+                return Err(Error::parse(
+                    path,
+                    loc,
+                    format!("end {e} is before start {s}"),
+                ));
             }
-            let Ok(c) = f[0].parse::<Chrom>() else { continue };
+            let Ok(c) = f[0].parse::<Chrom>() else {
+                continue;
+            };
             by_chrom.entry(c).or_default().push((s, e));
         }
         for v in by_chrom.values_mut() {
@@ -356,7 +384,9 @@ impl Regions {
 
     /// True when the 1-based closed span `[start, end]` overlaps a region.
     pub fn overlaps(&self, chrom: Chrom, start: u32, end: u32) -> bool {
-        let Some(v) = self.by_chrom.get(&chrom) else { return false };
+        let Some(v) = self.by_chrom.get(&chrom) else {
+            return false;
+        };
         // 1-based [start,end] is 0-based [start-1, end)
         let (s0, e0) = (start - 1, end);
         let i = v.partition_point(|r| r.1 <= s0);
@@ -385,7 +415,11 @@ pub fn read_gene_panel(path: &Path) -> Result<BTreeSet<String>> {
         .map(str::to_string)
         .collect();
     if set.is_empty() {
-        return Err(Error::parse(path, Location::File, "no gene symbols in the panel file"));
+        return Err(Error::parse(
+            path,
+            Location::File,
+            "no gene symbols in the panel file",
+        ));
     }
     Ok(set)
 }
@@ -413,10 +447,16 @@ impl FromStr for ExplainQuery {
             if let (Ok(chrom), Ok(pos)) = (c.parse::<Chrom>(), p.replace(',', "").parse::<u32>()) {
                 return Ok(ExplainQuery::Position { chrom, pos });
             }
-            return Err(Error::config("--explain", format!("{s:?} is neither CHROM:POS (e.g. 10:123256215) nor a gene symbol")));
+            return Err(Error::config(
+                "--explain",
+                format!("{s:?} is neither CHROM:POS (e.g. 10:123256215) nor a gene symbol"),
+            ));
         }
         if s.is_empty() || s.contains(char::is_whitespace) {
-            return Err(Error::config("--explain", format!("{s:?} is neither CHROM:POS nor a gene symbol")));
+            return Err(Error::config(
+                "--explain",
+                format!("{s:?} is neither CHROM:POS nor a gene symbol"),
+            ));
         }
         Ok(ExplainQuery::Gene(s.to_string()))
     }
@@ -439,7 +479,11 @@ mod tests {
     fn bed_overlap_is_half_open() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.bed");
-        std::fs::write(&p, "track name=x\nchr1\t99\t200\n1\t150\t300\nchrUn\t1\t5\n2\t10\t20\n").unwrap();
+        std::fs::write(
+            &p,
+            "track name=x\nchr1\t99\t200\n1\t150\t300\nchrUn\t1\t5\n2\t10\t20\n",
+        )
+        .unwrap();
         let r = Regions::from_bed(&p).unwrap();
         assert_eq!(r.len(), 2); // chr1 merged to [99,300), chr2 [10,20)
         let c1 = Chrom::autosome(1).unwrap();
@@ -449,18 +493,30 @@ mod tests {
         assert!(!r.overlaps(c1, 301, 301));
         assert!(r.overlaps(c1, 90, 100)); // deletion spanning the start
         std::fs::write(&p, "1\t10\n").unwrap();
-        assert!(Regions::from_bed(&p).unwrap_err().to_string().contains("line 1"));
+        assert!(Regions::from_bed(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("line 1"));
         std::fs::write(&p, "1\t10\t5\n").unwrap();
-        assert!(Regions::from_bed(&p).unwrap_err().to_string().contains("before start"));
+        assert!(Regions::from_bed(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("before start"));
     }
 
     #[test]
     fn explain_queries() {
         assert_eq!(
             "chr10:123,256,215".parse::<ExplainQuery>().unwrap(),
-            ExplainQuery::Position { chrom: Chrom::autosome(10).unwrap(), pos: 123_256_215 }
+            ExplainQuery::Position {
+                chrom: Chrom::autosome(10).unwrap(),
+                pos: 123_256_215
+            }
         );
-        assert_eq!("FGFR2".parse::<ExplainQuery>().unwrap(), ExplainQuery::Gene("FGFR2".into()));
+        assert_eq!(
+            "FGFR2".parse::<ExplainQuery>().unwrap(),
+            ExplainQuery::Gene("FGFR2".into())
+        );
         assert!("chr10:abc".parse::<ExplainQuery>().is_err());
     }
 

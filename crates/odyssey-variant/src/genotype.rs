@@ -215,7 +215,8 @@ fn parse_gt(gt: &str) -> Result<([i32; 2], u8, bool), String> {
         let v = if tok == "." {
             -1
         } else if !tok.is_empty() && tok.bytes().all(|b| b.is_ascii_digit()) {
-            tok.parse::<i32>().map_err(|_| format!("GT {gt:?} has an allele index {tok} that is too large"))?
+            tok.parse::<i32>()
+                .map_err(|_| format!("GT {gt:?} has an allele index {tok} that is too large"))?
         } else {
             return Err(format!("GT {gt:?} has a non-numeric allele {tok:?} (expected '.' or an allele index 0, 1, 2...)"));
         };
@@ -249,7 +250,12 @@ impl SampleCall {
     /// Errors name the offending field and value (the caller adds file, line and sample): a
     /// non-numeric GQ/DP/AD, a GT allele that is neither `.` nor an integer, a GT allele index
     /// above `n_alts` (e.g. `0/2` with one ALT), a GT of ploidy above 2.
-    pub(crate) fn parse(&mut self, fmt: &FormatIndex, sample: &str, n_alts: usize) -> Result<(), String> {
+    pub(crate) fn parse(
+        &mut self,
+        fmt: &FormatIndex,
+        sample: &str,
+        n_alts: usize,
+    ) -> Result<(), String> {
         self.gt.clear();
         self.alleles = [-1, -1];
         self.ploidy = 0;
@@ -265,11 +271,17 @@ impl SampleCall {
                 self.gt.push_str(v);
             } else if Some(i) == fmt.gq {
                 if v != "." {
-                    self.gq = Some(v.parse::<f32>().map_err(|_| format!("GQ {v:?} is not a number"))?);
+                    self.gq = Some(
+                        v.parse::<f32>()
+                            .map_err(|_| format!("GQ {v:?} is not a number"))?,
+                    );
                 }
             } else if Some(i) == fmt.dp {
                 if v != "." {
-                    self.dp = Some(v.parse::<u32>().map_err(|_| format!("DP {v:?} is not a non-negative integer"))?);
+                    self.dp = Some(
+                        v.parse::<u32>()
+                            .map_err(|_| format!("DP {v:?} is not a non-negative integer"))?,
+                    );
                 }
             } else if Some(i) == fmt.ad {
                 if v != "." {
@@ -278,7 +290,10 @@ impl SampleCall {
                             self.ad.clear();
                             break;
                         }
-                        self.ad.push(x.parse::<u32>().map_err(|_| format!("AD {v:?} is not a list of counts"))?);
+                        self.ad.push(
+                            x.parse::<u32>()
+                                .map_err(|_| format!("AD {v:?} is not a list of counts"))?,
+                        );
                     }
                 }
             } else if Some(i) == fmt.ps {
@@ -293,7 +308,10 @@ impl SampleCall {
             self.gt.push('.');
         }
         let (a, p, ph) = parse_gt(&self.gt)?;
-        if let Some(&bad) = a[..usize::from(p)].iter().find(|&&x| x > 0 && x as usize > n_alts) {
+        if let Some(&bad) = a[..usize::from(p)]
+            .iter()
+            .find(|&&x| x > 0 && x as usize > n_alts)
+        {
             return Err(format!(
                 "GT {:?} refers to allele {bad} but the record has {n_alts} ALT allele(s) (indices 0 to {n_alts})",
                 self.gt
@@ -342,8 +360,15 @@ impl SampleCall {
             }
         }
         if self.phased && self.ploidy == 2 && g.alt_copies == 1 {
-            let hap = if self.alleles[0] as usize == allele { 0 } else { 1 };
-            g.phase = Some(Phase { set: self.phase_set.unwrap_or(0), haplotype: hap });
+            let hap = if self.alleles[0] as usize == allele {
+                0
+            } else {
+                1
+            };
+            g.phase = Some(Phase {
+                set: self.phase_set.unwrap_or(0),
+                haplotype: hap,
+            });
         }
         g.gq = self.gq;
         g.dp = self.dp;
@@ -359,7 +384,10 @@ impl SampleCall {
         if self.unsupported {
             return 0;
         }
-        self.alleles[..usize::from(self.ploidy)].iter().filter(|&&a| a > 0 && a as usize == allele).count() as u8
+        self.alleles[..usize::from(self.ploidy)]
+            .iter()
+            .filter(|&&a| a > 0 && a as usize == allele)
+            .count() as u8
     }
 }
 
@@ -393,7 +421,10 @@ mod tests {
         let c = call("GT:AD:DP:GQ:PL", "0/1:14,7:21:99:181,0,367");
         let g = c.for_allele(1);
         assert!(g.is_het() && !g.is_hom_alt());
-        assert_eq!((g.ad_ref, g.ad_alt, g.dp, g.gq), (Some(14), Some(7), Some(21), Some(99.0)));
+        assert_eq!(
+            (g.ad_ref, g.ad_alt, g.dp, g.gq),
+            (Some(14), Some(7), Some(21), Some(99.0))
+        );
         assert!((g.allele_balance().unwrap() - 7.0 / 21.0).abs() < 1e-6);
         assert_eq!(g.phase, None);
     }
@@ -412,9 +443,21 @@ mod tests {
     #[test]
     fn phase_sets() {
         let c = call("GT:PS", "0|1:1234");
-        assert_eq!(c.for_allele(1).phase, Some(Phase { set: 1234, haplotype: 1 }));
+        assert_eq!(
+            c.for_allele(1).phase,
+            Some(Phase {
+                set: 1234,
+                haplotype: 1
+            })
+        );
         let c = call("GT", "1|0");
-        assert_eq!(c.for_allele(1).phase, Some(Phase { set: 0, haplotype: 0 }));
+        assert_eq!(
+            c.for_allele(1).phase,
+            Some(Phase {
+                set: 0,
+                haplotype: 0
+            })
+        );
         // GATK physical phasing
         let c = call("GT:PGT:PID", "0/1:0|1:100_A_G");
         let p = c.for_allele(1).phase.unwrap();
@@ -453,13 +496,22 @@ mod tests {
         f.update_str("GT:DP");
         let mut c = SampleCall::default();
         let e = c.parse(&f, "0/2:30", 1).unwrap_err();
-        assert_eq!(e, "GT \"0/2\" refers to allele 2 but the record has 1 ALT allele(s) (indices 0 to 1)");
+        assert_eq!(
+            e,
+            "GT \"0/2\" refers to allele 2 but the record has 1 ALT allele(s) (indices 0 to 1)"
+        );
         assert!(c.parse(&f, "2|1:30", 2).is_ok());
         assert!(c.parse(&f, "3:30", 2).unwrap_err().contains("allele 3"));
         let e = c.parse(&f, "0/1/1:30", 1).unwrap_err();
         assert!(e.contains("ploidy 3 not supported"), "{e}");
-        assert!(c.parse(&f, "0/-1:30", 1).unwrap_err().contains("non-numeric allele \"-1\""));
-        assert!(c.parse(&f, "0/:30", 1).unwrap_err().contains("non-numeric allele \"\""));
+        assert!(c
+            .parse(&f, "0/-1:30", 1)
+            .unwrap_err()
+            .contains("non-numeric allele \"-1\""));
+        assert!(c
+            .parse(&f, "0/:30", 1)
+            .unwrap_err()
+            .contains("non-numeric allele \"\""));
         // GATK physical phasing with an out-of-range PGT allele is not used for phase
         f.update_str("GT:PGT:PID");
         c.parse(&f, "0/1:0|2:100_A_G", 1).unwrap();

@@ -105,7 +105,11 @@ impl ModeOfInheritance {
         match id {
             "HP:0001417" => vec![Self::XLinkedRecessive, Self::XLinkedDominant],
             "HP:0032113" => vec![Self::AutosomalDominant, Self::AutosomalRecessive],
-            _ => Self::ALL.iter().copied().filter(|m| m.hpo_id() == id).collect(),
+            _ => Self::ALL
+                .iter()
+                .copied()
+                .filter(|m| m.hpo_id() == id)
+                .collect(),
         }
     }
 
@@ -126,18 +130,21 @@ impl std::str::FromStr for ModeOfInheritance {
     /// Short labels (`AD`...), HPO ids and full names (`autosomal_dominant`).
     fn from_str(s: &str) -> Result<Self, String> {
         let up = s.to_ascii_uppercase().replace(['-', ' '], "_");
-        let m = match up.as_str() {
-            "AD" | "AUTOSOMAL_DOMINANT" => Self::AutosomalDominant,
-            "AR" | "AUTOSOMAL_RECESSIVE" => Self::AutosomalRecessive,
-            "XD" | "X_LINKED_DOMINANT" | "X_DOMINANT" => Self::XLinkedDominant,
-            "XR" | "X_LINKED_RECESSIVE" | "X_RECESSIVE" => Self::XLinkedRecessive,
-            "MT" | "MITOCHONDRIAL" => Self::Mitochondrial,
-            "YL" | "Y_LINKED" => Self::YLinked,
-            _ => match Self::from_hpo(s).as_slice() {
-                [one] => *one,
-                _ => return Err(format!("unknown mode of inheritance {s:?} (AD, AR, XD, XR, MT, YL or an HPO id)")),
-            },
-        };
+        let m =
+            match up.as_str() {
+                "AD" | "AUTOSOMAL_DOMINANT" => Self::AutosomalDominant,
+                "AR" | "AUTOSOMAL_RECESSIVE" => Self::AutosomalRecessive,
+                "XD" | "X_LINKED_DOMINANT" | "X_DOMINANT" => Self::XLinkedDominant,
+                "XR" | "X_LINKED_RECESSIVE" | "X_RECESSIVE" => Self::XLinkedRecessive,
+                "MT" | "MITOCHONDRIAL" => Self::Mitochondrial,
+                "YL" | "Y_LINKED" => Self::YLinked,
+                _ => match Self::from_hpo(s).as_slice() {
+                    [one] => *one,
+                    _ => return Err(format!(
+                        "unknown mode of inheritance {s:?} (AD, AR, XD, XR, MT, YL or an HPO id)"
+                    )),
+                },
+            };
         Ok(m)
     }
 }
@@ -189,14 +196,19 @@ impl Pattern {
             Pattern::AutosomalDominant => mode == M::AutosomalDominant,
             Pattern::DeNovo => match class {
                 ChromClass::XNonPar => {
-                    mode == M::XLinkedDominant || (mode == M::XLinkedRecessive && proband_sex == Sex::Male)
+                    mode == M::XLinkedDominant
+                        || (mode == M::XLinkedRecessive && proband_sex == Sex::Male)
                 }
                 ChromClass::Autosomal => mode == M::AutosomalDominant,
                 _ => false,
             },
-            Pattern::AutosomalRecessiveHomozygous | Pattern::AutosomalRecessiveCompoundHet => mode == M::AutosomalRecessive,
+            Pattern::AutosomalRecessiveHomozygous | Pattern::AutosomalRecessiveCompoundHet => {
+                mode == M::AutosomalRecessive
+            }
             Pattern::XLinkedDominant => mode == M::XLinkedDominant,
-            Pattern::XLinkedRecessiveHomozygous | Pattern::XLinkedRecessiveCompoundHet => mode == M::XLinkedRecessive,
+            Pattern::XLinkedRecessiveHomozygous | Pattern::XLinkedRecessiveCompoundHet => {
+                mode == M::XLinkedRecessive
+            }
             Pattern::Mitochondrial => mode == M::Mitochondrial,
             Pattern::YLinked => mode == M::YLinked,
         }
@@ -254,9 +266,17 @@ fn y_pars(assembly: Assembly) -> [(u32, u32); 2] {
 pub fn chrom_class(assembly: Assembly, chrom: Chrom, pos: u32) -> ChromClass {
     let in_par = |pars: [(u32, u32); 2]| pars.iter().any(|(s, e)| (*s..=*e).contains(&pos));
     if chrom == Chrom::X {
-        if in_par(x_pars(assembly)) { ChromClass::Autosomal } else { ChromClass::XNonPar }
+        if in_par(x_pars(assembly)) {
+            ChromClass::Autosomal
+        } else {
+            ChromClass::XNonPar
+        }
     } else if chrom == Chrom::Y {
-        if in_par(y_pars(assembly)) { ChromClass::Autosomal } else { ChromClass::YNonPar }
+        if in_par(y_pars(assembly)) {
+            ChromClass::Autosomal
+        } else {
+            ChromClass::YNonPar
+        }
     } else if chrom == Chrom::MT {
         ChromClass::Mitochondrial
     } else {
@@ -307,13 +327,27 @@ impl<'a> Segregation<'a> {
             .iter()
             .enumerate()
             .filter(|(i, m)| {
-                *i != p && m.father.is_some() && m.mother.is_some() && m.father == pm.father && m.mother == pm.mother
+                *i != p
+                    && m.father.is_some()
+                    && m.mother.is_some()
+                    && m.father == pm.father
+                    && m.mother == pm.mother
             })
             .map(|(i, _)| i)
             .collect();
-        let children =
-            family.members.iter().enumerate().filter(|(_, m)| m.father == Some(p) || m.mother == Some(p)).map(|(i, _)| i).collect();
-        Segregation { family, cfg, siblings, children }
+        let children = family
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.father == Some(p) || m.mother == Some(p))
+            .map(|(i, _)| i)
+            .collect();
+        Segregation {
+            family,
+            cfg,
+            siblings,
+            children,
+        }
     }
 
     /// The proband's sex for X-linked logic: declared, or inferred from a haploid call.
@@ -335,7 +369,11 @@ impl<'a> Segregation<'a> {
 
     fn check_af(&self, af: Option<f32>, max: f32, what: &str) -> Result<(), String> {
         match af {
-            Some(a) if a > max => Err(format!("AF {} above the {what} maximum {}", fmt_af(a), fmt_af(max))),
+            Some(a) if a > max => Err(format!(
+                "AF {} above the {what} maximum {}",
+                fmt_af(a),
+                fmt_af(max)
+            )),
             _ => Ok(()),
         }
     }
@@ -353,11 +391,14 @@ impl<'a> Segregation<'a> {
                 Affection::Affected if !g.carries() => {
                     return Err(format!("affected {} does not carry it (GT {})", m.id, g.gt))
                 }
-                Affection::Unaffected if g.carries() => return Err(format!("unaffected {} carries it (GT {})", m.id, g.gt)),
+                Affection::Unaffected if g.carries() => {
+                    return Err(format!("unaffected {} carries it (GT {})", m.id, g.gt))
+                }
                 _ => {}
             }
             let first_degree = self.siblings.contains(&i) || self.children.contains(&i);
-            let parent = Some(i) == self.family.proband().father || Some(i) == self.family.proband().mother;
+            let parent =
+                Some(i) == self.family.proband().father || Some(i) == self.family.proband().mother;
             match m.affection {
                 Affection::Affected if first_degree || parent => lr *= 2.0,
                 Affection::Unaffected if first_degree => lr *= 2.0,
@@ -377,9 +418,15 @@ impl<'a> Segregation<'a> {
             return Err(format!("the proband is not heterozygous (GT {})", pg.gt));
         }
         let (f, m) = self.family.proband_parents();
-        let parents: Vec<usize> = if x_male { vec![m] } else { vec![f, m] }.into_iter().flatten().collect();
+        let parents: Vec<usize> = if x_male { vec![m] } else { vec![f, m] }
+            .into_iter()
+            .flatten()
+            .collect();
         let needed = if x_male { 1 } else { 2 };
-        let sequenced: Vec<usize> = parents.into_iter().filter(|&i| self.family.members[i].sample.is_some()).collect();
+        let sequenced: Vec<usize> = parents
+            .into_iter()
+            .filter(|&i| self.family.members[i].sample.is_some())
+            .collect();
         if sequenced.len() < needed {
             return Err(if x_male {
                 "needs the sequenced mother of a male proband".to_string()
@@ -398,10 +445,18 @@ impl<'a> Segregation<'a> {
                 return Err(format!("parent {who} carries it (GT {})", g.gt));
             }
             if g.dp.is_some_and(|d| d < dn.min_parent_dp) {
-                return Err(format!("parent {who} has depth {} < {}", g.dp.unwrap(), dn.min_parent_dp));
+                return Err(format!(
+                    "parent {who} has depth {} < {}",
+                    g.dp.unwrap(),
+                    dn.min_parent_dp
+                ));
             }
             if g.gq.is_some_and(|q| q < dn.min_parent_gq) {
-                return Err(format!("parent {who} has GQ {} < {}", g.gq.unwrap(), dn.min_parent_gq));
+                return Err(format!(
+                    "parent {who} has GQ {} < {}",
+                    g.gq.unwrap(),
+                    dn.min_parent_gq
+                ));
             }
             if let Some(ab) = g.allele_balance() {
                 if ab > dn.max_parent_alt_fraction {
@@ -416,7 +471,10 @@ impl<'a> Segregation<'a> {
         }
         for (i, mm) in self.family.members.iter().enumerate() {
             if i != p && mm.affection == Affection::Unaffected && v.genotypes[i].carries() {
-                return Err(format!("unaffected {} carries it (GT {})", mm.id, v.genotypes[i].gt));
+                return Err(format!(
+                    "unaffected {} carries it (GT {})",
+                    mm.id, v.genotypes[i].gt
+                ));
             }
         }
         Ok(())
@@ -430,16 +488,25 @@ impl<'a> Segregation<'a> {
         let (max, what) = if x {
             (self.cfg.max_af.x_recessive_homozygous, "XR")
         } else {
-            (self.cfg.max_af.autosomal_recessive_homozygous, "AR homozygous")
+            (
+                self.cfg.max_af.autosomal_recessive_homozygous,
+                "AR homozygous",
+            )
         };
         self.check_af(v.af, max, what)?;
         if male {
             if !pg.is_hom_alt() {
-                return Err(format!("heterozygous call in a male on chrX outside the PARs (GT {})", pg.gt));
+                return Err(format!(
+                    "heterozygous call in a male on chrX outside the PARs (GT {})",
+                    pg.gt
+                ));
             }
             if let Some(h) = v.hemizygotes {
                 if h > self.cfg.max_population_hemizygotes {
-                    return Err(format!("{h} hemizygotes in the population (> {})", self.cfg.max_population_hemizygotes));
+                    return Err(format!(
+                        "{h} hemizygotes in the population (> {})",
+                        self.cfg.max_population_hemizygotes
+                    ));
                 }
             }
         } else {
@@ -448,7 +515,10 @@ impl<'a> Segregation<'a> {
             }
             if let Some(h) = v.nhomalt {
                 if h > self.cfg.max_population_homozygotes {
-                    return Err(format!("{h} homozygotes in the population (> {})", self.cfg.max_population_homozygotes));
+                    return Err(format!(
+                        "{h} homozygotes in the population (> {})",
+                        self.cfg.max_population_homozygotes
+                    ));
                 }
             }
         }
@@ -459,13 +529,23 @@ impl<'a> Segregation<'a> {
                 continue;
             }
             let member_male = m.sex == Sex::Male;
-            let affected_genotype = if x && member_male { g.carries() } else { g.is_hom_alt() };
+            let affected_genotype = if x && member_male {
+                g.carries()
+            } else {
+                g.is_hom_alt()
+            };
             match m.affection {
                 Affection::Affected if !affected_genotype => {
-                    return Err(format!("affected {} does not have the genotype (GT {})", m.id, g.gt))
+                    return Err(format!(
+                        "affected {} does not have the genotype (GT {})",
+                        m.id, g.gt
+                    ))
                 }
                 Affection::Unaffected if affected_genotype => {
-                    return Err(format!("unaffected {} has the same genotype (GT {})", m.id, g.gt))
+                    return Err(format!(
+                        "unaffected {} has the same genotype (GT {})",
+                        m.id, g.gt
+                    ))
                 }
                 _ => {}
             }
@@ -479,7 +559,10 @@ impl<'a> Segregation<'a> {
             }
         }
         let (f, mo) = self.family.proband_parents();
-        let required: Vec<usize> = if male { vec![mo] } else { vec![f, mo] }.into_iter().flatten().collect();
+        let required: Vec<usize> = if male { vec![mo] } else { vec![f, mo] }
+            .into_iter()
+            .flatten()
+            .collect();
         for i in required {
             let g = &v.genotypes[i];
             if !g.is_no_call() && g.is_ref_for_allele() {
@@ -489,7 +572,10 @@ impl<'a> Segregation<'a> {
                     "homozygosity would need uniparental disomy or a deletion".to_string()
                 };
                 let role = if Some(i) == f { "father" } else { "mother" };
-                return Err(format!("{role} {} is homozygous reference ({why})", self.id(i)));
+                return Err(format!(
+                    "{role} {} is homozygous reference ({why})",
+                    self.id(i)
+                ));
             }
         }
         Ok(lr.min(1024.0))
@@ -505,46 +591,76 @@ impl<'a> Segregation<'a> {
                 Ok(lr) => (Ok(()), lr),
                 Err(e) => (Err(e), 1.0),
             };
-            out.push(PatternCheck { pattern, result, segregation_lr });
+            out.push(PatternCheck {
+                pattern,
+                result,
+                segregation_lr,
+            });
         };
         match v.class {
             ChromClass::Autosomal => {
                 let ad = self
                     .check_af(v.af, self.cfg.max_af.autosomal_dominant, "AD")
-                    .and_then(|_| if pg.carries() { Ok(()) } else { Err("the proband does not carry it".into()) })
+                    .and_then(|_| {
+                        if pg.carries() {
+                            Ok(())
+                        } else {
+                            Err("the proband does not carry it".into())
+                        }
+                    })
                     .and_then(|_| self.dominant_segregation(v, false));
                 push(Pattern::AutosomalDominant, ad);
                 push(Pattern::DeNovo, self.de_novo(v).map(|_| 1.0));
-                push(Pattern::AutosomalRecessiveHomozygous, self.recessive_hom(v, false));
+                push(
+                    Pattern::AutosomalRecessiveHomozygous,
+                    self.recessive_hom(v, false),
+                );
             }
             ChromClass::XNonPar => {
                 let xd = self
                     .check_af(v.af, self.cfg.max_af.x_dominant, "XD")
-                    .and_then(|_| if pg.carries() { Ok(()) } else { Err("the proband does not carry it".into()) })
+                    .and_then(|_| {
+                        if pg.carries() {
+                            Ok(())
+                        } else {
+                            Err("the proband does not carry it".into())
+                        }
+                    })
                     .and_then(|_| self.dominant_segregation(v, false));
                 push(Pattern::XLinkedDominant, xd);
                 push(Pattern::DeNovo, self.de_novo(v).map(|_| 1.0));
-                push(Pattern::XLinkedRecessiveHomozygous, self.recessive_hom(v, true));
+                push(
+                    Pattern::XLinkedRecessiveHomozygous,
+                    self.recessive_hom(v, true),
+                );
             }
             ChromClass::Mitochondrial => {
-                let mt = self.check_af(v.af, self.cfg.max_af.mitochondrial, "MT").and_then(|_| {
-                    for (i, m) in self.family.members.iter().enumerate() {
-                        let g = &v.genotypes[i];
-                        if m.affection == Affection::Affected && !g.is_no_call() && !g.carries() {
-                            return Err(format!("affected {} does not carry it (GT {})", m.id, g.gt));
+                let mt = self
+                    .check_af(v.af, self.cfg.max_af.mitochondrial, "MT")
+                    .and_then(|_| {
+                        for (i, m) in self.family.members.iter().enumerate() {
+                            let g = &v.genotypes[i];
+                            if m.affection == Affection::Affected && !g.is_no_call() && !g.carries()
+                            {
+                                return Err(format!(
+                                    "affected {} does not carry it (GT {})",
+                                    m.id, g.gt
+                                ));
+                            }
                         }
-                    }
-                    Ok(1.0)
-                });
+                        Ok(1.0)
+                    });
                 push(Pattern::Mitochondrial, mt);
             }
             ChromClass::YNonPar => {
-                let yl = self.check_af(v.af, self.cfg.max_af.y_linked, "YL").and_then(|_| {
-                    if self.proband_sex(pg) != Sex::Male {
-                        return Err("Y-linked needs a male proband".into());
-                    }
-                    self.dominant_segregation(v, true)
-                });
+                let yl = self
+                    .check_af(v.af, self.cfg.max_af.y_linked, "YL")
+                    .and_then(|_| {
+                        if self.proband_sex(pg) != Sex::Male {
+                            return Err("Y-linked needs a male proband".into());
+                        }
+                        self.dominant_segregation(v, true)
+                    });
                 push(Pattern::YLinked, yl);
             }
         }
@@ -558,12 +674,18 @@ impl<'a> Segregation<'a> {
         let p = self.family.proband;
         let pg = &v.genotypes[p];
         let (pattern, max) = match v.class {
-            ChromClass::Autosomal => (Pattern::AutosomalRecessiveCompoundHet, self.cfg.max_af.autosomal_recessive_compound_het),
+            ChromClass::Autosomal => (
+                Pattern::AutosomalRecessiveCompoundHet,
+                self.cfg.max_af.autosomal_recessive_compound_het,
+            ),
             ChromClass::XNonPar => {
                 if self.proband_sex(pg) == Sex::Male {
                     return Err("compound heterozygosity on X needs a female proband".into());
                 }
-                (Pattern::XLinkedRecessiveCompoundHet, self.cfg.max_af.x_recessive_compound_het)
+                (
+                    Pattern::XLinkedRecessiveCompoundHet,
+                    self.cfg.max_af.x_recessive_compound_het,
+                )
             }
             _ => return Err("no compound heterozygosity on this chromosome".into()),
         };
@@ -591,11 +713,24 @@ impl<'a> Segregation<'a> {
     }
 
     /// Checks a pair of compound-heterozygous candidates (see the module docs).
-    pub(crate) fn comp_het_pair(&self, a: &AlleleFacts, b: &AlleleFacts, pattern: Pattern) -> PatternCheck {
+    pub(crate) fn comp_het_pair(
+        &self,
+        a: &AlleleFacts,
+        b: &AlleleFacts,
+        pattern: Pattern,
+    ) -> PatternCheck {
         let r = self.comp_het_pair_inner(a, b);
         match r {
-            Ok(lr) => PatternCheck { pattern, result: Ok(()), segregation_lr: lr },
-            Err(e) => PatternCheck { pattern, result: Err(e), segregation_lr: 1.0 },
+            Ok(lr) => PatternCheck {
+                pattern,
+                result: Ok(()),
+                segregation_lr: lr,
+            },
+            Err(e) => PatternCheck {
+                pattern,
+                result: Err(e),
+                segregation_lr: 1.0,
+            },
         }
     }
 
@@ -618,8 +753,12 @@ impl<'a> Segregation<'a> {
             };
             let ok = (may(f, a) && may(mo, b)) || (may(f, b) && may(mo, a));
             if !ok {
-                let carried = |parent: Option<usize>, v: &AlleleFacts| seq(parent).is_some_and(|i| v.genotypes[i].carries());
-                let name = |parent: Option<usize>| parent.map(|i| self.id(i).to_string()).unwrap_or_default();
+                let carried = |parent: Option<usize>, v: &AlleleFacts| {
+                    seq(parent).is_some_and(|i| v.genotypes[i].carries())
+                };
+                let name = |parent: Option<usize>| {
+                    parent.map(|i| self.id(i).to_string()).unwrap_or_default()
+                };
                 let msg = if carried(f, a) && carried(f, b) && !carried(mo, a) && !carried(mo, b) {
                     format!("both alleles come from the father {}", name(f))
                 } else if carried(mo, a) && carried(mo, b) && !carried(f, a) && !carried(f, b) {
@@ -639,10 +778,16 @@ impl<'a> Segregation<'a> {
             let both = ga.carries() && gb.carries() && in_cis(i) != Some(true);
             match m.affection {
                 Affection::Affected if !ga.is_no_call() && !gb.is_no_call() && !both => {
-                    return Err(format!("affected {} does not carry both (GT {} and {})", m.id, ga.gt, gb.gt))
+                    return Err(format!(
+                        "affected {} does not carry both (GT {} and {})",
+                        m.id, ga.gt, gb.gt
+                    ))
                 }
                 Affection::Unaffected if both => {
-                    return Err(format!("unaffected {} carries both (GT {} and {})", m.id, ga.gt, gb.gt))
+                    return Err(format!(
+                        "unaffected {} carries both (GT {} and {})",
+                        m.id, ga.gt, gb.gt
+                    ))
                 }
                 _ => {}
             }
@@ -664,14 +809,26 @@ mod tests {
 
     #[test]
     fn hpo_modes() {
-        assert_eq!(ModeOfInheritance::from_hpo("HP:0000006"), vec![ModeOfInheritance::AutosomalDominant]);
+        assert_eq!(
+            ModeOfInheritance::from_hpo("HP:0000006"),
+            vec![ModeOfInheritance::AutosomalDominant]
+        );
         assert_eq!(
             ModeOfInheritance::from_hpo("HP:0001417"),
-            vec![ModeOfInheritance::XLinkedRecessive, ModeOfInheritance::XLinkedDominant]
+            vec![
+                ModeOfInheritance::XLinkedRecessive,
+                ModeOfInheritance::XLinkedDominant
+            ]
         );
         assert!(ModeOfInheritance::from_hpo("HP:0000118").is_empty());
-        assert_eq!("xr".parse::<ModeOfInheritance>().unwrap(), ModeOfInheritance::XLinkedRecessive);
-        assert_eq!("HP:0000007".parse::<ModeOfInheritance>().unwrap(), ModeOfInheritance::AutosomalRecessive);
+        assert_eq!(
+            "xr".parse::<ModeOfInheritance>().unwrap(),
+            ModeOfInheritance::XLinkedRecessive
+        );
+        assert_eq!(
+            "HP:0000007".parse::<ModeOfInheritance>().unwrap(),
+            ModeOfInheritance::AutosomalRecessive
+        );
         for m in ModeOfInheritance::ALL {
             assert_eq!(m.short().parse::<ModeOfInheritance>().unwrap(), m);
         }
@@ -680,11 +837,29 @@ mod tests {
     #[test]
     fn pseudo_autosomal_regions() {
         // GRCh38 PAR1 ends at 2,781,479; GRCh37 PAR1 at 2,699,520
-        assert_eq!(chrom_class(Assembly::GRCh38, Chrom::X, 2_781_479), ChromClass::Autosomal);
-        assert_eq!(chrom_class(Assembly::GRCh38, Chrom::X, 2_781_480), ChromClass::XNonPar);
-        assert_eq!(chrom_class(Assembly::GRCh37, Chrom::X, 2_700_000), ChromClass::XNonPar);
-        assert_eq!(chrom_class(Assembly::GRCh37, Chrom::X, 155_000_000), ChromClass::Autosomal);
-        assert_eq!(chrom_class(Assembly::GRCh37, Chrom::MT, 100), ChromClass::Mitochondrial);
-        assert_eq!(chrom_class(Assembly::GRCh37, Chrom::Y, 3_000_000), ChromClass::YNonPar);
+        assert_eq!(
+            chrom_class(Assembly::GRCh38, Chrom::X, 2_781_479),
+            ChromClass::Autosomal
+        );
+        assert_eq!(
+            chrom_class(Assembly::GRCh38, Chrom::X, 2_781_480),
+            ChromClass::XNonPar
+        );
+        assert_eq!(
+            chrom_class(Assembly::GRCh37, Chrom::X, 2_700_000),
+            ChromClass::XNonPar
+        );
+        assert_eq!(
+            chrom_class(Assembly::GRCh37, Chrom::X, 155_000_000),
+            ChromClass::Autosomal
+        );
+        assert_eq!(
+            chrom_class(Assembly::GRCh37, Chrom::MT, 100),
+            ChromClass::Mitochondrial
+        );
+        assert_eq!(
+            chrom_class(Assembly::GRCh37, Chrom::Y, 3_000_000),
+            ChromClass::YNonPar
+        );
     }
 }

@@ -100,7 +100,9 @@ pub mod pedigree;
 pub mod score;
 pub mod sources;
 
-pub use analysis::{analyze, AnalysisConfig, AnnotationChoice, GeneGenotypeEvidence, GenotypeAnalysis, GenotypeLr};
+pub use analysis::{
+    analyze, AnalysisConfig, AnnotationChoice, GeneGenotypeEvidence, GenotypeAnalysis, GenotypeLr,
+};
 pub use error::{Error, Location, Result};
 pub use inheritance::{ModeOfInheritance, Pattern};
 pub use pedigree::{Pedigree, Sex};

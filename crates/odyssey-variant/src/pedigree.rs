@@ -83,7 +83,9 @@ fn parse_sex(s: &str) -> Option<Sex> {
     match s.to_ascii_lowercase().as_str() {
         "1" | "m" | "male" => Some(Sex::Male),
         "2" | "f" | "female" => Some(Sex::Female),
-        "0" | "-9" | "." | "u" | "unknown" | "other" | "other_sex" | "unknown_sex" => Some(Sex::Unknown),
+        "0" | "-9" | "." | "u" | "unknown" | "other" | "other_sex" | "unknown_sex" => {
+            Some(Sex::Unknown)
+        }
         _ => None,
     }
 }
@@ -138,17 +140,28 @@ impl Pedigree {
                 ));
             }
             let sex = parse_sex(f[4]).ok_or_else(|| {
-                Error::parse(path, loc, format!("sex {:?} is not 1 (male), 2 (female) or 0 (unknown)", f[4]))
+                Error::parse(
+                    path,
+                    loc,
+                    format!("sex {:?} is not 1 (male), 2 (female) or 0 (unknown)", f[4]),
+                )
             })?;
             let affection = parse_affection(f[5]).ok_or_else(|| {
                 Error::parse(
                     path,
                     loc,
-                    format!("phenotype {:?} is not 1 (unaffected), 2 (affected) or 0/-9 (unknown)", f[5]),
+                    format!(
+                        "phenotype {:?} is not 1 (unaffected), 2 (affected) or 0/-9 (unknown)",
+                        f[5]
+                    ),
                 )
             })?;
             if let Some(prev) = seen.insert(f[1].to_string(), lineno) {
-                return Err(Error::parse(path, loc, format!("individual {:?} already listed on line {prev}", f[1])));
+                return Err(Error::parse(
+                    path,
+                    loc,
+                    format!("individual {:?} already listed on line {prev}", f[1]),
+                ));
             }
             records.push(PedRecord {
                 family: f[0].to_string(),
@@ -160,7 +173,11 @@ impl Pedigree {
             });
         }
         if records.is_empty() {
-            return Err(Error::parse(path, Location::File, "no individuals (expected six-column PED lines)"));
+            return Err(Error::parse(
+                path,
+                Location::File,
+                "no individuals (expected six-column PED lines)",
+            ));
         }
         Self::from_records(records, &path.display().to_string())
     }
@@ -174,7 +191,10 @@ impl Pedigree {
     /// id, see [`Family::match_samples`]), and a parent of unknown sex gets the sex implied by
     /// the role; both are reported in [`Pedigree::warnings`].
     pub fn from_records(mut records: Vec<PedRecord>, source_name: &str) -> Result<Pedigree> {
-        let err = |m: String| Error::Pedigree { source_name: source_name.to_string(), message: m };
+        let err = |m: String| Error::Pedigree {
+            source_name: source_name.to_string(),
+            message: m,
+        };
         let mut warnings = Vec::new();
         let mut implicit = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -189,7 +209,10 @@ impl Pedigree {
         // add missing parents, imply parental sex
         let n = records.len();
         for i in 0..n {
-            for (is_father, parent) in [(true, records[i].father.clone()), (false, records[i].mother.clone())] {
+            for (is_father, parent) in [
+                (true, records[i].father.clone()),
+                (false, records[i].mother.clone()),
+            ] {
                 let Some(p) = parent else { continue };
                 if p == records[i].id {
                     return Err(err(format!("{:?} is recorded as their own parent", p)));
@@ -223,7 +246,9 @@ impl Pedigree {
                         }
                         match records[j].sex {
                             Sex::Unknown => {
-                                warnings.push(format!("{role} {p:?} has unknown sex; taken as {implied:?}"));
+                                warnings.push(format!(
+                                    "{role} {p:?} has unknown sex; taken as {implied:?}"
+                                ));
                                 records[j].sex = implied;
                             }
                             s if s != implied => {
@@ -238,8 +263,14 @@ impl Pedigree {
                 }
             }
         }
-        if let Some(w) = records.iter().find(|r| r.father.is_some() && r.father == r.mother) {
-            return Err(err(format!("{:?} has the same individual as father and mother", w.id)));
+        if let Some(w) = records
+            .iter()
+            .find(|r| r.father.is_some() && r.father == r.mother)
+        {
+            return Err(err(format!(
+                "{:?} has the same individual as father and mother",
+                w.id
+            )));
         }
         // cycles: walk up from every individual; a path longer than the number of individuals
         // or returning to its start is a cycle
@@ -247,18 +278,32 @@ impl Pedigree {
             let mut stack = vec![(start, 0usize)];
             while let Some((i, depth)) = stack.pop() {
                 if depth > records.len() {
-                    return Err(err(format!("{:?} is their own ancestor (cycle in the pedigree)", records[start].id)));
+                    return Err(err(format!(
+                        "{:?} is their own ancestor (cycle in the pedigree)",
+                        records[start].id
+                    )));
                 }
-                for p in [&records[i].father, &records[i].mother].into_iter().flatten() {
+                for p in [&records[i].father, &records[i].mother]
+                    .into_iter()
+                    .flatten()
+                {
                     let j = index[p];
                     if j == start {
-                        return Err(err(format!("{:?} is their own ancestor (cycle in the pedigree)", records[start].id)));
+                        return Err(err(format!(
+                            "{:?} is their own ancestor (cycle in the pedigree)",
+                            records[start].id
+                        )));
                     }
                     stack.push((j, depth + 1));
                 }
             }
         }
-        Ok(Pedigree { source: source_name.to_string(), records, warnings, implicit })
+        Ok(Pedigree {
+            source: source_name.to_string(),
+            records,
+            warnings,
+            implicit,
+        })
     }
 
     /// A one-person pedigree (singleton analysis): an affected proband of the given sex.
@@ -314,11 +359,17 @@ impl Pedigree {
     /// Errors ([`Error::Pedigree`]): unknown family or proband, proband not in the chosen
     /// family, no or several candidate probands, proband recorded as unaffected.
     pub fn family(&self, family: Option<&str>, proband: Option<&str>) -> Result<Family> {
-        let err = |m: String| Error::Pedigree { source_name: self.source.clone(), message: m };
+        let err = |m: String| Error::Pedigree {
+            source_name: self.source.clone(),
+            message: m,
+        };
         let fam_id: String = match (family, proband) {
             (Some(f), _) => {
                 if !self.records.iter().any(|r| r.family == f) {
-                    return Err(err(format!("family {f:?} not found; families: {}", self.family_ids().join(", "))));
+                    return Err(err(format!(
+                        "family {f:?} not found; families: {}",
+                        self.family_ids().join(", ")
+                    )));
                 }
                 f.to_string()
             }
@@ -348,10 +399,20 @@ impl Pedigree {
             }
             None => {
                 // the affected individual(s) with the most ancestors in the pedigree; must be unique
-                let affected: Vec<&&PedRecord> = recs.iter().filter(|r| r.affection == Affection::Affected).collect();
-                let with_parents: Vec<&&PedRecord> =
-                    affected.iter().copied().filter(|r| r.father.is_some() || r.mother.is_some()).collect();
-                let cands = if with_parents.len() == 1 { with_parents } else { affected };
+                let affected: Vec<&&PedRecord> = recs
+                    .iter()
+                    .filter(|r| r.affection == Affection::Affected)
+                    .collect();
+                let with_parents: Vec<&&PedRecord> = affected
+                    .iter()
+                    .copied()
+                    .filter(|r| r.father.is_some() || r.mother.is_some())
+                    .collect();
+                let cands = if with_parents.len() == 1 {
+                    with_parents
+                } else {
+                    affected
+                };
                 if cands.len() != 1 {
                     return Err(err(format!(
                         "cannot choose a proband in family {fam_id:?} ({} candidate affected individuals); give --proband",
@@ -370,7 +431,11 @@ impl Pedigree {
             .filter(|(i, _)| !self.implicit.iter().any(|(_, w)| w == i))
             .map(|(_, w)| w.clone())
             .collect();
-        let idx: HashMap<&str, usize> = recs.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        let idx: HashMap<&str, usize> = recs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
         let members: Vec<Member> = recs
             .iter()
             .map(|r| Member {
@@ -388,14 +453,24 @@ impl Pedigree {
         match members[pi].affection {
             Affection::Affected => {}
             Affection::Unaffected => {
-                return Err(err(format!("proband {proband_id:?} is recorded as unaffected")));
+                return Err(err(format!(
+                    "proband {proband_id:?} is recorded as unaffected"
+                )));
             }
             Affection::Unknown => {
-                warnings.push(format!("proband {proband_id:?} has unknown affected status; taken as affected"));
+                warnings.push(format!(
+                    "proband {proband_id:?} has unknown affected status; taken as affected"
+                ));
                 members[pi].affection = Affection::Affected;
             }
         }
-        Ok(Family { id: fam_id, members, proband: pi, warnings, source: self.source.clone() })
+        Ok(Family {
+            id: fam_id,
+            members,
+            proband: pi,
+            warnings,
+            source: self.source.clone(),
+        })
     }
 }
 
@@ -450,7 +525,11 @@ impl Family {
     /// Errors ([`Error::Sample`]): the proband is not a sample of the VCF (the message lists
     /// the VCF's samples).
     pub fn match_samples(&mut self, sample_names: &[String], vcf: &Path) -> Result<()> {
-        let pos: HashMap<&str, usize> = sample_names.iter().enumerate().map(|(i, s)| (s.as_str(), i)).collect();
+        let pos: HashMap<&str, usize> = sample_names
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.as_str(), i))
+            .collect();
         for m in &mut self.members {
             m.sample = pos.get(m.id.as_str()).copied();
         }
@@ -468,8 +547,16 @@ impl Family {
         }
         for (i, m) in self.members.iter().enumerate() {
             if !m.listed {
-                let role = if m.sex == Sex::Male { "father" } else { "mother" };
-                let child = self.members.iter().find(|c| c.father == Some(i) || c.mother == Some(i)).map_or("?", |c| c.id.as_str());
+                let role = if m.sex == Sex::Male {
+                    "father"
+                } else {
+                    "mother"
+                };
+                let child = self
+                    .members
+                    .iter()
+                    .find(|c| c.father == Some(i) || c.mother == Some(i))
+                    .map_or("?", |c| c.id.as_str());
                 self.warnings.push(if m.sample.is_some() {
                     format!("{role} {} has no row in {}; added from the VCF sample with unknown affection status", m.id, self.source)
                 } else {
@@ -479,7 +566,10 @@ impl Family {
                     )
                 });
             } else if m.sample.is_none() {
-                self.warnings.push(format!("{:?} is in the pedigree but not in the VCF (treated as unsequenced)", m.id));
+                self.warnings.push(format!(
+                    "{:?} is in the pedigree but not in the VCF (treated as unsequenced)",
+                    m.id
+                ));
             }
         }
         Ok(())
@@ -493,7 +583,11 @@ impl Family {
 
     /// Indices of sequenced members.
     pub fn sequenced(&self) -> impl Iterator<Item = usize> + '_ {
-        self.members.iter().enumerate().filter(|(_, m)| m.sample.is_some()).map(|(i, _)| i)
+        self.members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.sample.is_some())
+            .map(|(i, _)| i)
     }
 
     /// A short structure label: singleton, duo, trio, quartet or `N-member family`, counting
@@ -513,7 +607,10 @@ impl Family {
 
     /// Members grouped by sequenced status, for reports: id → (sex, affection, sequenced).
     pub fn summary(&self) -> BTreeMap<String, (Sex, Affection, bool)> {
-        self.members.iter().map(|m| (m.id.clone(), (m.sex, m.affection, m.sample.is_some()))).collect()
+        self.members
+            .iter()
+            .map(|m| (m.id.clone(), (m.sex, m.affection, m.sample.is_some())))
+            .collect()
     }
 }
 
@@ -528,34 +625,56 @@ mod tests {
     #[test]
     fn reads_quartet_and_selects_proband() {
         // the Exomiser Pfeiffer quartet layout: two affected children would be ambiguous
-        let p = ped("FAM1 dad 0 0 1 1\nFAM1 mum 0 0 2 1\nFAM1 kid dad mum 1 2\nFAM1 sib dad mum 2 1\n").unwrap();
+        let p =
+            ped("FAM1 dad 0 0 1 1\nFAM1 mum 0 0 2 1\nFAM1 kid dad mum 1 2\nFAM1 sib dad mum 2 1\n")
+                .unwrap();
         let fam = p.family(None, None).unwrap();
         assert_eq!(fam.proband().id, "kid");
-        assert_eq!(fam.members[fam.proband].father.map(|i| fam.members[i].id.as_str()), Some("dad"));
-        assert_eq!(fam.members[fam.proband].mother.map(|i| fam.members[i].id.as_str()), Some("mum"));
+        assert_eq!(
+            fam.members[fam.proband]
+                .father
+                .map(|i| fam.members[i].id.as_str()),
+            Some("dad")
+        );
+        assert_eq!(
+            fam.members[fam.proband]
+                .mother
+                .map(|i| fam.members[i].id.as_str()),
+            Some("mum")
+        );
     }
 
     #[test]
     fn errors_name_file_and_line() {
         let e = ped("F a 0 0 1 2\nF b 0 0 1\n").unwrap_err().to_string();
-        assert!(e.contains("test.ped: line 2") && e.contains("expected 6 columns"), "{e}");
+        assert!(
+            e.contains("test.ped: line 2") && e.contains("expected 6 columns"),
+            "{e}"
+        );
         let e = ped("F a 0 0 3 2\n").unwrap_err().to_string();
         assert!(e.contains("line 1") && e.contains("sex"), "{e}");
         let e = ped("F a 0 0 1 7\n").unwrap_err().to_string();
         assert!(e.contains("phenotype"), "{e}");
         let e = ped("F a 0 0 1 2\nF a 0 0 1 2\n").unwrap_err().to_string();
-        assert!(e.contains("line 2") && e.contains("already listed on line 1"), "{e}");
+        assert!(
+            e.contains("line 2") && e.contains("already listed on line 1"),
+            "{e}"
+        );
     }
 
     #[test]
     fn inconsistencies() {
-        let e = ped("F kid dad mum 1 2\nF dad 0 0 2 1\nF mum 0 0 2 1\n").unwrap_err().to_string();
+        let e = ped("F kid dad mum 1 2\nF dad 0 0 2 1\nF mum 0 0 2 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("father") && e.contains("Female"), "{e}");
         let e = ped("F a b 0 1 2\nF b a 0 1 1\n").unwrap_err().to_string();
         assert!(e.contains("cycle"), "{e}");
         let e = ped("F a a 0 1 2\n").unwrap_err().to_string();
         assert!(e.contains("own parent"), "{e}");
-        let e = ped("F kid dad 0 1 2\nG dad 0 0 1 1\n").unwrap_err().to_string();
+        let e = ped("F kid dad 0 1 2\nG dad 0 0 1 1\n")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("belongs to family"), "{e}");
         // unlisted parent: added with a warning
         let p = ped("F kid dad 0 1 2\n").unwrap();
@@ -565,28 +684,46 @@ mod tests {
             ["father dad of kid has no row in test.ped; added with unknown affection status (sequenced if the VCF has a sample dad)"]
         );
         let fam = p.family(None, None).unwrap();
-        assert_eq!((fam.members[1].id.as_str(), fam.members[1].sex, fam.members[1].listed), ("dad", Sex::Male, false));
+        assert_eq!(
+            (
+                fam.members[1].id.as_str(),
+                fam.members[1].sex,
+                fam.members[1].listed
+            ),
+            ("dad", Sex::Male, false)
+        );
         assert_eq!(fam.members[1].affection, Affection::Unknown);
         assert!(fam.warnings.is_empty(), "{:?}", fam.warnings);
         let mut seq = fam.clone();
-        seq.match_samples(&["kid".to_string(), "dad".to_string()], Path::new("x.vcf")).unwrap();
+        seq.match_samples(&["kid".to_string(), "dad".to_string()], Path::new("x.vcf"))
+            .unwrap();
         assert_eq!(seq.members[1].sample, Some(1));
         assert_eq!(seq.warnings, ["father dad has no row in test.ped; added from the VCF sample with unknown affection status"]);
         let mut unseq = fam.clone();
-        unseq.match_samples(&["kid".to_string()], Path::new("x.vcf")).unwrap();
+        unseq
+            .match_samples(&["kid".to_string()], Path::new("x.vcf"))
+            .unwrap();
         assert_eq!(
             unseq.warnings,
             ["father dad of kid has no row in test.ped and is not a sample of the VCF; added as an unsequenced individual with unknown affection status"]
         );
         // an unaffected proband is an error
         let p = ped("F a 0 0 1 1\n").unwrap();
-        assert!(p.family(None, Some("a")).unwrap_err().to_string().contains("unaffected"));
+        assert!(p
+            .family(None, Some("a"))
+            .unwrap_err()
+            .to_string()
+            .contains("unaffected"));
     }
 
     #[test]
     fn several_families_need_a_choice() {
         let p = ped("F1 a 0 0 1 2\nF2 b 0 0 2 2\n").unwrap();
-        assert!(p.family(None, None).unwrap_err().to_string().contains("--family"));
+        assert!(p
+            .family(None, None)
+            .unwrap_err()
+            .to_string()
+            .contains("--family"));
         assert_eq!(p.family(Some("F2"), None).unwrap().proband().id, "b");
         assert_eq!(p.family(None, Some("a")).unwrap().id, "F1");
         assert!(p.family(Some("F1"), Some("b")).is_err());
@@ -602,7 +739,10 @@ mod tests {
         assert_eq!(fam.structure(), "duo");
         assert!(fam.warnings.iter().any(|w| w.contains("\"dad\"")));
         let mut fam = p.family(None, None).unwrap();
-        let e = fam.match_samples(&["x".to_string()], Path::new("x.vcf")).unwrap_err().to_string();
+        let e = fam
+            .match_samples(&["x".to_string()], Path::new("x.vcf"))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("x.vcf") && e.contains("proband \"kid\""), "{e}");
     }
 }

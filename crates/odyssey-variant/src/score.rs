@@ -85,7 +85,10 @@ impl Default for ScoringConfig {
 impl ScoringConfig {
     /// λB of a gene.
     pub fn background(&self, symbol: &str) -> f64 {
-        self.gene_background.get(symbol).copied().unwrap_or(self.default_background)
+        self.gene_background
+            .get(symbol)
+            .copied()
+            .unwrap_or(self.default_background)
     }
 
     /// Reads a per-gene background table: TSV `symbol<TAB>lambda`, `#` comments and a
@@ -101,14 +104,24 @@ impl ScoringConfig {
             }
             let f: Vec<&str> = t.split('\t').collect();
             if f.len() < 2 {
-                return Err(Error::parse(path, Location::Line(i as u64 + 1), "expected gene symbol and background λ separated by a tab"));
+                return Err(Error::parse(
+                    path,
+                    Location::Line(i as u64 + 1),
+                    "expected gene symbol and background λ separated by a tab",
+                ));
             }
             match f[1].trim().parse::<f64>() {
                 Ok(v) if v > 0.0 && v.is_finite() => {
                     out.insert(f[0].trim().to_string(), v);
                 }
                 _ if i == 0 => continue,
-                _ => return Err(Error::parse(path, Location::Line(i as u64 + 1), format!("background {:?} is not a positive number", f[1]))),
+                _ => {
+                    return Err(Error::parse(
+                        path,
+                        Location::Line(i as u64 + 1),
+                        format!("background {:?} is not a positive number", f[1]),
+                    ))
+                }
             }
         }
         Ok(out)
@@ -132,9 +145,17 @@ pub fn consequence_prior(c: Consequence) -> f32 {
         IncompleteTerminalCodonVariant => 0.2,
         FivePrimeUtrVariant | ThreePrimeUtrVariant | NonCodingTranscriptExonVariant => 0.1,
         StartRetainedVariant | StopRetainedVariant | SynonymousVariant => 0.05,
-        TfbsAblation | TfbsAmplification | TfBindingSiteVariant | RegulatoryRegionAblation
-        | RegulatoryRegionAmplification | RegulatoryRegionVariant | SequenceVariant => 0.05,
-        IntronVariant | NmdTranscriptVariant | NonCodingTranscriptVariant | CodingTranscriptVariant => 0.02,
+        TfbsAblation
+        | TfbsAmplification
+        | TfBindingSiteVariant
+        | RegulatoryRegionAblation
+        | RegulatoryRegionAmplification
+        | RegulatoryRegionVariant
+        | SequenceVariant => 0.05,
+        IntronVariant
+        | NmdTranscriptVariant
+        | NonCodingTranscriptVariant
+        | CodingTranscriptVariant => 0.02,
         UpstreamGeneVariant | DownstreamGeneVariant => 0.01,
         IntergenicVariant => 0.0,
     }
@@ -163,7 +184,11 @@ pub fn frequency_factor(af: Option<f32>, af_max: f32) -> f32 {
 }
 
 /// Scores one allele for one gene's consequence (see the module docs).
-pub fn variant_score(consequence: Consequence, ann: &SourceAnnotations, af_max: f32) -> VariantScore {
+pub fn variant_score(
+    consequence: Consequence,
+    ann: &SourceAnnotations,
+    af_max: f32,
+) -> VariantScore {
     let af = match (ann.max_af, ann.local_af) {
         (Some(a), Some(b)) => Some(a.max(b)),
         (a, b) => a.or(b),
@@ -181,8 +206,16 @@ pub fn variant_score(consequence: Consequence, ann: &SourceAnnotations, af_max: 
     if missense_like {
         let preds = [
             (ScoreKind::Revel, "REVEL", ann.score(ScoreKind::Revel)),
-            (ScoreKind::Alphamissense, "AlphaMissense", ann.score(ScoreKind::Alphamissense)),
-            (ScoreKind::CaddPhred, "CADD", ann.score(ScoreKind::CaddPhred).map(|c| (c / 40.0).min(1.0))),
+            (
+                ScoreKind::Alphamissense,
+                "AlphaMissense",
+                ann.score(ScoreKind::Alphamissense),
+            ),
+            (
+                ScoreKind::CaddPhred,
+                "CADD",
+                ann.score(ScoreKind::CaddPhred).map(|c| (c / 40.0).min(1.0)),
+            ),
         ];
         let best = preds
             .iter()
@@ -221,13 +254,22 @@ pub fn variant_score(consequence: Consequence, ann: &SourceAnnotations, af_max: 
             basis = format!("ClinVar B/LB ({}★)", cv.stars);
         }
     }
-    VariantScore { pathogenicity: p, frequency_factor: ff, score: p * ff, basis }
+    VariantScore {
+        pathogenicity: p,
+        frequency_factor: ff,
+        score: p * ff,
+        basis,
+    }
 }
 
 /// LIRICAL-style Poisson likelihood ratio `(λD/λB)^k · e^(λB − λD)` with `λB` replaced by
 /// `min(λD, λB)` when `λB ≥ 1`.
 pub fn poisson_lr(k: f64, lambda_disease: f64, lambda_background: f64) -> f64 {
-    let lb = if lambda_background >= 1.0 { lambda_background.min(lambda_disease) } else { lambda_background };
+    let lb = if lambda_background >= 1.0 {
+        lambda_background.min(lambda_disease)
+    } else {
+        lambda_background
+    };
     (lambda_disease / lb).powf(k) * (lb - lambda_disease).exp()
 }
 
@@ -247,7 +289,8 @@ mod tests {
         // λB ≥ 1 capped at λD: ratio 1, exponent 0
         assert!((poisson_lr(1.0, 1.0, 9.4) - 1.0).abs() < 1e-12);
         // a direct evaluation of the two Poisson densities agrees (k integer)
-        let pois = |k: i32, l: f64| l.powi(k) * (-l).exp() / (1..=k).map(f64::from).product::<f64>();
+        let pois =
+            |k: i32, l: f64| l.powi(k) * (-l).exp() / (1..=k).map(f64::from).product::<f64>();
         assert!((poisson_lr(2.0, 2.0, 0.3) - pois(2, 2.0) / pois(2, 0.3)).abs() < 1e-9);
     }
 
@@ -255,7 +298,10 @@ mod tests {
     fn scores() {
         let mut ann = SourceAnnotations::default();
         let s = variant_score(Consequence::StopGained, &ann, 0.02);
-        assert_eq!((s.pathogenicity, s.frequency_factor, s.score), (1.0, 1.0, 1.0));
+        assert_eq!(
+            (s.pathogenicity, s.frequency_factor, s.score),
+            (1.0, 1.0, 1.0)
+        );
         ann.max_af = Some(0.01);
         let s = variant_score(Consequence::StopGained, &ann, 0.02);
         assert!((s.score - 0.75).abs() < 1e-6); // 1 - (0.5)^2
@@ -265,15 +311,40 @@ mod tests {
         let s = variant_score(Consequence::MissenseVariant, &ann, 0.02);
         assert_eq!((s.pathogenicity, s.basis.as_str()), (0.75, "CADD 0.75"));
         // predictors do not lower a LoF
-        assert_eq!(variant_score(Consequence::FrameshiftVariant, &ann, 0.02).pathogenicity, 1.0);
+        assert_eq!(
+            variant_score(Consequence::FrameshiftVariant, &ann, 0.02).pathogenicity,
+            1.0
+        );
         ann.scores.insert("spliceai".into(), 0.9);
-        assert_eq!(variant_score(Consequence::SynonymousVariant, &ann, 0.02).pathogenicity, 0.9);
-        ann.clinvar = Some(ClinVarRecord { source: "cv".into(), significance: ClinicalSignificance::Pathogenic, stars: 2 });
+        assert_eq!(
+            variant_score(Consequence::SynonymousVariant, &ann, 0.02).pathogenicity,
+            0.9
+        );
+        ann.clinvar = Some(ClinVarRecord {
+            source: "cv".into(),
+            significance: ClinicalSignificance::Pathogenic,
+            stars: 2,
+        });
         ann.max_af = Some(0.015);
         let s = variant_score(Consequence::IntronVariant, &ann, 0.02);
         assert_eq!(s.score, 1.0);
-        ann.clinvar = Some(ClinVarRecord { source: "cv".into(), significance: ClinicalSignificance::Benign, stars: 1 });
-        assert_eq!(variant_score(Consequence::StopGained, &SourceAnnotations { clinvar: ann.clinvar.clone(), ..Default::default() }, 0.02).pathogenicity, 0.1);
+        ann.clinvar = Some(ClinVarRecord {
+            source: "cv".into(),
+            significance: ClinicalSignificance::Benign,
+            stars: 1,
+        });
+        assert_eq!(
+            variant_score(
+                Consequence::StopGained,
+                &SourceAnnotations {
+                    clinvar: ann.clinvar.clone(),
+                    ..Default::default()
+                },
+                0.02
+            )
+            .pathogenicity,
+            0.1
+        );
         assert_eq!(frequency_factor(Some(0.02), 0.02), 0.0);
     }
 }

@@ -62,9 +62,13 @@ fn filter_config(f: &Fixture) -> AnalysisConfig {
     let (_, sources) = parse_sources_toml(toml, &f.dir.path().join("sources.toml")).unwrap();
     let mut ann = annotator();
     for p in [1500, 1550, 1600] {
-        ann.overrides.insert((chr(1), p), Consequence::SynonymousVariant);
+        ann.overrides
+            .insert((chr(1), p), Consequence::SynonymousVariant);
     }
-    let mut c = AnalysisConfig::new(&f.vcf, AnnotationChoice::Annotator(std::sync::Arc::new(ann)));
+    let mut c = AnalysisConfig::new(
+        &f.vcf,
+        AnnotationChoice::Annotator(std::sync::Arc::new(ann)),
+    );
     c.sources = sources;
     c.threads = 1;
     c
@@ -93,7 +97,13 @@ fn every_filter_counts_its_reason() {
     }
     assert_eq!(s.removed_total(), 11);
     assert_eq!(s.passed, 4);
-    let genea: Vec<u32> = a.gene("GENEA").unwrap().variants.iter().map(|v| v.pos).collect();
+    let genea: Vec<u32> = a
+        .gene("GENEA")
+        .unwrap()
+        .variants
+        .iter()
+        .map(|v| v.pos)
+        .collect();
     assert_eq!(genea, vec![1550, 1600, 1650]);
     // rescued synonymous variants keep their consequence and get the rescuing evidence
     let v1550 = &a.gene("GENEA").unwrap().variants[0];
@@ -107,8 +117,13 @@ fn every_filter_counts_its_reason() {
     let v1650 = &a.gene("GENEA").unwrap().variants[2];
     assert_eq!(v1650.af, Some(0.005));
     assert_eq!(v1650.af_source.as_deref(), Some("gnomad:AF"));
-    assert!(v1650.incompatible_modes.iter().any(|w| w.contains("AD: AF 0.5000% above the AD maximum 0.1000%")));
-    assert!(v1650.compatible_modes.contains(&Pattern::AutosomalRecessiveCompoundHet));
+    assert!(v1650
+        .incompatible_modes
+        .iter()
+        .any(|w| w.contains("AD: AF 0.5000% above the AD maximum 0.1000%")));
+    assert!(v1650
+        .compatible_modes
+        .contains(&Pattern::AutosomalRecessiveCompoundHet));
     // sources provenance
     let cv = a.sources.iter().find(|p| p.name == "clinvar").unwrap();
     assert_eq!((cv.hits, cv.access.starts_with("memory")), (1, true));
@@ -116,7 +131,11 @@ fn every_filter_counts_its_reason() {
     // above GENEC's stop-gained allele (AD, k = 1)
     assert_eq!(a.genes[0].symbol, "GENEA");
     assert_eq!(a.genes[0].best_mode, Some(M::AutosomalRecessive));
-    assert!((a.genes[0].best_lr / lr(1.8, 2.0, 0.1) - 1.0).abs() < 1e-6, "{}", a.genes[0].best_lr);
+    assert!(
+        (a.genes[0].best_lr / lr(1.8, 2.0, 0.1) - 1.0).abs() < 1e-6,
+        "{}",
+        a.genes[0].best_lr
+    );
     assert_eq!(a.genes[1].symbol, "GENEC");
     assert!((a.genes[1].best_lr - lr(1.0, 1.0, 0.1)).abs() < 1e-9);
 }
@@ -125,27 +144,64 @@ fn every_filter_counts_its_reason() {
 fn explain_reports_every_failing_filter() {
     let f = filter_fixture();
     let mut c = filter_config(&f);
-    c.explain = vec!["chr1:1250".parse().unwrap(), "GENEA".parse().unwrap(), ExplainQuery::Position { chrom: chr(1), pos: 1100 }];
+    c.explain = vec![
+        "chr1:1250".parse().unwrap(),
+        "GENEA".parse().unwrap(),
+        ExplainQuery::Position {
+            chrom: chr(1),
+            pos: 1100,
+        },
+    ];
     let a = analyze(&c).unwrap();
-    let e1250 = a.explain.iter().find(|e| e.variant == "1-1250-A-G").unwrap_or_else(|| panic!("{:#?}", a.explain));
+    let e1250 = a
+        .explain
+        .iter()
+        .find(|e| e.variant == "1-1250-A-G")
+        .unwrap_or_else(|| panic!("{:#?}", a.explain));
     assert_eq!(e1250.outcome, "removed");
-    assert_eq!(e1250.reasons.iter().map(|r| r.reason).collect::<Vec<_>>(), vec![R::LowQual]);
+    assert_eq!(
+        e1250.reasons.iter().map(|r| r.reason).collect::<Vec<_>>(),
+        vec![R::LowQual]
+    );
     assert!(e1250.reasons[0].detail.contains("QUAL 10 < 20"));
     // the not-in-proband allele in GENEA (1150, GT 0/0) is counted in one summary entry of
     // the gene query rather than listed on its own
     assert!(a.explain.iter().all(|e| e.variant != "1-1150-A-G"));
-    let nc = a.explain.iter().find(|e| e.query == "GENEA" && e.variant.contains("not carried")).unwrap();
+    let nc = a
+        .explain
+        .iter()
+        .find(|e| e.query == "GENEA" && e.variant.contains("not carried"))
+        .unwrap();
     assert_eq!(nc.variant, "1 allele(s) not carried by the proband");
     assert_eq!(nc.vcf_location, "line 18");
     assert_eq!(nc.reasons[0].reason, R::NotInProband);
     assert_eq!(nc.reasons[0].detail, "proband GT 0/0 ×1");
-    let e1450 = a.explain.iter().find(|e| e.variant == "1-1450-A-G").unwrap();
-    assert_eq!(e1450.reasons.iter().map(|r| r.reason).collect::<Vec<_>>(), vec![R::Frequency]);
+    let e1450 = a
+        .explain
+        .iter()
+        .find(|e| e.variant == "1-1450-A-G")
+        .unwrap();
+    assert_eq!(
+        e1450.reasons.iter().map(|r| r.reason).collect::<Vec<_>>(),
+        vec![R::Frequency]
+    );
     assert!(e1450.reasons[0].detail.contains("AF 0.05 (gnomad:AF)"));
-    let e1650 = a.explain.iter().find(|e| e.variant == "1-1650-A-G").unwrap();
+    let e1650 = a
+        .explain
+        .iter()
+        .find(|e| e.variant == "1-1650-A-G")
+        .unwrap();
     assert_eq!(e1650.outcome, "passed");
-    assert!(e1650.notes.iter().any(|n| n.contains("AR_comp_het")), "{:?}", e1650.notes);
-    let e1100 = a.explain.iter().find(|e| e.vcf_location == "line 17").unwrap();
+    assert!(
+        e1650.notes.iter().any(|n| n.contains("AR_comp_het")),
+        "{:?}",
+        e1650.notes
+    );
+    let e1100 = a
+        .explain
+        .iter()
+        .find(|e| e.vcf_location == "line 17")
+        .unwrap();
     assert_eq!(e1100.reasons[0].reason, R::UnsupportedAllele);
     // explaining does not change the counts
     assert_eq!(a.filters.passed, 4);
@@ -187,12 +243,18 @@ chr1\t700\t.\tG\tA\t50\tPASS\tCSQ=A|synonymous_variant|LOW|ABC1|1234|Transcript|
     assert_eq!(g.ncbi_gene_id, Some(1234));
     assert_eq!(g.variants.len(), 1);
     let v = &g.variants[0];
-    assert_eq!((v.pos, v.reference.as_str(), v.alt.as_str()), (500, "CT", "C"));
+    assert_eq!(
+        (v.pos, v.reference.as_str(), v.alt.as_str()),
+        (500, "CT", "C")
+    );
     assert_eq!(v.consequence, Consequence::FrameshiftVariant);
     assert_eq!(v.hgvs_c.as_deref(), Some("NM_1.2:c.10del"));
     assert_eq!(a.filters.removed[&R::Consequence], 1);
     // asking for SnpEff ANN on a VEP-annotated file is a clear error
-    let c = AnalysisConfig::new(&vcf, AnnotationChoice::Vcf(Some(odyssey_variant::annotation::VcfAnnotationKind::Ann)));
+    let c = AnalysisConfig::new(
+        &vcf,
+        AnnotationChoice::Vcf(Some(odyssey_variant::annotation::VcfAnnotationKind::Ann)),
+    );
     let e = analyze(&c).unwrap_err().to_string();
     assert!(e.contains("vep.vcf") && e.contains("INFO/ANN"), "{e}");
 }
@@ -200,9 +262,16 @@ chr1\t700\t.\tG\tA\t50\tPASS\tCSQ=A|synonymous_variant|LOW|ABC1|1234|Transcript|
 #[test]
 fn malformed_input_gives_file_and_line() {
     let bad_gq = rec("chr1", 1500, "A", "G", &["0/1:15,15:30:abc"]);
-    let f = fixture(&["kid"], &[rec("chr1", 1400, "A", "G", &["0/1"]), bad_gq], None);
+    let f = fixture(
+        &["kid"],
+        &[rec("chr1", 1400, "A", "G", &["0/1"]), bad_gq],
+        None,
+    );
     let e = analyze(&config(&f)).unwrap_err().to_string();
-    assert!(e.contains("fam.vcf: line 17: sample kid: GQ \"abc\" is not a number"), "{e}");
+    assert!(
+        e.contains("fam.vcf: line 17: sample kid: GQ \"abc\" is not a number"),
+        "{e}"
+    );
     let short = "chr1\t1500\t.\tA\n".to_string();
     let f = fixture(&["kid"], &[short], None);
     let e = analyze(&config(&f)).unwrap_err().to_string();
@@ -212,46 +281,79 @@ fn malformed_input_gives_file_and_line() {
     let e = analyze(&config(&f)).unwrap_err().to_string();
     assert!(e.contains("line 16") && e.contains("POS"), "{e}");
     let missing_sample = "chr1\t1500\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\n".to_string();
-    let f = fixture(&["kid", "mum"], &[missing_sample], Some("F kid 0 mum 1 2\nF mum 0 0 2 1\n"));
+    let f = fixture(
+        &["kid", "mum"],
+        &[missing_sample],
+        Some("F kid 0 mum 1 2\nF mum 0 0 2 1\n"),
+    );
     let e = analyze(&config(&f)).unwrap_err().to_string();
-    assert!(e.contains("line 16") && e.contains("1 sample columns"), "{e}");
+    assert!(
+        e.contains("line 16") && e.contains("1 sample columns"),
+        "{e}"
+    );
 }
 
 #[test]
 fn samples_and_assembly_are_checked() {
-    let f = fixture(&["kid", "dad", "mum"], &[rec("chr1", 1500, "A", "G", &["0/1", "0/0", "0/0"])], None);
+    let f = fixture(
+        &["kid", "dad", "mum"],
+        &[rec("chr1", 1500, "A", "G", &["0/1", "0/0", "0/0"])],
+        None,
+    );
     let e = analyze(&config(&f)).unwrap_err().to_string();
     assert!(e.contains("3 samples") && e.contains("--proband"), "{e}");
     let mut c = config(&f);
     c.proband = Some("nobody".into());
     let e = analyze(&c).unwrap_err().to_string();
-    assert!(e.contains("proband \"nobody\" is not a sample of the VCF (samples: kid, dad, mum)"), "{e}");
+    assert!(
+        e.contains("proband \"nobody\" is not a sample of the VCF (samples: kid, dad, mum)"),
+        "{e}"
+    );
     let mut c = config(&f);
     c.proband = Some("kid".into());
     c.assembly = Some(Assembly::GRCh37);
     let e = analyze(&c).unwrap_err().to_string();
-    assert!(e.contains("assembly mismatch") && e.contains("chr1 has length 248956422, which is GRCh38's"), "{e}");
+    assert!(
+        e.contains("assembly mismatch")
+            && e.contains("chr1 has length 248956422, which is GRCh38's"),
+        "{e}"
+    );
     // a position past the chromosome end is an assembly mismatch too (header without lengths)
     let dir = tempfile::tempdir().unwrap();
     let vcf = dir.path().join("nolen.vcf");
     std::fs::write(&vcf, "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tkid\nchrM\t16570\t.\tA\tG\t50\tPASS\t.\tGT\t1\n").unwrap();
-    let mut c = AnalysisConfig::new(&vcf, AnnotationChoice::Annotator(std::sync::Arc::new(annotator())));
+    let mut c = AnalysisConfig::new(
+        &vcf,
+        AnnotationChoice::Annotator(std::sync::Arc::new(annotator())),
+    );
     let e = analyze(&c).unwrap_err().to_string();
     assert!(e.contains("--assembly"), "{e}");
     c.assembly = Some(Assembly::GRCh38);
     let e = analyze(&c).unwrap_err().to_string();
-    assert!(e.contains("line 3: position chrM:16570 is beyond the end of chromosome MT"), "{e}");
+    assert!(
+        e.contains("line 3: position chrM:16570 is beyond the end of chromosome MT"),
+        "{e}"
+    );
     // phenopacket sex contradicting the pedigree
-    let f = fixture(&["kid"], &[rec("chr1", 1500, "A", "G", &["0/1"])], Some("F kid 0 0 2 2\n"));
+    let f = fixture(
+        &["kid"],
+        &[rec("chr1", 1500, "A", "G", &["0/1"])],
+        Some("F kid 0 0 2 2\n"),
+    );
     let mut c = config(&f);
     c.proband_sex = Some(odyssey_variant::pedigree::Sex::Male);
-    assert!(analyze(&c).unwrap_err().to_string().contains("Female in the pedigree but Male in the phenopacket"));
+    assert!(analyze(&c)
+        .unwrap_err()
+        .to_string()
+        .contains("Female in the pedigree but Male in the phenopacket"));
 }
 
 /// Converts a VCF to BCF with noodles.
 fn to_bcf(vcf: &std::path::Path, bcf: &std::path::Path) {
     use noodles::vcf::variant::io::Write as _;
-    let mut r = noodles::vcf::io::reader::Builder::default().build_from_path(vcf).unwrap();
+    let mut r = noodles::vcf::io::reader::Builder::default()
+        .build_from_path(vcf)
+        .unwrap();
     let header = r.read_header().unwrap();
     let mut w = noodles::bcf::io::Writer::new(std::fs::File::create(bcf).unwrap());
     w.write_variant_header(&header).unwrap();
@@ -266,7 +368,13 @@ fn bcf_gives_the_same_result_as_vcf() {
     let recs = [
         rec("chr1", 1200, "A", "G", &["0/1", "0/1", "0/0"]),
         rec("chr1", 1800, "C", "T", &["0/1", "0/0", "0/1"]),
-        rec("chr1", 1500, "A", "G,T", &["1/2:0,14,16:30:99", "0/1:15,15:30:99", "0/2:15,15:30:99"]),
+        rec(
+            "chr1",
+            1500,
+            "A",
+            "G,T",
+            &["1/2:0,14,16:30:99", "0/1:15,15:30:99", "0/2:15,15:30:99"],
+        ),
         rec("chrX", 10_005_000, "A", "G", &["1", "0", "0/1"]),
     ];
     let f = fixture(&["kid", "dad", "mum"], &recs, Some(TRIO));
@@ -304,7 +412,9 @@ fn bgzipped_input_with_threads() {
     c.threads = 2;
     let a = analyze(&c).unwrap();
     assert_eq!(a.vcf_format, odyssey_variant::input::VcfFormat::VcfBgzf);
-    assert!(a.gene("GENEA").unwrap().variants[0].compatible_modes.contains(&Pattern::DeNovo));
+    assert!(a.gene("GENEA").unwrap().variants[0]
+        .compatible_modes
+        .contains(&Pattern::DeNovo));
 }
 
 #[test]
@@ -317,8 +427,16 @@ fn variant_tsv_has_one_row_per_gene_variant() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 1 + 4);
     assert!(lines[0].starts_with("gene\tchrom\tpos"));
-    assert!(lines[1].starts_with("GENEA\t1\t1550\tA\tG\tsynonymous_variant"), "{}", lines[1]);
-    assert!(lines[4].starts_with("GENEC\t1\t9100\tC\tT\tstop_gained"), "{}", lines[4]);
+    assert!(
+        lines[1].starts_with("GENEA\t1\t1550\tA\tG\tsynonymous_variant"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[4].starts_with("GENEC\t1\t9100\tC\tT\tstop_gained"),
+        "{}",
+        lines[4]
+    );
     let cols = lines[0].split('\t').count();
     assert!(lines.iter().all(|l| l.split('\t').count() == cols));
     let _ = path_str(&f.vcf);

@@ -39,13 +39,18 @@ fn analyze_file(path: &Path) -> GenotypeAnalysis {
 }
 
 fn eof_warnings(a: &GenotypeAnalysis) -> Vec<&String> {
-    a.warnings.iter().filter(|w| w.contains("BGZF end-of-file") || w.contains("newline")).collect()
+    a.warnings
+        .iter()
+        .filter(|w| w.contains("BGZF end-of-file") || w.contains("newline"))
+        .collect()
 }
 
 #[test]
 fn bgzf_without_end_of_file_marker_is_warned() {
     let dir = tempfile::tempdir().unwrap();
-    let recs: Vec<String> = (0..3).map(|i| rec("chr1", 1500 + i, "A", "G", &["0/1"])).collect();
+    let recs: Vec<String> = (0..3)
+        .map(|i| rec("chr1", 1500 + i, "A", "G", &["0/1"]))
+        .collect();
     let whole = dir.path().join("whole.vcf.gz");
     let mut w = bgzf::io::Writer::new(std::fs::File::create(&whole).unwrap());
     w.write_all(vcf_text(&recs).as_bytes()).unwrap();
@@ -73,7 +78,9 @@ fn bgzf_without_end_of_file_marker_is_warned() {
     w.flush().unwrap();
     let mut block_ends = Vec::new();
     for chunk in 0..3u32 {
-        let recs: Vec<String> = (0..100).map(|i| rec("chr1", 1000 + chunk * 100 + i, "A", "G", &["0/1"])).collect();
+        let recs: Vec<String> = (0..100)
+            .map(|i| rec("chr1", 1000 + chunk * 100 + i, "A", "G", &["0/1"]))
+            .collect();
         w.write_all(recs.concat().as_bytes()).unwrap();
         w.flush().unwrap();
         block_ends.push(w.get_ref().metadata().unwrap().len());
@@ -85,7 +92,13 @@ fn bgzf_without_end_of_file_marker_is_warned() {
     std::fs::write(&cut, &bytes[..block_ends[1] as usize]).unwrap();
     let a = analyze_file(&cut);
     assert_eq!(a.filters.records, 200);
-    assert!(eof_warnings(&a).iter().any(|w| w.contains("no BGZF end-of-file marker")), "{:?}", a.warnings);
+    assert!(
+        eof_warnings(&a)
+            .iter()
+            .any(|w| w.contains("no BGZF end-of-file marker")),
+        "{:?}",
+        a.warnings
+    );
 }
 
 #[test]
@@ -109,13 +122,19 @@ fn bcf_without_end_of_file_marker_is_warned() {
     std::fs::write(&cut, &bytes[..bytes.len() - 28]).unwrap();
     let a = analyze_file(&cut);
     assert_eq!(a.filters.records, 1);
-    assert!(eof_warnings(&a)[0].starts_with(&format!("{}: no BGZF end-of-file marker: the file may be truncated", cut.display())));
+    assert!(eof_warnings(&a)[0].starts_with(&format!(
+        "{}: no BGZF end-of-file marker: the file may be truncated",
+        cut.display()
+    )));
 }
 
 #[test]
 fn plain_vcf_without_final_newline_is_warned() {
     let dir = tempfile::tempdir().unwrap();
-    let recs = [rec("chr1", 1500, "A", "G", &["0/1"]), rec("chr1", 1600, "C", "T", &["0/1"])];
+    let recs = [
+        rec("chr1", 1500, "A", "G", &["0/1"]),
+        rec("chr1", 1600, "C", "T", &["0/1"]),
+    ];
     let text = vcf_text(&recs);
     let p = dir.path().join("whole.vcf");
     std::fs::write(&p, &text).unwrap();
@@ -129,13 +148,22 @@ fn plain_vcf_without_final_newline_is_warned() {
     let a = analyze_file(&cut);
     assert_eq!(
         eof_warnings(&a),
-        [&format!("{}: line 17: the file does not end with a newline: the last record may be truncated", cut.display())]
+        [&format!(
+            "{}: line 17: the file does not end with a newline: the last record may be truncated",
+            cut.display()
+        )]
     );
 }
 
 #[test]
 fn malformed_ref_and_alt_are_errors_naming_the_line() {
-    let e = err(&["kid"], &[rec("chr1", 1400, "A", "G", &["0/1"]), rec("chr1", 1500, "N?", "G", &["0/1"])]);
+    let e = err(
+        &["kid"],
+        &[
+            rec("chr1", 1400, "A", "G", &["0/1"]),
+            rec("chr1", 1500, "N?", "G", &["0/1"]),
+        ],
+    );
     assert!(
         e.ends_with("fam.vcf: line 17: REF \"N?\" is not a sequence of reference bases: expected one or more of A, C, G, T, N (write IUPAC ambiguity codes as N)"),
         "{e}"
@@ -145,10 +173,17 @@ fn malformed_ref_and_alt_are_errors_naming_the_line() {
         e.ends_with("fam.vcf: line 16: ALT allele \"T?\" (column \"G,T?\") is not valid: expected a sequence of A, C, G, T, N, a symbolic allele like <DEL>, a breakend, '*', or '.' for no ALT"),
         "{e}"
     );
-    assert!(err(&["kid"], &[rec("chr1", 1500, "AC", "-", &["0/1"])]).contains("line 16: ALT allele \"-\""));
-    assert!(err(&["kid"], &[rec("chr1", 1500, "AC", "<DEL", &["0/1"])]).contains("ALT allele \"<DEL\""));
+    assert!(err(&["kid"], &[rec("chr1", 1500, "AC", "-", &["0/1"])])
+        .contains("line 16: ALT allele \"-\""));
+    assert!(
+        err(&["kid"], &[rec("chr1", 1500, "AC", "<DEL", &["0/1"])]).contains("ALT allele \"<DEL\"")
+    );
     // also on contigs that are skipped
-    assert!(err(&["kid"], &[rec("chrUn_KI270302v1", 100, "R", "G", &["0/1"])]).contains("line 16: REF \"R\""));
+    assert!(err(
+        &["kid"],
+        &[rec("chrUn_KI270302v1", 100, "R", "G", &["0/1"])]
+    )
+    .contains("line 16: REF \"R\""));
     // symbolic alleles, breakends and '*' are counted as unsupported, as before; lowercase
     // bases are valid
     let recs = [
@@ -159,7 +194,14 @@ fn malformed_ref_and_alt_are_errors_naming_the_line() {
         rec("chr1", 1540, "a", "g", &["0/1"]),
     ];
     let a = run(&fixture(&["kid"], &recs, None));
-    assert_eq!((a.filters.alleles, a.filters.removed[&R::UnsupportedAllele], a.filters.passed), (6, 4, 2));
+    assert_eq!(
+        (
+            a.filters.alleles,
+            a.filters.removed[&R::UnsupportedAllele],
+            a.filters.passed
+        ),
+        (6, 4, 2)
+    );
 }
 
 #[test]
@@ -173,7 +215,11 @@ fn contigs_outside_the_assembly_are_counted_and_stated() {
     let f = fixture(&["kid"], &recs, None);
     let a = run(&f);
     assert_eq!(a.filters.removed[&R::NonPrimaryContig], 3);
-    let w: Vec<&String> = a.warnings.iter().filter(|w| w.contains("outside the primary")).collect();
+    let w: Vec<&String> = a
+        .warnings
+        .iter()
+        .filter(|w| w.contains("outside the primary"))
+        .collect();
     assert_eq!(
         w,
         [&format!(
@@ -183,13 +229,20 @@ fn contigs_outside_the_assembly_are_counted_and_stated() {
     );
     // primary chromosomes only: no such warning
     let a = run(&fixture(&["kid"], &recs[..1], None));
-    assert!(!a.warnings.iter().any(|w| w.contains("outside the primary")), "{:?}", a.warnings);
+    assert!(
+        !a.warnings.iter().any(|w| w.contains("outside the primary")),
+        "{:?}",
+        a.warnings
+    );
 }
 
 #[test]
 fn header_messages_say_what_is_expected() {
     let dir = tempfile::tempdir().unwrap();
-    let spaced = vcf_text(&[]).replace("#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tkid", "#CHROM POS ID REF ALT QUAL FILTER INFO FORMAT kid");
+    let spaced = vcf_text(&[]).replace(
+        "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tkid",
+        "#CHROM POS ID REF ALT QUAL FILTER INFO FORMAT kid",
+    );
     let p = dir.path().join("spaced.vcf");
     std::fs::write(&p, spaced).unwrap();
     let mut c = AnalysisConfig::new(&p, AnnotationChoice::Annotator(Arc::new(annotator())));
@@ -204,7 +257,11 @@ fn header_messages_say_what_is_expected() {
     );
     // no ##fileformat line (noodles said "invalid record: missing prefix")
     let p = dir.path().join("nofmt.vcf");
-    std::fs::write(&p, vcf_text(&[rec("chr1", 1500, "A", "G", &["0/1"])]).replace("##fileformat=VCFv4.2\n", "")).unwrap();
+    std::fs::write(
+        &p,
+        vcf_text(&[rec("chr1", 1500, "A", "G", &["0/1"])]).replace("##fileformat=VCFv4.2\n", ""),
+    )
+    .unwrap();
     c.vcf = p.clone();
     let e = analyze(&c).unwrap_err().to_string();
     assert_eq!(
@@ -217,7 +274,10 @@ fn header_messages_say_what_is_expected() {
     let p = dir.path().join("nohead.vcf");
     std::fs::write(&p, "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n").unwrap();
     c.vcf = p.clone();
-    assert!(analyze(&c).unwrap_err().to_string().contains("line 1: the first line must be '##fileformat=VCFv4.x'"));
+    assert!(analyze(&c)
+        .unwrap_err()
+        .to_string()
+        .contains("line 1: the first line must be '##fileformat=VCFv4.x'"));
 }
 
 #[test]
@@ -241,7 +301,9 @@ fn missing_source_file_names_the_toml_and_the_source() {
 }
 
 fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/family").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/family")
+        .join(name)
 }
 
 /// examples/family with the given PED text, MLC1 (GRCh37 chr22:50,497,820-50,524,358)
@@ -250,11 +312,25 @@ fn run_family(ped_text: &str) -> (tempfile::TempDir, PathBuf, GenotypeAnalysis) 
     let dir = tempfile::tempdir().unwrap();
     let ped = dir.path().join("family.ped");
     std::fs::write(&ped, ped_text).unwrap();
-    let mlc1 = TableAnnotator { genes: vec![(chr(22), 50_497_820, 50_524_358, "MLC1", Consequence::FrameshiftVariant)], overrides: Default::default() };
-    let mut c = AnalysisConfig::new(example("family.vcf.gz"), AnnotationChoice::Annotator(Arc::new(mlc1)));
+    let mlc1 = TableAnnotator {
+        genes: vec![(
+            chr(22),
+            50_497_820,
+            50_524_358,
+            "MLC1",
+            Consequence::FrameshiftVariant,
+        )],
+        overrides: Default::default(),
+    };
+    let mut c = AnalysisConfig::new(
+        example("family.vcf.gz"),
+        AnnotationChoice::Annotator(Arc::new(mlc1)),
+    );
     c.assembly = Some(Assembly::GRCh37);
     c.threads = 1;
-    c.sources = odyssey_variant::sources::read_sources_toml(&example("sources.toml")).unwrap().1;
+    c.sources = odyssey_variant::sources::read_sources_toml(&example("sources.toml"))
+        .unwrap()
+        .1;
     c.pedigree = Some(Pedigree::from_ped_file(&ped).unwrap());
     let a = analyze(&c).unwrap();
     (dir, ped, a)
@@ -263,23 +339,42 @@ fn run_family(ped_text: &str) -> (tempfile::TempDir, PathBuf, GenotypeAnalysis) 
 #[test]
 fn parent_without_ped_row_who_is_a_vcf_sample_is_sequenced_with_unknown_status() {
     let full = std::fs::read_to_string(example("family.ped")).unwrap();
-    let no_mother: String = full.lines().filter(|l| !l.starts_with("FAM1\tHG00097")).map(|l| format!("{l}\n")).collect();
+    let no_mother: String = full
+        .lines()
+        .filter(|l| !l.starts_with("FAM1\tHG00097"))
+        .map(|l| format!("{l}\n"))
+        .collect();
     assert_eq!(no_mother.lines().count(), full.lines().count() - 1);
     let (_d, ped, a) = run_family(&no_mother);
-    let w: Vec<&String> = a.warnings.iter().filter(|w| w.contains("HG00097")).collect();
+    let w: Vec<&String> = a
+        .warnings
+        .iter()
+        .filter(|w| w.contains("HG00097"))
+        .collect();
     assert_eq!(w, [&format!("mother HG00097 has no row in {}; added from the VCF sample with unknown affection status", ped.display())]);
     let mother = a.family.iter().find(|m| m.id == "HG00097").unwrap();
-    assert_eq!((mother.sex, mother.affection, mother.sequenced), (Sex::Female, Affection::Unknown, true));
+    assert_eq!(
+        (mother.sex, mother.affection, mother.sequenced),
+        (Sex::Female, Affection::Unknown, true)
+    );
     assert_eq!(a.family_structure, "trio");
     let (_d, _, full_a) = run_family(&full);
     for x in [&a, &full_a] {
         let g = x.genes.iter().find(|g| g.symbol == "MLC1").unwrap();
         // the spiked frameshifts: 50512732 from the mother, 50518416 from the father
-        let ar = g.modes_of_inheritance.iter().find(|m| m.mode == ModeOfInheritance::AutosomalRecessive).unwrap();
+        let ar = g
+            .modes_of_inheritance
+            .iter()
+            .find(|m| m.mode == ModeOfInheritance::AutosomalRecessive)
+            .unwrap();
         assert_eq!(ar.pattern, Some(Pattern::AutosomalRecessiveCompoundHet));
         let pos: Vec<u32> = ar.variants.iter().map(|&i| g.variants[i].pos).collect();
         assert_eq!(pos, [50_512_732, 50_518_416]);
-        assert!((ar.lr - lr(2.0, 2.0, 0.1)).abs() < 1e-9, "{}", ar.explanation);
+        assert!(
+            (ar.lr - lr(2.0, 2.0, 0.1)).abs() < 1e-9,
+            "{}",
+            ar.explanation
+        );
         assert_eq!(g.best_mode, Some(ModeOfInheritance::AutosomalRecessive));
     }
     // unknown affection is neither affected nor unaffected: the mother carrying the
@@ -287,11 +382,21 @@ fn parent_without_ped_row_who_is_a_vcf_sample_is_sequenced_with_unknown_status()
     // co-segregation factor (an affected carrier parent would give ×2)
     let ad_of = |x: &GenotypeAnalysis| -> (bool, f64, f64) {
         let g = x.genes.iter().find(|g| g.symbol == "MLC1").unwrap();
-        let ad = g.modes_of_inheritance.iter().find(|m| m.mode == ModeOfInheritance::AutosomalDominant).unwrap();
+        let ad = g
+            .modes_of_inheritance
+            .iter()
+            .find(|m| m.mode == ModeOfInheritance::AutosomalDominant)
+            .unwrap();
         (ad.compatible, ad.segregation_factor, ad.lr)
     };
     let (ok, seg, l) = ad_of(&full_a);
-    assert!(!ok && seg == 1.0 && (l - lr(0.0, 1.0, 0.1)).abs() < 1e-9, "{ok} {seg} {l}");
+    assert!(
+        !ok && seg == 1.0 && (l - lr(0.0, 1.0, 0.1)).abs() < 1e-9,
+        "{ok} {seg} {l}"
+    );
     let (ok, seg, l) = ad_of(&a);
-    assert!(ok && seg == 1.0 && (l - lr(1.0, 1.0, 0.1)).abs() < 1e-9, "{ok} {seg} {l}");
+    assert!(
+        ok && seg == 1.0 && (l - lr(1.0, 1.0, 0.1)).abs() < 1e-9,
+        "{ok} {seg} {l}"
+    );
 }

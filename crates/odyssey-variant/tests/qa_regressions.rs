@@ -22,7 +22,10 @@ fn err(samples: &[&str], records: &[String]) -> String {
 
 /// A record line with a raw POS string.
 fn raw(chrom: &str, pos: &str, sample: &str) -> String {
-    format!("{chrom}\t{pos}\t.\tA\tG\t50\tPASS\t.\tGT:AD:DP:GQ\t{}\n", g(sample))
+    format!(
+        "{chrom}\t{pos}\t.\tA\tG\t50\tPASS\t.\tGT:AD:DP:GQ\t{}\n",
+        g(sample)
+    )
 }
 
 #[test]
@@ -33,13 +36,22 @@ fn positions_that_do_not_fit_are_errors_quoting_the_vcf() {
     let e = err(&["kid"], &[raw("chr1", "999999999999", "0/1")]);
     assert!(e.contains("line 16: POS 999999999999 is too large"), "{e}");
     // also on contigs Odyssey otherwise skips, and on records it does not analyse
-    let e = err(&["kid"], &[raw("chr1", "1500", "0/1"), raw("chrUn_KI270302v1", "4294967296", "0/1")]);
+    let e = err(
+        &["kid"],
+        &[
+            raw("chr1", "1500", "0/1"),
+            raw("chrUn_KI270302v1", "4294967296", "0/1"),
+        ],
+    );
     assert!(e.contains("line 17: POS 4294967296 is too large"), "{e}");
     // the largest 32-bit value parses, then lies beyond chr1 (GRCh38 248,956,422 bp)
     let e = err(&["kid"], &[raw("chr1", "4294967295", "0/1")]);
     assert!(e.contains("line 16: position chr1:4294967295 is beyond the end of chromosome 1 in GRCh38 (248956422 bp)"), "{e}");
     let e = err(&["kid"], &[raw("chr1", "248956423", "0/0")]);
-    assert!(e.contains("position chr1:248956423 is beyond the end"), "{e}");
+    assert!(
+        e.contains("position chr1:248956423 is beyond the end"),
+        "{e}"
+    );
     let f = fixture(&["kid"], &[raw("chr1", "248956422", "0/0")], None);
     assert!(analyze(&config(&f)).is_ok());
     // negative or decimal positions say what was expected
@@ -54,23 +66,42 @@ fn positions_that_do_not_fit_are_errors_quoting_the_vcf() {
 #[test]
 fn genotypes_outside_the_record_are_errors() {
     // GT 0/2 with one ALT used to count as "not_in_proband"
-    let e = err(&["kid", "dad"], &[rec("chr1", 1500, "A", "G", &["0/2", "0/0"])]);
+    let e = err(
+        &["kid", "dad"],
+        &[rec("chr1", 1500, "A", "G", &["0/2", "0/0"])],
+    );
     assert!(
         e.contains("fam.vcf: line 16: sample kid: GT \"0/2\" refers to allele 2 but the record has 1 ALT allele(s) (indices 0 to 1)"),
         "{e}"
     );
     // a relative's call is checked too
-    let f = fixture(&["kid", "dad", "mum"], &[rec("chr1", 1500, "A", "G,T", &["0/1", "0/3", "0/0"])], Some(TRIO));
+    let f = fixture(
+        &["kid", "dad", "mum"],
+        &[rec("chr1", 1500, "A", "G,T", &["0/1", "0/3", "0/0"])],
+        Some(TRIO),
+    );
     let e = analyze(&config(&f)).unwrap_err().to_string();
-    assert!(e.contains("sample dad: GT \"0/3\" refers to allele 3 but the record has 2 ALT allele(s)"), "{e}");
+    assert!(
+        e.contains("sample dad: GT \"0/3\" refers to allele 3 but the record has 2 ALT allele(s)"),
+        "{e}"
+    );
     // ploidy 3 is stated, not read as a no call
-    let e = err(&["kid"], &[rec("chr1", 1500, "A", "G", &["0/1/1:15,15:30:99"])]);
-    assert!(e.contains("line 16: sample kid: GT \"0/1/1\": ploidy 3 not supported"), "{e}");
+    let e = err(
+        &["kid"],
+        &[rec("chr1", 1500, "A", "G", &["0/1/1:15,15:30:99"])],
+    );
+    assert!(
+        e.contains("line 16: sample kid: GT \"0/1/1\": ploidy 3 not supported"),
+        "{e}"
+    );
 }
 
 #[test]
 fn alt_equal_to_ref_is_counted_and_reported() {
-    let recs = [rec("chr1", 1500, "A", "A", &["0/1"]), rec("chr1", 1600, "C", "C,T", &["1/2:0,15,15:30:99"])];
+    let recs = [
+        rec("chr1", 1500, "A", "A", &["0/1"]),
+        rec("chr1", 1600, "C", "C,T", &["1/2:0,15,15:30:99"]),
+    ];
     let f = fixture(&["kid"], &recs, None);
     let a = run(&f);
     assert_eq!(a.filters.alleles, 3);
@@ -80,13 +111,27 @@ fn alt_equal_to_ref_is_counted_and_reported() {
         .removed
         .iter()
         .filter(|r| r.reason == R::UnsupportedAllele)
-        .map(|r| (r.variant.as_str(), r.vcf_location.as_str(), r.detail.as_str()))
+        .map(|r| {
+            (
+                r.variant.as_str(),
+                r.vcf_location.as_str(),
+                r.detail.as_str(),
+            )
+        })
         .collect();
     assert_eq!(
         r,
         vec![
-            ("chr1:1500:A:A", "line 16", "ALT \"A\" equals REF \"A\": the record states no change"),
-            ("chr1:1600:C:C", "line 17", "ALT \"C\" equals REF \"C\": the record states no change"),
+            (
+                "chr1:1500:A:A",
+                "line 16",
+                "ALT \"A\" equals REF \"A\": the record states no change"
+            ),
+            (
+                "chr1:1600:C:C",
+                "line 17",
+                "ALT \"C\" equals REF \"C\": the record states no change"
+            ),
         ]
     );
     assert!(
@@ -101,16 +146,24 @@ fn wrong_number_of_sample_columns_is_an_error_on_every_record() {
     // header with 3 samples, singleton analysis of the first: a record with one sample column
     // whose sample does not carry the ALT used to pass unnoticed
     let short = "chr1\t1500\t.\tA\tG\t50\tPASS\t.\tGT:AD:DP:GQ\t0/0:30,0:30:99\n".to_string();
-    let e = err(&["kid", "dad", "mum"], &[rec("chr1", 1400, "A", "G", &["0/1", "0/0", "0/0"]), short.clone()]);
+    let e = err(
+        &["kid", "dad", "mum"],
+        &[
+            rec("chr1", 1400, "A", "G", &["0/1", "0/0", "0/0"]),
+            short.clone(),
+        ],
+    );
     assert!(
         e.contains("fam.vcf: line 17: the record has 1 sample columns but the header names 3 (expected 12 tab-separated columns, found 10)"),
         "{e}"
     );
     // a reference-only record and a record on a skipped contig are checked too
     let ref_only = "chr1\t1500\t.\tA\t.\t50\tPASS\t.\tGT\t0/0\t0/0\n".to_string();
-    assert!(err(&["kid", "dad", "mum"], &[ref_only]).contains("line 16: the record has 2 sample columns but the header names 3"));
+    assert!(err(&["kid", "dad", "mum"], &[ref_only])
+        .contains("line 16: the record has 2 sample columns but the header names 3"));
     let decoy = "chrUn_KI270302v1\t100\t.\tA\tG\t50\tPASS\t.\tGT\t0/1\t0/0\t0/0\t0/0\n".to_string();
-    assert!(err(&["kid", "dad", "mum"], &[decoy]).contains("the record has 4 sample columns but the header names 3"));
+    assert!(err(&["kid", "dad", "mum"], &[decoy])
+        .contains("the record has 4 sample columns but the header names 3"));
 }
 
 #[test]
@@ -120,21 +173,44 @@ fn malformed_columns_say_what_was_expected() {
         e.contains("fam.vcf: line 16: expected at least 8 tab-separated columns (10 with samples; the header names 1 sample(s), so 10), found 5"),
         "{e}"
     );
-    let e = err(&["kid"], &["chr1 1500 . A G 50 PASS . GT 0/1\n".to_string()]);
+    let e = err(
+        &["kid"],
+        &["chr1 1500 . A G 50 PASS . GT 0/1\n".to_string()],
+    );
     assert!(e.contains("line 16: expected at least 8 tab-separated columns (10 with samples; the header names 1 sample(s), so 10), found 1: columns must be separated by tabs, not spaces"), "{e}");
-    let e = err(&["kid"], &["chr1\t1500\t.\tA\tG\t\tPASS\t.\tGT\t0/1\n".to_string()]);
-    assert!(e.contains("line 16: column 6 (QUAL) is empty (write '.' for a missing value)"), "{e}");
-    let e = err(&["kid"], &["chr1\t1500\t.\tA\tG\t50\tPASS\t.\tGT\t\n".to_string()]);
+    let e = err(
+        &["kid"],
+        &["chr1\t1500\t.\tA\tG\t\tPASS\t.\tGT\t0/1\n".to_string()],
+    );
+    assert!(
+        e.contains("line 16: column 6 (QUAL) is empty (write '.' for a missing value)"),
+        "{e}"
+    );
+    let e = err(
+        &["kid"],
+        &["chr1\t1500\t.\tA\tG\t50\tPASS\t.\tGT\t\n".to_string()],
+    );
     assert!(e.contains("column 10 (sample column 1) is empty"), "{e}");
     // blank lines carry nothing and are skipped; line numbers stay those of the file
-    let f = fixture(&["kid"], &["\n".to_string(), raw("chr1", "-1", "0/1")], None);
-    assert!(analyze(&config(&f)).unwrap_err().to_string().contains("line 17: POS \"-1\""));
+    let f = fixture(
+        &["kid"],
+        &["\n".to_string(), raw("chr1", "-1", "0/1")],
+        None,
+    );
+    assert!(analyze(&config(&f))
+        .unwrap_err()
+        .to_string()
+        .contains("line 17: POS \"-1\""));
 }
 
 /// A singleton with alleles in GENEA (1500, 1600) and GENEB (5500), and a frequency source
 /// file `g.vcf` with the given data lines.
 fn with_source(toml_extra: &str, source_lines: &str) -> (Fixture, odyssey_variant::AnalysisConfig) {
-    let recs = [rec("chr1", 1500, "A", "G", &["0/1"]), rec("chr1", 1600, "C", "T", &["0/1"]), rec("chr1", 5500, "G", "A", &["0/1"])];
+    let recs = [
+        rec("chr1", 1500, "A", "G", &["0/1"]),
+        rec("chr1", 1600, "C", "T", &["0/1"]),
+        rec("chr1", 5500, "G", "A", &["0/1"]),
+    ];
     let f = fixture(&["kid"], &recs, None);
     std::fs::write(
         f.dir.path().join("g.vcf"),
@@ -151,7 +227,10 @@ fn with_source(toml_extra: &str, source_lines: &str) -> (Fixture, odyssey_varian
 #[test]
 fn misspelt_source_keys_fail_when_the_source_is_opened() {
     // /tmp/qa/s5.toml: af = "NOSUCHFIELD" used to be ignored, so nothing was frequency-filtered
-    let (f, c) = with_source("af='NOSUCHFIELD'\n", "chr1\t1500\t.\tA\tG\t.\tPASS\tAF=0.3\n");
+    let (f, c) = with_source(
+        "af='NOSUCHFIELD'\n",
+        "chr1\t1500\t.\tA\tG\t.\tPASS\tAF=0.3\n",
+    );
     let e = analyze(&c).unwrap_err().to_string();
     let g = f.dir.path().join("g.vcf");
     assert_eq!(
@@ -159,7 +238,10 @@ fn misspelt_source_keys_fail_when_the_source_is_opened() {
         format!("source \"g\" ({}): INFO key(s) \"NOSUCHFIELD\" (`af`) not declared in the header (no ##INFO=<ID=...> line); the INFO keys it declares are: AF, AF_afr", g.display())
     );
     let (_f, c) = with_source("populations=['afr','nfe']\n", "");
-    assert!(analyze(&c).unwrap_err().to_string().contains("\"AF_nfe\" (`populations`) not declared"));
+    assert!(analyze(&c)
+        .unwrap_err()
+        .to_string()
+        .contains("\"AF_nfe\" (`populations`) not declared"));
 }
 
 #[test]
@@ -168,12 +250,22 @@ fn frequency_source_warnings() {
     let (_f, c) = with_source("", "chr1\t1500\t.\tA\tG\t.\tPASS\tAF=0.3\n");
     let a = analyze(&c).unwrap();
     assert_eq!(a.filters.removed[&R::Frequency], 1);
-    assert!(!a.warnings.iter().any(|w| w.contains("matched none") || w == NO_FREQ), "{:?}", a.warnings);
+    assert!(
+        !a.warnings
+            .iter()
+            .any(|w| w.contains("matched none") || w == NO_FREQ),
+        "{:?}",
+        a.warnings
+    );
     // a source with another chromosome's data (e.g. the wrong assembly) matches nothing: the
     // three alleles that reach the frequency filter are looked up
     let (_f, c) = with_source("", "chr2\t1500\t.\tA\tG\t.\tPASS\tAF=0.3\n");
     let a = analyze(&c).unwrap();
-    let w: Vec<&String> = a.warnings.iter().filter(|w| w.contains("matched none")).collect();
+    let w: Vec<&String> = a
+        .warnings
+        .iter()
+        .filter(|w| w.contains("matched none"))
+        .collect();
     assert_eq!(w.len(), 1, "{:?}", a.warnings);
     assert!(w[0].starts_with("frequency source \"g\" matched none of the 3 variant(s) looked up: likely the wrong assembly, chromosome naming or file"), "{}", w[0]);
     // no frequency source at all
@@ -195,7 +287,10 @@ fn regions_or_panel_leaving_nothing_are_warned_about() {
     let mut c = config(&f);
     c.filters.regions = Some(Regions::from_bed(&bed).unwrap());
     let a = analyze(&c).unwrap();
-    assert_eq!((a.filters.passed, a.filters.removed[&R::OutsideRegions]), (0, 2));
+    assert_eq!(
+        (a.filters.passed, a.filters.removed[&R::OutsideRegions]),
+        (0, 2)
+    );
     assert!(
         a.warnings.iter().any(|w| w == "--regions: none of the 2 allele(s) that reached the region filter overlaps the 1 BED interval(s): every variant was removed (check the BED's assembly and chromosomes)"),
         "{:?}",
@@ -211,7 +306,13 @@ fn regions_or_panel_leaving_nothing_are_warned_about() {
     c.filters.regions = Some(Regions::from_bed(&bed).unwrap());
     let a = analyze(&c).unwrap();
     assert_eq!(a.filters.passed, 1);
-    assert!(!a.warnings.iter().any(|w| w.starts_with("--regions") || w.starts_with("no variant passed")), "{:?}", a.warnings);
+    assert!(
+        !a.warnings
+            .iter()
+            .any(|w| w.starts_with("--regions") || w.starts_with("no variant passed")),
+        "{:?}",
+        a.warnings
+    );
     // a panel of unknown symbols
     let mut c = config(&f);
     c.filters.gene_panel = Some(BTreeSet::from(["GENEZ".to_string(), "genea".to_string()]));
@@ -234,9 +335,26 @@ fn explain_queries_that_match_nothing_get_an_entry() {
     ];
     let f = fixture(&["kid"], &recs, None);
     let mut c = config(&f);
-    c.explain = ["GENEA", "GENEB", "NOSUCH", "genea", "chr1:1", "chr1:2500", "chr1:3000", "chrX:5"].iter().map(|q| q.parse().unwrap()).collect();
+    c.explain = [
+        "GENEA",
+        "GENEB",
+        "NOSUCH",
+        "genea",
+        "chr1:1",
+        "chr1:2500",
+        "chr1:3000",
+        "chrX:5",
+    ]
+    .iter()
+    .map(|q| q.parse().unwrap())
+    .collect();
     let a = analyze(&c).unwrap();
-    let by = |q: &str| a.explain.iter().filter(|e| e.query == q).collect::<Vec<_>>();
+    let by = |q: &str| {
+        a.explain
+            .iter()
+            .filter(|e| e.query == q)
+            .collect::<Vec<_>>()
+    };
     // GENEA: the carried allele on its own, the three others in one count entry
     let genea = by("GENEA");
     assert_eq!(genea.len(), 2, "{genea:#?}");
@@ -247,7 +365,14 @@ fn explain_queries_that_match_nothing_get_an_entry() {
     assert_eq!(genea[1].reasons[0].detail, "proband GT 0/0 ×2, ./. ×1");
     // genes: known to the gene models but without variants, unknown, and differently cased
     let geneb = by("GENEB");
-    assert_eq!((geneb.len(), geneb[0].outcome.as_str(), geneb[0].variant.as_str()), (1, "not found", "-"));
+    assert_eq!(
+        (
+            geneb.len(),
+            geneb[0].outcome.as_str(),
+            geneb[0].variant.as_str()
+        ),
+        (1, "not found", "-")
+    );
     assert_eq!(
         geneb[0].notes,
         vec!["GENEB is in the gene models (test table) but no allele of the VCF was annotated to it: the VCF has no variant in or near the gene"]
@@ -258,7 +383,10 @@ fn explain_queries_that_match_nothing_get_an_entry() {
     );
     let lower = by("genea");
     assert_eq!(lower[0].outcome, "not found");
-    assert_eq!(lower[0].notes[1], "the annotation has GENEA (differently cased)");
+    assert_eq!(
+        lower[0].notes[1],
+        "the annotation has GENEA (differently cased)"
+    );
     // positions: none, between records, a reference-only record, a chromosome without records
     let p1 = by("1:1");
     assert_eq!(p1[0].outcome, "not found");
@@ -269,9 +397,18 @@ fn explain_queries_that_match_nothing_get_an_entry() {
             "nearest records after: 1:1500 (line 16)".to_string()
         ]
     );
-    assert_eq!(by("1:2500")[0].notes[1], "nearest records before: 1:1800 (line 19); after: 1:3000 (line 20)");
-    assert_eq!(by("1:3000")[0].notes[0], "the record at 1:3000 (line 20) has no ALT allele (ALT '.'): nothing to analyse");
-    assert_eq!(by("X:5")[0].notes[1], "the VCF has no record on chromosome X");
+    assert_eq!(
+        by("1:2500")[0].notes[1],
+        "nearest records before: 1:1800 (line 19); after: 1:3000 (line 20)"
+    );
+    assert_eq!(
+        by("1:3000")[0].notes[0],
+        "the record at 1:3000 (line 20) has no ALT allele (ALT '.'): nothing to analyse"
+    );
+    assert_eq!(
+        by("X:5")[0].notes[1],
+        "the VCF has no record on chromosome X"
+    );
     // explaining changes no count
     assert_eq!(a.filters, run(&f).filters);
 }

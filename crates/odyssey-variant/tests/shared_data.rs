@@ -23,15 +23,23 @@ fn shared() -> Option<PathBuf> {
 fn lines(path: &Path) -> Vec<String> {
     let f = std::fs::File::open(path).unwrap();
     let r: Box<dyn BufRead> = if path.extension().is_some_and(|e| e == "gz" || e == "bgz") {
-        Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f)))
+        Box::new(std::io::BufReader::new(flate2::read::MultiGzDecoder::new(
+            f,
+        )))
     } else {
         Box::new(std::io::BufReader::new(f))
     };
-    r.lines().map(Result::unwrap).filter(|l| !l.starts_with('#')).collect()
+    r.lines()
+        .map(Result::unwrap)
+        .filter(|l| !l.starts_with('#'))
+        .collect()
 }
 
 fn info<'a>(line: &'a str, key: &str) -> Option<&'a str> {
-    line.split('\t').nth(7)?.split(';').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+    line.split('\t')
+        .nth(7)?
+        .split(';')
+        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
 }
 
 fn key(line: &str) -> Option<VariantKey> {
@@ -40,7 +48,9 @@ fn key(line: &str) -> Option<VariantKey> {
 }
 
 fn source(toml: &str) -> Vec<ResolvedSource> {
-    parse_sources_toml(toml, Path::new("/sources.toml")).unwrap().1
+    parse_sources_toml(toml, Path::new("/sources.toml"))
+        .unwrap()
+        .1
 }
 
 #[test]
@@ -48,13 +58,31 @@ fn gnomad_excerpts_with_presets() {
     let Some(d) = shared() else { return };
     let g = d.join("annotations/annonars-excerpts/gnomad-nuclear");
     for (dir, preset, popmax, asm) in [
-        ("example-exomes-grch37/v2.1/gnomad-exomes", "gnomad2", "AF_popmax", Assembly::GRCh37),
-        ("example-genomes-grch38/v3.1/gnomad-genomes", "gnomad3", "AF_popmax", Assembly::GRCh38),
-        ("example-exomes-grch38/v4.0/gnomad-exomes", "gnomad4", "AF_grpmax", Assembly::GRCh38),
+        (
+            "example-exomes-grch37/v2.1/gnomad-exomes",
+            "gnomad2",
+            "AF_popmax",
+            Assembly::GRCh37,
+        ),
+        (
+            "example-genomes-grch38/v3.1/gnomad-genomes",
+            "gnomad3",
+            "AF_popmax",
+            Assembly::GRCh38,
+        ),
+        (
+            "example-exomes-grch38/v4.0/gnomad-exomes",
+            "gnomad4",
+            "AF_grpmax",
+            Assembly::GRCh38,
+        ),
     ] {
         let bgz = g.join(format!("{dir}.vcf.bgz"));
         let plain = g.join(format!("{dir}.vcf"));
-        let srcs = source(&format!("[[source]]\nname='g'\nrole='frequency'\npreset='{preset}'\npath='{}'\n", bgz.display()));
+        let srcs = source(&format!(
+            "[[source]]\nname='g'\nrole='frequency'\npreset='{preset}'\npath='{}'\n",
+            bgz.display()
+        ));
         let mut set = SourceSet::open(&srcs, asm).unwrap();
         let mut checked = 0;
         for l in lines(&plain) {
@@ -80,14 +108,22 @@ fn gnomad_excerpts_with_presets() {
 fn clinvar_significance_and_stars() {
     let Some(d) = shared() else { return };
     let path = d.join("annotations/exomiser-testdata/clinvar-test.vcf.gz");
-    let srcs = source(&format!("[[source]]\nname='cv'\nrole='clinvar'\npath='{}'\n", path.display()));
+    let srcs = source(&format!(
+        "[[source]]\nname='cv'\nrole='clinvar'\npath='{}'\n",
+        path.display()
+    ));
     let mut set = SourceSet::open(&srcs, Assembly::GRCh37).unwrap();
     let (mut plp, mut found_plp, mut two_star) = (0, 0, 0);
     for l in lines(&path) {
         let Some(k) = key(&l) else { continue };
         let sig = info(&l, "CLNSIG").unwrap_or("");
         let first = sig.split('|').next().unwrap();
-        let is_plp = ["Pathogenic", "Likely_pathogenic", "Pathogenic/Likely_pathogenic"].contains(&first);
+        let is_plp = [
+            "Pathogenic",
+            "Likely_pathogenic",
+            "Pathogenic/Likely_pathogenic",
+        ]
+        .contains(&first);
         let ann = set.annotate(&k).unwrap();
         let cv = ann.clinvar.expect("every ClinVar record is found");
         if is_plp {
@@ -124,17 +160,30 @@ fn clinvar_significance_and_stars() {
 #[test]
 fn spliceai_maximum_delta_score() {
     let Some(d) = shared() else { return };
-    for f in ["spliceai_scores.raw.snv.hg38_subset.vcf.gz", "spliceai_scores.raw.indel.hg38_subset.vcf.gz"] {
+    for f in [
+        "spliceai_scores.raw.snv.hg38_subset.vcf.gz",
+        "spliceai_scores.raw.indel.hg38_subset.vcf.gz",
+    ] {
         let path = d.join("annotations/spliceai-excerpt").join(f);
-        let srcs = source(&format!("[[source]]\nname='s'\nrole='score'\nscore='spliceai'\npath='{}'\n", path.display()));
+        let srcs = source(&format!(
+            "[[source]]\nname='s'\nrole='score'\nscore='spliceai'\npath='{}'\n",
+            path.display()
+        ));
         let mut set = SourceSet::open(&srcs, Assembly::GRCh38).unwrap();
         let mut n = 0;
         for l in lines(&path) {
             let Some(k) = key(&l) else { continue };
             let v = info(&l, "SpliceAI").unwrap();
             let fields: Vec<&str> = v.split('|').collect();
-            let expected = fields[2..6].iter().map(|x| x.parse::<f32>().unwrap()).fold(f32::MIN, f32::max);
-            assert_eq!(set.annotate(&k).unwrap().scores.get("spliceai"), Some(&expected), "{k}");
+            let expected = fields[2..6]
+                .iter()
+                .map(|x| x.parse::<f32>().unwrap())
+                .fold(f32::MIN, f32::max);
+            assert_eq!(
+                set.annotate(&k).unwrap().scores.get("spliceai"),
+                Some(&expected),
+                "{k}"
+            );
             n += 1;
         }
         assert!(n > 200, "{f}: {n}");
@@ -151,17 +200,33 @@ fn streaming_with_an_htslib_tabix_index_matches_memory() {
     let queries: Vec<VariantKey> = all.iter().step_by(37).filter_map(|l| key(l)).collect();
     let mut answers = Vec::new();
     for mode in ["memory", "stream"] {
-        let srcs = source(&format!("[[source]]\nname='p'\nrole='frequency'\nmode='{mode}'\npath='{}'\n", path.display()));
+        let srcs = source(&format!(
+            "[[source]]\nname='p'\nrole='frequency'\nmode='{mode}'\npath='{}'\n",
+            path.display()
+        ));
         let mut set = SourceSet::open(&srcs, Assembly::GRCh37).unwrap();
-        let got: Vec<Option<f32>> = queries.iter().map(|k| set.annotate(k).unwrap().max_af).collect();
+        let got: Vec<Option<f32>> = queries
+            .iter()
+            .map(|k| set.annotate(k).unwrap().max_af)
+            .collect();
         answers.push((got, set.provenance()[0].access.clone()));
     }
     assert_eq!(answers[0].0, answers[1].0);
     let found = answers[0].0.iter().filter(|a| a.is_some()).count();
-    assert!(found as f64 > 0.95 * queries.len() as f64, "{found} of {}", queries.len());
+    assert!(
+        found as f64 > 0.95 * queries.len() as f64,
+        "{found} of {}",
+        queries.len()
+    );
     // the file is ordered 1, 10, 11, ..., 2, 20, ...: one seek per chromosome change
-    let chrom_changes = 1 + queries.windows(2).filter(|w| w[0].chrom != w[1].chrom || w[1].pos < w[0].pos).count();
-    assert_eq!(answers[1].1, format!("stream ({chrom_changes} index seeks)"));
+    let chrom_changes = 1 + queries
+        .windows(2)
+        .filter(|w| w[0].chrom != w[1].chrom || w[1].pos < w[0].pos)
+        .count();
+    assert_eq!(
+        answers[1].1,
+        format!("stream ({chrom_changes} index seeks)")
+    );
 }
 
 #[test]
@@ -169,17 +234,28 @@ fn store_built_from_clinvar_matches_memory() {
     let Some(d) = shared() else { return };
     let path = d.join("annotations/exomiser-testdata/clinvar-test.vcf.gz");
     let dir = tempfile::tempdir().unwrap();
-    let srcs = source(&format!("[[source]]\nname='cv'\nrole='clinvar'\npath='{}'\n", path.display()));
+    let srcs = source(&format!(
+        "[[source]]\nname='cv'\nrole='clinvar'\npath='{}'\n",
+        path.display()
+    ));
     let store = dir.path().join("cv.ostore");
     let sum = build_store(&srcs[0], &store).unwrap();
-    let distinct: std::collections::HashSet<VariantKey> = lines(&path).iter().filter_map(|l| key(l)).collect();
+    let distinct: std::collections::HashSet<VariantKey> =
+        lines(&path).iter().filter_map(|l| key(l)).collect();
     assert_eq!(sum.records as usize, distinct.len());
-    let st = source(&format!("[[source]]\nname='cv'\nrole='clinvar'\npath='{}'\n", store.display()));
+    let st = source(&format!(
+        "[[source]]\nname='cv'\nrole='clinvar'\npath='{}'\n",
+        store.display()
+    ));
     let mut a = SourceSet::open(&srcs, Assembly::GRCh37).unwrap();
     let mut b = SourceSet::open(&st, Assembly::GRCh37).unwrap();
     let mut keys: Vec<VariantKey> = distinct.into_iter().collect();
     keys.sort();
     for k in &keys {
-        assert_eq!(a.annotate(k).unwrap().clinvar, b.annotate(k).unwrap().clinvar, "{k}");
+        assert_eq!(
+            a.annotate(k).unwrap().clinvar,
+            b.annotate(k).unwrap().clinvar,
+            "{k}"
+        );
     }
 }

@@ -18,14 +18,25 @@ pub struct KbHandle {
 impl KbHandle {
     /// The embedded HPO 2025-01-16 knowledge base.
     pub fn embedded() -> odyssey_kb::Result<KbHandle> {
-        Ok(KbHandle { kb: KnowledgeBase::embedded()?, source: "embedded".into(), checksum: KnowledgeBase::embedded_checksum() })
+        Ok(KbHandle {
+            kb: KnowledgeBase::embedded()?,
+            source: "embedded".into(),
+            checksum: KnowledgeBase::embedded_checksum(),
+        })
     }
 
     /// A compiled `.odkb` file.
     pub fn load(path: &Path) -> odyssey_kb::Result<KbHandle> {
-        let bytes = std::fs::read(path).map_err(|source| odyssey_kb::Error::Io { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| odyssey_kb::Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let kb = KnowledgeBase::from_bytes(&bytes, &path.display().to_string())?;
-        Ok(KbHandle { kb, source: path.display().to_string(), checksum: KnowledgeBase::image_checksum(&bytes).unwrap_or_default() })
+        Ok(KbHandle {
+            kb,
+            source: path.display().to_string(),
+            checksum: KnowledgeBase::image_checksum(&bytes).unwrap_or_default(),
+        })
     }
 
     /// `--kb FILE` when given, else the embedded one.

@@ -11,4 +11,7 @@ mod variant;
 
 pub use kb_handle::KbHandle;
 pub use phenotype::{phenotype_report, ReportOptions};
-pub use variant::{combined_ranking, combined_report, variant_config, CombinedRanking, Pair, VariantError, VariantOptions, VariantSetup};
+pub use variant::{
+    combined_ranking, combined_report, variant_config, CombinedRanking, Pair, VariantError,
+    VariantOptions, VariantSetup,
+};

@@ -3,8 +3,8 @@
 use odyssey_kb::{KnowledgeBase, TermIdx};
 use odyssey_pheno::{Case, Method, PhenotypeScorer, Ranking};
 use odyssey_report::{
-    AnalysisReport, CaseSummary, DiseaseResult, GeneRef, GeneResult, IgnoredTerm, InputFile, Provenance, RemappedTerm,
-    TermEvidence, TermRef,
+    AnalysisReport, CaseSummary, DiseaseResult, GeneRef, GeneResult, IgnoredTerm, InputFile,
+    Provenance, RemappedTerm, TermEvidence, TermRef,
 };
 
 use crate::KbHandle;
@@ -28,27 +28,73 @@ fn term_label(kb: &KnowledgeBase, t: TermIdx) -> (String, String) {
 /// The case as the report shows it.
 pub(crate) fn case_summary(kb: &KnowledgeBase, case: &Case) -> CaseSummary {
     let mut terms = Vec::new();
-    for (&t, observed) in case.observed.iter().map(|t| (t, true)).chain(case.excluded.iter().map(|t| (t, false))) {
+    for (&t, observed) in case
+        .observed
+        .iter()
+        .map(|t| (t, true))
+        .chain(case.excluded.iter().map(|t| (t, false)))
+    {
         let (id, label) = term_label(kb, t);
-        terms.push(TermRef { id, label, observed });
+        terms.push(TermRef {
+            id,
+            label,
+            observed,
+        });
     }
     CaseSummary {
         id: case.id.clone(),
         subject_id: case.subject_id.clone(),
         sex: case.sex.map(|s| format!("{s:?}").to_lowercase()),
         age: case.age.clone(),
-        observed: case.observed.iter().map(|&t| kb.ontology().id(t).to_string()).collect(),
-        excluded: case.excluded.iter().map(|&t| kb.ontology().id(t).to_string()).collect(),
+        observed: case
+            .observed
+            .iter()
+            .map(|&t| kb.ontology().id(t).to_string())
+            .collect(),
+        excluded: case
+            .excluded
+            .iter()
+            .map(|&t| kb.ontology().id(t).to_string())
+            .collect(),
         terms,
-        ignored: case.ignored.iter().map(|i| IgnoredTerm { id: i.id.clone(), excluded: i.excluded, reason: i.reason.clone() }).collect(),
-        remapped: case.remapped.iter().map(|r| RemappedTerm { from: r.from.clone(), to: r.to.clone(), how: r.how.clone() }).collect(),
+        ignored: case
+            .ignored
+            .iter()
+            .map(|i| IgnoredTerm {
+                id: i.id.clone(),
+                excluded: i.excluded,
+                reason: i.reason.clone(),
+            })
+            .collect(),
+        remapped: case
+            .remapped
+            .iter()
+            .map(|r| RemappedTerm {
+                from: r.from.clone(),
+                to: r.to.clone(),
+                how: r.how.clone(),
+            })
+            .collect(),
         family: Vec::new(),
     }
 }
 
 /// Disease results for the top `top` diseases of a ranking, with evidence (LR model).
-pub(crate) fn disease_results(scorer: &PhenotypeScorer, case: &Case, ranking: &Ranking, top: usize) -> Vec<DiseaseResult> {
-    let rows = ranking.diseases.iter().take(top).map(|rd| (rd.disease, rd.rank, rd.tie_size, rd.score, rd.post_test_probability));
+pub(crate) fn disease_results(
+    scorer: &PhenotypeScorer,
+    case: &Case,
+    ranking: &Ranking,
+    top: usize,
+) -> Vec<DiseaseResult> {
+    let rows = ranking.diseases.iter().take(top).map(|rd| {
+        (
+            rd.disease,
+            rd.rank,
+            rd.tie_size,
+            rd.score,
+            rd.post_test_probability,
+        )
+    });
     let mut out = disease_results_with(scorer, case, rows);
     if ranking.method != Method::LikelihoodRatio {
         for d in &mut out {
@@ -69,16 +115,24 @@ pub(crate) fn disease_results_with(
     let o = kb.ontology();
     rows.map(|(di, rank, tie_size, score, post)| {
         let d = kb.disease(di);
-        let evidence = scorer.explain(case, di).unwrap_or_default().into_iter().map(|e| TermEvidence {
-            term: o.id(e.term).to_string(),
-            label: o.name(e.term).to_string(),
-            observed: e.observed,
-            match_kind: serde_json::to_value(e.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
-            disease_term: e.disease_term.map(|t| o.id(t).to_string()),
-            disease_term_label: e.disease_term.map(|t| o.name(t).to_string()),
-            frequency: e.frequency,
-            lr: e.lr,
-        }).collect();
+        let evidence = scorer
+            .explain(case, di)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| TermEvidence {
+                term: o.id(e.term).to_string(),
+                label: o.name(e.term).to_string(),
+                observed: e.observed,
+                match_kind: serde_json::to_value(e.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                disease_term: e.disease_term.map(|t| o.id(t).to_string()),
+                disease_term_label: e.disease_term.map(|t| o.name(t).to_string()),
+                frequency: e.frequency,
+                lr: e.lr,
+            })
+            .collect();
         DiseaseResult {
             rank,
             tie_size,
@@ -86,8 +140,19 @@ pub(crate) fn disease_results_with(
             label: d.name.clone(),
             score,
             post_test_probability: post,
-            modes_of_inheritance: kb.modes_of_inheritance(di).iter().map(|m| m.abbreviation().to_string()).collect(),
-            genes: d.genes.iter().map(|&g| GeneRef { symbol: kb.gene(g).symbol.clone(), ncbi_gene_id: kb.gene(g).id.to_string() }).collect(),
+            modes_of_inheritance: kb
+                .modes_of_inheritance(di)
+                .iter()
+                .map(|m| m.abbreviation().to_string())
+                .collect(),
+            genes: d
+                .genes
+                .iter()
+                .map(|&g| GeneRef {
+                    symbol: kb.gene(g).symbol.clone(),
+                    ncbi_gene_id: kb.gene(g).id.to_string(),
+                })
+                .collect(),
             evidence,
         }
     })
@@ -106,7 +171,11 @@ pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) ->
         .take(top)
         .map(|rg| {
             let g = kb.gene(rg.gene);
-            let mut ds: Vec<_> = g.diseases.iter().filter_map(|d| disease_rank.get(d).map(|&r| (r, *d))).collect();
+            let mut ds: Vec<_> = g
+                .diseases
+                .iter()
+                .filter_map(|d| disease_rank.get(d).map(|&r| (r, *d)))
+                .collect();
             ds.sort_unstable();
             GeneResult {
                 rank: rg.rank,
@@ -115,7 +184,10 @@ pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) ->
                 ncbi_gene_id: g.id.to_string(),
                 score: rg.score,
                 post_test_probability: rg.post_test_probability,
-                diseases: ds.into_iter().map(|(_, d)| kb.disease(d).id.to_string()).collect(),
+                diseases: ds
+                    .into_iter()
+                    .map(|(_, d)| kb.disease(d).id.to_string())
+                    .collect(),
                 phenotype_score: None,
                 genotype_score: None,
                 modes_of_inheritance: Vec::new(),
@@ -127,10 +199,15 @@ pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) ->
 
 /// The names of every disease of the reported genes, by id (the report's `disease_labels`), so
 /// that a gene's disease outside the top N diseases is still named.
-pub(crate) fn disease_labels(kb: &KnowledgeBase, genes: &[GeneResult]) -> std::collections::BTreeMap<String, String> {
+pub(crate) fn disease_labels(
+    kb: &KnowledgeBase,
+    genes: &[GeneResult],
+) -> std::collections::BTreeMap<String, String> {
     let mut out = std::collections::BTreeMap::new();
     for g in genes {
-        let Some(gi) = kb.gene_by_symbol(&g.symbol) else { continue };
+        let Some(gi) = kb.gene_by_symbol(&g.symbol) else {
+            continue;
+        };
         for &d in &kb.gene(gi).diseases {
             let d = kb.disease(d);
             let id = d.id.to_string();
@@ -156,7 +233,12 @@ pub(crate) fn case_warnings(case: &Case) -> Vec<String> {
 }
 
 /// Provenance of an analysis.
-pub(crate) fn provenance(kb: &KbHandle, scorer: &PhenotypeScorer, method: Method, opts: &ReportOptions) -> Provenance {
+pub(crate) fn provenance(
+    kb: &KbHandle,
+    scorer: &PhenotypeScorer,
+    method: Method,
+    opts: &ReportOptions,
+) -> Provenance {
     Provenance {
         version: env!("CARGO_PKG_VERSION").to_string(),
         knowledge_base: kb.info(),
@@ -171,7 +253,13 @@ pub(crate) fn provenance(kb: &KbHandle, scorer: &PhenotypeScorer, method: Method
 
 /// Ranks the case by phenotype alone and builds the report (top `opts.top` diseases, with
 /// term-by-term evidence, and genes).
-pub fn phenotype_report(kb: &KbHandle, scorer: &PhenotypeScorer, case: &Case, method: Method, opts: &ReportOptions) -> AnalysisReport {
+pub fn phenotype_report(
+    kb: &KbHandle,
+    scorer: &PhenotypeScorer,
+    case: &Case,
+    method: Method,
+    opts: &ReportOptions,
+) -> AnalysisReport {
     let ranking = scorer.rank_with(case, method, &mut odyssey_pheno::Scratch::default());
     let genes = gene_results(&kb.kb, &ranking, opts.top);
     AnalysisReport {

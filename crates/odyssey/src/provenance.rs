@@ -10,7 +10,12 @@ pub fn now_rfc3339() -> String {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0));
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
     rfc3339(secs)
 }
 
@@ -28,13 +33,24 @@ pub fn rfc3339(secs: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// An input record with the xxh3-64 checksum of the file's bytes (None when unreadable).
 pub fn input_file(role: &str, path: &Path) -> InputFile {
-    let checksum = std::fs::read(path).ok().map(|b| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&b)));
-    InputFile { role: role.to_string(), path: path.display().to_string(), checksum }
+    let checksum = std::fs::read(path)
+        .ok()
+        .map(|b| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&b)));
+    InputFile {
+        role: role.to_string(),
+        path: path.display().to_string(),
+        checksum,
+    }
 }
 
 #[cfg(test)]

@@ -63,10 +63,16 @@ pub fn sequence_store(bases: &BTreeMap<(Chrom, u32), u8>) -> SequenceStore {
 /// The data records of a gzip VCF with their minimal variant key, as (tab-separated fields,
 /// key); records whose alleles give no key are skipped.
 pub fn gz_vcf_records(path: &Path) -> impl Iterator<Item = (Vec<String>, VariantKey)> {
-    let r = BufReader::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(path).unwrap()));
-    r.lines().map(Result::unwrap).filter(|l| !l.starts_with('#')).filter_map(|line| {
-        let f: Vec<String> = line.split('\t').map(String::from).collect();
-        let key = VariantKey::new(f[0].parse().unwrap(), f[1].parse().unwrap(), &f[3], &f[4]).ok()?;
-        Some((f, key))
-    })
+    let r = BufReader::new(flate2::read::MultiGzDecoder::new(
+        std::fs::File::open(path).unwrap(),
+    ));
+    r.lines()
+        .map(Result::unwrap)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|line| {
+            let f: Vec<String> = line.split('\t').map(String::from).collect();
+            let key =
+                VariantKey::new(f[0].parse().unwrap(), f[1].parse().unwrap(), &f[3], &f[4]).ok()?;
+            Some((f, key))
+        })
 }

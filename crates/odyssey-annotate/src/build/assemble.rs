@@ -44,7 +44,8 @@ impl Interner {
 }
 
 fn has_tag(tags: &[String], names: &[&str]) -> bool {
-    tags.iter().any(|t| names.iter().any(|n| t.eq_ignore_ascii_case(n)))
+    tags.iter()
+        .any(|t| names.iter().any(|n| t.eq_ignore_ascii_case(n)))
 }
 
 /// Validates and converts; `Err` explains what is inconsistent (the caller adds file and line).

@@ -23,7 +23,10 @@ pub(crate) fn classify(name: &str, assembly: Assembly) -> Contig {
     // region-style names written by `samtools faidx ref.fa 21:1000-2000`
     if let Some((base, range)) = n.rsplit_once(':') {
         if let Some((a, b)) = range.split_once('-') {
-            if let (Ok(a), Ok(_b)) = (a.replace(',', "").parse::<u32>(), b.replace(',', "").parse::<u32>()) {
+            if let (Ok(a), Ok(_b)) = (
+                a.replace(',', "").parse::<u32>(),
+                b.replace(',', "").parse::<u32>(),
+            ) {
                 return match classify(base, assembly) {
                     Contig::Primary(c, _) if a >= 1 => Contig::Primary(c, a - 1),
                     other => other,
@@ -43,7 +46,9 @@ pub(crate) fn classify(name: &str, assembly: Assembly) -> Contig {
                 if ok {
                     Contig::Primary(c, 0)
                 } else {
-                    Contig::WrongAssembly(format!("{n} is not {assembly} chromosome {c} ({expected})"))
+                    Contig::WrongAssembly(format!(
+                        "{n} is not {assembly} chromosome {c} ({expected})"
+                    ))
                 }
             }
             Err(_) => Contig::Other,
@@ -64,10 +69,19 @@ mod tests {
         let g38 = Assembly::GRCh38;
         let c21 = Chrom::autosome(21).unwrap();
         assert_eq!(classify("NC_000021.9", g38), Contig::Primary(c21, 0));
-        assert!(matches!(classify("NC_000021.8", g38), Contig::WrongAssembly(_)));
-        assert_eq!(classify("NC_000021.8", Assembly::GRCh37), Contig::Primary(c21, 0));
+        assert!(matches!(
+            classify("NC_000021.8", g38),
+            Contig::WrongAssembly(_)
+        ));
+        assert_eq!(
+            classify("NC_000021.8", Assembly::GRCh37),
+            Contig::Primary(c21, 0)
+        );
         assert_eq!(classify("chr21", g38), Contig::Primary(c21, 0));
-        assert_eq!(classify("21:24985581-26023859", g38), Contig::Primary(c21, 24_985_580));
+        assert_eq!(
+            classify("21:24985581-26023859", g38),
+            Contig::Primary(c21, 24_985_580)
+        );
         assert_eq!(classify("NT_187361.1", g38), Contig::Other);
         assert_eq!(classify("chrUn_KI270302v1", g38), Contig::Other);
         assert_eq!(classify("NC_012920.1", g38), Contig::Primary(Chrom::MT, 0));

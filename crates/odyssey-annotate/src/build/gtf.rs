@@ -18,7 +18,11 @@ use crate::error::Error;
 use crate::model::Strand;
 
 /// Reads a GTF file into raw transcripts.
-pub(crate) fn read_gtf(path: &Path, assembly: Assembly, stats: &mut BuildStats) -> Result<Vec<RawTx>, Error> {
+pub(crate) fn read_gtf(
+    path: &Path,
+    assembly: Assembly,
+    stats: &mut BuildStats,
+) -> Result<Vec<RawTx>, Error> {
     let reader = open_text(path)?;
     let mut reader = gtf::io::Reader::new(reader);
     let mut txs: HashMap<String, RawTx> = HashMap::new();
@@ -34,8 +38,11 @@ pub(crate) fn read_gtf(path: &Path, assembly: Assembly, stats: &mut BuildStats) 
             break;
         }
         line_no += 1;
-        let Some(rec) = line.as_record() else { continue };
-        let rec = rec.map_err(|e| Error::parse(path, line_no, format!("malformed GTF record: {e}")))?;
+        let Some(rec) = line.as_record() else {
+            continue;
+        };
+        let rec =
+            rec.map_err(|e| Error::parse(path, line_no, format!("malformed GTF record: {e}")))?;
         let ty = rec.ty().to_string();
         if !matches!(ty.as_str(), "transcript" | "exon" | "CDS" | "stop_codon") {
             continue;
@@ -86,9 +93,16 @@ pub(crate) fn read_gtf(path: &Path, assembly: Assembly, stats: &mut BuildStats) 
         // attributes: `key "value";` pairs; parsed here so that stray empty fields (`;;`, seen in
         // Ensembl files) are tolerated
         let raw = line.as_ref().split(|&b| b == b'\t').nth(8).unwrap_or(&[]);
-        let attrs = parse_attributes(raw)
-            .ok_or_else(|| Error::parse(path, line_no, "malformed attributes: expected `key \"value\";` pairs"))?;
-        let get = |k: &str| -> Option<String> { attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()) };
+        let attrs = parse_attributes(raw).ok_or_else(|| {
+            Error::parse(
+                path,
+                line_no,
+                "malformed attributes: expected `key \"value\";` pairs",
+            )
+        })?;
+        let get = |k: &str| -> Option<String> {
+            attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone())
+        };
         let Some(tid) = get("transcript_id") else {
             return Err(Error::parse(
                 path,
@@ -170,7 +184,10 @@ fn parse_attributes(raw: &[u8]) -> Option<Vec<(String, String)>> {
         }
         let (k, v) = f.split_once(char::is_whitespace)?;
         let v = v.trim();
-        let v = v.strip_prefix('"').and_then(|x| x.strip_suffix('"')).unwrap_or(v);
+        let v = v
+            .strip_prefix('"')
+            .and_then(|x| x.strip_suffix('"'))
+            .unwrap_or(v);
         out.push((k.to_string(), v.to_string()));
     }
     Some(out)

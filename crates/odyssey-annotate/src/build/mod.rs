@@ -89,7 +89,8 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
                 stats.duplicate_ids += 1;
                 raw.id = format!("{}_{}", raw.id, count);
             }
-            let t = assemble::finish(raw, &mut interner).map_err(|m| Error::parse(path, line, m))?;
+            let t =
+                assemble::finish(raw, &mut interner).map_err(|m| Error::parse(path, line, m))?;
             transcripts.push(t);
         }
         sources.push(describe(path));
@@ -128,7 +129,11 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
         assembly: opts.assembly,
         release: label,
         sources,
-        flank: if opts.whole_transcripts { u32::MAX } else { opts.flank },
+        flank: if opts.whole_transcripts {
+            u32::MAX
+        } else {
+            opts.flank
+        },
         written_by: format!("odyssey-annotate {}", env!("CARGO_PKG_VERSION")),
     };
     Ok((RefData::new(meta, transcripts, sequence)?, stats))
@@ -146,12 +151,19 @@ fn describe(p: &std::path::Path) -> String {
 }
 
 /// Exons (or whole transcripts) ± `flank`, merged per chromosome.
-fn intervals(transcripts: &[Transcript], flank: u32, whole: bool) -> BTreeMap<Chrom, Vec<(u32, u32)>> {
+fn intervals(
+    transcripts: &[Transcript],
+    flank: u32,
+    whole: bool,
+) -> BTreeMap<Chrom, Vec<(u32, u32)>> {
     let mut m: BTreeMap<Chrom, Vec<(u32, u32)>> = BTreeMap::new();
     for t in transcripts {
         let v = m.entry(t.chrom).or_default();
         if whole {
-            v.push((t.start().saturating_sub(flank).max(1), t.end().saturating_add(flank)));
+            v.push((
+                t.start().saturating_sub(flank).max(1),
+                t.end().saturating_add(flank),
+            ));
             continue;
         }
         for &(s, e) in &t.exons {

@@ -3,7 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use odyssey::{combined_report, phenotype_report, provenance::input_file, variant_config, KbHandle, ReportOptions, VariantOptions};
+use odyssey::{
+    combined_report, phenotype_report, provenance::input_file, variant_config, KbHandle,
+    ReportOptions, VariantOptions,
+};
 use odyssey_kb::{DiseaseDb, Sex};
 use odyssey_pheno::phenopacket::read_case_file;
 use odyssey_pheno::{Case, CaseInput, Method, PhenotypeScorer, ScorerOptions, TermInput};
@@ -70,7 +73,12 @@ pub struct AnalyzeArgs {
     #[arg(long, value_enum, default_value = "lr")]
     pub method: MethodArg,
     /// Disease databases to rank, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "omim,orpha,decipher")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "omim,orpha,decipher"
+    )]
     pub databases: Vec<DbArg>,
     /// Output formats, comma-separated.
     #[arg(long, value_enum, value_delimiter = ',', default_value = "tsv")]
@@ -146,11 +154,14 @@ fn scorer_options(args: &AnalyzeArgs) -> ScorerOptions {
 
 /// The databases, sorted and deduplicated.
 pub fn databases(args: &[DbArg]) -> Vec<DiseaseDb> {
-    let mut v: Vec<DiseaseDb> = args.iter().map(|d| match d {
-        DbArg::Omim => DiseaseDb::Omim,
-        DbArg::Orpha => DiseaseDb::Orpha,
-        DbArg::Decipher => DiseaseDb::Decipher,
-    }).collect();
+    let mut v: Vec<DiseaseDb> = args
+        .iter()
+        .map(|d| match d {
+            DbArg::Omim => DiseaseDb::Omim,
+            DbArg::Orpha => DiseaseDb::Orpha,
+            DbArg::Decipher => DiseaseDb::Decipher,
+        })
+        .collect();
     v.sort();
     v.dedup();
     v
@@ -163,11 +174,18 @@ fn case_input(path: Option<&Path>, args: &AnalyzeArgs) -> anyhow::Result<CaseInp
             let file = read_case_file(p)?;
             CaseInput::from_phenopacket(file.proband())
         }
-        None => CaseInput { id: args.id.clone(), ..Default::default() },
+        None => CaseInput {
+            id: args.id.clone(),
+            ..Default::default()
+        },
     };
     for (ids, excluded) in [(&args.hpo, false), (&args.excluded, true)] {
         for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            input.terms.push(TermInput { id: id.to_string(), label: None, excluded });
+            input.terms.push(TermInput {
+                id: id.to_string(),
+                label: None,
+                excluded,
+            });
         }
     }
     if let Some(s) = args.sex {
@@ -184,7 +202,12 @@ fn case_input(path: Option<&Path>, args: &AnalyzeArgs) -> anyhow::Result<CaseInp
 
 /// Writes every requested format (see `output::write_report`: all files checked before the
 /// first is written, atomic writes, `--force` to overwrite).
-fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destination, force: bool) -> anyhow::Result<()> {
+fn write_report(
+    report: &AnalysisReport,
+    formats: &[Format],
+    dest: &Destination,
+    force: bool,
+) -> anyhow::Result<()> {
     super::output::write_report(report, formats, dest, force)
 }
 
@@ -206,17 +229,36 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     }
     for i in &case.ignored {
         let what = if i.excluded { "excluded term" } else { "term" };
-        let id = if i.id.trim().is_empty() { "(no id)" } else { i.id.as_str() };
-        eprintln!("{}: {what} {id} not used: {}", if i.invalid_id { "warning" } else { "note" }, i.reason);
+        let id = if i.id.trim().is_empty() {
+            "(no id)"
+        } else {
+            i.id.as_str()
+        };
+        eprintln!(
+            "{}: {what} {id} not used: {}",
+            if i.invalid_id { "warning" } else { "note" },
+            i.reason
+        );
     }
     let opts = scorer_options(&args);
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
-    let report = analyse(args.phenopacket.as_deref(), &case, &args, &kb, &scorer, true)?;
+    let report = analyse(
+        args.phenopacket.as_deref(),
+        &case,
+        &args,
+        &kb,
+        &scorer,
+        true,
+    )?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
     if report.genes.is_empty() {
-        let dbs: Vec<String> = args.databases.iter().map(|d| format!("{d:?}").to_ascii_lowercase()).collect();
+        let dbs: Vec<String> = args
+            .databases
+            .iter()
+            .map(|d| format!("{d:?}").to_ascii_lowercase())
+            .collect();
         eprintln!("note: no gene is linked to the diseases ranked (--databases {}): the gene list is empty", dbs.join(","));
     }
     write_report(&report, &args.format, &dest, args.force)
@@ -227,14 +269,25 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
 /// `--skip-unknown-terms` (then a warning). Terms typed on the command line are checked
 /// before ([`check_command_line_terms`]), so any invalid id here comes from the file.
 fn check_case_terms(path: Option<&Path>, case: &Case, args: &AnalyzeArgs) -> anyhow::Result<()> {
-    let (Some(path), false) = (path, args.skip_unknown_terms) else { return Ok(()) };
+    let (Some(path), false) = (path, args.skip_unknown_terms) else {
+        return Ok(());
+    };
     let bad: Vec<String> = case
         .ignored
         .iter()
         .filter(|i| i.invalid_id)
         .map(|i| {
-            let id = if i.id.trim().is_empty() { "no HPO id".to_string() } else { format!("{:?}", i.id) };
-            format!("phenotypicFeatures[{}] ({id}{}): {}", i.input_index, if i.excluded { ", excluded" } else { "" }, i.reason)
+            let id = if i.id.trim().is_empty() {
+                "no HPO id".to_string()
+            } else {
+                format!("{:?}", i.id)
+            };
+            format!(
+                "phenotypicFeatures[{}] ({id}{}): {}",
+                i.input_index,
+                if i.excluded { ", excluded" } else { "" },
+                i.reason
+            )
         })
         .collect();
     if bad.is_empty() {
@@ -254,9 +307,20 @@ fn check_case_terms(path: Option<&Path>, case: &Case, args: &AnalyzeArgs) -> any
 /// Terms typed on the command line must be valid: a typo there is an error, not a note
 /// (terms read from a phenopacket that cannot be used are reported and skipped instead).
 fn check_command_line_terms(args: &AnalyzeArgs, kb: &KbHandle) -> anyhow::Result<()> {
-    for id in args.hpo.iter().chain(&args.excluded).map(|s| s.trim()).filter(|s| !s.is_empty()) {
-        let hpo: odyssey_kb::HpoId = id.parse().with_context(|| format!("--hpo/--excluded {id:?}"))?;
-        kb.kb.ontology().resolve(hpo).with_context(|| format!("--hpo/--excluded {id}"))?;
+    for id in args
+        .hpo
+        .iter()
+        .chain(&args.excluded)
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        let hpo: odyssey_kb::HpoId = id
+            .parse()
+            .with_context(|| format!("--hpo/--excluded {id:?}"))?;
+        kb.kb
+            .ontology()
+            .resolve(hpo)
+            .with_context(|| format!("--hpo/--excluded {id}"))?;
     }
     Ok(())
 }
@@ -279,26 +343,52 @@ fn variant_options(args: &AnalyzeArgs) -> VariantOptions {
 
 /// Phenotype-only or combined analysis of one resolved case; `verbose` prints the
 /// `--explain` answers to standard error.
-fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, scorer: &PhenotypeScorer, verbose: bool) -> anyhow::Result<AnalysisReport> {
+fn analyse(
+    path: Option<&Path>,
+    case: &Case,
+    args: &AnalyzeArgs,
+    kb: &KbHandle,
+    scorer: &PhenotypeScorer,
+    verbose: bool,
+) -> anyhow::Result<AnalysisReport> {
     let file = match path {
         Some(p) => Some(read_case_file(p)?),
         None => None,
     };
-    let listed_vcf = file.as_ref().is_some_and(|f| f.files().iter().any(|x| {
-        matches!(x.format().as_deref(), Some("VCF" | "BCF")) || [".vcf", ".vcf.gz", ".vcf.bgz", ".bcf"].iter().any(|e| x.uri.to_ascii_lowercase().ends_with(e))
-    }));
+    let listed_vcf = file.as_ref().is_some_and(|f| {
+        f.files().iter().any(|x| {
+            matches!(x.format().as_deref(), Some("VCF" | "BCF"))
+                || [".vcf", ".vcf.gz", ".vcf.bgz", ".bcf"]
+                    .iter()
+                    .any(|e| x.uri.to_ascii_lowercase().ends_with(e))
+        })
+    });
     let mut inputs: Vec<_> = path.iter().map(|p| input_file("phenopacket", p)).collect();
     let command = std::env::args().collect();
     if args.vcf.is_none() && (args.phenotype_only || !listed_vcf) {
-        let ropts = ReportOptions { top: usize::from(args.top), inputs, command };
-        return Ok(phenotype_report(kb, scorer, case, scorer.options().method, &ropts));
+        let ropts = ReportOptions {
+            top: usize::from(args.top),
+            inputs,
+            command,
+        };
+        return Ok(phenotype_report(
+            kb,
+            scorer,
+            case,
+            scorer.options().method,
+            &ropts,
+        ));
     }
     if scorer.options().method != Method::LikelihoodRatio {
         bail!("variant analysis combines likelihood ratios: use --method lr (or --phenotype-only with --method resnik)");
     }
     let setup = variant_config(&variant_options(args), file.as_ref().zip(path), case)?;
     let cfg = &setup.config;
-    inputs.push(odyssey_report::InputFile { role: "vcf".into(), path: cfg.vcf.display().to_string(), checksum: None });
+    inputs.push(odyssey_report::InputFile {
+        role: "vcf".into(),
+        path: cfg.vcf.display().to_string(),
+        checksum: None,
+    });
     if let Some(p) = &args.ped {
         inputs.push(input_file("ped", p));
     }
@@ -309,7 +399,10 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
     // warnings reach the user through the report (`run` prints them)
     if verbose {
         for e in &g.explain {
-            eprintln!("explain {} {} ({}): {}", e.query, e.variant, e.vcf_location, e.outcome);
+            eprintln!(
+                "explain {} {} ({}): {}",
+                e.query, e.variant, e.vcf_location, e.outcome
+            );
             for r in &e.reasons {
                 eprintln!("    removed: {} {}", r.reason, r.detail);
             }
@@ -321,11 +414,25 @@ fn analyse(path: Option<&Path>, case: &Case, args: &AnalyzeArgs, kb: &KbHandle, 
             }
         }
         if !args.explain.is_empty() && g.explain.is_empty() {
-            eprintln!("explain: no variant in the VCF matched {}", args.explain.join(", "));
+            eprintln!(
+                "explain: no variant in the VCF matched {}",
+                args.explain.join(", ")
+            );
         }
     }
-    let ropts = ReportOptions { top: usize::from(args.top), inputs, command };
-    Ok(combined_report(kb, scorer, case, &g, &setup.individuals, &ropts))
+    let ropts = ReportOptions {
+        top: usize::from(args.top),
+        inputs,
+        command,
+    };
+    Ok(combined_report(
+        kb,
+        scorer,
+        case,
+        &g,
+        &setup.individuals,
+        &ropts,
+    ))
 }
 
 /// Case files of a folder (recursive) or a list file.
@@ -338,23 +445,38 @@ fn batch_files(batch: &Path) -> anyhow::Result<Vec<PathBuf>> {
                 let p = e?.path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if matches!(p.extension().and_then(|e| e.to_str()), Some("json" | "yml" | "yaml")) {
+                } else if matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("json" | "yml" | "yaml")
+                ) {
                     files.push(p);
                 }
             }
         }
     } else {
-        let text = std::fs::read_to_string(batch).with_context(|| format!("reading the case list {}", batch.display()))?;
+        let text = std::fs::read_to_string(batch)
+            .with_context(|| format!("reading the case list {}", batch.display()))?;
         let base = batch.parent().unwrap_or(Path::new("."));
-        for l in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        for l in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
             let p = Path::new(l);
-            files.push(if p.is_absolute() { p.to_path_buf() } else { base.join(p) });
+            files.push(if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                base.join(p)
+            });
         }
     }
     files.sort();
     files.dedup();
     if files.is_empty() {
-        bail!("{}: no phenopacket files (.json, .yml, .yaml) found", batch.display());
+        bail!(
+            "{}: no phenopacket files (.json, .yml, .yaml) found",
+            batch.display()
+        );
     }
     Ok(files)
 }
@@ -363,7 +485,10 @@ fn batch_files(batch: &Path) -> anyhow::Result<Vec<PathBuf>> {
 /// extension dropped.
 fn output_name(batch: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(batch).unwrap_or(file);
-    let s = rel.with_extension("").to_string_lossy().replace(['/', '\\'], "__");
+    let s = rel
+        .with_extension("")
+        .to_string_lossy()
+        .replace(['/', '\\'], "__");
     s.trim_start_matches("__").to_string()
 }
 
@@ -380,7 +505,10 @@ fn output_names(batch: &Path, files: &[PathBuf]) -> Vec<String> {
         .zip(files)
         .map(|(n, f)| {
             if count[&n] > 1 {
-                format!("{n}_{}", f.extension().and_then(|e| e.to_str()).unwrap_or(""))
+                format!(
+                    "{n}_{}",
+                    f.extension().and_then(|e| e.to_str()).unwrap_or("")
+                )
             } else {
                 n
             }
@@ -402,9 +530,18 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
     check_command_line_terms(args, &kb)?;
     let opts = scorer_options(args);
     let scorer = PhenotypeScorer::new(&kb.kb, opts);
-    let base = if batch.is_dir() { batch.to_path_buf() } else { batch.parent().unwrap_or(Path::new(".")).to_path_buf() };
+    let base = if batch.is_dir() {
+        batch.to_path_buf()
+    } else {
+        batch.parent().unwrap_or(Path::new(".")).to_path_buf()
+    };
     let bar = indicatif::ProgressBar::new(files.len() as u64);
-    bar.set_style(indicatif::ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} cases ({per_sec}, eta {eta})").unwrap());
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{elapsed_precise} [{bar:40}] {pos}/{len} cases ({per_sec}, eta {eta})",
+        )
+        .unwrap(),
+    );
     let names = output_names(&base, &files);
     let rows: Vec<BatchRow> = files
         .par_iter()
@@ -416,38 +553,100 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
                 let case = Case::resolve(&input, &kb.kb)?;
                 check_case_terms(Some(file), &case, args)?;
                 let report = analyse(Some(file), &case, args, &kb, &scorer, false)?;
-                write_report(&report, &args.format, &Destination::Prefix(outdir.join(&name)), args.force)?;
-                let top_gene = report.genes.first().map(|g| g.symbol.clone()).unwrap_or_default();
-                let top_p = report.genes.first().and_then(|g| g.post_test_probability).map(|p| format!("{p:.4}")).unwrap_or_default();
-                let top_d = report.diseases.first().map(|d| d.id.clone()).unwrap_or_default();
+                write_report(
+                    &report,
+                    &args.format,
+                    &Destination::Prefix(outdir.join(&name)),
+                    args.force,
+                )?;
+                let top_gene = report
+                    .genes
+                    .first()
+                    .map(|g| g.symbol.clone())
+                    .unwrap_or_default();
+                let top_p = report
+                    .genes
+                    .first()
+                    .and_then(|g| g.post_test_probability)
+                    .map(|p| format!("{p:.4}"))
+                    .unwrap_or_default();
+                let top_d = report
+                    .diseases
+                    .first()
+                    .map(|d| d.id.clone())
+                    .unwrap_or_default();
                 Ok((case.id.clone(), format!("{top_gene}\t{top_p}"), top_d))
             })()
             .map_err(|e| super::error_chain(&e));
             if let Err(e) = &result {
                 let shown = file.display().to_string();
-                bar.suspend(|| if e.contains(&shown) { eprintln!("error: {e}") } else { eprintln!("error: {shown}: {e}") });
+                bar.suspend(|| {
+                    if e.contains(&shown) {
+                        eprintln!("error: {e}")
+                    } else {
+                        eprintln!("error: {shown}: {e}")
+                    }
+                });
             }
             bar.inc(1);
-            BatchRow { file: file.clone(), name, result }
+            BatchRow {
+                file: file.clone(),
+                name,
+                result,
+            }
         })
         .collect();
     bar.finish_and_clear();
     let failed = rows.iter().filter(|r| r.result.is_err()).count();
     let summary = outdir.join("summary.tsv");
     write_file(&summary, args.force, |w| {
-        writeln!(w, "## odyssey {} batch {} ({} cases, {} failed)", env!("CARGO_PKG_VERSION"), batch.display(), rows.len(), failed)?;
-        writeln!(w, "file\toutput\tstatus\tcase_id\ttop_gene\ttop_gene_probability\ttop_disease\tmessage")?;
+        writeln!(
+            w,
+            "## odyssey {} batch {} ({} cases, {} failed)",
+            env!("CARGO_PKG_VERSION"),
+            batch.display(),
+            rows.len(),
+            failed
+        )?;
+        writeln!(
+            w,
+            "file\toutput\tstatus\tcase_id\ttop_gene\ttop_gene_probability\ttop_disease\tmessage"
+        )?;
         for r in &rows {
             match &r.result {
-                Ok((id, gene, dis)) => writeln!(w, "{}\t{}\tok\t{}\t{}\t{}\t", r.file.display(), r.name, id, gene, dis)?,
-                Err(e) => writeln!(w, "{}\t{}\terror\t\t\t\t\t{}", r.file.display(), r.name, e.replace(['\t', '\n'], " "))?,
+                Ok((id, gene, dis)) => writeln!(
+                    w,
+                    "{}\t{}\tok\t{}\t{}\t{}\t",
+                    r.file.display(),
+                    r.name,
+                    id,
+                    gene,
+                    dis
+                )?,
+                Err(e) => writeln!(
+                    w,
+                    "{}\t{}\terror\t\t\t\t\t{}",
+                    r.file.display(),
+                    r.name,
+                    e.replace(['\t', '\n'], " ")
+                )?,
             }
         }
         Ok(())
     })?;
-    eprintln!("{} of {} cases analysed, {} failed; summary in {}", rows.len() - failed, rows.len(), failed, summary.display());
+    eprintln!(
+        "{} of {} cases analysed, {} failed; summary in {}",
+        rows.len() - failed,
+        rows.len(),
+        failed,
+        summary.display()
+    );
     if failed > 0 {
-        bail!("{failed} of {} cases failed (listed in {}); the others were written", rows.len(), summary.display());
+        bail!(
+            "{failed} of {} cases failed (listed in {}); the others were written",
+            rows.len(),
+            summary.display()
+        );
     }
     Ok(())
 }

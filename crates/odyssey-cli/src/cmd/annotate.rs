@@ -75,7 +75,9 @@ fn header_assembly(path: &std::path::Path) -> anyhow::Result<Option<Assembly>> {
             }
         }
     }
-    Ok(Assembly::from_contig_lengths(contigs.iter().map(|(a, b)| (a.as_str(), *b))))
+    Ok(Assembly::from_contig_lengths(
+        contigs.iter().map(|(a, b)| (a.as_str(), *b)),
+    ))
 }
 
 fn flate2_reader(f: std::fs::File) -> impl std::io::Read {
@@ -86,10 +88,19 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     let to_file = args.output.as_os_str() != "-";
     if to_file {
         // before any work: never over the input, never over an existing file without --force
-        super::output::check_not_input(&args.output, [args.input.as_path()].into_iter().chain(args.refdata.as_deref()))?;
+        super::output::check_not_input(
+            &args.output,
+            [args.input.as_path()]
+                .into_iter()
+                .chain(args.refdata.as_deref()),
+        )?;
         super::output::check_target(&args.output, args.force)?;
     }
-    let requested = args.assembly.as_deref().map(str::parse::<Assembly>).transpose()?;
+    let requested = args
+        .assembly
+        .as_deref()
+        .map(str::parse::<Assembly>)
+        .transpose()?;
     let from_header = header_assembly(&args.input)?;
     if let (Some(r), Some(h)) = (requested, from_header) {
         if r != h {
@@ -102,7 +113,11 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
             let a = Annotator::from_path(p)?;
             if let Some(want) = requested.or(from_header) {
                 if a.assembly() != want {
-                    bail!("{} holds {} models but the VCF is {want}", p.display(), a.assembly());
+                    bail!(
+                        "{} holds {} models but the VCF is {want}",
+                        p.display(),
+                        a.assembly()
+                    );
                 }
             }
             a
@@ -114,7 +129,11 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
             Annotator::embedded(asm)?
         }
     };
-    tracing::info!(release = ann.release(), elapsed_ms = t.elapsed().as_secs_f64() * 1e3, "reference data loaded");
+    tracing::info!(
+        release = ann.release(),
+        elapsed_ms = t.elapsed().as_secs_f64() * 1e3,
+        "reference data loaded"
+    );
     if !ann.has_sequence() {
         eprintln!(
             "note: {} has no reference sequence: coding SNVs are reported as coding_sequence_variant with p.? (effect unknown), \
@@ -133,7 +152,14 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         // all or nothing: an error removes the temporary file, leaving any old output as it was
         let mut staged = super::output::Staged::default();
         let (file, _) = staged.add(&args.output, args.force)?;
-        let (stats, _) = annotate_vcf_to_file(&args.input, file, bgzf_output(&args.output), &args.output, &ann, &opts)?;
+        let (stats, _) = annotate_vcf_to_file(
+            &args.input,
+            file,
+            bgzf_output(&args.output),
+            &args.output,
+            &ann,
+            &opts,
+        )?;
         staged.commit()?;
         stats
     } else {
@@ -147,7 +173,10 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         t.elapsed()
     );
     if stats.ref_mismatches > 0 {
-        eprintln!("warning: {} records have a REF that differs from the reference sequence", stats.ref_mismatches);
+        eprintln!(
+            "warning: {} records have a REF that differs from the reference sequence",
+            stats.ref_mismatches
+        );
     }
     Ok(())
 }

@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
-use odyssey_bench::phenotype::{run_phenotype, write_per_case_tsv, BenchOutput, Corpus, PhenotypeConfig};
+use odyssey_bench::phenotype::{
+    run_phenotype, write_per_case_tsv, BenchOutput, Corpus, PhenotypeConfig,
+};
 use odyssey_bench::report::{headline_gene_top1, markdown, today_utc, KbInfo};
 use odyssey_bench::spiked::{
-    run_spiked, PipelineDisease, PipelineGene, PipelineInfo, PipelineRanking, PipelineVariant, SpikedConfig, SpikedJob, Spiker, TsvLiftover,
-    VariantPipeline,
+    run_spiked, PipelineDisease, PipelineGene, PipelineInfo, PipelineRanking, PipelineVariant,
+    SpikedConfig, SpikedJob, Spiker, TsvLiftover, VariantPipeline,
 };
 use odyssey_bench::stability::{self, run_stability};
 use odyssey_bench::{liftover::ChainMap, spike::Background};
@@ -35,10 +37,19 @@ pub struct BenchArgs {
     #[arg(long, value_enum, default_value = "phenotype")]
     pub mode: Mode,
     /// Disease databases ranked by the phenotype model (as `odyssey analyze --databases`).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "omim,orpha,decipher")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "omim,orpha,decipher"
+    )]
     pub databases: Vec<super::analyze::DbArg>,
     /// Folder of phenopackets in cohort folders (phenopacket-store layout).
-    #[arg(long, value_name = "DIR", default_value = "../shared/data/phenopacket-store/cases")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "../shared/data/phenopacket-store/cases"
+    )]
     pub cases: PathBuf,
     /// Only the cases listed in this file (paths relative to --cases, one per line).
     #[arg(long, value_name = "FILE")]
@@ -87,7 +98,12 @@ pub struct BenchArgs {
     #[arg(long, conflicts_with_all = ["pheval", "per_case"])]
     pub stability: bool,
     /// Spiked mode: background exome (single sample).
-    #[arg(long, value_name = "VCF", default_value = "../shared/data/vcf/exomiser-pfeiffer/Pfeiffer.vcf.gz", help_heading = "Spiked mode")]
+    #[arg(
+        long,
+        value_name = "VCF",
+        default_value = "../shared/data/vcf/exomiser-pfeiffer/Pfeiffer.vcf.gz",
+        help_heading = "Spiked mode"
+    )]
     pub background: PathBuf,
     /// Spiked mode: assembly of the background (default: from its ##contig lengths).
     #[arg(long, value_name = "GRCh37|GRCh38", help_heading = "Spiked mode")]
@@ -117,7 +133,12 @@ pub struct BenchArgs {
 /// time they are seen, like any background record.
 struct MemoAnnotator {
     inner: std::sync::Arc<odyssey_annotate::Annotator>,
-    memo: std::sync::RwLock<std::collections::HashMap<odyssey_genome::VariantKey, Vec<odyssey_variant::annotation::GeneEffect>>>,
+    memo: std::sync::RwLock<
+        std::collections::HashMap<
+            odyssey_genome::VariantKey,
+            Vec<odyssey_variant::annotation::GeneEffect>,
+        >,
+    >,
 }
 
 impl odyssey_variant::annotation::GeneAnnotator for MemoAnnotator {
@@ -125,12 +146,18 @@ impl odyssey_variant::annotation::GeneAnnotator for MemoAnnotator {
         odyssey_variant::annotation::GeneAnnotator::describe(&*self.inner)
     }
 
-    fn annotate(&self, key: &odyssey_genome::VariantKey) -> Vec<odyssey_variant::annotation::GeneEffect> {
+    fn annotate(
+        &self,
+        key: &odyssey_genome::VariantKey,
+    ) -> Vec<odyssey_variant::annotation::GeneEffect> {
         if let Some(e) = self.memo.read().unwrap_or_else(|e| e.into_inner()).get(key) {
             return e.clone();
         }
         let e = odyssey_variant::annotation::GeneAnnotator::annotate(&*self.inner, key);
-        self.memo.write().unwrap_or_else(|e| e.into_inner()).insert(key.clone(), e.clone());
+        self.memo
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key.clone(), e.clone());
         e
     }
 
@@ -151,7 +178,15 @@ struct OdysseyPipeline {
     /// The last genotype analysis of each thread: the benchmark calls the pipeline once per
     /// run (with and without leave-publication-out) on the same spiked VCF, and only the
     /// phenotype scores differ between those calls.
-    last: std::sync::Mutex<std::collections::HashMap<std::thread::ThreadId, (PathBuf, std::sync::Arc<odyssey_variant::analysis::GenotypeAnalysis>)>>,
+    last: std::sync::Mutex<
+        std::collections::HashMap<
+            std::thread::ThreadId,
+            (
+                PathBuf,
+                std::sync::Arc<odyssey_variant::analysis::GenotypeAnalysis>,
+            ),
+        >,
+    >,
 }
 
 impl VariantPipeline for OdysseyPipeline {
@@ -168,7 +203,10 @@ impl VariantPipeline for OdysseyPipeline {
 
     fn analyse(&self, job: &SpikedJob) -> Result<PipelineRanking, String> {
         use odyssey_variant::analysis::{analyze, AnalysisConfig, AnnotationChoice};
-        let mut cfg = AnalysisConfig::new(job.vcf, AnnotationChoice::Annotator(self.gene_annotator.clone()));
+        let mut cfg = AnalysisConfig::new(
+            job.vcf,
+            AnnotationChoice::Annotator(self.gene_annotator.clone()),
+        );
         cfg.assembly = Some(job.assembly);
         cfg.proband = Some(job.sample.to_string());
         cfg.proband_sex = job.sex.map(|s| match s {
@@ -178,12 +216,21 @@ impl VariantPipeline for OdysseyPipeline {
         cfg.threads = 1;
         cfg.keep_removed = 0;
         let me = std::thread::current().id();
-        let cached = self.last.lock().unwrap().get(&me).filter(|(p, _)| p == job.vcf).map(|(_, g)| g.clone());
+        let cached = self
+            .last
+            .lock()
+            .unwrap()
+            .get(&me)
+            .filter(|(p, _)| p == job.vcf)
+            .map(|(_, g)| g.clone());
         let g = match cached {
             Some(g) => g,
             None => {
                 let g = std::sync::Arc::new(analyze(&cfg).map_err(|e| e.to_string())?);
-                self.last.lock().unwrap().insert(me, (job.vcf.to_path_buf(), g.clone()));
+                self.last
+                    .lock()
+                    .unwrap()
+                    .insert(me, (job.vcf.to_path_buf(), g.clone()));
                 g
             }
         };
@@ -193,13 +240,20 @@ impl VariantPipeline for OdysseyPipeline {
         let genes: Vec<PipelineGene> = cr
             .genes
             .iter()
-            .map(|&(gi, rank, _)| PipelineGene { symbol: kb.gene(gi).symbol.clone(), rank, score: (cr.gene_sum[&gi].0.ln() + cr.scale) / ln10 })
+            .map(|&(gi, rank, _)| PipelineGene {
+                symbol: kb.gene(gi).symbol.clone(),
+                rank,
+                score: (cr.gene_sum[&gi].0.ln() + cr.scale) / ln10,
+            })
             .collect();
         let diseases = cr
             .diseases
             .iter()
             .map(|&(pos, rank, _)| PipelineDisease {
-                id: kb.disease(job.scorer.index().diseases()[pos]).id.to_string(),
+                id: kb
+                    .disease(job.scorer.index().diseases()[pos])
+                    .id
+                    .to_string(),
                 rank,
                 score: (cr.disease_sum[&pos].ln() + cr.scale) / ln10,
             })
@@ -225,25 +279,46 @@ impl VariantPipeline for OdysseyPipeline {
             }
             for &(_, score, v) in &items[i..j] {
                 if seen.insert((v.chrom.clone(), v.pos, v.reference.clone(), v.alt.clone())) {
-                    variants.push(PipelineVariant { chrom: v.chrom.clone(), pos: u64::from(v.pos), reference: v.reference.clone(), alternate: v.alt.clone(), rank: j, score: f64::from(score) });
+                    variants.push(PipelineVariant {
+                        chrom: v.chrom.clone(),
+                        pos: u64::from(v.pos),
+                        reference: v.reference.clone(),
+                        alternate: v.alt.clone(),
+                        rank: j,
+                        score: f64::from(score),
+                    });
                 }
             }
             i = j;
         }
-        Ok(PipelineRanking { genes, diseases, variants })
+        Ok(PipelineRanking {
+            genes,
+            diseases,
+            variants,
+        })
     }
 }
 
 /// The variant pipeline the spiked mode calls, with the embedded gene models of the
 /// background's assembly.
-fn variant_pipeline(assembly: Assembly, memo: bool) -> anyhow::Result<Option<Box<dyn VariantPipeline>>> {
+fn variant_pipeline(
+    assembly: Assembly,
+    memo: bool,
+) -> anyhow::Result<Option<Box<dyn VariantPipeline>>> {
     let annotator = std::sync::Arc::new(odyssey_annotate::Annotator::embedded(assembly)?);
     let gene_annotator: std::sync::Arc<dyn odyssey_variant::annotation::GeneAnnotator> = if memo {
-        std::sync::Arc::new(MemoAnnotator { inner: annotator.clone(), memo: Default::default() })
+        std::sync::Arc::new(MemoAnnotator {
+            inner: annotator.clone(),
+            memo: Default::default(),
+        })
     } else {
         annotator.clone()
     };
-    Ok(Some(Box::new(OdysseyPipeline { annotator, gene_annotator, last: Default::default() })))
+    Ok(Some(Box::new(OdysseyPipeline {
+        annotator,
+        gene_annotator,
+        last: Default::default(),
+    })))
 }
 
 /// What can be said of the annotation sources on this machine (stated in spiked reports).
@@ -269,19 +344,33 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
     if !args.cases.is_dir() {
         if args.skip_if_missing {
-            eprintln!("note: {} is absent; benchmark skipped", args.cases.display());
+            eprintln!(
+                "note: {} is absent; benchmark skipped",
+                args.cases.display()
+            );
             return Ok(());
         }
-        bail!("{}: no such folder of phenopackets (give --cases DIR)", args.cases.display());
+        bail!(
+            "{}: no such folder of phenopackets (give --cases DIR)",
+            args.cases.display()
+        );
     }
     let date = args.date.clone().unwrap_or_else(today_utc);
-    let command = std::iter::once("odyssey".to_string()).chain(std::env::args().skip(1)).collect::<Vec<_>>().join(" ");
+    let command = std::iter::once("odyssey".to_string())
+        .chain(std::env::args().skip(1))
+        .collect::<Vec<_>>()
+        .join(" ");
     if let Some(d) = &args.out {
         std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
     }
     let (kb, info) = kb_info(global)?;
     let corpus = Corpus::load(&args.cases, args.sample.as_deref())?;
-    eprintln!("{} cases read in {:.2} s ({} unreadable)", corpus.cases.len(), corpus.read_s, corpus.errors.len());
+    eprintln!(
+        "{} cases read in {:.2} s ({} unreadable)",
+        corpus.cases.len(),
+        corpus.read_s,
+        corpus.errors.len()
+    );
 
     if args.stability {
         if args.mode != Mode::Phenotype {
@@ -292,8 +381,14 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
         let md = stability::markdown(&r);
         match &args.out {
             Some(d) => {
-                let stem = args.name.clone().unwrap_or_else(|| format!("{date}-stability"));
-                write(&d.join(format!("{stem}.json")), &serde_json::to_string_pretty(&r)?)?;
+                let stem = args
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{date}-stability"));
+                write(
+                    &d.join(format!("{stem}.json")),
+                    &serde_json::to_string_pretty(&r)?,
+                )?;
                 write(&d.join(format!("{stem}.md")), &md)?;
                 eprintln!("wrote {}/{stem}.{{json,md}}", d.display());
             }
@@ -317,10 +412,16 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
         let md = markdown(&out.report);
         match &args.out {
             Some(d) => {
-                let stem = args.name.clone().unwrap_or_else(|| format!("{date}-{}", out.report.mode));
+                let stem = args
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| format!("{date}-{}", out.report.mode));
                 // compact: the per-cohort tallies make a pretty-printed file ~1 MB; the .md is
                 // the readable form
-                write(&d.join(format!("{stem}.json")), &(serde_json::to_string(&out.report)? + "\n"))?;
+                write(
+                    &d.join(format!("{stem}.json")),
+                    &(serde_json::to_string(&out.report)? + "\n"),
+                )?;
                 write(&d.join(format!("{stem}.md")), &md)?;
                 eprintln!("wrote {}/{stem}.{{json,md}}", d.display());
                 // the headline tables on the terminal
@@ -333,7 +434,8 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
             write_per_case_tsv(p, &out.runs, &out.outcomes)?;
         }
         if checked.is_none() {
-            checked = Some(headline_gene_top1(&out.report).context("no gene-level result to check")?);
+            checked =
+                Some(headline_gene_top1(&out.report).context("no gene-level result to check")?);
         }
     }
     let (key, top1) = checked.context("no mode ran")?;
@@ -341,7 +443,10 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
     if let Some(b) = &args.baseline {
         let base = odyssey_bench::report::recorded_gene_top1(b, &key)?;
         let t = base - args.margin;
-        eprintln!("baseline {}: {key} gene top-1 {base:.2}% (threshold {t:.2}%)", b.display());
+        eprintln!(
+            "baseline {}: {key} gene top-1 {base:.2}% (threshold {t:.2}%)",
+            b.display()
+        );
         threshold = Some(threshold.map_or(t, |x: f64| x.max(t)));
     }
     if let Some(t) = threshold {
@@ -355,11 +460,28 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
 
 /// The PhEval folder of a mode (a subfolder per mode with `--mode all`).
 fn pheval_dir(args: &BenchArgs, mode: &str) -> Option<(PathBuf, usize)> {
-    args.pheval.clone().map(|d| (if args.mode == Mode::All { d.join(mode) } else { d }, args.pheval_top))
+    args.pheval.clone().map(|d| {
+        (
+            if args.mode == Mode::All {
+                d.join(mode)
+            } else {
+                d
+            },
+            args.pheval_top,
+        )
+    })
 }
 
 /// One mode's run over the loaded corpus.
-fn run_mode(mode: Mode, args: &BenchArgs, kb: &odyssey::KbHandle, info: &KbInfo, corpus: &Corpus, command: &str, date: &str) -> anyhow::Result<BenchOutput> {
+fn run_mode(
+    mode: Mode,
+    args: &BenchArgs,
+    kb: &odyssey::KbHandle,
+    info: &KbInfo,
+    corpus: &Corpus,
+    command: &str,
+    date: &str,
+) -> anyhow::Result<BenchOutput> {
     Ok(match mode {
         Mode::Phenotype => {
             let cfg = PhenotypeConfig {
@@ -375,7 +497,12 @@ fn run_mode(mode: Mode, args: &BenchArgs, kb: &odyssey::KbHandle, info: &KbInfo,
         Mode::Spiked | Mode::All => {
             let background = Background::read(&args.background, args.background_assembly)?;
             // the cases' assembly: that of their vcfRecords (phenopacket-store: hg38)
-            let case_asm = corpus.cases.iter().flat_map(|c| &c.variants).find_map(|v| v.assembly.parse::<Assembly>().ok()).unwrap_or(Assembly::GRCh38);
+            let case_asm = corpus
+                .cases
+                .iter()
+                .flat_map(|c| &c.variants)
+                .find_map(|v| v.assembly.parse::<Assembly>().ok())
+                .unwrap_or(Assembly::GRCh38);
             let shared = Path::new("../shared/data/liftover");
             let chain_path = match (&args.chain, case_asm == background.assembly) {
                 (Some(p), _) => Some(p.clone()),
@@ -389,14 +516,23 @@ fn run_mode(mode: Mode, args: &BenchArgs, kb: &odyssey::KbHandle, info: &KbInfo,
                 Some(p) => Some(ChainMap::from_path(p)?),
                 None => None,
             };
-            let tsv_path = args.cases_tsv.clone().or_else(|| args.cases.parent().map(|p| p.join("cases.tsv")).filter(|p| p.is_file()));
+            let tsv_path = args.cases_tsv.clone().or_else(|| {
+                args.cases
+                    .parent()
+                    .map(|p| p.join("cases.tsv"))
+                    .filter(|p| p.is_file())
+            });
             // cases.tsv's liftover is hg38 -> GRCh37: only a check when that is the direction
             let tsv = match (&tsv_path, case_asm, background.assembly) {
                 (Some(p), Assembly::GRCh38, Assembly::GRCh37) => Some(TsvLiftover::read(p)?),
                 _ => None,
             };
             let asm = background.assembly;
-            let spiker = Spiker { background, chain, tsv };
+            let spiker = Spiker {
+                background,
+                chain,
+                tsv,
+            };
             let cfg = SpikedConfig {
                 leave_publication_out: args.leave_publication_out,
                 options: scorer_options(args),
@@ -407,7 +543,14 @@ fn run_mode(mode: Mode, args: &BenchArgs, kb: &odyssey::KbHandle, info: &KbInfo,
                 pheval: pheval_dir(args, "spiked"),
             };
             let pipeline = variant_pipeline(asm, !args.no_annotation_memo)?;
-            run_spiked(&kb.kb, info.clone(), corpus, &spiker, &cfg, pipeline.as_deref())?
+            run_spiked(
+                &kb.kb,
+                info.clone(),
+                corpus,
+                &spiker,
+                &cfg,
+                pipeline.as_deref(),
+            )?
         }
     })
 }

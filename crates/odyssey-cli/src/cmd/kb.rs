@@ -68,12 +68,22 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                 eprintln!("warning: phenotype.hpoa line {line}: {id} is obsolete without replacement; annotation dropped");
             }
             if report.links_without_disease > 0 {
-                eprintln!("warning: {} gene-disease links name a disease without annotations; skipped", report.links_without_disease);
+                eprintln!(
+                    "warning: {} gene-disease links name a disease without annotations; skipped",
+                    report.links_without_disease
+                );
             }
             kb.save(&output)?;
             let s = kb.stats();
-            writeln!(out, "built {} from HPO {} ({} terms, {} diseases, {} genes)", output.display(), kb.meta().hpo_release,
-                s.terms, s.diseases.iter().map(|d| d.1).sum::<usize>(), s.genes)?;
+            writeln!(
+                out,
+                "built {} from HPO {} ({} terms, {} diseases, {} genes)",
+                output.display(),
+                kb.meta().hpo_release,
+                s.terms,
+                s.diseases.iter().map(|d| d.1).sum::<usize>(),
+                s.genes
+            )?;
         }
         KbCommand::Info { json } => {
             let loaded = global.load_kb()?;
@@ -87,16 +97,32 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                 });
                 writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
             } else {
-                writeln!(out, "knowledge base   {} (checksum {})", loaded.source, loaded.checksum)?;
+                writeln!(
+                    out,
+                    "knowledge base   {} (checksum {})",
+                    loaded.source, loaded.checksum
+                )?;
                 writeln!(out, "HPO release      {}", kb.meta().hpo_release)?;
-                writeln!(out, "annotations      phenotype.hpoa {}", kb.meta().annotations_release)?;
+                writeln!(
+                    out,
+                    "annotations      phenotype.hpoa {}",
+                    kb.meta().annotations_release
+                )?;
                 writeln!(out, "built with       odyssey {}", kb.meta().built_with)?;
                 writeln!(out, "terms            {} current ({} phenotypic abnormality), {} alternative/obsolete ids", s.terms, s.phenotype_terms, s.secondary_ids)?;
                 for (ns, n) in &s.diseases {
                     writeln!(out, "diseases {:<8} {n}", ns)?;
                 }
-                writeln!(out, "genes            {} ({} gene-disease links)", s.genes, s.gene_disease_links)?;
-                writeln!(out, "annotations      {} ({} NOT)", s.annotations, s.negated_annotations)?;
+                writeln!(
+                    out,
+                    "genes            {} ({} gene-disease links)",
+                    s.genes, s.gene_disease_links
+                )?;
+                writeln!(
+                    out,
+                    "annotations      {} ({} NOT)",
+                    s.annotations, s.negated_annotations
+                )?;
             }
         }
         KbCommand::Term { id, json } => {
@@ -106,18 +132,34 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
             let hpo: HpoId = id.parse()?;
             let res = o.resolve(hpo)?;
             let t = match &res {
-                Resolution::ObsoleteUnreplaced { obsolete_name, consider } => {
+                Resolution::ObsoleteUnreplaced {
+                    obsolete_name,
+                    consider,
+                } => {
                     let c: Vec<String> = consider.iter().map(|c| c.to_string()).collect();
-                    bail!("{hpo} ({obsolete_name}) is obsolete without replacement; consider: {}", if c.is_empty() { "-".into() } else { c.join(", ") });
+                    bail!(
+                        "{hpo} ({obsolete_name}) is obsolete without replacement; consider: {}",
+                        if c.is_empty() {
+                            "-".into()
+                        } else {
+                            c.join(", ")
+                        }
+                    );
                 }
                 r => r.term().context("unresolvable term")?,
             };
             let note = match &res {
-                Resolution::Alternative(_) => Some(format!("{hpo} is an alternative id of {}", o.id(t))),
-                Resolution::Replaced { obsolete_name, .. } => Some(format!("{hpo} ({obsolete_name}) is obsolete, replaced by {}", o.id(t))),
+                Resolution::Alternative(_) => {
+                    Some(format!("{hpo} is an alternative id of {}", o.id(t)))
+                }
+                Resolution::Replaced { obsolete_name, .. } => Some(format!(
+                    "{hpo} ({obsolete_name}) is obsolete, replaced by {}",
+                    o.id(t)
+                )),
                 _ => None,
             };
-            let term_ref = |x: u32| serde_json::json!({"id": o.id(x).to_string(), "name": o.name(x)});
+            let term_ref =
+                |x: u32| serde_json::json!({"id": o.id(x).to_string(), "name": o.name(x)});
             if json {
                 let v = serde_json::json!({
                     "id": o.id(t).to_string(), "name": o.name(t), "definition": o.definition(t),
@@ -144,7 +186,12 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                 }
                 writeln!(out, "children: {}", o.children(t).len())?;
                 writeln!(out, "information content: {:.3} nats", kb.ic(t) + 0.0)?; // + 0.0 turns -0 into 0
-                writeln!(out, "annotated diseases: {} of {} (including descendants)", kb.diseases_annotated(t), kb.diseases_counted())?;
+                writeln!(
+                    out,
+                    "annotated diseases: {} of {} (including descendants)",
+                    kb.diseases_annotated(t),
+                    kb.diseases_counted()
+                )?;
             }
         }
         KbCommand::Search { query, limit, json } => {
@@ -163,7 +210,13 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                 }
                 for h in hits {
                     if h.via_synonym {
-                        writeln!(out, "{}  {}  (synonym: {})", o.id(h.term), o.name(h.term), h.matched)?;
+                        writeln!(
+                            out,
+                            "{}  {}  (synonym: {})",
+                            o.id(h.term),
+                            o.name(h.term),
+                            h.matched
+                        )?;
                     } else {
                         writeln!(out, "{}  {}", o.id(h.term), o.name(h.term))?;
                     }

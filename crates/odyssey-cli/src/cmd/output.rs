@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{bail, Context};
-use odyssey_report::phenopacket::{add_interpretations, read_phenopacket_value, write_phenopacket, PhenopacketOptions};
+use odyssey_report::phenopacket::{
+    add_interpretations, read_phenopacket_value, write_phenopacket, PhenopacketOptions,
+};
 use odyssey_report::vcf::{annotate_vcf, index_bgzf_vcf, index_path, Compression};
 use odyssey_report::AnalysisReport;
 
@@ -47,8 +49,12 @@ impl Format {
 
     /// True when `path` names a file of this format (`-o out.html` for `--format html`).
     fn names_file(self, path: &Path) -> bool {
-        let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        name.ends_with(&format!(".{}", self.extension())) || (self == Format::Phenopacket && name.ends_with(".json"))
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        name.ends_with(&format!(".{}", self.extension()))
+            || (self == Format::Phenopacket && name.ends_with(".json"))
     }
 }
 
@@ -67,16 +73,23 @@ fn reason(e: &std::io::Error) -> String {
         K::QuotaExceeded => "disk quota exceeded".into(),
         _ => {
             let s = e.to_string();
-            let s = s.find(" (os error").map_or(s.as_str(), |i| &s[..i]).to_string();
+            let s = s
+                .find(" (os error")
+                .map_or(s.as_str(), |i| &s[..i])
+                .to_string();
             let mut c = s.chars();
-            c.next().map(|f| f.to_lowercase().chain(c).collect()).unwrap_or(s)
+            c.next()
+                .map(|f| f.to_lowercase().chain(c).collect())
+                .unwrap_or(s)
         }
     }
 }
 
 /// The folder a file goes into (`.` for a bare name).
 fn parent_dir(path: &Path) -> PathBuf {
-    path.parent().filter(|p| !p.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
 /// Checks that `path` can be created: it names a file, its nearest existing ancestor is a
@@ -87,18 +100,42 @@ pub fn target_exists(path: &Path) -> anyhow::Result<bool> {
     if path.file_name().is_none() {
         bail!("cannot write {shown}: not a file name");
     }
-    for a in parent_dir(path).ancestors().take_while(|a| !a.as_os_str().is_empty()) {
+    for a in parent_dir(path)
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty())
+    {
         match std::fs::metadata(a) {
             Ok(m) if m.is_dir() => break,
-            Ok(_) => bail!("cannot write {shown}: parent {} is not a directory", a.display()),
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => continue,
-            Err(e) => bail!("cannot write {shown}: cannot reach {}: {}", a.display(), reason(&e)),
+            Ok(_) => bail!(
+                "cannot write {shown}: parent {} is not a directory",
+                a.display()
+            ),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                ) =>
+            {
+                continue
+            }
+            Err(e) => bail!(
+                "cannot write {shown}: cannot reach {}: {}",
+                a.display(),
+                reason(&e)
+            ),
         }
     }
     match std::fs::symlink_metadata(path) {
         Ok(_) if path.is_dir() => bail!("cannot write {shown}: it is a directory"),
         Ok(_) => Ok(true),
-        Err(e) if matches!(e.kind(), std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory) => Ok(false),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(false)
+        }
         Err(e) => bail!("cannot write {shown}: {}", reason(&e)),
     }
 }
@@ -129,21 +166,33 @@ fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
 
 /// Refuses an output that is one of the inputs, even with `--force` (the run would replace
 /// what it reads). Inputs named `-` (standard input) and missing files are skipped.
-pub fn check_not_input<'a>(output: &Path, inputs: impl IntoIterator<Item = &'a Path>) -> anyhow::Result<()> {
+pub fn check_not_input<'a>(
+    output: &Path,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> anyhow::Result<()> {
     if output.as_os_str() == "-" {
         return Ok(());
     }
-    let Ok(out) = std::fs::metadata(output) else { return Ok(()) };
+    let Ok(out) = std::fs::metadata(output) else {
+        return Ok(());
+    };
     for input in inputs {
         if input.as_os_str() == "-" {
             continue;
         }
         let same = match std::fs::metadata(input) {
-            Ok(m) => same_file(&out, &m) || matches!((output.canonicalize(), input.canonicalize()), (Ok(a), Ok(b)) if a == b),
+            Ok(m) => {
+                same_file(&out, &m)
+                    || matches!((output.canonicalize(), input.canonicalize()), (Ok(a), Ok(b)) if a == b)
+            }
             Err(_) => false,
         };
         if same {
-            bail!("the output {} is the input {}: write the output to another file", output.display(), input.display());
+            bail!(
+                "the output {} is the input {}: write the output to another file",
+                output.display(),
+                input.display()
+            );
         }
     }
     Ok(())
@@ -178,25 +227,54 @@ impl PendingFile {
         let dir = parent_dir(target);
         let mut created_dirs = Vec::new();
         if !dir.is_dir() {
-            created_dirs = dir.ancestors().take_while(|a| !a.as_os_str().is_empty() && !a.exists()).map(Path::to_path_buf).collect();
+            created_dirs = dir
+                .ancestors()
+                .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+                .map(Path::to_path_buf)
+                .collect();
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 remove_dirs(&created_dirs);
-                bail!("cannot write {shown}: cannot create the folder {}: {}", dir.display(), reason(&e));
+                bail!(
+                    "cannot write {shown}: cannot create the folder {}: {}",
+                    dir.display(),
+                    reason(&e)
+                );
             }
         }
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let n = TMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.tmp{}-{n}", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => Ok((PendingFile { target: target.to_path_buf(), tmp, force, created_dirs, committed: false }, f)),
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(f) => Ok((
+                PendingFile {
+                    target: target.to_path_buf(),
+                    tmp,
+                    force,
+                    created_dirs,
+                    committed: false,
+                },
+                f,
+            )),
             Err(e) => {
                 remove_dirs(&created_dirs);
                 let why = match e.kind() {
                     // e.g. /proc: the folder exists but its file system takes no new files
-                    std::io::ErrorKind::NotFound if dir.is_dir() => "its file system does not accept new files".to_string(),
+                    std::io::ErrorKind::NotFound if dir.is_dir() => {
+                        "its file system does not accept new files".to_string()
+                    }
                     _ => reason(&e),
                 };
-                bail!("cannot write {shown}: cannot write in {}: {why}", dir.display())
+                bail!(
+                    "cannot write {shown}: cannot write in {}: {why}",
+                    dir.display()
+                )
             }
         }
     }
@@ -207,7 +285,9 @@ impl PendingFile {
     fn commit(&mut self) -> anyhow::Result<bool> {
         let shown = self.target.display();
         // the data reaches the disk before the name points at it
-        File::open(&self.tmp).and_then(|f| f.sync_all()).map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", reason(&e)))?;
+        File::open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| anyhow::anyhow!("cannot write {shown}: {}", reason(&e)))?;
         let existed = std::fs::symlink_metadata(&self.target).is_ok();
         if existed && !self.force {
             bail!("{shown} exists; pass --force to overwrite it");
@@ -220,12 +300,19 @@ impl PendingFile {
                     let _ = std::fs::remove_file(&self.tmp);
                     Ok(())
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => bail!("{shown} exists; pass --force to overwrite it"),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    bail!("{shown} exists; pass --force to overwrite it")
+                }
                 // a file system without hard links: checked above, then renamed
                 Err(_) => std::fs::rename(&self.tmp, &self.target),
             }
         };
-        moved.map_err(|e| anyhow::anyhow!("cannot write {shown}: moving the finished file into place: {}", reason(&e)))?;
+        moved.map_err(|e| {
+            anyhow::anyhow!(
+                "cannot write {shown}: moving the finished file into place: {}",
+                reason(&e)
+            )
+        })?;
         self.committed = true;
         Ok(!existed)
     }
@@ -296,12 +383,18 @@ impl Drop for Staged {
 /// call) renamed into place once complete; on error the temporary file is removed. Refuses to
 /// replace an existing file unless `force`. Errors name `path`: "parent x is not a directory",
 /// "cannot write in /dir: permission denied", "x exists; pass --force".
-pub fn write_file(path: &Path, force: bool, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> anyhow::Result<()> {
+pub fn write_file(
+    path: &Path,
+    force: bool,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> anyhow::Result<()> {
     let mut staged = Staged::default();
     let (f, _) = staged.add(path, force)?;
     let mut w = BufWriter::new(f);
     fill(&mut w).with_context(|| format!("writing {}", path.display()))?;
-    w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", path.display()))?;
+    w.into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("writing {}", path.display()))?;
     staged.commit()
 }
 
@@ -364,7 +457,11 @@ enum Artifact {
 }
 
 /// The files of a run: `None` is standard output.
-fn plan(report: &AnalysisReport, formats: &[Format], dest: &Destination) -> Vec<(Option<PathBuf>, Artifact)> {
+fn plan(
+    report: &AnalysisReport,
+    formats: &[Format],
+    dest: &Destination,
+) -> Vec<(Option<PathBuf>, Artifact)> {
     let variants = odyssey_report::has_variant_analysis(report);
     let mut out = Vec::new();
     for &f in formats {
@@ -382,9 +479,15 @@ fn plan(report: &AnalysisReport, formats: &[Format], dest: &Destination) -> Vec<
                 out.push((Some(p.clone()), main));
                 if f == Format::Tsv {
                     let stem = p.with_extension("");
-                    out.push((Some(with_suffix(&stem, "diseases.tsv")), Artifact::DiseasesTsv));
+                    out.push((
+                        Some(with_suffix(&stem, "diseases.tsv")),
+                        Artifact::DiseasesTsv,
+                    ));
                     if variants {
-                        out.push((Some(with_suffix(&stem, "variants.tsv")), Artifact::VariantsTsv));
+                        out.push((
+                            Some(with_suffix(&stem, "variants.tsv")),
+                            Artifact::VariantsTsv,
+                        ));
                     }
                 }
             }
@@ -412,7 +515,9 @@ fn io_err(e: odyssey_report::ReportError) -> std::io::Error {
 /// absolute (so they stay valid wherever the output phenopacket is read from).
 fn phenopacket_folder(input: &Path) -> PathBuf {
     let dir = parent_dir(input);
-    dir.canonicalize().or_else(|_| std::path::absolute(&dir)).unwrap_or(dir)
+    dir.canonicalize()
+        .or_else(|_| std::path::absolute(&dir))
+        .unwrap_or(dir)
 }
 
 /// An indexing failure names the output requested (not its temporary file) and the input VCF.
@@ -421,7 +526,9 @@ fn index_error(e: odyssey_report::ReportError, target: &Path, input: &Path) -> a
         odyssey_report::ReportError::Vcf { message, .. } => message,
         e => e.to_string(),
     };
-    let detail = detail.split_once("?): ").map_or(detail.as_str(), |(_, d)| d);
+    let detail = detail
+        .split_once("?): ")
+        .map_or(detail.as_str(), |(_, d)| d);
     anyhow::anyhow!(
         "cannot index {}: {detail} (the records of the input VCF {} must be sorted by contig and position; nothing was written)",
         target.display(),
@@ -442,11 +549,21 @@ fn index_error(e: odyssey_report::ReportError, target: &Path, input: &Path) -> a
 /// A VCF output needs the analysis' input VCF (the report's `vcf` input). A phenopacket written
 /// to a file gets its relative `files[].uri` rewritten as absolute `file://` URIs (resolved
 /// against the input phenopacket's folder), so it stays valid wherever it is read from.
-pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destination, force: bool) -> anyhow::Result<()> {
+pub fn write_report(
+    report: &AnalysisReport,
+    formats: &[Format],
+    dest: &Destination,
+    force: bool,
+) -> anyhow::Result<()> {
     let mut plan = plan(report, formats, dest);
     let mut seen = std::collections::HashSet::new();
     plan.retain(|(p, _)| p.is_none() || seen.insert(p.clone()));
-    let inputs: Vec<&Path> = report.odyssey.inputs.iter().map(|i| Path::new(i.path.as_str())).collect();
+    let inputs: Vec<&Path> = report
+        .odyssey
+        .inputs
+        .iter()
+        .map(|i| Path::new(i.path.as_str()))
+        .collect();
     let mut existing = Vec::new();
     for (path, artifact) in &plan {
         let Some(p) = path else { continue };
@@ -462,7 +579,11 @@ pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destinat
         }
     }
     if !force && !existing.is_empty() {
-        bail!("{} exist{}; pass --force to overwrite", existing.join(", "), if existing.len() == 1 { "s" } else { "" });
+        bail!(
+            "{} exist{}; pass --force to overwrite",
+            existing.join(", "),
+            if existing.len() == 1 { "s" } else { "" }
+        );
     }
     let vcf_input = odyssey_report::input_path(report, "vcf").map(PathBuf::from);
     if plan.iter().any(|(_, a)| matches!(a, Artifact::Vcf(_))) && vcf_input.is_none() {
@@ -472,7 +593,10 @@ pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destinat
         let input_packet = odyssey_report::input_path(report, "phenopacket").map(Path::new);
         let input = input_packet.map(read_phenopacket_value).transpose()?;
         let mut opts = PhenopacketOptions::default();
-        if plan.iter().any(|(p, a)| *a == Artifact::Phenopacket && p.is_some()) {
+        if plan
+            .iter()
+            .any(|(p, a)| *a == Artifact::Phenopacket && p.is_some())
+        {
             opts.resolve_files_against = input_packet.map(phenopacket_folder);
         }
         Some(add_interpretations(input, report, &opts)?)
@@ -492,7 +616,9 @@ pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destinat
                 Artifact::GenesTsv => odyssey_report::write_genes_tsv(report, w),
                 Artifact::DiseasesTsv => odyssey_report::write_diseases_tsv(report, w),
                 Artifact::VariantsTsv => odyssey_report::write_variants_tsv(report, w),
-                Artifact::Phenopacket => write_phenopacket(packet.as_ref().expect("built above"), w),
+                Artifact::Phenopacket => {
+                    write_phenopacket(packet.as_ref().expect("built above"), w)
+                }
                 Artifact::Vcf(c) => {
                     let input = vcf_input.as_deref().expect("checked above");
                     vcf_summary = Some(annotate_vcf(input, report, w, *c).map_err(io_err)?);
@@ -510,22 +636,35 @@ pub fn write_report(report: &AnalysisReport, formats: &[Format], dest: &Destinat
                 let (f, tmp) = staged.add(p, force)?;
                 let mut w = BufWriter::new(f);
                 render(&mut w).with_context(|| format!("writing {}", p.display()))?;
-                w.into_inner().map_err(|e| e.into_error()).with_context(|| format!("writing {}", p.display()))?;
+                w.into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("writing {}", p.display()))?;
                 if *artifact == Artifact::Vcf(Compression::Bgzf) {
                     let input = vcf_input.as_deref().expect("checked above");
                     let index = index_bgzf_vcf(&tmp).map_err(|e| index_error(e, p, input))?;
                     let index_file = index_path(p, &index);
                     let (f, _) = staged.add(&index_file, force)?;
                     let mut w = BufWriter::new(f);
-                    index.write(&mut w).and_then(|()| w.flush()).with_context(|| format!("writing {}", index_file.display()))?;
+                    index
+                        .write(&mut w)
+                        .and_then(|()| w.flush())
+                        .with_context(|| format!("writing {}", index_file.display()))?;
                     // an index of the other kind beside it would describe the old file
-                    stale_indexes.extend(["tbi", "csi"].map(|x| with_suffix(p, x)).into_iter().filter(|x| *x != index_file));
+                    stale_indexes.extend(
+                        ["tbi", "csi"]
+                            .map(|x| with_suffix(p, x))
+                            .into_iter()
+                            .filter(|x| *x != index_file),
+                    );
                 }
             }
         }
         if let Some(s) = vcf_summary {
             for v in &s.unmatched {
-                warnings.push(format!("warning: report variant {v} is not in the input VCF {}", vcf_input.as_deref().unwrap_or(Path::new("")).display()));
+                warnings.push(format!(
+                    "warning: report variant {v} is not in the input VCF {}",
+                    vcf_input.as_deref().unwrap_or(Path::new("")).display()
+                ));
             }
             tracing::info!(records = s.records, annotated = s.annotated, "VCF rendered");
         }
@@ -548,11 +687,26 @@ mod tests {
     #[test]
     fn destination_by_name() {
         let f = |o: &str, fs: &[Format]| Destination::choose(Some(Path::new(o)), fs).unwrap();
-        assert!(matches!(f("out.html", &[Format::Html]), Destination::File(_)));
-        assert!(matches!(f("out.vcf.gz", &[Format::VcfGz]), Destination::File(_)));
-        assert!(matches!(f("out.vcf.gz", &[Format::Vcf]), Destination::Prefix(_)));
-        assert!(matches!(f("out.json", &[Format::Phenopacket]), Destination::File(_)));
-        assert!(matches!(f("run/case1", &[Format::Html, Format::Json]), Destination::Prefix(_)));
+        assert!(matches!(
+            f("out.html", &[Format::Html]),
+            Destination::File(_)
+        ));
+        assert!(matches!(
+            f("out.vcf.gz", &[Format::VcfGz]),
+            Destination::File(_)
+        ));
+        assert!(matches!(
+            f("out.vcf.gz", &[Format::Vcf]),
+            Destination::Prefix(_)
+        ));
+        assert!(matches!(
+            f("out.json", &[Format::Phenopacket]),
+            Destination::File(_)
+        ));
+        assert!(matches!(
+            f("run/case1", &[Format::Html, Format::Json]),
+            Destination::Prefix(_)
+        ));
         assert!(Destination::choose(None, &[Format::Html, Format::Json]).is_err());
     }
 
@@ -574,36 +728,66 @@ mod tests {
         let formats = [Format::Html, Format::Json, Format::Tsv, Format::Phenopacket];
         let dest = Destination::choose(Some(&prefix), &formats).unwrap();
         write_report(&report(), &formats, &dest, false).unwrap();
-        let mut names: Vec<String> = std::fs::read_dir(dir.join("run")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> = std::fs::read_dir(dir.join("run"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         names.sort();
         // no temporary file left behind; no variants table without a variant analysis
-        assert_eq!(names, ["case.diseases.tsv", "case.genes.tsv", "case.html", "case.json", "case.phenopacket.json"]);
+        assert_eq!(
+            names,
+            [
+                "case.diseases.tsv",
+                "case.genes.tsv",
+                "case.html",
+                "case.json",
+                "case.phenopacket.json"
+            ]
+        );
         // one existing file: the run is refused before anything is written
         std::fs::remove_file(dir.join("run/case.json")).unwrap();
         std::fs::write(dir.join("run/case.html"), "mine").unwrap();
-        let e = write_report(&report(), &formats, &dest, false).unwrap_err().to_string();
+        let e = write_report(&report(), &formats, &dest, false)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("case.html") && e.contains("--force"), "{e}");
         assert!(!dir.join("run/case.json").exists());
-        assert_eq!(std::fs::read_to_string(dir.join("run/case.html")).unwrap(), "mine");
+        assert_eq!(
+            std::fs::read_to_string(dir.join("run/case.html")).unwrap(),
+            "mine"
+        );
         // --force replaces
         write_report(&report(), &formats, &dest, true).unwrap();
-        assert!(std::fs::read_to_string(dir.join("run/case.html")).unwrap().starts_with("<!DOCTYPE html>"));
+        assert!(std::fs::read_to_string(dir.join("run/case.html"))
+            .unwrap()
+            .starts_with("<!DOCTYPE html>"));
         // VCF output needs a variant analysis
-        let e = write_report(&report(), &[Format::VcfGz], &Destination::Prefix(prefix.clone()), true).unwrap_err().to_string();
+        let e = write_report(
+            &report(),
+            &[Format::VcfGz],
+            &Destination::Prefix(prefix.clone()),
+            true,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("no input VCF"), "{e}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 
     /// A fresh, empty scratch folder for one test.
     fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("odyssey-output-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("odyssey-output-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         dir
     }
 
     fn names(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -615,9 +799,14 @@ mod tests {
     fn concurrent_writes_of_one_name() {
         let dir = scratch("concurrent");
         let path = dir.join("case.json");
-        let contents: Vec<String> = (0..16).map(|i| format!("writer {i} ").repeat(20_000)).collect();
+        let contents: Vec<String> = (0..16)
+            .map(|i| format!("writer {i} ").repeat(20_000))
+            .collect();
         let results: Vec<anyhow::Result<()>> = std::thread::scope(|s| {
-            let handles: Vec<_> = contents.iter().map(|c| s.spawn(|| write_file(&path, true, |w| w.write_all(c.as_bytes())))).collect();
+            let handles: Vec<_> = contents
+                .iter()
+                .map(|c| s.spawn(|| write_file(&path, true, |w| w.write_all(c.as_bytes()))))
+                .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         for r in &results {
@@ -629,7 +818,10 @@ mod tests {
 
         std::fs::remove_file(&path).unwrap();
         let results: Vec<anyhow::Result<()>> = std::thread::scope(|s| {
-            let handles: Vec<_> = contents.iter().map(|c| s.spawn(|| write_file(&path, false, |w| w.write_all(c.as_bytes())))).collect();
+            let handles: Vec<_> = contents
+                .iter()
+                .map(|c| s.spawn(|| write_file(&path, false, |w| w.write_all(c.as_bytes()))))
+                .collect();
             handles.into_iter().map(|h| h.join().unwrap()).collect()
         });
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
@@ -652,11 +844,22 @@ mod tests {
             Err(std::io::Error::other("interrupted"))
         })
         .unwrap_err();
-        assert!(format!("{e:#}").contains("out.json") && format!("{e:#}").contains("interrupted"), "{e:#}");
+        assert!(
+            format!("{e:#}").contains("out.json") && format!("{e:#}").contains("interrupted"),
+            "{e:#}"
+        );
         assert!(names(&dir).is_empty(), "{:?}", names(&dir));
         std::fs::write(dir.join("old.json"), "old").unwrap();
-        assert!(write_file(&dir.join("old.json"), true, |_| Err(std::io::Error::other("no"))).is_err());
-        assert_eq!(std::fs::read_to_string(dir.join("old.json")).unwrap(), "old");
+        assert!(
+            write_file(&dir.join("old.json"), true, |_| Err(std::io::Error::other(
+                "no"
+            )))
+            .is_err()
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("old.json")).unwrap(),
+            "old"
+        );
         assert_eq!(names(&dir), ["old.json"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -667,18 +870,50 @@ mod tests {
         let dir = scratch("paths");
         std::fs::write(dir.join("r.json"), "x").unwrap();
         let ok = |_: &mut dyn Write| Ok(());
-        let e = write_file(&dir.join("r.json/sub.json"), false, ok).unwrap_err().to_string();
-        assert_eq!(e, format!("cannot write {0}/r.json/sub.json: parent {0}/r.json is not a directory", dir.display()));
-        let e = write_file(&dir.join("r.json/a/b.json"), true, ok).unwrap_err().to_string();
-        assert!(e.ends_with(&format!("parent {}/r.json is not a directory", dir.display())), "{e}");
+        let e = write_file(&dir.join("r.json/sub.json"), false, ok)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "cannot write {0}/r.json/sub.json: parent {0}/r.json is not a directory",
+                dir.display()
+            )
+        );
+        let e = write_file(&dir.join("r.json/a/b.json"), true, ok)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.ends_with(&format!(
+                "parent {}/r.json is not a directory",
+                dir.display()
+            )),
+            "{e}"
+        );
         let e = write_file(&dir, true, ok).unwrap_err().to_string();
-        assert_eq!(e, format!("cannot write {}: it is a directory", dir.display()));
-        let e = write_file(&dir.join("r.json"), false, ok).unwrap_err().to_string();
-        assert_eq!(e, format!("{}/r.json exists; pass --force to overwrite it", dir.display()));
+        assert_eq!(
+            e,
+            format!("cannot write {}: it is a directory", dir.display())
+        );
+        let e = write_file(&dir.join("r.json"), false, ok)
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!(
+                "{}/r.json exists; pass --force to overwrite it",
+                dir.display()
+            )
+        );
         // a folder that takes no new files: the message names the target, not a temporary file
         if Path::new("/proc/self").exists() {
-            let e = write_file(Path::new("/proc/out.json"), false, ok).unwrap_err().to_string();
-            assert!(e.starts_with("cannot write /proc/out.json: cannot write in /proc: "), "{e}");
+            let e = write_file(Path::new("/proc/out.json"), false, ok)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with("cannot write /proc/out.json: cannot write in /proc: "),
+                "{e}"
+            );
             assert!(!e.contains(".tmp"), "{e}");
         }
         // permission denied (not testable as root, who may write anywhere)
@@ -689,8 +924,16 @@ mod tests {
             std::fs::create_dir(&ro).unwrap();
             std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
             if std::fs::write(ro.join("probe"), "").is_err() {
-                let e = write_file(&ro.join("out.json"), false, ok).unwrap_err().to_string();
-                assert_eq!(e, format!("cannot write {0}/out.json: cannot write in {0}: permission denied", ro.display()));
+                let e = write_file(&ro.join("out.json"), false, ok)
+                    .unwrap_err()
+                    .to_string();
+                assert_eq!(
+                    e,
+                    format!(
+                        "cannot write {0}/out.json: cannot write in {0}: permission denied",
+                        ro.display()
+                    )
+                );
             }
             std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
         }
@@ -708,20 +951,52 @@ mod tests {
         let vcf = dir.join("unsorted.vcf");
         std::fs::write(&vcf, UNSORTED_VCF).unwrap();
         let mut r = report();
-        r.odyssey.inputs.push(odyssey_report::InputFile { role: "vcf".into(), path: vcf.display().to_string(), checksum: None });
+        r.odyssey.inputs.push(odyssey_report::InputFile {
+            role: "vcf".into(),
+            path: vcf.display().to_string(),
+            checksum: None,
+        });
         let formats = [Format::Json, Format::Html, Format::VcfGz];
         let prefix = dir.join("us/case");
-        let e = write_report(&r, &formats, &Destination::Prefix(prefix.clone()), false).unwrap_err().to_string();
-        assert!(e.contains("us/case.vcf.gz") && e.contains("sorted") && !e.contains(".tmp"), "{e}");
-        assert_eq!(names(&dir), ["unsorted.vcf"], "files written by a failed run");
+        let e = write_report(&r, &formats, &Destination::Prefix(prefix.clone()), false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("us/case.vcf.gz") && e.contains("sorted") && !e.contains(".tmp"),
+            "{e}"
+        );
+        assert_eq!(
+            names(&dir),
+            ["unsorted.vcf"],
+            "files written by a failed run"
+        );
         // sorted, the same run writes the VCF and its index
-        std::fs::write(&vcf, UNSORTED_VCF.replace("1\t2000\t.\tA\tG\t.\tPASS\t.\n", "").replace("PASS\t.\n", "PASS\t.\n1\t2000\t.\tA\tG\t.\tPASS\t.\n")).unwrap();
+        std::fs::write(
+            &vcf,
+            UNSORTED_VCF
+                .replace("1\t2000\t.\tA\tG\t.\tPASS\t.\n", "")
+                .replace("PASS\t.\n", "PASS\t.\n1\t2000\t.\tA\tG\t.\tPASS\t.\n"),
+        )
+        .unwrap();
         write_report(&r, &formats, &Destination::Prefix(prefix.clone()), false).unwrap();
-        assert_eq!(names(&dir.join("us")), ["case.html", "case.json", "case.vcf.gz", "case.vcf.gz.tbi"]);
+        assert_eq!(
+            names(&dir.join("us")),
+            ["case.html", "case.json", "case.vcf.gz", "case.vcf.gz.tbi"]
+        );
         // an existing index refuses the run too, naming it
         std::fs::remove_file(dir.join("us/case.json")).unwrap();
-        let e = write_report(&r, &[Format::Json, Format::VcfGz], &Destination::Prefix(prefix), false).unwrap_err().to_string();
-        assert!(e.contains("case.vcf.gz.tbi") && e.contains("--force"), "{e}");
+        let e = write_report(
+            &r,
+            &[Format::Json, Format::VcfGz],
+            &Destination::Prefix(prefix),
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("case.vcf.gz.tbi") && e.contains("--force"),
+            "{e}"
+        );
         assert!(!dir.join("us/case.json").exists());
         let _ = std::fs::remove_dir_all(&dir);
     }
@@ -733,9 +1008,15 @@ mod tests {
         let input = dir.join("case.json");
         std::fs::write(&input, "{\"id\": \"c\"}").unwrap();
         let mut r = report();
-        r.odyssey.inputs.push(odyssey_report::InputFile { role: "phenopacket".into(), path: input.display().to_string(), checksum: None });
+        r.odyssey.inputs.push(odyssey_report::InputFile {
+            role: "phenopacket".into(),
+            path: input.display().to_string(),
+            checksum: None,
+        });
         let aliased = dir.join(".").join("case.json");
-        let e = write_report(&r, &[Format::Json], &Destination::File(aliased), true).unwrap_err().to_string();
+        let e = write_report(&r, &[Format::Json], &Destination::File(aliased), true)
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("is the input"), "{e}");
         assert_eq!(std::fs::read_to_string(&input).unwrap(), "{\"id\": \"c\"}");
         let _ = std::fs::remove_dir_all(&dir);
@@ -749,11 +1030,25 @@ mod tests {
         let input = dir.join("in/case.json");
         std::fs::write(&input, r#"{"id": "c", "subject": {"id": "s"}, "files": [{"uri": "file://case.vcf.gz"}], "metaData": {"phenopacketSchemaVersion": "2.0"}}"#).unwrap();
         let mut r = report();
-        r.odyssey.inputs.push(odyssey_report::InputFile { role: "phenopacket".into(), path: input.display().to_string(), checksum: None });
+        r.odyssey.inputs.push(odyssey_report::InputFile {
+            role: "phenopacket".into(),
+            path: input.display().to_string(),
+            checksum: None,
+        });
         let out = dir.join("out/c.phenopacket.json");
-        write_report(&r, &[Format::Phenopacket], &Destination::File(out.clone()), false).unwrap();
-        let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-        let expected = format!("file://{}", dir.canonicalize().unwrap().join("in/case.vcf.gz").display());
+        write_report(
+            &r,
+            &[Format::Phenopacket],
+            &Destination::File(out.clone()),
+            false,
+        )
+        .unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        let expected = format!(
+            "file://{}",
+            dir.canonicalize().unwrap().join("in/case.vcf.gz").display()
+        );
         assert_eq!(doc["files"][0]["uri"], serde_json::json!(expected));
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -69,7 +69,10 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
             let t = Instant::now();
             let assembly: Assembly = a.assembly.parse()?;
             // before the (long) build: never over an input, never over a file without --force
-            check_not_input(&a.output, a.models.iter().chain(&a.fasta).map(PathBuf::as_path))?;
+            check_not_input(
+                &a.output,
+                a.models.iter().chain(&a.fasta).map(PathBuf::as_path),
+            )?;
             check_target(&a.output, a.force)?;
             let opts = BuildOptions {
                 models: a.models,
@@ -102,13 +105,19 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
             Ok(())
         }
         RefdataCommand::BuildEmbedded { shared, out_dir } => {
-            std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+            std::fs::create_dir_all(&out_dir)
+                .with_context(|| format!("cannot create {}", out_dir.display()))?;
             for asm in [Assembly::GRCh38, Assembly::GRCh37] {
                 let (d, rep) = build_embedded(&shared, asm)?;
                 let path = out_dir.join(format!("{}.odyref", asm.to_string().to_ascii_lowercase()));
                 write_file(&path, true, |w| d.write_to(w, 19))?;
                 let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                eprintln!("{}: {} transcripts, {:.2} MB; {rep:?}", path.display(), d.transcripts.len(), size as f64 / 1e6);
+                eprintln!(
+                    "{}: {} transcripts, {:.2} MB; {rep:?}",
+                    path.display(),
+                    d.transcripts.len(),
+                    size as f64 / 1e6
+                );
             }
             Ok(())
         }
@@ -124,7 +133,10 @@ fn print_info(d: &RefData) {
     println!("transcripts\t{}", d.transcripts.len());
     println!("coding\t{coding}");
     println!("mane_select\t{mane}");
-    println!("sequence_bases\t{}", d.sequence.as_ref().map_or(0, |s| s.total_bases()));
+    println!(
+        "sequence_bases\t{}",
+        d.sequence.as_ref().map_or(0, |s| s.total_bases())
+    );
     println!("flank\t{}", d.meta.flank);
     for s in &d.meta.sources {
         println!("source\t{s}");

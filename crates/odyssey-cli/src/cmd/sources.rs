@@ -65,15 +65,33 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
     }
     let out_dir = match a.out_dir {
         Some(d) => d,
-        None => a.config.parent().filter(|p| !p.as_os_str().is_empty()).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".")),
+        None => a
+            .config
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(".")),
     };
-    let selected = |s: &odyssey_variant::sources::ResolvedSource| a.sources.is_empty() || a.sources.contains(&s.name);
-    let store_path = |s: &odyssey_variant::sources::ResolvedSource| out_dir.join(format!("{}.ostore", s.name));
+    let selected = |s: &odyssey_variant::sources::ResolvedSource| {
+        a.sources.is_empty() || a.sources.contains(&s.name)
+    };
+    let store_path =
+        |s: &odyssey_variant::sources::ResolvedSource| out_dir.join(format!("{}.ostore", s.name));
     let out_toml = out_dir.join("sources.ostore.toml");
     // before any work: every output checked, none of them an input, none existing without --force
-    let mut targets: Vec<PathBuf> = sources.iter().filter(|s| s.format != SourceFormat::Store && selected(s)).map(store_path).collect();
+    let mut targets: Vec<PathBuf> = sources
+        .iter()
+        .filter(|s| s.format != SourceFormat::Store && selected(s))
+        .map(store_path)
+        .collect();
     targets.push(out_toml.clone());
-    let inputs: Vec<&Path> = std::iter::once(a.config.as_path()).chain(sources.iter().flat_map(|s| s.paths.iter().map(PathBuf::as_path))).collect();
+    let inputs: Vec<&Path> = std::iter::once(a.config.as_path())
+        .chain(
+            sources
+                .iter()
+                .flat_map(|s| s.paths.iter().map(PathBuf::as_path)),
+        )
+        .collect();
     let mut existing = Vec::new();
     for t in &targets {
         check_not_input(t, inputs.iter().copied())?;
@@ -82,7 +100,11 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
         }
     }
     if !a.force && !existing.is_empty() {
-        bail!("{} exist{}; pass --force to overwrite", existing.join(", "), if existing.len() == 1 { "s" } else { "" });
+        bail!(
+            "{} exist{}; pass --force to overwrite",
+            existing.join(", "),
+            if existing.len() == 1 { "s" } else { "" }
+        );
     }
     // all or nothing: stores and TOML go to temporary files, moved into place together at the end
     let mut staged = Staged::default();
@@ -99,7 +121,8 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
             let t = Instant::now();
             let (file, tmp) = staged.add(&out, a.force)?;
             drop(file);
-            let sum = build_store(s, &tmp).with_context(|| format!("building {}", out.display()))?;
+            let sum =
+                build_store(s, &tmp).with_context(|| format!("building {}", out.display()))?;
             eprintln!(
                 "{}: {} input lines -> {} records in {} chunks, {:.1} MB, {:.1} s -> {}",
                 s.name,
@@ -112,7 +135,11 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
             );
             absolute(&out_dir).join(out.file_name().expect("a file name"))
         };
-        let mut entry = format!("\n[[source]]\nname = {:?}\nrole = {:?}\n", s.name, role_name(s));
+        let mut entry = format!(
+            "\n[[source]]\nname = {:?}\nrole = {:?}\n",
+            s.name,
+            role_name(s)
+        );
         if let Some(k) = s.score {
             entry.push_str(&format!("score = {:?}\n", k.as_str()));
         }
@@ -120,12 +147,17 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
             entry.push_str(&format!("path = {:?}\n", path.display().to_string()));
         } else {
             // unselected sources keep their original definition: refer to the original TOML
-            entry = format!("\n# {:?} not compiled: copy its entry from {}\n", s.name, a.config.display());
+            entry = format!(
+                "\n# {:?} not compiled: copy its entry from {}\n",
+                s.name,
+                a.config.display()
+            );
         }
         toml.push_str(&entry);
     }
     let (mut file, _) = staged.add(&out_toml, a.force)?;
-    file.write_all(toml.as_bytes()).with_context(|| format!("writing {}", out_toml.display()))?;
+    file.write_all(toml.as_bytes())
+        .with_context(|| format!("writing {}", out_toml.display()))?;
     drop(file);
     staged.commit()?;
     eprintln!("wrote {} (use it with --sources)", out_toml.display());
@@ -134,7 +166,9 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
 
 /// `dir` made absolute (symbolic links resolved when it exists).
 fn absolute(dir: &Path) -> PathBuf {
-    dir.canonicalize().or_else(|_| std::path::absolute(dir)).unwrap_or_else(|_| dir.to_path_buf())
+    dir.canonicalize()
+        .or_else(|_| std::path::absolute(dir))
+        .unwrap_or_else(|_| dir.to_path_buf())
 }
 
 fn role_name(s: &odyssey_variant::sources::ResolvedSource) -> &'static str {

@@ -9,7 +9,8 @@ pub struct Scratch(pub PathBuf);
 
 impl Scratch {
     pub fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("odyssey-cli-test-{name}-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("odyssey-cli-test-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Scratch(dir)
@@ -27,7 +28,10 @@ impl Scratch {
 
     /// The file names in the folder, sorted (temporary files included: they start with `.`).
     pub fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(&self.0).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(&self.0)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
         v.sort();
         v
     }
@@ -41,6 +45,11 @@ impl Drop for Scratch {
 
 /// Runs `odyssey ARGS` in `dir`.
 pub fn odyssey(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_odyssey")).args(args).current_dir(dir).env_remove("ODYSSEY_REFDATA").env_remove("ODYSSEY_KB").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_odyssey"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("ODYSSEY_REFDATA")
+        .env_remove("ODYSSEY_KB")
+        .output()
+        .unwrap()
 }
-

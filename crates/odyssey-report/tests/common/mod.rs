@@ -9,10 +9,22 @@ use std::collections::BTreeMap;
 use odyssey_report::*;
 
 pub fn term(id: &str, label: &str, observed: bool) -> TermRef {
-    TermRef { id: id.into(), label: label.into(), observed }
+    TermRef {
+        id: id.into(),
+        label: label.into(),
+        observed,
+    }
 }
 
-pub fn ev(term: &str, label: &str, observed: bool, kind: &str, dterm: Option<(&str, &str)>, freq: Option<f64>, lr: f64) -> TermEvidence {
+pub fn ev(
+    term: &str,
+    label: &str,
+    observed: bool,
+    kind: &str,
+    dterm: Option<(&str, &str)>,
+    freq: Option<f64>,
+    lr: f64,
+) -> TermEvidence {
     TermEvidence {
         term: term.into(),
         label: label.into(),
@@ -26,7 +38,13 @@ pub fn ev(term: &str, label: &str, observed: bool, kind: &str, dterm: Option<(&s
 }
 
 pub fn gt(sample: &str, genotype: &str) -> SampleGenotype {
-    SampleGenotype { sample: sample.into(), genotype: genotype.into(), gq: Some(99), dp: Some(40), ad: vec![20, 20] }
+    SampleGenotype {
+        sample: sample.into(),
+        genotype: genotype.into(),
+        gq: Some(99),
+        dp: Some(40),
+        ad: vec![20, 20],
+    }
 }
 
 pub fn provenance(method: &str) -> Provenance {
@@ -41,10 +59,23 @@ pub fn provenance(method: &str) -> Provenance {
         method: method.into(),
         parameters: serde_json::json!({ "assembly": "GRCh38", "pretest_unknown": 0.5 }),
         inputs: vec![
-            InputFile { role: "phenopacket".into(), path: "cases/demo.json".into(), checksum: Some("aaaaaaaaaaaaaaaa".into()) },
-            InputFile { role: "vcf".into(), path: "cases/demo.vcf.gz".into(), checksum: None },
+            InputFile {
+                role: "phenopacket".into(),
+                path: "cases/demo.json".into(),
+                checksum: Some("aaaaaaaaaaaaaaaa".into()),
+            },
+            InputFile {
+                role: "vcf".into(),
+                path: "cases/demo.vcf.gz".into(),
+                checksum: None,
+            },
         ],
-        sources: vec![SourceInfo { name: "clinvar".into(), role: "clinvar".into(), version: "2024-05".into(), path: None }],
+        sources: vec![SourceInfo {
+            name: "clinvar".into(),
+            role: "clinvar".into(),
+            version: "2024-05".into(),
+            path: None,
+        }],
         command: vec!["odyssey".into(), "analyze".into(), "cases/demo.json".into()],
         created: "2026-11-29T20:13:40Z".into(),
     }
@@ -53,21 +84,99 @@ pub fn provenance(method: &str) -> Provenance {
 /// A trio report with variants, ClinVar, family, filters, a tie and a NOT contradiction.
 pub fn full_report() -> AnalysisReport {
     let pfeiffer_ev = vec![
-        ev("HP:0001363", "Craniosynostosis", true, "exact", Some(("HP:0001363", "Craniosynostosis")), Some(0.9), 24.5),
-        ev("HP:0011304", "Broad thumb", true, "exact", Some(("HP:0011304", "Broad thumb")), Some(0.8), 61.0),
-        ev("HP:0000520", "Proptosis", true, "ancestor", Some(("HP:0000478", "Abnormality of the eye")), None, 2.3),
-        ev("HP:0001249", "Intellectual disability", false, "none", None, None, 1.4),
-        ev("HP:0000028", "Cryptorchidism", true, "not", Some(("HP:0000028", "Cryptorchidism")), None, 0.002),
+        ev(
+            "HP:0001363",
+            "Craniosynostosis",
+            true,
+            "exact",
+            Some(("HP:0001363", "Craniosynostosis")),
+            Some(0.9),
+            24.5,
+        ),
+        ev(
+            "HP:0011304",
+            "Broad thumb",
+            true,
+            "exact",
+            Some(("HP:0011304", "Broad thumb")),
+            Some(0.8),
+            61.0,
+        ),
+        ev(
+            "HP:0000520",
+            "Proptosis",
+            true,
+            "ancestor",
+            Some(("HP:0000478", "Abnormality of the eye")),
+            None,
+            2.3,
+        ),
+        ev(
+            "HP:0001249",
+            "Intellectual disability",
+            false,
+            "none",
+            None,
+            None,
+            1.4,
+        ),
+        ev(
+            "HP:0000028",
+            "Cryptorchidism",
+            true,
+            "not",
+            Some(("HP:0000028", "Cryptorchidism")),
+            None,
+            0.002,
+        ),
     ];
     let crouzon_ev = vec![
-        ev("HP:0001363", "Craniosynostosis", true, "exact", Some(("HP:0001363", "Craniosynostosis")), Some(0.95), 25.0),
+        ev(
+            "HP:0001363",
+            "Craniosynostosis",
+            true,
+            "exact",
+            Some(("HP:0001363", "Craniosynostosis")),
+            Some(0.95),
+            25.0,
+        ),
         ev("HP:0011304", "Broad thumb", true, "none", None, None, 0.05),
-        ev("HP:0000520", "Proptosis", true, "exact", Some(("HP:0000520", "Proptosis")), Some(0.9), 30.0),
-        ev("HP:0001249", "Intellectual disability", false, "exact", Some(("HP:0001249", "Intellectual disability")), Some(0.05), 1.05),
-        ev("HP:0000028", "Cryptorchidism", true, "partial", Some(("HP:0000032", "Abnormality of male external genitalia")), Some(0.5), 0.78),
+        ev(
+            "HP:0000520",
+            "Proptosis",
+            true,
+            "exact",
+            Some(("HP:0000520", "Proptosis")),
+            Some(0.9),
+            30.0,
+        ),
+        ev(
+            "HP:0001249",
+            "Intellectual disability",
+            false,
+            "exact",
+            Some(("HP:0001249", "Intellectual disability")),
+            Some(0.05),
+            1.05,
+        ),
+        ev(
+            "HP:0000028",
+            "Cryptorchidism",
+            true,
+            "partial",
+            Some(("HP:0000032", "Abnormality of male external genitalia")),
+            Some(0.5),
+            0.78,
+        ),
     ];
-    let fgfr2 = GeneRef { symbol: "FGFR2".into(), ncbi_gene_id: "NCBIGene:2263".into() };
-    let fgfr1 = GeneRef { symbol: "FGFR1".into(), ncbi_gene_id: "NCBIGene:2260".into() };
+    let fgfr2 = GeneRef {
+        symbol: "FGFR2".into(),
+        ncbi_gene_id: "NCBIGene:2263".into(),
+    };
+    let fgfr1 = GeneRef {
+        symbol: "FGFR1".into(),
+        ncbi_gene_id: "NCBIGene:2260".into(),
+    };
     let diseases = vec![
         DiseaseResult {
             rank: 1,
@@ -130,7 +239,11 @@ pub fn full_report() -> AnalysisReport {
         genotypes: vec![gt("KID", "0/1"), gt("DAD", "0/0"), gt("MUM", "0/0")],
         allele_frequency: None,
         frequency_source: None,
-        clinvar: Some(ClinVarAssertion { significance: "Pathogenic".into(), stars: 2, id: Some("13261".into()) }),
+        clinvar: Some(ClinVarAssertion {
+            significance: "Pathogenic".into(),
+            stars: 2,
+            id: Some("13261".into()),
+        }),
         scores,
         pathogenicity: 0.97,
         modes_of_inheritance: vec!["AD".into(), "de novo".into()],
@@ -296,5 +409,14 @@ pub fn attr(tag: &str, name: &str) -> Option<String> {
     let pat = format!(" {name}=\"");
     let i = tag.find(&pat)? + pat.len();
     let j = i + tag[i..].find('"')?;
-    Some(tag[i..j].replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#x27;", "'").replace("&#39;", "'").replace("&#x2f;", "/").replace("&amp;", "&"))
+    Some(
+        tag[i..j]
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&#x2f;", "/")
+            .replace("&amp;", "&"),
+    )
 }

@@ -49,9 +49,19 @@ impl ExonTableAnnotator {
                 continue;
             }
             let f: Vec<&str> = line.split('\t').collect();
-            let Ok(chrom) = f[1].parse::<Chrom>() else { continue };
-            let starts: Vec<u32> = f[5].split(',').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
-            let ends: Vec<u32> = f[6].split(',').filter(|s| !s.is_empty()).map(|s| s.parse().unwrap()).collect();
+            let Ok(chrom) = f[1].parse::<Chrom>() else {
+                continue;
+            };
+            let starts: Vec<u32> = f[5]
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap())
+                .collect();
+            let ends: Vec<u32> = f[6]
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|s| s.parse().unwrap())
+                .collect();
             by_chrom.entry(chrom).or_default().push(Tx {
                 gene: f[0].to_string(),
                 plus: f[2] == "+",
@@ -74,7 +84,9 @@ impl GeneAnnotator for ExonTableAnnotator {
     }
 
     fn annotate(&self, key: &VariantKey) -> Vec<GeneEffect> {
-        let Some(txs) = self.by_chrom.get(&key.chrom) else { return vec![] };
+        let Some(txs) = self.by_chrom.get(&key.chrom) else {
+            return vec![];
+        };
         let (s, e) = (key.pos, key.end());
         let i = txs.partition_point(|t| t.start.saturating_sub(5000) <= e);
         let mut out = Vec::new();
@@ -84,14 +96,26 @@ impl GeneAnnotator for ExonTableAnnotator {
             }
             let c = if e < t.start || s > t.end {
                 let before = e < t.start;
-                if before == t.plus { Consequence::UpstreamGeneVariant } else { Consequence::DownstreamGeneVariant }
+                if before == t.plus {
+                    Consequence::UpstreamGeneVariant
+                } else {
+                    Consequence::DownstreamGeneVariant
+                }
             } else if t.exons.iter().any(|(a, b)| s <= *b && e >= *a) {
                 Consequence::CodingSequenceVariant
             } else {
                 let dist = t
                     .exons
                     .iter()
-                    .map(|(a, b)| if s > *b { s - b } else if e < *a { a - e } else { 0 })
+                    .map(|(a, b)| {
+                        if s > *b {
+                            s - b
+                        } else if e < *a {
+                            a - e
+                        } else {
+                            0
+                        }
+                    })
                     .min()
                     .unwrap_or(u32::MAX);
                 if dist <= 2 {

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::report::{GeneGenotypeEvidence, MemberGenotype, ModeEvidence, VariantCall};
 use super::{AnalysisConfig, Candidate};
 use crate::genotype::Genotype;
-use crate::inheritance::{AlleleFacts, ChromClass, ModeOfInheritance, Pattern, PatternCheck, Segregation};
+use crate::inheritance::{
+    AlleleFacts, ChromClass, ModeOfInheritance, Pattern, PatternCheck, Segregation,
+};
 use crate::pedigree::Family;
 use crate::score::{poisson_lr, variant_score, VariantScore};
 
@@ -32,12 +34,19 @@ fn member_genotypes(family: &Family, gts: &[Genotype]) -> Vec<MemberGenotype> {
 }
 
 /// Groups passing alleles by gene and evaluates patterns and likelihood ratios.
-pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[Candidate]) -> Vec<GeneGenotypeEvidence> {
+pub(super) fn build_genes(
+    family: &Family,
+    cfg: &AnalysisConfig,
+    candidates: &[Candidate],
+) -> Vec<GeneGenotypeEvidence> {
     let seg = Segregation::new(family, &cfg.filters);
     let mut by_gene: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (ci, c) in candidates.iter().enumerate() {
         for (gi, g) in c.genes.iter().enumerate() {
-            by_gene.entry(g.gene_symbol.as_str()).or_default().push((ci, gi));
+            by_gene
+                .entry(g.gene_symbol.as_str())
+                .or_default()
+                .push((ci, gi));
         }
     }
     let af_max = cfg.filters.max_af.highest();
@@ -53,13 +62,28 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
                     (Some(a), Some(b)) => Some(a.max(b)),
                     (a, b) => a.or(b),
                 };
-                AlleleFacts { class: c.class, genotypes: &c.genotypes, af, nhomalt: c.ann.max_nhomalt, hemizygotes: c.ann.max_hemizygotes }
+                AlleleFacts {
+                    class: c.class,
+                    genotypes: &c.genotypes,
+                    af,
+                    nhomalt: c.ann.max_nhomalt,
+                    hemizygotes: c.ann.max_hemizygotes,
+                }
             })
             .collect();
-        let scores: Vec<VariantScore> =
-            members.iter().map(|&(ci, gi)| variant_score(candidates[ci].genes[gi].consequence, &candidates[ci].ann, af_max)).collect();
+        let scores: Vec<VariantScore> = members
+            .iter()
+            .map(|&(ci, gi)| {
+                variant_score(
+                    candidates[ci].genes[gi].consequence,
+                    &candidates[ci].ann,
+                    af_max,
+                )
+            })
+            .collect();
         let singles: Vec<Vec<PatternCheck>> = facts.iter().map(|f| seg.single(f)).collect();
-        let comp: Vec<Result<Pattern, String>> = facts.iter().map(|f| seg.comp_het_candidate(f)).collect();
+        let comp: Vec<Result<Pattern, String>> =
+            facts.iter().map(|f| seg.comp_het_candidate(f)).collect();
         // compound heterozygous pairs among candidates, best-scoring first, at most 200
         let mut cands: Vec<usize> = (0..members.len()).filter(|&i| comp[i].is_ok()).collect();
         cands.sort_by(|&a, &b| scores[b].score.total_cmp(&scores[a].score).then(a.cmp(&b)));
@@ -82,23 +106,48 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
         for (vi, &(ci, gi)) in members.iter().enumerate() {
             let c = &candidates[ci];
             let g = &c.genes[gi];
-            let mut compatible: Vec<Pattern> = singles[vi].iter().filter(|p| p.result.is_ok()).map(|p| p.pattern).collect();
+            let mut compatible: Vec<Pattern> = singles[vi]
+                .iter()
+                .filter(|p| p.result.is_ok())
+                .map(|p| p.pattern)
+                .collect();
             let mut incompatible: Vec<String> = singles[vi]
                 .iter()
-                .filter_map(|p| p.result.as_ref().err().map(|e| format!("{}: {e}", p.pattern.label())))
+                .filter_map(|p| {
+                    p.result
+                        .as_ref()
+                        .err()
+                        .map(|e| format!("{}: {e}", p.pattern.label()))
+                })
                 .collect();
             match &comp[vi] {
                 Ok(p) => {
-                    if pairs.iter().any(|(i, j, pc)| (*i == vi || *j == vi) && pc.result.is_ok()) {
+                    if pairs
+                        .iter()
+                        .any(|(i, j, pc)| (*i == vi || *j == vi) && pc.result.is_ok())
+                    {
                         compatible.push(*p);
-                    } else if let Some((_, _, pc)) = pairs.iter().find(|(i, j, _)| *i == vi || *j == vi) {
-                        incompatible.push(format!("{}: {}", p.label(), pc.result.as_ref().unwrap_err()));
+                    } else if let Some((_, _, pc)) =
+                        pairs.iter().find(|(i, j, _)| *i == vi || *j == vi)
+                    {
+                        incompatible.push(format!(
+                            "{}: {}",
+                            p.label(),
+                            pc.result.as_ref().unwrap_err()
+                        ));
                     } else {
-                        incompatible.push(format!("{}: no second heterozygous allele in the gene", p.label()));
+                        incompatible.push(format!(
+                            "{}: no second heterozygous allele in the gene",
+                            p.label()
+                        ));
                     }
                 }
                 Err(e) if matches!(c.class, ChromClass::Autosomal | ChromClass::XNonPar) => {
-                    let label = if c.class == ChromClass::Autosomal { "AR_comp_het" } else { "XR_comp_het" };
+                    let label = if c.class == ChromClass::Autosomal {
+                        "AR_comp_het"
+                    } else {
+                        "XR_comp_het"
+                    };
                     incompatible.push(format!("{label}: {e}"));
                 }
                 Err(_) => {}
@@ -143,8 +192,14 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
         let mut modes: Vec<ModeOfInheritance> = Vec::new();
         for c in classes {
             match c {
-                0 => modes.extend([ModeOfInheritance::AutosomalDominant, ModeOfInheritance::AutosomalRecessive]),
-                1 => modes.extend([ModeOfInheritance::XLinkedDominant, ModeOfInheritance::XLinkedRecessive]),
+                0 => modes.extend([
+                    ModeOfInheritance::AutosomalDominant,
+                    ModeOfInheritance::AutosomalRecessive,
+                ]),
+                1 => modes.extend([
+                    ModeOfInheritance::XLinkedDominant,
+                    ModeOfInheritance::XLinkedRecessive,
+                ]),
                 2 => modes.push(ModeOfInheritance::Mitochondrial),
                 _ => modes.push(ModeOfInheritance::YLinked),
             }
@@ -160,7 +215,13 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
                 for pc in checks {
                     if pc.result.is_ok() && pc.pattern.supports(mode, facts[vi].class, sex) {
                         let k = f64::from(scores[vi].score) * pc.pattern.allele_multiplier(sex);
-                        opts.push((vec![vi], pc.pattern, k, pc.segregation_lr, pc.pattern == Pattern::DeNovo));
+                        opts.push((
+                            vec![vi],
+                            pc.pattern,
+                            k,
+                            pc.segregation_lr,
+                            pc.pattern == Pattern::DeNovo,
+                        ));
                     }
                 }
             }
@@ -177,7 +238,9 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
                 let lr = poisson_lr(k, ld, lb) * seg_lr * dnf;
                 let better = match &best {
                     None => true,
-                    Some((blr, bvs, _, bk, _, _)) => lr > *blr || (lr == *blr && (k > *bk || (k == *bk && vs < *bvs))),
+                    Some((blr, bvs, _, bk, _, _)) => {
+                        lr > *blr || (lr == *blr && (k > *bk || (k == *bk && vs < *bvs)))
+                    }
                 };
                 if better {
                     best = Some((lr, vs, p, k, seg_lr, dnf));
@@ -187,7 +250,16 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
                 Some((lr, vs, p, k, seg_lr, dnf)) => {
                     let names: Vec<String> = vs
                         .iter()
-                        .map(|&v| format!("{}:{} {}>{} (score {:.2})", variants[v].chrom, variants[v].pos, variants[v].reference, variants[v].alt, scores[v].score))
+                        .map(|&v| {
+                            format!(
+                                "{}:{} {}>{} (score {:.2})",
+                                variants[v].chrom,
+                                variants[v].pos,
+                                variants[v].reference,
+                                variants[v].alt,
+                                scores[v].score
+                            )
+                        })
                         .collect();
                     let mut expl = format!(
                         "{} via {}: {}; k = {k:.3}, Pois(k; λD={ld})/Pois(k; λB={lb}) = {:.3}",
@@ -248,7 +320,9 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
         evidence.sort_by(|a, b| b.lr.total_cmp(&a.lr).then(a.mode.cmp(&b.mode)));
         let best_mode = evidence.first().filter(|e| e.compatible).map(|e| e.mode);
         let best_lr = evidence.first().map_or(1.0, |e| e.lr);
-        let ncbi = members.iter().find_map(|&(ci, gi)| candidates[ci].genes[gi].ncbi_gene_id);
+        let ncbi = members
+            .iter()
+            .find_map(|&(ci, gi)| candidates[ci].genes[gi].ncbi_gene_id);
         out.push(GeneGenotypeEvidence {
             symbol: symbol.to_string(),
             ncbi_gene_id: ncbi,
@@ -258,7 +332,10 @@ pub(super) fn build_genes(family: &Family, cfg: &AnalysisConfig, candidates: &[C
             best_lr,
         });
     }
-    out.sort_by(|a, b| b.best_lr.total_cmp(&a.best_lr).then_with(|| a.symbol.cmp(&b.symbol)));
+    out.sort_by(|a, b| {
+        b.best_lr
+            .total_cmp(&a.best_lr)
+            .then_with(|| a.symbol.cmp(&b.symbol))
+    });
     out
 }
-

@@ -10,8 +10,8 @@ mod genes;
 mod report;
 
 pub use report::{
-    ExplainEntry, ExplainReason, GeneGenotypeEvidence, RemovedVariant, GenotypeAnalysis, GenotypeLr, MemberGenotype, MemberReport,
-    ModeEvidence, VariantCall,
+    ExplainEntry, ExplainReason, GeneGenotypeEvidence, GenotypeAnalysis, GenotypeLr,
+    MemberGenotype, MemberReport, ModeEvidence, RemovedVariant, VariantCall,
 };
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -21,7 +21,9 @@ use std::sync::Arc;
 use noodles::vcf;
 use odyssey_genome::{Assembly, Chrom, VariantKey};
 
-use crate::annotation::{worst_per_gene, GeneAnnotator, GeneConsequence, VcfAnnotationKind, VcfAnnotations};
+use crate::annotation::{
+    worst_per_gene, GeneAnnotator, GeneConsequence, VcfAnnotationKind, VcfAnnotations,
+};
 use crate::error::{Error, Location, Result};
 use crate::filter::{ExplainQuery, FilterConfig, FilterReason, FilterSummary};
 use crate::genotype::{FormatIndex, Genotype, SampleCall};
@@ -133,7 +135,12 @@ enum Annotator {
 }
 
 impl Annotator {
-    fn genes(&mut self, rv: &RecordView, alt_index: usize, key: &VariantKey) -> Vec<GeneConsequence> {
+    fn genes(
+        &mut self,
+        rv: &RecordView,
+        alt_index: usize,
+        key: &VariantKey,
+    ) -> Vec<GeneConsequence> {
         let effects = match self {
             Annotator::Vcf(p) => p.effects(rv.info, rv.reference, rv.alts, alt_index),
             Annotator::External(a) => a.annotate(key),
@@ -150,7 +157,12 @@ struct SexCheck {
 /// A sequence ALT (not `*`, `.`, symbolic `<...>` or a breakend, including single
 /// breakends `.A`/`A.`); [`crate::input::check_alt`] has already rejected anything else.
 fn is_supported_alt(a: &str) -> bool {
-    !(a == "*" || a.starts_with('.') || a.ends_with('.') || a.starts_with('<') || a.contains('[') || a.contains(']'))
+    !(a == "*"
+        || a.starts_with('.')
+        || a.ends_with('.')
+        || a.starts_with('<')
+        || a.contains('[')
+        || a.contains(']'))
 }
 
 /// Records on contigs that are not primary chromosomes, by contig in first-seen order:
@@ -177,7 +189,13 @@ impl SkippedContigs {
             .0
             .iter()
             .take(8)
-            .map(|(n, k, l)| if *k == 1 { format!("{n} ({l})") } else { format!("{n} ({k} records, first at {l})") })
+            .map(|(n, k, l)| {
+                if *k == 1 {
+                    format!("{n} ({l})")
+                } else {
+                    format!("{n} ({k} records, first at {l})")
+                }
+            })
             .collect();
         let plink = self.0.iter().any(|(n, _, _)| {
             let bare = n.strip_prefix("chr").unwrap_or(n);
@@ -252,7 +270,12 @@ impl Ctx<'_> {
         all: bool,
     ) -> Result<Evaluation> {
         let f = &self.cfg.filters;
-        let mut ev = Evaluation { reasons: Vec::new(), genes: Vec::new(), ann: None, proband: None };
+        let mut ev = Evaluation {
+            reasons: Vec::new(),
+            genes: Vec::new(),
+            ann: None,
+            proband: None,
+        };
         macro_rules! fail {
             ($r:expr, $($d:tt)*) => {{
                 ev.reasons.push(ExplainReason { reason: $r, detail: format!($($d)*) });
@@ -261,7 +284,11 @@ impl Ctx<'_> {
         }
         let pcall = &calls[self.proband];
         if pcall.alt_copies(alt_index) == 0 {
-            fail!(FilterReason::NotInProband, "proband GT {}", if pcall.gt.is_empty() { "." } else { &pcall.gt });
+            fail!(
+                FilterReason::NotInProband,
+                "proband GT {}",
+                if pcall.gt.is_empty() { "." } else { &pcall.gt }
+            );
         }
         if f.require_pass && !(rv.filter == "PASS" || rv.filter == "." || rv.filter.is_empty()) {
             fail!(FilterReason::FailedFilter, "FILTER {}", rv.filter);
@@ -275,7 +302,11 @@ impl Ctx<'_> {
         if pg.carries() {
             if let Some(gq) = pg.gq {
                 if gq < f.min_gq {
-                    fail!(FilterReason::LowGenotypeQuality, "proband GQ {gq} < {}", f.min_gq);
+                    fail!(
+                        FilterReason::LowGenotypeQuality,
+                        "proband GQ {gq} < {}",
+                        f.min_gq
+                    );
                 }
             }
             if let Some(dp) = pg.dp {
@@ -287,9 +318,16 @@ impl Ctx<'_> {
                 let (lo, hi) = f.het_allele_balance;
                 let hom = pg.is_hom_alt() || pg.ploidy == 1;
                 if hom && ab < f.hom_alt_min_allele_balance {
-                    fail!(FilterReason::AlleleBalance, "homozygous call with ALT fraction {ab:.2} < {}", f.hom_alt_min_allele_balance);
+                    fail!(
+                        FilterReason::AlleleBalance,
+                        "homozygous call with ALT fraction {ab:.2} < {}",
+                        f.hom_alt_min_allele_balance
+                    );
                 } else if !hom && pg.is_het() && pg.other_alt == 0 && !(lo..=hi).contains(&ab) {
-                    fail!(FilterReason::AlleleBalance, "heterozygous call with ALT fraction {ab:.2} outside {lo}-{hi}");
+                    fail!(
+                        FilterReason::AlleleBalance,
+                        "heterozygous call with ALT fraction {ab:.2} outside {lo}-{hi}"
+                    );
                 }
             }
         }
@@ -302,7 +340,13 @@ impl Ctx<'_> {
                 self.region_passed += u64::from(inside);
             }
             if !inside {
-                fail!(FilterReason::OutsideRegions, "{}:{}-{} outside the BED regions", key.chrom, key.pos, key.end());
+                fail!(
+                    FilterReason::OutsideRegions,
+                    "{}:{}-{} outside the BED regions",
+                    key.chrom,
+                    key.pos,
+                    key.end()
+                );
             }
         }
         let mut genes = match pre_genes {
@@ -321,14 +365,26 @@ impl Ctx<'_> {
                 self.panel_passed += u64::from(!genes.is_empty());
             }
             if genes.is_empty() && !before.is_empty() {
-                fail!(FilterReason::NotInPanel, "genes {} not in the panel", before.join(","));
+                fail!(
+                    FilterReason::NotInPanel,
+                    "genes {} not in the panel",
+                    before.join(",")
+                );
             }
         }
-        let ann = if self.sources.is_empty() { SourceAnnotations::default() } else { self.sources.annotate(key)? };
+        let ann = if self.sources.is_empty() {
+            SourceAnnotations::default()
+        } else {
+            self.sources.annotate(key)?
+        };
         let highest = f.max_af.highest();
         if let Some(af) = ann.max_af {
             if af > highest {
-                fail!(FilterReason::Frequency, "AF {af} ({}) > {highest}", ann.af_source.as_deref().unwrap_or("?"));
+                fail!(
+                    FilterReason::Frequency,
+                    "AF {af} ({}) > {highest}",
+                    ann.af_source.as_deref().unwrap_or("?")
+                );
             }
         }
         if let Some(af) = ann.local_af {
@@ -336,8 +392,11 @@ impl Ctx<'_> {
                 fail!(FilterReason::LocalFrequency, "in-house AF {af} > {highest}");
             }
         }
-        let rescue = ann.clinvar.as_ref().is_some_and(|c| c.significance.is_pathogenic_or_likely() && c.stars >= f.clinvar_rescue_min_stars)
-            || ann.score(crate::sources::ScoreKind::Spliceai).is_some_and(|s| s >= f.splice_rescue);
+        let rescue = ann.clinvar.as_ref().is_some_and(|c| {
+            c.significance.is_pathogenic_or_likely() && c.stars >= f.clinvar_rescue_min_stars
+        }) || ann
+            .score(crate::sources::ScoreKind::Spliceai)
+            .is_some_and(|s| s >= f.splice_rescue);
         if !rescue && !genes.is_empty() {
             let removed: Vec<String> = genes
                 .iter()
@@ -351,7 +410,12 @@ impl Ctx<'_> {
         }
         if let (Some(min), Some(cv)) = (f.clinvar_benign_min_stars, &ann.clinvar) {
             if cv.significance.is_benign_or_likely() && cv.stars >= min {
-                fail!(FilterReason::ClinvarBenign, "ClinVar {:?} ({}★)", cv.significance, cv.stars);
+                fail!(
+                    FilterReason::ClinvarBenign,
+                    "ClinVar {:?} ({}★)",
+                    cv.significance,
+                    cv.stars
+                );
             }
         }
         ev.genes = genes;
@@ -399,9 +463,18 @@ fn filter_warnings(cfg: &AnalysisConfig, ctx: &Ctx, summary: &FilterSummary) -> 
         }
     }
     if summary.passed == 0 {
-        let mut reasons: Vec<(FilterReason, u64)> = summary.removed.iter().filter(|(_, n)| **n > 0).map(|(r, n)| (*r, *n)).collect();
+        let mut reasons: Vec<(FilterReason, u64)> = summary
+            .removed
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(r, n)| (*r, *n))
+            .collect();
         reasons.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let shown: Vec<String> = reasons.iter().take(4).map(|(r, n)| format!("{r} {n}")).collect();
+        let shown: Vec<String> = reasons
+            .iter()
+            .take(4)
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect();
         w.push(format!(
             "no variant passed the filters ({} record(s), {} allele(s){}): the genotype evidence is empty",
             summary.records,
@@ -416,7 +489,8 @@ fn filter_warnings(cfg: &AnalysisConfig, ctx: &Ctx, summary: &FilterSummary) -> 
         );
     }
     for p in ctx.sources.provenance() {
-        if matches!(p.role, Role::Frequency | Role::LocalFrequency) && p.lookups > 0 && p.hits == 0 {
+        if matches!(p.role, Role::Frequency | Role::LocalFrequency) && p.lookups > 0 && p.hits == 0
+        {
             w.push(format!(
                 "frequency source {:?} matched none of the {} variant(s) looked up: likely the wrong assembly, chromosome naming or file ({})",
                 p.name,
@@ -444,7 +518,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     // family
     let samples = reader.sample_names().to_vec();
     if samples.is_empty() {
-        return Err(Error::Sample { path: path.clone(), message: "the VCF has no sample columns (no genotypes)".into() });
+        return Err(Error::Sample {
+            path: path.clone(),
+            message: "the VCF has no sample columns (no genotypes)".into(),
+        });
     }
     let mut family: Family = match &cfg.pedigree {
         Some(ped) => {
@@ -453,12 +530,13 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                 let p = fam.proband;
                 match fam.members[p].sex {
                     Sex::Unknown => fam.members[p].sex = s,
-                    ps if ps != s && s != Sex::Unknown => {
-                        return Err(Error::Pedigree {
-                            source_name: ped.source().to_string(),
-                            message: format!("proband {:?} is {ps:?} in the pedigree but {s:?} in the phenopacket", fam.members[p].id),
-                        })
-                    }
+                    ps if ps != s && s != Sex::Unknown => return Err(Error::Pedigree {
+                        source_name: ped.source().to_string(),
+                        message: format!(
+                            "proband {:?} is {ps:?} in the pedigree but {s:?} in the phenopacket",
+                            fam.members[p].id
+                        ),
+                    }),
                     _ => {}
                 }
             }
@@ -479,7 +557,8 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                     })
                 }
             };
-            Pedigree::singleton(&id, cfg.proband_sex.unwrap_or(Sex::Unknown)).family(None, Some(&id))?
+            Pedigree::singleton(&id, cfg.proband_sex.unwrap_or(Sex::Unknown))
+                .family(None, Some(&id))?
         }
     };
     family.match_samples(&samples, &path)?;
@@ -493,8 +572,13 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
 
     let annotator = match &cfg.annotation {
         AnnotationChoice::Vcf(kind) => Annotator::Vcf(
-            VcfAnnotations::from_header(reader.header(), *kind)
-                .map_err(|m| Error::parse(&path, Location::File, format!("{m}; annotate the VCF or use Odyssey's annotator")))?,
+            VcfAnnotations::from_header(reader.header(), *kind).map_err(|m| {
+                Error::parse(
+                    &path,
+                    Location::File,
+                    format!("{m}; annotate the VCF or use Odyssey's annotator"),
+                )
+            })?,
         ),
         AnnotationChoice::Annotator(a) => Annotator::External(a.clone()),
     };
@@ -535,9 +619,14 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         .explain
         .iter()
         .filter_map(|q| match q {
-            ExplainQuery::Position { chrom, pos } => {
-                Some(PositionQuery { chrom: *chrom, pos: *pos, matched: false, ref_only: None, before: None, after: None })
-            }
+            ExplainQuery::Position { chrom, pos } => Some(PositionQuery {
+                chrom: *chrom,
+                pos: *pos,
+                matched: false,
+                ref_only: None,
+                before: None,
+                after: None,
+            }),
             _ => None,
         })
         .collect();
@@ -559,7 +648,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut sex_checks: Vec<SexCheck> = (0..n).map(|_| SexCheck { het: 0, hom: 0 }).collect();
     let mut rec = vcf::Record::default();
     let mut alts_buf: Vec<String> = Vec::new();
-    let unsequenced_call = SampleCall { unsupported: true, ..SampleCall::default() };
+    let unsequenced_call = SampleCall {
+        unsupported: true,
+        ..SampleCall::default()
+    };
 
     while reader.read(&mut rec)? {
         let location = reader.location();
@@ -576,7 +668,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         summary.alleles += n_alts as u64;
         let vcf_chrom = rec.reference_sequence_name();
         let Some(chrom) = reader.chrom(vcf_chrom) else {
-            *summary.removed.get_mut(&FilterReason::NonPrimaryContig).unwrap() += n_alts as u64;
+            *summary
+                .removed
+                .get_mut(&FilterReason::NonPrimaryContig)
+                .unwrap() += n_alts as u64;
             skipped_contigs.add(vcf_chrom, location);
             continue;
         };
@@ -612,7 +707,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         }
         let Some(pos) = pos_opt else {
             // POS 0 (telomere): no allele Odyssey can place
-            *summary.removed.get_mut(&FilterReason::UnsupportedAllele).unwrap() += n_alts as u64;
+            *summary
+                .removed
+                .get_mut(&FilterReason::UnsupportedAllele)
+                .unwrap() += n_alts as u64;
             for alt in &alts_buf {
                 if removed.len() < cfg.keep_removed {
                     removed.push(RemovedVariant {
@@ -647,7 +745,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             return Err(Error::parse(
                 &path,
                 location,
-                format!("the record has {seen_cols} sample columns but the header names {}", samples.len()),
+                format!(
+                    "the record has {seen_cols} sample columns but the header names {}",
+                    samples.len()
+                ),
             ));
         }
         for (m, c) in cols.iter().enumerate() {
@@ -659,7 +760,9 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         let qual = match rec.quality_score() {
             None => None,
             Some(Ok(q)) => Some(q),
-            Some(Err(e)) => return Err(Error::parse(&path, location, format!("invalid QUAL: {e}"))),
+            Some(Err(e)) => {
+                return Err(Error::parse(&path, location, format!("invalid QUAL: {e}")))
+            }
         };
         if class == ChromClass::XNonPar {
             for (m, sc) in sex_checks.iter_mut().enumerate() {
@@ -698,17 +801,25 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                     odyssey_genome::AlleleError::Identical(_) => {
                         identical_alt.0 += 1;
                         identical_alt.1.get_or_insert(location);
-                        format!("ALT {alt:?} equals REF {:?}: the record states no change", rv.reference)
+                        format!(
+                            "ALT {alt:?} equals REF {:?}: the record states no change",
+                            rv.reference
+                        )
                     }
                     e => e.to_string(),
                 })
             } else {
-                Err(format!("ALT {alt:?} is symbolic, a breakend or a spanning deletion"))
+                Err(format!(
+                    "ALT {alt:?} is symbolic, a breakend or a spanning deletion"
+                ))
             };
             let key = match key {
                 Ok(k) => k,
                 Err(detail) => {
-                    *summary.removed.get_mut(&FilterReason::UnsupportedAllele).unwrap() += 1;
+                    *summary
+                        .removed
+                        .get_mut(&FilterReason::UnsupportedAllele)
+                        .unwrap() += 1;
                     if pos_explained {
                         explain.push(ExplainEntry {
                             query: format!("{chrom}:{pos}"),
@@ -716,7 +827,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                             vcf_location: location.to_string(),
                             genes: vec![],
                             outcome: "removed".into(),
-                            reasons: vec![ExplainReason { reason: FilterReason::UnsupportedAllele, detail: detail.clone() }],
+                            reasons: vec![ExplainReason {
+                                reason: FilterReason::UnsupportedAllele,
+                                detail: detail.clone(),
+                            }],
                             notes: vec![],
                         });
                     }
@@ -744,14 +858,20 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                     if explain_genes.contains(sym) && !genes_seen.contains(sym) {
                         genes_seen.insert(sym.clone());
                     }
-                    for q in explain_genes.iter().filter(|q| *q != sym && q.eq_ignore_ascii_case(sym)) {
+                    for q in explain_genes
+                        .iter()
+                        .filter(|q| *q != sym && q.eq_ignore_ascii_case(sym))
+                    {
                         let h = gene_case_hints.entry(q.clone()).or_default();
                         if !h.contains(sym) {
                             h.insert(sym.clone());
                         }
                     }
                 }
-                gene_query = g.iter().find(|x| explain_genes.contains(&x.gene_symbol)).map(|x| x.gene_symbol.clone());
+                gene_query = g
+                    .iter()
+                    .find(|x| explain_genes.contains(&x.gene_symbol))
+                    .map(|x| x.gene_symbol.clone());
                 pre_genes = Some(g);
             }
             // alleles of an explained gene that the proband does not carry: one count entry
@@ -761,7 +881,11 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                     if pcall.alt_copies(a) == 0 {
                         let nc = not_carried.entry(gq.clone()).or_default();
                         nc.count += 1;
-                        let gt = if pcall.gt.is_empty() { "." } else { pcall.gt.as_str() };
+                        let gt = if pcall.gt.is_empty() {
+                            "."
+                        } else {
+                            pcall.gt.as_str()
+                        };
                         match nc.gts.get_mut(gt) {
                             Some(c) => *c += 1,
                             None => {
@@ -788,7 +912,11 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                     variant: key.to_string(),
                     vcf_location: location.to_string(),
                     genes: genes_shown,
-                    outcome: if ev.reasons.is_empty() { "passed".into() } else { "removed".into() },
+                    outcome: if ev.reasons.is_empty() {
+                        "passed".into()
+                    } else {
+                        "removed".into()
+                    },
                     reasons: ev.reasons.clone(),
                     notes: vec![],
                 });
@@ -810,7 +938,13 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             }
             summary.passed += 1;
             let genotypes: Vec<Genotype> = (0..n)
-                .map(|m| if cols[m].is_some() { calls[m].for_allele(a) } else { Genotype::no_call() })
+                .map(|m| {
+                    if cols[m].is_some() {
+                        calls[m].for_allele(a)
+                    } else {
+                        Genotype::no_call()
+                    }
+                })
                 .collect();
             candidates.push(Candidate {
                 key,
@@ -874,12 +1008,20 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             continue;
         }
         for g in &genes {
-            if let Some(v) = g.variants.iter().find(|v| format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alt) == e.variant) {
+            if let Some(v) = g
+                .variants
+                .iter()
+                .find(|v| format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alt) == e.variant)
+            {
                 let modes: Vec<&str> = v.compatible_modes.iter().map(|p| p.label()).collect();
                 e.notes.push(format!(
                     "{}: fits {}; gene best mode {} with genotype LR {:.3}",
                     g.symbol,
-                    if modes.is_empty() { "no pattern".to_string() } else { modes.join(", ") },
+                    if modes.is_empty() {
+                        "no pattern".to_string()
+                    } else {
+                        modes.join(", ")
+                    },
                     g.best_mode.map_or("-", |m| m.short()),
                     g.best_lr
                 ));
@@ -893,7 +1035,11 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     for (gene, nc) in &not_carried {
         let mut gts: Vec<(&String, &u64)> = nc.gts.iter().collect();
         gts.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        let shown: Vec<String> = gts.iter().take(6).map(|(g, c)| format!("{g} ×{c}")).collect();
+        let shown: Vec<String> = gts
+            .iter()
+            .take(6)
+            .map(|(g, c)| format!("{g} ×{c}"))
+            .collect();
         let (first, last) = (nc.first.expect("counted"), nc.last.expect("counted"));
         explain.push(ExplainEntry {
             query: gene.clone(),
@@ -938,12 +1084,20 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                     ),
                 }];
                 if let Some(h) = gene_case_hints.get(gene) {
-                    notes.push(format!("the annotation has {} (differently cased)", h.iter().cloned().collect::<Vec<_>>().join(", ")));
+                    notes.push(format!(
+                        "the annotation has {} (differently cased)",
+                        h.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ));
                 }
                 explain.push(not_found(gene.clone(), notes));
             }
             ExplainQuery::Position { chrom, pos } => {
-                let Some(pq) = explain_pos.iter().find(|x| x.chrom == *chrom && x.pos == *pos) else { continue };
+                let Some(pq) = explain_pos
+                    .iter()
+                    .find(|x| x.chrom == *chrom && x.pos == *pos)
+                else {
+                    continue;
+                };
                 if pq.matched {
                     continue;
                 }
@@ -956,7 +1110,9 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                     ));
                 }
                 match (pq.before, pq.after) {
-                    (None, None) => notes.push(format!("the VCF has no record on chromosome {chrom}")),
+                    (None, None) => {
+                        notes.push(format!("the VCF has no record on chromosome {chrom}"))
+                    }
                     (b, a) => {
                         let near: Vec<String> = [("before", b), ("after", a)]
                             .into_iter()
@@ -1006,4 +1162,3 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         gene_index: Default::default(),
     })
 }
-

@@ -7,8 +7,8 @@ use odyssey_genome::Assembly;
 use serde::{Deserialize, Serialize};
 
 use crate::filter::{FilterConfig, FilterReason, FilterSummary};
-use crate::input::VcfFormat;
 use crate::inheritance::{ModeOfInheritance, Pattern};
+use crate::input::VcfFormat;
 use crate::pedigree::{Affection, Sex};
 use crate::score::{poisson_lr, ScoringConfig, VariantScore};
 use crate::sources::{ClinVarRecord, SourceProvenance};
@@ -286,8 +286,15 @@ impl GenotypeAnalysis {
     /// The genotype LR of a gene under a mode; for genes without a passing variant (or modes
     /// not evaluated on the gene's chromosome) the no-qualifying-allele LR `e^(λB − λD)`.
     pub fn genotype_lr(&self, symbol: &str, mode: ModeOfInheritance) -> GenotypeLr {
-        if let Some(e) = self.gene(symbol).and_then(|g| g.modes_of_inheritance.iter().find(|m| m.mode == mode)) {
-            return GenotypeLr { lr: e.lr, compatible: e.compatible, explanation: e.explanation.clone() };
+        if let Some(e) = self
+            .gene(symbol)
+            .and_then(|g| g.modes_of_inheritance.iter().find(|m| m.mode == mode))
+        {
+            return GenotypeLr {
+                lr: e.lr,
+                compatible: e.compatible,
+                explanation: e.explanation.clone(),
+            };
         }
         let ld = mode.expected_alleles(self.proband_sex);
         let lb = self.scoring.background(symbol);
@@ -305,7 +312,11 @@ impl GenotypeAnalysis {
     /// The best genotype LR of a gene over the given modes (all modes when empty), for diseases
     /// with several or no recorded modes.
     pub fn best_genotype_lr(&self, symbol: &str, modes: &[ModeOfInheritance]) -> GenotypeLr {
-        let modes: Vec<ModeOfInheritance> = if modes.is_empty() { ModeOfInheritance::ALL.to_vec() } else { modes.to_vec() };
+        let modes: Vec<ModeOfInheritance> = if modes.is_empty() {
+            ModeOfInheritance::ALL.to_vec()
+        } else {
+            modes.to_vec()
+        };
         modes
             .into_iter()
             .map(|m| self.genotype_lr(symbol, m))
@@ -328,8 +339,13 @@ impl GenotypeAnalysis {
         let o = |s: &Option<String>| s.clone().unwrap_or_else(|| ".".into());
         for g in &self.genes {
             for v in &g.variants {
-                let gts: Vec<String> = v.genotypes.iter().map(|m| format!("{}={}", m.sample, m.gt)).collect();
-                let scores: Vec<String> = v.scores.iter().map(|(k, x)| format!("{k}={x}")).collect();
+                let gts: Vec<String> = v
+                    .genotypes
+                    .iter()
+                    .map(|m| format!("{}={}", m.sample, m.gt))
+                    .collect();
+                let scores: Vec<String> =
+                    v.scores.iter().map(|(k, x)| format!("{k}={x}")).collect();
                 let modes: Vec<&str> = v.compatible_modes.iter().map(|p| p.label()).collect();
                 writeln!(
                     w,
@@ -360,4 +376,3 @@ impl GenotypeAnalysis {
         Ok(())
     }
 }
-

@@ -89,7 +89,9 @@ pub struct GeneConsequence {
 pub fn worst_per_gene(effects: &[GeneEffect]) -> Vec<GeneConsequence> {
     let mut best: BTreeMap<&str, (&GeneEffect, Consequence)> = BTreeMap::new();
     for e in effects {
-        let Some(worst) = e.consequences.iter().min().copied() else { continue };
+        let Some(worst) = e.consequences.iter().min().copied() else {
+            continue;
+        };
         if e.gene_symbol.is_empty() {
             continue;
         }
@@ -98,8 +100,15 @@ pub fn worst_per_gene(effects: &[GeneEffect]) -> Vec<GeneConsequence> {
                 best.insert(&e.gene_symbol, (e, worst));
             }
             Some((b, bw)) => {
-                let better = (worst, !e.preferred, e.transcript.as_deref().unwrap_or("\u{10FFFF}"))
-                    < (*bw, !b.preferred, b.transcript.as_deref().unwrap_or("\u{10FFFF}"));
+                let better = (
+                    worst,
+                    !e.preferred,
+                    e.transcript.as_deref().unwrap_or("\u{10FFFF}"),
+                ) < (
+                    *bw,
+                    !b.preferred,
+                    b.transcript.as_deref().unwrap_or("\u{10FFFF}"),
+                );
                 if better {
                     best.insert(&e.gene_symbol, (e, worst));
                 }
@@ -113,7 +122,10 @@ pub fn worst_per_gene(effects: &[GeneEffect]) -> Vec<GeneConsequence> {
             terms.dedup();
             // a gene id seen on any transcript of the gene
             let ncbi = e.ncbi_gene_id.or_else(|| {
-                effects.iter().filter(|x| x.gene_symbol == e.gene_symbol).find_map(|x| x.ncbi_gene_id)
+                effects
+                    .iter()
+                    .filter(|x| x.gene_symbol == e.gene_symbol)
+                    .find_map(|x| x.ncbi_gene_id)
             });
             GeneConsequence {
                 gene_symbol: e.gene_symbol.clone(),

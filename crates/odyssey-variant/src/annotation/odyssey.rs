@@ -11,7 +11,11 @@ impl GeneAnnotator for odyssey_annotate::Annotator {
             "odyssey-annotate {} ({}{})",
             self.release(),
             self.assembly(),
-            if self.has_sequence() { "" } else { ", without reference sequence" }
+            if self.has_sequence() {
+                ""
+            } else {
+                ", without reference sequence"
+            }
         )
     }
 
@@ -39,6 +43,11 @@ impl GeneAnnotator for odyssey_annotate::Annotator {
     /// True when some transcript of the models carries the symbol (a linear scan, used
     /// once per `--explain` gene that matched no variant).
     fn knows_gene(&self, symbol: &str) -> Option<bool> {
-        Some(self.data().transcripts.iter().any(|t| t.gene_symbol.as_deref() == Some(symbol)))
+        Some(
+            self.data()
+                .transcripts
+                .iter()
+                .any(|t| t.gene_symbol.as_deref() == Some(symbol)),
+        )
     }
 }

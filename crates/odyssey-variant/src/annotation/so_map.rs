@@ -46,17 +46,26 @@ pub fn map_consequence_term(name: &str) -> Option<Consequence> {
         "conservative_inframe_insertion" | "disruptive_inframe_insertion" => InframeInsertion,
         "conservative_inframe_deletion" | "disruptive_inframe_deletion" => InframeDeletion,
         "exon_loss_variant" | "exon_loss" => FeatureTruncation,
-        "5_prime_utr_premature_start_codon_gain_variant" | "5_prime_utr_truncation" => FivePrimeUtrVariant,
+        "5_prime_utr_premature_start_codon_gain_variant" | "5_prime_utr_truncation" => {
+            FivePrimeUtrVariant
+        }
         "3_prime_utr_truncation" => ThreePrimeUtrVariant,
         "initiator_codon_variant" | "non_canonical_start_codon" => StartRetainedVariant,
         "rare_amino_acid_variant" => MissenseVariant,
         "intergenic_region" | "conserved_intergenic_variant" => IntergenicVariant,
         "conserved_intron_variant" | "intron_variant" => IntronVariant,
-        "non_coding_exon_variant" | "non_coding_transcript_exon_variant" => NonCodingTranscriptExonVariant,
+        "non_coding_exon_variant" | "non_coding_transcript_exon_variant" => {
+            NonCodingTranscriptExonVariant
+        }
         "mirna" => MatureMirnaVariant,
         "gene_fusion" | "bidirectional_gene_fusion" | "feature_ablation" => TranscriptAblation,
-        "intragenic_variant" | "structural_interaction_variant" | "protein_protein_contact"
-        | "sequence_feature" | "transcript_variant" | "exon_variant" | "gene_variant" => SequenceVariant,
+        "intragenic_variant"
+        | "structural_interaction_variant"
+        | "protein_protein_contact"
+        | "sequence_feature"
+        | "transcript_variant"
+        | "exon_variant"
+        | "gene_variant" => SequenceVariant,
         // older VEP
         "nc_transcript_variant" | "non_coding_transcript_variant" => NonCodingTranscriptVariant,
         "nmd_transcript_variant" => NmdTranscriptVariant,
@@ -78,14 +87,32 @@ mod tests {
 
     #[test]
     fn maps_tool_dialects() {
-        assert_eq!(map_consequence_term("missense_variant"), Some(MissenseVariant));
+        assert_eq!(
+            map_consequence_term("missense_variant"),
+            Some(MissenseVariant)
+        );
         assert_eq!(map_consequence_term("SO:0001587"), Some(StopGained));
         assert_eq!(map_consequence_term("missense"), Some(MissenseVariant));
-        assert_eq!(map_consequence_term("5_prime_utr"), Some(FivePrimeUtrVariant));
-        assert_eq!(map_consequence_term("disruptive_inframe_deletion"), Some(InframeDeletion));
-        assert_eq!(map_consequence_term("intergenic_region"), Some(IntergenicVariant));
-        assert_eq!(map_consequence_term("upstream_gene"), Some(UpstreamGeneVariant));
-        assert_eq!(map_consequence_term("NMD_transcript_variant"), Some(NmdTranscriptVariant));
+        assert_eq!(
+            map_consequence_term("5_prime_utr"),
+            Some(FivePrimeUtrVariant)
+        );
+        assert_eq!(
+            map_consequence_term("disruptive_inframe_deletion"),
+            Some(InframeDeletion)
+        );
+        assert_eq!(
+            map_consequence_term("intergenic_region"),
+            Some(IntergenicVariant)
+        );
+        assert_eq!(
+            map_consequence_term("upstream_gene"),
+            Some(UpstreamGeneVariant)
+        );
+        assert_eq!(
+            map_consequence_term("NMD_transcript_variant"),
+            Some(NmdTranscriptVariant)
+        );
         assert_eq!(map_consequence_term("no_such_thing"), None);
     }
 }

@@ -41,7 +41,9 @@ impl std::str::FromStr for VcfAnnotationKind {
             "csq" | "vep" => Ok(Self::Csq),
             "ann" | "snpeff" => Ok(Self::Ann),
             "bcsq" | "bcftools" => Ok(Self::Bcsq),
-            _ => Err(format!("unknown VCF annotation {s:?} (expected CSQ, ANN or BCSQ)")),
+            _ => Err(format!(
+                "unknown VCF annotation {s:?} (expected CSQ, ANN or BCSQ)"
+            )),
         }
     }
 }
@@ -99,7 +101,10 @@ fn parse_format(kind: VcfAnnotationKind, description: &str) -> Option<Vec<String
             &b[..b.find('\'').unwrap_or(b.len())]
         }
     };
-    let cleaned: String = body.chars().filter(|c| *c != '[' && *c != ']' && *c != '"').collect();
+    let cleaned: String = body
+        .chars()
+        .filter(|c| *c != '[' && *c != ']' && *c != '"')
+        .collect();
     let fields: Vec<String> = cleaned
         .trim()
         .split('|')
@@ -114,13 +119,21 @@ impl VcfAnnotations {
     ///
     /// Errors (as a message): the key is absent, or its description has no recognisable field
     /// list, or lacks the consequence or gene-symbol field.
-    pub fn from_header(header: &vcf::Header, kind: Option<VcfAnnotationKind>) -> Result<Self, String> {
+    pub fn from_header(
+        header: &vcf::Header,
+        kind: Option<VcfAnnotationKind>,
+    ) -> Result<Self, String> {
         let kinds: Vec<VcfAnnotationKind> = match kind {
             Some(k) => vec![k],
-            None => vec![VcfAnnotationKind::Csq, VcfAnnotationKind::Ann, VcfAnnotationKind::Bcsq],
+            None => vec![
+                VcfAnnotationKind::Csq,
+                VcfAnnotationKind::Ann,
+                VcfAnnotationKind::Bcsq,
+            ],
         };
-        let Some((kind, info)) =
-            kinds.iter().find_map(|k| header.infos().get(k.info_key()).map(|i| (*k, i)))
+        let Some((kind, info)) = kinds
+            .iter()
+            .find_map(|k| header.infos().get(k.info_key()).map(|i| (*k, i)))
         else {
             return Err(format!(
                 "the VCF header has no INFO/{} description (no pre-computed consequence annotations)",
@@ -133,10 +146,15 @@ impl VcfAnnotations {
     /// Configures the parser from an INFO description string.
     pub fn from_description(kind: VcfAnnotationKind, description: &str) -> Result<Self, String> {
         let fields = parse_format(kind, description).ok_or_else(|| {
-            format!("INFO/{} description has no '|'-separated field list: {description:?}", kind.info_key())
+            format!(
+                "INFO/{} description has no '|'-separated field list: {description:?}",
+                kind.info_key()
+            )
         })?;
         let find = |names: &[&str]| {
-            fields.iter().position(|f| names.iter().any(|n| f.eq_ignore_ascii_case(n)))
+            fields
+                .iter()
+                .position(|f| names.iter().any(|n| f.eq_ignore_ascii_case(n)))
         };
         let layout = match kind {
             VcfAnnotationKind::Csq => Layout {
@@ -176,7 +194,12 @@ impl VcfAnnotations {
                 fields.join("|")
             ));
         }
-        Ok(VcfAnnotations { kind, layout, fields, unknown_terms: BTreeSet::new() })
+        Ok(VcfAnnotations {
+            kind,
+            layout,
+            fields,
+            unknown_terms: BTreeSet::new(),
+        })
     }
 
     /// The kind read.
@@ -186,7 +209,11 @@ impl VcfAnnotations {
 
     /// Provenance line, e.g. `VCF INFO/CSQ (Allele|Consequence|...)`.
     pub fn describe(&self) -> String {
-        format!("VCF INFO/{} ({})", self.kind.info_key(), self.fields.join("|"))
+        format!(
+            "VCF INFO/{} ({})",
+            self.kind.info_key(),
+            self.fields.join("|")
+        )
     }
 
     /// Consequence names seen that map to no SO term (they were read as `sequence_variant`).
@@ -196,8 +223,16 @@ impl VcfAnnotations {
 
     /// Effects for ALT `alt_index` (1-based) of a record with alleles `reference`/`alts`,
     /// from its raw INFO string.
-    pub(crate) fn effects(&mut self, info: &str, reference: &str, alts: &[&str], alt_index: usize) -> Vec<GeneEffect> {
-        let Some(value) = info_value(info, self.kind.info_key()) else { return Vec::new() };
+    pub(crate) fn effects(
+        &mut self,
+        info: &str,
+        reference: &str,
+        alts: &[&str],
+        alt_index: usize,
+    ) -> Vec<GeneEffect> {
+        let Some(value) = info_value(info, self.kind.info_key()) else {
+            return Vec::new();
+        };
         let alt = alts[alt_index - 1];
         let vep_allele = vep_allele_string(reference, alts, alt_index);
         let l = &self.layout;
@@ -207,7 +242,8 @@ impl VcfAnnotations {
                 continue; // BCSQ pointer to the record that holds a joint consequence
             }
             let f: Vec<&str> = entry.split('|').collect();
-            let get = |i: Option<usize>| i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty());
+            let get =
+                |i: Option<usize>| i.and_then(|i| f.get(i)).copied().filter(|s| !s.is_empty());
             // allele matching
             let matches = match self.kind {
                 VcfAnnotationKind::Csq => match (get(l.allele_num), get(l.allele)) {
@@ -224,7 +260,10 @@ impl VcfAnnotations {
                         true
                     } else {
                         match get(l.allele) {
-                            Some(d) if d.contains('>') => d.ends_with(&format!(">{alt}")) || !d.ends_with(|c: char| c.is_ascii_alphabetic()),
+                            Some(d) if d.contains('>') => {
+                                d.ends_with(&format!(">{alt}"))
+                                    || !d.ends_with(|c: char| c.is_ascii_alphabetic())
+                            }
                             _ => true,
                         }
                     }
@@ -233,7 +272,9 @@ impl VcfAnnotations {
             if !matches {
                 continue;
             }
-            let Some(symbol) = get(l.symbol) else { continue };
+            let Some(symbol) = get(l.symbol) else {
+                continue;
+            };
             let mut consequences = Vec::new();
             if let Some(cs) = get(l.consequence) {
                 for term in cs.split('&') {
@@ -259,7 +300,8 @@ impl VcfAnnotations {
                 }
             }
             let ncbi_gene_id = get(l.gene).and_then(|g| g.parse::<u32>().ok());
-            let preferred = get(l.mane).is_some() || get(l.canonical).is_some_and(|c| c.eq_ignore_ascii_case("YES"));
+            let preferred = get(l.mane).is_some()
+                || get(l.canonical).is_some_and(|c| c.eq_ignore_ascii_case("YES"));
             out.push(GeneEffect {
                 gene_symbol: symbol.to_string(),
                 ncbi_gene_id,
@@ -285,7 +327,11 @@ fn vep_allele_string(reference: &str, alts: &[&str], alt_index: usize) -> String
     let alt = alts[alt_index - 1];
     if shared {
         let t = &alt[1..];
-        if t.is_empty() { "-".to_string() } else { t.to_string() }
+        if t.is_empty() {
+            "-".to_string()
+        } else {
+            t.to_string()
+        }
     } else {
         alt.to_string()
     }
@@ -311,11 +357,24 @@ mod tests {
         // a different column order is read from the description
         let desc2 = "Format: SYMBOL|Feature|Consequence|Allele";
         let mut p2 = VcfAnnotations::from_description(VcfAnnotationKind::Csq, desc2).unwrap();
-        let e2 = p2.effects("CSQ=GENE1|T1|missense_variant&splice_region_variant|G,GENE1|T1|stop_gained|T", "A", &["G", "T"], 2);
+        let e2 = p2.effects(
+            "CSQ=GENE1|T1|missense_variant&splice_region_variant|G,GENE1|T1|stop_gained|T",
+            "A",
+            &["G", "T"],
+            2,
+        );
         assert_eq!(e2.len(), 1);
         assert_eq!(e2[0].consequences, vec![StopGained]);
-        let e1 = p2.effects("CSQ=GENE1|T1|missense_variant&splice_region_variant|G,GENE1|T1|stop_gained|T", "A", &["G", "T"], 1);
-        assert_eq!(e1[0].consequences, vec![MissenseVariant, SpliceRegionVariant]);
+        let e1 = p2.effects(
+            "CSQ=GENE1|T1|missense_variant&splice_region_variant|G,GENE1|T1|stop_gained|T",
+            "A",
+            &["G", "T"],
+            1,
+        );
+        assert_eq!(
+            e1[0].consequences,
+            vec![MissenseVariant, SpliceRegionVariant]
+        );
     }
 
     #[test]
@@ -334,10 +393,23 @@ mod tests {
         // the description in the GIAB trio VCF of ../shared
         let desc = "Local consequence annotation from BCFtools/csq. Format: '[*]consequence|gene|transcript|biotype[|strand|amino_acid_change|dna_change]' or, for consequences of variants split across multiple sites, a pointer to the record storing the consequences '@position'. '*' prefix indicates a consequence downstream from a stop";
         let mut p = VcfAnnotations::from_description(VcfAnnotationKind::Bcsq, desc).unwrap();
-        let e = p.effects("DP=1;BCSQ=missense|OR4F5|ENST00000335137|protein_coding|+|141T>141A|69511A>G", "A", &["G"], 1);
-        assert_eq!((e[0].gene_symbol.as_str(), e[0].consequences[0]), ("OR4F5", MissenseVariant));
+        let e = p.effects(
+            "DP=1;BCSQ=missense|OR4F5|ENST00000335137|protein_coding|+|141T>141A|69511A>G",
+            "A",
+            &["G"],
+            1,
+        );
+        assert_eq!(
+            (e[0].gene_symbol.as_str(), e[0].consequences[0]),
+            ("OR4F5", MissenseVariant)
+        );
         assert_eq!(e[0].transcript.as_deref(), Some("ENST00000335137"));
-        let e = p.effects("BCSQ=non_coding|RP11-206L10.10||processed_transcript,@12345", "T", &["C"], 1);
+        let e = p.effects(
+            "BCSQ=non_coding|RP11-206L10.10||processed_transcript,@12345",
+            "T",
+            &["C"],
+            1,
+        );
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].consequences, vec![NonCodingTranscriptExonVariant]);
         assert_eq!(p.effects("DP=3", "T", &["C"], 1), vec![]);

@@ -62,8 +62,8 @@ pub struct VcfReader {
 /// The 28-byte empty BGZF block that ends every complete BGZF file (SAM/BAM format
 /// specification, §4.1.2 "End-of-file marker").
 pub const BGZF_EOF: [u8; 28] = [
-    0x1f, 0x8b, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x00, 0x42, 0x43, 0x02, 0x00, 0x1b, 0x00, 0x03, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x1f, 0x8b, 0x08, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0xff, 0x06, 0x00, 0x42, 0x43, 0x02, 0x00,
+    0x1b, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 ];
 
 /// Whether a seekable BGZF file ends with the [`BGZF_EOF`] block. A file cut at a block
@@ -77,7 +77,8 @@ pub fn has_bgzf_eof(path: &Path) -> Result<bool> {
         return Ok(false);
     }
     let mut tail = [0u8; 28];
-    f.seek(SeekFrom::End(-(BGZF_EOF.len() as i64))).map_err(|e| Error::io(path, e))?;
+    f.seek(SeekFrom::End(-(BGZF_EOF.len() as i64)))
+        .map_err(|e| Error::io(path, e))?;
     f.read_exact(&mut tail).map_err(|e| Error::io(path, e))?;
     Ok(tail == BGZF_EOF)
 }
@@ -128,7 +129,9 @@ pub fn check_alt(alt: &[u8]) -> std::result::Result<(), String> {
 }
 
 /// The fixed VCF columns, for messages.
-const COLUMNS: [&str; 9] = ["CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"];
+const COLUMNS: [&str; 9] = [
+    "CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT",
+];
 
 /// Largest POS Odyssey reads (positions are 32-bit; the longest human chromosome, chr1, has
 /// 248,956,422 bp in GRCh38).
@@ -158,7 +161,12 @@ fn field(line: &[u8], i: usize) -> &[u8] {
 }
 
 fn is_bgzf(magic: &[u8]) -> bool {
-    magic.len() >= 14 && magic[0] == 0x1f && magic[1] == 0x8b && magic[3] & 4 != 0 && magic[12] == b'B' && magic[13] == b'C'
+    magic.len() >= 14
+        && magic[0] == 0x1f
+        && magic[1] == 0x8b
+        && magic[3] & 4 != 0
+        && magic[12] == b'B'
+        && magic[13] == b'C'
 }
 
 fn bgzf_reader(file: File, threads: usize) -> Box<dyn BufRead + Send> {
@@ -184,13 +192,21 @@ pub fn detect_format(path: &Path) -> Result<VcfFormat> {
     }
     let magic = &magic[..n];
     if n == 0 {
-        return Err(Error::parse(path, Location::File, "empty file (expected VCF or BCF)"));
+        return Err(Error::parse(
+            path,
+            Location::File,
+            "empty file (expected VCF or BCF)",
+        ));
     }
     if is_bgzf(magic) {
         let mut r = bgzf::io::Reader::new(File::open(path).map_err(|e| Error::io(path, e))?);
         let mut head = [0u8; 3];
         let k = r.read(&mut head).map_err(|e| Error::io(path, e))?;
-        return Ok(if k == 3 && &head == b"BCF" { VcfFormat::Bcf } else { VcfFormat::VcfBgzf });
+        return Ok(if k == 3 && &head == b"BCF" {
+            VcfFormat::Bcf
+        } else {
+            VcfFormat::VcfBgzf
+        });
     }
     if magic.starts_with(&[0x1f, 0x8b]) {
         return Ok(VcfFormat::VcfGzip);
@@ -201,7 +217,11 @@ pub fn detect_format(path: &Path) -> Result<VcfFormat> {
     if magic.starts_with(b"##") || magic.starts_with(b"#CHROM") {
         return Ok(VcfFormat::Vcf);
     }
-    Err(Error::parse(path, Location::File, "not a VCF or BCF file (expected '##fileformat', gzip/BGZF or 'BCF' magic)"))
+    Err(Error::parse(
+        path,
+        Location::File,
+        "not a VCF or BCF file (expected '##fileformat', gzip/BGZF or 'BCF' magic)",
+    ))
 }
 
 /// Reads header lines up to and including `#CHROM`, parsing each with noodles so that errors
@@ -212,7 +232,9 @@ fn read_text_header(reader: &mut dyn BufRead, path: &Path) -> Result<(vcf::Heade
     let mut n = 0u64;
     loop {
         line.clear();
-        let k = reader.read_until(b'\n', &mut line).map_err(|e| Error::io(path, e))?;
+        let k = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(path, e))?;
         if k == 0 {
             return Err(Error::parse(
                 path,
@@ -243,7 +265,10 @@ fn read_text_header(reader: &mut dyn BufRead, path: &Path) -> Result<(vcf::Heade
         if done {
             // #CHROM POS ID REF ALT QUAL FILTER INFO [FORMAT samples...]: tab-separated
             let tabs = line.split(|&b| b == b'\t').count();
-            let words = line.split(|b| b.is_ascii_whitespace()).filter(|w| !w.is_empty()).count();
+            let words = line
+                .split(|b| b.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .count();
             if tabs < 8 && words >= 8 {
                 return Err(Error::parse(
                     path,
@@ -269,7 +294,9 @@ fn read_text_header(reader: &mut dyn BufRead, path: &Path) -> Result<(vcf::Heade
             break;
         }
     }
-    let header = parser.finish().map_err(|e| Error::parse(path, Location::File, format!("invalid VCF header: {e}")))?;
+    let header = parser
+        .finish()
+        .map_err(|e| Error::parse(path, Location::File, format!("invalid VCF header: {e}")))?;
     Ok((header, n))
 }
 
@@ -288,7 +315,10 @@ impl VcfReader {
                 let mut inner: Box<dyn BufRead + Send> = match format {
                     VcfFormat::Vcf => Box::new(BufReader::with_capacity(1 << 16, file)),
                     VcfFormat::VcfBgzf => bgzf_reader(file, threads),
-                    _ => Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(file))),
+                    _ => Box::new(BufReader::with_capacity(
+                        1 << 16,
+                        flate2::read::MultiGzDecoder::new(file),
+                    )),
                 };
                 let (header, n) = read_text_header(&mut inner, path)?;
                 (header, Records::Text(inner), Location::Line(n))
@@ -300,14 +330,25 @@ impl VcfReader {
                     f.read_exact(&mut head).map_err(|e| Error::io(path, e))?;
                     &head != b"BCF"
                 };
-                let inner: Box<dyn BufRead + Send> =
-                    if compressed { bgzf_reader(file, threads) } else { Box::new(BufReader::new(file)) };
+                let inner: Box<dyn BufRead + Send> = if compressed {
+                    bgzf_reader(file, threads)
+                } else {
+                    Box::new(BufReader::new(file))
+                };
                 let mut reader = bcf::io::Reader::from(inner);
-                let header = reader
-                    .read_header()
-                    .map_err(|e| Error::parse(path, Location::File, format!("invalid BCF header: {e}")))?;
+                let header = reader.read_header().map_err(|e| {
+                    Error::parse(path, Location::File, format!("invalid BCF header: {e}"))
+                })?;
                 let writer = vcf::io::Writer::new(Vec::new());
-                (header, Records::Bcf { reader, record: bcf::Record::default(), writer }, Location::Record(0))
+                (
+                    header,
+                    Records::Bcf {
+                        reader,
+                        record: bcf::Record::default(),
+                        writer,
+                    },
+                    Location::Record(0),
+                )
             }
         };
         let sample_names = header.sample_names().iter().cloned().collect();
@@ -394,7 +435,9 @@ impl VcfReader {
         let path = &self.path;
         match &mut self.records {
             Records::Text(r) => {
-                let Location::Line(n) = &mut self.location else { unreachable!() };
+                let Location::Line(n) = &mut self.location else {
+                    unreachable!()
+                };
                 loop {
                     self.line.clear();
                     *n += 1;
@@ -427,9 +470,13 @@ impl VcfReader {
                 let n_samples = self.sample_names.len();
                 let cols = self.line.iter().filter(|&&b| b == b'\t').count() + 1;
                 if cols < 8 {
-                    let mut msg = "expected at least 8 tab-separated columns (10 with samples".to_string();
+                    let mut msg =
+                        "expected at least 8 tab-separated columns (10 with samples".to_string();
                     if n_samples > 0 {
-                        msg.push_str(&format!("; the header names {n_samples} sample(s), so {}", 9 + n_samples));
+                        msg.push_str(&format!(
+                            "; the header names {n_samples} sample(s), so {}",
+                            9 + n_samples
+                        ));
                     }
                     msg.push_str(&format!("), found {cols}"));
                     if self.line.contains(&b' ') {
@@ -438,14 +485,23 @@ impl VcfReader {
                     return Err(Error::parse(path, loc, msg));
                 }
                 if let Err(e) = vcf::io::Reader::new(&self.line[..]).read_record(record) {
-                    if !matches!(e.kind(), io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof) {
+                    if !matches!(
+                        e.kind(),
+                        io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+                    ) {
                         return Err(Error::io(path, e));
                     }
                     // an empty column is the usual cause: name it
                     let msg = match self.line.split(|&b| b == b'\t').position(<[u8]>::is_empty) {
                         Some(i) => {
-                            let name = COLUMNS.get(i).map_or_else(|| format!("sample column {}", i - 8), |c| (*c).to_string());
-                            format!("column {} ({name}) is empty (write '.' for a missing value)", i + 1)
+                            let name = COLUMNS.get(i).map_or_else(
+                                || format!("sample column {}", i - 8),
+                                |c| (*c).to_string(),
+                            );
+                            format!(
+                                "column {} ({name}) is empty (write '.' for a missing value)",
+                                i + 1
+                            )
                         }
                         None => format!("malformed VCF record: {e}"),
                     };
@@ -472,21 +528,37 @@ impl VcfReader {
                 self.check_alleles()?;
                 Ok(true)
             }
-            Records::Bcf { reader, record: brec, writer } => {
-                let Location::Record(n) = &mut self.location else { unreachable!() };
+            Records::Bcf {
+                reader,
+                record: brec,
+                writer,
+            } => {
+                let Location::Record(n) = &mut self.location else {
+                    unreachable!()
+                };
                 *n += 1;
                 let loc = Location::Record(*n);
                 match reader.read_record(brec) {
                     Ok(0) => return Ok(false),
                     Ok(_) => {}
-                    Err(e) => return Err(Error::parse(path, loc, format!("malformed BCF record: {e}"))),
+                    Err(e) => {
+                        return Err(Error::parse(
+                            path,
+                            loc,
+                            format!("malformed BCF record: {e}"),
+                        ))
+                    }
                 }
                 writer.get_mut().clear();
                 writer
                     .write_variant_record(&self.header, brec)
                     .map_err(|e| Error::parse(path, loc, format!("malformed BCF record: {e}")))?;
                 let buf = writer.get_ref();
-                let text = if buf.last() == Some(&b'\n') { &buf[..buf.len() - 1] } else { &buf[..] };
+                let text = if buf.last() == Some(&b'\n') {
+                    &buf[..buf.len() - 1]
+                } else {
+                    &buf[..]
+                };
                 self.line.clear();
                 self.line.extend_from_slice(text);
                 vcf::io::Reader::new(&self.line[..])
@@ -535,7 +607,9 @@ impl VcfReader {
 pub fn sniff_assembly(path: &Path) -> Result<Option<Assembly>> {
     let reader = VcfReader::open(path, 1)?;
     let contigs = reader.contig_lengths();
-    Ok(Assembly::from_contig_lengths(contigs.iter().map(|(n, l)| (n.as_str(), *l))))
+    Ok(Assembly::from_contig_lengths(
+        contigs.iter().map(|(n, l)| (n.as_str(), *l)),
+    ))
 }
 
 /// Settles the genome assembly from `##contig` lengths and the requested assembly.
@@ -570,13 +644,17 @@ pub fn resolve_assembly(
     };
     let mut bad = Vec::new();
     for (name, len) in contigs {
-        let Ok(chrom) = name.parse::<Chrom>() else { continue };
+        let Ok(chrom) = name.parse::<Chrom>() else {
+            continue;
+        };
         let here = u64::from(assembly.length(chrom));
         if *len == here {
             continue;
         }
         if *len == u64::from(other.length(chrom)) {
-            bad.push(format!("{name} has length {len}, which is {other}'s (expected {here} for {assembly})"));
+            bad.push(format!(
+                "{name} has length {len}, which is {other}'s (expected {here} for {assembly})"
+            ));
         } else {
             warnings.push(format!(
                 "{}: contig {name} has length {len}, matching neither GRCh37 nor GRCh38",
@@ -606,7 +684,10 @@ mod tests {
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let p = dir.join(name);
-        std::fs::File::create(&p).unwrap().write_all(text.as_bytes()).unwrap();
+        std::fs::File::create(&p)
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
         p
     }
 
@@ -624,11 +705,18 @@ mod tests {
         }
         let gz = dir.path().join("b.vcf.gz");
         {
-            let mut w = flate2::write::GzEncoder::new(File::create(&gz).unwrap(), flate2::Compression::default());
+            let mut w = flate2::write::GzEncoder::new(
+                File::create(&gz).unwrap(),
+                flate2::Compression::default(),
+            );
             w.write_all(VCF.as_bytes()).unwrap();
             w.finish().unwrap();
         }
-        for (p, f, threads) in [(plain, VcfFormat::Vcf, 1), (bgz, VcfFormat::VcfBgzf, 2), (gz, VcfFormat::VcfGzip, 1)] {
+        for (p, f, threads) in [
+            (plain, VcfFormat::Vcf, 1),
+            (bgz, VcfFormat::VcfBgzf, 2),
+            (gz, VcfFormat::VcfGzip, 1),
+        ] {
             let mut r = VcfReader::open(&p, threads).unwrap();
             assert_eq!(r.format(), f);
             assert_eq!(r.sample_names(), &["a".to_string(), "b".to_string()]);
@@ -648,12 +736,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = write(dir.path(), "bad.vcf", "##fileformat=VCFv4.2\n##INFO=<ID=X,Number=1,Type=Bogus,Description=\"x\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
         let e = VcfReader::open(&p, 1).err().unwrap().to_string();
-        assert!(e.contains("bad.vcf: line 2: invalid VCF header line"), "{e}");
+        assert!(
+            e.contains("bad.vcf: line 2: invalid VCF header line"),
+            "{e}"
+        );
         let p = write(dir.path(), "trunc.vcf", "##fileformat=VCFv4.2\n");
         let e = VcfReader::open(&p, 1).err().unwrap().to_string();
         assert!(e.contains("line 2") && e.contains("#CHROM"), "{e}");
         let p = write(dir.path(), "x.txt", "hello\n");
-        assert!(VcfReader::open(&p, 1).err().unwrap().to_string().contains("not a VCF or BCF"));
+        assert!(VcfReader::open(&p, 1)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("not a VCF or BCF"));
     }
 
     /// Regression (QA): POS above 2^32 wrapped silently through a `u32` cast.
@@ -662,21 +757,41 @@ mod tests {
         assert_eq!(parse_pos("0"), Ok(None));
         assert_eq!(parse_pos("007"), Ok(Some(7)));
         assert_eq!(parse_pos("4294967295"), Ok(Some(u32::MAX)));
-        assert!(parse_pos("4294967296").unwrap_err().starts_with("POS 4294967296 is too large"));
-        assert!(parse_pos("99999999999999999999999").unwrap_err().starts_with("POS 99999999999999999999999 is too large"));
+        assert!(parse_pos("4294967296")
+            .unwrap_err()
+            .starts_with("POS 4294967296 is too large"));
+        assert!(parse_pos("99999999999999999999999")
+            .unwrap_err()
+            .starts_with("POS 99999999999999999999999 is too large"));
         for bad in ["-5", "+5", "1.5", "", " 5", "1e3"] {
-            assert!(parse_pos(bad).unwrap_err().starts_with(&format!("POS {bad:?} is not a position")), "{bad}");
+            assert!(
+                parse_pos(bad)
+                    .unwrap_err()
+                    .starts_with(&format!("POS {bad:?} is not a position")),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn assembly_checks() {
         let p = Path::new("t.vcf");
-        let g37 = vec![("1".to_string(), 249_250_621u64), ("2".to_string(), 243_199_373)];
+        let g37 = vec![
+            ("1".to_string(), 249_250_621u64),
+            ("2".to_string(), 243_199_373),
+        ];
         assert_eq!(resolve_assembly(&g37, None, p).unwrap().0, Assembly::GRCh37);
-        let e = resolve_assembly(&g37, Some(Assembly::GRCh38), p).unwrap_err().to_string();
-        assert!(e.contains("assembly mismatch") && e.contains("2 contig(s)") && e.contains("GRCh37's"), "{e}");
-        assert!(resolve_assembly(&[], None, p).unwrap_err().to_string().contains("--assembly"));
+        let e = resolve_assembly(&g37, Some(Assembly::GRCh38), p)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("assembly mismatch") && e.contains("2 contig(s)") && e.contains("GRCh37's"),
+            "{e}"
+        );
+        assert!(resolve_assembly(&[], None, p)
+            .unwrap_err()
+            .to_string()
+            .contains("--assembly"));
         let (a, w) = resolve_assembly(&[("chr1".into(), 5)], Some(Assembly::GRCh38), p).unwrap();
         assert_eq!((a, w.len()), (Assembly::GRCh38, 1));
     }

@@ -44,10 +44,18 @@ impl ClinicalSignificance {
     /// `Pathogenic/Likely_pathogenic|risk_factor`, `Conflicting_classifications_of_pathogenicity`...):
     /// the first classification decides; `_low_penetrance` qualifiers count as their base class.
     pub fn parse(clnsig: &str) -> ClinicalSignificance {
-        let first = clnsig.split(['|', ',']).next().unwrap_or("").trim().to_ascii_lowercase();
+        let first = clnsig
+            .split(['|', ','])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         let base = first.trim_start_matches('_');
         let base = base.split(",_").next().unwrap_or(base);
-        let parts: Vec<&str> = base.split('/').map(|p| p.trim_end_matches("_low_penetrance")).collect();
+        let parts: Vec<&str> = base
+            .split('/')
+            .map(|p| p.trim_end_matches("_low_penetrance"))
+            .collect();
         let has = |s: &str| parts.contains(&s);
         if base.starts_with("conflicting") {
             return Self::Conflicting;
@@ -73,12 +81,18 @@ impl ClinicalSignificance {
 
     /// Pathogenic, Pathogenic/Likely pathogenic or Likely pathogenic.
     pub fn is_pathogenic_or_likely(self) -> bool {
-        matches!(self, Self::Pathogenic | Self::PathogenicLikelyPathogenic | Self::LikelyPathogenic)
+        matches!(
+            self,
+            Self::Pathogenic | Self::PathogenicLikelyPathogenic | Self::LikelyPathogenic
+        )
     }
 
     /// Benign, Benign/Likely benign or Likely benign.
     pub fn is_benign_or_likely(self) -> bool {
-        matches!(self, Self::Benign | Self::BenignLikelyBenign | Self::LikelyBenign)
+        matches!(
+            self,
+            Self::Benign | Self::BenignLikelyBenign | Self::LikelyBenign
+        )
     }
 
     /// Numeric code used in stores.
@@ -122,13 +136,34 @@ mod tests {
     #[test]
     fn significance_values_seen_in_clinvar_vcfs() {
         assert_eq!(ClinicalSignificance::parse("Pathogenic"), Pathogenic);
-        assert_eq!(ClinicalSignificance::parse("Likely_pathogenic"), LikelyPathogenic);
-        assert_eq!(ClinicalSignificance::parse("Pathogenic/Likely_pathogenic|other"), PathogenicLikelyPathogenic);
-        assert_eq!(ClinicalSignificance::parse("Pathogenic/Likely_pathogenic/Pathogenic,_low_penetrance"), PathogenicLikelyPathogenic);
-        assert_eq!(ClinicalSignificance::parse("Conflicting_interpretations_of_pathogenicity"), Conflicting);
-        assert_eq!(ClinicalSignificance::parse("Conflicting_classifications_of_pathogenicity"), Conflicting);
-        assert_eq!(ClinicalSignificance::parse("Benign/Likely_benign"), BenignLikelyBenign);
-        assert_eq!(ClinicalSignificance::parse("Uncertain_significance"), UncertainSignificance);
+        assert_eq!(
+            ClinicalSignificance::parse("Likely_pathogenic"),
+            LikelyPathogenic
+        );
+        assert_eq!(
+            ClinicalSignificance::parse("Pathogenic/Likely_pathogenic|other"),
+            PathogenicLikelyPathogenic
+        );
+        assert_eq!(
+            ClinicalSignificance::parse("Pathogenic/Likely_pathogenic/Pathogenic,_low_penetrance"),
+            PathogenicLikelyPathogenic
+        );
+        assert_eq!(
+            ClinicalSignificance::parse("Conflicting_interpretations_of_pathogenicity"),
+            Conflicting
+        );
+        assert_eq!(
+            ClinicalSignificance::parse("Conflicting_classifications_of_pathogenicity"),
+            Conflicting
+        );
+        assert_eq!(
+            ClinicalSignificance::parse("Benign/Likely_benign"),
+            BenignLikelyBenign
+        );
+        assert_eq!(
+            ClinicalSignificance::parse("Uncertain_significance"),
+            UncertainSignificance
+        );
         assert_eq!(ClinicalSignificance::parse("drug_response"), Other);
         for c in ClinicalSignificance::ALL {
             assert_eq!(ClinicalSignificance::from_code(c.code()), Some(c));
@@ -137,9 +172,15 @@ mod tests {
 
     #[test]
     fn stars() {
-        assert_eq!(review_stars("criteria_provided,_multiple_submitters,_no_conflicts"), 2);
+        assert_eq!(
+            review_stars("criteria_provided,_multiple_submitters,_no_conflicts"),
+            2
+        );
         assert_eq!(review_stars("criteria_provided,_single_submitter"), 1);
-        assert_eq!(review_stars("criteria_provided,_conflicting_classifications"), 1);
+        assert_eq!(
+            review_stars("criteria_provided,_conflicting_classifications"),
+            1
+        );
         assert_eq!(review_stars("reviewed_by_expert_panel"), 3);
         assert_eq!(review_stars("practice_guideline"), 4);
         assert_eq!(review_stars("no_assertion_criteria_provided"), 0);

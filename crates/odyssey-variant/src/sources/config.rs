@@ -286,17 +286,45 @@ pub(crate) const F_POPMAX: usize = 1;
 pub(crate) const F_NHOMALT: usize = 2;
 pub(crate) const F_HEMI: usize = 3;
 
-fn preset_keys(p: FrequencyPreset) -> (&'static str, &'static str, &'static str, &'static [&'static str]) {
+fn preset_keys(
+    p: FrequencyPreset,
+) -> (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+) {
     match p {
-        FrequencyPreset::Gnomad2 => ("AF_popmax", "nhomalt", "AC_male", &["afr", "amr", "asj", "eas", "fin", "nfe", "oth", "sas"]),
-        FrequencyPreset::Gnomad3 => {
-            ("AF_popmax", "nhomalt", "AC_XY", &["afr", "ami", "amr", "asj", "eas", "fin", "mid", "nfe", "oth", "sas"])
-        }
+        FrequencyPreset::Gnomad2 => (
+            "AF_popmax",
+            "nhomalt",
+            "AC_male",
+            &["afr", "amr", "asj", "eas", "fin", "nfe", "oth", "sas"],
+        ),
+        FrequencyPreset::Gnomad3 => (
+            "AF_popmax",
+            "nhomalt",
+            "AC_XY",
+            &[
+                "afr", "ami", "amr", "asj", "eas", "fin", "mid", "nfe", "oth", "sas",
+            ],
+        ),
         FrequencyPreset::Gnomad4 => (
             "AF_grpmax",
             "nhomalt",
             "AC_XY",
-            &["afr", "ami", "amr", "asj", "eas", "fin", "mid", "nfe", "remaining", "sas"],
+            &[
+                "afr",
+                "ami",
+                "amr",
+                "asj",
+                "eas",
+                "fin",
+                "mid",
+                "nfe",
+                "remaining",
+                "sas",
+            ],
         ),
     }
 }
@@ -308,12 +336,22 @@ pub const DEFAULT_IGNORED_POPULATIONS: &[&str] = &["asj", "fin", "oth", "ami", "
 
 impl ResolvedSource {
     /// Resolves one entry; `base` is the directory of the TOML file.
-    pub fn resolve(c: &SourceConfig, base: &Path, file_assembly: Option<Assembly>, ctx: &str) -> Result<ResolvedSource> {
+    pub fn resolve(
+        c: &SourceConfig,
+        base: &Path,
+        file_assembly: Option<Assembly>,
+        ctx: &str,
+    ) -> Result<ResolvedSource> {
         let err = |m: String| Error::config(format!("{ctx}: source {:?}", c.name), m);
         if c.name.trim().is_empty() {
             return Err(Error::config(ctx, "a [[source]] has an empty name"));
         }
-        let mut paths: Vec<PathBuf> = c.path.iter().chain(c.paths.iter()).map(|p| base.join(p)).collect();
+        let mut paths: Vec<PathBuf> = c
+            .path
+            .iter()
+            .chain(c.paths.iter())
+            .map(|p| base.join(p))
+            .collect();
         paths.dedup();
         if paths.is_empty() {
             return Err(err("no `path` or `paths`".into()));
@@ -338,10 +376,27 @@ impl ResolvedSource {
                 }
                 let preset = c.preset.map(preset_keys);
                 let af = c.af.clone().unwrap_or_else(|| "AF".into());
-                let popmax = c.popmax.clone().or(preset.map(|p| p.0.to_string())).unwrap_or_default();
-                let nhomalt = c.nhomalt.clone().or(preset.map(|p| p.1.to_string())).unwrap_or_default();
-                let hemi = c.hemizygotes.clone().or(preset.map(|p| p.2.to_string())).unwrap_or_default();
-                for (f, k) in [("af", af), ("popmax", popmax), ("nhomalt", nhomalt), ("hemizygotes", hemi)] {
+                let popmax = c
+                    .popmax
+                    .clone()
+                    .or(preset.map(|p| p.0.to_string()))
+                    .unwrap_or_default();
+                let nhomalt = c
+                    .nhomalt
+                    .clone()
+                    .or(preset.map(|p| p.1.to_string()))
+                    .unwrap_or_default();
+                let hemi = c
+                    .hemizygotes
+                    .clone()
+                    .or(preset.map(|p| p.2.to_string()))
+                    .unwrap_or_default();
+                for (f, k) in [
+                    ("af", af),
+                    ("popmax", popmax),
+                    ("nhomalt", nhomalt),
+                    ("hemizygotes", hemi),
+                ] {
                     fields.push(f.into());
                     keys.push(k);
                 }
@@ -360,7 +415,10 @@ impl ResolvedSource {
                 }
                 ignore = c.ignore_populations.clone().unwrap_or_else(|| {
                     if c.preset.is_some() {
-                        DEFAULT_IGNORED_POPULATIONS.iter().map(|s| s.to_string()).collect()
+                        DEFAULT_IGNORED_POPULATIONS
+                            .iter()
+                            .map(|s| s.to_string())
+                            .collect()
                     } else {
                         Vec::new()
                     }
@@ -416,7 +474,9 @@ impl ResolvedSource {
             delimiter = b;
         }
         if c.role != Role::Clinvar && (c.clnsig.is_some() || c.clnrevstat.is_some()) {
-            return Err(err("`clnsig`/`clnrevstat` are only for role = \"clinvar\"".into()));
+            return Err(err(
+                "`clnsig`/`clnrevstat` are only for role = \"clinvar\"".into()
+            ));
         }
         let columns = [
             columns.chrom.unwrap_or_else(|| "CHROM".into()),
@@ -474,27 +534,42 @@ pub fn read_sources_toml(path: &Path) -> Result<(Option<Assembly>, Vec<ResolvedS
 }
 
 /// Parses sources TOML text; relative paths are resolved against `path`'s directory.
-pub fn parse_sources_toml(text: &str, path: &Path) -> Result<(Option<Assembly>, Vec<ResolvedSource>)> {
+pub fn parse_sources_toml(
+    text: &str,
+    path: &Path,
+) -> Result<(Option<Assembly>, Vec<ResolvedSource>)> {
     let ctx = path.display().to_string();
     let file: SourcesFile = toml::from_str(text).map_err(|e| {
         let (line, col) = e
             .span()
             .map(|s| {
                 let before = &text[..s.start.min(text.len())];
-                (before.matches('\n').count() + 1, s.start - before.rfind('\n').map_or(0, |i| i + 1) + 1)
+                (
+                    before.matches('\n').count() + 1,
+                    s.start - before.rfind('\n').map_or(0, |i| i + 1) + 1,
+                )
             })
             .unwrap_or((0, 0));
-        Error::config(format!("{ctx}: line {line}, column {col}"), e.message().to_string())
+        Error::config(
+            format!("{ctx}: line {line}, column {col}"),
+            e.message().to_string(),
+        )
     })?;
     let assembly = match &file.assembly {
         None => None,
-        Some(a) => Some(a.parse::<Assembly>().map_err(|e| Error::config(&ctx, e.to_string()))?),
+        Some(a) => Some(
+            a.parse::<Assembly>()
+                .map_err(|e| Error::config(&ctx, e.to_string()))?,
+        ),
     };
     let base = path.parent().unwrap_or(Path::new("."));
     let mut out: Vec<ResolvedSource> = Vec::new();
     for (i, c) in file.sources.iter().enumerate() {
         if out.iter().any(|s| s.name == c.name) {
-            return Err(Error::config(&ctx, format!("two sources are named {:?}", c.name)));
+            return Err(Error::config(
+                &ctx,
+                format!("two sources are named {:?}", c.name),
+            ));
         }
         let mut r = ResolvedSource::resolve(c, base, assembly, &ctx)?;
         r.origin = Some((path.to_path_buf(), i + 1));
@@ -544,13 +619,19 @@ paths = ["cv.vcf.gz"]
 
     #[test]
     fn errors_are_located() {
-        let e = parse_sources_toml("[[source]]\nname = \"x\"\nrole = \"frequncy\"\npath = \"a\"\n", Path::new("s.toml"))
-            .unwrap_err()
-            .to_string();
+        let e = parse_sources_toml(
+            "[[source]]\nname = \"x\"\nrole = \"frequncy\"\npath = \"a\"\n",
+            Path::new("s.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("s.toml: line 3"), "{e}");
-        let e = parse_sources_toml("[[source]]\nname = \"x\"\nrole = \"score\"\npath = \"a.tsv\"\n", Path::new("s.toml"))
-            .unwrap_err()
-            .to_string();
+        let e = parse_sources_toml(
+            "[[source]]\nname = \"x\"\nrole = \"score\"\npath = \"a.tsv\"\n",
+            Path::new("s.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("needs `score`"), "{e}");
         let e = parse_sources_toml(
             "[[source]]\nname = \"x\"\nrole = \"clinvar\"\npath = \"a\"\n[[source]]\nname = \"x\"\nrole = \"clinvar\"\npath = \"b\"\n",
@@ -559,11 +640,19 @@ paths = ["cv.vcf.gz"]
         .unwrap_err()
         .to_string();
         assert!(e.contains("two sources"), "{e}");
-        let e = parse_sources_toml("[[source]]\nname = \"x\"\nrole = \"clinvar\"\n", Path::new("s.toml")).unwrap_err().to_string();
+        let e = parse_sources_toml(
+            "[[source]]\nname = \"x\"\nrole = \"clinvar\"\n",
+            Path::new("s.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("no `path`"), "{e}");
-        let e = parse_sources_toml("[[source]]\nname = \"x\"\nrole = \"clinvar\"\npath = \"a\"\ncolour = 1\n", Path::new("s.toml"))
-            .unwrap_err()
-            .to_string();
+        let e = parse_sources_toml(
+            "[[source]]\nname = \"x\"\nrole = \"clinvar\"\npath = \"a\"\ncolour = 1\n",
+            Path::new("s.toml"),
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("colour"), "{e}");
     }
 }

@@ -10,7 +10,11 @@ use crate::error::{Error, Result};
 /// Up to 60 names, then how many there are in all.
 fn listing(names: &[String]) -> String {
     let shown: Vec<&str> = names.iter().take(60).map(String::as_str).collect();
-    let more = if names.len() > shown.len() { format!(", ... ({} in all)", names.len()) } else { String::new() };
+    let more = if names.len() > shown.len() {
+        format!(", ... ({} in all)", names.len())
+    } else {
+        String::new()
+    };
     format!("{}{more}", shown.join(", "))
 }
 
@@ -70,7 +74,10 @@ pub(crate) fn check_source_keys(src: &ResolvedSource) -> Result<Vec<String>> {
                     }
                 ),
             };
-            return Err(Error::config(format!("source {:?} ({})", src.name, path.display()), message));
+            return Err(Error::config(
+                format!("source {:?} ({})", src.name, path.display()),
+                message,
+            ));
         }
     }
     let mut warnings = Vec::new();
@@ -93,7 +100,10 @@ mod tests {
     const GNOMAD_HEADER: &str = "##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description=\"Alt allele frequency, ID=x\">\n##INFO=<Number=1,ID=nhomalt,Type=Integer,Description=\"n\">\n##INFO=<ID=AF_popmax,Number=A,Type=Float,Description=\"p\">\n##INFO=<ID=AC_male,Number=A,Type=Integer,Description=\"m\">\n##INFO=<ID=AF_afr,Number=A,Type=Float,Description=\"a\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t5\t.\tA\tC\t.\tPASS\tAF=0.1\n";
 
     fn resolve(dir: &std::path::Path, toml: &str) -> ResolvedSource {
-        parse_sources_toml(toml, &dir.join("s.toml")).unwrap().1.remove(0)
+        parse_sources_toml(toml, &dir.join("s.toml"))
+            .unwrap()
+            .1
+            .remove(0)
     }
 
     /// Regression (QA, /tmp/qa/s5.toml): `af = "NOSUCHFIELD"` was silently ignored.
@@ -101,42 +111,106 @@ mod tests {
     fn misspelt_vcf_info_keys_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("g.vcf"), GNOMAD_HEADER).unwrap();
-        let src = resolve(dir.path(), "[[source]]\nname='x'\nrole='frequency'\npath='g.vcf'\naf='NOSUCHFIELD'\n");
+        let src = resolve(
+            dir.path(),
+            "[[source]]\nname='x'\nrole='frequency'\npath='g.vcf'\naf='NOSUCHFIELD'\n",
+        );
         let e = check_source_keys(&src).unwrap_err().to_string();
         assert!(e.starts_with("source \"x\" ("), "{e}");
-        assert!(e.contains("g.vcf): INFO key(s) \"NOSUCHFIELD\" (`af`) not declared"), "{e}");
-        assert!(e.contains("the INFO keys it declares are: AF, nhomalt, AF_popmax, AC_male, AF_afr"), "{e}");
+        assert!(
+            e.contains("g.vcf): INFO key(s) \"NOSUCHFIELD\" (`af`) not declared"),
+            "{e}"
+        );
+        assert!(
+            e.contains("the INFO keys it declares are: AF, nhomalt, AF_popmax, AC_male, AF_afr"),
+            "{e}"
+        );
         // case matters in VCF, and the message says so
-        let src = resolve(dir.path(), "[[source]]\nname='x'\nrole='frequency'\npath='g.vcf'\nnhomalt='NHOMALT'\n");
+        let src = resolve(
+            dir.path(),
+            "[[source]]\nname='x'\nrole='frequency'\npath='g.vcf'\nnhomalt='NHOMALT'\n",
+        );
         let e = check_source_keys(&src).unwrap_err().to_string();
-        assert!(e.contains("\"NHOMALT\" (`nhomalt`) [the file has \"nhomalt\"; keys are case-sensitive]"), "{e}");
+        assert!(
+            e.contains(
+                "\"NHOMALT\" (`nhomalt`) [the file has \"nhomalt\"; keys are case-sensitive]"
+            ),
+            "{e}"
+        );
         // explicitly listed populations must exist; a preset's may be missing (with a warning)
-        let src = resolve(dir.path(), "[[source]]\nname='x'\nrole='frequency'\npath='g.vcf'\npopulations=['afr','sas']\n");
-        assert!(check_source_keys(&src).unwrap_err().to_string().contains("\"AF_sas\" (`populations`)"));
-        let src = resolve(dir.path(), "[[source]]\nname='g2'\nrole='frequency'\npath='g.vcf'\npreset='gnomad2'\n");
+        let src = resolve(
+            dir.path(),
+            "[[source]]\nname='x'\nrole='frequency'\npath='g.vcf'\npopulations=['afr','sas']\n",
+        );
+        assert!(check_source_keys(&src)
+            .unwrap_err()
+            .to_string()
+            .contains("\"AF_sas\" (`populations`)"));
+        let src = resolve(
+            dir.path(),
+            "[[source]]\nname='g2'\nrole='frequency'\npath='g.vcf'\npreset='gnomad2'\n",
+        );
         let w = check_source_keys(&src).unwrap();
         assert_eq!(w.len(), 1);
-        assert!(w[0].contains("AF_amr, AF_asj, AF_eas, AF_fin, AF_nfe, AF_oth, AF_sas are not in"), "{}", w[0]);
+        assert!(
+            w[0].contains("AF_amr, AF_asj, AF_eas, AF_fin, AF_nfe, AF_oth, AF_sas are not in"),
+            "{}",
+            w[0]
+        );
         // ClinVar and score keys
-        let src = resolve(dir.path(), "[[source]]\nname='cv'\nrole='clinvar'\npath='g.vcf'\n");
+        let src = resolve(
+            dir.path(),
+            "[[source]]\nname='cv'\nrole='clinvar'\npath='g.vcf'\n",
+        );
         let e = check_source_keys(&src).unwrap_err().to_string();
-        assert!(e.contains("\"CLNSIG\" (`clnsig`), \"CLNREVSTAT\" (`clnrevstat`)"), "{e}");
-        let src = resolve(dir.path(), "[[source]]\nname='s'\nrole='score'\nscore='spliceai'\npath='g.vcf'\n");
-        assert!(check_source_keys(&src).unwrap_err().to_string().contains("\"SpliceAI\" (`field`)"));
+        assert!(
+            e.contains("\"CLNSIG\" (`clnsig`), \"CLNREVSTAT\" (`clnrevstat`)"),
+            "{e}"
+        );
+        let src = resolve(
+            dir.path(),
+            "[[source]]\nname='s'\nrole='score'\nscore='spliceai'\npath='g.vcf'\n",
+        );
+        assert!(check_source_keys(&src)
+            .unwrap_err()
+            .to_string()
+            .contains("\"SpliceAI\" (`field`)"));
         // a header without INFO lines
-        std::fs::write(dir.path().join("bare.vcf"), "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n").unwrap();
-        let src = resolve(dir.path(), "[[source]]\nname='b'\nrole='frequency'\npath='bare.vcf'\n");
-        assert!(check_source_keys(&src).unwrap_err().to_string().contains("the file declares no INFO keys"));
+        std::fs::write(
+            dir.path().join("bare.vcf"),
+            "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n",
+        )
+        .unwrap();
+        let src = resolve(
+            dir.path(),
+            "[[source]]\nname='b'\nrole='frequency'\npath='bare.vcf'\n",
+        );
+        assert!(check_source_keys(&src)
+            .unwrap_err()
+            .to_string()
+            .contains("the file declares no INFO keys"));
     }
 
     #[test]
     fn tsv_columns_are_checked() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("f.tsv"), "#chrom\tpos\tref\talt\tmy_af\n1\t5\tA\tC\t0.1\n").unwrap();
+        std::fs::write(
+            dir.path().join("f.tsv"),
+            "#chrom\tpos\tref\talt\tmy_af\n1\t5\tA\tC\t0.1\n",
+        )
+        .unwrap();
         let cols = "columns={chrom='chrom',pos='pos',ref='ref',alt='alt'}\n";
-        let src = resolve(dir.path(), &format!("[[source]]\nname='t'\nrole='local_frequency'\npath='f.tsv'\naf='MY_AF'\n{cols}"));
+        let src = resolve(
+            dir.path(),
+            &format!(
+                "[[source]]\nname='t'\nrole='local_frequency'\npath='f.tsv'\naf='MY_AF'\n{cols}"
+            ),
+        );
         assert_eq!(check_source_keys(&src).unwrap(), Vec::<String>::new());
-        let src = resolve(dir.path(), &format!("[[source]]\nname='t'\nrole='local_frequency'\npath='f.tsv'\naf='AF'\n{cols}"));
+        let src = resolve(
+            dir.path(),
+            &format!("[[source]]\nname='t'\nrole='local_frequency'\npath='f.tsv'\naf='AF'\n{cols}"),
+        );
         let e = check_source_keys(&src).unwrap_err().to_string();
         assert!(e.contains("source \"t\"") && e.contains("column(s) \"AF\" (`af`) not in the header; the columns are: chrom, pos, ref, alt, my_af"), "{e}");
     }

@@ -138,7 +138,10 @@ fn opt(v: f32) -> Option<f32> {
 impl SourceSet {
     /// No sources.
     pub fn empty() -> SourceSet {
-        SourceSet { sources: Vec::new(), warnings: Vec::new() }
+        SourceSet {
+            sources: Vec::new(),
+            warnings: Vec::new(),
+        }
     }
 
     /// Notes from opening the sources (population keys of a preset that a file lacks).
@@ -163,7 +166,10 @@ impl SourceSet {
                 if a != assembly {
                     return Err(Error::AssemblyMismatch {
                         path: s.paths[0].clone(),
-                        message: format!("source {:?} is declared {a} but the analysis is {assembly}", s.name),
+                        message: format!(
+                            "source {:?} is declared {a} but the analysis is {assembly}",
+                            s.name
+                        ),
                     });
                 }
             }
@@ -188,7 +194,10 @@ impl SourceSet {
             let backend = match s.format {
                 SourceFormat::Store => {
                     if s.paths.len() != 1 {
-                        return Err(Error::config(format!("source {:?}", s.name), "a store source takes exactly one path"));
+                        return Err(Error::config(
+                            format!("source {:?}", s.name),
+                            "a store source takes exactly one path",
+                        ));
                     }
                     let r = StoreReader::open(&s.paths[0])?;
                     let built = &r.meta().source;
@@ -203,14 +212,21 @@ impl SourceSet {
                     if built.role != s.role {
                         return Err(Error::config(
                             format!("source {:?}", s.name),
-                            format!("the store was built with role {:?}, configured as {:?}", built.role, s.role),
+                            format!(
+                                "the store was built with role {:?}, configured as {:?}",
+                                built.role, s.role
+                            ),
                         ));
                     }
                     Backend::Store(Box::new(r))
                 }
                 _ => {
                     warnings.extend(keys::check_source_keys(s)?);
-                    let big = s.paths.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum::<u64>()
+                    let big = s
+                        .paths
+                        .iter()
+                        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+                        .sum::<u64>()
                         > STREAM_THRESHOLD_BYTES;
                     let indexed = s.paths.iter().all(|p| find_index(p).is_some());
                     let stream = match s.mode {
@@ -232,9 +248,17 @@ impl SourceSet {
                     }
                 }
             };
-            out.push(OpenSource { src: s.clone(), backend, lookups: 0, hits: 0 });
+            out.push(OpenSource {
+                src: s.clone(),
+                backend,
+                lookups: 0,
+                hits: 0,
+            });
         }
-        Ok(SourceSet { sources: out, warnings })
+        Ok(SourceSet {
+            sources: out,
+            warnings,
+        })
     }
 
     /// True when no source is configured.
@@ -269,7 +293,12 @@ impl SourceSet {
                 role: s.src.role,
                 score: s.src.score,
                 paths: s.src.paths.clone(),
-                bytes: s.src.paths.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).collect(),
+                bytes: s
+                    .src
+                    .paths
+                    .iter()
+                    .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+                    .collect(),
                 access: match &s.backend {
                     Backend::Memory(m) => format!("memory ({} records)", m.len()),
                     Backend::Stream(r) => format!("stream ({} index seeks)", r.seeks),
@@ -313,10 +342,12 @@ fn apply(src: &ResolvedSource, v: &[f32], ann: &mut SourceAnnotations) {
                 }
             }
             // highest; ties keep the first listed field (overall AF before populations)
-            let best = cands.into_iter().fold(None::<(f32, String)>, |b, c| match b {
-                Some(b) if b.0 >= c.0 => Some(b),
-                _ => Some(c),
-            });
+            let best = cands
+                .into_iter()
+                .fold(None::<(f32, String)>, |b, c| match b {
+                    Some(b) if b.0 >= c.0 => Some(b),
+                    _ => Some(c),
+                });
             if let Some((af, field)) = best {
                 if ann.max_af.is_none_or(|m| af > m) {
                     ann.max_af = Some(af);
@@ -393,7 +424,11 @@ mod tests {
         let vcf = dir.path().join("g.vcf.gz");
         let mut text = String::from("##fileformat=VCFv4.2\n##contig=<ID=1,length=249250621>\n##contig=<ID=2,length=243199373>\n##INFO=<ID=AF,Number=A,Type=Float,Description=\"x\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
         for i in 0..20_000u32 {
-            text.push_str(&format!("1\t{}\t.\tG\tA\t.\tPASS\tAF={}\n", 10 + 7 * i, f64::from(i % 1000) / 1000.0));
+            text.push_str(&format!(
+                "1\t{}\t.\tG\tA\t.\tPASS\tAF={}\n",
+                10 + 7 * i,
+                f64::from(i % 1000) / 1000.0
+            ));
         }
         text.push_str("2\t100\t.\tGAT\tGCT\t.\tPASS\tAF=0.25\n"); // trims to 2-101-A-C
         bgzip(&vcf, &text);
@@ -402,11 +437,17 @@ mod tests {
             format!("[[source]]\nname='g'\nrole='frequency'\npath='g.vcf.gz'\nmode='{mode}'\n")
         };
         let store = dir.path().join("g.ostore");
-        let src = config::parse_sources_toml(&toml("memory"), &dir.path().join("s.toml")).unwrap().1;
+        let src = config::parse_sources_toml(&toml("memory"), &dir.path().join("s.toml"))
+            .unwrap()
+            .1;
         build_store(&src[0], &store).unwrap();
         let store_toml = "[[source]]\nname='g'\nrole='frequency'\npath='g.ostore'\n";
         let queries: Vec<VariantKey> = {
-            let mut q = vec![key(1, 10, "G", "A"), key(1, 17, "G", "T"), key(1, 18, "G", "A")];
+            let mut q = vec![
+                key(1, 10, "G", "A"),
+                key(1, 17, "G", "T"),
+                key(1, 18, "G", "A"),
+            ];
             for i in (0..20_000u32).step_by(997) {
                 q.push(key(1, 10 + 7 * i, "G", "A"));
             }
@@ -417,7 +458,9 @@ mod tests {
         };
         let mut answers = Vec::new();
         for t in [toml("memory"), toml("stream"), store_toml.to_string()] {
-            let srcs = config::parse_sources_toml(&t, &dir.path().join("s.toml")).unwrap().1;
+            let srcs = config::parse_sources_toml(&t, &dir.path().join("s.toml"))
+                .unwrap()
+                .1;
             let mut set = SourceSet::open(&srcs, Assembly::GRCh37).unwrap();
             let got: Vec<Option<f32>> = queries
                 .iter()

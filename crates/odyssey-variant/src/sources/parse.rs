@@ -125,7 +125,12 @@ impl LineParser {
                 Some(c) => value_cols.push(Some(c)),
                 // preset keys a release lacks (checked and reported when the source is opened)
                 None if src.optional_keys.contains(k) => value_cols.push(None),
-                None => return Err(format!("column {k:?} not in the header ({})", names.join(", "))),
+                None => {
+                    return Err(format!(
+                        "column {k:?} not in the header ({})",
+                        names.join(", ")
+                    ))
+                }
             }
         }
         Ok(LineParser {
@@ -150,27 +155,44 @@ impl LineParser {
 
     /// Parses a data line; entries are appended to `out`. Returns the line's chromosome and
     /// position (`None` for non-primary contigs or skipped lines).
-    pub(crate) fn parse(&mut self, line: &str, out: &mut Vec<Entry>) -> Result<Option<(Chrom, u32)>, String> {
+    pub(crate) fn parse(
+        &mut self,
+        line: &str,
+        out: &mut Vec<Entry>,
+    ) -> Result<Option<(Chrom, u32)>, String> {
         match self.format {
             SourceFormat::Tsv => self.parse_tsv(line, out),
             _ => self.parse_vcf(line, out),
         }
     }
 
-    fn parse_vcf(&mut self, line: &str, out: &mut Vec<Entry>) -> Result<Option<(Chrom, u32)>, String> {
+    fn parse_vcf(
+        &mut self,
+        line: &str,
+        out: &mut Vec<Entry>,
+    ) -> Result<Option<(Chrom, u32)>, String> {
         let f: Vec<&str> = line.splitn(9, '\t').collect();
         if f.len() < 8 {
-            return Err(format!("expected 8 or more tab-separated VCF columns, found {}", f.len()));
+            return Err(format!(
+                "expected 8 or more tab-separated VCF columns, found {}",
+                f.len()
+            ));
         }
-        let Some(chrom) = self.chrom(f[0]) else { return Ok(None) };
-        let pos = f[1].parse::<u32>().map_err(|_| format!("POS {:?} is not a positive integer", f[1]))?;
+        let Some(chrom) = self.chrom(f[0]) else {
+            return Ok(None);
+        };
+        let pos = f[1]
+            .parse::<u32>()
+            .map_err(|_| format!("POS {:?} is not a positive integer", f[1]))?;
         if self.pass_only && !(f[6] == "PASS" || f[6] == ".") {
             return Ok(Some((chrom, pos)));
         }
         let info = f[7];
         let alts: Vec<&str> = f[4].split(',').collect();
         for (i, alt) in alts.iter().enumerate() {
-            let Ok(key) = VariantKey::new(chrom, pos, f[3], alt) else { continue };
+            let Ok(key) = VariantKey::new(chrom, pos, f[3], alt) else {
+                continue;
+            };
             let mut values = Vec::with_capacity(self.keys.len());
             match self.role {
                 Role::Clinvar => {
@@ -180,14 +202,17 @@ impl LineParser {
                     values.push(stars.map_or(f32::NAN, f32::from));
                 }
                 Role::Score if self.score == Some(ScoreKind::Spliceai) => {
-                    values.push(info_value(info, &self.keys[0]).map_or(f32::NAN, |v| spliceai_max(v, alt)));
+                    values.push(
+                        info_value(info, &self.keys[0]).map_or(f32::NAN, |v| spliceai_max(v, alt)),
+                    );
                 }
                 _ => {
                     for k in &self.keys {
                         let v = if k.is_empty() {
                             f32::NAN
                         } else {
-                            info_value(info, k).map_or(f32::NAN, |v| parse_f32(per_allele(v, i + 1, alts.len())))
+                            info_value(info, k)
+                                .map_or(f32::NAN, |v| parse_f32(per_allele(v, i + 1, alts.len())))
                         };
                         values.push(v);
                     }
@@ -201,22 +226,44 @@ impl LineParser {
         Ok(Some((chrom, pos)))
     }
 
-    fn parse_tsv(&mut self, line: &str, out: &mut Vec<Entry>) -> Result<Option<(Chrom, u32)>, String> {
+    fn parse_tsv(
+        &mut self,
+        line: &str,
+        out: &mut Vec<Entry>,
+    ) -> Result<Option<(Chrom, u32)>, String> {
         let f: Vec<&str> = line.split(self.delimiter as char).collect();
-        let need = self.cols.iter().chain(self.value_cols.iter().flatten()).max().copied().unwrap_or(0) + 1;
+        let need = self
+            .cols
+            .iter()
+            .chain(self.value_cols.iter().flatten())
+            .max()
+            .copied()
+            .unwrap_or(0)
+            + 1;
         if f.len() < need {
-            return Err(format!("expected at least {need} columns, found {}", f.len()));
+            return Err(format!(
+                "expected at least {need} columns, found {}",
+                f.len()
+            ));
         }
-        let Some(chrom) = self.chrom(f[self.cols[0]]) else { return Ok(None) };
+        let Some(chrom) = self.chrom(f[self.cols[0]]) else {
+            return Ok(None);
+        };
         let p = f[self.cols[1]];
         if p == "." || p.is_empty() {
             return Ok(None);
         }
-        let pos = p.parse::<u32>().map_err(|_| format!("position {p:?} is not a positive integer"))?;
+        let pos = p
+            .parse::<u32>()
+            .map_err(|_| format!("position {p:?} is not a positive integer"))?;
         let Ok(key) = VariantKey::new(chrom, pos, f[self.cols[2]], f[self.cols[3]]) else {
             return Ok(Some((chrom, pos)));
         };
-        let values: Vec<f32> = self.value_cols.iter().map(|c| c.map_or(f32::NAN, |c| parse_f32(f[c].trim()))).collect();
+        let values: Vec<f32> = self
+            .value_cols
+            .iter()
+            .map(|c| c.map_or(f32::NAN, |c| parse_f32(f[c].trim())))
+            .collect();
         if !values.iter().all(|v| v.is_nan()) {
             out.push(Entry { key, values });
         }
@@ -226,7 +273,10 @@ impl LineParser {
 
 /// Column names of a TSV header line (without a leading `#`).
 pub(crate) fn tsv_column_names(src: &ResolvedSource, header: &str) -> Vec<String> {
-    header.split(src.delimiter as char).map(|s| s.trim().trim_start_matches('#').to_string()).collect()
+    header
+        .split(src.delimiter as char)
+        .map(|s| s.trim().trim_start_matches('#').to_string())
+        .collect()
 }
 
 /// Finds the header line of a TSV source among its first lines: the last line starting with
@@ -252,7 +302,10 @@ mod tests {
     use std::path::Path;
 
     fn src(toml: &str) -> ResolvedSource {
-        parse_sources_toml(toml, Path::new("/x/s.toml")).unwrap().1.remove(0)
+        parse_sources_toml(toml, Path::new("/x/s.toml"))
+            .unwrap()
+            .1
+            .remove(0)
     }
 
     #[test]
@@ -262,7 +315,10 @@ mod tests {
         let mut out = Vec::new();
         // multi-allelic, Number=A values
         let line = "chr1\t100\t.\tAT\tA,ATT\t.\tPASS\tAF=0.1,0.002;AF_popmax=0.2,0.003;nhomalt=5,0;AF_afr=0.3,0.001";
-        assert_eq!(p.parse(line, &mut out).unwrap(), Some((Chrom::autosome(1).unwrap(), 100)));
+        assert_eq!(
+            p.parse(line, &mut out).unwrap(),
+            Some((Chrom::autosome(1).unwrap(), 100))
+        );
         assert_eq!(out.len(), 2);
         assert_eq!(out[0].key.to_string(), "1-100-AT-A");
         assert_eq!(out[0].values[0], 0.1);
@@ -272,8 +328,15 @@ mod tests {
         let afr = s.fields.iter().position(|f| f == "pop:afr").unwrap();
         assert_eq!(out[0].values[afr], 0.3);
         // non-primary contig skipped
-        assert_eq!(p.parse("chrUn_x\t5\t.\tA\tC\t.\t.\tAF=0.1", &mut out).unwrap(), None);
-        assert!(p.parse("chr1\tx\t.\tA\tC\t.\t.\tAF=0.1", &mut out).unwrap_err().contains("POS"));
+        assert_eq!(
+            p.parse("chrUn_x\t5\t.\tA\tC\t.\t.\tAF=0.1", &mut out)
+                .unwrap(),
+            None
+        );
+        assert!(p
+            .parse("chr1\tx\t.\tA\tC\t.\t.\tAF=0.1", &mut out)
+            .unwrap_err()
+            .contains("POS"));
     }
 
     #[test]
@@ -282,12 +345,19 @@ mod tests {
         let mut p = LineParser::vcf(&s);
         let mut out = Vec::new();
         p.parse("1\t5\t1\tG\tA\t.\t.\tCLNREVSTAT=criteria_provided,_multiple_submitters,_no_conflicts;CLNSIG=Likely_pathogenic", &mut out).unwrap();
-        assert_eq!(ClinicalSignificance::from_code(out[0].values[0]), Some(ClinicalSignificance::LikelyPathogenic));
+        assert_eq!(
+            ClinicalSignificance::from_code(out[0].values[0]),
+            Some(ClinicalSignificance::LikelyPathogenic)
+        );
         assert_eq!(out[0].values[1], 2.0);
         let s = src("[[source]]\nname='s'\nrole='score'\nscore='spliceai'\npath='s.vcf.gz'\n");
         let mut p = LineParser::vcf(&s);
         out.clear();
-        p.parse("1\t69092\t.\tT\tA\t.\t.\tSpliceAI=A|OR4F5|0.00|0.00|0.22|0.00|2|41|1|23", &mut out).unwrap();
+        p.parse(
+            "1\t69092\t.\tT\tA\t.\t.\tSpliceAI=A|OR4F5|0.00|0.00|0.22|0.00|2|41|1|23",
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out[0].values, vec![0.22]);
         assert!(spliceai_max("C|X|0.1|0.2|0.3|0.4|0|0|0|0", "A").is_nan());
     }
@@ -295,15 +365,34 @@ mod tests {
     #[test]
     fn tsv_with_header_names() {
         let s = src("assembly='GRCh37'\n[[source]]\nname='r'\nrole='score'\nscore='revel'\npath='revel.csv'\n");
-        let (h, n) = tsv_header(["chr,hg19_pos,grch38_pos,ref,alt,aaref,aaalt,REVEL,Ensembl_transcriptid", "1,35142,35142,G,A,T,M,0.027,ENST1"].into_iter()).unwrap();
+        let (h, n) = tsv_header(
+            [
+                "chr,hg19_pos,grch38_pos,ref,alt,aaref,aaalt,REVEL,Ensembl_transcriptid",
+                "1,35142,35142,G,A,T,M,0.027,ENST1",
+            ]
+            .into_iter(),
+        )
+        .unwrap();
         assert_eq!(n, 1);
         let mut p = LineParser::tsv(&s, &h).unwrap();
         let mut out = Vec::new();
-        p.parse("1,35142,35142,G,A,T,M,0.027,ENST1", &mut out).unwrap();
+        p.parse("1,35142,35142,G,A,T,M,0.027,ENST1", &mut out)
+            .unwrap();
         assert_eq!(out[0].key.to_string(), "1-35142-G-A");
         assert_eq!(out[0].values, vec![0.027]);
-        let (h, n) = tsv_header(["## CADD v1.6", "#Chrom\tPos\tRef\tAlt\tRawScore\tPHRED", "1\t1\tA\tC\t0.1\t5.2"].into_iter()).unwrap();
-        assert_eq!((h.as_str(), n), ("Chrom\tPos\tRef\tAlt\tRawScore\tPHRED", 2));
+        let (h, n) = tsv_header(
+            [
+                "## CADD v1.6",
+                "#Chrom\tPos\tRef\tAlt\tRawScore\tPHRED",
+                "1\t1\tA\tC\t0.1\t5.2",
+            ]
+            .into_iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            (h.as_str(), n),
+            ("Chrom\tPos\tRef\tAlt\tRawScore\tPHRED", 2)
+        );
         let s = src("[[source]]\nname='c'\nrole='score'\nscore='cadd_phred'\npath='c.tsv.gz'\n");
         let mut p = LineParser::tsv(&s, &h).unwrap();
         out.clear();

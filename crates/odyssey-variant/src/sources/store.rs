@@ -143,7 +143,8 @@ impl StoreWriter {
         let io = |e| Error::io(path, e);
         out.write_all(MAGIC).map_err(io)?;
         out.write_all(&STORE_VERSION.to_le_bytes()).map_err(io)?;
-        out.write_all(&(json.len() as u32).to_le_bytes()).map_err(io)?;
+        out.write_all(&(json.len() as u32).to_le_bytes())
+            .map_err(io)?;
         out.write_all(&json).map_err(io)?;
         let nfields = meta.source.fields.len();
         Ok(StoreWriter {
@@ -189,7 +190,9 @@ impl StoreWriter {
         let code = match pack(&e.key.reference, &e.key.alternate) {
             Some(c) => c,
             None => {
-                self.buf.overflow.push((e.key.reference.clone(), e.key.alternate.clone()));
+                self.buf
+                    .overflow
+                    .push((e.key.reference.clone(), e.key.alternate.clone()));
                 OVERFLOW | (self.buf.overflow.len() as u32 - 1)
             }
         };
@@ -232,7 +235,9 @@ impl StoreWriter {
             }
         }
         let z = zstd::bulk::compress(&raw, 3).map_err(|e| Error::io(&self.path, e))?;
-        self.out.write_all(&z).map_err(|e| Error::io(&self.path, e))?;
+        self.out
+            .write_all(&z)
+            .map_err(|e| Error::io(&self.path, e))?;
         self.index.push(ChunkEntry {
             chrom: b.chrom.expect("chunk has a chromosome").index() as u8,
             first: b.pos[0],
@@ -287,8 +292,12 @@ impl StoreWriter {
             b[28..32].copy_from_slice(&c.ulen.to_le_bytes());
             self.out.write_all(&b).map_err(io)?;
         }
-        self.out.write_all(&index_offset.to_le_bytes()).map_err(io)?;
-        self.out.write_all(&(self.index.len() as u64).to_le_bytes()).map_err(io)?;
+        self.out
+            .write_all(&index_offset.to_le_bytes())
+            .map_err(io)?;
+        self.out
+            .write_all(&(self.index.len() as u64).to_le_bytes())
+            .map_err(io)?;
         self.out.write_all(FOOTER_MAGIC).map_err(io)?;
         self.out.flush().map_err(io)?;
         Ok((self.records, self.index.len() as u64))
@@ -296,7 +305,11 @@ impl StoreWriter {
 }
 
 fn key_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
-    (a.key.pos, &a.key.reference, &a.key.alternate).cmp(&(b.key.pos, &b.key.reference, &b.key.alternate))
+    (a.key.pos, &a.key.reference, &a.key.alternate).cmp(&(
+        b.key.pos,
+        &b.key.reference,
+        &b.key.alternate,
+    ))
 }
 
 /// Compiles a VCF/TSV source into a store at `out`.
@@ -315,7 +328,11 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
     let inputs: Vec<(PathBuf, u64)> = src
         .paths
         .iter()
-        .map(|p| std::fs::metadata(p).map(|m| (p.clone(), m.len())).map_err(|e| Error::io(p, e)))
+        .map(|p| {
+            std::fs::metadata(p)
+                .map(|m| (p.clone(), m.len()))
+                .map_err(|e| Error::io(p, e))
+        })
         .collect::<Result<_>>()?;
     let meta = StoreMeta {
         version: STORE_VERSION,
@@ -375,7 +392,14 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
     }
     let (records, chunks) = w.finish()?;
     let bytes = std::fs::metadata(out).map_err(|e| Error::io(out, e))?.len();
-    Ok(BuildSummary { path: out.to_path_buf(), records, chunks, input_lines: lines, bytes, warnings })
+    Ok(BuildSummary {
+        path: out.to_path_buf(),
+        records,
+        chunks,
+        input_lines: lines,
+        bytes,
+        warnings,
+    })
 }
 
 struct Decoded {
@@ -426,10 +450,13 @@ impl StoreReader {
         if 16 + meta_len > b.len() {
             return Err(bad("truncated store header"));
         }
-        let meta: StoreMeta = serde_json::from_slice(&b[16..16 + meta_len]).map_err(|e| bad(&format!("invalid store metadata: {e}")))?;
+        let meta: StoreMeta = serde_json::from_slice(&b[16..16 + meta_len])
+            .map_err(|e| bad(&format!("invalid store metadata: {e}")))?;
         let end = b.len();
         if &b[end - 8..] != FOOTER_MAGIC {
-            return Err(bad("truncated store (footer missing): the build did not finish"));
+            return Err(bad(
+                "truncated store (footer missing): the build did not finish",
+            ));
         }
         let index_offset = le_u64(b, end - 24) as usize;
         let count = le_u64(b, end - 16) as usize;
@@ -453,7 +480,15 @@ impl StoreReader {
             }
             index.push(c);
         }
-        Ok(StoreReader { path: path.to_path_buf(), mmap, meta, index, current: None, result: Vec::new(), chunks_decoded: 0 })
+        Ok(StoreReader {
+            path: path.to_path_buf(),
+            mmap,
+            meta,
+            index,
+            current: None,
+            result: Vec::new(),
+            chunks_decoded: 0,
+        })
     }
 
     /// The metadata.
@@ -469,7 +504,13 @@ impl StoreReader {
     fn decode(&self, i: usize) -> Result<Decoded> {
         let c = self.index[i];
         let data = &self.mmap[c.offset as usize..(c.offset + u64::from(c.clen)) as usize];
-        let bad = |m: &str| Error::parse(&self.path, Location::Record(i as u64 + 1), format!("corrupt chunk: {m}"));
+        let bad = |m: &str| {
+            Error::parse(
+                &self.path,
+                Location::Record(i as u64 + 1),
+                format!("corrupt chunk: {m}"),
+            )
+        };
         let raw = zstd::bulk::decompress(data, c.ulen as usize).map_err(|e| bad(&e.to_string()))?;
         if raw.len() < 12 {
             return Err(bad("too short"));
@@ -509,8 +550,16 @@ impl StoreReader {
         if raw.len() != at + nf * n * 4 || nf != self.meta.source.fields.len() {
             return Err(bad("value columns"));
         }
-        let values = (0..nf * n).map(|k| f32::from_le_bytes(raw[at + 4 * k..at + 4 * k + 4].try_into().unwrap())).collect();
-        Ok(Decoded { pos, codes, overflow, values, n })
+        let values = (0..nf * n)
+            .map(|k| f32::from_le_bytes(raw[at + 4 * k..at + 4 * k + 4].try_into().unwrap()))
+            .collect();
+        Ok(Decoded {
+            pos,
+            codes,
+            overflow,
+            values,
+            n,
+        })
     }
 
     /// Values for `key` (in the order of [`ResolvedSource::field_names`]), or `None`.
@@ -520,7 +569,9 @@ impl StoreReader {
         let ci = match &self.current {
             Some((i, _)) if covers(&self.index[*i]) => *i,
             _ => {
-                let k = self.index.partition_point(|c| (c.chrom, c.first) <= (chrom, key.pos));
+                let k = self
+                    .index
+                    .partition_point(|c| (c.chrom, c.first) <= (chrom, key.pos));
                 if k == 0 || !covers(&self.index[k - 1]) {
                     return Ok(None);
                 }
@@ -571,7 +622,17 @@ mod tests {
 
     #[test]
     fn packing_is_injective_on_small_alleles() {
-        let alleles = ["A", "C", "G", "T", "AC", "CA", "AAA", "AAAAAAAAAAA", "ACGTACGTACG"];
+        let alleles = [
+            "A",
+            "C",
+            "G",
+            "T",
+            "AC",
+            "CA",
+            "AAA",
+            "AAAAAAAAAAA",
+            "ACGTACGTACG",
+        ];
         let mut seen = std::collections::HashSet::new();
         for r in alleles {
             for a in alleles {
@@ -596,31 +657,60 @@ mod tests {
         );
         text.push_str("2\t50\t.\tA\tG\t.\tPASS\tAF=0.5\n");
         for i in 0..70_000u32 {
-            text.push_str(&format!("1\t{}\t.\tC\tT\t.\tPASS\tAF={}\n", 1000 + i, f64::from(i) * 1e-6));
+            text.push_str(&format!(
+                "1\t{}\t.\tC\tT\t.\tPASS\tAF={}\n",
+                1000 + i,
+                f64::from(i) * 1e-6
+            ));
         }
         text.push_str("1\t500\t.\tAT\tA,ATT\t.\tPASS\tAF=0.1,0.2\n");
         text.push_str("1\t600\t.\tACGTACGTACGTA\tA\t.\tPASS\tAF=0.3\n");
         std::fs::write(&vcf, text).unwrap();
-        let toml = format!("[[source]]\nname='f'\nrole='frequency'\npath='{}'\n", vcf.display());
-        let src = parse_sources_toml(&toml, &dir.path().join("s.toml")).unwrap().1.remove(0);
+        let toml = format!(
+            "[[source]]\nname='f'\nrole='frequency'\npath='{}'\n",
+            vcf.display()
+        );
+        let src = parse_sources_toml(&toml, &dir.path().join("s.toml"))
+            .unwrap()
+            .1
+            .remove(0);
         let out = dir.path().join("f.ostore");
         let s = build_store(&src, &out).unwrap();
         assert_eq!(s.records, 70_004);
         assert!(s.chunks >= 3, "{}", s.chunks);
         let mut r = StoreReader::open(&out).unwrap();
         assert_eq!(r.records(), 70_004);
-        let k = |c: u8, p: u32, a: &str, b: &str| VariantKey::new(Chrom::autosome(c).unwrap(), p, a, b).unwrap();
-        assert_eq!(r.get(&k(1, 500, "AT", "A")).unwrap().map(|v| v[0]), Some(0.1));
-        assert_eq!(r.get(&k(1, 500, "A", "AT")).unwrap().map(|v| v[0]), Some(0.2));
-        assert_eq!(r.get(&k(1, 600, "ACGTACGTACGTA", "A")).unwrap().map(|v| v[0]), Some(0.3));
+        let k = |c: u8, p: u32, a: &str, b: &str| {
+            VariantKey::new(Chrom::autosome(c).unwrap(), p, a, b).unwrap()
+        };
+        assert_eq!(
+            r.get(&k(1, 500, "AT", "A")).unwrap().map(|v| v[0]),
+            Some(0.1)
+        );
+        assert_eq!(
+            r.get(&k(1, 500, "A", "AT")).unwrap().map(|v| v[0]),
+            Some(0.2)
+        );
+        assert_eq!(
+            r.get(&k(1, 600, "ACGTACGTACGTA", "A"))
+                .unwrap()
+                .map(|v| v[0]),
+            Some(0.3)
+        );
         assert_eq!(r.get(&k(1, 600, "ACGTACGTACGTA", "C")).unwrap(), None);
-        assert_eq!(r.get(&k(1, 1000 + 65_600, "C", "T")).unwrap().map(|v| v[0]), Some(65_600.0 * 1e-6));
+        assert_eq!(
+            r.get(&k(1, 1000 + 65_600, "C", "T")).unwrap().map(|v| v[0]),
+            Some(65_600.0 * 1e-6)
+        );
         assert_eq!(r.get(&k(1, 1000 + 65_600, "C", "G")).unwrap(), None);
         assert_eq!(r.get(&k(1, 999_999, "C", "T")).unwrap(), None);
         assert_eq!(r.get(&k(2, 50, "A", "G")).unwrap().map(|v| v[0]), Some(0.5));
         assert_eq!(r.get(&k(3, 50, "A", "G")).unwrap(), None);
         // backwards lookups work too
-        assert_eq!(r.get(&k(1, 1001, "C", "T")).unwrap().map(|v| v[0]), Some(1e-6));
+        assert_eq!(
+            r.get(&k(1, 1001, "C", "T")).unwrap().map(|v| v[0]),
+            Some(1e-6)
+        );
         // missing fields are NaN
         assert!(r.get(&k(1, 1001, "C", "T")).unwrap().unwrap()[2].is_nan());
     }
@@ -630,7 +720,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.ostore");
         std::fs::write(&p, vec![0u8; 100]).unwrap();
-        assert!(StoreReader::open(&p).err().unwrap().to_string().contains("not an Odyssey store"));
+        assert!(StoreReader::open(&p)
+            .err()
+            .unwrap()
+            .to_string()
+            .contains("not an Odyssey store"));
         let mut b = b"ODYSTORE".to_vec();
         b.extend_from_slice(&STORE_VERSION.to_le_bytes());
         b.extend_from_slice(&[0u8; 60]);

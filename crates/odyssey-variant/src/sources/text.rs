@@ -23,7 +23,10 @@ pub(crate) fn open_text(path: &Path) -> Result<Box<dyn BufRead + Send>> {
     let n = f.read(&mut magic).map_err(|e| Error::io(path, e))?;
     let f = File::open(path).map_err(|e| Error::io(path, e))?;
     if n == 2 && magic == [0x1f, 0x8b] {
-        Ok(Box::new(BufReader::with_capacity(1 << 16, flate2::read::MultiGzDecoder::new(f))))
+        Ok(Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(f),
+        )))
     } else {
         Ok(Box::new(BufReader::with_capacity(1 << 16, f)))
     }
@@ -35,8 +38,13 @@ pub(crate) fn parser_for(src: &ResolvedSource, path: &Path) -> Result<(LineParse
     match src.format {
         SourceFormat::Tsv => {
             let (header, n) = read_tsv_header(path)?;
-            let p = LineParser::tsv(src, &header)
-                .map_err(|m| Error::parse(path, Location::Line(n as u64), format!("source {:?}: {m}", src.name)))?;
+            let p = LineParser::tsv(src, &header).map_err(|m| {
+                Error::parse(
+                    path,
+                    Location::Line(n as u64),
+                    format!("source {:?}: {m}", src.name),
+                )
+            })?;
             // lines up to and including the header are skipped; a header that was a data-looking
             // first line (REVEL) is skipped too
             Ok((p, n))
@@ -62,8 +70,13 @@ pub(crate) fn read_tsv_header(path: &Path) -> Result<(String, usize)> {
             break;
         }
     }
-    tsv_header(lines.iter().map(String::as_str))
-        .ok_or_else(|| Error::parse(path, Location::Line(1), "empty file (expected a header line)"))
+    tsv_header(lines.iter().map(String::as_str)).ok_or_else(|| {
+        Error::parse(
+            path,
+            Location::Line(1),
+            "empty file (expected a header line)",
+        )
+    })
 }
 
 /// The INFO keys declared by `##INFO=<ID=...>` lines of a VCF source's header, in file order.
@@ -94,7 +107,10 @@ pub(crate) fn read_vcf_info_keys(path: &Path) -> Result<Vec<String>> {
         if let Some(rest) = l.strip_prefix("##INFO=<") {
             // the ID is one of the comma-separated key=value pairs before any quoted text
             let plain = rest.split('"').next().unwrap_or("");
-            if let Some(id) = plain.split(',').find_map(|kv| kv.trim().strip_prefix("ID=")) {
+            if let Some(id) = plain
+                .split(',')
+                .find_map(|kv| kv.trim().strip_prefix("ID="))
+            {
                 keys.push(id.trim_end_matches('>').to_string());
             }
         }
@@ -172,7 +188,10 @@ impl MemorySource {
 
 /// Finds the index of a BGZF file (`X.tbi` or `X.csi`).
 pub(crate) fn find_index(path: &Path) -> Option<PathBuf> {
-    ["tbi", "csi"].iter().map(|ext| PathBuf::from(format!("{}.{ext}", path.display()))).find(|p| p.exists())
+    ["tbi", "csi"]
+        .iter()
+        .map(|ext| PathBuf::from(format!("{}.{ext}", path.display())))
+        .find(|p| p.exists())
 }
 
 /// One indexed BGZF file read as an ordered stream.
@@ -218,13 +237,26 @@ impl IndexedSource {
                     format!("{} has no .tbi or .csi index (index it with tabix, use mode = \"memory\", or build a store with `odyssey sources build`)", path.display()),
                 )
             })?;
-            let index: Box<dyn BinningIndex + Send> = if idx_path.extension().is_some_and(|e| e == "tbi") {
-                Box::new(noodles::tabix::fs::read(&idx_path).map_err(|e| Error::parse(&idx_path, Location::File, format!("invalid tabix index: {e}")))?)
-            } else {
-                Box::new(noodles::csi::fs::read(&idx_path).map_err(|e| Error::parse(&idx_path, Location::File, format!("invalid CSI index: {e}")))?)
-            };
+            let index: Box<dyn BinningIndex + Send> =
+                if idx_path.extension().is_some_and(|e| e == "tbi") {
+                    Box::new(noodles::tabix::fs::read(&idx_path).map_err(|e| {
+                        Error::parse(
+                            &idx_path,
+                            Location::File,
+                            format!("invalid tabix index: {e}"),
+                        )
+                    })?)
+                } else {
+                    Box::new(noodles::csi::fs::read(&idx_path).map_err(|e| {
+                        Error::parse(&idx_path, Location::File, format!("invalid CSI index: {e}"))
+                    })?)
+                };
             let header = index.header().ok_or_else(|| {
-                Error::parse(&idx_path, Location::File, "index has no sequence-name header (expected a tabix-style index)")
+                Error::parse(
+                    &idx_path,
+                    Location::File,
+                    "index has no sequence-name header (expected a tabix-style index)",
+                )
             })?;
             let mut ref_ids = HashMap::new();
             for (i, name) in header.reference_sequence_names().iter().enumerate() {
@@ -237,7 +269,12 @@ impl IndexedSource {
                 parser = Some(parser_for(src, path)?.0);
             }
             let reader = bgzf::io::Reader::new(File::open(path).map_err(|e| Error::io(path, e))?);
-            files.push(IndexedFile { path: path.clone(), reader, index, ref_ids });
+            files.push(IndexedFile {
+                path: path.clone(),
+                reader,
+                index,
+                ref_ids,
+            });
         }
         Ok(IndexedSource {
             role: src.role,
@@ -261,12 +298,13 @@ impl IndexedSource {
         self.frontier = 0;
         self.current = None;
         for (fi, f) in self.files.iter_mut().enumerate() {
-            let Some(&rid) = f.ref_ids.get(&chrom) else { continue };
+            let Some(&rid) = f.ref_ids.get(&chrom) else {
+                continue;
+            };
             let start = Position::try_from(pos.max(1) as usize).expect("pos >= 1");
-            let chunks = f
-                .index
-                .query(rid, (start..).into())
-                .map_err(|e| Error::parse(&f.path, Location::File, format!("index query failed: {e}")))?;
+            let chunks = f.index.query(rid, (start..).into()).map_err(|e| {
+                Error::parse(&f.path, Location::File, format!("index query failed: {e}"))
+            })?;
             self.seeks += 1;
             self.current = Some((chrom, fi));
             if let Some(first) = chunks.iter().map(|c| c.start()).min() {
@@ -295,7 +333,10 @@ impl IndexedSource {
         while !self.exhausted && self.frontier <= key.pos {
             let f = &mut self.files[fi];
             self.line.clear();
-            let n = f.reader.read_line(&mut self.line).map_err(|e| Error::io(&f.path, e))?;
+            let n = f
+                .reader
+                .read_line(&mut self.line)
+                .map_err(|e| Error::io(&f.path, e))?;
             if n == 0 {
                 self.exhausted = true;
                 break;
@@ -315,7 +356,11 @@ impl IndexedSource {
                     for e in self.scratch.drain(..) {
                         if e.key.pos >= key.pos {
                             // keep the buffer ordered by position
-                            let at = self.buffer.iter().rposition(|b| b.key.pos <= e.key.pos).map_or(0, |i| i + 1);
+                            let at = self
+                                .buffer
+                                .iter()
+                                .rposition(|b| b.key.pos <= e.key.pos)
+                                .map_or(0, |i| i + 1);
                             self.buffer.insert(at, e);
                         }
                     }
@@ -325,7 +370,14 @@ impl IndexedSource {
                     self.exhausted = true;
                 }
                 Err(m) => {
-                    return Err(Error::parse(&f.path, Location::File, format!("{m} (in the record after a seek for {}:{})", key.chrom, key.pos)))
+                    return Err(Error::parse(
+                        &f.path,
+                        Location::File,
+                        format!(
+                            "{m} (in the record after a seek for {}:{})",
+                            key.chrom, key.pos
+                        ),
+                    ))
                 }
             }
         }

@@ -50,9 +50,21 @@ pub fn annotator() -> TableAnnotator {
             (chr(1), 1000, 2000, "GENEA", Consequence::MissenseVariant),
             (chr(1), 5000, 6000, "GENEB", Consequence::MissenseVariant),
             (chr(1), 9000, 9500, "GENEC", Consequence::StopGained),
-            (Chrom::X, 10_000_000, 10_010_000, "XGENE", Consequence::MissenseVariant),
+            (
+                Chrom::X,
+                10_000_000,
+                10_010_000,
+                "XGENE",
+                Consequence::MissenseVariant,
+            ),
             (Chrom::MT, 100, 500, "MT-GENE", Consequence::MissenseVariant),
-            (Chrom::Y, 3_000_000, 3_100_000, "YGENE", Consequence::MissenseVariant),
+            (
+                Chrom::Y,
+                3_000_000,
+                3_100_000,
+                "YGENE",
+                Consequence::MissenseVariant,
+            ),
         ],
         overrides: HashMap::new(),
     }
@@ -90,8 +102,15 @@ pub const HEADER: &str = "##fileformat=VCFv4.2
 /// One record line: `chrom pos ref alt` with QUAL 50, PASS, and samples (expanded by `g`).
 pub fn rec(chrom: &str, pos: u32, r: &str, a: &str, samples: &[&str]) -> String {
     let s: Vec<String> = samples.iter().map(|x| g(x)).collect();
-    let fmt = if samples.iter().any(|x| x.split(':').count() == 5) { "GT:AD:DP:GQ:PS" } else { "GT:AD:DP:GQ" };
-    format!("{chrom}\t{pos}\t.\t{r}\t{a}\t50\tPASS\tDP=90\t{fmt}\t{}\n", s.join("\t"))
+    let fmt = if samples.iter().any(|x| x.split(':').count() == 5) {
+        "GT:AD:DP:GQ:PS"
+    } else {
+        "GT:AD:DP:GQ"
+    };
+    format!(
+        "{chrom}\t{pos}\t.\t{r}\t{a}\t50\tPASS\tDP=90\t{fmt}\t{}\n",
+        s.join("\t")
+    )
 }
 
 pub struct Fixture {
