@@ -22,6 +22,7 @@
 //!   to be a different one, so the background ratio is discounted);
 //! * otherwise LR = `no_match` (the finding is unexplained by D: noise, a second condition,
 //!   or an incomplete annotation).
+//!
 //! If D is annotated `NOT` to t or to an ancestor of t, LR = `contradiction` instead.
 //!
 //! Excluded term t (recorded as looked for and absent): a feature's absence is recorded when

@@ -143,10 +143,12 @@ pub struct AnalyzeArgs {
 }
 
 fn scorer_options(args: &AnalyzeArgs) -> ScorerOptions {
-    let mut o = ScorerOptions::default();
-    o.method = match args.method {
-        MethodArg::Lr => Method::LikelihoodRatio,
-        MethodArg::Resnik => Method::Resnik,
+    let mut o = ScorerOptions {
+        method: match args.method {
+            MethodArg::Lr => Method::LikelihoodRatio,
+            MethodArg::Resnik => Method::Resnik,
+        },
+        ..Default::default()
     };
     o.index.databases = databases(&args.databases);
     o
