@@ -74,6 +74,9 @@ pub struct VariantOptions {
     pub panel: Option<PathBuf>,
     /// `--regions FILE.bed`.
     pub regions: Option<PathBuf>,
+    /// Never follow the case document's `files[]` (an uploaded document: its paths are not
+    /// the sender's to name); its pedigree is still used.
+    pub ignore_listed_files: bool,
 }
 
 fn sex_of(s: &str) -> VarSex {
@@ -136,9 +139,10 @@ pub fn variant_config(
     case_file: Option<(&CaseFile, &Path)>,
     case: &Case,
 ) -> Result<VariantSetup, VariantError> {
+    let listed = case_file.filter(|_| !opts.ignore_listed_files);
     let from_file =
-        case_file.and_then(|(f, p)| vcf_from_case(f, p.parent().unwrap_or(Path::new("."))));
-    if let Some((f, p)) = case_file {
+        listed.and_then(|(f, p)| vcf_from_case(f, p.parent().unwrap_or(Path::new("."))));
+    if let Some((f, p)) = listed {
         for file in f.files() {
             if let Some(a) = file.assembly() {
                 if a.parse::<Assembly>().is_err() {
