@@ -39,6 +39,7 @@ pub mod output;
 mod phenotype;
 pub mod provenance;
 mod request;
+pub mod terms;
 mod variant;
 
 pub use engine::{Analysis, Engine, Note};
