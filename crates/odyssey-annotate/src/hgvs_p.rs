@@ -126,6 +126,10 @@ fn alt_translation(
 /// The `p.` description (without the protein accession), or `None` outside the CDS, when the
 /// sequence is unavailable, or when the change cannot be described at protein level.
 /// `shifted` is the allele after the 3' rule (the original one for substitutions).
+///
+/// Steps (the module docs): the codons of the shifted allele → the peptides clipped of shared
+/// residues → the kind of change → frameshifts followed to their first changed residue,
+/// insertions and deletions moved C-terminally → the description.
 pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
     let v = cx.view()?;
     if !shifted
@@ -135,263 +139,361 @@ pub(crate) fn hgvs_p(cx: &Ctx, e: &Effect, shifted: &Allele) -> Option<String> {
     {
         return None;
     }
-    // the consequence terms describe the allele as given; when it reaches outside the CDS but
-    // its 3'-shifted equivalent lies inside (an insertion before the ATG that repeats it, a
-    // deletion across an exon start), the protein change is that of the shifted allele
-    let unshifted_in_cds = e.cds.0.is_some() && e.cds.1.is_some();
-    // translation coordinates of the shifted allele
-    let (n5, n3) = cdna_ends(cx.l, shifted);
-    let to_cds = |n: Option<u32>| -> Option<u32> {
-        let n = n?;
-        (n >= v.cs && n <= v.ce).then(|| n - v.cs + 1 + v.phase)
-    };
-    let (cds_start, cds_end) = (to_cds(n5)?, to_cds(n3)?);
-    let alt_tx = match cx.t.strand {
-        Strand::Forward => shifted.alternate.clone(),
-        Strand::Reverse => revcomp(&shifted.alternate),
-    };
-    // the codons of the unshifted allele when shifting did not move it
-    let reuse = e.codon.as_ref().filter(|_| {
-        shifted.start == cx.a.start
-            && shifted.end == cx.a.end
-            && shifted.alternate == cx.a.alternate
-    });
-    let owned;
-    let cc = match reuse {
-        Some(c) => c,
-        None => {
-            owned = codon_change(&v, cds_start, cds_end, &alt_tx)?;
-            &owned
-        }
-    };
-    let has = |c: C| e.consequences.contains(&c);
-    let frameshift = if unshifted_in_cds {
-        has(C::FrameshiftVariant)
-    } else {
-        (shifted.reference.len() as i64 - shifted.alternate.len() as i64) % 3 != 0
-    };
-    // the protein length needs the whole CDS: computed only for changes that need it
-    let plen_cell: std::cell::OnceCell<u32> = std::cell::OnceCell::new();
-    let plen_of = || *plen_cell.get_or_init(|| protein_len(&v));
-    let ts = cc.translation_start;
-    let mut start = i64::from(ts);
-    let mut end = i64::from(cc.translation_end);
-    let mut r = cc.ref_pep.clone();
-    let mut a = cc.alt_pep.clone();
-    let original_ref = r.clone();
-    let mut preseq: Vec<u8> = Vec::new();
-
-    // clip shared leading and trailing residues
-    if r != a {
-        while !r.is_empty() && !a.is_empty() && r[0] == a[0] {
-            if r[0] == b'*' {
-                break;
+    let p = Protein::prepare(cx, &v, e, shifted)?;
+    let mut ch = p.clipped_change();
+    match ch.kind {
+        Kind::Fs => {
+            if let Some(text) = p.follow_frameshift(&mut ch)? {
+                return Some(text);
             }
-            preseq.push(r[0]);
-            r.remove(0);
-            a.remove(0);
-            start += 1;
         }
-        while !r.is_empty() && !a.is_empty() && r.last() == a.last() {
-            r.pop();
-            a.pop();
-            end -= 1;
+        Kind::Ins => p.shift_insertion(&mut ch)?,
+        Kind::Del => p.shift_deletion(&mut ch),
+        _ => {}
+    }
+    p.describe(&ch)
+}
+
+/// The protein-level facts of one allele on one transcript.
+struct Protein<'c, 'v> {
+    cx: &'c Ctx<'c>,
+    v: &'v CdsView<'v>,
+    /// Padded CDS positions of the shifted allele.
+    cds_start: u32,
+    cds_end: u32,
+    /// Alternate bases in transcript orientation.
+    alt_tx: Vec<u8>,
+    /// First codon touched.
+    ts: u32,
+    /// The touched codons' reference and alternate peptides (unclipped).
+    ref_pep: Vec<u8>,
+    alt_pep: Vec<u8>,
+    translation_end: u32,
+    frameshift: bool,
+    start_lost: bool,
+    stop_lost: bool,
+    /// The protein length needs the whole CDS: computed only for changes that need it.
+    plen: std::cell::OnceCell<u32>,
+}
+
+/// The change being described: residues `start..=end`, reference `r`, alternate `a`.
+struct Change {
+    kind: Kind,
+    start: i64,
+    end: i64,
+    r: Vec<u8>,
+    a: Vec<u8>,
+    /// The reference peptide before clipping.
+    original_ref: Vec<u8>,
+}
+
+impl<'c, 'v> Protein<'c, 'v> {
+    /// Translation coordinates and codons of the shifted allele. The consequence terms
+    /// describe the allele as given; when it reaches outside the CDS but its 3'-shifted
+    /// equivalent lies inside (an insertion before the ATG that repeats it, a deletion across
+    /// an exon start), the protein change is that of the shifted allele.
+    fn prepare(cx: &'c Ctx<'c>, v: &'v CdsView<'v>, e: &Effect, shifted: &Allele) -> Option<Self> {
+        let unshifted_in_cds = e.cds.0.is_some() && e.cds.1.is_some();
+        let (n5, n3) = cdna_ends(cx.l, shifted);
+        let to_cds = |n: Option<u32>| -> Option<u32> {
+            let n = n?;
+            (n >= v.cs && n <= v.ce).then(|| n - v.cs + 1 + v.phase)
+        };
+        let (cds_start, cds_end) = (to_cds(n5)?, to_cds(n3)?);
+        let alt_tx = match cx.t.strand {
+            Strand::Forward => shifted.alternate.clone(),
+            Strand::Reverse => revcomp(&shifted.alternate),
+        };
+        // the codons of the unshifted allele when shifting did not move it
+        let reuse = e.codon.as_ref().filter(|_| {
+            shifted.start == cx.a.start
+                && shifted.end == cx.a.end
+                && shifted.alternate == cx.a.alternate
+        });
+        let owned;
+        let cc = match reuse {
+            Some(c) => c,
+            None => {
+                owned = codon_change(v, cds_start, cds_end, &alt_tx)?;
+                &owned
+            }
+        };
+        let has = |c: C| e.consequences.contains(&c);
+        let frameshift = if unshifted_in_cds {
+            has(C::FrameshiftVariant)
+        } else {
+            (shifted.reference.len() as i64 - shifted.alternate.len() as i64) % 3 != 0
+        };
+        Some(Protein {
+            cx,
+            v,
+            cds_start,
+            cds_end,
+            alt_tx,
+            ts: cc.translation_start,
+            ref_pep: cc.ref_pep.clone(),
+            alt_pep: cc.alt_pep.clone(),
+            translation_end: cc.translation_end,
+            frameshift,
+            start_lost: has(C::StartLost),
+            stop_lost: has(C::StopLost),
+            plen: std::cell::OnceCell::new(),
+        })
+    }
+
+    fn plen(&self) -> u32 {
+        *self.plen.get_or_init(|| protein_len(self.v))
+    }
+
+    fn alt_translation(&self) -> Option<Vec<u8>> {
+        alt_translation(
+            self.v,
+            self.cx,
+            self.cds_start,
+            self.cds_end,
+            &self.alt_tx,
+            self.ts,
+        )
+    }
+
+    /// The peptides clipped of shared leading and trailing residues, and the kind of change.
+    fn clipped_change(&self) -> Change {
+        let mut start = i64::from(self.ts);
+        let mut end = i64::from(self.translation_end);
+        let mut r = self.ref_pep.clone();
+        let mut a = self.alt_pep.clone();
+        if r != a {
+            while !r.is_empty() && !a.is_empty() && r[0] == a[0] {
+                if r[0] == b'*' {
+                    break;
+                }
+                r.remove(0);
+                a.remove(0);
+                start += 1;
+            }
+            while !r.is_empty() && !a.is_empty() && r.last() == a.last() {
+                r.pop();
+                a.pop();
+                end -= 1;
+            }
+        }
+        let kind = if self.frameshift {
+            Kind::Fs
+        } else if r.is_empty() && !a.is_empty() {
+            Kind::Ins
+        } else if a.is_empty() && !r.is_empty() {
+            Kind::Del
+        } else if r.len() == 1 && a.len() == 1 {
+            Kind::Sub
+        } else if (!a.is_empty() && !r.is_empty() && a.len() != r.len())
+            || (a.len() > 1 && r.len() > 1)
+        {
+            Kind::Delins
+        } else if r.is_empty() && a.is_empty() {
+            Kind::Unknown
+        } else {
+            Kind::Sub
+        };
+        Change {
+            kind,
+            start,
+            end,
+            r,
+            a,
+            original_ref: self.ref_pep.clone(),
         }
     }
 
-    let mut kind = if frameshift {
-        Kind::Fs
-    } else if r.is_empty() && !a.is_empty() {
-        Kind::Ins
-    } else if a.is_empty() && !r.is_empty() {
-        Kind::Del
-    } else if r.len() == 1 && a.len() == 1 {
-        Kind::Sub
-    } else if (!a.is_empty() && !r.is_empty() && a.len() != r.len()) || (a.len() > 1 && r.len() > 1)
-    {
-        Kind::Delins
-    } else if r.is_empty() && a.is_empty() {
-        Kind::Unknown
-    } else {
-        Kind::Sub
-    };
-
-    match kind {
-        Kind::Fs => {
-            let alt_tr = alt_translation(&v, cx, cds_start, cds_end, &alt_tx, ts)?;
-            let alt_len = i64::from(ts) - 1 + alt_tr.len() as i64;
-            start = i64::from(ts);
-            if start > alt_len {
-                kind = Kind::Del;
-                a.clear();
-            } else {
-                loop {
-                    if start > alt_len {
-                        break;
-                    }
-                    let ra = ref_aa(&v, plen_of(), start as u32);
-                    let aa = alt_tr[(start - i64::from(ts)) as usize];
-                    if ra == Some(b'*') && aa == b'*' {
-                        return Some(format!("p.Ter{start}="));
-                    }
-                    if ra != Some(aa) {
-                        r = ra.map(|x| vec![x]).unwrap_or_default();
-                        a = vec![aa];
-                        break;
-                    }
-                    start += 1;
-                }
+    /// A frameshift from its first changed residue: `Some(Some(text))` when described here
+    /// (`fsTer`, a stop, a silent stop, a lost start), `Some(None)` when the alternate
+    /// protein ends before it (then a deletion), `None` when the transcript cannot be read.
+    fn follow_frameshift(&self, ch: &mut Change) -> Option<Option<String>> {
+        let ts = self.ts;
+        let alt_tr = self.alt_translation()?;
+        let alt_len = i64::from(ts) - 1 + alt_tr.len() as i64;
+        ch.start = i64::from(ts);
+        if ch.start > alt_len {
+            ch.kind = Kind::Del;
+            ch.a.clear();
+            return Some(None);
+        }
+        while ch.start <= alt_len {
+            let ra = ref_aa(self.v, self.plen(), ch.start as u32);
+            let aa = alt_tr[(ch.start - i64::from(ts)) as usize];
+            if ra == Some(b'*') && aa == b'*' {
+                return Some(Some(format!("p.Ter{}=", ch.start)));
             }
-            if kind == Kind::Fs {
-                if has(C::StartLost) {
-                    return Some(start_lost_text(&r, start, end));
-                }
-                let refs = three(&r);
-                let refs = refs.get(..3).unwrap_or(&refs);
-                let alts = three(&a);
-                if alts == "Ter" {
-                    return Some(format!("p.{refs}{start}Ter"));
-                }
-                // new stop counted from the first changed residue (as 1)
-                let stop = alt_tr
-                    .iter()
-                    .position(|&x| x == b'*')
-                    .map(|i| i64::from(ts) + i as i64);
-                let extra = stop.map(|p| p - (start - 1)).filter(|&x| x > 0);
-                return Some(match extra {
-                    Some(n) => format!("p.{refs}{start}{alts}fsTer{n}"),
-                    None => format!("p.{refs}{start}{alts}fsTer?"),
-                });
+            if ra != Some(aa) {
+                ch.r = ra.map(|x| vec![x]).unwrap_or_default();
+                ch.a = vec![aa];
+                break;
+            }
+            ch.start += 1;
+        }
+        let start = ch.start;
+        if self.start_lost {
+            return Some(Some(start_lost_text(&ch.r, start, ch.end)));
+        }
+        let refs = three(&ch.r);
+        let refs = refs.get(..3).unwrap_or(&refs);
+        let alts = three(&ch.a);
+        if alts == "Ter" {
+            return Some(Some(format!("p.{refs}{start}Ter")));
+        }
+        // new stop counted from the first changed residue (as 1)
+        let stop = alt_tr
+            .iter()
+            .position(|&x| x == b'*')
+            .map(|i| i64::from(ts) + i as i64);
+        let extra = stop.map(|p| p - (start - 1)).filter(|&x| x > 0);
+        Some(Some(match extra {
+            Some(n) => format!("p.{refs}{start}{alts}fsTer{n}"),
+            None => format!("p.{refs}{start}{alts}fsTer?"),
+        }))
+    }
+
+    /// Moves an insertion C-terminally along the protein; one that repeats the residues
+    /// before it becomes a duplication. `None` when the flanking residues are past the
+    /// protein's end.
+    fn shift_insertion(&self, ch: &mut Change) -> Option<()> {
+        let v = self.v;
+        let mut k = ch.end + 1;
+        while let Some(x) = post_aa(v, self.plen(), k, &ch.original_ref) {
+            if x != ch.a[0] {
+                break;
+            }
+            ch.a.rotate_left(1);
+            ch.start += 1;
+            ch.end += 1;
+            k += 1;
+        }
+        if !ch.a.contains(&b'*') {
+            let n = ch.a.len() as i64;
+            let first = ch.start - n;
+            if first >= 1
+                && (0..n)
+                    .all(|i| ref_aa(v, self.plen(), (first + i) as u32) == Some(ch.a[i as usize]))
+            {
+                ch.kind = Kind::Dup;
+                ch.end = ch.start - 1;
+                ch.start = first;
             }
         }
-        Kind::Ins => {
-            // move the insertion C-terminally along the protein
-            let mut k = end + 1;
-            while let Some(x) = post_aa(&v, plen_of(), k, &original_ref) {
-                if x != a[0] {
-                    break;
-                }
-                a.rotate_left(1);
-                start += 1;
-                end += 1;
-                k += 1;
+        if ch.kind == Kind::Ins {
+            let min = ch.start.min(ch.end);
+            let plen = self.plen();
+            let avail = i64::from(plen) + i64::from(ch.original_ref.first() == Some(&b'*'));
+            if avail <= min {
+                return None;
             }
-            if !a.contains(&b'*') {
-                let n = a.len() as i64;
-                let first = start - n;
-                if first >= 1
-                    && (0..n)
-                        .all(|i| ref_aa(&v, plen_of(), (first + i) as u32) == Some(a[i as usize]))
-                {
-                    kind = Kind::Dup;
-                    end = start - 1;
-                    start = first;
-                }
-            }
-            if kind == Kind::Ins {
-                let min = start.min(end);
-                let plen = plen_of();
-                let avail = i64::from(plen) + i64::from(original_ref.first() == Some(&b'*'));
-                if avail <= min {
-                    return None;
-                }
-                r = [
-                    ref_aa(&v, plen, min as u32),
-                    ref_aa(&v, plen, min as u32 + 1),
-                ]
+            ch.r = [ref_aa(v, plen, min as u32), ref_aa(v, plen, min as u32 + 1)]
                 .into_iter()
                 .flatten()
                 .collect();
-            }
         }
-        Kind::Del => {
-            let mut k = end + 1;
-            while let Some(x) = post_aa(&v, plen_of(), k, &original_ref) {
-                if x != r[0] {
-                    break;
-                }
-                r.rotate_left(1);
-                start += 1;
-                end += 1;
-                k += 1;
-            }
-        }
-        _ => {}
+        Some(())
     }
 
-    if has(C::StartLost) {
-        return Some(start_lost_text(&r, start, end));
-    }
-    let refs = three(&r);
-    let mut alts = if a.is_empty() && matches!(kind, Kind::Del) {
-        "del".to_string()
-    } else {
-        three(&a)
-    };
-    if refs == alts && !matches!(kind, Kind::Fs | Kind::Ins) {
-        if refs.is_empty() {
-            return None;
-        }
-        return Some(format!("p.{refs}{start}="));
-    }
-    if has(C::StopLost) && matches!(kind, Kind::Del | Kind::Sub) {
-        let head: String = alts.chars().take(3).collect();
-        let extra = stop_loss_extra(&v, plen_of(), cx, cds_start, cds_end, &alt_tx, ts);
-        return Some(match extra {
-            Some(n) => format!("p.{refs}{start}{head}extTer{n}"),
-            None => format!("p.{refs}{start}{head}extTer?"),
-        });
-    }
-    let first = refs.get(..3).unwrap_or(&refs).to_string();
-    let last = refs
-        .get(refs.len().saturating_sub(3)..)
-        .unwrap_or(&refs)
-        .to_string();
-    Some(match kind {
-        Kind::Dup => {
-            if start < end {
-                let alt3 = three(&a);
-                format!(
-                    "p.{}{start}_{}{end}dup",
-                    &alt3[..3],
-                    &alt3[alt3.len() - 3..]
-                )
-            } else {
-                format!("p.{}{start}dup", three(&a))
+    /// Moves a deletion C-terminally along the protein.
+    fn shift_deletion(&self, ch: &mut Change) {
+        let mut k = ch.end + 1;
+        while let Some(x) = post_aa(self.v, self.plen(), k, &ch.original_ref) {
+            if x != ch.r[0] {
+                break;
             }
+            ch.r.rotate_left(1);
+            ch.start += 1;
+            ch.end += 1;
+            k += 1;
         }
-        Kind::Sub => format!("p.{refs}{start}{alts}"),
-        Kind::Delins | Kind::Ins => {
-            if let Some(i) = alts.find("Ter") {
-                alts.truncate(i + 3);
+    }
+
+    /// The description of a settled change: lost start, silent, stop loss (extension), then
+    /// by kind.
+    fn describe(&self, ch: &Change) -> Option<String> {
+        let (kind, start, end) = (ch.kind, ch.start, ch.end);
+        if self.start_lost {
+            return Some(start_lost_text(&ch.r, start, end));
+        }
+        let refs = three(&ch.r);
+        let mut alts = if ch.a.is_empty() && matches!(kind, Kind::Del) {
+            "del".to_string()
+        } else {
+            three(&ch.a)
+        };
+        if refs == alts && !matches!(kind, Kind::Fs | Kind::Ins) {
+            if refs.is_empty() {
+                return None;
             }
-            let word = if kind == Kind::Ins { "ins" } else { "delins" };
-            if start == end && kind == Kind::Delins {
-                format!("p.{first}{start}delins{alts}")
-            } else {
-                let (s, x) = if start > end {
-                    (end, start)
+            return Some(format!("p.{refs}{start}="));
+        }
+        if self.stop_lost && matches!(kind, Kind::Del | Kind::Sub) {
+            let head: String = alts.chars().take(3).collect();
+            let extra = stop_loss_extra(
+                self.v,
+                self.plen(),
+                self.cx,
+                self.cds_start,
+                self.cds_end,
+                &self.alt_tx,
+                self.ts,
+            );
+            return Some(match extra {
+                Some(n) => format!("p.{refs}{start}{head}extTer{n}"),
+                None => format!("p.{refs}{start}{head}extTer?"),
+            });
+        }
+        let first = refs.get(..3).unwrap_or(&refs).to_string();
+        let last = refs
+            .get(refs.len().saturating_sub(3)..)
+            .unwrap_or(&refs)
+            .to_string();
+        Some(match kind {
+            Kind::Dup => {
+                if start < end {
+                    let alt3 = three(&ch.a);
+                    format!(
+                        "p.{}{start}_{}{end}dup",
+                        &alt3[..3],
+                        &alt3[alt3.len() - 3..]
+                    )
                 } else {
-                    (start, end)
-                };
-                format!("p.{first}{s}_{last}{x}{word}{alts}")
+                    format!("p.{}{start}dup", three(&ch.a))
+                }
             }
-        }
-        Kind::Del => {
-            if refs.len() > 3 {
-                format!("p.{first}{start}_{last}{end}del")
-            } else {
-                format!("p.{refs}{start}del")
+            Kind::Sub => format!("p.{refs}{start}{alts}"),
+            Kind::Delins | Kind::Ins => {
+                if let Some(i) = alts.find("Ter") {
+                    alts.truncate(i + 3);
+                }
+                let word = if kind == Kind::Ins { "ins" } else { "delins" };
+                if start == end && kind == Kind::Delins {
+                    format!("p.{first}{start}delins{alts}")
+                } else {
+                    let (s, x) = if start > end {
+                        (end, start)
+                    } else {
+                        (start, end)
+                    };
+                    format!("p.{first}{s}_{last}{x}{word}{alts}")
+                }
             }
-        }
-        Kind::Fs | Kind::Unknown => {
-            if start != end {
-                format!("p.{refs}{start}_{alts}{end}")
-            } else {
-                format!("p.{refs}{start}{alts}")
+            Kind::Del => {
+                if refs.len() > 3 {
+                    format!("p.{first}{start}_{last}{end}del")
+                } else {
+                    format!("p.{refs}{start}del")
+                }
             }
-        }
-    })
+            Kind::Fs | Kind::Unknown => {
+                if start != end {
+                    format!("p.{refs}{start}_{alts}{end}")
+                } else {
+                    format!("p.{refs}{start}{alts}")
+                }
+            }
+        })
+    }
 }
 
 /// Reference residue `k` for the C-terminal shift of an insertion or deletion: the protein,

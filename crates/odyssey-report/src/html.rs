@@ -1015,23 +1015,91 @@ fn filters_view(f: &crate::model::FilterSummary, r: &AnalysisReport) -> FiltersV
     }
 }
 
+/// What the page's parts share: the report, its method and the reported diseases by id.
+struct PageContext<'a> {
+    r: &'a AnalysisReport,
+    method: &'a str,
+    lr_model: bool,
+    assembly: Option<&'a str>,
+    disease_by_id: HashMap<&'a str, &'a DiseaseResult>,
+    /// "not in the top N diseases" (or the like) for a gene's disease not reported.
+    outside_top: String,
+}
+
+/// The page's view, built in the order the page reads: case → run → gene table → disease
+/// table → gene cards (with the family's samples as genotype columns) → disease cards →
+/// filters → diseases shared between genes.
 fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
     let method = r.odyssey.method.as_str();
-    let lr_model = method != "resnik";
-    let assembly = crate::report_assembly(r);
-    let disease_by_id: HashMap<&str, &DiseaseResult> =
-        r.diseases.iter().map(|d| (d.id.as_str(), d)).collect();
-
+    let cx = PageContext {
+        r,
+        method,
+        lr_model: method != "resnik",
+        assembly: crate::report_assembly(r),
+        disease_by_id: r.diseases.iter().map(|d| (d.id.as_str(), d)).collect(),
+        outside_top: not_in_top(r.diseases.len()),
+    };
     // one bar scale for the whole page, so bars compare across candidates
     let scale = Scale::new(r.diseases.iter().flat_map(|d| d.evidence.iter()));
+    let detail_genes = r.genes.len().min(opts.detail_genes);
+    let detail_diseases = r.diseases.len().min(opts.detail_diseases);
+    let genes = gene_rows(&cx, detail_genes);
+    let diseases = disease_rows(&cx, detail_diseases);
+    let gene_cards = gene_cards(&cx, &genes, &scale);
+    let disease_cards: Vec<EvidenceView> = r
+        .diseases
+        .iter()
+        .enumerate()
+        .take(detail_diseases)
+        .filter(|(_, d)| !d.evidence.is_empty())
+        .map(|(i, d)| evidence_view(d, &scale, disease_anchor(i, d)))
+        .collect();
 
-    let case = &r.case;
+    // probabilities are per gene (the chance that the diagnosis is one of the gene's diseases):
+    // genes sharing a disease count it each
+    let mut shared = if cx.lr_model {
+        shared_diseases(r, &cx.disease_by_id)
+    } else {
+        Vec::new()
+    };
+    const SHARED_SHOWN: usize = 3;
+    let more_shared = shared.len().saturating_sub(SHARED_SHOWN);
+    shared.truncate(SHARED_SHOWN);
+
+    PageView {
+        title: format!("Odyssey report: {}", r.case.id),
+        warnings: r.warnings.clone(),
+        case: case_view(&r.case),
+        run: run_view(&cx),
+        lr_model: cx.lr_model,
+        variant_analysis: crate::has_variant_analysis(r),
+        genes,
+        diseases,
+        gene_cards,
+        disease_cards,
+        filters: r.filters.as_ref().map(|f| filters_view(f, r)),
+        axis: scale.axis(),
+        shared_diseases: shared,
+        more_shared,
+    }
+}
+
+fn gene_anchor(i: usize, g: &GeneResult) -> String {
+    format!("gene-{}-{}", i + 1, slug(&g.symbol))
+}
+
+fn disease_anchor(i: usize, d: &DiseaseResult) -> String {
+    format!("disease-{}-{}", i + 1, slug(&d.id))
+}
+
+/// The case: its terms (observed, excluded), ignored and remapped ids, and the family.
+fn case_view(case: &crate::model::CaseSummary) -> CaseView {
     let term = |t: &crate::model::TermRef| TermView {
         id: t.id.clone(),
         label: t.label.clone(),
         url: curie_url(&t.id),
     };
-    let case_view = CaseView {
+    CaseView {
         id: case.id.clone(),
         subject_id: case
             .subject_id
@@ -1075,13 +1143,16 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 proband: m.proband,
             })
             .collect(),
-    };
+    }
+}
 
-    let o = &r.odyssey;
-    let run = RunView {
+/// The run: version, method, knowledge base, inputs, sources, command, parameters.
+fn run_view(cx: &PageContext) -> RunView {
+    let o = &cx.r.odyssey;
+    RunView {
         version: o.version.clone(),
         method: o.method.clone(),
-        method_name: if lr_model {
+        method_name: if cx.lr_model {
             "likelihood-ratio model".into()
         } else {
             "Resnik best-match average".into()
@@ -1109,64 +1180,60 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
             .collect(),
         command: o.command.join(" "),
         parameters: serde_json::to_string_pretty(&o.parameters).unwrap_or_default(),
-        assembly: assembly.map(String::from),
-    };
+        assembly: cx.assembly.map(String::from),
+    }
+}
 
-    let detail_genes: BTreeSet<usize> = (0..r.genes.len().min(opts.detail_genes)).collect();
-    let outside_top = not_in_top(r.diseases.len());
+/// The links of a gene row to its diseases: those ranked in this report (with names) first,
+/// at most two; a disease outside the top N says so.
+fn gene_disease_links(cx: &PageContext, g: &GeneResult) -> Vec<Link> {
+    let mut ids: Vec<&String> = g
+        .diseases
+        .iter()
+        .filter(|d| cx.disease_by_id.contains_key(d.as_str()))
+        .collect();
+    if ids.is_empty() {
+        ids.extend(g.diseases.first());
+    }
+    ids.iter()
+        .take(2)
+        .map(|d| {
+            let known = cx.disease_by_id.get(d.as_str());
+            let name = known
+                .map(|x| x.label.as_str())
+                .or_else(|| cx.r.disease_labels.get(d.as_str()).map(String::as_str));
+            let mut l = Link::curie(d, name);
+            if known.is_none() {
+                l.show_id = name.is_some();
+                l.note = if l.show_id {
+                    cx.outside_top.clone()
+                } else {
+                    format!("({})", cx.outside_top)
+                };
+            }
+            l
+        })
+        .collect()
+}
+
+/// The gene table; the first `detail_genes` rows link to a card.
+fn gene_rows(cx: &PageContext, detail_genes: usize) -> Vec<GeneRow> {
+    let r = cx.r;
     let best_gene = r
         .genes
         .iter()
         .map(|g| g.score)
         .fold(f64::NEG_INFINITY, f64::max);
-    let best_disease = r
-        .diseases
-        .iter()
-        .map(|d| d.score)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let detail_diseases = r.diseases.len().min(opts.detail_diseases);
-    let gene_anchor = |i: usize, g: &GeneResult| format!("gene-{}-{}", i + 1, slug(&g.symbol));
-    let disease_anchor = |i: usize, d: &DiseaseResult| format!("disease-{}-{}", i + 1, slug(&d.id));
-
-    let genes: Vec<GeneRow> = r
-        .genes
+    r.genes
         .iter()
         .enumerate()
         .map(|(i, g)| {
-            // the gene's diseases ranked in this report (with names) first, at most two shown
-            let mut ids: Vec<&String> = g
-                .diseases
-                .iter()
-                .filter(|d| disease_by_id.contains_key(d.as_str()))
-                .collect();
-            if ids.is_empty() {
-                ids.extend(g.diseases.first());
-            }
-            let diseases: Vec<Link> = ids
-                .iter()
-                .take(2)
-                .map(|d| {
-                    let known = disease_by_id.get(d.as_str());
-                    let name = known
-                        .map(|x| x.label.as_str())
-                        .or_else(|| r.disease_labels.get(d.as_str()).map(String::as_str));
-                    let mut l = Link::curie(d, name);
-                    if known.is_none() {
-                        l.show_id = name.is_some();
-                        l.note = if l.show_id {
-                            outside_top.clone()
-                        } else {
-                            format!("({outside_top})")
-                        };
-                    }
-                    l
-                })
-                .collect();
+            let diseases = gene_disease_links(cx, g);
             let modes = if g.modes_of_inheritance.is_empty() {
                 // phenotype-only: the modes of the gene's best-ranked reported disease
                 g.diseases
                     .iter()
-                    .find_map(|d| disease_by_id.get(d.as_str()))
+                    .find_map(|d| cx.disease_by_id.get(d.as_str()))
                     .map(|d| d.modes_of_inheritance.clone())
                     .unwrap_or_default()
             } else {
@@ -1174,8 +1241,8 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
             };
             GeneRow {
                 cells: rank_cells(
-                    method,
-                    lr_model,
+                    cx.method,
+                    cx.lr_model,
                     (g.rank, g.tie_size, r.genes[0].rank),
                     g.post_test_probability,
                     g.score,
@@ -1184,7 +1251,7 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 symbol: g.symbol.clone(),
                 gene_url: curie_url(&g.ncbi_gene_id),
                 anchor: gene_anchor(i, g),
-                has_card: detail_genes.contains(&i),
+                has_card: i < detail_genes,
                 phenotype_score_text: g.phenotype_score.map(|s| format!("{s:.2}")),
                 genotype_score_text: g.genotype_score.map(|s| format!("{s:.2}")),
                 more_diseases: g.diseases.len().saturating_sub(diseases.len()),
@@ -1194,16 +1261,24 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 variant_names: g.variants.iter().map(variant_name).collect(),
             }
         })
-        .collect();
+        .collect()
+}
 
-    let diseases: Vec<DiseaseRow> = r
+/// The disease table; the first `detail_diseases` rows with evidence link to a card.
+fn disease_rows(cx: &PageContext, detail_diseases: usize) -> Vec<DiseaseRow> {
+    let r = cx.r;
+    let best_disease = r
         .diseases
+        .iter()
+        .map(|d| d.score)
+        .fold(f64::NEG_INFINITY, f64::max);
+    r.diseases
         .iter()
         .enumerate()
         .map(|(i, d)| DiseaseRow {
             cells: rank_cells(
-                method,
-                lr_model,
+                cx.method,
+                cx.lr_model,
                 (d.rank, d.tie_size, r.diseases[0].rank),
                 d.post_test_probability,
                 d.score,
@@ -1227,12 +1302,15 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 })
                 .collect(),
         })
-        .collect();
+        .collect()
+}
 
-    // samples in pedigree order (proband first), then any other sample seen in genotypes
+/// Genotype columns: samples in pedigree order (proband first), then any other sample seen
+/// in genotypes; with each family member's note (`individual, proband, affected`).
+fn sample_columns(r: &AnalysisReport) -> (Vec<String>, HashMap<String, String>) {
     let mut samples: Vec<String> = Vec::new();
     let mut notes: HashMap<String, String> = HashMap::new();
-    let mut fam: Vec<_> = case.family.iter().collect();
+    let mut fam: Vec<_> = r.case.family.iter().collect();
     fam.sort_by_key(|m| !m.proband);
     for m in fam {
         let s = m.sample.clone().unwrap_or_else(|| m.id.clone());
@@ -1259,23 +1337,59 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
             }
         }
     }
+    (samples, notes)
+}
 
-    let gene_cards: Vec<GeneCard> = r
-        .genes
+/// A gene card's line for one of the gene's diseases (rank and probability when reported).
+fn disease_brief(cx: &PageContext, id: &String) -> DiseaseBrief {
+    let d = cx.disease_by_id.get(id.as_str());
+    DiseaseBrief {
+        id: id.clone(),
+        label: d
+            .map(|d| d.label.clone())
+            .or_else(|| cx.r.disease_labels.get(id).cloned())
+            .unwrap_or_default(),
+        note: if d.is_none() {
+            format!("({})", cx.outside_top)
+        } else {
+            String::new()
+        },
+        url: curie_url(id),
+        rank: d.map(|d| d.rank),
+        probability_text: d
+            .map(|d| {
+                if cx.lr_model {
+                    format_probability(d.post_test_probability)
+                } else {
+                    score_text(cx.method, d.score)
+                }
+            })
+            .unwrap_or_default(),
+        modes: d
+            .map(|d| d.modes_of_inheritance.clone())
+            .unwrap_or_default(),
+    }
+}
+
+/// The cards of the genes whose rows have one: diseases, phenotype evidence, variants with
+/// the genotypes of the samples that carry them or are family members.
+fn gene_cards(cx: &PageContext, rows: &[GeneRow], scale: &Scale) -> Vec<GeneCard> {
+    let r = cx.r;
+    let (samples, notes) = sample_columns(r);
+    r.genes
         .iter()
-        .enumerate()
-        .filter(|(i, _)| detail_genes.contains(i))
-        .map(|(i, g)| {
-            let row = &genes[i];
+        .zip(rows)
+        .filter(|(_, row)| row.has_card)
+        .map(|(g, row)| {
             let with_evidence: Vec<&DiseaseResult> = g
                 .diseases
                 .iter()
-                .filter_map(|d| disease_by_id.get(d.as_str()).copied())
+                .filter_map(|d| cx.disease_by_id.get(d.as_str()).copied())
                 .filter(|d| !d.evidence.is_empty())
                 .collect();
             let mut evs = with_evidence
                 .iter()
-                .map(|d| evidence_view(d, &scale, format!("{}-{}", row.anchor, slug(&d.id))));
+                .map(|d| evidence_view(d, scale, format!("{}-{}", row.anchor, slug(&d.id))));
             let evidence = evs.next();
             let more_evidence: Vec<EvidenceView> = evs.collect();
             let card_samples: Vec<String> = samples
@@ -1295,47 +1409,15 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 symbol: g.symbol.clone(),
                 gene_url: row.gene_url.clone(),
                 ncbi_gene_id: g.ncbi_gene_id.clone(),
-                probability_text: if lr_model {
+                probability_text: if cx.lr_model {
                     row.cells.probability_text.clone()
                 } else {
                     String::new()
                 },
-                score_text: score_text(method, g.score),
+                score_text: score_text(cx.method, g.score),
                 phenotype_score_text: row.phenotype_score_text.clone(),
                 genotype_score_text: row.genotype_score_text.clone(),
-                diseases: g
-                    .diseases
-                    .iter()
-                    .map(|id| {
-                        let d = disease_by_id.get(id.as_str());
-                        DiseaseBrief {
-                            id: id.clone(),
-                            label: d
-                                .map(|d| d.label.clone())
-                                .or_else(|| r.disease_labels.get(id).cloned())
-                                .unwrap_or_default(),
-                            note: if d.is_none() {
-                                format!("({outside_top})")
-                            } else {
-                                String::new()
-                            },
-                            url: curie_url(id),
-                            rank: d.map(|d| d.rank),
-                            probability_text: d
-                                .map(|d| {
-                                    if lr_model {
-                                        format_probability(d.post_test_probability)
-                                    } else {
-                                        score_text(method, d.score)
-                                    }
-                                })
-                                .unwrap_or_default(),
-                            modes: d
-                                .map(|d| d.modes_of_inheritance.clone())
-                                .unwrap_or_default(),
-                        }
-                    })
-                    .collect(),
+                diseases: g.diseases.iter().map(|id| disease_brief(cx, id)).collect(),
                 modes: g.modes_of_inheritance.clone(),
                 samples: card_samples
                     .iter()
@@ -1347,52 +1429,13 @@ fn page_view(r: &AnalysisReport, opts: &HtmlOptions) -> PageView {
                 variants: g
                     .variants
                     .iter()
-                    .map(|v| variant_view(v, &card_samples, assembly))
+                    .map(|v| variant_view(v, &card_samples, cx.assembly))
                     .collect(),
                 evidence,
                 more_evidence,
             }
         })
-        .collect();
-
-    let disease_cards: Vec<EvidenceView> = r
-        .diseases
-        .iter()
-        .enumerate()
-        .take(detail_diseases)
-        .filter(|(_, d)| !d.evidence.is_empty())
-        .map(|(i, d)| evidence_view(d, &scale, disease_anchor(i, d)))
-        .collect();
-
-    let filters = r.filters.as_ref().map(|f| filters_view(f, r));
-
-    // probabilities are per gene (the chance that the diagnosis is one of the gene's diseases):
-    // genes sharing a disease count it each
-    let mut shared = if lr_model {
-        shared_diseases(r, &disease_by_id)
-    } else {
-        Vec::new()
-    };
-    const SHARED_SHOWN: usize = 3;
-    let more_shared = shared.len().saturating_sub(SHARED_SHOWN);
-    shared.truncate(SHARED_SHOWN);
-
-    PageView {
-        title: format!("Odyssey report: {}", case.id),
-        warnings: r.warnings.clone(),
-        case: case_view,
-        run,
-        lr_model,
-        variant_analysis: crate::has_variant_analysis(r),
-        genes,
-        diseases,
-        gene_cards,
-        disease_cards,
-        filters,
-        axis: scale.axis(),
-        shared_diseases: shared,
-        more_shared,
-    }
+        .collect()
 }
 
 #[cfg(test)]
