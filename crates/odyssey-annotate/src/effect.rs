@@ -230,6 +230,46 @@ pub(crate) fn effect(cx: &Ctx, distance: u32) -> Option<Effect> {
     Some(e)
 }
 
+/// Where a coding allele sits: CDS coordinates, the codons it changes, and whether it
+/// shifts the frame (the facts the VEP predicates of [`coding_terms`] read).
+struct CodingFacts<'a> {
+    /// Padded CDS positions of the allele's ends (`None` outside the CDS).
+    cds_start: Option<u32>,
+    cds_end: Option<u32>,
+    /// Both ends in the CDS.
+    both: bool,
+    /// Some exonic base inside the CDS (an insertion: between two CDS bases).
+    within_cds: bool,
+    /// The allele touches an incomplete terminal codon.
+    partial_codon: bool,
+    frameshift: bool,
+    length_change: bool,
+    view: Option<CdsView<'a>>,
+    codon: Option<CodonChange>,
+    /// cDNA positions of both ends, when both are exonic.
+    cdna_both: Option<(i64, i64)>,
+}
+
+impl CodingFacts<'_> {
+    fn peps(&self) -> Option<(&[u8], &[u8])> {
+        self.codon
+            .as_ref()
+            .map(|c| (c.ref_pep.as_slice(), c.alt_pep.as_slice()))
+    }
+
+    fn codons(&self) -> Option<(&[u8], &[u8])> {
+        if self.frameshift {
+            return None;
+        }
+        self.codon
+            .as_ref()
+            .map(|c| (c.ref_codons.as_slice(), c.alt_codons.as_slice()))
+    }
+}
+
+/// The consequences of an allele on a coding transcript, after VEP's predicates: the UTR
+/// terms, then (from the allele's [`CodingFacts`] and its overlap with the start and stop
+/// codons) the coding terms ([`coding_terms`]). Records the CDS positions and codons in `e`.
 #[allow(clippy::too_many_arguments)]
 fn coding_effects(
     cx: &Ctx,
@@ -241,17 +281,25 @@ fn coding_effects(
     n5: Option<u32>,
     n3: Option<u32>,
 ) {
-    let (t, l, a) = (cx.t, cx.l, cx.a);
+    utr_terms(cx, cons, within_cdna, cds_lo, cds_hi);
+    let facts = coding_facts(cx, cds_lo, cds_hi, (n5, n3));
+    e.cds = (facts.cds_start, facts.cds_end);
+    e.had_sequence = facts.view.is_some();
+    let codons = codon_overlaps(cx, &facts);
+    coding_terms(cx, &facts, &codons, cons);
+    e.codon = facts.codon;
+}
+
+/// UTR terms (VEP `_before_coding`/`_after_coding`, with its special case for insertions at
+/// the CDS ends).
+fn utr_terms(cx: &Ctx, cons: &mut Vec<C>, within_cdna: bool, cds_lo: i64, cds_hi: i64) {
+    let (t, a) = (cx.t, cx.a);
     let (vs, ve) = (i64::from(a.start), i64::from(a.end));
     let (ts, te) = (i64::from(t.start()), i64::from(t.end()));
-    let fwd = t.strand == Strand::Forward;
     let ins = a.is_insertion();
-    let (cs, ce) = l.cds.expect("coding layout");
-
-    // UTRs (VEP _before_coding/_after_coding, with its special case for insertions at the CDS ends)
     let before = (ins && vs == cds_lo) || overlap(vs, ve, ts, cds_lo - 1);
     let after = (ins && ve == cds_hi) || overlap(vs, ve, cds_hi + 1, te);
-    let (five, three) = if fwd {
+    let (five, three) = if t.strand == Strand::Forward {
         (before, after)
     } else {
         (after, before)
@@ -262,7 +310,19 @@ fn coding_effects(
     if three && within_cdna {
         cons.push(C::ThreePrimeUtrVariant);
     }
+}
 
+/// The allele's CDS coordinates, frame and codons (`(n5, n3)`: its cDNA ends).
+fn coding_facts<'a>(
+    cx: &Ctx<'a>,
+    cds_lo: i64,
+    cds_hi: i64,
+    (n5, n3): (Option<u32>, Option<u32>),
+) -> CodingFacts<'a> {
+    let (l, a) = (cx.l, cx.a);
+    let (vs, ve) = (i64::from(a.start), i64::from(a.end));
+    let ins = a.is_insertion();
+    let (cs, ce) = l.cds.expect("coding layout");
     let phase = u32::from(l.phase);
     let padded_len = phase + ce - cs + 1;
     let to_cds = |n: Option<u32>| -> Option<u32> {
@@ -274,7 +334,6 @@ fn coding_effects(
     };
     let cds_start = to_cds(n5);
     let cds_end = to_cds(n3);
-    e.cds = (cds_start, cds_end);
     let both = cds_start.is_some() && cds_end.is_some();
     // within the CDS: some exonic base inside the CDS; an insertion must map between two CDS
     // bases (VEP's cds_coords test)
@@ -292,17 +351,13 @@ fn coding_effects(
         _ => 0,
     };
     let alt_len = a.alternate.len() as i64;
-
     let partial_codon = cds_start.is_some_and(|s| {
         let tstart = s.div_ceil(3);
         let last = i64::from(padded_len) - (3 * i64::from(tstart) - 3);
         last > 0 && last < 3
     });
     let frameshift = !partial_codon && both && (alt_len - var_len).rem_euclid(3) != 0;
-    let length_change = a.delta() != 0;
-
     let view = cx.view();
-    e.had_sequence = view.is_some();
     // an ambiguous alternate allele (N) has no defined peptide: its effect stays unknown
     let unambiguous = a
         .alternate
@@ -314,47 +369,78 @@ fn coding_effects(
         }
         _ => None,
     };
-    let peps = codon
-        .as_ref()
-        .map(|c| (c.ref_pep.as_slice(), c.alt_pep.as_slice()));
-    let codons = if frameshift {
-        None
-    } else {
-        codon
-            .as_ref()
-            .map(|c| (c.ref_codons.as_slice(), c.alt_codons.as_slice()))
-    };
-
-    // start and stop codon overlaps in cDNA coordinates
     let cdna_both = match (n5, n3) {
         (Some(x), Some(y)) => Some((i64::from(x), i64::from(y))),
         _ => None,
     };
-    let overlaps_start = !t.flags.cds_start_nf
-        && cdna_both.is_some_and(|(x, y)| overlap(x, y, i64::from(cs), i64::from(cs) + 2));
-    let overlaps_stop = !t.flags.cds_end_nf
-        && cdna_both.is_some_and(|(x, y)| overlap(x, y, i64::from(ce) - 2, i64::from(ce)));
+    CodingFacts {
+        cds_start,
+        cds_end,
+        both,
+        within_cds,
+        partial_codon,
+        frameshift,
+        length_change: a.delta() != 0,
+        view,
+        codon,
+        cdna_both,
+    }
+}
 
-    let start_altered = if overlaps_start && length_change {
-        view.as_ref()
-            .and_then(|v| ins_del_start_altered(cx, v, cdna_both.unwrap()))
+/// How the allele meets the start and stop codons (cDNA coordinates); `None` in an
+/// `*_altered` field when the sequence needed is unavailable.
+struct CodonOverlaps {
+    overlaps_start: bool,
+    overlaps_stop: bool,
+    /// An indel over the start codon changes it.
+    start_altered: Option<bool>,
+    /// An indel over the stop codon changes it.
+    stop_altered: Option<bool>,
+    /// Any change over the start codon changes it.
+    inv_start_altered: Option<bool>,
+}
+
+fn codon_overlaps(cx: &Ctx, f: &CodingFacts) -> CodonOverlaps {
+    let (t, l) = (cx.t, cx.l);
+    let (cs, ce) = l.cds.expect("coding layout");
+    let overlaps_start = !t.flags.cds_start_nf
+        && f.cdna_both
+            .is_some_and(|(x, y)| overlap(x, y, i64::from(cs), i64::from(cs) + 2));
+    let overlaps_stop = !t.flags.cds_end_nf
+        && f.cdna_both
+            .is_some_and(|(x, y)| overlap(x, y, i64::from(ce) - 2, i64::from(ce)));
+    let view = f.view.as_ref();
+    let start_altered = if overlaps_start && f.length_change {
+        view.and_then(|v| ins_del_start_altered(cx, v, f.cdna_both.unwrap()))
     } else {
         Some(false)
     };
-    let stop_altered = if overlaps_stop && length_change && cds_start.is_some() {
-        view.as_ref()
-            .and_then(|v| ins_del_stop_altered(cx, v, cdna_both.unwrap(), cds_start.unwrap()))
+    let stop_altered = if overlaps_stop && f.length_change && f.cds_start.is_some() {
+        view.and_then(|v| ins_del_stop_altered(cx, v, f.cdna_both.unwrap(), f.cds_start.unwrap()))
     } else {
         Some(false)
     };
     let inv_start_altered = if overlaps_start {
-        view.as_ref()
-            .and_then(|v| start_codon_altered(cx, v, cdna_both.unwrap()))
+        view.and_then(|v| start_codon_altered(cx, v, f.cdna_both.unwrap()))
     } else {
         Some(false)
     };
+    CodonOverlaps {
+        overlaps_start,
+        overlaps_stop,
+        start_altered,
+        stop_altered,
+        inv_start_altered,
+    }
+}
 
-    // --- peptide-level predicates (VEP's definitions) ---
+/// The coding terms, VEP's peptide-level predicates in VEP's order of evaluation; pushed in
+/// the order stop gained, frameshift, stop lost, start lost, in-frame insertion and deletion,
+/// missense, protein altering, incomplete terminal codon, start and stop retained,
+/// synonymous, coding sequence variant.
+fn coding_terms(cx: &Ctx, f: &CodingFacts, o: &CodonOverlaps, cons: &mut Vec<C>) {
+    let a = cx.a;
+    let (peps, codons, frameshift) = (f.peps(), f.codons(), f.frameshift);
     let contains = |s: &[u8], b: u8| s.contains(&b);
     let starts_with = |s: &[u8], p: &[u8]| s.starts_with(p);
     let ends_with = |s: &[u8], p: &[u8]| s.ends_with(p);
@@ -365,9 +451,10 @@ fn coding_effects(
         Some((r, alt)) if !alt.is_empty() => {
             if alt[0] != b'*' {
                 false
-            } else if codon
+            } else if f
+                .codon
                 .as_ref()
-                .zip(view.as_ref())
+                .zip(f.view.as_ref())
                 .is_some_and(|(c, v)| c.translation_start > protein_len(v))
             {
                 true
@@ -375,15 +462,15 @@ fn coding_effects(
                 !r.is_empty() && r[0] == b'*'
             }
         }
-        _ => length_change && overlaps_stop && stop_altered == Some(false),
+        _ => f.length_change && o.overlaps_stop && o.stop_altered == Some(false),
     };
     let stop_gained =
         !stop_retained && peps.is_some_and(|(r, alt)| contains(alt, b'*') && !contains(r, b'*'));
     let stop_lost = match pep_stop {
         Some((r, alt)) => !contains(alt, b'*') && contains(r, b'*'),
-        None => stop_altered == Some(true),
+        None => o.stop_altered == Some(true),
     };
-    let start_retained = length_change && overlaps_start && start_altered == Some(false);
+    let start_retained = f.length_change && o.overlaps_start && o.start_altered == Some(false);
     let inframe_insertion_pre = |start_lost: bool| -> bool {
         let Some((rc, ac)) = codons else { return false };
         if start_lost || ac.len() <= rc.len() {
@@ -399,7 +486,7 @@ fn coding_effects(
         };
         starts_with(alt_trim, r) || ends_with(alt_trim, r)
     };
-    let inframe_deletion = !partial_codon
+    let inframe_deletion = !f.partial_codon
         && codons.is_some_and(|(rc, ac)| {
             if ac.len() >= rc.len() {
                 return false;
@@ -417,11 +504,11 @@ fn coding_effects(
                 .count();
             a2.len() - q == 0 && (r2.len() - q) % 3 == 0
         });
-    let start_lost = overlaps_start
-        && (inv_start_altered == Some(true)
+    let start_lost = o.overlaps_start
+        && (o.inv_start_altered == Some(true)
             || peps.is_some_and(|(r, alt)| {
                 !r.is_empty()
-                    && codon.as_ref().is_some_and(|c| c.translation_start == 1)
+                    && f.codon.as_ref().is_some_and(|c| c.translation_start == 1)
                     && !ends_with(alt, r)
                     && !starts_with(alt, r)
             }));
@@ -431,7 +518,7 @@ fn coding_effects(
         && !start_lost
         && !stop_lost
         && !stop_gained
-        && !partial_codon;
+        && !f.partial_codon;
     let synonymous = !frameshift
         && peps.is_some_and(|(r, alt)| {
             !r.is_empty()
@@ -451,13 +538,13 @@ fn coding_effects(
 
     // sequence-free fallbacks: in-frame indels from their length alone
     let (nos_ins, nos_del) =
-        if view.is_none() && both && !frameshift && !partial_codon && length_change {
+        if f.view.is_none() && f.both && !frameshift && !f.partial_codon && f.length_change {
             (a.delta() > 0, a.delta() < 0)
         } else {
             (false, false)
         };
 
-    let coding_unknown = within_cds
+    let coding_unknown = f.within_cds
         && peps.is_none_or(|(r, alt)| contains(alt, b'X') || contains(r, b'X'))
         && !(frameshift
             || inframe_deletion
@@ -483,14 +570,13 @@ fn coding_effects(
     push(missense, C::MissenseVariant);
     push(protein_altering, C::ProteinAlteringVariant);
     push(
-        partial_codon && within_cds,
+        f.partial_codon && f.within_cds,
         C::IncompleteTerminalCodonVariant,
     );
     push(start_retained, C::StartRetainedVariant);
     push(stop_retained, C::StopRetainedVariant);
     push(synonymous, C::SynonymousVariant);
     push(coding_unknown, C::CodingSequenceVariant);
-    e.codon = codon;
 }
 
 /// Length of the reference protein: complete codons, less a terminal stop codon.
