@@ -84,13 +84,39 @@ const KEEP: &[&str] = &[
     "hgnc_id",
 ];
 
-/// Reads a GFF3 file into raw transcripts. Features on non-primary contigs are skipped
-/// (counted in `stats`); a `NC_` accession of the other assembly is an error.
+/// Reads a GFF3 file into raw transcripts, in steps: the features (exon, CDS and stop codon
+/// children; other features by ID for their attributes) → the children grouped by transcript
+/// → each transcript completed from its own and its gene's attributes. Features on
+/// non-primary contigs are skipped (counted in `stats`); a `NC_` accession of the other
+/// assembly is an error.
 pub(crate) fn read_gff3(
     path: &Path,
     assembly: Assembly,
     stats: &mut BuildStats,
 ) -> Result<Vec<RawTx>, Error> {
+    let (feats, children) = read_features(path, assembly, stats)?;
+    let txs = group_by_transcript(path, children)?;
+    complete_transcripts(path, txs, &feats, stats)
+}
+
+/// One GFF3 record, read.
+enum Parsed {
+    /// An exon, CDS or stop codon.
+    Child(Child),
+    /// Another feature with an ID.
+    Feat(String, Feat),
+    /// A child on a non-primary contig.
+    Skipped,
+    /// A feature without an ID, not a child.
+    Nothing,
+}
+
+/// The features of the file, up to a `##FASTA` directive.
+fn read_features(
+    path: &Path,
+    assembly: Assembly,
+    stats: &mut BuildStats,
+) -> Result<(HashMap<String, Feat>, Vec<Child>), Error> {
     let reader = open_text(path)?;
     let mut reader = gff::io::Reader::new(reader);
     let mut feats: HashMap<String, Feat> = HashMap::new();
@@ -120,130 +146,150 @@ pub(crate) fn read_gff3(
         };
         let rec =
             rec.map_err(|e| Error::parse(path, line_no, format!("malformed GFF3 record: {e}")))?;
-        let ty = rec.ty().to_string();
-        let kind = match ty.as_str() {
-            "exon" | "pseudogenic_exon" => Some(ChildKind::Exon),
-            "CDS" => Some(ChildKind::Cds),
-            "stop_codon" => Some(ChildKind::StopCodon),
-            _ => None,
-        };
-        let bad = |what: &str, e: std::io::Error| {
-            Error::parse(
-                path,
-                line_no,
-                format!("invalid {what}: {e} (expected GFF3's 9 tab-separated columns)"),
-            )
-        };
-        // coordinates matter only for exon/CDS/stop_codon features; genes and transcripts are
-        // kept for their attributes
-        let (start, end) = if kind.is_some() {
-            let start = rec.start().map_err(|e| bad("start", e))?.get() as u32;
-            let end = rec.end().map_err(|e| bad("end", e))?.get() as u32;
-            if end < start {
-                return Err(Error::parse(
-                    path,
-                    line_no,
-                    format!("feature end {end} before start {start}"),
-                ));
+        match parse_record(path, line_no, &rec, assembly, &mut contigs)? {
+            Parsed::Child(c) => children.push(c),
+            Parsed::Feat(id, f) => {
+                feats.insert(id, f);
             }
-            (start, end)
-        } else {
-            (0, 0)
-        };
-        let strand = match rec.strand().map_err(|e| bad("strand", e))? {
-            GffStrand::Forward => Some(Strand::Forward),
-            GffStrand::Reverse => Some(Strand::Reverse),
-            _ => None,
-        };
-        let seqid = rec.reference_sequence_name().to_string();
-        let contig = match contigs.get(&seqid) {
-            Some(c) => clone_contig(c),
-            None => {
-                let c = classify(&seqid, assembly);
-                contigs.insert(seqid.clone(), clone_contig(&c));
-                c
-            }
-        };
-        if let Contig::WrongAssembly(msg) = &contig {
+            Parsed::Skipped => stats.skipped_features += 1,
+            Parsed::Nothing => {}
+        }
+    }
+    Ok((feats, children))
+}
+
+/// One record: its type, coordinates (children only), strand, contig and kept attributes.
+fn parse_record(
+    path: &Path,
+    line_no: u64,
+    rec: &gff::Record<'_>,
+    assembly: Assembly,
+    contigs: &mut HashMap<String, Contig>,
+) -> Result<Parsed, Error> {
+    let ty = rec.ty().to_string();
+    let kind = match ty.as_str() {
+        "exon" | "pseudogenic_exon" => Some(ChildKind::Exon),
+        "CDS" => Some(ChildKind::Cds),
+        "stop_codon" => Some(ChildKind::StopCodon),
+        _ => None,
+    };
+    let bad = |what: &str, e: std::io::Error| {
+        Error::parse(
+            path,
+            line_no,
+            format!("invalid {what}: {e} (expected GFF3's 9 tab-separated columns)"),
+        )
+    };
+    // coordinates matter only for exon/CDS/stop_codon features; genes and transcripts are
+    // kept for their attributes
+    let (start, end) = if kind.is_some() {
+        let start = rec.start().map_err(|e| bad("start", e))?.get() as u32;
+        let end = rec.end().map_err(|e| bad("end", e))?.get() as u32;
+        if end < start {
             return Err(Error::parse(
                 path,
                 line_no,
-                format!("{msg}: this file is for another assembly than {assembly}"),
+                format!("feature end {end} before start {start}"),
             ));
         }
-        let mut attrs: Vec<(String, Vec<String>)> = Vec::new();
-        for kv in rec.attributes().iter() {
-            let (k, v) =
-                kv.map_err(|e| Error::parse(path, line_no, format!("malformed attributes: {e}")))?;
-            if !KEEP.contains(&k.to_string().as_str()) {
-                continue;
-            }
-            let vals: Vec<String> = match v {
-                gff::record::attributes::field::Value::String(s) => vec![s.to_string()],
-                gff::record::attributes::field::Value::Array(a) => {
-                    a.iter().map(|x| x.to_string()).collect()
-                }
-            };
-            attrs.push((k.to_string(), vals));
+        (start, end)
+    } else {
+        (0, 0)
+    };
+    let strand = match rec.strand().map_err(|e| bad("strand", e))? {
+        GffStrand::Forward => Some(Strand::Forward),
+        GffStrand::Reverse => Some(Strand::Reverse),
+        _ => None,
+    };
+    let seqid = rec.reference_sequence_name().to_string();
+    let contig = match contigs.get(&seqid) {
+        Some(c) => clone_contig(c),
+        None => {
+            let c = classify(&seqid, assembly);
+            contigs.insert(seqid.clone(), clone_contig(&c));
+            c
         }
-        let parents: Vec<String> = attrs
-            .iter()
-            .find(|(k, _)| k == "Parent")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        if let Some(kind) = kind {
-            if matches!(contig, Contig::Other) {
-                stats.skipped_features += 1;
-                continue;
-            }
-            let phase = match rec.phase() {
-                Some(Ok(Phase::Zero)) | None => 0,
-                Some(Ok(Phase::One)) => 1,
-                Some(Ok(Phase::Two)) => 2,
-                Some(Err(e)) => return Err(bad("phase", e)),
-            };
-            if parents.is_empty() {
-                return Err(Error::parse(
-                    path,
-                    line_no,
-                    format!("{ty} feature without a Parent attribute"),
-                ));
-            }
-            let protein_id = attrs
-                .iter()
-                .find(|(k, _)| k == "protein_id")
-                .and_then(|(_, v)| v.first().cloned());
-            children.push(Child {
-                parents,
-                kind,
-                start,
-                end,
-                phase,
-                protein_id,
-                chrom: contig,
-                strand,
-                line: line_no,
-            });
+    };
+    if let Contig::WrongAssembly(msg) = &contig {
+        return Err(Error::parse(
+            path,
+            line_no,
+            format!("{msg}: this file is for another assembly than {assembly}"),
+        ));
+    }
+    let mut attrs: Vec<(String, Vec<String>)> = Vec::new();
+    for kv in rec.attributes().iter() {
+        let (k, v) =
+            kv.map_err(|e| Error::parse(path, line_no, format!("malformed attributes: {e}")))?;
+        if !KEEP.contains(&k.to_string().as_str()) {
             continue;
         }
-        if let Some(id) = attrs
-            .iter()
-            .find(|(k, _)| k == "ID")
-            .and_then(|(_, v)| v.first().cloned())
-        {
-            feats.insert(
-                id,
-                Feat {
-                    ty,
-                    parents,
-                    attrs,
-                    chrom_line: line_no,
-                },
-            );
-        }
+        let vals: Vec<String> = match v {
+            gff::record::attributes::field::Value::String(s) => vec![s.to_string()],
+            gff::record::attributes::field::Value::Array(a) => {
+                a.iter().map(|x| x.to_string()).collect()
+            }
+        };
+        attrs.push((k.to_string(), vals));
     }
+    let parents: Vec<String> = attrs
+        .iter()
+        .find(|(k, _)| k == "Parent")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    if let Some(kind) = kind {
+        if matches!(contig, Contig::Other) {
+            return Ok(Parsed::Skipped);
+        }
+        let phase = match rec.phase() {
+            Some(Ok(Phase::Zero)) | None => 0,
+            Some(Ok(Phase::One)) => 1,
+            Some(Ok(Phase::Two)) => 2,
+            Some(Err(e)) => return Err(bad("phase", e)),
+        };
+        if parents.is_empty() {
+            return Err(Error::parse(
+                path,
+                line_no,
+                format!("{ty} feature without a Parent attribute"),
+            ));
+        }
+        let protein_id = attrs
+            .iter()
+            .find(|(k, _)| k == "protein_id")
+            .and_then(|(_, v)| v.first().cloned());
+        return Ok(Parsed::Child(Child {
+            parents,
+            kind,
+            start,
+            end,
+            phase,
+            protein_id,
+            chrom: contig,
+            strand,
+            line: line_no,
+        }));
+    }
+    if let Some(id) = attrs
+        .iter()
+        .find(|(k, _)| k == "ID")
+        .and_then(|(_, v)| v.first().cloned())
+    {
+        return Ok(Parsed::Feat(
+            id,
+            Feat {
+                ty,
+                parents,
+                attrs,
+                chrom_line: line_no,
+            },
+        ));
+    }
+    Ok(Parsed::Nothing)
+}
 
-    // group children by transcript (a child may have several parents)
+/// Children grouped by transcript (a child may have several parents).
+fn group_by_transcript(path: &Path, children: Vec<Child>) -> Result<HashMap<String, RawTx>, Error> {
     let mut txs: HashMap<String, RawTx> = HashMap::new();
     for c in children {
         let Contig::Primary(chrom, _) = c.chrom else {
@@ -278,6 +324,17 @@ pub(crate) fn read_gff3(
             }
         }
     }
+    Ok(txs)
+}
+
+/// Transcripts completed from their feature and gene attributes, in file order; exons hung
+/// directly on a gene are counted and dropped.
+fn complete_transcripts(
+    path: &Path,
+    txs: HashMap<String, RawTx>,
+    feats: &HashMap<String, Feat>,
+    stats: &mut BuildStats,
+) -> Result<Vec<RawTx>, Error> {
     let mut out = Vec::with_capacity(txs.len());
     for (key, mut t) in txs {
         if t.exons.is_empty() {

@@ -130,40 +130,7 @@ pub(crate) fn read_gtf(
             ));
         }
         t.chrom = Some(chrom);
-        if t.strand.is_none() {
-            t.strand = strand;
-        }
-        match ty.as_str() {
-            "exon" => t.exons.push((start, end)),
-            "CDS" => {
-                t.cds.push((start, end, phase));
-                if t.protein_id.is_none() {
-                    t.protein_id = get("protein_id").map(|p| match get("protein_version") {
-                        Some(v) if !p.contains('.') => format!("{p}.{v}"),
-                        _ => p,
-                    });
-                }
-            }
-            "stop_codon" => t.stop_codons.push((start, end)),
-            _ => {}
-        }
-        if t.biotype.is_none() {
-            t.biotype = get("transcript_biotype").or_else(|| get("transcript_type"));
-        }
-        if t.gene_symbol.is_none() {
-            t.gene_symbol = get("gene_name");
-        }
-        if t.gene_id.is_none() {
-            t.gene_id = get("gene_id");
-        }
-        if t.hgnc_id.is_none() {
-            t.hgnc_id = get("hgnc_id");
-        }
-        for (k, v) in &attrs {
-            if k == "tag" && !t.tags.contains(v) {
-                t.tags.push(v.clone());
-            }
-        }
+        merge_record(t, &ty, (start, end, phase), strand, &attrs);
     }
     // transcript records without exons (possible in GTF) describe nothing to annotate
     let out: Vec<RawTx> = order.into_iter().filter_map(|k| txs.remove(&k)).collect();
@@ -171,6 +138,53 @@ pub(crate) fn read_gtf(
     let out: Vec<RawTx> = out.into_iter().filter(|t| !t.exons.is_empty()).collect();
     stats.without_exons += (before - out.len()) as u64;
     Ok(out)
+}
+
+/// Adds one record (exon, CDS, stop codon or transcript) to its transcript: the part, and
+/// the attributes not yet known (biotype, gene, HGNC id, protein id), tags accumulated.
+fn merge_record(
+    t: &mut RawTx,
+    ty: &str,
+    (start, end, phase): (u32, u32, u8),
+    strand: Option<Strand>,
+    attrs: &[(String, String)],
+) {
+    let get =
+        |k: &str| -> Option<String> { attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.clone()) };
+    if t.strand.is_none() {
+        t.strand = strand;
+    }
+    match ty {
+        "exon" => t.exons.push((start, end)),
+        "CDS" => {
+            t.cds.push((start, end, phase));
+            if t.protein_id.is_none() {
+                t.protein_id = get("protein_id").map(|p| match get("protein_version") {
+                    Some(v) if !p.contains('.') => format!("{p}.{v}"),
+                    _ => p,
+                });
+            }
+        }
+        "stop_codon" => t.stop_codons.push((start, end)),
+        _ => {}
+    }
+    if t.biotype.is_none() {
+        t.biotype = get("transcript_biotype").or_else(|| get("transcript_type"));
+    }
+    if t.gene_symbol.is_none() {
+        t.gene_symbol = get("gene_name");
+    }
+    if t.gene_id.is_none() {
+        t.gene_id = get("gene_id");
+    }
+    if t.hgnc_id.is_none() {
+        t.hgnc_id = get("hgnc_id");
+    }
+    for (k, v) in attrs {
+        if k == "tag" && !t.tags.contains(v) {
+            t.tags.push(v.clone());
+        }
+    }
 }
 
 /// `key "value"; key value;` → pairs; `None` when a field has no value.
