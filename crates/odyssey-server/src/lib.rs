@@ -20,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod jobs;
 pub mod ops;
+pub mod pages;
 pub mod routes;
 pub mod storage;
 

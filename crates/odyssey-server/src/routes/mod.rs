@@ -94,6 +94,7 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(not_found);
     Router::new()
         .nest("/api/v1", api)
+        .merge(crate::pages::router(limit))
         .layer(DefaultBodyLimit::max(1 << 20))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
