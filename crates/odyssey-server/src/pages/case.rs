@@ -55,7 +55,10 @@ pub fn variant_key(v: &VariantResult) -> String {
     format!("{}:{}:{}:{}", v.chrom, v.pos, v.reference, v.alt)
 }
 
-fn variant_row(v: &VariantResult, reviews: &BTreeMap<(String, String), review::Review>) -> VariantRow {
+fn variant_row(
+    v: &VariantResult,
+    reviews: &BTreeMap<(String, String), review::Review>,
+) -> VariantRow {
     let key = variant_key(v);
     let hgvs = [v.hgvs_c.as_deref(), v.hgvs_p.as_deref()]
         .into_iter()
@@ -135,8 +138,9 @@ async fn latest_report(s: &AppState, id: &str) -> PageResult<Option<(String, Ana
         return Ok(None);
     };
     let json = analyses::report(&mut conn, &aid).await?.unwrap_or_default();
-    let report: AnalysisReport = serde_json::from_str(&json)
-        .map_err(|e| PageError::Internal(format!("analysis {aid}: stored report unreadable: {e}")))?;
+    let report: AnalysisReport = serde_json::from_str(&json).map_err(|e| {
+        PageError::Internal(format!("analysis {aid}: stored report unreadable: {e}"))
+    })?;
     Ok(Some((aid, report)))
 }
 
@@ -212,7 +216,12 @@ fn short(v: &Option<serde_json::Value>) -> String {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Object(m)) => m
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "updated_at" | "updated_by" | "id" | "created_at"))
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "updated_at" | "updated_by" | "id" | "created_at"
+                )
+            })
             .map(|(k, v)| match v {
                 serde_json::Value::String(s) => format!("{k}: {s}"),
                 other => format!("{k}: {other}"),
@@ -308,9 +317,8 @@ pub struct ReviewForm {
 }
 
 fn from_form<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> PageResult<T> {
-    serde_json::from_value(v).map_err(|e| {
-        PageError::Client(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.to_string())
-    })
+    serde_json::from_value(v)
+        .map_err(|e| PageError::Client(axum::http::StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))
 }
 
 /// `POST /cases/{id}/review`: records the decision, then the comment if any.
@@ -343,7 +351,8 @@ pub async fn review(
         let c: api_review::CommentInput = from_form(serde_json::json!({
             "body": f.comment, "target_kind": f.target_kind, "target": f.target,
         }))?;
-        let _ = api_review::add_comment(State(s), AuthUser(web.user), Path(id.clone()), ApiJson(c)).await?;
+        let _ = api_review::add_comment(State(s), AuthUser(web.user), Path(id.clone()), ApiJson(c))
+            .await?;
     }
     Ok(see_other(&format!("/cases/{id}#review-saved")))
 }
@@ -367,7 +376,8 @@ pub async fn comment(
 ) -> PageResult<Response> {
     web.check_csrf(&f.csrf)?;
     let c: api_review::CommentInput = from_form(serde_json::json!({ "body": f.body }))?;
-    let _ = api_review::add_comment(State(s), AuthUser(web.user), Path(id.clone()), ApiJson(c)).await?;
+    let _ =
+        api_review::add_comment(State(s), AuthUser(web.user), Path(id.clone()), ApiJson(c)).await?;
     Ok(see_other(&format!("/cases/{id}#comments")))
 }
 
@@ -394,6 +404,7 @@ pub async fn workflow(
     web.check_csrf(&f.csrf)?;
     let u: api_cases::CaseUpdate =
         from_form(serde_json::json!({ "status": f.status, "assignee": f.assignee }))?;
-    let _ = api_cases::update_case(State(s), AuthUser(web.user), Path(id.clone()), ApiJson(u)).await?;
+    let _ =
+        api_cases::update_case(State(s), AuthUser(web.user), Path(id.clone()), ApiJson(u)).await?;
     Ok(see_other(&format!("/cases/{id}")))
 }

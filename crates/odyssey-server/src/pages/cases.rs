@@ -151,7 +151,10 @@ pub async fn list(
         });
     }
     let assignees: Vec<String> = {
-        let mut a: Vec<String> = rows.iter().filter_map(|r| r.case.assignee.clone()).collect();
+        let mut a: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.case.assignee.clone())
+            .collect();
         a.push(web.user.name.clone());
         a.sort();
         a.dedup();

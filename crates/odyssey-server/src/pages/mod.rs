@@ -32,7 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("signin.html", include_str!("../../templates/signin.html")),
     ("cases.html", include_str!("../../templates/cases.html")),
-    ("new_case.html", include_str!("../../templates/new_case.html")),
+    (
+        "new_case.html",
+        include_str!("../../templates/new_case.html"),
+    ),
     ("case.html", include_str!("../../templates/case.html")),
     ("inbox.html", include_str!("../../templates/inbox.html")),
     ("tokens.html", include_str!("../../templates/tokens.html")),
@@ -141,7 +144,10 @@ pub fn see_other(to: &str) -> Response {
 
 async fn css() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")],
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
         CSS,
     )
         .into_response()

@@ -108,8 +108,7 @@ struct Term {
 /// knowledge base).
 fn term(s: &AppState, v: &str) -> PageResult<Term> {
     let id = v.split_whitespace().next().unwrap_or_default();
-    let label = super::hpo::label(s, id)
-        .map_err(|e| bad(format!("HPO term {v:?}: {e}")))?;
+    let label = super::hpo::label(s, id).map_err(|e| bad(format!("HPO term {v:?}: {e}")))?;
     Ok(Term {
         id: id.to_string(),
         label,
@@ -124,7 +123,9 @@ fn phenopacket(s: &AppState, f: &Fields, user: &str) -> PageResult<(String, Vec<
         f.label.clone()
     };
     if f.observed.is_empty() {
-        return Err(bad("enter at least one observed HPO term, or upload a case file"));
+        return Err(bad(
+            "enter at least one observed HPO term, or upload a case file",
+        ));
     }
     let mut features = Vec::new();
     for (v, excluded) in f
@@ -144,7 +145,11 @@ fn phenopacket(s: &AppState, f: &Fields, user: &str) -> PageResult<(String, Vec<
     match f.sex.as_str() {
         "" | "UNKNOWN_SEX" => {}
         "MALE" | "FEMALE" | "OTHER_SEX" => subject["sex"] = f.sex.clone().into(),
-        other => return Err(bad(format!("sex {other:?}: expected MALE, FEMALE or OTHER_SEX"))),
+        other => {
+            return Err(bad(format!(
+                "sex {other:?}: expected MALE, FEMALE or OTHER_SEX"
+            )))
+        }
     }
     if !f.age.is_empty() {
         if !f.age.starts_with('P') {

@@ -47,7 +47,11 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 /// Whether `password` matches the PHC string `hash` (false for a malformed hash).
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -82,8 +86,7 @@ pub fn random_token() -> String {
 /// Constant-time equality of two texts.
 pub fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
-        && a
-            .bytes()
+        && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
@@ -174,13 +177,14 @@ async fn session_user(
     .await?;
     let Some(row) = row else { return Ok(None) };
     let id: String = row.get(0);
-    let projects = sqlx::query("SELECT project FROM memberships WHERE user_id = $1 ORDER BY project")
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| r.get::<String, _>(0))
-        .collect();
+    let projects =
+        sqlx::query("SELECT project FROM memberships WHERE user_id = $1 ORDER BY project")
+            .bind(&id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect();
     let role: String = row.get(2);
     let user = User {
         id,

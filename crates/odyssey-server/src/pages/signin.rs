@@ -24,7 +24,12 @@ fn local(next: Option<&str>) -> String {
     }
 }
 
-fn form_page(next: &str, error: Option<&str>, tls: bool, status: StatusCode) -> PageResult<Response> {
+fn form_page(
+    next: &str,
+    error: Option<&str>,
+    tls: bool,
+    status: StatusCode,
+) -> PageResult<Response> {
     let csrf = session::random_token();
     let html = render(
         "signin.html",
@@ -43,7 +48,12 @@ fn form_page(next: &str, error: Option<&str>, tls: bool, status: StatusCode) -> 
 
 /// `GET /signin`.
 pub async fn form(headers: HeaderMap, Query(q): Query<Next>) -> PageResult<Response> {
-    form_page(&local(q.next.as_deref()), None, session::over_tls(&headers), StatusCode::OK)
+    form_page(
+        &local(q.next.as_deref()),
+        None,
+        session::over_tls(&headers),
+        StatusCode::OK,
+    )
 }
 
 /// The sign-in form.
