@@ -47,11 +47,7 @@ impl Analyzer for EngineAnalyzer {
     fn kb_release(&self) -> String {
         String::new()
     }
-    fn analyze(
-        &self,
-        _inputs: &CaseInputs,
-        _progress: &dyn Fn(f64, &str),
-    ) -> Result<Outcome, String> {
+    fn analyze(&self, _inputs: &CaseInputs, _progress: &dyn Fn(f64, &str)) -> Result<Outcome, String> {
         Err("the analysis engine is not wired yet".into())
     }
 }

@@ -79,6 +79,10 @@ pub struct UsersAddArgs {
     /// Project the user works in (repeat for several).
     #[arg(long = "project", value_name = "P", required = true)]
     pub projects: Vec<String>,
+    /// Read a password for the web sign-in from standard input (first line; 8 to 1,000
+    /// characters), stored as an Argon2id hash.
+    #[arg(long)]
+    pub password_stdin: bool,
     #[command(flatten)]
     pub data: DataArgs,
 }
@@ -129,8 +133,27 @@ pub fn users(c: UsersCommand, global: &Global) -> anyhow::Result<()> {
                 RoleArg::Admin => Role::Admin,
             };
             let config = a.data.config(global);
+            let password = if a.password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("cannot read the password from standard input")?;
+                let p = line.trim_end_matches(['\r', '\n']).to_string();
+                odyssey_server::pages::session::check_password_rules(&p)
+                    .map_err(anyhow::Error::msg)?;
+                Some(p)
+            } else {
+                None
+            };
             let token =
                 runtime()?.block_on(odyssey_server::add_user(&config, &a.name, role, &a.projects))?;
+            if let Some(p) = password {
+                runtime()?
+                    .block_on(odyssey_server::pages::session::set_user_password(
+                        &config, &a.name, &p,
+                    ))
+                    .map_err(anyhow::Error::msg)?;
+            }
             println!(
                 "user {} ({}), projects {}; API token (shown once, stored only as a hash):",
                 a.name,

@@ -55,6 +55,16 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// Checks a new password: 8 to 1,000 characters.
+pub fn check_password_rules(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if (8..=1000).contains(&n) {
+        Ok(())
+    } else {
+        Err(format!("a password needs 8 to 1,000 characters (got {n})"))
+    }
+}
+
 /// Sets the password of user `name`; false when there is no such user. Passwords need 8 to
 /// 1,000 characters.
 pub async fn set_password(
@@ -62,10 +72,7 @@ pub async fn set_password(
     name: &str,
     password: &str,
 ) -> Result<bool, String> {
-    let n = password.chars().count();
-    if !(8..=1000).contains(&n) {
-        return Err(format!("a password needs 8 to 1,000 characters (got {n})"));
-    }
+    check_password_rules(password)?;
     let hash = hash_password(password)?;
     let r = sqlx::query("UPDATE users SET password_hash = $1 WHERE name = $2")
         .bind(hash)
@@ -74,6 +81,25 @@ pub async fn set_password(
         .await
         .map_err(|e| format!("database: {e}"))?;
     Ok(r.rows_affected() == 1)
+}
+
+/// `odyssey users add --password-stdin`: opens the configured database and sets the password
+/// of user `name` (who must exist).
+pub async fn set_user_password(
+    config: &crate::Config,
+    name: &str,
+    password: &str,
+) -> Result<(), String> {
+    let db = crate::db::Db::open(&config.database_url(), 2)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut tx = db.begin_write().await.map_err(|e| format!("database: {e}"))?;
+    if !set_password(&mut tx, name, password).await? {
+        return Err(format!("no user {name:?}"));
+    }
+    tx.commit().await.map_err(|e| format!("database: {e}"))?;
+    db.pool.close().await;
+    Ok(())
 }
 
 /// 32 random bytes, hex.

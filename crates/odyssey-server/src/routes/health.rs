@@ -40,3 +40,4 @@ pub async fn health(State(s): State<AppState>) -> ApiResult<axum::Json<Health>> 
         analyses: counts.into_iter().collect(),
     }))
 }
+
