@@ -130,21 +130,22 @@ impl std::str::FromStr for ModeOfInheritance {
     /// Short labels (`AD`...), HPO ids and full names (`autosomal_dominant`).
     fn from_str(s: &str) -> Result<Self, String> {
         let up = s.to_ascii_uppercase().replace(['-', ' '], "_");
-        let m =
-            match up.as_str() {
-                "AD" | "AUTOSOMAL_DOMINANT" => Self::AutosomalDominant,
-                "AR" | "AUTOSOMAL_RECESSIVE" => Self::AutosomalRecessive,
-                "XD" | "X_LINKED_DOMINANT" | "X_DOMINANT" => Self::XLinkedDominant,
-                "XR" | "X_LINKED_RECESSIVE" | "X_RECESSIVE" => Self::XLinkedRecessive,
-                "MT" | "MITOCHONDRIAL" => Self::Mitochondrial,
-                "YL" | "Y_LINKED" => Self::YLinked,
-                _ => match Self::from_hpo(s).as_slice() {
-                    [one] => *one,
-                    _ => return Err(format!(
+        let m = match up.as_str() {
+            "AD" | "AUTOSOMAL_DOMINANT" => Self::AutosomalDominant,
+            "AR" | "AUTOSOMAL_RECESSIVE" => Self::AutosomalRecessive,
+            "XD" | "X_LINKED_DOMINANT" | "X_DOMINANT" => Self::XLinkedDominant,
+            "XR" | "X_LINKED_RECESSIVE" | "X_RECESSIVE" => Self::XLinkedRecessive,
+            "MT" | "MITOCHONDRIAL" => Self::Mitochondrial,
+            "YL" | "Y_LINKED" => Self::YLinked,
+            _ => match Self::from_hpo(s).as_slice() {
+                [one] => *one,
+                _ => {
+                    return Err(format!(
                         "unknown mode of inheritance {s:?} (AD, AR, XD, XR, MT, YL or an HPO id)"
-                    )),
-                },
-            };
+                    ))
+                }
+            },
+        };
         Ok(m)
     }
 }

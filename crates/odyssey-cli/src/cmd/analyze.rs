@@ -3,17 +3,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
+use odyssey::output::{write_file, Destination};
 use odyssey::{
-    combined_report, phenotype_report, provenance::input_file, variant_config, KbHandle,
-    ReportOptions, VariantOptions,
+    Analysis, AnalysisOptions, AnalysisReport, AnalysisRequest, CaseSource, DiseaseDb, Method, Sex,
 };
-use odyssey_kb::{DiseaseDb, Sex};
-use odyssey_pheno::phenopacket::read_case_file;
-use odyssey_pheno::{Case, CaseInput, Method, PhenotypeScorer, ScorerOptions, TermInput};
-use odyssey_report::AnalysisReport;
 use rayon::prelude::*;
 
-use super::output::{write_file, Destination, Format};
+use super::output::Format;
 use super::Global;
 
 /// Scoring method.
@@ -105,7 +101,7 @@ pub struct AnalyzeArgs {
     pub vcf: Option<PathBuf>,
     /// Genome assembly of the VCF (checked against its ##contig lengths).
     #[arg(long, value_name = "GRCh37|GRCh38", help_heading = "Variant analysis")]
-    pub assembly: Option<odyssey_genome::Assembly>,
+    pub assembly: Option<odyssey::Assembly>,
     /// Sample id of the proband in the VCF (default: the phenopacket subject, or the pedigree's
     /// affected child, or the only sample).
     #[arg(long, value_name = "ID", help_heading = "Variant analysis")]
@@ -142,18 +138,6 @@ pub struct AnalyzeArgs {
     pub phenotype_only: bool,
 }
 
-fn scorer_options(args: &AnalyzeArgs) -> ScorerOptions {
-    let mut o = ScorerOptions {
-        method: match args.method {
-            MethodArg::Lr => Method::LikelihoodRatio,
-            MethodArg::Resnik => Method::Resnik,
-        },
-        ..Default::default()
-    };
-    o.index.databases = databases(&args.databases);
-    o
-}
-
 /// The databases, sorted and deduplicated.
 pub fn databases(args: &[DbArg]) -> Vec<DiseaseDb> {
     let mut v: Vec<DiseaseDb> = args
@@ -169,48 +153,118 @@ pub fn databases(args: &[DbArg]) -> Vec<DiseaseDb> {
     v
 }
 
-/// Reads a case file (or none) and adds the command-line terms.
-fn case_input(path: Option<&Path>, args: &AnalyzeArgs) -> anyhow::Result<CaseInput> {
-    let mut input = match path {
-        Some(p) => {
-            let file = read_case_file(p)?;
-            CaseInput::from_phenopacket(file.proband())
-        }
-        None => CaseInput {
-            id: args.id.clone(),
-            ..Default::default()
-        },
-    };
-    for (ids, excluded) in [(&args.hpo, false), (&args.excluded, true)] {
-        for id in ids.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            input.terms.push(TermInput {
-                id: id.to_string(),
-                label: None,
-                excluded,
-            });
-        }
-    }
-    if let Some(s) = args.sex {
-        input.sex = Some(match s {
+impl AnalyzeArgs {
+    /// The analysis request for one case (`case` a file, or none: the --hpo terms).
+    fn request(&self, case: Option<&Path>) -> AnalysisRequest {
+        let source = case.map_or(CaseSource::Terms, |p| CaseSource::File(p.to_path_buf()));
+        let mut r = AnalysisRequest::new(source)
+            .with_terms(&self.hpo, false)
+            .with_terms(&self.excluded, true);
+        r.id = self.id.clone();
+        r.sex = self.sex.map(|s| match s {
             SexArg::Female => Sex::Female,
             SexArg::Male => Sex::Male,
         });
+        r.age = self.age.clone();
+        r.vcf = self.vcf.clone();
+        r.ped = self.ped.clone();
+        r.sources = self.sources.clone();
+        r.refdata = self.refdata.clone();
+        r.options = AnalysisOptions {
+            method: match self.method {
+                MethodArg::Lr => Method::LikelihoodRatio,
+                MethodArg::Resnik => Method::Resnik,
+            },
+            databases: databases(&self.databases),
+            top: usize::from(self.top),
+            panel: self.panel.clone(),
+            regions: self.regions.clone(),
+            explain: self.explain.clone(),
+            proband: self.proband.clone(),
+            family: self.family.clone(),
+            assembly: self.assembly,
+            phenotype_only: self.phenotype_only,
+            skip_unknown_terms: self.skip_unknown_terms,
+            vcf_annotations: self.vcf_annotations,
+        };
+        r.command = std::env::args().collect();
+        r
     }
-    if let Some(a) = &args.age {
-        input.age = Some(a.clone());
+
+    fn formats(&self) -> Vec<odyssey::output::Format> {
+        self.format.iter().map(|&f| f.into()).collect()
     }
-    Ok(input)
 }
 
-/// Writes every requested format (see `output::write_report`: all files checked before the
-/// first is written, atomic writes, `--force` to overwrite).
+/// The library's error, with the command-line flags that fix it.
+fn with_flag_hints(e: odyssey::Error) -> anyhow::Error {
+    match e {
+        odyssey::Error::Term {
+            id,
+            problem,
+            source,
+        } => {
+            let id = match problem {
+                odyssey::TermProblem::Malformed => format!("{id:?}"),
+                _ => id,
+            };
+            anyhow::anyhow!("--hpo/--excluded {id}: {source}")
+        }
+        odyssey::Error::UnusableTerms { ref items, .. } => {
+            let one = items.len() == 1;
+            anyhow::anyhow!(
+                "{e}. Correct the id{} (`odyssey kb search` finds terms by name), or pass --skip-unknown-terms to analyse without {}",
+                if one { "" } else { "s" },
+                if one { "it" } else { "them" }
+            )
+        }
+        e => e.into(),
+    }
+}
+
+/// Writes the report's formats, printing the writer's warnings.
 fn write_report(
     report: &AnalysisReport,
-    formats: &[Format],
+    args: &AnalyzeArgs,
     dest: &Destination,
-    force: bool,
 ) -> anyhow::Result<()> {
-    super::output::write_report(report, formats, dest, force)
+    let warnings = odyssey::output::write_report(
+        report,
+        &args.formats(),
+        dest,
+        args.force,
+        &mut std::io::stdout().lock(),
+    )?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(())
+}
+
+/// Prints the `--explain` answers to standard error.
+fn print_explain(analysis: &Analysis, args: &AnalyzeArgs) {
+    for e in &analysis.explain {
+        eprintln!(
+            "explain {} {} ({}): {}",
+            e.query, e.variant, e.vcf_location, e.outcome
+        );
+        for r in &e.reasons {
+            eprintln!("    removed: {} {}", r.reason, r.detail);
+        }
+        for n in &e.notes {
+            eprintln!("    {n}");
+        }
+        if !e.genes.is_empty() {
+            eprintln!("    genes: {}", e.genes.join(", "));
+        }
+    }
+    let variants = odyssey::report::has_variant_analysis(&analysis.report);
+    if variants && !args.explain.is_empty() && analysis.explain.is_empty() {
+        eprintln!(
+            "explain: no variant in the VCF matched {}",
+            args.explain.join(", ")
+        );
+    }
 }
 
 pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
@@ -220,38 +274,16 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     if args.phenopacket.is_none() && args.hpo.is_empty() && args.excluded.is_empty() {
         bail!("give a phenopacket, or HPO terms with --hpo (and --excluded), or --batch DIR");
     }
-    let dest = Destination::choose(args.output.as_deref(), &args.format)?;
-    let kb = global.load_kb()?;
-    check_command_line_terms(&args, &kb)?;
-    let input = case_input(args.phenopacket.as_deref(), &args)?;
-    let case = Case::resolve(&input, &kb.kb)?;
-    check_case_terms(args.phenopacket.as_deref(), &case, &args)?;
-    for r in &case.remapped {
-        eprintln!("note: {} is an {}; using {}", r.from, r.how, r.to);
+    let dest = Destination::choose(args.output.as_deref(), &args.formats())?;
+    let engine = global.engine(args.request(None).options.scorer_options())?;
+    let analysis = engine
+        .run(&args.request(args.phenopacket.as_deref()))
+        .map_err(with_flag_hints)?;
+    for n in &analysis.case_notes {
+        eprintln!("{n}");
     }
-    for i in &case.ignored {
-        let what = if i.excluded { "excluded term" } else { "term" };
-        let id = if i.id.trim().is_empty() {
-            "(no id)"
-        } else {
-            i.id.as_str()
-        };
-        eprintln!(
-            "{}: {what} {id} not used: {}",
-            if i.invalid_id { "warning" } else { "note" },
-            i.reason
-        );
-    }
-    let opts = scorer_options(&args);
-    let scorer = PhenotypeScorer::new(&kb.kb, opts);
-    let report = analyse(
-        args.phenopacket.as_deref(),
-        &case,
-        &args,
-        &kb,
-        &scorer,
-        true,
-    )?;
+    print_explain(&analysis, &args);
+    let report = &analysis.report;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -263,178 +295,7 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
             .collect();
         eprintln!("note: no gene is linked to the diseases ranked (--databases {}): the gene list is empty", dbs.join(","));
     }
-    write_report(&report, &args.format, &dest, args.force)
-}
-
-/// A phenopacket's HPO ids must be well-formed terms of the release in use: a typo or a
-/// term of a newer release is an error naming the file and the feature, unless
-/// `--skip-unknown-terms` (then a warning). Terms typed on the command line are checked
-/// before ([`check_command_line_terms`]), so any invalid id here comes from the file.
-fn check_case_terms(path: Option<&Path>, case: &Case, args: &AnalyzeArgs) -> anyhow::Result<()> {
-    let (Some(path), false) = (path, args.skip_unknown_terms) else {
-        return Ok(());
-    };
-    let bad: Vec<String> = case
-        .ignored
-        .iter()
-        .filter(|i| i.invalid_id)
-        .map(|i| {
-            let id = if i.id.trim().is_empty() {
-                "no HPO id".to_string()
-            } else {
-                format!("{:?}", i.id)
-            };
-            format!(
-                "phenotypicFeatures[{}] ({id}{}): {}",
-                i.input_index,
-                if i.excluded { ", excluded" } else { "" },
-                i.reason
-            )
-        })
-        .collect();
-    if bad.is_empty() {
-        return Ok(());
-    }
-    bail!(
-        "{}: {} phenotypic feature{} cannot be used: {}. Correct the id{} (`odyssey kb search` finds terms by name), or pass --skip-unknown-terms to analyse without {}",
-        path.display(),
-        bad.len(),
-        if bad.len() == 1 { "" } else { "s" },
-        bad.join("; "),
-        if bad.len() == 1 { "" } else { "s" },
-        if bad.len() == 1 { "it" } else { "them" }
-    )
-}
-
-/// Terms typed on the command line must be valid: a typo there is an error, not a note
-/// (terms read from a phenopacket that cannot be used are reported and skipped instead).
-fn check_command_line_terms(args: &AnalyzeArgs, kb: &KbHandle) -> anyhow::Result<()> {
-    for id in args
-        .hpo
-        .iter()
-        .chain(&args.excluded)
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-    {
-        let hpo: odyssey_kb::HpoId = id
-            .parse()
-            .with_context(|| format!("--hpo/--excluded {id:?}"))?;
-        kb.kb
-            .ontology()
-            .resolve(hpo)
-            .with_context(|| format!("--hpo/--excluded {id}"))?;
-    }
-    Ok(())
-}
-
-fn variant_options(args: &AnalyzeArgs) -> VariantOptions {
-    VariantOptions {
-        vcf: args.vcf.clone(),
-        assembly: args.assembly,
-        proband: args.proband.clone(),
-        ped: args.ped.clone(),
-        family: args.family.clone(),
-        sources: args.sources.clone(),
-        vcf_annotations: args.vcf_annotations,
-        refdata: args.refdata.clone(),
-        explain: args.explain.clone(),
-        panel: args.panel.clone(),
-        regions: args.regions.clone(),
-    }
-}
-
-/// Phenotype-only or combined analysis of one resolved case; `verbose` prints the
-/// `--explain` answers to standard error.
-fn analyse(
-    path: Option<&Path>,
-    case: &Case,
-    args: &AnalyzeArgs,
-    kb: &KbHandle,
-    scorer: &PhenotypeScorer,
-    verbose: bool,
-) -> anyhow::Result<AnalysisReport> {
-    let file = match path {
-        Some(p) => Some(read_case_file(p)?),
-        None => None,
-    };
-    let listed_vcf = file.as_ref().is_some_and(|f| {
-        f.files().iter().any(|x| {
-            matches!(x.format().as_deref(), Some("VCF" | "BCF"))
-                || [".vcf", ".vcf.gz", ".vcf.bgz", ".bcf"]
-                    .iter()
-                    .any(|e| x.uri.to_ascii_lowercase().ends_with(e))
-        })
-    });
-    let mut inputs: Vec<_> = path.iter().map(|p| input_file("phenopacket", p)).collect();
-    let command = std::env::args().collect();
-    if args.vcf.is_none() && (args.phenotype_only || !listed_vcf) {
-        let ropts = ReportOptions {
-            top: usize::from(args.top),
-            inputs,
-            command,
-        };
-        return Ok(phenotype_report(
-            kb,
-            scorer,
-            case,
-            scorer.options().method,
-            &ropts,
-        ));
-    }
-    if scorer.options().method != Method::LikelihoodRatio {
-        bail!("variant analysis combines likelihood ratios: use --method lr (or --phenotype-only with --method resnik)");
-    }
-    let setup = variant_config(&variant_options(args), file.as_ref().zip(path), case)?;
-    let cfg = &setup.config;
-    inputs.push(odyssey_report::InputFile {
-        role: "vcf".into(),
-        path: cfg.vcf.display().to_string(),
-        checksum: None,
-    });
-    if let Some(p) = &args.ped {
-        inputs.push(input_file("ped", p));
-    }
-    if let Some(p) = &args.sources {
-        inputs.push(input_file("sources", p));
-    }
-    let g = odyssey_variant::analysis::analyze(cfg)?;
-    // warnings reach the user through the report (`run` prints them)
-    if verbose {
-        for e in &g.explain {
-            eprintln!(
-                "explain {} {} ({}): {}",
-                e.query, e.variant, e.vcf_location, e.outcome
-            );
-            for r in &e.reasons {
-                eprintln!("    removed: {} {}", r.reason, r.detail);
-            }
-            for n in &e.notes {
-                eprintln!("    {n}");
-            }
-            if !e.genes.is_empty() {
-                eprintln!("    genes: {}", e.genes.join(", "));
-            }
-        }
-        if !args.explain.is_empty() && g.explain.is_empty() {
-            eprintln!(
-                "explain: no variant in the VCF matched {}",
-                args.explain.join(", ")
-            );
-        }
-    }
-    let ropts = ReportOptions {
-        top: usize::from(args.top),
-        inputs,
-        command,
-    };
-    Ok(combined_report(
-        kb,
-        scorer,
-        case,
-        &g,
-        &setup.individuals,
-        &ropts,
-    ))
+    write_report(report, &args, &dest)
 }
 
 /// Case files of a folder (recursive) or a list file.
@@ -528,10 +389,10 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
     let outdir = args.output.as_deref().context("--batch needs -o OUTDIR")?;
     let files = batch_files(batch)?;
     std::fs::create_dir_all(outdir).with_context(|| format!("creating {}", outdir.display()))?;
-    let kb: KbHandle = global.load_kb()?;
-    check_command_line_terms(args, &kb)?;
-    let opts = scorer_options(args);
-    let scorer = PhenotypeScorer::new(&kb.kb, opts);
+    let engine = global.engine(args.request(None).options.scorer_options())?;
+    engine
+        .check_terms(&args.request(None).terms)
+        .map_err(with_flag_hints)?;
     let base = if batch.is_dir() {
         batch.to_path_buf()
     } else {
@@ -551,16 +412,10 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
         .map(|(file, name)| {
             let name = name.clone();
             let result = (|| -> anyhow::Result<(String, String, String)> {
-                let input = case_input(Some(file), args)?;
-                let case = Case::resolve(&input, &kb.kb)?;
-                check_case_terms(Some(file), &case, args)?;
-                let report = analyse(Some(file), &case, args, &kb, &scorer, false)?;
-                write_report(
-                    &report,
-                    &args.format,
-                    &Destination::Prefix(outdir.join(&name)),
-                    args.force,
-                )?;
+                let report = engine
+                    .analyze(&args.request(Some(file)))
+                    .map_err(with_flag_hints)?;
+                write_report(&report, args, &Destination::Prefix(outdir.join(&name)))?;
                 let top_gene = report
                     .genes
                     .first()
@@ -577,7 +432,11 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
                     .first()
                     .map(|d| d.id.clone())
                     .unwrap_or_default();
-                Ok((case.id.clone(), format!("{top_gene}\t{top_p}"), top_d))
+                Ok((
+                    report.case.id.clone(),
+                    format!("{top_gene}\t{top_p}"),
+                    top_d,
+                ))
             })()
             .map_err(|e| super::error_chain(&e));
             if let Err(e) = &result {

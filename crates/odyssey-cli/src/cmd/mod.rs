@@ -30,6 +30,12 @@ impl Global {
         tracing::info!(elapsed_ms = t.elapsed().as_secs_f64() * 1e3, source = %h.source, "knowledge base loaded");
         Ok(h)
     }
+
+    /// The analysis engine on `--kb FILE` or the embedded knowledge base, its scorer built
+    /// with `options`.
+    pub fn engine(&self, options: odyssey::ScorerOptions) -> anyhow::Result<odyssey::Engine> {
+        Ok(odyssey::Engine::with_options(self.load_kb()?, options))
+    }
 }
 
 /// The error and its causes, joined by `: `, leaving out a cause whose text the previous

@@ -530,13 +530,15 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                 let p = fam.proband;
                 match fam.members[p].sex {
                     Sex::Unknown => fam.members[p].sex = s,
-                    ps if ps != s && s != Sex::Unknown => return Err(Error::Pedigree {
-                        source_name: ped.source().to_string(),
-                        message: format!(
+                    ps if ps != s && s != Sex::Unknown => {
+                        return Err(Error::Pedigree {
+                            source_name: ped.source().to_string(),
+                            message: format!(
                             "proband {:?} is {ps:?} in the pedigree but {s:?} in the phenopacket",
                             fam.members[p].id
                         ),
-                    }),
+                        })
+                    }
                     _ => {}
                 }
             }

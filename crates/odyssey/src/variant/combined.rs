@@ -1,0 +1,433 @@
+//! The combined ranking of phenotype and genotype (see the parent module's docs) and its
+//! report: ranked diseases and genes with their variants, provenance, family, filter summary.
+
+use std::collections::{BTreeMap, HashMap};
+
+use odyssey_kb::{KnowledgeBase, ModeOfInheritance as KbMode};
+use odyssey_pheno::rank::rank_by_score;
+use odyssey_pheno::{Case, Method, PhenotypeScorer, Scratch};
+use odyssey_report::{
+    AnalysisReport, ClinVarAssertion, DiseaseResult, FamilyMember, FilterCount, FilterSummary,
+    FilteredVariant, GeneResult, Provenance, SampleGenotype, SourceInfo, VariantResult,
+};
+use odyssey_variant::analysis::{GenotypeAnalysis, VariantCall};
+use odyssey_variant::inheritance::ModeOfInheritance as VarMode;
+
+use crate::phenotype::{
+    case_summary, case_warnings, disease_labels, disease_results_with, provenance,
+};
+use crate::{KbHandle, ReportOptions};
+
+/// The variant modes a knowledge-base disease allows (all when it lists none or only modes
+/// genotypes cannot test).
+fn modes_of(kb: &KnowledgeBase, d: odyssey_kb::DiseaseIdx) -> Vec<VarMode> {
+    let mut out = Vec::new();
+    for m in kb.modes_of_inheritance(d) {
+        match m {
+            KbMode::AutosomalDominant => out.push(VarMode::AutosomalDominant),
+            KbMode::AutosomalRecessive => out.push(VarMode::AutosomalRecessive),
+            KbMode::XLinkedDominant => out.push(VarMode::XLinkedDominant),
+            KbMode::XLinkedRecessive => out.push(VarMode::XLinkedRecessive),
+            KbMode::XLinked => out.extend([VarMode::XLinkedRecessive, VarMode::XLinkedDominant]),
+            KbMode::Mitochondrial => out.push(VarMode::Mitochondrial),
+            KbMode::YLinked => out.push(VarMode::YLinked),
+            KbMode::Other => {}
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn variant_result(v: &VariantCall) -> VariantResult {
+    VariantResult {
+        chrom: v.chrom.clone(),
+        pos: v.pos,
+        reference: v.reference.clone(),
+        alt: v.alt.clone(),
+        gene: v.gene.clone(),
+        transcript: v.transcript.clone(),
+        consequence: v.consequence.as_str().to_string(),
+        hgvs_c: v.hgvs_c.clone(),
+        hgvs_p: v.hgvs_p.clone(),
+        genotypes: v
+            .genotypes
+            .iter()
+            .map(|g| SampleGenotype {
+                sample: g.sample.clone(),
+                genotype: g.gt.clone(),
+                gq: g.gq.map(|q| q.round() as u32),
+                dp: g.dp,
+                ad: g.ad.map(|a| a.to_vec()).unwrap_or_default(),
+            })
+            .collect(),
+        allele_frequency: v.af.map(f64::from),
+        frequency_source: v.af_source.clone(),
+        clinvar: v.clinvar.as_ref().map(|c| ClinVarAssertion {
+            significance: format!("{:?}", c.significance),
+            stars: c.stars,
+            id: None,
+        }),
+        scores: v
+            .scores
+            .iter()
+            .map(|(k, x)| (k.clone(), f64::from(*x)))
+            .collect(),
+        pathogenicity: f64::from(v.score.score),
+        modes_of_inheritance: v
+            .compatible_modes
+            .iter()
+            .map(|p| p.label().to_string())
+            .collect(),
+        filter: v.filter_status.clone(),
+    }
+}
+
+/// A disease-gene hypothesis of the combined ranking.
+#[derive(Clone, Debug)]
+pub struct Pair {
+    /// Position of the disease in the phenotype index.
+    pub pos: usize,
+    /// Gene (knowledge-base index).
+    pub gene: u32,
+    /// Combined natural-log LR: τ × phenotype + genotype.
+    pub ln_lr: f64,
+    /// Natural-log genotype LR.
+    pub ln_geno: f64,
+}
+
+/// The combined ranking of a case (see the module docs).
+#[derive(Clone, Debug)]
+pub struct CombinedRanking {
+    /// Every disease-gene hypothesis.
+    pub pairs: Vec<Pair>,
+    /// (disease position, pessimistic rank, tie size), best first.
+    pub diseases: Vec<(usize, usize, usize)>,
+    /// (gene, pessimistic rank, tie size), best first.
+    pub genes: Vec<(u32, usize, usize)>,
+    /// Per disease position: Σ exp(ln LR − scale) over its genes.
+    pub disease_sum: BTreeMap<usize, f64>,
+    /// Per gene: (Σ exp(ln LR − scale) over its diseases, index of its best pair).
+    pub gene_sum: BTreeMap<u32, (f64, usize)>,
+    /// The scale (max ln LR, at least 0) the sums are relative to.
+    pub scale: f64,
+    /// Post-test denominator in the same scale (includes the unknown-diagnosis mass).
+    pub denominator: f64,
+}
+
+/// Combines per-disease phenotype scores (natural-log LRs in `scorer.index()` order, e.g.
+/// from `PhenotypeScorer::scores` or after leave-publication-out) with the genotype analysis.
+/// With a gene panel, only the panel's genes are ranked.
+pub fn combined_ranking(
+    k: &KnowledgeBase,
+    scorer: &PhenotypeScorer,
+    pheno: &[f64],
+    g: &GenotypeAnalysis,
+) -> CombinedRanking {
+    let tau = scorer.options().evidence_weight;
+    let p_unknown = scorer.options().pretest_unknown;
+    let mut pairs = Vec::new();
+    for (pos, &d) in scorer.index().diseases().iter().enumerate() {
+        let genes = &k.disease(d).genes;
+        if genes.is_empty() || !pheno[pos].is_finite() {
+            continue;
+        }
+        let modes = modes_of(k, d);
+        for &gi in genes {
+            // a gene panel restricts the candidates, not only the variants
+            if let Some(panel) = &g.filter_config.gene_panel {
+                if !panel.contains(&k.gene(gi).symbol) {
+                    continue;
+                }
+            }
+            let geno = g.best_genotype_lr(&k.gene(gi).symbol, &modes);
+            let ln_geno = geno.lr.max(1e-300).ln();
+            pairs.push(Pair {
+                pos,
+                gene: gi,
+                ln_lr: tau * pheno[pos] + ln_geno,
+                ln_geno,
+            });
+        }
+    }
+    let n_pairs = pairs.len() as f64;
+    let max = pairs.iter().map(|p| p.ln_lr).fold(0.0f64, f64::max);
+    let unknown = if p_unknown > 0.0 {
+        n_pairs * p_unknown / (1.0 - p_unknown)
+    } else {
+        0.0
+    };
+    let denominator: f64 =
+        pairs.iter().map(|p| (p.ln_lr - max).exp()).sum::<f64>() + unknown * (-max).exp();
+    let mut disease_sum: BTreeMap<usize, f64> = Default::default();
+    let mut gene_sum: BTreeMap<u32, (f64, usize)> = Default::default();
+    for (i, p) in pairs.iter().enumerate() {
+        let x = (p.ln_lr - max).exp();
+        *disease_sum.entry(p.pos).or_default() += x;
+        let e = gene_sum.entry(p.gene).or_insert((0.0, i));
+        e.0 += x;
+        if p.ln_lr > pairs[e.1].ln_lr {
+            e.1 = i;
+        }
+    }
+    // rank on log10 scores (as reported), ties within the shared tolerance
+    let ln10 = std::f64::consts::LN_10;
+    let to_log10 = |x: f64| (x.ln() + max) / ln10;
+    let dis_items: Vec<(usize, f64)> = disease_sum
+        .iter()
+        .map(|(&pos, &x)| (pos, to_log10(x)))
+        .collect();
+    let gene_items: Vec<(u32, f64)> = gene_sum
+        .iter()
+        .map(|(&gi, &(x, _))| (gi, to_log10(x)))
+        .collect();
+    CombinedRanking {
+        diseases: rank_by_score(&dis_items),
+        genes: rank_by_score(&gene_items),
+        pairs,
+        disease_sum,
+        gene_sum,
+        scale: max,
+        denominator,
+    }
+}
+
+/// Ranks genes and diseases from phenotype and genotype together (see the module docs) and
+/// builds the report in steps: phenotype scores → combined ranking → top diseases → top genes
+/// with their variants → provenance (assembly, filters, scoring, sources) → case with family →
+/// filter summary → warnings.
+pub fn combined_report(
+    kb: &KbHandle,
+    scorer: &PhenotypeScorer,
+    case: &Case,
+    g: &GenotypeAnalysis,
+    individuals: &HashMap<String, String>,
+    opts: &ReportOptions,
+) -> AnalysisReport {
+    let k = &kb.kb;
+    let mut pheno = Vec::new();
+    scorer.scores_with(
+        case,
+        Method::LikelihoodRatio,
+        &mut Scratch::default(),
+        &mut pheno,
+    );
+    let cr = combined_ranking(k, scorer, &pheno, g);
+    let diseases = top_diseases(scorer, case, &cr, opts.top);
+    let genes = top_genes(scorer, g, &cr, &pheno, opts.top);
+    let mut summary = case_summary(k, case);
+    summary.family = family_members(g, individuals);
+    AnalysisReport {
+        odyssey: combined_provenance(kb, scorer, g, opts),
+        case: summary,
+        diseases,
+        disease_labels: disease_labels(k, &genes),
+        genes,
+        filters: Some(filter_summary(g)),
+        warnings: combined_warnings(k, case, g),
+    }
+}
+
+impl CombinedRanking {
+    /// A sum of the ranking (relative to [`CombinedRanking::scale`]) as a log10 score.
+    fn log10(&self, x: f64) -> f64 {
+        (x.ln() + self.scale) / std::f64::consts::LN_10
+    }
+}
+
+/// The top `top` diseases, with their phenotype evidence.
+fn top_diseases(
+    scorer: &PhenotypeScorer,
+    case: &Case,
+    cr: &CombinedRanking,
+    top: usize,
+) -> Vec<DiseaseResult> {
+    disease_results_with(
+        scorer,
+        case,
+        cr.diseases.iter().take(top).map(|&(pos, rank, tie)| {
+            let x = cr.disease_sum[&pos];
+            (
+                scorer.index().diseases()[pos],
+                rank,
+                tie,
+                cr.log10(x),
+                Some(x / cr.denominator),
+            )
+        }),
+    )
+}
+
+/// The top `top` genes: each with its diseases in disease-rank order, the phenotype and
+/// genotype scores of its best pair, its compatible modes and its variants.
+fn top_genes(
+    scorer: &PhenotypeScorer,
+    g: &GenotypeAnalysis,
+    cr: &CombinedRanking,
+    pheno: &[f64],
+    top: usize,
+) -> Vec<GeneResult> {
+    let k = scorer.kb();
+    let tau = scorer.options().evidence_weight;
+    let ln10 = std::f64::consts::LN_10;
+    let mut disease_rank = HashMap::new();
+    for (i, &(pos, _, _)) in cr.diseases.iter().enumerate() {
+        disease_rank.insert(scorer.index().diseases()[pos], i);
+    }
+    cr.genes
+        .iter()
+        .take(top)
+        .map(|&(gi, rank, tie)| {
+            let (x, best) = cr.gene_sum[&gi];
+            let best = &cr.pairs[best];
+            let gene = k.gene(gi);
+            let mut ds: Vec<_> = gene
+                .diseases
+                .iter()
+                .filter_map(|d| disease_rank.get(d).map(|&r| (r, *d)))
+                .collect();
+            ds.sort_unstable();
+            let evidence = g.gene(&gene.symbol);
+            GeneResult {
+                rank,
+                tie_size: tie,
+                symbol: gene.symbol.clone(),
+                ncbi_gene_id: gene.id.to_string(),
+                score: cr.log10(x),
+                post_test_probability: Some(x / cr.denominator),
+                diseases: ds
+                    .into_iter()
+                    .map(|(_, d)| k.disease(d).id.to_string())
+                    .collect(),
+                phenotype_score: Some(tau * pheno[best.pos] / ln10),
+                genotype_score: Some(best.ln_geno / ln10),
+                modes_of_inheritance: evidence
+                    .map(|e| {
+                        e.modes_of_inheritance
+                            .iter()
+                            .filter(|m| m.compatible)
+                            .map(|m| m.mode.short().to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                variants: evidence
+                    .map(|e| e.variants.iter().map(variant_result).collect())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// Provenance with the variant analysis' parameters (assembly, filters, genotype scoring)
+/// and sources (gene annotation first).
+fn combined_provenance(
+    kb: &KbHandle,
+    scorer: &PhenotypeScorer,
+    g: &GenotypeAnalysis,
+    opts: &ReportOptions,
+) -> Provenance {
+    let mut prov = provenance(kb, scorer, Method::LikelihoodRatio, opts);
+    if let Some(obj) = prov.parameters.as_object_mut() {
+        obj.insert(
+            "assembly".into(),
+            serde_json::Value::String(g.assembly.to_string()),
+        );
+        obj.insert(
+            "filters".into(),
+            serde_json::to_value(&g.filter_config).unwrap_or_default(),
+        );
+        obj.insert(
+            "genotype_scoring".into(),
+            serde_json::to_value(&g.scoring).unwrap_or_default(),
+        );
+    }
+    prov.sources = std::iter::once(SourceInfo {
+        name: "gene annotation".into(),
+        role: "annotation".into(),
+        version: g.annotation.clone(),
+        path: None,
+    })
+    .chain(g.sources.iter().map(|s| SourceInfo {
+        name: s.name.clone(),
+        role: format!("{:?}", s.role).to_lowercase(),
+        version: s.access.clone(),
+        path: s.paths.first().map(|p| p.display().to_string()),
+    }))
+    .collect();
+    prov
+}
+
+/// The family as analysed, members named by individual id (sample ids mapped back).
+fn family_members(
+    g: &GenotypeAnalysis,
+    individuals: &HashMap<String, String>,
+) -> Vec<FamilyMember> {
+    let ind = |s: &String| individuals.get(s).cloned().unwrap_or_else(|| s.clone());
+    g.family
+        .iter()
+        .map(|m| FamilyMember {
+            id: ind(&m.id),
+            sample: m.sequenced.then(|| m.id.clone()),
+            sex: format!("{:?}", m.sex).to_lowercase(),
+            status: format!("{:?}", m.affection).to_lowercase(),
+            father: m.father.as_ref().map(ind),
+            mother: m.mother.as_ref().map(ind),
+            proband: m.proband,
+        })
+        .collect()
+}
+
+/// Counts per filter (most removals first, then by name) and the removed variants listed.
+fn filter_summary(g: &GenotypeAnalysis) -> FilterSummary {
+    let mut removed: Vec<FilterCount> = g
+        .filters
+        .removed
+        .iter()
+        .filter(|(_, &n)| n > 0)
+        .map(|(r, &n)| FilterCount {
+            reason: r.to_string(),
+            count: n,
+        })
+        .collect();
+    removed.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.cmp(&b.reason)));
+    FilterSummary {
+        records: g.filters.records,
+        variants: g.filters.alleles,
+        passed: g.filters.passed,
+        removed,
+        filtered_variants: g
+            .removed
+            .iter()
+            .map(|r| FilteredVariant {
+                variant: r.variant.clone(),
+                gene: (!r.genes.is_empty()).then(|| r.genes.join(",")),
+                reason: if r.detail.is_empty() {
+                    r.reason.to_string()
+                } else {
+                    format!("{}: {}", r.reason, r.detail)
+                },
+            })
+            .collect(),
+    }
+}
+
+/// The case's warnings, gene-panel symbols the knowledge base does not know, then the
+/// variant analysis' own warnings.
+fn combined_warnings(k: &KnowledgeBase, case: &Case, g: &GenotypeAnalysis) -> Vec<String> {
+    let mut warnings = case_warnings(case);
+    if let Some(panel) = &g.filter_config.gene_panel {
+        let unknown: Vec<&str> = panel
+            .iter()
+            .filter(|s| k.gene_by_symbol(s).is_none())
+            .map(String::as_str)
+            .collect();
+        if !unknown.is_empty() {
+            warnings.push(format!(
+                "gene panel symbols not linked to any disease in the knowledge base (check the spelling; they cannot be ranked): {}",
+                unknown.join(", ")
+            ));
+        }
+    }
+    warnings.extend(g.warnings.iter().cloned());
+    warnings
+}

@@ -1,0 +1,277 @@
+//! Variant analysis: the case's VCF (and family) analysed by `odyssey-variant`, combined with
+//! the phenotype likelihood ratios into one ranking of genes and diseases.
+//!
+//! Combination (after LIRICAL, Robinson et al. AJHG 2020): each hypothesis is a pair
+//! (disease D, gene G) of a disease with a known gene; its likelihood ratio is
+//! LR_phenotype(D)^τ × LR_genotype(G | modes of D), where τ is the evidence weight of the
+//! phenotype model and the genotype LR is `odyssey-variant`'s Poisson model for the
+//! disease's modes of inheritance (all modes when the disease lists none). Every disease-gene
+//! association has the same pretest probability (a disease with two genes, such as Pfeiffer
+//! syndrome with FGFR1 and FGFR2, is two genetic entities, as LIRICAL treats them), and there
+//! is a pretest probability `pretest_unknown` that the diagnosis is none of them. Then
+//! P(D, G | data) = LR(D, G) / (Σ LR(D', G') + N p_u / (1 − p_u)), with N the number of
+//! associations; a disease's probability is the sum over its genes and a gene's the sum over
+//! its diseases, the same aggregation as the phenotype-only ranking. Diseases without a known
+//! gene cannot be matched to variants and are not ranked here.
+
+mod combined;
+mod pedigree;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use odyssey_genome::Assembly;
+use odyssey_pheno::phenopacket::CaseFile;
+use odyssey_pheno::Case;
+use odyssey_variant::analysis::{AnalysisConfig, AnnotationChoice};
+use odyssey_variant::pedigree::{Pedigree, Sex as VarSex};
+
+pub use combined::{combined_ranking, combined_report, CombinedRanking, Pair};
+
+/// Errors of the variant analysis set-up.
+#[derive(Debug, thiserror::Error)]
+pub enum VariantError {
+    /// From `odyssey-variant` (VCF, PED, sources...), with file and line.
+    #[error(transparent)]
+    Variant(#[from] odyssey_variant::Error),
+    /// From the annotator (gene models).
+    #[error("gene models: {0}")]
+    Annotate(#[from] odyssey_annotate::Error),
+    /// Anything else, explained.
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Where the variant analysis takes its inputs.
+#[derive(Clone, Debug, Default)]
+pub struct VariantOptions {
+    /// `--vcf`; otherwise the phenopacket's `files[]`.
+    pub vcf: Option<PathBuf>,
+    /// `--assembly`; otherwise the file's `genomeAssembly`, otherwise the VCF header.
+    pub assembly: Option<Assembly>,
+    /// `--proband`; otherwise the subject mapped through `individualToFileIdentifiers`.
+    pub proband: Option<String>,
+    /// `--ped`; otherwise a GA4GH Family's pedigree.
+    pub ped: Option<PathBuf>,
+    /// `--family`.
+    pub family: Option<String>,
+    /// `--sources` TOML.
+    pub sources: Option<PathBuf>,
+    /// Use CSQ/ANN/BCSQ from the VCF instead of Odyssey's annotator.
+    pub vcf_annotations: bool,
+    /// `--refdata`: compiled gene models (and sequence) replacing the embedded ones.
+    pub refdata: Option<PathBuf>,
+    /// `--explain CHROM:POS|GENE`.
+    pub explain: Vec<String>,
+    /// `--panel FILE` (one HGNC symbol per line).
+    pub panel: Option<PathBuf>,
+    /// `--regions FILE.bed`.
+    pub regions: Option<PathBuf>,
+    /// Never follow the case document's `files[]` (an uploaded document: its paths are not
+    /// the sender's to name); its pedigree is still used.
+    pub ignore_listed_files: bool,
+}
+
+/// A VCF listed in a case file's `files[]`.
+struct ListedVcf {
+    /// Resolved against the case file's folder.
+    path: PathBuf,
+    /// The proband's sample, through `individualToFileIdentifiers`.
+    sample: Option<String>,
+    /// The file's `genomeAssembly`, normalised.
+    assembly: Option<&'static str>,
+}
+
+/// The VCF of a case file: the first `files[]` entry whose format is VCF or BCF (or whose
+/// name ends in .vcf, .vcf.gz, .vcf.bgz or .bcf), resolved against the phenopacket's folder.
+fn vcf_from_case(file: &CaseFile, base: &Path) -> Option<ListedVcf> {
+    for f in file.files() {
+        let fmt = f.format();
+        let by_name = [".vcf", ".vcf.gz", ".vcf.bgz", ".bcf"]
+            .iter()
+            .any(|e| f.uri.to_ascii_lowercase().ends_with(e));
+        if matches!(fmt.as_deref(), Some("VCF" | "BCF")) || (fmt.is_none() && by_name) {
+            let path = f.local_path(base)?;
+            let subject = file
+                .proband()
+                .subject
+                .as_ref()
+                .map(|s| s.id.as_str())
+                .unwrap_or("");
+            let sample = f.sample_for(subject).map(String::from);
+            let assembly = f
+                .assembly()
+                .and_then(|a| a.parse::<Assembly>().ok())
+                .map(|a| match a {
+                    Assembly::GRCh37 => "GRCh37",
+                    Assembly::GRCh38 => "GRCh38",
+                });
+            return Some(ListedVcf {
+                path,
+                sample,
+                assembly,
+            });
+        }
+    }
+    None
+}
+
+/// The variant analysis configuration, and the individual id of each VCF sample when a GA4GH
+/// Family maps them (`individualToFileIdentifiers`), for the report.
+pub struct VariantSetup {
+    /// Configuration for `odyssey_variant::analysis::analyze`.
+    pub config: AnalysisConfig,
+    /// VCF sample id -> individual id.
+    pub individuals: std::collections::HashMap<String, String>,
+}
+
+/// Builds the `odyssey-variant` configuration from the options and, when given, the case
+/// file (its `files[]`, subject and GA4GH Family pedigree), in steps: the VCF (given or
+/// listed) → its assembly and the annotation → proband and pedigree → sources → explain
+/// queries, gene panel and regions.
+///
+/// Errors: no VCF given or listed; an unknown `genomeAssembly`; PED, sources, panel and BED
+/// errors with file and line; gene models that cannot be loaded.
+pub fn variant_config(
+    opts: &VariantOptions,
+    case_file: Option<(&CaseFile, &Path)>,
+    case: &Case,
+) -> Result<VariantSetup, VariantError> {
+    let listed = case_file.filter(|_| !opts.ignore_listed_files);
+    let from_file = listed_vcf(listed)?;
+    let vcf = choose_vcf(opts, from_file.as_ref(), case_file)?;
+    let assembly = opts.assembly.or_else(|| {
+        from_file
+            .as_ref()
+            .and_then(|f| f.assembly)
+            .and_then(|a| a.parse().ok())
+    });
+    let annotation = annotation_choice(opts, assembly, &vcf)?;
+    let mut cfg = AnalysisConfig::new(vcf, annotation);
+    cfg.assembly = assembly;
+    cfg.proband = opts
+        .proband
+        .clone()
+        .or_else(|| from_file.as_ref().and_then(|f| f.sample.clone()));
+    cfg.proband_sex = case.sex.map(|s| match s {
+        odyssey_kb::Sex::Male => VarSex::Male,
+        odyssey_kb::Sex::Female => VarSex::Female,
+    });
+    let mut individuals = std::collections::HashMap::new();
+    if let Some(ped) = &opts.ped {
+        cfg.pedigree = Some(Pedigree::from_ped_file(ped)?);
+    } else if let Some((CaseFile::Family(fam), path)) = case_file {
+        let family = pedigree::family_pedigree(fam, path)?;
+        cfg.pedigree = family.pedigree;
+        individuals = family.individuals;
+        cfg.proband = cfg.proband.or(family.proband);
+    }
+    cfg.family = opts.family.clone();
+    if let Some(s) = &opts.sources {
+        cfg.sources = read_sources(s, cfg.assembly)?;
+    }
+    for q in &opts.explain {
+        cfg.explain.push(q.parse()?);
+    }
+    if let Some(p) = &opts.panel {
+        cfg.filters.gene_panel = Some(odyssey_variant::filter::read_gene_panel(p)?);
+    }
+    if let Some(p) = &opts.regions {
+        cfg.filters.regions = Some(odyssey_variant::filter::Regions::from_bed(p)?);
+    }
+    Ok(VariantSetup {
+        config: cfg,
+        individuals,
+    })
+}
+
+/// The VCF a case file lists, after checking every `files[]` assembly is one Odyssey knows.
+fn listed_vcf(case_file: Option<(&CaseFile, &Path)>) -> Result<Option<ListedVcf>, VariantError> {
+    let Some((f, p)) = case_file else {
+        return Ok(None);
+    };
+    for file in f.files() {
+        if let Some(a) = file.assembly() {
+            if a.parse::<Assembly>().is_err() {
+                return Err(VariantError::Setup(format!(
+                    "{}: genomeAssembly {a:?} is not GRCh37/hg19 or GRCh38/hg38",
+                    p.display()
+                )));
+            }
+        }
+    }
+    Ok(vcf_from_case(f, p.parent().unwrap_or(Path::new("."))))
+}
+
+/// The VCF to analyse: the one given, else the one listed (which must exist).
+fn choose_vcf(
+    opts: &VariantOptions,
+    from_file: Option<&ListedVcf>,
+    case_file: Option<(&CaseFile, &Path)>,
+) -> Result<PathBuf, VariantError> {
+    match (&opts.vcf, from_file) {
+        (Some(v), _) => Ok(v.clone()),
+        (None, Some(listed)) => {
+            let v = &listed.path;
+            if !v.exists() {
+                let packet = case_file
+                    .map(|(_, p)| p.display().to_string())
+                    .unwrap_or_default();
+                return Err(VariantError::Setup(format!(
+                    "{packet}: its files[] lists the VCF {}, which does not exist (relative paths are resolved against the phenopacket's folder); give --vcf FILE, or --phenotype-only to rank from the phenotype alone",
+                    v.display()
+                )));
+            }
+            Ok(v.clone())
+        }
+        (None, None) => Err(VariantError::Setup(
+            "no VCF: give --vcf FILE or list it in the phenopacket's files[]".into(),
+        )),
+    }
+}
+
+/// Consequences from the VCF's own fields, or from gene models of the analysis' assembly
+/// (the user's `--refdata`, or the embedded ones); the assembly is sniffed from the VCF's
+/// `##contig` lengths when not known.
+fn annotation_choice(
+    opts: &VariantOptions,
+    assembly: Option<Assembly>,
+    vcf: &Path,
+) -> Result<AnnotationChoice, VariantError> {
+    if opts.vcf_annotations {
+        return Ok(AnnotationChoice::Vcf(None));
+    }
+    let asm = match assembly {
+        Some(a) => a,
+        None => odyssey_variant::input::sniff_assembly(vcf)?.ok_or_else(|| VariantError::Setup(format!(
+            "{}: cannot tell the genome assembly from the header's ##contig lengths; give --assembly GRCh37|GRCh38", vcf.display())))?,
+    };
+    let annotator = match &opts.refdata {
+        Some(p) => odyssey_annotate::Annotator::from_path(p)?,
+        None => odyssey_annotate::Annotator::embedded(asm)?,
+    };
+    if annotator.assembly() != asm {
+        return Err(VariantError::Setup(format!(
+            "gene models are {} but the analysis is on {asm}",
+            annotator.assembly()
+        )));
+    }
+    Ok(AnnotationChoice::Annotator(Arc::new(annotator)))
+}
+
+/// The sources of a TOML file, whose assembly (if stated) must be the analysis'.
+fn read_sources(
+    path: &Path,
+    assembly: Option<Assembly>,
+) -> Result<Vec<odyssey_variant::sources::ResolvedSource>, VariantError> {
+    let (asm, sources) = odyssey_variant::sources::read_sources_toml(path)?;
+    if let (Some(a), Some(b)) = (asm, assembly) {
+        if a != b {
+            return Err(VariantError::Setup(format!(
+                "{}: the sources are {a} but the analysis is on {b}",
+                path.display()
+            )));
+        }
+    }
+    Ok(sources)
+}
