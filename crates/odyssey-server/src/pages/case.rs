@@ -210,26 +210,34 @@ const REVIEW_STATUSES: &[(&str, &str)] = &[
     ("dismissed", "Dismissed"),
 ];
 
-fn short(v: &Option<serde_json::Value>) -> String {
+/// A JSON value for people: strings as they are (checksums shortened to 12 hex digits), arrays
+/// joined with commas, objects as `key: value` pairs; bookkeeping fields left out.
+fn plain(v: &serde_json::Value) -> String {
+    use serde_json::Value;
     match v {
-        None => String::new(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(serde_json::Value::Object(m)) => m
+        Value::Null => "–".into(),
+        Value::String(s) if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            format!("{}…", &s[..12])
+        }
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(plain).collect::<Vec<_>>().join(", "),
+        Value::Object(m) => m
             .iter()
             .filter(|(k, _)| {
                 !matches!(
                     k.as_str(),
-                    "updated_at" | "updated_by" | "id" | "created_at"
+                    "updated_at" | "updated_by" | "id" | "created_at" | "author" | "target_kind" | "target"
                 )
             })
-            .map(|(k, v)| match v {
-                serde_json::Value::String(s) => format!("{k}: {s}"),
-                other => format!("{k}: {other}"),
-            })
+            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v)))
             .collect::<Vec<_>>()
             .join("; "),
-        Some(other) => other.to_string(),
+        other => other.to_string(),
     }
+}
+
+fn short(v: &Option<serde_json::Value>) -> String {
+    v.as_ref().map(plain).unwrap_or_default()
 }
 
 fn audit_row(e: &audit::AuditEntry) -> minijinja::Value {
