@@ -67,8 +67,8 @@ both_databases!(auth_and_isolation_db, super::auth_and_isolation);
 
 async fn uploads_rejected(ws: &mut Ws) {
     let t = ws.user("carol", Role::Clinician, &["p"]).await;
-    // larger than the 64 KiB limit of the test configuration: 413
-    let big = vec![b'#'; 100 * 1024];
+    // larger than the 1 MiB limit of the test configuration: 413
+    let big = vec![b'#'; 1200 * 1024];
     let (s, v) = ws
         .upload(&t, &[("project", "", b"p"), ("case", "case.json", &phenopacket("A")), ("vcf", "x.vcf", &big)])
         .await;

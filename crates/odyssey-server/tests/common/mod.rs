@@ -120,7 +120,7 @@ impl Ws {
     pub fn config(dir: PathBuf, db: Option<String>) -> Config {
         let mut c = Config::new(dir);
         c.database_url = db;
-        c.max_upload_bytes = 64 * 1024;
+        c.max_upload_bytes = 1 << 20;
         c.workers = 2;
         c
     }
