@@ -226,7 +226,13 @@ fn plain(v: &serde_json::Value) -> String {
             .filter(|(k, _)| {
                 !matches!(
                     k.as_str(),
-                    "updated_at" | "updated_by" | "id" | "created_at" | "author" | "target_kind" | "target"
+                    "updated_at"
+                        | "updated_by"
+                        | "id"
+                        | "created_at"
+                        | "author"
+                        | "target_kind"
+                        | "target"
                 )
             })
             .map(|(k, v)| format!("{}: {}", k.replace('_', " "), plain(v)))

@@ -93,7 +93,10 @@ pub async fn set_user_password(
     let db = crate::db::Db::open(&config.database_url(), 2)
         .await
         .map_err(|e| e.to_string())?;
-    let mut tx = db.begin_write().await.map_err(|e| format!("database: {e}"))?;
+    let mut tx = db
+        .begin_write()
+        .await
+        .map_err(|e| format!("database: {e}"))?;
     if !set_password(&mut tx, name, password).await? {
         return Err(format!("no user {name:?}"));
     }
