@@ -129,8 +129,12 @@ pub fn users(c: UsersCommand, global: &Global) -> anyhow::Result<()> {
                 RoleArg::Admin => Role::Admin,
             };
             let config = a.data.config(global);
-            let token =
-                runtime()?.block_on(odyssey_server::add_user(&config, &a.name, role, &a.projects))?;
+            let token = runtime()?.block_on(odyssey_server::add_user(
+                &config,
+                &a.name,
+                role,
+                &a.projects,
+            ))?;
             println!(
                 "user {} ({}), projects {}; API token (shown once, stored only as a hash):",
                 a.name,

@@ -78,7 +78,10 @@ pub fn build_router(state: AppState) -> Router {
                 .get(cases::list_cases)
                 .layer(DefaultBodyLimit::max(limit)),
         )
-        .route("/cases/{id}", get(cases::get_case).patch(cases::update_case))
+        .route(
+            "/cases/{id}",
+            get(cases::get_case).patch(cases::update_case),
+        )
         .route("/cases/{id}/audit", get(cases::case_audit))
         .route(
             "/cases/{id}/reviews",
