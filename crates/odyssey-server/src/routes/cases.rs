@@ -1,6 +1,6 @@
 //! Cases: upload (multipart), list, read, change status and assignee, and the audit trail.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +9,7 @@ use crate::auth::AuthUser;
 use crate::db::users::User;
 use crate::db::{analyses, audit, cases, new_id, review, users};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, Path, Query};
+use crate::routes::extract::{Json, Multipart, Path, Query};
 use crate::storage::{Blob, BlobWriter};
 use crate::AppState;
 
@@ -61,7 +61,7 @@ impl Form {
 /// Largest case document (phenopacket or family) accepted: 20 MB.
 const MAX_CASE_DOCUMENT: usize = 20 << 20;
 
-async fn read_form(state: &AppState, mut mp: Multipart) -> ApiResult<Form> {
+async fn read_form(state: &AppState, Multipart(mut mp): Multipart) -> ApiResult<Form> {
     let mut form = Form::default();
     let res = async {
         while let Some(mut field) = mp.next_field().await? {

@@ -41,6 +41,7 @@ use crate::AppState;
         admin::start_reanalysis,
         admin::get_reanalysis,
     ),
+    components(schemas(analyses::ReportFormat, cases::CaseUpload)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
