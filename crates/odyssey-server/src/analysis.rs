@@ -39,11 +39,8 @@ pub trait Analyzer: Send + Sync + 'static {
     fn kb_release(&self) -> String;
     /// Runs one analysis (CPU-bound: call from a blocking thread). `progress(fraction, stage)`
     /// reports progress. Errors are texts for the user (the case's problem, or the server's).
-    fn analyze(
-        &self,
-        inputs: &CaseInputs,
-        progress: &dyn Fn(f64, &str),
-    ) -> Result<Outcome, String>;
+    fn analyze(&self, inputs: &CaseInputs, progress: &dyn Fn(f64, &str))
+        -> Result<Outcome, String>;
 }
 
 /// Checks that an uploaded case document parses (Phenopacket v1/v2 or GA4GH Family, JSON or

@@ -188,7 +188,8 @@ pub fn diff_reports(old: &Value, new: &Value, n: u64) -> ReportDiff {
             });
         }
     }
-    d.left.sort_by(|a, b| a.rank.cmp(&b.rank).then(a.symbol.cmp(&b.symbol)));
+    d.left
+        .sort_by(|a, b| a.rank.cmp(&b.rank).then(a.symbol.cmp(&b.symbol)));
     d
 }
 
@@ -220,18 +221,37 @@ mod tests {
         assert_eq!(
             d.entered,
             vec![
-                GeneRank { symbol: "D".into(), rank: 1 },
-                GeneRank { symbol: "E".into(), rank: 3 }
+                GeneRank {
+                    symbol: "D".into(),
+                    rank: 1
+                },
+                GeneRank {
+                    symbol: "E".into(),
+                    rank: 3
+                }
             ]
         );
         assert_eq!(
             d.left,
             vec![
-                GeneRank { symbol: "B".into(), rank: 2 },
-                GeneRank { symbol: "C".into(), rank: 3 }
+                GeneRank {
+                    symbol: "B".into(),
+                    rank: 2
+                },
+                GeneRank {
+                    symbol: "C".into(),
+                    rank: 3
+                }
             ]
         );
-        assert_eq!(d.moved, vec![RankMove { symbol: "A".into(), from: 1, to: 2 }]);
+        assert_eq!(
+            d.moved,
+            vec![RankMove {
+                symbol: "A".into(),
+                from: 1,
+                to: 2
+            }]
+        );
         assert_eq!(
             d.new_links,
             vec![NewLink {
@@ -247,19 +267,31 @@ mod tests {
     fn same_report_has_no_changes() {
         let r = report(json!([{ "rank": 1, "symbol": "A", "diseases": ["OMIM:1"] }]));
         let d = diff_reports(&r, &r, 10);
-        assert_eq!(d, ReportDiff { top_n: 10, ..ReportDiff::default() });
+        assert_eq!(
+            d,
+            ReportDiff {
+                top_n: 10,
+                ..ReportDiff::default()
+            }
+        );
         assert!(!d.noteworthy());
     }
 
     #[test]
     fn new_clinvar_pathogenic_only() {
         let v = |sig: &str| json!({ "chrom": "1", "pos": 5, "ref": "A", "alt": "G", "clinvar": { "significance": sig } });
-        let old = report(json!([{ "rank": 1, "symbol": "A", "diseases": [], "variants": [v("Uncertain_significance")] }]));
-        let new = report(json!([{ "rank": 1, "symbol": "A", "diseases": [], "variants": [v("Likely_pathogenic")] }]));
+        let old = report(
+            json!([{ "rank": 1, "symbol": "A", "diseases": [], "variants": [v("Uncertain_significance")] }]),
+        );
+        let new = report(
+            json!([{ "rank": 1, "symbol": "A", "diseases": [], "variants": [v("Likely_pathogenic")] }]),
+        );
         let d = diff_reports(&old, &new, 10);
         assert_eq!(d.new_clinvar.len(), 1);
         assert_eq!(d.new_clinvar[0].variant, "1:5:A:G");
-        let conflicting = report(json!([{ "rank": 1, "symbol": "A", "diseases": [], "variants": [v("Conflicting_interpretations_of_pathogenicity")] }]));
+        let conflicting = report(
+            json!([{ "rank": 1, "symbol": "A", "diseases": [], "variants": [v("Conflicting_interpretations_of_pathogenicity")] }]),
+        );
         assert!(diff_reports(&old, &conflicting, 10).new_clinvar.is_empty());
     }
 }

@@ -48,9 +48,9 @@ impl EngineAnalyzer {
     ) -> Result<EngineAnalyzer, String> {
         let engine = Engine::open(kb.as_deref()).map_err(|e| e.to_string())?;
         let sources = match sources {
-            Some(p) => Some(
-                std::fs::canonicalize(&p).map_err(|e| format!("{}: {e}", p.display()))?,
-            ),
+            Some(p) => {
+                Some(std::fs::canonicalize(&p).map_err(|e| format!("{}: {e}", p.display()))?)
+            }
             None => None,
         };
         let sources_checksum = match &sources {
@@ -94,14 +94,22 @@ impl Analyzer for EngineAnalyzer {
         self.engine.kb().kb.meta().hpo_release.clone()
     }
 
-    fn analyze(&self, inputs: &CaseInputs, progress: &dyn Fn(f64, &str)) -> Result<Outcome, String> {
+    fn analyze(
+        &self,
+        inputs: &CaseInputs,
+        progress: &dyn Fn(f64, &str),
+    ) -> Result<Outcome, String> {
         let mut r = AnalysisRequest::new(CaseSource::Document {
             name: inputs.case_name.clone(),
             text: inputs.case_text.clone(),
         });
         r.vcf = inputs.vcf.clone();
         r.ped = inputs.ped.clone();
-        r.sources = if r.vcf.is_some() { self.sources.clone() } else { None };
+        r.sources = if r.vcf.is_some() {
+            self.sources.clone()
+        } else {
+            None
+        };
         r.options.top = self.top_n;
         r.command = inputs.command.clone();
         progress(

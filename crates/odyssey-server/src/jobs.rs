@@ -171,7 +171,9 @@ async fn prepare_inputs(
                 Some(f) => {
                     let dest = dir.join(safe_name(&f.filename));
                     tokio::task::spawn_blocking(move || {
-                        blobs.read_verified_to(&f.sha256, &dest).map(|()| Some(dest))
+                        blobs
+                            .read_verified_to(&f.sha256, &dest)
+                            .map(|()| Some(dest))
                     })
                     .await
                     .map_err(std::io::Error::other)?

@@ -70,11 +70,16 @@ pub async fn serve_on(
         n
     };
     if requeued > 0 {
-        tracing::warn!(requeued, "analyses interrupted by the last stop are queued again");
+        tracing::warn!(
+            requeued,
+            "analyses interrupted by the last stop are queued again"
+        );
     }
     let workers = crate::jobs::spawn_workers(state.job_context(), state.config.workers, false);
     let app = crate::build_router(state);
-    let r = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let r = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await;
     for w in workers {
         w.abort();
     }
@@ -100,8 +105,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         {
             s.recv().await;
         }

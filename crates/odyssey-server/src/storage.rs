@@ -50,10 +50,7 @@ impl BlobStore {
 
     /// Starts writing a new file.
     pub async fn writer(&self) -> std::io::Result<BlobWriter> {
-        let tmp = self
-            .dir
-            .join("tmp")
-            .join(crate::db::new_id("upload-"));
+        let tmp = self.dir.join("tmp").join(crate::db::new_id("upload-"));
         let file = tokio::fs::File::create(&tmp).await?;
         Ok(BlobWriter {
             tmp,

@@ -42,22 +42,43 @@ async fn example_trio_through_the_api() {
     let t = ws.user("alice", Role::Clinician, &["neuro"]).await;
     let _workers = odyssey_server::jobs::spawn_workers(ws.state.job_context(), 1, false);
     let read = |n: &str| std::fs::read(ex.join(n)).unwrap();
-    let (case, vcf, ped) = (read("family.json"), read("family.vcf.gz"), read("family.ped"));
+    let (case, vcf, ped) = (
+        read("family.json"),
+        read("family.vcf.gz"),
+        read("family.ped"),
+    );
     // the test configuration limits uploads to 1 MiB; the example VCF is smaller
     assert!(vcf.len() < 1_000_000, "{}", vcf.len());
     let (s, v) = ws
-        .upload(&t, &[("project", "", b"neuro"), ("case", "family.json", &case), ("vcf", "family.vcf.gz", &vcf), ("ped", "family.ped", &ped)])
+        .upload(
+            &t,
+            &[
+                ("project", "", b"neuro"),
+                ("case", "family.json", &case),
+                ("vcf", "family.vcf.gz", &vcf),
+                ("ped", "family.ped", &ped),
+            ],
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
-    let (s, v) = ws.json("POST", &format!("/api/v1/cases/{id}/analyses"), &t, json!({})).await;
+    let (s, v) = ws
+        .json(
+            "POST",
+            &format!("/api/v1/cases/{id}/analyses"),
+            &t,
+            json!({}),
+        )
+        .await;
     assert_eq!(s, StatusCode::ACCEPTED);
     let aid = v["id"].as_str().unwrap().to_string();
     let done = ws.wait_analysis(&t, &aid).await;
     assert_eq!(done["status"], "done", "{done}");
     assert_eq!(done["kb_release"], "2025-01-16");
     assert_eq!(done["settings"]["top"], 20);
-    let (s, report) = ws.get(&format!("/api/v1/analyses/{aid}/report"), Some(&t)).await;
+    let (s, report) = ws
+        .get(&format!("/api/v1/analyses/{aid}/report"), Some(&t))
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(report["genes"][0]["symbol"], "MLC1");
     assert_eq!(report["genes"][0]["modes_of_inheritance"], json!(["AR"]));
@@ -70,7 +91,10 @@ async fn example_trio_through_the_api() {
     let direct = engine.analyze(&r).unwrap();
     let bytes = odyssey::output::render(&direct, odyssey::output::Format::Json).unwrap();
     let direct: Value = serde_json::from_slice(&bytes).unwrap();
-    assert_eq!(without_run_fields(report.clone()), without_run_fields(direct));
+    assert_eq!(
+        without_run_fields(report.clone()),
+        without_run_fields(direct)
+    );
     // the other renderings come from the same stored report
     let req = axum::http::Request::get(format!("/api/v1/analyses/{aid}/report?format=tsv"))
         .header("authorization", format!("Bearer {t}"))
@@ -81,7 +105,12 @@ async fn example_trio_through_the_api() {
     let tsv = tsv.as_str().unwrap();
     let first = tsv.lines().find(|l| l.starts_with("1\t")).unwrap();
     assert!(first.contains("\tMLC1\t"), "{first}");
-    let (s, _) = ws.get(&format!("/api/v1/analyses/{aid}/report?format=pdf"), Some(&t)).await;
+    let (s, _) = ws
+        .get(
+            &format!("/api/v1/analyses/{aid}/report?format=pdf"),
+            Some(&t),
+        )
+        .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
@@ -96,12 +125,28 @@ async fn unusable_case_fails_with_the_reason() {
         "phenotypicFeatures": [ { "type": { "id": "HP:9999999", "label": "?" } } ],
         "metaData": { "phenopacketSchemaVersion": "2.0" } });
     let (s, v) = ws
-        .upload(&t, &[("project", "", b"neuro"), ("case", "bad.json", doc.to_string().as_bytes())])
+        .upload(
+            &t,
+            &[
+                ("project", "", b"neuro"),
+                ("case", "bad.json", doc.to_string().as_bytes()),
+            ],
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let id = v["id"].as_str().unwrap().to_string();
-    let (_, v) = ws.json("POST", &format!("/api/v1/cases/{id}/analyses"), &t, json!({})).await;
+    let (_, v) = ws
+        .json(
+            "POST",
+            &format!("/api/v1/cases/{id}/analyses"),
+            &t,
+            json!({}),
+        )
+        .await;
     let done = ws.wait_analysis(&t, v["id"].as_str().unwrap()).await;
     assert_eq!(done["status"], "failed");
-    assert!(done["error"].as_str().unwrap().contains("HP:9999999"), "{done}");
+    assert!(
+        done["error"].as_str().unwrap().contains("HP:9999999"),
+        "{done}"
+    );
 }

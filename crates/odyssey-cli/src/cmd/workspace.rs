@@ -145,8 +145,12 @@ pub fn users(c: UsersCommand, global: &Global) -> anyhow::Result<()> {
             } else {
                 None
             };
-            let token =
-                runtime()?.block_on(odyssey_server::add_user(&config, &a.name, role, &a.projects))?;
+            let token = runtime()?.block_on(odyssey_server::add_user(
+                &config,
+                &a.name,
+                role,
+                &a.projects,
+            ))?;
             if let Some(p) = password {
                 runtime()?
                     .block_on(odyssey_server::pages::session::set_user_password(

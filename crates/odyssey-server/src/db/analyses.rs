@@ -200,12 +200,14 @@ pub async fn set_progress(
     progress: f64,
     stage: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE analyses SET progress = $1, stage = $2 WHERE id = $3 AND status = 'running'")
-        .bind(progress)
-        .bind(stage)
-        .bind(id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE analyses SET progress = $1, stage = $2 WHERE id = $3 AND status = 'running'",
+    )
+    .bind(progress)
+    .bind(stage)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -260,10 +262,12 @@ pub async fn requeue_interrupted(conn: &mut AnyConnection) -> Result<u64, sqlx::
 
 /// Number of jobs per status.
 pub async fn counts(conn: &mut AnyConnection) -> Result<Vec<(String, i64)>, sqlx::Error> {
-    Ok(sqlx::query("SELECT status, COUNT(*) FROM analyses GROUP BY status ORDER BY status")
-        .fetch_all(conn)
-        .await?
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect())
+    Ok(
+        sqlx::query("SELECT status, COUNT(*) FROM analyses GROUP BY status ORDER BY status")
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect(),
+    )
 }

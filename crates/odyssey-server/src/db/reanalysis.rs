@@ -84,7 +84,11 @@ pub async fn inbox(
             changes: serde_json::from_str(&r.get::<String, _>(7)).unwrap_or_default(),
         }));
     }
-    out.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.case_id.cmp(&b.case_id)));
+    out.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then(a.case_id.cmp(&b.case_id))
+    });
     Ok(out)
 }
 
@@ -93,11 +97,13 @@ pub async fn change_of(
     conn: &mut AnyConnection,
     analysis_id: &str,
 ) -> Result<Option<serde_json::Value>, sqlx::Error> {
-    Ok(sqlx::query("SELECT diff FROM reanalysis_changes WHERE analysis_id = $1")
-        .bind(analysis_id)
-        .fetch_optional(conn)
-        .await?
-        .and_then(|r| serde_json::from_str(&r.get::<String, _>(0)).ok()))
+    Ok(
+        sqlx::query("SELECT diff FROM reanalysis_changes WHERE analysis_id = $1")
+            .bind(analysis_id)
+            .fetch_optional(conn)
+            .await?
+            .and_then(|r| serde_json::from_str(&r.get::<String, _>(0)).ok()),
+    )
 }
 
 /// Queues a reanalysis of every stored case for the engine `engine_key`, each against the

@@ -70,7 +70,11 @@ pub async fn for_case(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<Rev
 }
 
 /// Inserts or replaces the review of a target.
-pub async fn upsert(conn: &mut AnyConnection, case_id: &str, r: &Review) -> Result<(), sqlx::Error> {
+pub async fn upsert(
+    conn: &mut AnyConnection,
+    case_id: &str,
+    r: &Review,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO reviews (case_id, target_kind, target, status, acmg_criteria, acmg_class, \
          updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
@@ -131,7 +135,10 @@ pub async fn add_comment(
 }
 
 /// The comments of a case, oldest first.
-pub async fn comments(conn: &mut AnyConnection, case_id: &str) -> Result<Vec<Comment>, sqlx::Error> {
+pub async fn comments(
+    conn: &mut AnyConnection,
+    case_id: &str,
+) -> Result<Vec<Comment>, sqlx::Error> {
     Ok(sqlx::query(
         "SELECT id, target_kind, target, author, body, created_at FROM comments \
          WHERE case_id = $1 ORDER BY created_at, id",

@@ -7,7 +7,9 @@ use sqlx::{AnyConnection, Row};
 use super::{hex, new_id, now};
 
 /// A user's role.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Sees and works on the cases of their projects.
@@ -84,8 +86,9 @@ pub enum UserError {
 fn valid_name(s: &str, extra: &[char]) -> bool {
     !s.is_empty()
         && s.len() <= 100
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' || extra.contains(&c))
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-' || extra.contains(&c)
+        })
 }
 
 /// Whether `p` is a valid project name.
@@ -167,13 +170,14 @@ pub async fn user_by_token(
     let Some(row) = row else { return Ok(None) };
     let id: String = row.get(0);
     let role: String = row.get(2);
-    let projects = sqlx::query("SELECT project FROM memberships WHERE user_id = $1 ORDER BY project")
-        .bind(&id)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .map(|r| r.get::<String, _>(0))
-        .collect();
+    let projects =
+        sqlx::query("SELECT project FROM memberships WHERE user_id = $1 ORDER BY project")
+            .bind(&id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .map(|r| r.get::<String, _>(0))
+            .collect();
     Ok(Some(User {
         id,
         name: row.get(1),

@@ -19,7 +19,9 @@ pub async fn inbox(
     AuthUser(user): AuthUser,
 ) -> ApiResult<axum::Json<Vec<InboxItem>>> {
     let mut conn = s.db.pool.acquire().await?;
-    Ok(axum::Json(reanalysis::inbox(&mut conn, &user.projects).await?))
+    Ok(axum::Json(
+        reanalysis::inbox(&mut conn, &user.projects).await?,
+    ))
 }
 
 /// A reanalysis run.
@@ -51,7 +53,10 @@ pub async fn start_reanalysis(
     .await?;
     tx.commit().await?;
     s.wake.notify_waiters();
-    Ok((StatusCode::ACCEPTED, axum::Json(ReanalysisRun { id, queued })))
+    Ok((
+        StatusCode::ACCEPTED,
+        axum::Json(ReanalysisRun { id, queued }),
+    ))
 }
 
 /// Progress of a reanalysis run.

@@ -1,6 +1,6 @@
 //! Cases: upload (multipart), list, read, change status and assignee, and the audit trail.
 
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -9,7 +9,7 @@ use crate::auth::AuthUser;
 use crate::db::users::User;
 use crate::db::{analyses, audit, cases, new_id, review, users};
 use crate::error::{ApiError, ApiResult};
-use crate::routes::extract::{Json, Path, Query};
+use crate::routes::extract::{Json, Multipart, Path, Query};
 use crate::storage::{Blob, BlobWriter};
 use crate::AppState;
 
@@ -61,7 +61,7 @@ impl Form {
 /// Largest case document (phenopacket or family) accepted: 20 MB.
 const MAX_CASE_DOCUMENT: usize = 20 << 20;
 
-async fn read_form(state: &AppState, mut mp: Multipart) -> ApiResult<Form> {
+async fn read_form(state: &AppState, Multipart(mut mp): Multipart) -> ApiResult<Form> {
     let mut form = Form::default();
     let res = async {
         while let Some(mut field) = mp.next_field().await? {
@@ -91,7 +91,11 @@ async fn read_form(state: &AppState, mut mp: Multipart) -> ApiResult<Form> {
                     form.case = Some((file_name, bytes));
                 }
                 "vcf" | "ped" => {
-                    let slot = if name == "vcf" { &mut form.vcf } else { &mut form.ped };
+                    let slot = if name == "vcf" {
+                        &mut form.vcf
+                    } else {
+                        &mut form.ped
+                    };
                     if slot.is_some() {
                         return Err(dup());
                     }
@@ -143,12 +147,12 @@ fn check_form(user: &User, form: &Form) -> ApiResult<(String, String)> {
             user.name
         )));
     }
-    let (name, bytes) = form
-        .case
-        .as_ref()
-        .ok_or_else(|| ApiError::BadRequest("missing form field \"case\" (a phenopacket or family file)".into()))?;
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| ApiError::Unprocessable(format!("{name}: the case document is not UTF-8 text")))?;
+    let (name, bytes) = form.case.as_ref().ok_or_else(|| {
+        ApiError::BadRequest("missing form field \"case\" (a phenopacket or family file)".into())
+    })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        ApiError::Unprocessable(format!("{name}: the case document is not UTF-8 text"))
+    })?;
     let label = case_label(name, text).map_err(ApiError::Unprocessable)?;
     Ok((project, label))
 }
@@ -235,7 +239,9 @@ pub async fn load_case(s: &AppState, user: &User, id: &str) -> ApiResult<cases::
     let mut conn = s.db.pool.acquire().await?;
     match cases::get(&mut conn, id).await? {
         Some(c) if user.in_project(&c.project) => Ok(c),
-        _ => Err(ApiError::NotFound(format!("no case {id:?} in your projects"))),
+        _ => Err(ApiError::NotFound(format!(
+            "no case {id:?} in your projects"
+        ))),
     }
 }
 
@@ -333,7 +339,9 @@ pub async fn update_case(
     let before = cases::get(&mut tx, &id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no case {id:?}")))?;
-    let status = u.status.map_or(before.status.clone(), |s| s.as_str().to_string());
+    let status = u
+        .status
+        .map_or(before.status.clone(), |s| s.as_str().to_string());
     let assignee = match &u.assignee {
         None => before.assignee.clone(),
         Some(a) if a.is_empty() => None,
@@ -349,8 +357,16 @@ pub async fn update_case(
     };
     cases::update_workflow(&mut tx, &id, &status, assignee.as_deref()).await?;
     for (action, old, new) in [
-        ("case.status", serde_json::json!(before.status), serde_json::json!(status)),
-        ("case.assignee", serde_json::json!(before.assignee), serde_json::json!(assignee)),
+        (
+            "case.status",
+            serde_json::json!(before.status),
+            serde_json::json!(status),
+        ),
+        (
+            "case.assignee",
+            serde_json::json!(before.assignee),
+            serde_json::json!(assignee),
+        ),
     ] {
         if old != new {
             audit::record(
@@ -368,7 +384,9 @@ pub async fn update_case(
             .await?;
         }
     }
-    let after = cases::get(&mut tx, &id).await?.ok_or_else(|| ApiError::NotFound(id.clone()))?;
+    let after = cases::get(&mut tx, &id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(id.clone()))?;
     tx.commit().await?;
     Ok(axum::Json(after))
 }

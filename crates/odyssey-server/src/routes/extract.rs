@@ -1,6 +1,7 @@
 //! Extractors whose rejections are [`ApiError`]s (a JSON `message` with the right status)
 //! instead of axum's plain-text ones.
 
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 
@@ -21,8 +22,34 @@ pub struct Path<T>(pub T);
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct Query<T>(pub T);
 
+/// A multipart form.
+pub struct Multipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for Multipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Multipart)
+            .map_err(ApiError::from)
+    }
+}
+
+impl From<MultipartRejection> for ApiError {
+    fn from(r: MultipartRejection) -> ApiError {
+        ApiError::BadRequest(format!(
+            "expected a multipart/form-data body: {}",
+            r.body_text()
+        ))
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> ApiError {
+        if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            return ApiError::PayloadTooLarge(r.body_text());
+        }
         match r {
             JsonRejection::JsonDataError(e) => ApiError::Unprocessable(e.body_text()),
             JsonRejection::MissingJsonContentType(_) => {

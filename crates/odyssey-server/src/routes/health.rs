@@ -40,4 +40,3 @@ pub async fn health(State(s): State<AppState>) -> ApiResult<axum::Json<Health>> 
         analyses: counts.into_iter().collect(),
     }))
 }
-

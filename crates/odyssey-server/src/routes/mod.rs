@@ -41,6 +41,7 @@ use crate::AppState;
         admin::start_reanalysis,
         admin::get_reanalysis,
     ),
+    components(schemas(analyses::ReportFormat, cases::CaseUpload)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -78,7 +79,10 @@ pub fn build_router(state: AppState) -> Router {
                 .get(cases::list_cases)
                 .layer(DefaultBodyLimit::max(limit)),
         )
-        .route("/cases/{id}", get(cases::get_case).patch(cases::update_case))
+        .route(
+            "/cases/{id}",
+            get(cases::get_case).patch(cases::update_case),
+        )
         .route("/cases/{id}/audit", get(cases::case_audit))
         .route(
             "/cases/{id}/reviews",

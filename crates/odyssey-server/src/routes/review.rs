@@ -106,7 +106,9 @@ pub fn valid_criterion(c: &str) -> bool {
             _ => None,
         }
     };
-    let split = code.find(|ch: char| ch.is_ascii_digit()).unwrap_or(code.len());
+    let split = code
+        .find(|ch: char| ch.is_ascii_digit())
+        .unwrap_or(code.len());
     let (prefix, num) = code.split_at(split);
     let ok_code = match (max(prefix), num.parse::<u32>()) {
         (Some(m), Ok(n)) => n >= 1 && n <= m,
@@ -121,7 +123,8 @@ fn check_target(kind: TargetKind, t: &str) -> ApiResult<()> {
         TargetKind::Gene => {
             !t.is_empty()
                 && t.len() <= 64
-                && t.chars().all(|c| c.is_ascii_alphanumeric() || "-._@".contains(c))
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-._@".contains(c))
         }
         TargetKind::Variant => {
             let p: Vec<&str> = t.split(':').collect();
@@ -129,7 +132,9 @@ fn check_target(kind: TargetKind, t: &str) -> ApiResult<()> {
                 && !p[0].is_empty()
                 && p[1].parse::<u64>().is_ok_and(|x| x > 0)
                 && [p[2], p[3]].iter().all(|a| {
-                    !a.is_empty() && a.chars().all(|c| "ACGTNacgtn*<>.".contains(c) || c.is_ascii_alphanumeric())
+                    !a.is_empty()
+                        && a.chars()
+                            .all(|c| "ACGTNacgtn*<>.".contains(c) || c.is_ascii_alphanumeric())
                 })
         }
     };
@@ -287,10 +292,22 @@ mod tests {
 
     #[test]
     fn acmg_codes() {
-        for ok in ["PVS1", "PS4", "PM6", "PP5", "BA1", "BS4", "BP7", "PM2_Supporting", "PVS1_Strong"] {
+        for ok in [
+            "PVS1",
+            "PS4",
+            "PM6",
+            "PP5",
+            "BA1",
+            "BS4",
+            "BP7",
+            "PM2_Supporting",
+            "PVS1_Strong",
+        ] {
             assert!(valid_criterion(ok), "{ok}");
         }
-        for bad in ["PVS2", "PS5", "PM7", "BP8", "PM0", "XX1", "PM2_Weak", "", "PM"] {
+        for bad in [
+            "PVS2", "PS5", "PM7", "BP8", "PM0", "XX1", "PM2_Weak", "", "PM",
+        ] {
             assert!(!valid_criterion(bad), "{bad}");
         }
     }

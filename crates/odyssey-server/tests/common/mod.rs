@@ -32,7 +32,11 @@ impl Analyzer for ScriptedAnalyzer {
     fn kb_release(&self) -> String {
         "test-release".into()
     }
-    fn analyze(&self, inputs: &CaseInputs, progress: &dyn Fn(f64, &str)) -> Result<Outcome, String> {
+    fn analyze(
+        &self,
+        inputs: &CaseInputs,
+        progress: &dyn Fn(f64, &str),
+    ) -> Result<Outcome, String> {
         progress(0.5, "scoring");
         if inputs.case_text.contains("fail-me") {
             return Err("scripted failure".into());
@@ -102,7 +106,11 @@ impl Ws {
     pub async fn sqlite(analyzer: Arc<dyn Analyzer>) -> Ws {
         let dir = tempfile::tempdir().unwrap();
         let state = Self::open(dir.path().into(), None, analyzer).await;
-        Ws { state, dir, pg: None }
+        Ws {
+            state,
+            dir,
+            pg: None,
+        }
     }
 
     /// A fresh PostgreSQL database, or `None` (with a message) when no server answers.
@@ -136,7 +144,9 @@ impl Ws {
         self.state.db.pool.close().await;
         if let Some((_, name)) = self.pg {
             use sqlx::Connection;
-            let mut conn = sqlx::AnyConnection::connect(&postgres_base()).await.unwrap();
+            let mut conn = sqlx::AnyConnection::connect(&postgres_base())
+                .await
+                .unwrap();
             sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name}")))
                 .execute(&mut conn)
                 .await
@@ -173,7 +183,13 @@ impl Ws {
         self.send(r.body(Body::empty()).unwrap()).await
     }
 
-    pub async fn json(&self, method: &str, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+    pub async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        body: Value,
+    ) -> (StatusCode, Value) {
         let r = Request::builder()
             .method(method)
             .uri(path)
@@ -197,7 +213,9 @@ impl Ws {
     /// Waits until an analysis is done or failed (at most 60 s).
     pub async fn wait_analysis(&self, token: &str, id: &str) -> Value {
         for _ in 0..600 {
-            let (_, v) = self.get(&format!("/api/v1/analyses/{id}"), Some(token)).await;
+            let (_, v) = self
+                .get(&format!("/api/v1/analyses/{id}"), Some(token))
+                .await;
             if v["status"] == "done" || v["status"] == "failed" {
                 return v;
             }
@@ -255,13 +273,24 @@ macro_rules! both_databases {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let mut ws = $crate::common::Ws::sqlite($crate::common::scripted("k1", vec![("A", vec!["OMIM:1"])])).await;
+                let mut ws = $crate::common::Ws::sqlite($crate::common::scripted(
+                    "k1",
+                    vec![("A", vec!["OMIM:1"])],
+                ))
+                .await;
                 $body(&mut ws).await;
                 ws.cleanup().await;
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let Some(mut ws) = $crate::common::Ws::postgres($crate::common::scripted("k1", vec![("A", vec!["OMIM:1"])])).await else { return };
+                let Some(mut ws) = $crate::common::Ws::postgres($crate::common::scripted(
+                    "k1",
+                    vec![("A", vec!["OMIM:1"])],
+                ))
+                .await
+                else {
+                    return;
+                };
                 $body(&mut ws).await;
                 ws.cleanup().await;
             }
