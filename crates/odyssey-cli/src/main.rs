@@ -48,6 +48,14 @@ enum Command {
     Sources(cmd::sources::SourcesCommand),
     /// Benchmark accuracy and speed on published phenopackets (phenotype or spiked mode).
     Bench(Box<cmd::bench::BenchArgs>),
+    /// Run the case workspace server (REST API under /api/v1).
+    Serve(Box<cmd::workspace::ServeArgs>),
+    /// Manage the workspace's users and their API tokens.
+    #[command(subcommand)]
+    Users(cmd::workspace::UsersCommand),
+    /// Re-run every stored case of a workspace (e.g. with a new --kb or --sources) and record
+    /// what changed.
+    Reanalyze(Box<cmd::workspace::ReanalyzeArgs>),
 }
 
 fn main() -> std::process::ExitCode {
@@ -71,6 +79,9 @@ fn main() -> std::process::ExitCode {
         Some(Command::Refdata(c)) => cmd::refdata::run(c),
         Some(Command::Sources(c)) => cmd::sources::run(c),
         Some(Command::Bench(a)) => cmd::bench::run(*a, &cli.global),
+        Some(Command::Serve(a)) => cmd::workspace::serve(*a, &cli.global),
+        Some(Command::Users(c)) => cmd::workspace::users(c, &cli.global),
+        Some(Command::Reanalyze(a)) => cmd::workspace::reanalyze(*a, &cli.global),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -7,6 +7,7 @@ pub mod kb;
 pub mod output;
 pub mod refdata;
 pub mod sources;
+pub mod workspace;
 
 use std::path::PathBuf;
 use std::time::Instant;

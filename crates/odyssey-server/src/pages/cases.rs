@@ -1,0 +1,171 @@
+//! The case list: the user's cases, filtered by project, status and assignee, and searched by
+//! case id or label, gene (a ranked gene of the latest analysis, or a reviewed gene) or HPO term
+//! (id or label, as written in the case document).
+
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::{Deserialize, Serialize};
+
+use super::session::WebUser;
+use super::{render, ser, PageResult};
+use crate::db::{analyses, cases, review};
+use crate::AppState;
+
+/// Filters and search of the list.
+#[derive(Deserialize, Default, Serialize)]
+pub struct ListQuery {
+    /// Project (empty: all of the user's).
+    #[serde(default)]
+    pub project: String,
+    /// Case status (empty: any).
+    #[serde(default)]
+    pub status: String,
+    /// Assignee user name (empty: anyone; `-` for unassigned).
+    #[serde(default)]
+    pub assignee: String,
+    /// Case id, gene symbol or HPO term (id or words of its label).
+    #[serde(default)]
+    pub q: String,
+}
+
+/// One row of the list.
+#[derive(Serialize)]
+struct Row {
+    case: cases::CaseView,
+    top_gene: Option<String>,
+    analysis: Option<String>,
+    matched: Option<String>,
+}
+
+/// The statuses with their labels for people.
+pub const STATUSES: &[(&str, &str)] = &[
+    ("new", "New"),
+    ("in_review", "In review"),
+    ("solved", "Solved"),
+    ("unsolved", "Unsolved"),
+];
+
+/// Genes of the latest finished analysis, best first.
+pub async fn latest_genes(
+    conn: &mut sqlx::AnyConnection,
+    case_id: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let Some(aid) = analyses::latest_done(&mut *conn, case_id).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(json) = analyses::report(&mut *conn, &aid).await? else {
+        return Ok(Vec::new());
+    };
+    #[derive(Deserialize)]
+    struct G {
+        symbol: String,
+    }
+    #[derive(Deserialize)]
+    struct R {
+        genes: Vec<G>,
+    }
+    Ok(serde_json::from_str::<R>(&json)
+        .map(|r| r.genes.into_iter().map(|g| g.symbol).collect())
+        .unwrap_or_default())
+}
+
+/// What `q` matched in the case, if anything.
+async fn matches(
+    s: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    c: &cases::CaseView,
+    genes: &[String],
+    q: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let ql = q.to_lowercase();
+    if c.id.to_lowercase().contains(&ql) || c.label.to_lowercase().contains(&ql) {
+        return Ok(Some("case".into()));
+    }
+    if let Some(g) = genes.iter().find(|g| g.eq_ignore_ascii_case(q)) {
+        return Ok(Some(format!("gene {g}")));
+    }
+    let reviewed = review::for_case(&mut *conn, &c.id).await?;
+    if let Some(r) = reviewed.iter().find(|r| r.target.eq_ignore_ascii_case(q)) {
+        return Ok(Some(format!("reviewed {} {}", r.target_kind, r.target)));
+    }
+    // HPO terms: the case document holds term ids and labels
+    let text = s
+        .blobs
+        .read_verified(&c.case_file.sha256)
+        .map(|b| String::from_utf8_lossy(&b).to_lowercase())
+        .unwrap_or_default();
+    if ql.len() >= 3 && text.contains(&ql) {
+        return Ok(Some("phenotype".into()));
+    }
+    Ok(None)
+}
+
+/// `GET /cases`.
+pub async fn list(
+    State(s): State<AppState>,
+    web: WebUser,
+    Query(f): Query<ListQuery>,
+) -> PageResult<Html<String>> {
+    let projects = if f.project.is_empty() {
+        web.user.projects.clone()
+    } else {
+        web.user
+            .projects
+            .iter()
+            .filter(|p| **p == f.project)
+            .cloned()
+            .collect()
+    };
+    let mut conn = s.db.pool.acquire().await?;
+    let status = (!f.status.is_empty()).then_some(f.status.as_str());
+    let all = cases::list(&mut conn, &projects, status).await?;
+    let q = f.q.trim();
+    let mut rows = Vec::new();
+    for c in all {
+        let keep = match f.assignee.as_str() {
+            "" => true,
+            "-" => c.assignee.is_none(),
+            a => c.assignee.as_deref() == Some(a),
+        };
+        if !keep {
+            continue;
+        }
+        let genes = latest_genes(&mut conn, &c.id).await?;
+        let matched = if q.is_empty() {
+            None
+        } else {
+            match matches(&s, &mut conn, &c, &genes, q).await? {
+                Some(m) => Some(m),
+                None => continue,
+            }
+        };
+        let analysis = analyses::for_case(&mut conn, &c.id)
+            .await?
+            .first()
+            .map(|a| a.status.clone());
+        rows.push(Row {
+            top_gene: genes.first().cloned(),
+            analysis,
+            matched,
+            case: c,
+        });
+    }
+    let assignees: Vec<String> = {
+        let mut a: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.case.assignee.clone())
+            .collect();
+        a.push(web.user.name.clone());
+        a.sort();
+        a.dedup();
+        a
+    };
+    render(
+        "cases.html",
+        minijinja::context! {
+            title => "Cases", user => web.user.name, csrf => web.csrf, nav => "cases",
+            projects => web.user.projects, statuses => ser(STATUSES), assignees => assignees,
+            filter => ser(&f), rows => ser(&rows),
+        },
+    )
+}
