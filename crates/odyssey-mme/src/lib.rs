@@ -15,13 +15,21 @@
 //!
 //! Score definition and benchmark figures: `docs/mme.md`.
 
+pub mod backend;
+pub mod config;
 pub mod genes;
 pub mod matching;
+pub mod media;
+pub mod metrics;
 pub mod model;
 pub mod profile;
+pub mod router;
 pub mod validate;
 
+pub use backend::{InMemoryBackend, MatchBackend, MatchEvent};
+pub use config::MmeConfig;
 pub use genes::GeneResolver;
 pub use matching::{match_patients, MatchOptions, Matcher, ScoredMatch};
 pub use model::{MatchRequest, MatchResponse, Patient};
 pub use profile::PatientProfile;
+pub use router::{mme_router, MmeState, NodeSettings};

@@ -137,46 +137,58 @@ impl<'kb> Matcher<'kb> {
         candidates: &[PatientProfile],
         ids: &[&str],
     ) -> Vec<ScoredMatch> {
-        let w = self.options.genotype_weight.clamp(0.0, 1.0);
-        let has_genes = !q.genes.is_empty();
-        let has_pheno = !q.observed.is_empty();
-        let mut out: Vec<ScoredMatch> = candidates
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let (g, shared) = if has_genes {
-                    genotype_score(&q.genes, &c.genes)
-                } else {
-                    (0.0, Vec::new())
-                };
-                let p = if has_pheno {
-                    phenotype_score(self.kb, &q.observed, &c.observed)
-                } else {
-                    0.0
-                };
-                let score = match (has_genes, has_pheno) {
-                    (true, true) => w * g + (1.0 - w) * p,
-                    (true, false) => g,
-                    (false, true) => p,
-                    (false, false) => 0.0,
-                };
-                ScoredMatch {
-                    candidate: i,
-                    patient_id: ids[i].to_string(),
-                    score: score.clamp(0.0, 1.0),
-                    genotype: has_genes.then_some(g),
-                    phenotype: has_pheno.then_some(p),
-                    shared_genes: shared,
-                    rank: 0,
-                    tie_size: 0,
-                }
-            })
-            .filter(|m| m.score >= self.options.min_score)
-            .collect();
-        rank(&mut out);
-        out.truncate(self.options.max_results);
-        out
+        score_profiles(self.kb, &self.options, q, candidates, ids)
     }
+}
+
+/// Scores and ranks prepared candidate profiles against a query profile with `options`
+/// (see the module documentation); `ids[i]` is candidate i's patient id.
+pub fn score_profiles(
+    kb: &KnowledgeBase,
+    options: &MatchOptions,
+    q: &PatientProfile,
+    candidates: &[PatientProfile],
+    ids: &[&str],
+) -> Vec<ScoredMatch> {
+    let w = options.genotype_weight.clamp(0.0, 1.0);
+    let has_genes = !q.genes.is_empty();
+    let has_pheno = !q.observed.is_empty();
+    let mut out: Vec<ScoredMatch> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let (g, shared) = if has_genes {
+                genotype_score(&q.genes, &c.genes)
+            } else {
+                (0.0, Vec::new())
+            };
+            let p = if has_pheno {
+                phenotype_score(kb, &q.observed, &c.observed)
+            } else {
+                0.0
+            };
+            let score = match (has_genes, has_pheno) {
+                (true, true) => w * g + (1.0 - w) * p,
+                (true, false) => g,
+                (false, true) => p,
+                (false, false) => 0.0,
+            };
+            ScoredMatch {
+                candidate: i,
+                patient_id: ids[i].to_string(),
+                score: score.clamp(0.0, 1.0),
+                genotype: has_genes.then_some(g),
+                phenotype: has_pheno.then_some(p),
+                shared_genes: shared,
+                rank: 0,
+                tie_size: 0,
+            }
+        })
+        .filter(|m| m.score >= options.min_score)
+        .collect();
+    rank(&mut out);
+    out.truncate(options.max_results);
+    out
 }
 
 /// Scores `candidates` against `query` with the knowledge base's genes and default options
