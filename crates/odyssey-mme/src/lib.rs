@@ -16,6 +16,7 @@
 //! Score definition and benchmark figures: `docs/mme.md`.
 
 pub mod backend;
+pub mod client;
 pub mod config;
 pub mod genes;
 pub mod matching;
@@ -33,3 +34,4 @@ pub use matching::{match_patients, MatchOptions, Matcher, ScoredMatch};
 pub use model::{MatchRequest, MatchResponse, Patient};
 pub use profile::PatientProfile;
 pub use router::{mme_router, MmeState, NodeSettings};
+pub use client::{MmeClient, NodeError, NodeOutcome};
