@@ -57,7 +57,10 @@ pub enum NodeError {
         message: String,
     },
     /// The answer breaks the specification.
-    #[error("answer does not follow the MME specification: {}", validate::summary(violations))]
+    #[error(
+        "answer does not follow the MME specification: {}",
+        validate::summary(violations)
+    )]
     Invalid {
         /// The violations.
         violations: Vec<Violation>,
@@ -128,7 +131,9 @@ impl MmeClient {
                 o.unwrap_or_else(|| NodeOutcome {
                     node: nodes[i].name.clone(),
                     url: nodes[i].match_url(),
-                    result: Err(NodeError::Transport { message: "query task failed".into() }),
+                    result: Err(NodeError::Transport {
+                        message: "query task failed".into(),
+                    }),
                 })
             })
             .collect()
@@ -139,15 +144,18 @@ impl MmeClient {
         let url = node.match_url();
         let started = Instant::now();
         let timeout = node.timeout();
-        let result = match tokio::time::timeout(timeout, self.send(&url, &node.token, request)).await {
-            Ok(r) => r.map(|(response, raw, content_type)| NodeAnswer {
-                response,
-                raw,
-                content_type,
-                elapsed_ms: started.elapsed().as_millis() as u64,
-            }),
-            Err(_) => Err(NodeError::Timeout { seconds: duration_secs(timeout) }),
-        };
+        let result =
+            match tokio::time::timeout(timeout, self.send(&url, &node.token, request)).await {
+                Ok(r) => r.map(|(response, raw, content_type)| NodeAnswer {
+                    response,
+                    raw,
+                    content_type,
+                    elapsed_ms: started.elapsed().as_millis() as u64,
+                }),
+                Err(_) => Err(NodeError::Timeout {
+                    seconds: duration_secs(timeout),
+                }),
+            };
         NodeOutcome {
             node: node.name.clone(),
             url,
@@ -155,18 +163,37 @@ impl MmeClient {
         }
     }
 
-    async fn send(&self, url: &str, token: &str, request: &MatchRequest) -> Result<(MatchResponse, serde_json::Value, String), NodeError> {
-        let transport = |e: &dyn std::fmt::Display| NodeError::Transport { message: e.to_string() };
+    async fn send(
+        &self,
+        url: &str,
+        token: &str,
+        request: &MatchRequest,
+    ) -> Result<(MatchResponse, serde_json::Value, String), NodeError> {
+        let transport = |e: &dyn std::fmt::Display| NodeError::Transport {
+            message: e.to_string(),
+        };
         let body = serde_json::to_vec(request).map_err(|e| transport(&e))?;
         let req = hyper::Request::post(url)
             .header(header::CONTENT_TYPE, media_type(0))
-            .header(header::ACCEPT, format!("{}, {}", media_type(0), media_type(1)))
+            .header(
+                header::ACCEPT,
+                format!("{}, {}", media_type(0), media_type(1)),
+            )
             .header(crate::router::AUTH_HEADER, token)
             .body(Full::new(Bytes::from(body)))
             .map_err(|e| transport(&e))?;
-        let resp = self.http.request(req).await.map_err(|e| transport(&error_chain(&e)))?;
+        let resp = self
+            .http
+            .request(req)
+            .await
+            .map_err(|e| transport(&error_chain(&e)))?;
         let status = resp.status();
-        let content_type = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let content_type = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
         let bytes = Limited::new(resp.into_body(), MAX_RESPONSE_BYTES)
             .collect()
             .await
@@ -175,20 +202,41 @@ impl MmeClient {
         if !status.is_success() {
             let message = serde_json::from_slice::<serde_json::Value>(&bytes)
                 .ok()
-                .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
-                .unwrap_or_else(|| String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned());
-            return Err(NodeError::Status { status: status.as_u16(), message });
+                .and_then(|v| {
+                    v.get("message")
+                        .and_then(|m| m.as_str())
+                        .map(str::to_string)
+                })
+                .unwrap_or_else(|| {
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).into_owned()
+                });
+            return Err(NodeError::Status {
+                status: status.as_u16(),
+                message,
+            });
         }
-        let mime = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let mime = content_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if mime != "application/json" && !matches!(media::mme_version(&mime), Some((1, _))) {
-            return Err(NodeError::Unreadable { message: format!("Content-Type {content_type:?} is not an MME v1.x media type") });
+            return Err(NodeError::Unreadable {
+                message: format!("Content-Type {content_type:?} is not an MME v1.x media type"),
+            });
         }
-        let raw: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| NodeError::Unreadable { message: format!("not JSON: {e}") })?;
+        let raw: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| NodeError::Unreadable {
+                message: format!("not JSON: {e}"),
+            })?;
         let violations = validate::response(&raw, Level::Server);
         if !violations.is_empty() {
             return Err(NodeError::Invalid { violations });
         }
-        let response = serde_json::from_value(raw.clone()).map_err(|e| NodeError::Unreadable { message: e.to_string() })?;
+        let response = serde_json::from_value(raw.clone()).map_err(|e| NodeError::Unreadable {
+            message: e.to_string(),
+        })?;
         Ok((response, raw, content_type))
     }
 }
