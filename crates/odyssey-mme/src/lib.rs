@@ -16,6 +16,7 @@
 //! Score definition and benchmark figures: `docs/mme.md`.
 
 pub mod backend;
+pub mod benchmark;
 pub mod client;
 pub mod config;
 pub mod genes;

@@ -294,3 +294,30 @@ timeout_seconds = 2.5
         .to_string();
     assert!(e.starts_with("/nonexistent/mme.toml: cannot read"), "{e}");
 }
+
+#[test]
+fn benchmark_summary_by_hand_on_the_fixture_patients() {
+    // Genotype alone (w = 1) on A1, A2, B1, B2, B3: NGLY1 is shared by A1, B1 (same variant
+    // and zygosity: 1.0) and B3 (gene only: 0.6). A1 and B1 find each other at rank 1; B3
+    // sees A1 and B1 tied at 0.6, both at rank 2. A2 and B2 have no partner.
+    let kb = kb();
+    let mut all = patients("centre-a.json");
+    all.extend(patients("centre-b.json"));
+    let options = odyssey_mme::MatchOptions {
+        genotype_weight: 1.0,
+        ..Default::default()
+    };
+    let ranks =
+        odyssey_mme::benchmark::partner_ranks(&all, &kb, &GeneResolver::from_kb(&kb), &options);
+    let got: Vec<(&str, usize, usize)> = ranks
+        .iter()
+        .map(|r| (r.query.as_str(), r.partners, r.best_rank))
+        .collect();
+    assert_eq!(got, [("A1", 2, 1), ("B1", 2, 1), ("B3", 2, 2)]);
+    let s = odyssey_mme::benchmark::summarise(&ranks);
+    assert_eq!(s.queries, 3);
+    assert!((s.top1 - 2.0 / 3.0).abs() < 1e-12);
+    assert_eq!(s.top5, 1.0);
+    assert!((s.mrr - 5.0 / 6.0).abs() < 1e-12);
+    assert_eq!(s.map, 1.0);
+}
