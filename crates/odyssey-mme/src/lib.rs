@@ -19,6 +19,7 @@ pub mod backend;
 pub mod benchmark;
 pub mod client;
 pub mod config;
+pub mod convert;
 pub mod genes;
 pub mod matching;
 pub mod media;

@@ -321,3 +321,39 @@ fn benchmark_summary_by_hand_on_the_fixture_patients() {
     assert!((s.mrr - 5.0 / 6.0).abs() < 1e-12);
     assert_eq!(s.map, 1.0);
 }
+
+#[test]
+fn a_phenopacket_becomes_a_valid_mme_record() {
+    use odyssey_mme::convert::{patient_from_phenopacket, ConvertOptions};
+    let case =
+        odyssey_pheno::phenopacket::read_case_file(&common::fixture("case.phenopacket.json"))
+            .unwrap();
+    let contact = odyssey_mme::model::Contact {
+        name: "Dr A. Alpha".into(),
+        href: "mailto:alpha@centre-a.example".into(),
+        ..Default::default()
+    };
+    let opts = ConvertOptions {
+        include_disorders: true,
+    };
+    let p = patient_from_phenopacket(case.proband(), "case-7", contact, &opts);
+    let expected = json!({
+        "id": "case-7",
+        "contact": {"name": "Dr A. Alpha", "href": "mailto:alpha@centre-a.example"},
+        "sex": "FEMALE",
+        "disorders": [{"id": "MIM:615273", "label": "Congenital disorder of deglycosylation 1"}],
+        "features": [
+            {"id": "HP:0001263", "label": "Global developmental delay", "observed": "yes"},
+            {"id": "HP:0000522", "label": "Alacrima", "observed": "yes"},
+            {"id": "HP:0001250", "label": "Seizure", "observed": "no"}
+        ],
+        "genomicFeatures": [{
+            "gene": {"id": "NGLY1"},
+            // VCF pos 25750001 (1-based) → 0-based start 25750000, end = start + len(REF)
+            "variant": {"assembly": "GRCh38", "referenceName": "3", "start": 25750000, "end": 25750001, "referenceBases": "C", "alternateBases": "T"},
+            "zygosity": 2
+        }]
+    });
+    assert_eq!(serde_json::to_value(&p).unwrap(), expected);
+    assert!(validate::patient("patient", &expected, Level::Strict).is_empty());
+}
