@@ -42,6 +42,8 @@ pub struct Summary {
     pub mrr: f64,
     /// Mean average precision over all partners.
     pub map: f64,
+    /// Fraction with a partner within the first 10.
+    pub top10: f64,
 }
 
 /// Ranks of each patient's best partner when it queries all the others with `options`
@@ -52,51 +54,65 @@ pub fn partner_ranks(
     genes: &GeneResolver,
     options: &MatchOptions,
 ) -> Vec<PartnerRank> {
+    let profiles: Vec<PatientProfile> = patients
+        .iter()
+        .map(|p| PatientProfile::new(p, kb, genes))
+        .collect();
+    let ids: Vec<&str> = patients.iter().map(|p| p.id.as_str()).collect();
+    (0..patients.len())
+        .filter_map(|q| rank_partners(kb, options, &profiles, &ids, q, &|c| c != q))
+        .collect()
+}
+
+/// The rank of query `query`'s best partner among the candidates `c` with `eligible(c)`
+/// (the query itself must be excluded by `eligible`); partners are candidates naming one of
+/// its genes. `None` when no eligible candidate is a partner.
+pub fn rank_partners(
+    kb: &KnowledgeBase,
+    options: &MatchOptions,
+    profiles: &[PatientProfile],
+    ids: &[&str],
+    query: usize,
+    eligible: &dyn Fn(usize) -> bool,
+) -> Option<PartnerRank> {
     let options = MatchOptions {
         min_score: f64::NEG_INFINITY,
         max_results: usize::MAX,
         ..options.clone()
     };
-    let profiles: Vec<PatientProfile> = patients
-        .iter()
-        .map(|p| PatientProfile::new(p, kb, genes))
-        .collect();
-    let mut out = Vec::new();
-    for (qi, q) in profiles.iter().enumerate() {
-        let others: Vec<usize> = (0..patients.len()).filter(|&i| i != qi).collect();
-        let is_partner = |i: usize| {
-            profiles[i]
-                .genes
-                .iter()
-                .any(|g| q.genes.iter().any(|h| h.gene == g.gene))
-        };
-        let partners = others.iter().filter(|&&i| is_partner(i)).count();
-        if partners == 0 {
-            continue;
-        }
-        let cands: Vec<PatientProfile> = others.iter().map(|&i| profiles[i].clone()).collect();
-        let ids: Vec<&str> = others.iter().map(|&i| patients[i].id.as_str()).collect();
-        let ranked = score_profiles(kb, &options, q, &cands, &ids);
-        let partner_ranks: Vec<usize> = ranked
+    let q = &profiles[query];
+    let others: Vec<usize> = (0..profiles.len()).filter(|&i| eligible(i)).collect();
+    let is_partner = |i: usize| {
+        profiles[i]
+            .genes
             .iter()
-            .filter(|m| is_partner(others[m.candidate]))
-            .map(|m| m.rank)
-            .collect();
-        let best_rank = partner_ranks.iter().copied().min().unwrap_or(others.len());
-        let average_precision = partner_ranks
-            .iter()
-            .map(|&r| partner_ranks.iter().filter(|&&x| x <= r).count() as f64 / r as f64)
-            .sum::<f64>()
-            / partners as f64;
-        out.push(PartnerRank {
-            query: patients[qi].id.clone(),
-            partners,
-            best_rank,
-            candidates: others.len(),
-            average_precision,
-        });
+            .any(|g| q.genes.iter().any(|h| h.gene == g.gene))
+    };
+    let partners = others.iter().filter(|&&i| is_partner(i)).count();
+    if partners == 0 {
+        return None;
     }
-    out
+    let cands: Vec<PatientProfile> = others.iter().map(|&i| profiles[i].clone()).collect();
+    let cand_ids: Vec<&str> = others.iter().map(|&i| ids[i]).collect();
+    let ranked = score_profiles(kb, &options, q, &cands, &cand_ids);
+    let partner_ranks: Vec<usize> = ranked
+        .iter()
+        .filter(|m| is_partner(others[m.candidate]))
+        .map(|m| m.rank)
+        .collect();
+    let best_rank = partner_ranks.iter().copied().min().unwrap_or(others.len());
+    let average_precision = partner_ranks
+        .iter()
+        .map(|&r| partner_ranks.iter().filter(|&&x| x <= r).count() as f64 / r as f64)
+        .sum::<f64>()
+        / partners as f64;
+    Some(PartnerRank {
+        query: ids[query].to_string(),
+        partners,
+        best_rank,
+        candidates: others.len(),
+        average_precision,
+    })
 }
 
 /// Top-1, top-5 and mean reciprocal rank of the best partner.
@@ -113,6 +129,7 @@ pub fn summarise(ranks: &[PartnerRank]) -> Summary {
         queries: n,
         top1: frac(1),
         top5: frac(5),
+        top10: frac(10),
         mrr: mean(ranks, |r| 1.0 / r.best_rank as f64),
         map: mean(ranks, |r| r.average_precision),
     }
