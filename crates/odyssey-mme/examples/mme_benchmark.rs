@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use odyssey_kb::KnowledgeBase;
 use odyssey_mme::benchmark::{partner_ranks, summarise};
-use odyssey_mme::{GeneResolver, MatchOptions, Patient};
+use odyssey_mme::{GeneResolver, MatchOptions, Normalisation, Patient};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -49,13 +49,26 @@ fn main() {
     println!();
     println!("| score | w | queries | top-1 | top-5 | MRR | MAP | time (50×49 pairs) |");
     println!("|---|---|---|---|---|---|---|---|");
-    for (label, w) in [
-        ("genotype + phenotype", 0.5),
-        ("phenotype alone", 0.0),
-        ("genotype alone", 1.0),
-    ] {
+    let runs = [
+        ("genotype + phenotype", 0.5, Normalisation::Pooled),
+        ("phenotype alone", 0.0, Normalisation::Pooled),
+        ("genotype alone", 1.0, Normalisation::Pooled),
+        (
+            "phenotype alone, mean_of_directions",
+            0.0,
+            Normalisation::MeanOfDirections,
+        ),
+        (
+            "phenotype alone, geometric_mean",
+            0.0,
+            Normalisation::GeometricMean,
+        ),
+        ("phenotype alone, query_only", 0.0, Normalisation::QueryOnly),
+    ];
+    for (label, w, normalisation) in runs {
         let options = MatchOptions {
             genotype_weight: w,
+            normalisation,
             ..MatchOptions::default()
         };
         let t = Instant::now();

@@ -33,7 +33,7 @@ pub use backend::{InMemoryBackend, MatchBackend, MatchEvent};
 pub use client::{MmeClient, NodeError, NodeOutcome};
 pub use config::MmeConfig;
 pub use genes::GeneResolver;
-pub use matching::{match_patients, MatchOptions, Matcher, ScoredMatch};
+pub use matching::{match_patients, MatchOptions, Matcher, Normalisation, ScoredMatch};
 pub use model::{MatchRequest, MatchResponse, Patient};
 pub use profile::PatientProfile;
 pub use router::{mme_router, MmeState, NodeSettings};

@@ -1,14 +1,15 @@
 //! Patient-to-patient match scores in [0, 1] (definition in `docs/mme.md`).
 //!
 //! * Phenotype, `p`: Resnik's term similarity (IC of the most informative common ancestor,
-//!   IC in nats from the knowledge base) averaged by best match in each direction, each
-//!   direction divided by its own self-similarity:
-//!   `p = ½ [ Σ_q max_c sim(q,c) / Σ_q IC(q) + Σ_c max_q sim(q,c) / Σ_c IC(c) ]`
+//!   IC in nats from the knowledge base) summed by best match in both directions, divided
+//!   by the two patients' self-similarities (the default [`Normalisation::Pooled`]):
+//!   `p = [ Σ_q max_c sim(q,c) + Σ_c max_q sim(q,c) ] / [ Σ_q IC(q) + Σ_c IC(c) ]`
 //!   over the observed phenotypic-abnormality terms Q of the query and C of the candidate.
-//!   Since `sim(q,c) ≤ IC(q)`, each direction lies in [0, 1]; `p = 1` exactly when every
-//!   term of each patient is an ancestor-or-self of a term of the other. (Symmetric
-//!   best-match average: Pesquita et al., PLoS Comput Biol 5:e1000443, 2009; as used by
-//!   Phenomizer, Köhler et al., AJHG 85:457, 2009.) Excluded terms are not scored.
+//!   Since `sim(q,c) ≤ IC(q)`, `p` lies in [0, 1]; `p = 1` exactly when every term of each
+//!   patient is an ancestor-or-self of a term of the other. (Best-match average: Pesquita et
+//!   al., PLoS Comput Biol 5:e1000443, 2009; as used by Phenomizer, Köhler et al., AJHG
+//!   85:457, 2009.) Excluded terms are not scored. Other normalisations are available for
+//!   comparison ([`Normalisation`]).
 //! * Genotype, `g`: 0 when the patients share no gene; for a shared gene, the best pair of
 //!   its genomic features scores 1.0 for the same variant with the same zygosity, 0.85 for
 //!   the same variant, 0.7 for the same effect (SO term), 0.6 otherwise; `g` is the best
@@ -36,6 +37,43 @@ pub const SAME_EFFECT: f64 = 0.7;
 /// Same gene only.
 pub const SAME_GENE: f64 = 0.6;
 
+/// How the best-match sums of the phenotype score are mapped to [0, 1]. With
+/// `R = Σ_q max_c sim(q,c)`, `K = Σ_c max_q sim(q,c)`, `S_Q = Σ_q IC(q)`, `S_C = Σ_c IC(c)`
+/// (each direction's self-similarity, so `R ≤ S_Q` and `K ≤ S_C`):
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Normalisation {
+    /// `(R + K) / (S_Q + S_C)` (default).
+    #[default]
+    Pooled,
+    /// `½ (R / S_Q + K / S_C)`.
+    MeanOfDirections,
+    /// `√(R / S_Q · K / S_C)`.
+    GeometricMean,
+    /// `R / S_Q` (how much of the query the candidate explains).
+    QueryOnly,
+}
+
+impl Normalisation {
+    /// Every variant, default first.
+    pub const ALL: [Normalisation; 4] = [
+        Normalisation::Pooled,
+        Normalisation::MeanOfDirections,
+        Normalisation::GeometricMean,
+        Normalisation::QueryOnly,
+    ];
+
+    /// `pooled`, `mean_of_directions`, `geometric_mean`, `query_only`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Normalisation::Pooled => "pooled",
+            Normalisation::MeanOfDirections => "mean_of_directions",
+            Normalisation::GeometricMean => "geometric_mean",
+            Normalisation::QueryOnly => "query_only",
+        }
+    }
+}
+
 /// Matching settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct MatchOptions {
@@ -45,6 +83,8 @@ pub struct MatchOptions {
     pub min_score: f64,
     /// At most this many results.
     pub max_results: usize,
+    /// Mapping of the phenotype similarity to [0, 1].
+    pub normalisation: Normalisation,
 }
 
 impl Default for MatchOptions {
@@ -53,6 +93,7 @@ impl Default for MatchOptions {
             genotype_weight: 0.5,
             min_score: 0.0,
             max_results: usize::MAX,
+            normalisation: Normalisation::Pooled,
         }
     }
 }
@@ -163,7 +204,7 @@ pub fn score_profiles(
                 (0.0, Vec::new())
             };
             let p = if has_pheno {
-                phenotype_score(kb, &q.observed, &c.observed)
+                phenotype_score_with(kb, &q.observed, &c.observed, options.normalisation)
             } else {
                 0.0
             };
@@ -255,9 +296,19 @@ fn pair_level(a: &GeneCall, b: &GeneCall) -> f64 {
     }
 }
 
-/// Phenotype score in [0, 1] of two sets of current phenotype terms (module documentation);
-/// 0 when either set is empty or carries no information.
+/// Phenotype score in [0, 1] of two sets of current phenotype terms with the default
+/// normalisation (module documentation); 0 when either set is empty or carries no information.
 pub fn phenotype_score(kb: &KnowledgeBase, q: &[TermIdx], c: &[TermIdx]) -> f64 {
+    phenotype_score_with(kb, q, c, Normalisation::Pooled)
+}
+
+/// Phenotype score in [0, 1] with the given normalisation.
+pub fn phenotype_score_with(
+    kb: &KnowledgeBase,
+    q: &[TermIdx],
+    c: &[TermIdx],
+    norm: Normalisation,
+) -> f64 {
     if q.is_empty() || c.is_empty() {
         return 0.0;
     }
@@ -277,6 +328,11 @@ pub fn phenotype_score(kb: &KnowledgeBase, q: &[TermIdx], c: &[TermIdx]) -> f64 
         .sum();
     let self_q: f64 = q.iter().map(|&t| kb.ic(t)).sum();
     let self_c: f64 = c.iter().map(|&t| kb.ic(t)).sum();
-    let half = |x: f64, s: f64| if s > 0.0 { (x / s).min(1.0) } else { 0.0 };
-    0.5 * (half(row, self_q) + half(col, self_c))
+    let ratio = |x: f64, s: f64| if s > 0.0 { (x / s).min(1.0) } else { 0.0 };
+    match norm {
+        Normalisation::Pooled => ratio(row + col, self_q + self_c),
+        Normalisation::MeanOfDirections => 0.5 * (ratio(row, self_q) + ratio(col, self_c)),
+        Normalisation::GeometricMean => (ratio(row, self_q) * ratio(col, self_c)).sqrt(),
+        Normalisation::QueryOnly => ratio(row, self_q),
+    }
 }

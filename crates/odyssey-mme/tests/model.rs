@@ -8,8 +8,8 @@ use common::{kb, patient, patients};
 use odyssey_kb::HpoId;
 use odyssey_mme::config::MmeConfig;
 use odyssey_mme::matching::{
-    genotype_score, phenotype_score, rank, ScoredMatch, SAME_EFFECT, SAME_GENE, SAME_VARIANT,
-    SAME_VARIANT_AND_ZYGOSITY,
+    genotype_score, phenotype_score, phenotype_score_with, rank, Normalisation, ScoredMatch,
+    SAME_EFFECT, SAME_GENE, SAME_VARIANT, SAME_VARIANT_AND_ZYGOSITY,
 };
 use odyssey_mme::profile::PatientProfile;
 use odyssey_mme::validate::{self, Level};
@@ -182,11 +182,24 @@ fn phenotype_score_is_one_for_identical_profiles_and_hand_derived_for_parent_chi
     assert!(kb.ic(child) > kb.ic(parent));
     let same = phenotype_score(&kb, &[child, t(1263)], &[child, t(1263)]);
     assert!((same - 1.0).abs() < 1e-12, "{same}");
-    // Q = {child}, C = {parent}: query direction IC(parent)/IC(child), candidate direction 1
-    let expected = 0.5 * (kb.ic(parent) / kb.ic(child) + 1.0);
+    // Q = {child}, C = {parent}: both best matches are IC(parent); self-similarities IC(child)
+    // and IC(parent)
+    let (ic_c, ic_p) = (kb.ic(child), kb.ic(parent));
+    let pooled = 2.0 * ic_p / (ic_c + ic_p);
     let got = phenotype_score(&kb, &[child], &[parent]);
-    assert!((got - expected).abs() < 1e-12, "{got} vs {expected}");
-    assert!((phenotype_score(&kb, &[parent], &[child]) - expected).abs() < 1e-12);
+    assert!((got - pooled).abs() < 1e-12, "{got} vs {pooled}");
+    assert!((phenotype_score(&kb, &[parent], &[child]) - pooled).abs() < 1e-12);
+    for (norm, expected) in [
+        (Normalisation::MeanOfDirections, 0.5 * (ic_p / ic_c + 1.0)),
+        (Normalisation::GeometricMean, (ic_p / ic_c).sqrt()),
+        (Normalisation::QueryOnly, ic_p / ic_c),
+    ] {
+        let got = phenotype_score_with(&kb, &[child], &[parent], norm);
+        assert!(
+            (got - expected).abs() < 1e-12,
+            "{norm:?}: {got} vs {expected}"
+        );
+    }
     assert_eq!(phenotype_score(&kb, &[], &[parent]), 0.0);
 }
 
