@@ -12,6 +12,8 @@
 //!   [`backend::MatchBackend`] that supplies the shared patients.
 //! * [`config`]: the `[[incoming]]`/`[[outgoing]]` TOML file; [`client`]: queries every
 //!   outgoing node in parallel, one outcome per node.
+//! * [`convert`]: a GA4GH Phenopacket as an MME patient record; [`benchmark`]: gene-partner
+//!   ranking (top-k, MRR, MAP).
 //!
 //! Score definition and benchmark figures: `docs/mme.md`.
 

@@ -50,6 +50,9 @@ pub struct NodeSettings {
     pub max_body_bytes: usize,
     /// Matching settings (default: w = 0.5, results scoring at least 0.05, at most 50).
     pub matching: MatchOptions,
+    /// Most `features` and most `genomicFeatures` a query may list (default 500 and 100;
+    /// more is answered with a 422), bounding the matching work of one request.
+    pub max_features: (usize, usize),
 }
 
 impl Default for NodeSettings {
@@ -65,6 +68,7 @@ impl Default for NodeSettings {
                 max_results: 50,
                 ..MatchOptions::default()
             },
+            max_features: (500, 100),
         }
     }
 }
@@ -253,14 +257,26 @@ async fn read_match_body(
 }
 
 /// Parses and validates a match request body.
-fn parse_request(bytes: &[u8]) -> Result<MatchRequest, Response> {
+fn parse_request(bytes: &[u8], max_features: (usize, usize)) -> Result<MatchRequest, Response> {
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
         error(
             StatusCode::BAD_REQUEST,
             format!("request body is not JSON: {e}"),
         )
     })?;
-    let violations = validate::request(&value, Level::Server);
+    let mut violations = validate::request(&value, Level::Server);
+    for (key, max) in [
+        ("features", max_features.0),
+        ("genomicFeatures", max_features.1),
+    ] {
+        let n = value["patient"][key].as_array().map_or(0, Vec::len);
+        if n > max {
+            violations.push(validate::Violation {
+                field: format!("patient.{key}"),
+                problem: format!("this node accepts at most {max} entries, found {n}"),
+            });
+        }
+    }
     if !violations.is_empty() {
         let body = ErrorBody {
             message: format!(
@@ -293,7 +309,7 @@ async fn match_handler(State(state): State<MmeState>, headers: HeaderMap, body: 
         Ok(x) => x,
         Err(r) => return r,
     };
-    let request = match parse_request(&bytes) {
+    let request = match parse_request(&bytes, state.inner.settings.max_features) {
         Ok(r) => r,
         Err(r) => return r,
     };

@@ -142,6 +142,19 @@ async fn status_codes_and_json_messages() {
         .unwrap()
         .contains("patient.features[2].id"));
 
+    let mut many: Value = serde_json::from_slice(&ok_body).unwrap();
+    many["patient"]["genomicFeatures"] = json!(vec![json!({"gene": {"id": "NGLY1"}}); 101]);
+    let r = send(
+        a,
+        "POST",
+        "/mme/match",
+        &[auth, mme],
+        serde_json::to_vec(&many).unwrap(),
+    )
+    .await;
+    assert_eq!(r.status, 422);
+    assert_eq!(r.body["errors"][0]["field"], "patient.genomicFeatures");
+
     let mut big: Value = serde_json::from_slice(&ok_body).unwrap();
     big["patient"]["_padding"] = json!("x".repeat(5000));
     let r = send(
