@@ -51,6 +51,33 @@ impl GeneResolver {
         r
     }
 
+    /// Adds the Ensembl and NCBI gene ids of every transcript model of Odyssey's embedded
+    /// gene models (GRCh38 and GRCh37, `odyssey_annotate::Annotator::embedded`), so that
+    /// `ENSG…` ids resolve to HGNC symbols. Errors when an embedded model cannot be decoded.
+    #[cfg(feature = "annotate")]
+    pub fn with_gene_models(mut self) -> Result<Self, odyssey_annotate::Error> {
+        for assembly in [
+            odyssey_genome::Assembly::GRCh38,
+            odyssey_genome::Assembly::GRCh37,
+        ] {
+            let annotator = odyssey_annotate::Annotator::embedded(assembly)?;
+            for t in &annotator.data().transcripts {
+                let Some(symbol) = &t.gene_symbol else {
+                    continue;
+                };
+                let ncbi = t.ncbi_gene_id.map(|n| n.to_string());
+                let aliases: Vec<&str> = t
+                    .gene_id
+                    .as_deref()
+                    .into_iter()
+                    .chain(ncbi.as_deref())
+                    .collect();
+                self.add(symbol, &aliases);
+            }
+        }
+        Ok(self)
+    }
+
     /// Registers a gene by HGNC symbol with other ids (Ensembl, NCBI) that mean it.
     pub fn add(&mut self, symbol: &str, aliases: &[&str]) {
         let key = normalise(symbol);

@@ -370,3 +370,12 @@ fn a_phenopacket_becomes_a_valid_mme_record() {
     assert_eq!(serde_json::to_value(&p).unwrap(), expected);
     assert!(validate::patient("patient", &expected, Level::Strict).is_empty());
 }
+
+#[cfg(feature = "annotate")]
+#[test]
+fn ensembl_ids_resolve_through_the_embedded_gene_models() {
+    let genes = GeneResolver::from_kb(&kb()).with_gene_models().unwrap();
+    // NGLY1 is ENSG00000151092 and FGFR2 ENSG00000066468 (Ensembl)
+    assert_eq!(genes.key("ENSG00000151092.17"), "NGLY1");
+    assert_eq!(genes.key("ENSG00000066468"), "FGFR2");
+}
