@@ -114,6 +114,8 @@ pub struct PhenotypeScorer<'kb> {
     gene_ln_prior: Vec<f64>,
     /// The constant c that makes the prior weights average to 1.
     prior_c: f64,
+    /// The log prior of every index position on its full profile; empty when β = α = 0.
+    full_ln_prior: Vec<f64>,
 }
 
 impl<'kb> PhenotypeScorer<'kb> {
@@ -123,14 +125,21 @@ impl<'kb> PhenotypeScorer<'kb> {
         let ic = kb.ontology().terms().map(|t| kb.ic(t)).collect();
         let gene_ln_prior = prior::gene_share(kb, &index, options.gene_prior);
         let prior_c = prior::normaliser(&index, &gene_ln_prior, options.lr.size_prior);
-        PhenotypeScorer {
+        let mut s = PhenotypeScorer {
             kb,
             index,
             options,
             ic,
             gene_ln_prior,
             prior_c,
+            full_ln_prior: Vec::new(),
+        };
+        if s.options.lr.size_prior != 0.0 || !s.gene_ln_prior.is_empty() {
+            s.full_ln_prior = (0..s.index.diseases.len())
+                .map(|pos| s.ln_prior(pos, s.index.disease_terms_len(pos)))
+                .collect();
         }
+        s
     }
 
     /// Natural-log prior weight of the disease at index position `pos` with `n_terms`
@@ -177,10 +186,8 @@ impl<'kb> PhenotypeScorer<'kb> {
         match method {
             Method::LikelihoodRatio => {
                 lr::score_into(&self.index, self.kb, &self.options.lr, case, scratch, out);
-                if self.options.lr.size_prior != 0.0 || !self.gene_ln_prior.is_empty() {
-                    for (pos, s) in out.iter_mut().enumerate() {
-                        *s += self.ln_prior(pos, self.index.disease_terms_len(pos));
-                    }
+                for (s, p) in out.iter_mut().zip(&self.full_ln_prior) {
+                    *s += p;
                 }
             }
             Method::Resnik => {
