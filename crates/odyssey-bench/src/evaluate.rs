@@ -120,6 +120,9 @@ pub struct CaseOutcome {
     pub publication_cited: bool,
     /// Ranks, one entry per run, in the order of the run list.
     pub ranks: Vec<LevelRanks>,
+    /// Per run (LR runs only): the top-ranked gene's post-test probability and whether it is
+    /// a causal gene at pessimistic rank 1 (see [`crate::calibration`]).
+    pub top_gene_probability: Vec<Option<(f64, bool)>>,
     /// Leave-publication-out: annotations removed and diseases re-scored (0 when off).
     pub lpo_annotations_removed: usize,
     /// Leave-publication-out: diseases re-scored.
@@ -339,6 +342,32 @@ impl<'kb> Evaluator<'kb> {
         }
     }
 
+    /// The post-test probability of the top-ranked gene for LR scores (index order, before
+    /// τ): the sum over its diseases of LR^τ / (Σ LR^τ + N p_unknown / (1 - p_unknown)), as
+    /// `PhenotypeScorer::ranking_from_scores` computes it. `None` without genes.
+    pub fn top_gene_probability(&self, scores: &[f64]) -> Option<f64> {
+        let o = self.scorer.options();
+        let tau = o.evidence_weight;
+        let max = scores
+            .iter()
+            .map(|s| s * tau)
+            .fold(f64::NEG_INFINITY, f64::max)
+            .max(0.0);
+        let x: Vec<f64> = scores.iter().map(|s| (s * tau - max).exp()).collect();
+        let p = o.pretest_unknown;
+        let unknown = if p > 0.0 {
+            x.len() as f64 * p / (1.0 - p)
+        } else {
+            0.0
+        };
+        let denom = x.iter().sum::<f64>() + unknown * (-max).exp();
+        self.gene_positions
+            .iter()
+            .map(|(_, pos)| pos.iter().map(|&i| x[i]).sum::<f64>())
+            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+            .map(|v| v / denom)
+    }
+
     /// The scorer.
     pub fn scorer(&self) -> &PhenotypeScorer<'kb> {
         &self.scorer
@@ -421,6 +450,7 @@ impl<'kb> Evaluator<'kb> {
             unscored: None,
             publication_cited: !self.pubs.diseases_citing(&case.publications).is_empty(),
             ranks: vec![LevelRanks::default(); runs.len()],
+            top_gene_probability: vec![None; runs.len()],
             lpo_annotations_removed: 0,
             lpo_diseases_rescored: 0,
             lpo_gold_emptied: false,
@@ -485,6 +515,11 @@ impl<'kb> Evaluator<'kb> {
             };
             out.ranks[ri] =
                 self.gold_ranks_from_scores(&scores, run.method, &gold, &effect.diseases_emptied);
+            if run.method == Method::LikelihoodRatio && !gold.genes.is_empty() {
+                out.top_gene_probability[ri] = self
+                    .top_gene_probability(&scores)
+                    .map(|p| (p, out.ranks[ri].gene == Some(1)));
+            }
             if check || sink.is_some() {
                 let ranking = self.scorer.ranking_from_scores(&scores, run.method);
                 let full = gold_ranks(&self.scorer, &ranking, &gold, &effect.diseases_emptied);

@@ -15,6 +15,7 @@
 //! * [`pheval`]: PhEval-compatible per-case result files.
 //! * [`report`], [`timing`]: JSON and Markdown results, speed and memory figures.
 
+pub mod calibration;
 pub mod corpus;
 pub mod error;
 pub mod evaluate;

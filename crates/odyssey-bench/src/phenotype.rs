@@ -286,6 +286,7 @@ pub fn run_phenotype(
         consistency: consistency_info(&outcomes),
         speed,
         spiked: None,
+        calibration: crate::calibration::of_runs(&runs, &outcomes),
         notes,
     };
     Ok(BenchOutput {

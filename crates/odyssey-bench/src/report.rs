@@ -188,6 +188,9 @@ pub struct BenchReport {
     /// Spiked-mode details, in spiked mode.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub spiked: Option<serde_json::Value>,
+    /// Reliability tables of the LR runs' top-gene probability (phenotype mode).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calibration: Vec<crate::calibration::Calibration>,
     /// Other remarks.
     pub notes: Vec<String>,
 }
@@ -466,6 +469,7 @@ pub fn markdown(r: &BenchReport) -> String {
         }
         let _ = writeln!(o);
     }
+    o.push_str(&crate::calibration::markdown(&r.calibration));
     let _ = writeln!(o, "## Conventions\n");
     for cv in &r.conventions {
         let _ = writeln!(o, "- {cv}");

@@ -771,6 +771,7 @@ pub fn run_spiked(
         consistency: consistency_info(&outcomes),
         speed,
         spiked: serde_json::to_value(&stats).ok(),
+        calibration: Vec::new(),
         notes,
     };
     Ok(BenchOutput {

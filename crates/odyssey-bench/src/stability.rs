@@ -32,8 +32,8 @@ pub struct Param {
     pub set: fn(&mut ScorerOptions, f64),
 }
 
-/// The parameters examined: `partial_match`, `no_match`, `pertinent_negative`,
-/// `excluded_floor` (`LrParams`), `unknown_frequency` (`IndexOptions`) and `evidence_weight`
+/// The parameters examined: `partial_match`, `no_match`, `size_prior`, `excluded_floor`
+/// (`LrParams`), `gene_prior` (`ScorerOptions`), `unknown_frequency` (`IndexOptions`) and `evidence_weight`
 /// (τ, `ScorerOptions`; it changes gene ranks only), each on a small grid around its default.
 pub fn params() -> Vec<Param> {
     vec![
@@ -50,10 +50,22 @@ pub fn params() -> Vec<Param> {
             set: |o, v| o.lr.no_match = v,
         },
         Param {
-            name: "pertinent_negative",
-            grid: vec![1.0, 3.0, 10.0, 30.0, 100.0],
-            get: |o| o.lr.pertinent_negative,
-            set: |o, v| o.lr.pertinent_negative = v,
+            name: "excluded_sensitivity",
+            grid: vec![0.0, 0.05, 0.1, 0.25, 1.0],
+            get: |o| o.lr.excluded_sensitivity,
+            set: |o, v| o.lr.excluded_sensitivity = v,
+        },
+        Param {
+            name: "size_prior",
+            grid: vec![0.0, 0.25, 0.5, 0.75, 1.0],
+            get: |o| o.lr.size_prior,
+            set: |o, v| o.lr.size_prior = v,
+        },
+        Param {
+            name: "gene_prior",
+            grid: vec![0.0, 0.25, 0.5, 0.75, 1.0],
+            get: |o| o.gene_prior,
+            set: |o, v| o.gene_prior = v,
         },
         Param {
             name: "excluded_floor",

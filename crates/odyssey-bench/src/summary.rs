@@ -140,6 +140,7 @@ mod tests {
                 disease,
                 variant: None,
             }],
+            top_gene_probability: vec![None],
             lpo_annotations_removed: 0,
             lpo_diseases_rescored: 0,
             lpo_gold_emptied: false,

@@ -15,6 +15,7 @@ pub mod case;
 pub mod index;
 pub mod lr;
 pub mod phenopacket;
+pub mod prior;
 pub mod profile;
 pub mod rank;
 pub mod resnik;
@@ -67,6 +68,11 @@ pub struct ScorerOptions {
     /// diagnosis's post-test probability on the development corpus (docs/phenotype-model.md).
     /// It does not change the order of diseases.
     pub evidence_weight: f64,
+    /// Exponent α of the gene-share prior: each disease's prior is multiplied by k^-α, k the
+    /// number of indexed diseases of its gene (the fewest over its genes; 1 without a gene).
+    /// α = 1 gives every gene the same prior mass however many diseases it has (a pleiotropic
+    /// gene does not win by summing many weak diseases); 0 is a uniform disease prior.
+    pub gene_prior: f64,
 }
 
 impl Default for ScorerOptions {
@@ -82,6 +88,7 @@ impl Default for ScorerOptions {
             lr: LrParams::default(),
             pretest_unknown: 0.5,
             evidence_weight: 0.2,
+            gene_prior: 0.0,
         }
     }
 }
@@ -103,6 +110,12 @@ pub struct PhenotypeScorer<'kb> {
     index: PhenoIndex,
     options: ScorerOptions,
     ic: Vec<f64>,
+    /// -α ln k per index position (gene-share prior), empty when α = 0.
+    gene_ln_prior: Vec<f64>,
+    /// The constant c that makes the prior weights average to 1.
+    prior_c: f64,
+    /// The log prior of every index position on its full profile; empty when β = α = 0.
+    full_ln_prior: Vec<f64>,
 }
 
 impl<'kb> PhenotypeScorer<'kb> {
@@ -110,12 +123,36 @@ impl<'kb> PhenotypeScorer<'kb> {
     pub fn new(kb: &'kb KnowledgeBase, options: ScorerOptions) -> Self {
         let index = PhenoIndex::build(kb, options.index.clone());
         let ic = kb.ontology().terms().map(|t| kb.ic(t)).collect();
-        PhenotypeScorer {
+        let gene_ln_prior = prior::gene_share(kb, &index, options.gene_prior);
+        let prior_c = prior::normaliser(&index, &gene_ln_prior, options.lr.size_prior);
+        let mut s = PhenotypeScorer {
             kb,
             index,
             options,
             ic,
+            gene_ln_prior,
+            prior_c,
+            full_ln_prior: Vec::new(),
+        };
+        if s.options.lr.size_prior != 0.0 || !s.gene_ln_prior.is_empty() {
+            s.full_ln_prior = (0..s.index.diseases.len())
+                .map(|pos| s.ln_prior(pos, s.index.disease_terms_len(pos)))
+                .collect();
         }
+        s
+    }
+
+    /// Natural-log prior weight of the disease at index position `pos` with `n_terms`
+    /// phenotype annotations (fewer than in the index after leave-out): -β ln n - α ln k + c
+    /// (see [`lr`] and [`ScorerOptions::gene_prior`]); 0 when β = α = 0.
+    pub fn ln_prior(&self, pos: usize, n_terms: usize) -> f64 {
+        prior::ln_prior(
+            self.options.lr.size_prior,
+            &self.gene_ln_prior,
+            self.prior_c,
+            pos,
+            n_terms,
+        )
     }
 
     /// The knowledge base.
@@ -148,7 +185,10 @@ impl<'kb> PhenotypeScorer<'kb> {
     ) {
         match method {
             Method::LikelihoodRatio => {
-                lr::score_into(&self.index, self.kb, &self.options.lr, case, scratch, out)
+                lr::score_into(&self.index, self.kb, &self.options.lr, case, scratch, out);
+                for (s, p) in out.iter_mut().zip(&self.full_ln_prior) {
+                    *s += p;
+                }
             }
             Method::Resnik => {
                 resnik::score_into(&self.index, self.kb, &self.ic, case, scratch, out)
@@ -207,7 +247,8 @@ impl<'kb> PhenotypeScorer<'kb> {
 
     /// The natural-log LR of one disease with some of its annotations left out (for example
     /// those citing the publication a benchmark case comes from), computed on the disease's
-    /// own profile; the background of the index is kept. `None` when no phenotype annotation
+    /// own profile, plus its log prior ([`PhenotypeScorer::ln_prior`], on the reduced number of
+    /// annotations); the background of the index is kept. `None` when no phenotype annotation
     /// remains or the disease is not indexed.
     pub fn ln_lr_without(
         &self,
@@ -216,19 +257,18 @@ impl<'kb> PhenotypeScorer<'kb> {
         skip: &dyn Fn(&odyssey_kb::Annotation) -> bool,
         scratch: &mut Scratch,
     ) -> Option<f64> {
-        self.index.position(disease)?;
+        let pos = self.index.position(disease)?;
         let prof = ProfileBuilder::new(self.kb.ontology().len()).build(
             self.kb,
             self.kb.disease(disease),
             &self.options.index,
             skip,
         )?;
-        Some(
-            lr::explain(&self.index, self.kb, &self.options.lr, case, &prof, scratch)
-                .iter()
-                .map(|e| e.lr.ln())
-                .sum(),
-        )
+        let ln_lr: f64 = lr::explain(&self.index, self.kb, &self.options.lr, case, &prof, scratch)
+            .iter()
+            .map(|e| e.lr.ln())
+            .sum();
+        Some(ln_lr + self.ln_prior(pos, prof.direct.len()))
     }
 
     /// Ranking from raw scores (index order), e.g. after replacing some with

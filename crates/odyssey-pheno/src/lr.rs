@@ -25,22 +25,21 @@
 //!
 //! If D is annotated `NOT` to t or to an ancestor of t, LR = `contradiction` instead.
 //!
-//! Excluded term t (recorded as looked for and absent): a feature's absence is recorded when
-//! it is absent *and* someone looked for it, and clinicians look for the features of the
-//! diagnoses they consider (pertinent negatives). So
-//! P(t recorded absent | D) ∝ c_D(t) (1 - p_D(t)), where c_D(t) = `pertinent_negative` when t
-//! is related to D (D implies t, is annotated to an ancestor of t, or is annotated `NOT` to
-//! t or an ancestor) and 1 otherwise, and p_D(t) = f_D(t) when D implies t,
-//! f_D(a) bg(t) / bg(a) when D is annotated to an ancestor a of t, and 0 for `NOT`. The
-//! absence factor is floored at `excluded_floor` (an obligate feature can be missed or not
-//! yet developed). The LR divides by the mean of the same quantity over all indexed diseases
-//! (the background). With the defaults (10 x 0.05 < 1), excluding an obligate or near-
-//! obligate feature lowers a disease against unrelated ones, while excluding a feature a
-//! disease shows only sometimes raises it: it was looked for because that diagnosis was
-//! considered. A `NOT` annotation agreeing with an excluded term is the strongest support.
-//! LIRICAL uses (1 - f) / (1 - bg) with no pertinence term; on the development corpus that
-//! made excluded terms lower accuracy, because the recorded negatives are mostly features of
-//! the true diagnosis (see docs/phenotype-model.md).
+//! Excluded term t (recorded as looked for and absent), LIRICAL's rule with a cap:
+//! LR = min(1, max(1 - γ p_D(t), `excluded_floor`) / (1 - γ bg(t))), γ =
+//! `excluded_sensitivity` the probability that a present feature is noticed, with p_D(t) = f_D(t) when D
+//! implies t, and f_D(a) bg(t) / bg(a) when D is annotated only to an ancestor a of t (so
+//! close to neutral); LR = 1 when D is unrelated to t, and 1 / (1 - γ bg(t)) when D is annotated
+//! `NOT` to t or an ancestor (the only case in which an excluded term raises a disease). An
+//! excluded term therefore never raises a disease that shows the feature, and lowers it the
+//! more the more often D shows it. (Until 2026-12 a "pertinent negative" factor of 10 raised
+//! diseases related to an excluded term; it read the diagnosis off negatives chosen by
+//! authors who knew it, and did not generalise: see docs/phenotype-model.md.)
+//!
+//! Profile size: a disease with many annotations explains many findings by chance. With
+//! `size_prior` β > 0 every disease D gets the log prior -β ln(n_D) + c, n_D its number of
+//! phenotype annotations (after leave-out, when annotations are removed) and c the constant
+//! that makes the prior weights n_D^-β average to 1 over the indexed diseases.
 //!
 //! A case's likelihood ratio is the product over its terms (independence, as in LIRICAL).
 
@@ -64,10 +63,12 @@ pub struct LrParams {
     /// Smallest P(feature absent | disease) for an excluded term (an obligate feature can
     /// still be missed or not yet developed).
     pub excluded_floor: f64,
-    /// How much more often a feature is looked for, and its absence recorded, when it belongs
-    /// to the patient's disease than when it does not (pertinent negatives follow the
-    /// differential diagnosis).
-    pub pertinent_negative: f64,
+    /// Probability γ that a feature the patient has is noticed when it is looked for: an
+    /// excluded term's P(recorded absent | D) = 1 - γ p_D(t). 1 is LIRICAL's rule; 0 makes
+    /// excluded terms neutral except against `NOT` annotations (then also neutral).
+    pub excluded_sensitivity: f64,
+    /// Exponent β of the profile-size prior n_D^-β (0: a uniform prior).
+    pub size_prior: f64,
 }
 
 impl Default for LrParams {
@@ -77,7 +78,8 @@ impl Default for LrParams {
             no_match: 0.05,
             contradiction: 0.005,
             excluded_floor: 0.05,
-            pertinent_negative: 10.0,
+            excluded_sensitivity: 0.1,
+            size_prior: 1.0,
         }
     }
 }
@@ -132,22 +134,35 @@ impl Scratch {
     }
 }
 
-/// For excluded term `t`, writes into `num` the numerator c_D(t) max(1 - p_D(t), floor) of
-/// every indexed disease and returns their mean (the background).
-fn excluded_numerators(
-    index: &PhenoIndex,
-    kb: &KnowledgeBase,
-    p: &LrParams,
-    t: TermIdx,
-    num: &mut [f64],
-) -> f64 {
+/// LR of an excluded term for a disease with P(feature present | D) = `p_d`, against the
+/// background frequency `bg_t`, with recording sensitivity γ = `excluded_sensitivity`:
+/// (1 - γ p_D) / (1 - γ bg), the numerator floored at `excluded_floor`, the whole capped at 1
+/// (an excluded feature never raises a disease that shows it).
+#[inline]
+pub(crate) fn excluded_lr(p: &LrParams, p_d: f64, bg_t: f64) -> f64 {
+    let g = p.excluded_sensitivity;
+    ((1.0 - g * p_d).max(p.excluded_floor) / (1.0 - g * bg_t).max(p.excluded_floor)).min(1.0)
+}
+
+/// LR of an excluded term for a disease annotated `NOT` to it (or to an ancestor):
+/// P(absent | D) = 1 against P(recorded absent) = 1 - γ bg(t) (LIRICAL's rule for γ = 1).
+#[inline]
+pub(crate) fn excluded_negated_lr(p: &LrParams, bg_t: f64) -> f64 {
+    1.0 / (1.0 - p.excluded_sensitivity * bg_t).max(p.excluded_floor)
+}
+
+/// For excluded term `t`, writes into `lr` the likelihood ratio of every indexed disease:
+/// [`excluded_lr`] with p_D(t) = f_D(t) when D implies t, f_D(a) bg(t) / bg(a) when D is
+/// annotated only to an ancestor a of t (close to neutral), [`excluded_negated_lr`] when D is
+/// annotated `NOT` to t or an ancestor, and exactly 1 when D is unrelated to t.
+fn excluded_lrs(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, t: TermIdx, lr: &mut [f64]) {
     let o = kb.ontology();
     let pa = o.phenotype_root();
-    num.fill(-1.0); // p_D(t) for related diseases; -1 = unrelated
+    lr.fill(0.0); // p_D(t); 0 = unrelated, and gives LR 1 through the cap
     let bg_t = index.background[t as usize];
     let (pos, freq) = index.implied.row(t);
     for (&d, &f) in pos.iter().zip(freq) {
-        num[d as usize] = f64::from(f);
+        lr[d as usize] = f64::from(f);
     }
     for &a in o.ancestors(t) {
         if a == t || o.is_ancestor_or_self(a, pa) {
@@ -161,27 +176,25 @@ fn excluded_numerators(
         let (pos, freq) = index.direct.row(a);
         for (&d, &f) in pos.iter().zip(freq) {
             let v = f64::from(f) * k;
-            let b = &mut num[d as usize];
+            let b = &mut lr[d as usize];
             if v > *b {
                 *b = v;
             }
         }
     }
-    for &a in o.ancestors(t) {
-        for &d in index.negated.row(a).0 {
-            num[d as usize] = 0.0;
-        }
-    }
-    let mut sum = 0.0;
-    for b in num.iter_mut() {
-        *b = if *b >= 0.0 {
-            p.pertinent_negative * (1.0 - *b).max(p.excluded_floor)
+    for b in lr.iter_mut() {
+        *b = if *b > 0.0 {
+            excluded_lr(p, *b, bg_t)
         } else {
             1.0
         };
-        sum += *b;
     }
-    sum / num.len().max(1) as f64
+    let neg = excluded_negated_lr(p, bg_t);
+    for &a in o.ancestors(t) {
+        for &d in index.negated.row(a).0 {
+            lr[d as usize] = neg;
+        }
+    }
 }
 
 /// The phenotype LR of every indexed disease, natural log, written into `out` (one per
@@ -266,10 +279,9 @@ pub(crate) fn score_into(
         }
     }
     for &t in &case.excluded {
-        let mean = excluded_numerators(index, kb, p, t, &mut scratch.best);
-        let inv = 1.0 / mean;
-        for (prod, &num) in scratch.product.iter_mut().zip(scratch.best.iter()) {
-            *prod *= num * inv;
+        excluded_lrs(index, kb, p, t, &mut scratch.best);
+        for (prod, &lr) in scratch.product.iter_mut().zip(scratch.best.iter()) {
+            *prod *= lr;
         }
         pending += 1;
         if pending == FLUSH {
@@ -410,9 +422,8 @@ pub(crate) fn explain(
         .iter()
         .map(|&t| observed_evidence(index, o, p, prof, t))
         .collect();
-    scratch.best.resize(index.diseases.len(), 0.0);
+    let _ = scratch;
     for &t in &case.excluded {
-        let mean = excluded_numerators(index, kb, p, t, &mut scratch.best);
         let bg_t = index.background[t as usize];
         let (kind, dt, pd) = if let Some(n) = prof.negating_term(o, t) {
             (MatchKind::Negated, Some(n), Some(0.0))
@@ -444,9 +455,10 @@ pub(crate) fn explain(
             }
             best
         };
-        let num = match pd {
-            Some(pd) => p.pertinent_negative * (1.0 - pd).max(p.excluded_floor),
-            None => 1.0,
+        let lr = match (kind, pd) {
+            (MatchKind::Negated, _) => excluded_negated_lr(p, bg_t),
+            (_, Some(pd)) if pd > 0.0 => excluded_lr(p, pd, bg_t),
+            _ => 1.0,
         };
         out.push(TermEvidence {
             term: t,
@@ -454,7 +466,7 @@ pub(crate) fn explain(
             kind,
             disease_term: dt,
             frequency: pd,
-            lr: num / mean,
+            lr,
         });
     }
     out

@@ -78,7 +78,9 @@ fn fast_path_equals_per_disease_evidence() {
             let pos = rng.next(fast.len());
             let d = s.index().diseases()[pos];
             let ev = s.explain(&case, d).unwrap();
-            let slow: f64 = ev.iter().map(|e| e.lr.ln()).sum();
+            // the evidence's product, times the disease's prior (profile size, gene share)
+            let slow: f64 = ev.iter().map(|e| e.lr.ln()).sum::<f64>()
+                + s.ln_prior(pos, s.index().disease_terms_len(pos));
             assert!(
                 (fast[pos] - slow).abs() <= 1e-9 * fast[pos].abs().max(1.0),
                 "{} {}: fast {} slow {}",

@@ -8,8 +8,11 @@
 //! Seizure: f1 = 0.5, f2 = 0.75, f3 = 0 -> bg = 1.25 / 3;  Focal-onset: f2 = 0.75 -> bg = 0.25;
 //! Nervous (A): f1 = 0.895, f2 = 0.75, f3 = 0.5 -> bg = 2.145 / 3;
 //! Microcephaly: f2 = 0.5 -> bg = 0.5 / 3.
+//! Intellectual disability: f1 = 0.895, f3 = 0.5 -> bg = 1.395 / 3 = 0.465.
 //! Defaults: partial 0.1, no match 0.05, contradiction 0.005, excluded floor 0.05,
-//! pertinent negative 10, p_unknown 0.5 (databases restricted to OMIM and DECIPHER).
+//! p_unknown 0.5 (databases restricted to OMIM and DECIPHER); the excluded-term tests use
+//! recording sensitivity γ = 1 (LIRICAL's (1 - f) / (1 - bg)) unless they say otherwise, and
+//! no prior (β = α = 0) unless they say otherwise.
 
 use std::path::Path;
 
@@ -29,6 +32,9 @@ fn kb() -> KnowledgeBase {
 fn options() -> ScorerOptions {
     let mut o = ScorerOptions::default();
     o.index.databases = vec![odyssey_kb::DiseaseDb::Omim, odyssey_kb::DiseaseDb::Decipher];
+    o.lr.excluded_sensitivity = 1.0;
+    o.lr.size_prior = 0.0;
+    o.gene_prior = 0.0;
     o
 }
 
@@ -102,35 +108,67 @@ fn observed_exact_descendant_ancestor_and_not() {
 }
 
 #[test]
+fn excluded_term_annotated_at_half_and_absent() {
+    let kb = kb();
+    let s = PhenotypeScorer::new(&kb, options());
+    // excluded Microcephaly: OMIM:2 is annotated at 50 %: (1 - 0.5) / (1 - 0.5/3) = 0.6;
+    // OMIM:1 and OMIM:3 have no annotation at Microcephaly or its ancestors: exactly 1
+    let l = lrs(&s, &case(&kb, &[], &[252]));
+    assert!(
+        close(l[1].1, 0.6) && l[0].1 == 1.0 && l[2].1 == 1.0,
+        "{l:?}"
+    );
+    // with the default sensitivity γ = 0.1: (1 - 0.05) / (1 - 0.1 x 0.5/3)
+    let mut o = options();
+    o.lr.excluded_sensitivity = LrParams::default().excluded_sensitivity;
+    assert_eq!(o.lr.excluded_sensitivity, 0.1);
+    let s = PhenotypeScorer::new(&kb, o);
+    let l = lrs(&s, &case(&kb, &[], &[252]));
+    assert!(
+        close(l[1].1, 0.95 / (1.0 - 0.1 / 6.0)) && l[0].1 == 1.0,
+        "{l:?}"
+    );
+}
+
+#[test]
+fn excluded_term_not_annotated_and_by_frequency() {
+    let kb = kb();
+    let s = PhenotypeScorer::new(&kb, options());
+    // excluded Seizure, bg = 1.25/3, 1 - bg = 7/12: OMIM:1 f 0.5 -> 0.5 / (7/12) = 6/7;
+    // OMIM:2 f 0.75 (through Focal-onset seizure) -> 0.25 / (7/12) = 3/7, lower: it shows the
+    // feature more often; OMIM:3 is annotated NOT Seizure -> 1 / (7/12) = 12/7, the only LR > 1
+    let l = lrs(&s, &case(&kb, &[], &[1250]));
+    assert!(
+        close(l[0].1, 6.0 / 7.0) && close(l[1].1, 3.0 / 7.0) && close(l[2].1, 12.0 / 7.0),
+        "{l:?}"
+    );
+}
+
+#[test]
+fn excluded_term_covered_only_by_an_ancestor() {
+    let kb = kb();
+    let s = PhenotypeScorer::new(&kb, options());
+    // excluded Focal-onset seizure (bg 0.25): OMIM:1 is annotated only to the ancestor Seizure
+    // (f 0.5): p = 0.5 x 0.25 / (1.25/3) = 0.3, LR = 0.7 / 0.75 = 14/15 (near neutral);
+    // OMIM:2 exact 0.75 -> 0.25 / 0.75 = 1/3; OMIM:3 NOT Seizure (ancestor) -> 1 / 0.75
+    let l = lrs(&s, &case(&kb, &[], &[7359]));
+    assert!(
+        close(l[0].1, 14.0 / 15.0) && close(l[1].1, 1.0 / 3.0) && close(l[2].1, 4.0 / 3.0),
+        "{l:?}"
+    );
+}
+
+#[test]
 fn excluded_terms_and_post_test_probability() {
     let kb = kb();
     let s = PhenotypeScorer::new(&kb, options());
-    // excluded Microcephaly: related only to OMIM:2 (f = 0.5): numerator 10 x 0.5 = 5, the
-    // others 1; mean 7/3. LRs 15/7 and 3/7.
-    let l = lrs(&s, &case(&kb, &[], &[252]));
-    assert!(
-        close(l[1].1, 15.0 / 7.0) && close(l[0].1, 3.0 / 7.0) && close(l[2].1, 3.0 / 7.0),
-        "{l:?}"
-    );
-    // excluded Seizure: OMIM:1 f 0.5 -> 10 x 0.5 = 5; OMIM:2 f 0.75 -> 10 x 0.25 = 2.5;
-    // OMIM:3 NOT Seizure -> 10 x 1 = 10; mean 17.5/3
-    let l = lrs(&s, &case(&kb, &[], &[1250]));
-    let m = 17.5 / 3.0;
-    assert!(
-        close(l[0].1, 5.0 / m) && close(l[1].1, 2.5 / m) && close(l[2].1, 10.0 / m),
-        "{l:?}"
-    );
-    // observed Focal-onset seizure + excluded Microcephaly: LRs 1.2 x 3/7, 3 x 15/7, 0.005 x 3/7,
+    // observed Focal-onset seizure + excluded Microcephaly: LRs 1.2 x 1, 3 x 0.6, 0.005 x 1,
     // each raised to the evidence weight τ; post-test with p_unknown 0.5 adds N = 3 to the
     // denominator
     let c = case(&kb, &[7359], &[252]);
     let r = s.rank(&c);
     let w = s.options().evidence_weight;
-    let (l1, l2, l3) = (
-        (1.2f64 * 3.0 / 7.0).powf(w),
-        (3.0f64 * 15.0 / 7.0).powf(w),
-        (0.005f64 * 3.0 / 7.0).powf(w),
-    );
+    let (l1, l2, l3) = (1.2f64.powf(w), 1.8f64.powf(w), 0.005f64.powf(w));
     let denom = l1 + l2 + l3 + 3.0;
     assert_eq!(kb.disease(r.diseases[0].disease).id.to_string(), "OMIM:2");
     assert!(close(
@@ -150,41 +188,26 @@ fn excluded_terms_and_post_test_probability() {
 }
 
 #[test]
-fn evidence_explains_each_term() {
+fn size_prior_by_hand() {
+    // β = 1: phenotype annotations n = 2 (OMIM:1), 2 (OMIM:2), 1 (OMIM:3; the NOT annotation
+    // is not counted); weights 1/2, 1/2, 1, mean 2/3, so c = ln 1.5 and the priors are
+    // 0.75, 0.75, 1.5. The case observes Seizure: LRs 1.2, 1.8, 0.005 (see above).
     let kb = kb();
-    let s = PhenotypeScorer::new(&kb, options());
-    let o = kb.ontology();
-    // observed Focal-onset seizure and Microcephaly, excluded Intellectual disability (ID):
-    // ID numerators: OMIM:1 10 x max(1 - 0.895, 0.05) = 1.05, OMIM:2 unrelated 1,
-    // OMIM:3 10 x 0.5 = 5; mean 7.05/3
-    let c = case(&kb, &[7359, 252], &[1249]);
-    let mean = 7.05 / 3.0;
+    let mut o = options();
+    o.lr.size_prior = 1.0;
+    let s = PhenotypeScorer::new(&kb, o);
+    let l = lrs(&s, &case(&kb, &[1250], &[]));
+    assert!(
+        close(l[0].1, 1.2 * 0.75) && close(l[1].1, 1.8 * 0.75) && close(l[2].1, 0.005 * 1.5),
+        "{l:?}"
+    );
+    // the leave-out path adds the same prior
     let d1 = kb.disease_index("OMIM:1".parse().unwrap()).unwrap();
-    let ev = s.explain(&c, d1).unwrap();
-    assert_eq!(ev.len(), 3);
-    assert_eq!(
-        (ev[0].kind, o.id(ev[0].disease_term.unwrap()).number()),
-        (MatchKind::Ancestor, 1250)
-    );
-    assert_eq!(
-        (ev[1].kind, o.id(ev[1].disease_term.unwrap()).number()),
-        (MatchKind::Partial, 707)
-    );
-    assert_eq!(ev[2].kind, MatchKind::Exact);
-    assert!(close(ev[2].lr, 1.05 / mean), "{}", ev[2].lr);
-    let d3 = kb.disease_index("OMIM:3".parse().unwrap()).unwrap();
-    let ev = s.explain(&c, d3).unwrap();
-    assert_eq!((ev[0].kind, ev[0].lr), (MatchKind::Negated, 0.005));
-    assert!(close(ev[2].lr, 5.0 / mean));
-    // an excluded term that agrees with a NOT annotation: observed Microcephaly, excluded Seizure
-    let c = case(&kb, &[252], &[1250]);
-    let ev = s.explain(&c, d3).unwrap();
-    assert_eq!(ev[1].kind, MatchKind::Negated);
-    assert!(close(ev[1].lr, 10.0 / (17.5 / 3.0)));
-    // the product of the evidence is the disease's LR
-    let prod: f64 = ev.iter().map(|e| e.lr).product();
-    let l = lrs(&s, &c);
-    assert!(close(l[2].1, prod));
+    let c = case(&kb, &[1250], &[]);
+    let got = s
+        .ln_lr_without(&c, d1, &|_| false, &mut Scratch::default())
+        .unwrap();
+    assert!(close(got.exp(), 1.2 * 0.75), "{}", got.exp());
 }
 
 #[test]
