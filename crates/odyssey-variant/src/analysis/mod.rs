@@ -14,7 +14,7 @@ pub use report::{
     MemberGenotype, MemberReport, ModeEvidence, RemovedVariant, VariantCall,
 };
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ use crate::error::{Error, Location, Result};
 use crate::filter::{ExplainQuery, FilterConfig, FilterReason, FilterSummary};
 use crate::genotype::{FormatIndex, Genotype, SampleCall};
 use crate::inheritance::{chrom_class, ChromClass};
-use crate::input::{resolve_assembly, VcfReader};
+use crate::input::{resolve_assembly, VcfReader, HG19_CHRM_LENGTH};
 use crate::pedigree::{Family, Pedigree, Sex};
 use crate::score::ScoringConfig;
 use crate::sources::{ResolvedSource, Role, SourceAnnotations, SourceSet};
@@ -127,6 +127,7 @@ struct RecordView<'r> {
     qual: Option<f32>,
     filter: &'r str,
     info: &'r str,
+    class: ChromClass,
 }
 
 enum Annotator {
@@ -233,6 +234,49 @@ struct Ctx<'a> {
     /// The same for the gene-panel filter.
     panel_checked: u64,
     panel_passed: u64,
+    /// Proband calls reaching the call-quality filters without GQ, DP or AD.
+    quality: MissingQuality,
+}
+
+/// How many proband calls that reached the GQ/DP/allele-balance filters lacked each field
+/// (those filters were not applied to them).
+#[derive(Default)]
+struct MissingQuality {
+    checked: u64,
+    gq: u64,
+    dp: u64,
+    ad: u64,
+}
+
+impl MissingQuality {
+    fn count(&mut self, g: &Genotype) {
+        self.checked += 1;
+        self.gq += u64::from(g.gq.is_none());
+        self.dp += u64::from(g.dp.is_none());
+        self.ad += u64::from(g.ad_alt.is_none());
+    }
+
+    /// One warning naming the missing fields and the filters skipped, `None` when none.
+    fn warning(&self, path: &std::path::Path) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.gq, "GQ", "the GQ filter"),
+            (self.dp, "DP", "the DP filter"),
+            (self.ad, "AD", "the allele-balance filter"),
+        ]
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, k, f)| format!("{k} missing in {n} ({f} was not applied to them)"))
+        .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "{}: of {} proband call(s) that reached the call-quality filters, {}",
+            path.display(),
+            self.checked,
+            parts.join("; ")
+        ))
+    }
 }
 
 /// A `--explain CHROM:POS` query and what the pass saw around it.
@@ -294,11 +338,20 @@ impl Ctx<'_> {
             fail!(FilterReason::FailedFilter, "FILTER {}", rv.filter);
         }
         if let Some(q) = rv.qual {
-            if q < f.min_qual {
+            if q.is_nan() {
+                fail!(
+                    FilterReason::LowQual,
+                    "QUAL nan is not a number (minimum {})",
+                    f.min_qual
+                );
+            } else if q < f.min_qual {
                 fail!(FilterReason::LowQual, "QUAL {q} < {}", f.min_qual);
             }
         }
         let pg = pcall.for_allele(alt_index);
+        if pg.carries() && ev.reasons.is_empty() {
+            self.quality.count(&pg);
+        }
         if pg.carries() {
             if let Some(gq) = pg.gq {
                 if gq < f.min_gq {
@@ -323,7 +376,13 @@ impl Ctx<'_> {
                         "homozygous call with ALT fraction {ab:.2} < {}",
                         f.hom_alt_min_allele_balance
                     );
-                } else if !hom && pg.is_het() && pg.other_alt == 0 && !(lo..=hi).contains(&ab) {
+                } else if !hom
+                    && pg.is_het()
+                    && pg.other_alt == 0
+                    && rv.class != ChromClass::Mitochondrial
+                    && !(lo..=hi).contains(&ab)
+                {
+                    // mitochondrial calls are exempt: heteroplasmy is any fraction
                     fail!(
                         FilterReason::AlleleBalance,
                         "heterozygous call with ALT fraction {ab:.2} outside {lo}-{hi}"
@@ -514,6 +573,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut warnings: Vec<String> = Vec::new();
     let (assembly, w) = resolve_assembly(&reader.contig_lengths(), cfg.assembly, &path)?;
     warnings.extend(w);
+    // hg19's chrM is not rCRS: its records are skipped (warned about by resolve_assembly)
+    let mt_not_rcrs = reader.contig_lengths().iter().any(|(name, len)| {
+        name.parse::<Chrom>().ok() == Some(Chrom::MT) && *len == u64::from(HG19_CHRM_LENGTH)
+    });
 
     // family
     let samples = reader.sample_names().to_vec();
@@ -530,13 +593,15 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                 let p = fam.proband;
                 match fam.members[p].sex {
                     Sex::Unknown => fam.members[p].sex = s,
-                    ps if ps != s && s != Sex::Unknown => return Err(Error::Pedigree {
-                        source_name: ped.source().to_string(),
-                        message: format!(
+                    ps if ps != s && s != Sex::Unknown => {
+                        return Err(Error::Pedigree {
+                            source_name: ped.source().to_string(),
+                            message: format!(
                             "proband {:?} is {ps:?} in the pedigree but {s:?} in the phenopacket",
                             fam.members[p].id
                         ),
-                    }),
+                        })
+                    }
                     _ => {}
                 }
             }
@@ -597,6 +662,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         region_passed: 0,
         panel_checked: 0,
         panel_passed: 0,
+        quality: MissingQuality::default(),
     };
 
     let n = family.members.len();
@@ -637,6 +703,9 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut not_carried: BTreeMap<String, NotCarried> = BTreeMap::new();
     let mut identical_alt: (u64, Option<Location>) = (0, None);
     let mut skipped_contigs = SkippedContigs::default();
+    // passing alleles by key (duplicate records are removed, never paired with themselves)
+    let mut passed_keys: HashMap<VariantKey, Location> = HashMap::new();
+    let mut duplicates: Vec<(Location, Location)> = Vec::new();
     let explain_genes: HashSet<String> = cfg
         .explain
         .iter()
@@ -667,7 +736,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         let n_alts = alts_buf.len();
         summary.alleles += n_alts as u64;
         let vcf_chrom = rec.reference_sequence_name();
-        let Some(chrom) = reader.chrom(vcf_chrom) else {
+        let Some(chrom) = reader
+            .chrom(vcf_chrom)
+            .filter(|c| !(mt_not_rcrs && *c == Chrom::MT))
+        else {
             *summary
                 .removed
                 .get_mut(&FilterReason::NonPrimaryContig)
@@ -791,6 +863,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             qual,
             filter: filters_raw.as_ref(),
             info: info_raw.as_ref(),
+            class,
         };
         let pos_explained = explain_pos.iter().any(|q| q.chrom == chrom && q.pos == pos);
         for a in 1..=n_alts {
@@ -936,6 +1009,27 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                 }
                 continue;
             }
+            if let Some(first) = passed_keys.get(&key) {
+                let detail = format!("the same allele as the record at {first}");
+                duplicates.push((location, *first));
+                *summary
+                    .removed
+                    .get_mut(&FilterReason::DuplicateRecord)
+                    .unwrap() += 1;
+                if removed.len() < cfg.keep_removed {
+                    removed.push(RemovedVariant {
+                        variant: key.to_string(),
+                        vcf_location: location.to_string(),
+                        genes: ev.genes.iter().map(|g| g.gene_symbol.clone()).collect(),
+                        reason: FilterReason::DuplicateRecord,
+                        detail,
+                    });
+                } else {
+                    removed_truncated = true;
+                }
+                continue;
+            }
+            passed_keys.insert(key.clone(), location);
             summary.passed += 1;
             let genotypes: Vec<Genotype> = (0..n)
                 .map(|m| {
@@ -998,6 +1092,15 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             identical_alt.0,
             identical_alt.1.map_or_else(|| "?".to_string(), |l| l.to_string()),
             FilterReason::UnsupportedAllele
+        ));
+    }
+    warnings.extend(ctx.quality.warning(&path));
+    if let Some((dup, first)) = duplicates.first() {
+        warnings.push(format!(
+            "{}: {} record(s) repeat an allele already read (first: {dup} repeats {first}); each duplicate was removed ({}) and the first record kept",
+            path.display(),
+            duplicates.len(),
+            FilterReason::DuplicateRecord
         ));
     }
     warnings.extend(filter_warnings(cfg, &ctx, &summary));
