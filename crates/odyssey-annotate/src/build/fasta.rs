@@ -181,25 +181,26 @@ fn stream(
             out.extend(open.take());
             let name = String::from_utf8_lossy(h);
             let name = name.split_whitespace().next().unwrap_or("");
-            cur =
-                match classify(name, assembly) {
-                    Contig::Primary(c, offset) => intervals.get(&c).map(|ivs| {
-                        open = Some((0, c, Vec::new()));
-                        Cursor {
-                            ivs: ivs.as_slice(),
-                            next: 0,
-                            pos: offset + 1,
-                        }
-                    }),
-                    Contig::Other => None,
-                    Contig::WrongAssembly(msg) => return Err(Error::parse(
+            cur = match classify(name, assembly) {
+                Contig::Primary(c, offset) => intervals.get(&c).map(|ivs| {
+                    open = Some((0, c, Vec::new()));
+                    Cursor {
+                        ivs: ivs.as_slice(),
+                        next: 0,
+                        pos: offset + 1,
+                    }
+                }),
+                Contig::Other => None,
+                Contig::WrongAssembly(msg) => {
+                    return Err(Error::parse(
                         path,
                         ln,
                         format!(
                             "FASTA record {msg}: the FASTA is for another assembly than {assembly}"
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
             continue;
         }
         let Some(Cursor { ivs, next, pos }) = cur.as_mut() else {
