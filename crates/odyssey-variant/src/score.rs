@@ -338,6 +338,28 @@ pub fn call_confidence(
     }
 }
 
+/// Pathogenicity floor of a change in a mitochondrial tRNA or rRNA gene (a
+/// `non_coding_transcript_exon_variant` on the mitochondrial genome): most confirmed pathogenic
+/// mtDNA variants lie in tRNA genes (MITOMAP), so such a change is scored like a coding change
+/// of unknown effect (0.5) rather than a nuclear non-coding exon (0.1).
+pub const MT_RNA_PRIOR: f32 = 0.5;
+
+/// [`variant_score`] for an allele on the mitochondrial genome: raises a tRNA/rRNA change to
+/// [`MT_RNA_PRIOR`] (frequency factor kept).
+pub fn mitochondrial_score(consequence: Consequence, s: VariantScore) -> VariantScore {
+    if consequence == Consequence::NonCodingTranscriptExonVariant && s.pathogenicity < MT_RNA_PRIOR
+    {
+        VariantScore {
+            pathogenicity: MT_RNA_PRIOR,
+            frequency_factor: s.frequency_factor,
+            score: MT_RNA_PRIOR * s.frequency_factor,
+            basis: "mitochondrial tRNA/rRNA change".into(),
+        }
+    } else {
+        s
+    }
+}
+
 /// LIRICAL-style Poisson likelihood ratio `(λD/λB)^k · e^(λB − λD)` with `λB` replaced by
 /// `min(λD, λB)` when `λB ≥ 1`.
 pub fn poisson_lr(k: f64, lambda_disease: f64, lambda_background: f64) -> f64 {

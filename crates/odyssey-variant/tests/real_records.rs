@@ -392,6 +392,20 @@ fn mitochondrial_heteroplasmy() {
     assert!((g.variants[0].heteroplasmy.unwrap() - 0.1).abs() < 1e-6);
     assert_eq!(g.variants[0].compatible_modes, vec![Pattern::Mitochondrial]);
     assert_eq!(g.best_mode, Some(M::Mitochondrial));
+    // MT mode: a tRNA change scores 0.5 (not a nuclear non-coding exon's 0.1); λD = 1
+    assert_eq!(g.variants[0].score.score, 0.5);
+    assert!(
+        (g.best_lr - lr(0.5, 1.0, 0.1)).abs() < 1e-9,
+        "{}",
+        g.modes_of_inheritance[0].explanation
+    );
+    // the unaffected mother at 15 % is allowed (heteroplasmy varies between relatives)
+    let mum = g.variants[0]
+        .genotypes
+        .iter()
+        .find(|m| m.sample == MUM)
+        .unwrap();
+    assert_eq!((mum.gt.as_str(), mum.ad), ("0/1", Some([170, 30])));
     // a nuclear heterozygous call at 10 % is still removed by the allele-balance filter
     let nuclear = with_field(
         &record(19_371_052),

@@ -11,7 +11,8 @@ use crate::inheritance::{
 };
 use crate::pedigree::Family;
 use crate::score::{
-    call_confidence, poisson_lr, variant_score, CallConfidence, ScoringConfig, VariantScore,
+    call_confidence, mitochondrial_score, poisson_lr, variant_score, CallConfidence, ScoringConfig,
+    VariantScore,
 };
 
 /// The evidence factors of the chosen genotype, as ` × de novo 18.7 × ClinVar P/LP 18.7`.
@@ -99,11 +100,13 @@ pub(super) fn build_genes(
         let scores: Vec<VariantScore> = members
             .iter()
             .map(|&(ci, gi)| {
-                variant_score(
-                    candidates[ci].genes[gi].consequence,
-                    &candidates[ci].ann,
-                    af_max,
-                )
+                let consequence = candidates[ci].genes[gi].consequence;
+                let s = variant_score(consequence, &candidates[ci].ann, af_max);
+                if candidates[ci].class == ChromClass::Mitochondrial {
+                    mitochondrial_score(consequence, s)
+                } else {
+                    s
+                }
             })
             .collect();
         let singles: Vec<Vec<PatternCheck>> = facts.iter().map(|f| seg.single(f)).collect();
