@@ -435,3 +435,36 @@ fn mitochondrial_heteroplasmy() {
         a.warnings
     );
 }
+
+/// Issue 12 item 1: two families in one VCF and one PED (FAMA: NA12878 with her parents;
+/// FAMB: NA12877, affected, alone); a phenopacket whose subject is FAMA's child run with
+/// `--family FAMB` (or `--proband` naming another sample) stops with an error naming both.
+#[test]
+fn wrong_proband_is_an_error_naming_both() {
+    let ped = format!(
+        "FAMA\t{CHILD}\t{DAD}\t{MUM}\t2\t2\nFAMA\t{DAD}\t0\t0\t1\t1\nFAMA\t{MUM}\t0\t0\t2\t1\nFAMB\t{OTHER}\t0\t0\t1\t2\n"
+    );
+    let recs = [record(19_118_701), record(19_371_052)];
+    let mut run = setup(&recs, Some(&ped), NO_EDIT);
+    run.cfg.subject = Some(CHILD.into());
+    run.cfg.family = Some("FAMB".into());
+    let e = analyze(&run.cfg).unwrap_err().to_string();
+    assert!(
+        e.contains(&format!("the phenopacket subject {CHILD:?} (VCF sample and member of pedigree family FAMA) is not the analysed proband {OTHER:?} (family FAMB)")),
+        "{e}"
+    );
+    // the subject's own family: analysed, and the result names proband and family
+    run.cfg.family = Some("FAMA".into());
+    let a = analyze(&run.cfg).unwrap();
+    assert_eq!((a.proband.as_str(), a.family_id.as_str()), (CHILD, "FAMA"));
+    // no PED: --proband naming another VCF sample
+    let mut run = setup(&recs, None, NO_EDIT);
+    run.cfg.proband = Some(OTHER.into());
+    run.cfg.subject = Some(CHILD.into());
+    let e = analyze(&run.cfg).unwrap_err().to_string();
+    assert!(e.contains("is not the analysed proband"), "{e}");
+    // a subject id that is neither a sample nor a member (a phenopacket id such as
+    // "patient 1") constrains nothing
+    run.cfg.subject = Some("patient 1".into());
+    assert!(analyze(&run.cfg).is_ok());
+}

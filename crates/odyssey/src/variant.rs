@@ -204,6 +204,11 @@ pub fn variant_config(
         .proband
         .clone()
         .or_else(|| from_file.as_ref().and_then(|f| f.1.clone()));
+    // the subject must be the analysed proband (checked by the analysis)
+    cfg.subject = from_file
+        .as_ref()
+        .and_then(|f| f.1.clone())
+        .or_else(|| case.subject_id.clone());
     cfg.proband_sex = case.sex.map(|s| match s {
         odyssey_kb::Sex::Male => VarSex::Male,
         odyssey_kb::Sex::Female => VarSex::Female,
@@ -592,6 +597,7 @@ pub fn combined_report(
     }))
     .collect();
     let mut summary = case_summary(k, case);
+    summary.family_id = Some(g.family_id.clone());
     summary.family = g
         .family
         .iter()

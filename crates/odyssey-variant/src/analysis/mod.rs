@@ -64,6 +64,10 @@ pub struct AnalysisConfig {
     pub proband: Option<String>,
     /// Proband sex from the phenopacket (checked against the pedigree).
     pub proband_sex: Option<Sex>,
+    /// The phenopacket subject's id (as a VCF sample id when the file maps it). When it is a
+    /// VCF sample or pedigree member other than the analysed proband, [`analyze`] stops with
+    /// an error naming both (a `--family` or `--proband` that picks someone else's child).
+    pub subject: Option<String>,
     /// Pedigree (PED file or GA4GH family); `None`: singleton.
     pub pedigree: Option<Pedigree>,
     /// Family to analyse when the pedigree has several.
@@ -93,6 +97,7 @@ impl AnalysisConfig {
             assembly: None,
             proband: None,
             proband_sex: None,
+            subject: None,
             pedigree: None,
             family: None,
             annotation,
@@ -561,6 +566,45 @@ fn filter_warnings(cfg: &AnalysisConfig, ctx: &Ctx, summary: &FilterSummary) -> 
     w
 }
 
+/// The phenopacket subject must be the analysed proband when the subject is one of the VCF's
+/// samples or one of the pedigree's members (of any family): otherwise the phenotype of one
+/// person would be combined with the genotypes of another.
+fn check_subject(
+    cfg: &AnalysisConfig,
+    family: &Family,
+    samples: &[String],
+    path: &std::path::Path,
+) -> Result<()> {
+    let Some(subject) = cfg.subject.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    let proband = &family.proband().id;
+    if subject == proband {
+        return Ok(());
+    }
+    let in_vcf = samples.iter().any(|s| s == subject);
+    let in_ped = cfg
+        .pedigree
+        .as_ref()
+        .and_then(|p| p.records().iter().find(|r| r.id == subject))
+        .map(|r| r.family.clone());
+    if !in_vcf && in_ped.is_none() {
+        return Ok(());
+    }
+    let where_ = match (&in_ped, in_vcf) {
+        (Some(f), true) => format!("VCF sample and member of pedigree family {f}"),
+        (Some(f), false) => format!("member of pedigree family {f}"),
+        (None, _) => format!("sample of {}", path.display()),
+    };
+    Err(Error::Sample {
+        path: path.to_path_buf(),
+        message: format!(
+            "the phenopacket subject {subject:?} ({where_}) is not the analysed proband {proband:?} (family {}): the phenotype and the genotypes would belong to different people; analyse the subject (drop --proband/--family or name the subject's family) or use the proband's phenopacket",
+            family.id
+        ),
+    })
+}
+
 /// Runs the genotype analysis (see the crate docs for the steps).
 ///
 /// Errors: unreadable or malformed VCF/BCF (file and line/record), pedigree inconsistencies,
@@ -627,6 +671,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         }
     };
     family.match_samples(&samples, &path)?;
+    check_subject(cfg, &family, &samples, &path)?;
     warnings.extend(family.warnings.iter().cloned());
     if family.proband().sex == Sex::Unknown {
         warnings.push(format!(
