@@ -230,7 +230,7 @@ fn pseudo_dominant_pedigree() {
         Consequence::StopGained,
     ));
     let r = record(18_300_240); // NA12877 0/1, NA12878 1/1, NA12891 0/1, NA12892 0/1
-    let mut run = setup(&[r.clone()], Some(&trio_ped(true)), NO_EDIT);
+    let mut run = setup(std::slice::from_ref(&r), Some(&trio_ped(true)), NO_EDIT);
     run.cfg.annotation = AnnotationChoice::Annotator(Arc::new(ann));
     let a = analyze(&run.cfg).unwrap();
     let e = ar(&a, "GENE4");
@@ -285,7 +285,7 @@ fn messy_quality_fields() {
     let a = run(&[with_field(&r, 5, "nan")], None);
     assert_eq!(a.filters.removed[&FilterReason::LowQual], 1);
     assert_eq!(a.filters.passed, 0);
-    let a = run(&[r.clone()], None);
+    let a = run(std::slice::from_ref(&r), None);
     assert_eq!(a.filters.removed[&FilterReason::LowQual], 0);
     assert!(!a.warnings.iter().any(|w| w.contains("missing in")));
     // GT only: the quality filters cannot apply, and the analysis says so
@@ -386,7 +386,7 @@ fn call_quality_and_clinvar_weigh_the_genotype() {
 fn mitochondrial_heteroplasmy() {
     let mt = "MT\t3243\t.\tA\tG\t500\tPASS\t.\tGT:AD:DP:GQ\t0/0:200,0:200:99\t0/1:180,20:200:99\t0/0:200,0:200:99\t0/1:170,30:200:99\n".to_string();
     let ped = trio_ped(false);
-    let a = analyze(&setup(&[mt.clone()], Some(&ped), NO_EDIT).cfg).unwrap();
+    let a = analyze(&setup(std::slice::from_ref(&mt), Some(&ped), NO_EDIT).cfg).unwrap();
     assert_eq!(a.filters.removed[&FilterReason::AlleleBalance], 0);
     let g = a.gene("MT-TL1").unwrap();
     assert!((g.variants[0].heteroplasmy.unwrap() - 0.1).abs() < 1e-6);
@@ -467,4 +467,23 @@ fn wrong_proband_is_an_error_naming_both() {
     // "patient 1") constrains nothing
     run.cfg.subject = Some("patient 1".into());
     assert!(analyze(&run.cfg).is_ok());
+}
+
+/// Issue 12 item 8: a PED none of whose members is a VCF sample (Exomiser's Pfeiffer quartet
+/// with the single-sample exome) says so, instead of a misleading sex mismatch; the PED rows
+/// are Exomiser's, the VCF the committed HapMap excerpt.
+#[test]
+fn pedigree_without_any_vcf_sample_says_so() {
+    let quartet = "FAM1\tISDBM322016\t0\t0\t1\t1\nFAM1\tISDBM322018\t0\t0\t2\t1\nFAM1\tISDBM322015\tISDBM322016\tISDBM322018\t1\t1\nFAM1\tISDBM322017\tISDBM322016\tISDBM322018\t2\t2\n";
+    let mut run = setup(&[record(19_371_052)], Some(quartet), NO_EDIT);
+    run.cfg.proband_sex = Some(odyssey_variant::pedigree::Sex::Male);
+    let e = analyze(&run.cfg).unwrap_err().to_string();
+    assert!(
+        e.contains("none of the 4 member(s) of pedigree family FAM1")
+            && e.contains(CHILD)
+            && !e.contains("Female in the pedigree"),
+        "{e}"
+    );
+    // a PED naming the VCF's samples is accepted (the case that fits)
+    assert!(analyze(&setup(&[record(19_371_052)], Some(&trio_ped(false)), NO_EDIT).cfg).is_ok());
 }

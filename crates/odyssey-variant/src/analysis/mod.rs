@@ -633,6 +633,20 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut family: Family = match &cfg.pedigree {
         Some(ped) => {
             let mut fam = ped.family(cfg.family.as_deref(), cfg.proband.as_deref())?;
+            if !fam.members.iter().any(|m| samples.contains(&m.id)) {
+                let ids: Vec<&str> = fam.members.iter().map(|m| m.id.as_str()).collect();
+                return Err(Error::Sample {
+                    path: path.clone(),
+                    message: format!(
+                        "none of the {} member(s) of pedigree family {} ({}) is a sample of the VCF (samples: {}): the pedigree {} does not describe this VCF",
+                        ids.len(),
+                        fam.id,
+                        ids.join(", "),
+                        samples.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                        ped.source()
+                    ),
+                });
+            }
             if let Some(s) = cfg.proband_sex {
                 let p = fam.proband;
                 match fam.members[p].sex {
