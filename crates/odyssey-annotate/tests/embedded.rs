@@ -80,3 +80,61 @@ fn embedded_release_labels_and_intergenic() {
     assert_eq!(anns.len(), 1);
     assert_eq!(anns[0].consequences, vec![C::IntergenicVariant]);
 }
+
+/// Issue 12: the 37 mitochondrial genes on the rCRS, in both assemblies and under both
+/// contig names. Expected genes and positions from MITOMAP's rCRS gene map (independent of
+/// the GENCODE tables): m.3243A>G in MT-TL1 (MELAS), m.8993T>G in MT-ATP6 (NARP),
+/// m.11778G>A in MT-ND4 and m.14484T>C in MT-ND6 (LHON; MT-ND6 is on the minus strand),
+/// m.1555A>G in MT-RNR1; m.16519 lies in the control region (no gene).
+#[test]
+fn mitochondrial_genes_on_the_rcrs() {
+    for asm in [Assembly::GRCh38, Assembly::GRCh37] {
+        let ann = Annotator::embedded(asm).unwrap();
+        for name in ["MT", "chrM"] {
+            let mt: Chrom = name.parse().unwrap();
+            let genes = |pos: u32, r: &str, a: &str| -> Vec<(String, Vec<C>)> {
+                let v = VariantKey::new(mt, pos, r, a).unwrap();
+                // genes hit, not the up/downstream ones (5 kb flank)
+                ann.annotate(&v)
+                    .into_iter()
+                    .filter(|t| {
+                        !t.consequences
+                            .iter()
+                            .all(|c| matches!(c, C::UpstreamGeneVariant | C::DownstreamGeneVariant))
+                    })
+                    .map(|t| {
+                        (
+                            t.gene_symbol.as_deref().unwrap_or("").to_string(),
+                            t.consequences,
+                        )
+                    })
+                    .collect()
+            };
+            let g = genes(3243, "A", "G");
+            assert_eq!(g.len(), 1, "{asm} {name}: {g:?}");
+            assert_eq!(g[0].0, "MT-TL1");
+            assert_eq!(g[0].1, vec![C::NonCodingTranscriptExonVariant]);
+            assert_eq!(genes(8993, "T", "G")[0].0, "MT-ATP6");
+            assert_eq!(genes(8993, "T", "G")[0].1, vec![C::CodingSequenceVariant]);
+            assert_eq!(genes(11778, "G", "A")[0].0, "MT-ND4");
+            assert_eq!(genes(14484, "T", "C")[0].0, "MT-ND6");
+            assert_eq!(genes(1555, "A", "G")[0].0, "MT-RNR1");
+            assert!(genes(16519, "T", "C").is_empty());
+        }
+        let mt: std::collections::BTreeSet<&str> = ann
+            .data()
+            .transcripts
+            .iter()
+            .filter(|t| t.chrom == Chrom::MT)
+            .filter_map(|t| t.gene_symbol.as_deref())
+            .collect();
+        assert_eq!(mt.len(), 37, "{asm}: {mt:?}");
+        let coding = ann
+            .data()
+            .transcripts
+            .iter()
+            .filter(|t| t.chrom == Chrom::MT && t.biotype.as_ref() == "protein_coding")
+            .count();
+        assert_eq!(coding, 13, "{asm}");
+    }
+}

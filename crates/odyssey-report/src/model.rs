@@ -117,6 +117,9 @@ pub struct CaseSummary {
     /// Family members (variant analysis with a pedigree).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub family: Vec<FamilyMember>,
+    /// The analysed family's id (variant analysis).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_id: Option<String>,
 }
 
 /// A term with its label.

@@ -1,5 +1,6 @@
 //! Tab-separated tables. Columns are documented in `docs/tsv-output.md`. Every table starts
-//! with `##` lines carrying the provenance (version, knowledge base, case, date, inputs), then
+//! with `##` lines carrying the provenance (version, knowledge base, case, proband and family,
+//! date, inputs), then
 //! `## ignored=ID (reason); -ID (reason)` for the case's terms not used (`-`: given as
 //! excluded) and one `## warning=TEXT` line per analysis warning, when there are any.
 
@@ -18,6 +19,21 @@ fn header<W: Write>(r: &AnalysisReport, out: &mut W) -> std::io::Result<()> {
         r.case.id,
         r.case.observed.join(","),
         r.case.excluded.join(",")
+    )?;
+    // who was analysed: the proband (individual and VCF sample) and family of a variant
+    // analysis, else the phenopacket subject
+    let proband = r.case.family.iter().find(|m| m.proband);
+    writeln!(
+        out,
+        "## proband={} sample={} family={}",
+        clean(
+            proband
+                .map(|m| m.id.as_str())
+                .or(r.case.subject_id.as_deref())
+                .unwrap_or("-")
+        ),
+        clean(proband.and_then(|m| m.sample.as_deref()).unwrap_or("-")),
+        clean(r.case.family_id.as_deref().unwrap_or("-"))
     )?;
     for i in &o.inputs {
         writeln!(out, "## input {}={}", i.role, i.path)?;

@@ -118,6 +118,11 @@ fn header_carries_ignored_terms_and_warnings() {
         let text = String::from_utf8(out).unwrap();
         let header: Vec<&str> = text.lines().take_while(|l| l.starts_with("##")).collect();
         assert!(header.contains(&"## ignored=HP:9999999 (unknown HPO term); -HP:0000005 (not a phenotypic abnormality (mode of inheritance))"), "{header:#?}");
+        // issue 12: every table names the proband (individual and VCF sample) and the family
+        assert!(
+            header.contains(&"## proband=kid sample=KID family=FAM1"),
+            "{header:#?}"
+        );
         let warnings: Vec<&str> = header
             .iter()
             .filter_map(|l| l.strip_prefix("## warning="))

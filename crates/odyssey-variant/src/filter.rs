@@ -67,11 +67,14 @@ pub enum FilterReason {
     Consequence,
     /// ClinVar benign/likely benign with enough review stars (off by default).
     ClinvarBenign,
+    /// The same allele (chromosome, position, REF, ALT after splitting and trimming) as an
+    /// earlier passing record: the VCF holds it twice; the first is kept (also warned about).
+    DuplicateRecord,
 }
 
 impl FilterReason {
     /// Every reason, in application order.
-    pub const ALL: [FilterReason; 15] = [
+    pub const ALL: [FilterReason; 16] = [
         FilterReason::NonPrimaryContig,
         FilterReason::UnsupportedAllele,
         FilterReason::NotInProband,
@@ -87,6 +90,7 @@ impl FilterReason {
         FilterReason::LocalFrequency,
         FilterReason::Consequence,
         FilterReason::ClinvarBenign,
+        FilterReason::DuplicateRecord,
     ];
 
     /// Snake-case name as in JSON.
@@ -107,6 +111,7 @@ impl FilterReason {
             FilterReason::LocalFrequency => "local_frequency",
             FilterReason::Consequence => "consequence",
             FilterReason::ClinvarBenign => "clinvar_benign",
+            FilterReason::DuplicateRecord => "duplicate_record",
         }
     }
 }

@@ -249,7 +249,8 @@ impl SampleCall {
     ///
     /// Errors name the offending field and value (the caller adds file, line and sample): a
     /// non-numeric GQ/DP/AD, a GT allele that is neither `.` nor an integer, a GT allele index
-    /// above `n_alts` (e.g. `0/2` with one ALT), a GT of ploidy above 2.
+    /// above `n_alts` (e.g. `0/2` with one ALT), a GT of ploidy above 2, an AD whose number of
+    /// values is not `n_alts + 1` (VCF 4.2 §1.6.2: AD is `Number=R`).
     pub(crate) fn parse(
         &mut self,
         fmt: &FormatIndex,
@@ -320,6 +321,14 @@ impl SampleCall {
         self.alleles = a;
         self.ploidy = p;
         self.phased = ph;
+        if !self.ad.is_empty() && self.ad.len() != n_alts + 1 {
+            return Err(format!(
+                "AD {:?} has {} value(s) but the record has {} allele(s) (REF and {n_alts} ALT): AD needs one read count per allele",
+                self.ad.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+                self.ad.len(),
+                n_alts + 1
+            ));
+        }
         if self.dp.is_none() && !self.ad.is_empty() {
             self.dp = Some(self.ad.iter().sum());
         }
@@ -399,8 +408,32 @@ mod tests {
         let mut f = FormatIndex::default();
         f.update_str(keys);
         let mut c = SampleCall::default();
-        c.parse(&f, s, 2).unwrap();
+        // as many ALTs as the AD values say (two when there is no AD)
+        let n_alts =
+            f.ad.and_then(|i| s.split(':').nth(i))
+                .filter(|v| *v != ".")
+                .map_or(2, |v| v.split(',').count() - 1);
+        c.parse(&f, s, n_alts).unwrap();
         c
+    }
+
+    /// Regression (issue 12): an AD with a wrong number of values was accepted.
+    #[test]
+    fn ad_with_the_wrong_number_of_values_is_an_error() {
+        let mut f = FormatIndex::default();
+        f.update_str("GT:AD:DP:GQ");
+        let mut c = SampleCall::default();
+        // a real HapMap exome call (chr22:17060707 G>A), with AD cut to one value / given three
+        assert!(c.parse(&f, "0/1:12,10:22:99", 1).is_ok());
+        let e = c.parse(&f, "0/1:12:22:99", 1).unwrap_err();
+        assert!(
+            e.contains("AD \"12\" has 1 value(s)") && e.contains("2 allele(s)"),
+            "{e}"
+        );
+        let e = c.parse(&f, "0/1:12,10,3:22:99", 1).unwrap_err();
+        assert!(e.contains("has 3 value(s)"), "{e}");
+        // a missing AD is not an error
+        assert!(c.parse(&f, "0/1:.:22:99", 1).is_ok());
     }
 
     #[test]

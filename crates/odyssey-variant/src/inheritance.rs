@@ -15,12 +15,17 @@
 //!   sequenced, called homozygous reference with DP/GQ at or above the de novo minima and at
 //!   most 5% ALT reads; no unaffected member carries. On X outside the PARs only the mother
 //!   is checked for a male proband.
-//! * **AR homozygous**: affected members are homozygous ALT, unaffected members are not, and no
-//!   sequenced parent of the proband is homozygous reference (that would need uniparental
-//!   disomy or a deletion).
+//! * **AR homozygous**: affected members carry the allele (homozygous, or heterozygous with a
+//!   possible second allele of the gene that the proband does not carry: pseudo-dominance with
+//!   an affected parent), unaffected members are not homozygous, and no sequenced parent of the
+//!   proband is homozygous reference (that would need uniparental disomy or a deletion).
 //! * **AR compound heterozygous**: two heterozygous alleles of one gene in the proband, not in
-//!   cis by phase (`|` with equal `PS`, or GATK `PGT`/`PID`); affected members carry both, no
-//!   unaffected member carries both; with parents, one allele must be explainable by each:
+//!   cis by phase (`|` with equal `PS`, or GATK `PGT`/`PID`). The question asked of every
+//!   relative is whether they carry two qualifying alleles of the gene (any pair, not in cis
+//!   where phased; homozygous for one counts): no unaffected member may; an affected member
+//!   must carry at least one allele of the pair or two others (alleles the proband does not
+//!   carry are not read, so an affected relative carrying one allele of the pair is accepted).
+//!   With parents, one allele must be explainable by each:
 //!   `(father ~ a and mother ~ b) or (father ~ b and mother ~ a)`, where `~` is "carries or
 //!   has no call". Both alleles from one parent (or one allele in neither parent) fail.
 //! * **XR** (X outside the PARs): an affected male is hemizygous (a heterozygous call in a male
@@ -536,6 +541,10 @@ impl<'a> Segregation<'a> {
                 g.is_hom_alt()
             };
             match m.affection {
+                // an affected relative heterozygous for the allele may carry a second allele
+                // of the gene that the proband does not (pseudo-dominance): not a contradiction
+                Affection::Affected if !affected_genotype && g.carries() && !(x && member_male) => {
+                }
                 Affection::Affected if !affected_genotype => {
                     return Err(format!(
                         "affected {} does not have the genotype (GT {})",
@@ -553,9 +562,9 @@ impl<'a> Segregation<'a> {
             if self.siblings.contains(&i) {
                 let (hit, miss) = if male { (2.0, 2.0) } else { (4.0, 4.0 / 3.0) };
                 match m.affection {
-                    Affection::Affected => lr *= hit,
+                    Affection::Affected if affected_genotype => lr *= hit,
                     Affection::Unaffected => lr *= miss,
-                    Affection::Unknown => {}
+                    _ => {}
                 }
             }
         }
@@ -706,36 +715,111 @@ impl<'a> Segregation<'a> {
             } else if m.affection == Affection::Unaffected && g.is_hom_alt() {
                 return Err(format!("unaffected {} is homozygous (GT {})", m.id, g.gt));
             }
-            if m.affection == Affection::Affected && !g.carries() {
-                return Err(format!("affected {} does not carry it (GT {})", m.id, g.gt));
-            }
+            // an affected relative need not carry this allele: their two alleles may be
+            // another pair of the gene (checked per pair in `comp_het_pair`)
         }
         Ok(pattern)
     }
 
     /// Checks a pair of compound-heterozygous candidates (see the module docs).
+    ///
+    /// `two[i]`: whether member `i` carries two qualifying alleles of the gene (any pair not
+    /// known in cis), `two_trans[i]`: two known in trans, from [`Segregation::members_with_two`]. Returns the check and whether the pair is confirmed
+    /// in trans (phase, or each allele carried by exactly one sequenced parent).
     pub(crate) fn comp_het_pair(
         &self,
         a: &AlleleFacts,
         b: &AlleleFacts,
         pattern: Pattern,
-    ) -> PatternCheck {
-        let r = self.comp_het_pair_inner(a, b);
-        match r {
-            Ok(lr) => PatternCheck {
-                pattern,
-                result: Ok(()),
-                segregation_lr: lr,
-            },
-            Err(e) => PatternCheck {
-                pattern,
-                result: Err(e),
-                segregation_lr: 1.0,
-            },
+        two: &[bool],
+        two_trans: &[bool],
+    ) -> (PatternCheck, bool) {
+        match self.comp_het_pair_inner(a, b, two, two_trans) {
+            Ok(lr) => (
+                PatternCheck {
+                    pattern,
+                    result: Ok(()),
+                    segregation_lr: lr,
+                },
+                self.confirmed_in_trans(a, b),
+            ),
+            Err(e) => (
+                PatternCheck {
+                    pattern,
+                    result: Err(e),
+                    segregation_lr: 1.0,
+                },
+                false,
+            ),
         }
     }
 
-    fn comp_het_pair_inner(&self, a: &AlleleFacts, b: &AlleleFacts) -> Result<f64, String> {
+    /// Per member: carries two qualifying alleles of the gene (`alleles`: the gene's
+    /// compound-heterozygous candidates): homozygous for one, or heterozygous for two that are
+    /// not all on one phased haplotype (`known_trans`: two phased on different haplotypes of
+    /// one phase set). Alleles the proband does not carry are not read.
+    pub(crate) fn members_with_two(
+        &self,
+        alleles: &[&AlleleFacts],
+        known_trans: bool,
+    ) -> Vec<bool> {
+        (0..self.family.members.len())
+            .map(|i| {
+                let carried: Vec<&Genotype> = alleles
+                    .iter()
+                    .map(|v| &v.genotypes[i])
+                    .filter(|g| g.carries())
+                    .collect();
+                if carried.iter().any(|g| g.is_hom_alt() && g.ploidy == 2) {
+                    return true;
+                }
+                if carried.len() < 2 {
+                    return false;
+                }
+                if known_trans {
+                    return carried.iter().any(|x| {
+                        carried.iter().any(|y| match (x.phase, y.phase) {
+                            (Some(a), Some(b)) => a.set == b.set && a.haplotype != b.haplotype,
+                            _ => false,
+                        })
+                    });
+                }
+                let first = carried[0].phase;
+                let all_cis = first.is_some() && carried.iter().all(|g| g.phase == first);
+                !all_cis
+            })
+            .collect()
+    }
+
+    /// Whether a proband's pair is known to be in trans: phased on different haplotypes of
+    /// one phase set, or each allele carried by exactly one of the two sequenced parents.
+    fn confirmed_in_trans(&self, a: &AlleleFacts, b: &AlleleFacts) -> bool {
+        let p = self.family.proband;
+        if let (Some(x), Some(y)) = (a.genotypes[p].phase, b.genotypes[p].phase) {
+            if x.set == y.set {
+                return x.haplotype != y.haplotype;
+            }
+        }
+        let (Some(f), Some(m)) = self.family.proband_parents() else {
+            return false;
+        };
+        let called = |i: usize, v: &AlleleFacts| {
+            self.family.members[i].sample.is_some() && !v.genotypes[i].is_no_call()
+        };
+        if ![f, m].iter().all(|&i| called(i, a) && called(i, b)) {
+            return false;
+        }
+        let c = |i: usize, v: &AlleleFacts| v.genotypes[i].carries();
+        (c(f, a) && !c(f, b) && c(m, b) && !c(m, a)) || (c(f, b) && !c(f, a) && c(m, a) && !c(m, b))
+    }
+
+    fn comp_het_pair_inner(
+        &self,
+        a: &AlleleFacts,
+        b: &AlleleFacts,
+        two: &[bool],
+        two_trans: &[bool],
+    ) -> Result<f64, String> {
         let p = self.family.proband;
         let in_cis = |i: usize| match (a.genotypes[i].phase, b.genotypes[i].phase) {
             (Some(x), Some(y)) if x.set == y.set => Some(x.haplotype == y.haplotype),
@@ -777,10 +861,17 @@ impl<'a> Segregation<'a> {
             }
             let (ga, gb) = (&a.genotypes[i], &b.genotypes[i]);
             let both = ga.carries() && gb.carries() && in_cis(i) != Some(true);
+            let has_two = both || two.get(i).copied().unwrap_or(false);
+            // an unaffected member with two unphased alleles may carry them in cis (a parent
+            // who passed on one haplotype); only a known trans pair contradicts
+            let has_two_trans = two_trans.get(i).copied().unwrap_or(false);
+            let called = !ga.is_no_call() && !gb.is_no_call();
             match m.affection {
-                Affection::Affected if !ga.is_no_call() && !gb.is_no_call() && !both => {
+                // an affected member carrying one of the pair may carry a second allele the
+                // proband does not (not read); carrying neither contradicts
+                Affection::Affected if called && !has_two && !ga.carries() && !gb.carries() => {
                     return Err(format!(
-                        "affected {} does not carry both (GT {} and {})",
+                        "affected {} carries neither allele (GT {} and {}) nor two other qualifying alleles of the gene",
                         m.id, ga.gt, gb.gt
                     ))
                 }
@@ -790,13 +881,19 @@ impl<'a> Segregation<'a> {
                         m.id, ga.gt, gb.gt
                     ))
                 }
+                Affection::Unaffected if has_two_trans => {
+                    return Err(format!(
+                        "unaffected {} carries two qualifying alleles of the gene in trans",
+                        m.id
+                    ))
+                }
                 _ => {}
             }
-            if self.siblings.contains(&i) && !ga.is_no_call() && !gb.is_no_call() {
+            if self.siblings.contains(&i) && called {
                 match m.affection {
-                    Affection::Affected => lr *= 4.0,
-                    Affection::Unaffected => lr *= 4.0 / 3.0,
-                    Affection::Unknown => {}
+                    Affection::Affected if has_two => lr *= 4.0,
+                    Affection::Unaffected if !both => lr *= 4.0 / 3.0,
+                    _ => {}
                 }
             }
         }

@@ -69,6 +69,21 @@ pub struct ScoringConfig {
     pub de_novo_factor: f64,
     /// Cap of the co-segregation factor.
     pub max_segregation_factor: f64,
+    /// Factor per ClinVar Pathogenic/Likely pathogenic allele (≥ 1 review star) in the
+    /// genotype that decides a mode.
+    #[serde(default = "default_clinvar_factor")]
+    pub clinvar_factor: f64,
+    /// Factor for a compound heterozygote confirmed in trans (parents' genotypes or phase).
+    #[serde(default = "default_in_trans_factor")]
+    pub in_trans_factor: f64,
+}
+
+fn default_clinvar_factor() -> f64 {
+    18.7
+}
+
+fn default_in_trans_factor() -> f64 {
+    4.33
 }
 
 impl Default for ScoringConfig {
@@ -78,6 +93,8 @@ impl Default for ScoringConfig {
             gene_background: BTreeMap::new(),
             de_novo_factor: 18.7,
             max_segregation_factor: 1024.0,
+            clinvar_factor: default_clinvar_factor(),
+            in_trans_factor: default_in_trans_factor(),
         }
     }
 }
@@ -259,6 +276,87 @@ pub fn variant_score(
         frequency_factor: ff,
         score: p * ff,
         basis,
+    }
+}
+
+/// How much a genotype call is trusted, 0.1-1: the weight of its allele in the genotype
+/// likelihood ratio's count `k` (see the module docs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallConfidence {
+    /// Product of the GQ, QUAL and allele-balance factors, at least 0.1.
+    pub weight: f32,
+    /// The factors below 1, e.g. `GQ 22 → 0.55, QUAL 30 → 0.75`; `full` when none is.
+    pub basis: String,
+}
+
+/// A linear ramp: `low_weight` at `low`, 1 at `high` and above, clamped to `[floor, 1]`.
+fn ramp(x: f32, low: f32, high: f32, low_weight: f32, floor: f32) -> f32 {
+    (low_weight + (1.0 - low_weight) * (x - low) / (high - low)).clamp(floor, 1.0)
+}
+
+/// The confidence of the proband's call of an allele (see the module docs): GQ and QUAL
+/// ramp from 0.5 at 20 (the default filter minimum) to 1 at 40; the heterozygous ALT read
+/// fraction is trusted fully within 0.35-0.65 and ramps down to 0.5 at 0.2 and 0.8 (the filter
+/// bounds), a homozygous one fully from 0.9, ramping to 0.5 at 0.8. A missing field (or a
+/// mitochondrial call's allele fraction, which is heteroplasmy, not balance) costs nothing.
+pub fn call_confidence(
+    g: &crate::genotype::Genotype,
+    qual: Option<f32>,
+    mitochondrial: bool,
+) -> CallConfidence {
+    let mut weight = 1.0f32;
+    let mut parts = Vec::new();
+    let mut apply = |w: f32, what: String| {
+        if w < 1.0 {
+            weight *= w;
+            parts.push(format!("{what} → {w:.2}"));
+        }
+    };
+    if let Some(gq) = g.gq {
+        apply(ramp(gq, 20.0, 40.0, 0.5, 0.1), format!("GQ {gq}"));
+    }
+    if let Some(q) = qual.filter(|q| q.is_finite()) {
+        apply(ramp(q, 20.0, 40.0, 0.5, 0.1), format!("QUAL {q}"));
+    }
+    if let (Some(ab), false) = (g.allele_balance(), mitochondrial) {
+        let w = if g.is_hom_alt() || g.ploidy == 1 {
+            ramp(ab, 0.8, 0.9, 0.5, 0.1)
+        } else if g.is_het() && g.other_alt == 0 {
+            ramp(0.5 - (ab - 0.5).abs(), 0.2, 0.35, 0.5, 0.1)
+        } else {
+            1.0
+        };
+        apply(w, format!("allele balance {ab:.2}"));
+    }
+    CallConfidence {
+        weight: weight.max(0.1),
+        basis: if parts.is_empty() {
+            "full".into()
+        } else {
+            parts.join(", ")
+        },
+    }
+}
+
+/// Pathogenicity floor of a change in a mitochondrial tRNA or rRNA gene (a
+/// `non_coding_transcript_exon_variant` on the mitochondrial genome): most confirmed pathogenic
+/// mtDNA variants lie in tRNA genes (MITOMAP), so such a change is scored like a coding change
+/// of unknown effect (0.5) rather than a nuclear non-coding exon (0.1).
+pub const MT_RNA_PRIOR: f32 = 0.5;
+
+/// [`variant_score`] for an allele on the mitochondrial genome: raises a tRNA/rRNA change to
+/// [`MT_RNA_PRIOR`] (frequency factor kept).
+pub fn mitochondrial_score(consequence: Consequence, s: VariantScore) -> VariantScore {
+    if consequence == Consequence::NonCodingTranscriptExonVariant && s.pathogenicity < MT_RNA_PRIOR
+    {
+        VariantScore {
+            pathogenicity: MT_RNA_PRIOR,
+            frequency_factor: s.frequency_factor,
+            score: MT_RNA_PRIOR * s.frequency_factor,
+            basis: "mitochondrial tRNA/rRNA change".into(),
+        }
+    } else {
+        s
     }
 }
 

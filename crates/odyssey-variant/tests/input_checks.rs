@@ -370,11 +370,14 @@ fn parent_without_ped_row_who_is_a_vcf_sample_is_sequenced_with_unknown_status()
         assert_eq!(ar.pattern, Some(Pattern::AutosomalRecessiveCompoundHet));
         let pos: Vec<u32> = ar.variants.iter().map(|&i| g.variants[i].pos).collect();
         assert_eq!(pos, [50_512_732, 50_518_416]);
+        // each sequenced parent carries exactly one of the pair: confirmed in trans (× 4.33,
+        // the odds of one moderate ACMG/AMP criterion, PM3)
         assert!(
-            (ar.lr - lr(2.0, 2.0, 0.1)).abs() < 1e-9,
+            (ar.lr - lr(2.0, 2.0, 0.1) * 4.33).abs() < 1e-9,
             "{}",
             ar.explanation
         );
+        assert!(ar.explanation.contains("confirmed in trans 4.33"));
         assert_eq!(g.best_mode, Some(ModeOfInheritance::AutosomalRecessive));
     }
     // unknown affection is neither affected nor unaffected: the mother carrying the

@@ -77,7 +77,13 @@ fn genotypes_outside_the_record_are_errors() {
     // a relative's call is checked too
     let f = fixture(
         &["kid", "dad", "mum"],
-        &[rec("chr1", 1500, "A", "G,T", &["0/1", "0/3", "0/0"])],
+        &[rec(
+            "chr1",
+            1500,
+            "A",
+            "G,T",
+            &["0/1:15,15,0:30:99", "0/3", "0/0:30,0,0:30:99"],
+        )],
         Some(TRIO),
     );
     let e = analyze(&config(&f)).unwrap_err().to_string();

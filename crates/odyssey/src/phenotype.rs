@@ -76,6 +76,7 @@ pub(crate) fn case_summary(kb: &KnowledgeBase, case: &Case) -> CaseSummary {
             })
             .collect(),
         family: Vec::new(),
+        family_id: None,
     }
 }
 

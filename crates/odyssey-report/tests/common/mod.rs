@@ -335,6 +335,7 @@ pub fn full_report() -> AnalysisReport {
                 FamilyMember { id: "dad".into(), sample: Some("DAD".into()), sex: "male".into(), status: "unaffected".into(), father: None, mother: None, proband: false },
                 FamilyMember { id: "mum".into(), sample: Some("MUM".into()), sex: "female".into(), status: "unaffected".into(), father: None, mother: None, proband: false },
             ],
+            family_id: Some("FAM1".into()),
         },
         diseases,
         genes,

@@ -10,7 +10,33 @@ use crate::inheritance::{
     AlleleFacts, ChromClass, ModeOfInheritance, Pattern, PatternCheck, Segregation,
 };
 use crate::pedigree::Family;
-use crate::score::{poisson_lr, variant_score, VariantScore};
+use crate::score::{
+    call_confidence, mitochondrial_score, poisson_lr, variant_score, CallConfidence, ScoringConfig,
+    VariantScore,
+};
+
+/// The evidence factors of the chosen genotype, as ` × de novo 18.7 × ClinVar P/LP 18.7`.
+fn evidence_factor_text(
+    p: Pattern,
+    vs: &[usize],
+    clinvar_plp: &[bool],
+    in_trans: bool,
+    sc: &ScoringConfig,
+) -> String {
+    let mut t = String::new();
+    if p == Pattern::DeNovo {
+        t.push_str(&format!(" × de novo {}", sc.de_novo_factor));
+    }
+    if in_trans {
+        t.push_str(&format!(" × confirmed in trans {}", sc.in_trans_factor));
+    }
+    for &v in vs {
+        if clinvar_plp[v] {
+            t.push_str(&format!(" × ClinVar P/LP {}", sc.clinvar_factor));
+        }
+    }
+    t
+}
 
 fn member_genotypes(family: &Family, gts: &[Genotype]) -> Vec<MemberGenotype> {
     family
@@ -74,29 +100,69 @@ pub(super) fn build_genes(
         let scores: Vec<VariantScore> = members
             .iter()
             .map(|&(ci, gi)| {
-                variant_score(
-                    candidates[ci].genes[gi].consequence,
-                    &candidates[ci].ann,
-                    af_max,
-                )
+                let consequence = candidates[ci].genes[gi].consequence;
+                let s = variant_score(consequence, &candidates[ci].ann, af_max);
+                if candidates[ci].class == ChromClass::Mitochondrial {
+                    mitochondrial_score(consequence, s)
+                } else {
+                    s
+                }
             })
             .collect();
         let singles: Vec<Vec<PatternCheck>> = facts.iter().map(|f| seg.single(f)).collect();
         let comp: Vec<Result<Pattern, String>> =
             facts.iter().map(|f| seg.comp_het_candidate(f)).collect();
+        // the proband's call confidence per allele, and the weighted allele counts
+        let confidence: Vec<CallConfidence> = members
+            .iter()
+            .map(|&(ci, _)| {
+                let c = &candidates[ci];
+                call_confidence(
+                    &c.genotypes[family.proband],
+                    c.qual,
+                    c.class == ChromClass::Mitochondrial,
+                )
+            })
+            .collect();
+        let weighted: Vec<f64> = scores
+            .iter()
+            .zip(&confidence)
+            .map(|(s, c)| f64::from(s.score) * f64::from(c.weight))
+            .collect();
+        let clinvar_plp: Vec<bool> = members
+            .iter()
+            .map(|&(ci, _)| {
+                candidates[ci].ann.clinvar.as_ref().is_some_and(|c| {
+                    c.significance.is_pathogenic_or_likely()
+                        && c.stars >= cfg.filters.clinvar_rescue_min_stars.max(1)
+                })
+            })
+            .collect();
+        let qualifying: Vec<&AlleleFacts> = (0..facts.len())
+            .filter(|&i| comp[i].is_ok())
+            .map(|i| &facts[i])
+            .collect();
+        let two = seg.members_with_two(&qualifying, false);
+        let two_trans = seg.members_with_two(&qualifying, true);
         // compound heterozygous pairs among candidates, best-scoring first, at most 200
         let mut cands: Vec<usize> = (0..members.len()).filter(|&i| comp[i].is_ok()).collect();
         cands.sort_by(|&a, &b| scores[b].score.total_cmp(&scores[a].score).then(a.cmp(&b)));
         cands.truncate(200);
         let mut pairs: Vec<(usize, usize, PatternCheck)> = Vec::new();
+        let mut in_trans: BTreeSet<(usize, usize)> = BTreeSet::new();
         for (x, &i) in cands.iter().enumerate() {
             for &j in &cands[x + 1..] {
                 let (pi, pj) = (comp[i].as_ref().unwrap(), comp[j].as_ref().unwrap());
-                if pi != pj {
+                // never a pair of an allele with itself (a record written twice)
+                if pi != pj || candidates[members[i].0].key == candidates[members[j].0].key {
                     continue;
                 }
                 let (i, j) = (i.min(j), i.max(j));
-                pairs.push((i, j, seg.comp_het_pair(&facts[i], &facts[j], *pi)));
+                let (pc, trans) = seg.comp_het_pair(&facts[i], &facts[j], *pi, &two, &two_trans);
+                if trans {
+                    in_trans.insert((i, j));
+                }
+                pairs.push((i, j, pc));
             }
         }
         let proband_g = &candidates[members[0].0].genotypes[family.proband];
@@ -165,6 +231,12 @@ pub(super) fn build_genes(
                 hgvs_c: g.hgvs_c.clone(),
                 hgvs_p: g.hgvs_p.clone(),
                 genotypes: member_genotypes(family, &c.genotypes),
+                heteroplasmy: if c.class == ChromClass::Mitochondrial {
+                    c.genotypes[family.proband].allele_balance()
+                } else {
+                    None
+                },
+                call_confidence: confidence[vi].clone(),
                 af: c.ann.max_af,
                 af_source: c.ann.af_source.clone(),
                 local_af: c.ann.local_af,
@@ -209,32 +281,43 @@ pub(super) fn build_genes(
         let mut evidence: Vec<ModeEvidence> = Vec::new();
         for mode in modes {
             let ld = mode.expected_alleles(sex);
-            // candidates: (variants, pattern, k, segregation, de novo)
-            let mut opts: Vec<(Vec<usize>, Pattern, f64, f64, bool)> = Vec::new();
+            // candidates: (variants, pattern, k, segregation, evidence factor)
+            let mut opts: Vec<(Vec<usize>, Pattern, f64, f64, f64)> = Vec::new();
             for (vi, checks) in singles.iter().enumerate() {
                 for pc in checks {
                     if pc.result.is_ok() && pc.pattern.supports(mode, facts[vi].class, sex) {
-                        let k = f64::from(scores[vi].score) * pc.pattern.allele_multiplier(sex);
-                        opts.push((
-                            vec![vi],
-                            pc.pattern,
-                            k,
-                            pc.segregation_lr,
-                            pc.pattern == Pattern::DeNovo,
-                        ));
+                        let k = weighted[vi] * pc.pattern.allele_multiplier(sex);
+                        let mut ef = if pc.pattern == Pattern::DeNovo {
+                            cfg.scoring.de_novo_factor
+                        } else {
+                            1.0
+                        };
+                        if clinvar_plp[vi] {
+                            ef *= cfg.scoring.clinvar_factor;
+                        }
+                        opts.push((vec![vi], pc.pattern, k, pc.segregation_lr, ef));
                     }
                 }
             }
             for (i, j, pc) in &pairs {
                 if pc.result.is_ok() && pc.pattern.supports(mode, facts[*i].class, sex) {
-                    let k = f64::from(scores[*i].score) + f64::from(scores[*j].score);
-                    opts.push((vec![*i, *j], pc.pattern, k, pc.segregation_lr, false));
+                    let k = weighted[*i] + weighted[*j];
+                    let mut ef = if in_trans.contains(&(*i, *j)) {
+                        cfg.scoring.in_trans_factor
+                    } else {
+                        1.0
+                    };
+                    for v in [*i, *j] {
+                        if clinvar_plp[v] {
+                            ef *= cfg.scoring.clinvar_factor;
+                        }
+                    }
+                    opts.push((vec![*i, *j], pc.pattern, k, pc.segregation_lr, ef));
                 }
             }
             let mut best: Option<(f64, Vec<usize>, Pattern, f64, f64, f64)> = None;
-            for (vs, p, k, seg_lr, dn) in opts {
+            for (vs, p, k, seg_lr, dnf) in opts {
                 let seg_lr = seg_lr.min(cfg.scoring.max_segregation_factor);
-                let dnf = if dn { cfg.scoring.de_novo_factor } else { 1.0 };
                 let lr = poisson_lr(k, ld, lb) * seg_lr * dnf;
                 let better = match &best {
                     None => true,
@@ -251,8 +334,13 @@ pub(super) fn build_genes(
                     let names: Vec<String> = vs
                         .iter()
                         .map(|&v| {
+                            let call = if confidence[v].weight < 1.0 {
+                                format!(" × call {:.2}", confidence[v].weight)
+                            } else {
+                                String::new()
+                            };
                             format!(
-                                "{}:{} {}>{} (score {:.2})",
+                                "{}:{} {}>{} (score {:.2}{call})",
                                 variants[v].chrom,
                                 variants[v].pos,
                                 variants[v].reference,
@@ -269,7 +357,13 @@ pub(super) fn build_genes(
                         poisson_lr(k, ld, lb)
                     );
                     if dnf != 1.0 {
-                        expl.push_str(&format!(" × de novo {dnf}"));
+                        expl.push_str(&evidence_factor_text(
+                            p,
+                            &vs,
+                            &clinvar_plp,
+                            in_trans.contains(&(vs[0], *vs.last().unwrap())) && vs.len() == 2,
+                            &cfg.scoring,
+                        ));
                     }
                     if seg_lr != 1.0 {
                         expl.push_str(&format!(" × co-segregation {seg_lr}"));

@@ -14,7 +14,7 @@ pub use report::{
     MemberGenotype, MemberReport, ModeEvidence, RemovedVariant, VariantCall,
 };
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ use crate::error::{Error, Location, Result};
 use crate::filter::{ExplainQuery, FilterConfig, FilterReason, FilterSummary};
 use crate::genotype::{FormatIndex, Genotype, SampleCall};
 use crate::inheritance::{chrom_class, ChromClass};
-use crate::input::{resolve_assembly, VcfReader};
+use crate::input::{resolve_assembly, VcfReader, HG19_CHRM_LENGTH};
 use crate::pedigree::{Family, Pedigree, Sex};
 use crate::score::ScoringConfig;
 use crate::sources::{ResolvedSource, Role, SourceAnnotations, SourceSet};
@@ -64,6 +64,10 @@ pub struct AnalysisConfig {
     pub proband: Option<String>,
     /// Proband sex from the phenopacket (checked against the pedigree).
     pub proband_sex: Option<Sex>,
+    /// The phenopacket subject's id (as a VCF sample id when the file maps it). When it is a
+    /// VCF sample or pedigree member other than the analysed proband, [`analyze`] stops with
+    /// an error naming both (a `--family` or `--proband` that picks someone else's child).
+    pub subject: Option<String>,
     /// Pedigree (PED file or GA4GH family); `None`: singleton.
     pub pedigree: Option<Pedigree>,
     /// Family to analyse when the pedigree has several.
@@ -93,6 +97,7 @@ impl AnalysisConfig {
             assembly: None,
             proband: None,
             proband_sex: None,
+            subject: None,
             pedigree: None,
             family: None,
             annotation,
@@ -127,6 +132,7 @@ struct RecordView<'r> {
     qual: Option<f32>,
     filter: &'r str,
     info: &'r str,
+    class: ChromClass,
 }
 
 enum Annotator {
@@ -233,6 +239,49 @@ struct Ctx<'a> {
     /// The same for the gene-panel filter.
     panel_checked: u64,
     panel_passed: u64,
+    /// Proband calls reaching the call-quality filters without GQ, DP or AD.
+    quality: MissingQuality,
+}
+
+/// How many proband calls that reached the GQ/DP/allele-balance filters lacked each field
+/// (those filters were not applied to them).
+#[derive(Default)]
+struct MissingQuality {
+    checked: u64,
+    gq: u64,
+    dp: u64,
+    ad: u64,
+}
+
+impl MissingQuality {
+    fn count(&mut self, g: &Genotype) {
+        self.checked += 1;
+        self.gq += u64::from(g.gq.is_none());
+        self.dp += u64::from(g.dp.is_none());
+        self.ad += u64::from(g.ad_alt.is_none());
+    }
+
+    /// One warning naming the missing fields and the filters skipped, `None` when none.
+    fn warning(&self, path: &std::path::Path) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.gq, "GQ", "the GQ filter"),
+            (self.dp, "DP", "the DP filter"),
+            (self.ad, "AD", "the allele-balance filter"),
+        ]
+        .iter()
+        .filter(|(n, _, _)| *n > 0)
+        .map(|(n, k, f)| format!("{k} missing in {n} ({f} was not applied to them)"))
+        .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "{}: of {} proband call(s) that reached the call-quality filters, {}",
+            path.display(),
+            self.checked,
+            parts.join("; ")
+        ))
+    }
 }
 
 /// A `--explain CHROM:POS` query and what the pass saw around it.
@@ -294,11 +343,20 @@ impl Ctx<'_> {
             fail!(FilterReason::FailedFilter, "FILTER {}", rv.filter);
         }
         if let Some(q) = rv.qual {
-            if q < f.min_qual {
+            if q.is_nan() {
+                fail!(
+                    FilterReason::LowQual,
+                    "QUAL nan is not a number (minimum {})",
+                    f.min_qual
+                );
+            } else if q < f.min_qual {
                 fail!(FilterReason::LowQual, "QUAL {q} < {}", f.min_qual);
             }
         }
         let pg = pcall.for_allele(alt_index);
+        if pg.carries() && ev.reasons.is_empty() {
+            self.quality.count(&pg);
+        }
         if pg.carries() {
             if let Some(gq) = pg.gq {
                 if gq < f.min_gq {
@@ -323,7 +381,13 @@ impl Ctx<'_> {
                         "homozygous call with ALT fraction {ab:.2} < {}",
                         f.hom_alt_min_allele_balance
                     );
-                } else if !hom && pg.is_het() && pg.other_alt == 0 && !(lo..=hi).contains(&ab) {
+                } else if !hom
+                    && pg.is_het()
+                    && pg.other_alt == 0
+                    && rv.class != ChromClass::Mitochondrial
+                    && !(lo..=hi).contains(&ab)
+                {
+                    // mitochondrial calls are exempt: heteroplasmy is any fraction
                     fail!(
                         FilterReason::AlleleBalance,
                         "heterozygous call with ALT fraction {ab:.2} outside {lo}-{hi}"
@@ -502,6 +566,45 @@ fn filter_warnings(cfg: &AnalysisConfig, ctx: &Ctx, summary: &FilterSummary) -> 
     w
 }
 
+/// The phenopacket subject must be the analysed proband when the subject is one of the VCF's
+/// samples or one of the pedigree's members (of any family): otherwise the phenotype of one
+/// person would be combined with the genotypes of another.
+fn check_subject(
+    cfg: &AnalysisConfig,
+    family: &Family,
+    samples: &[String],
+    path: &std::path::Path,
+) -> Result<()> {
+    let Some(subject) = cfg.subject.as_deref().filter(|s| !s.is_empty()) else {
+        return Ok(());
+    };
+    let proband = &family.proband().id;
+    if subject == proband {
+        return Ok(());
+    }
+    let in_vcf = samples.iter().any(|s| s == subject);
+    let in_ped = cfg
+        .pedigree
+        .as_ref()
+        .and_then(|p| p.records().iter().find(|r| r.id == subject))
+        .map(|r| r.family.clone());
+    if !in_vcf && in_ped.is_none() {
+        return Ok(());
+    }
+    let where_ = match (&in_ped, in_vcf) {
+        (Some(f), true) => format!("VCF sample and member of pedigree family {f}"),
+        (Some(f), false) => format!("member of pedigree family {f}"),
+        (None, _) => format!("sample of {}", path.display()),
+    };
+    Err(Error::Sample {
+        path: path.to_path_buf(),
+        message: format!(
+            "the phenopacket subject {subject:?} ({where_}) is not the analysed proband {proband:?} (family {}): the phenotype and the genotypes would belong to different people; analyse the subject (drop --proband/--family or name the subject's family) or use the proband's phenopacket",
+            family.id
+        ),
+    })
+}
+
 /// Runs the genotype analysis (see the crate docs for the steps).
 ///
 /// Errors: unreadable or malformed VCF/BCF (file and line/record), pedigree inconsistencies,
@@ -514,6 +617,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut warnings: Vec<String> = Vec::new();
     let (assembly, w) = resolve_assembly(&reader.contig_lengths(), cfg.assembly, &path)?;
     warnings.extend(w);
+    // hg19's chrM is not rCRS: its records are skipped (warned about by resolve_assembly)
+    let mt_not_rcrs = reader.contig_lengths().iter().any(|(name, len)| {
+        name.parse::<Chrom>().ok() == Some(Chrom::MT) && *len == u64::from(HG19_CHRM_LENGTH)
+    });
 
     // family
     let samples = reader.sample_names().to_vec();
@@ -526,6 +633,20 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut family: Family = match &cfg.pedigree {
         Some(ped) => {
             let mut fam = ped.family(cfg.family.as_deref(), cfg.proband.as_deref())?;
+            if !fam.members.iter().any(|m| samples.contains(&m.id)) {
+                let ids: Vec<&str> = fam.members.iter().map(|m| m.id.as_str()).collect();
+                return Err(Error::Sample {
+                    path: path.clone(),
+                    message: format!(
+                        "none of the {} member(s) of pedigree family {} ({}) is a sample of the VCF (samples: {}): the pedigree {} does not describe this VCF",
+                        ids.len(),
+                        fam.id,
+                        ids.join(", "),
+                        samples.iter().take(10).cloned().collect::<Vec<_>>().join(", "),
+                        ped.source()
+                    ),
+                });
+            }
             if let Some(s) = cfg.proband_sex {
                 let p = fam.proband;
                 match fam.members[p].sex {
@@ -564,6 +685,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         }
     };
     family.match_samples(&samples, &path)?;
+    check_subject(cfg, &family, &samples, &path)?;
     warnings.extend(family.warnings.iter().cloned());
     if family.proband().sex == Sex::Unknown {
         warnings.push(format!(
@@ -599,6 +721,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         region_passed: 0,
         panel_checked: 0,
         panel_passed: 0,
+        quality: MissingQuality::default(),
     };
 
     let n = family.members.len();
@@ -639,6 +762,9 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let mut not_carried: BTreeMap<String, NotCarried> = BTreeMap::new();
     let mut identical_alt: (u64, Option<Location>) = (0, None);
     let mut skipped_contigs = SkippedContigs::default();
+    // passing alleles by key (duplicate records are removed, never paired with themselves)
+    let mut passed_keys: HashMap<VariantKey, Location> = HashMap::new();
+    let mut duplicates: Vec<(Location, Location)> = Vec::new();
     let explain_genes: HashSet<String> = cfg
         .explain
         .iter()
@@ -669,7 +795,10 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         let n_alts = alts_buf.len();
         summary.alleles += n_alts as u64;
         let vcf_chrom = rec.reference_sequence_name();
-        let Some(chrom) = reader.chrom(vcf_chrom) else {
+        let Some(chrom) = reader
+            .chrom(vcf_chrom)
+            .filter(|c| !(mt_not_rcrs && *c == Chrom::MT))
+        else {
             *summary
                 .removed
                 .get_mut(&FilterReason::NonPrimaryContig)
@@ -793,6 +922,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             qual,
             filter: filters_raw.as_ref(),
             info: info_raw.as_ref(),
+            class,
         };
         let pos_explained = explain_pos.iter().any(|q| q.chrom == chrom && q.pos == pos);
         for a in 1..=n_alts {
@@ -938,6 +1068,27 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
                 }
                 continue;
             }
+            if let Some(first) = passed_keys.get(&key) {
+                let detail = format!("the same allele as the record at {first}");
+                duplicates.push((location, *first));
+                *summary
+                    .removed
+                    .get_mut(&FilterReason::DuplicateRecord)
+                    .unwrap() += 1;
+                if removed.len() < cfg.keep_removed {
+                    removed.push(RemovedVariant {
+                        variant: key.to_string(),
+                        vcf_location: location.to_string(),
+                        genes: ev.genes.iter().map(|g| g.gene_symbol.clone()).collect(),
+                        reason: FilterReason::DuplicateRecord,
+                        detail,
+                    });
+                } else {
+                    removed_truncated = true;
+                }
+                continue;
+            }
+            passed_keys.insert(key.clone(), location);
             summary.passed += 1;
             let genotypes: Vec<Genotype> = (0..n)
                 .map(|m| {
@@ -1000,6 +1151,15 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
             identical_alt.0,
             identical_alt.1.map_or_else(|| "?".to_string(), |l| l.to_string()),
             FilterReason::UnsupportedAllele
+        ));
+    }
+    warnings.extend(ctx.quality.warning(&path));
+    if let Some((dup, first)) = duplicates.first() {
+        warnings.push(format!(
+            "{}: {} record(s) repeat an allele already read (first: {dup} repeats {first}); each duplicate was removed ({}) and the first record kept",
+            path.display(),
+            duplicates.len(),
+            FilterReason::DuplicateRecord
         ));
     }
     warnings.extend(filter_warnings(cfg, &ctx, &summary));

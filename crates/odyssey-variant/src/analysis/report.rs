@@ -62,6 +62,13 @@ pub struct VariantCall {
     pub hgvs_p: Option<String>,
     /// Genotype per family member (pedigree order).
     pub genotypes: Vec<MemberGenotype>,
+    /// Mitochondrial calls: the proband's ALT read fraction (heteroplasmy, 0-1) from AD;
+    /// `None` elsewhere or without AD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heteroplasmy: Option<f32>,
+    /// How much the proband's call is trusted (GQ, QUAL, allele balance): the weight of the
+    /// allele in the genotype likelihood ratio.
+    pub call_confidence: crate::score::CallConfidence,
     /// Highest population AF (see [`crate::sources::SourceAnnotations::max_af`]).
     pub af: Option<f32>,
     /// `source:field` of `af`.
@@ -115,7 +122,8 @@ pub struct ModeEvidence {
     pub lambda_background: f64,
     /// Co-segregation factor included in `lr`.
     pub segregation_factor: f64,
-    /// De novo factor included in `lr` (1 when not de novo).
+    /// Evidence factors included in `lr`: de novo, confirmed in trans and ClinVar P/LP
+    /// (their product; 1 when none applies). The name is kept for the JSON schema.
     pub de_novo_factor: f64,
     /// Plain-language account of the computation.
     pub explanation: String,

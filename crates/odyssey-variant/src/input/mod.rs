@@ -612,11 +612,27 @@ pub fn sniff_assembly(path: &Path) -> Result<Option<Assembly>> {
     ))
 }
 
+/// Length of hg19's `chrM` (the Yoruba mitochondrial sequence, GenBank NC_001807), which is
+/// not the revised Cambridge Reference Sequence (rCRS, NC_012920, 16,569 bp) of GRCh37's `MT`
+/// and GRCh38's `chrM`: the two sequences are aligned differently, so positions do not carry over.
+pub const HG19_CHRM_LENGTH: u32 = 16_571;
+
+/// The warning for a header whose mitochondrial contig is hg19's non-rCRS `chrM`.
+pub fn hg19_chrm_warning(path: &Path, name: &str) -> String {
+    format!(
+        "{}: contig {name} has length 16571: this is hg19's chrM (NC_001807), not the rCRS (NC_012920, 16569 bp) of GRCh37 MT and GRCh38 chrM; its positions do not match rCRS, so its records are skipped (lift them over to rCRS, or call against GRCh37's MT, to analyse mitochondrial variants)",
+        path.display()
+    )
+}
+
 /// Settles the genome assembly from `##contig` lengths and the requested assembly.
 ///
 /// * With `requested`: every primary contig whose length equals the *other* assembly's length
 ///   is a mismatch ([`Error::AssemblyMismatch`], listing up to three contigs); lengths matching
-///   neither assembly give a warning.
+///   neither assembly give a warning, except hg19's `chrM` of length 16,571, which gets its
+///   own warning ([`hg19_chrm_warning`]; the analysis skips its records).
+/// * With `requested` and no primary-chromosome length that confirms it: a "could not
+///   verify" warning.
 /// * Without: the assembly the lengths agree on ([`Assembly::from_contig_lengths`]); when
 ///   there are no usable lengths, [`Error::AssemblyMismatch`] asking for `--assembly`.
 ///
@@ -643,12 +659,18 @@ pub fn resolve_assembly(
         Assembly::GRCh38 => Assembly::GRCh37,
     };
     let mut bad = Vec::new();
+    let mut verified = false;
     for (name, len) in contigs {
         let Ok(chrom) = name.parse::<Chrom>() else {
             continue;
         };
         let here = u64::from(assembly.length(chrom));
         if *len == here {
+            verified |= chrom != Chrom::MT;
+            continue;
+        }
+        if chrom == Chrom::MT && *len == u64::from(HG19_CHRM_LENGTH) {
+            warnings.push(hg19_chrm_warning(path, name));
             continue;
         }
         if *len == u64::from(other.length(chrom)) {
@@ -661,6 +683,12 @@ pub fn resolve_assembly(
                 path.display()
             ));
         }
+    }
+    if requested.is_some() && !verified && bad.is_empty() {
+        warnings.push(format!(
+            "{}: could not verify that the VCF is {assembly}: its header has no ##contig line with the length of a {assembly} chromosome; positions are read as {assembly} (a VCF of the other assembly gives wrong genes and frequencies)",
+            path.display()
+        ));
     }
     if !bad.is_empty() {
         let n = bad.len();
@@ -792,7 +820,40 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("--assembly"));
+        // a length matching neither assembly: warned, and the assembly is not verified
         let (a, w) = resolve_assembly(&[("chr1".into(), 5)], Some(Assembly::GRCh38), p).unwrap();
-        assert_eq!((a, w.len()), (Assembly::GRCh38, 1));
+        assert_eq!((a, w.len()), (Assembly::GRCh38, 2));
+        assert!(
+            w[1].contains("could not verify that the VCF is GRCh38"),
+            "{w:?}"
+        );
+        // regression (issue 12): no ##contig lines under a requested assembly said nothing
+        let (a, w) = resolve_assembly(&[], Some(Assembly::GRCh37), p).unwrap();
+        assert_eq!(a, Assembly::GRCh37);
+        assert!(
+            w.len() == 1 && w[0].contains("could not verify that the VCF is GRCh37"),
+            "{w:?}"
+        );
+        // a confirming length: no warning
+        assert!(resolve_assembly(&g37, Some(Assembly::GRCh37), p)
+            .unwrap()
+            .1
+            .is_empty());
+        // hg19's chrM (16,571 bp) is named as not rCRS; GRCh37's MT (16,569 bp) verifies nothing
+        let hg19 = vec![
+            ("chr1".to_string(), 249_250_621u64),
+            ("chrM".to_string(), 16_571),
+        ];
+        let w = resolve_assembly(&hg19, Some(Assembly::GRCh37), p)
+            .unwrap()
+            .1;
+        assert!(
+            w.len() == 1 && w[0].contains("hg19's chrM") && w[0].contains("skipped"),
+            "{w:?}"
+        );
+        let w = resolve_assembly(&[("MT".into(), 16_569)], Some(Assembly::GRCh37), p)
+            .unwrap()
+            .1;
+        assert!(w.len() == 1 && w[0].contains("could not verify"), "{w:?}");
     }
 }

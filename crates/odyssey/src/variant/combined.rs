@@ -216,6 +216,7 @@ pub fn combined_report(
     let diseases = top_diseases(scorer, case, &cr, opts.top);
     let genes = top_genes(scorer, g, &cr, &pheno, opts.top);
     let mut summary = case_summary(k, case);
+    summary.family_id = Some(g.family_id.clone());
     summary.family = family_members(g, individuals);
     AnalysisReport {
         odyssey: combined_provenance(kb, scorer, g, opts),

@@ -153,6 +153,11 @@ pub fn variant_config(
         .proband
         .clone()
         .or_else(|| from_file.as_ref().and_then(|f| f.sample.clone()));
+    // the subject must be the analysed proband (checked by the analysis)
+    cfg.subject = from_file
+        .as_ref()
+        .and_then(|f| f.sample.clone())
+        .or_else(|| case.subject_id.clone());
     cfg.proband_sex = case.sex.map(|s| match s {
         odyssey_kb::Sex::Male => VarSex::Male,
         odyssey_kb::Sex::Female => VarSex::Female,
