@@ -54,5 +54,5 @@ if [ -f "$ART/report.vcf.gz" ]; then
   export ODYSSEY_REPORT_VCF="$ART/report.vcf.gz"
 fi
 echo "== report checks (headless Chromium, HTML/JSON agreement, JSON schema, Phenopacket, VCF)"
-cargo test -p odyssey-report --test chromium --test html --test schema --test phenopacket --test vcf -- --ignored --nocapture --test-threads=1
+cargo test --release -p odyssey-report --test chromium --test html --test schema --test phenopacket --test vcf -- --ignored --nocapture --test-threads=1
 echo "== screenshots: $ART/report.png (first screen), $ART/report-full.png (whole page), $ART/report.pdf (print)"
