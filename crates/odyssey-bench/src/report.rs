@@ -293,6 +293,23 @@ fn level_table(
 /// Renders the Markdown report.
 pub fn markdown(r: &BenchReport) -> String {
     let mut o = String::new();
+    md_header(&mut o, r);
+    md_levels(&mut o, r);
+    md_by_kb(&mut o, r);
+    md_by_publication(&mut o, r);
+    md_cohort_split(&mut o, r);
+    md_leakage(&mut o, r);
+    md_self_checks(&mut o, r);
+    md_speed(&mut o, r);
+    md_spike_in(&mut o, r);
+    o.push_str(&crate::calibration::markdown(&r.calibration));
+    md_closing(&mut o, r);
+    md_cohort_appendix(&mut o, r);
+    o
+}
+
+/// Markdown report: title, command, corpus and knowledge base, and which rows are the headline.
+fn md_header(o: &mut String, r: &BenchReport) {
     let _ = writeln!(o, "# Odyssey benchmark: {} mode, {}\n", r.mode, r.date);
     let _ = writeln!(o, "Command: `{}`\n", r.command);
     let c = &r.corpus;
@@ -325,6 +342,10 @@ pub fn markdown(r: &BenchReport) -> String {
     if headline {
         let _ = writeln!(o, "Headline: the leave-publication-out rows (annotations citing the case's own publication removed).\n");
     }
+}
+
+/// Markdown report: the overall gene, disease and variant tables.
+fn md_levels(o: &mut String, r: &BenchReport) {
     for level in ["gene", "disease", "variant"] {
         let _ = writeln!(o, "## {} level\n", capitalise(level));
         if r.runs.iter().all(|x| level_of(&x.overall, level).is_none()) {
@@ -338,9 +359,13 @@ pub fn markdown(r: &BenchReport) -> String {
             }
             continue;
         }
-        level_table(&mut o, &r.runs, level, |x| &x.overall);
+        level_table(o, &r.runs, level, |x| &x.overall);
         let _ = writeln!(o);
     }
+}
+
+/// Markdown report: gene and disease tables split by whether the diagnosis is ranked by the KB.
+fn md_by_kb(o: &mut String, r: &BenchReport) {
     let _ = writeln!(o, "## By whether the diagnosis is in the knowledge base\n");
     for (name, f) in [
         (
@@ -354,10 +379,14 @@ pub fn markdown(r: &BenchReport) -> String {
     ] {
         for level in ["gene", "disease"] {
             let _ = writeln!(o, "### {name}: {level} level\n");
-            level_table(&mut o, &r.runs, level, f);
+            level_table(o, &r.runs, level, f);
             let _ = writeln!(o);
         }
     }
+}
+
+/// Markdown report: gene tables split by whether the case's publication is cited by the KB.
+fn md_by_publication(o: &mut String, r: &BenchReport) {
     let _ = writeln!(
         o,
         "## By whether the case's own publication is cited by the knowledge base\n"
@@ -373,9 +402,14 @@ pub fn markdown(r: &BenchReport) -> String {
         }),
     ] {
         let _ = writeln!(o, "### {name}: gene level\n");
-        level_table(&mut o, &r.runs, "gene", f);
+        level_table(o, &r.runs, "gene", f);
         let _ = writeln!(o);
     }
+}
+
+/// Markdown report: gene tables of the two cohort halves.
+fn md_cohort_split(o: &mut String, r: &BenchReport) {
+    let c = &r.corpus;
     let _ = writeln!(o, "## 2-fold cohort split\n");
     let _ = writeln!(
         o,
@@ -390,9 +424,13 @@ pub fn markdown(r: &BenchReport) -> String {
         ("Half B", |x: &RunSummary| &x.half_b),
     ] {
         let _ = writeln!(o, "### {name}: gene level\n");
-        level_table(&mut o, &r.runs, "gene", f);
+        level_table(o, &r.runs, "gene", f);
         let _ = writeln!(o);
     }
+}
+
+/// Markdown report: what leave-publication-out removed, when it ran.
+fn md_leakage(o: &mut String, r: &BenchReport) {
     if let Some(l) = &r.leakage {
         let _ = writeln!(o, "## Leave-publication-out\n");
         let _ = writeln!(
@@ -401,6 +439,10 @@ pub fn markdown(r: &BenchReport) -> String {
             l.cases_with_pmid, l.cases_affected, l.annotations_removed, l.diseases_rescored, l.gold_emptied
         );
     }
+}
+
+/// Markdown report: the harness's cross-checks against the product ranking.
+fn md_self_checks(o: &mut String, r: &BenchReport) {
     let k2 = &r.consistency;
     let _ = writeln!(o, "## Self-checks\n");
     let _ = writeln!(
@@ -411,6 +453,11 @@ pub fn markdown(r: &BenchReport) -> String {
     for e in &k2.mismatch_examples {
         let _ = writeln!(o, "- mismatch: {e}");
     }
+}
+
+/// Markdown report: the speed table.
+fn md_speed(o: &mut String, r: &BenchReport) {
+    let k = &r.knowledge_base;
     let s = &r.speed;
     let _ = writeln!(o, "## Speed\n");
     let _ = writeln!(o, "| measure | value |\n|---|---:|");
@@ -462,6 +509,10 @@ pub fn markdown(r: &BenchReport) -> String {
         "| machine load average (1 min) at the end | {} |\n",
         s.load_average.map_or("n/a".into(), |m| format!("{m:.2}"))
     );
+}
+
+/// Markdown report: the spike-in figures (spiked mode).
+fn md_spike_in(o: &mut String, r: &BenchReport) {
     if let Some(serde_json::Value::Object(sp)) = &r.spiked {
         let _ = writeln!(o, "## Spike-in\n\n| item | value |\n|---|---|");
         for (k, v) in sp {
@@ -469,7 +520,11 @@ pub fn markdown(r: &BenchReport) -> String {
         }
         let _ = writeln!(o);
     }
-    o.push_str(&crate::calibration::markdown(&r.calibration));
+}
+
+/// Markdown report: conventions, notes and the unreadable files.
+fn md_closing(o: &mut String, r: &BenchReport) {
+    let c = &r.corpus;
     let _ = writeln!(o, "## Conventions\n");
     for cv in &r.conventions {
         let _ = writeln!(o, "- {cv}");
@@ -486,6 +541,10 @@ pub fn markdown(r: &BenchReport) -> String {
             let _ = writeln!(o, "- {e}");
         }
     }
+}
+
+/// Markdown report: appendix, the headline run's gene level per cohort with the other runs' top-1 and top-10.
+fn md_cohort_appendix(o: &mut String, r: &BenchReport) {
     if let Some(head) = r.runs.first() {
         let _ = writeln!(
             o,
@@ -528,7 +587,6 @@ pub fn markdown(r: &BenchReport) -> String {
             let _ = writeln!(o);
         }
     }
-    o
 }
 
 /// The headline run's key and its overall gene-level top-1 in percent.

@@ -520,6 +520,117 @@ pub fn run_spiked(
     let ev = Evaluator::new(kb, cfg.options.clone());
     let index_ms = t.elapsed().as_secs_f64() * 1e3;
     let plans: Vec<SpikePlan> = corpus.cases.par_iter().map(|c| spiker.plan(c)).collect();
+    let mut stats = plan_stats(corpus, spiker, &plans, cfg, pipeline);
+    // the evaluated cases: those spiked
+    let idx: Vec<usize> = plans
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| matches!(p, SpikePlan::Spiked(..)))
+        .map(|(i, _)| i)
+        .collect();
+    let runs = spiked_runs(cfg.leave_publication_out, pipeline.is_some());
+    let tmp = spiked_vcf_folder(cfg, pipeline)?;
+    let writer = match &cfg.pheval {
+        Some((dir, top)) => Some(PhevalWriter::new(
+            dir,
+            &runs,
+            &["gene", "disease", "variant"],
+            *top,
+        )?),
+        None => None,
+    };
+    let sink = writer.as_ref().map(|w| PhenotypePheval { writer: w, kb });
+    let sub: Vec<BenchCase> = idx.iter().map(|&i| corpus.cases[i].clone()).collect();
+    let (default_batch_s, nanos) = time_default_batch(&ev, &sub);
+    let t = Instant::now();
+    let cases = SpikedCases {
+        ev: &ev,
+        corpus,
+        plans: &plans,
+        runs: &runs,
+        spiker,
+        cfg,
+        pipeline,
+        vcf_folder: tmp.as_deref(),
+        writer: writer.as_ref(),
+        sink: sink.as_ref().map(|s| s as &dyn RankingSink),
+        written: std::sync::atomic::AtomicUsize::new(0),
+        pipeline_nanos: std::sync::Mutex::new(Vec::new()),
+        pipeline_errors: std::sync::Mutex::new(Vec::new()),
+    };
+    let outcomes: Vec<CaseOutcome> = idx
+        .par_iter()
+        .map_init(Scratch::default, |scratch, &i| cases.evaluate(i, scratch))
+        .collect();
+    let evaluation_s = t.elapsed().as_secs_f64();
+    if let Some(w) = &writer {
+        w.finish()?;
+    }
+    if cfg.keep_vcfs.is_none() {
+        if let Some(d) = &tmp {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+    cases.record_figures(&mut stats, evaluation_s);
+    let sub_corpus = Corpus {
+        dir: corpus.dir.clone(),
+        sample: corpus.sample.clone(),
+        files: corpus.files,
+        cases: sub,
+        errors: corpus.errors.clone(),
+        read_s: corpus.read_s,
+    };
+    let speed = SpeedInfo::measured(
+        sub_corpus.cases.len(),
+        corpus.read_s,
+        index_ms,
+        default_batch_s,
+        &nanos,
+        evaluation_s,
+    );
+    let notes = spiked_notes(&stats, pipeline.is_some());
+    let kb_info = KbInfo {
+        ranked_diseases: ev.scorer().index().diseases().len(),
+        genes: count_ranked_genes(&ev),
+        cited_pmids: ev.publications().len(),
+        ..kb_info
+    };
+    let report = BenchReport {
+        schema: SCHEMA.into(),
+        date: cfg.date.clone(),
+        mode: "spiked".into(),
+        odyssey_version: env!("CARGO_PKG_VERSION").into(),
+        command: cfg.command.clone(),
+        corpus: corpus_info(&sub_corpus, &outcomes),
+        knowledge_base: kb_info,
+        model: serde_json::to_value(&cfg.options).unwrap_or_default(),
+        conventions: conventions(),
+        runs: summarize(&runs, &outcomes, pipeline.is_some()),
+        leakage: cfg
+            .leave_publication_out
+            .then(|| leakage_info(&sub_corpus, &outcomes)),
+        consistency: consistency_info(&outcomes),
+        speed,
+        spiked: serde_json::to_value(&stats).ok(),
+        calibration: Vec::new(),
+        notes,
+    };
+    Ok(BenchOutput {
+        report,
+        outcomes,
+        runs,
+    })
+}
+
+/// The spike-in figures of every case's plan: background, liftover and `hgvs.g` checks,
+/// spiked and dropped counts (by reason), genotypes.
+fn plan_stats(
+    corpus: &Corpus,
+    spiker: &Spiker,
+    plans: &[SpikePlan],
+    cfg: &SpikedConfig,
+    pipeline: Option<&dyn VariantPipeline>,
+) -> SpikeStats {
     let mut stats = SpikeStats {
         background: spiker.background.path.display().to_string(),
         background_assembly: spiker.background.assembly.to_string(),
@@ -538,7 +649,7 @@ pub fn run_spiked(
         annotation_sources_note: cfg.annotation_note.clone(),
         ..Default::default()
     };
-    for (c, p) in corpus.cases.iter().zip(&plans) {
+    for (c, p) in corpus.cases.iter().zip(plans) {
         for v in &c.variants {
             if let (Ok(a), Ok(ch)) = (v.assembly.parse::<Assembly>(), v.chrom.parse::<Chrom>()) {
                 if let Some(ok) = hgvs_g_consistent(v, a, ch) {
@@ -581,14 +692,15 @@ pub fn run_spiked(
             SpikePlan::Dropped(r) => *stats.dropped.entry(drop_key(r)).or_default() += 1,
         }
     }
-    // the evaluated cases: those spiked
-    let idx: Vec<usize> = plans
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| matches!(p, SpikePlan::Spiked(..)))
-        .map(|(i, _)| i)
-        .collect();
-    let runs = spiked_runs(cfg.leave_publication_out, pipeline.is_some());
+    stats
+}
+
+/// Where the spiked VCFs go (created): `--keep-vcfs`, else a temporary folder when a
+/// pipeline needs them, else nowhere.
+fn spiked_vcf_folder(
+    cfg: &SpikedConfig,
+    pipeline: Option<&dyn VariantPipeline>,
+) -> Result<Option<PathBuf>> {
     let tmp = match (&cfg.keep_vcfs, pipeline) {
         (Some(d), _) => Some(d.clone()),
         (None, Some(_)) => {
@@ -599,186 +711,144 @@ pub fn run_spiked(
     if let Some(d) = &tmp {
         std::fs::create_dir_all(d).map_err(|e| BenchError::io(d, e))?;
     }
-    let writer = match &cfg.pheval {
-        Some((dir, top)) => Some(PhevalWriter::new(
-            dir,
-            &runs,
-            &["gene", "disease", "variant"],
-            *top,
-        )?),
-        None => None,
-    };
-    let sink = writer.as_ref().map(|w| PhenotypePheval { writer: w, kb });
-    let sub: Vec<BenchCase> = idx.iter().map(|&i| corpus.cases[i].clone()).collect();
-    let (default_batch_s, nanos) = time_default_batch(&ev, &sub);
-    let t = Instant::now();
-    let written = std::sync::atomic::AtomicUsize::new(0);
-    let pipeline_nanos = std::sync::Mutex::new(Vec::new());
-    let pipeline_errors = std::sync::Mutex::new(Vec::new());
-    let outcomes: Vec<CaseOutcome> = idx
-        .par_iter()
-        .map_init(Scratch::default, |scratch, &i| {
-            let case = &corpus.cases[i];
-            let SpikePlan::Spiked(spikes, _) = &plans[i] else {
-                unreachable!("filtered")
-            };
-            let pheno_runs: Vec<RunSpec> = runs
-                .iter()
-                .filter(|r| !r.key.starts_with("pipeline"))
-                .cloned()
-                .collect();
-            let mut o = ev.evaluate(
-                case,
-                i,
-                &pheno_runs,
-                scratch,
-                sink.as_ref().map(|s| s as &dyn RankingSink),
-            );
-            o.has_gold_variant = true;
-            // ranks in the order of `runs`
-            let mut ranks = vec![LevelRanks::default(); runs.len()];
-            let mut k = 0;
-            let vcf_path = tmp.as_ref().map(|d| {
-                if cfg.keep_vcfs.is_some() {
-                    d.join(format!("{}.vcf", case.stem()))
-                } else {
-                    d.join(format!("case-{i}.vcf"))
-                }
-            });
-            if let Some(p) = &vcf_path {
-                let res = std::fs::File::create(p)
-                    .map_err(|e| e.to_string())
-                    .and_then(|mut f| {
-                        spiker
-                            .background
-                            .write_spiked(spikes, &mut f)
-                            .map_err(|e| e.to_string())
-                    });
-                match res {
-                    Ok(_) => {
-                        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
-                    Err(e) => o.unscored = Some(format!("{}: {e}", p.display())),
-                }
-            }
-            for (ri, run) in runs.iter().enumerate() {
-                if !run.key.starts_with("pipeline") {
-                    ranks[ri] = o.ranks[k];
-                    k += 1;
-                    continue;
-                }
-                let (Some(pl), Some(vcf)) = (pipeline, &vcf_path) else {
-                    continue;
-                };
-                if o.unscored.is_some() {
-                    continue;
-                }
-                let t = Instant::now();
-                match run_pipeline(
-                    &ev,
-                    pl,
-                    case,
-                    run,
-                    spikes,
-                    vcf,
-                    &spiker.background,
-                    scratch,
-                    writer.as_ref(),
-                ) {
-                    Ok(r) => ranks[ri] = r,
-                    Err(e) => pipeline_errors
-                        .lock()
-                        .expect("not poisoned")
-                        .push(format!("{} ({}): {e}", case.rel_path, run.key)),
-                }
-                pipeline_nanos
-                    .lock()
-                    .expect("not poisoned")
-                    .push(t.elapsed().as_nanos() as u64);
-            }
-            if cfg.keep_vcfs.is_none() {
-                if let Some(p) = &vcf_path {
-                    let _ = std::fs::remove_file(p);
-                }
-            }
-            o.ranks = ranks;
-            o
-        })
-        .collect();
-    let evaluation_s = t.elapsed().as_secs_f64();
-    if let Some(w) = &writer {
-        w.finish()?;
-    }
-    if cfg.keep_vcfs.is_none() {
-        if let Some(d) = &tmp {
-            let _ = std::fs::remove_dir(d);
-        }
-    }
-    let nanos_pl = pipeline_nanos.into_inner().expect("not poisoned");
-    if !nanos_pl.is_empty() {
-        stats.pipeline_latency = Some(Latency::from_nanos(&nanos_pl));
-    }
-    let errs = pipeline_errors.into_inner().expect("not poisoned");
-    stats.pipeline_errors = errs.len();
-    stats.pipeline_error_examples = errs.into_iter().take(10).collect();
-    let w = written.into_inner();
-    if w > 0 {
-        stats.vcf_write_per_s = Some(w as f64 / evaluation_s.max(1e-9));
-    }
-    let sub_corpus = Corpus {
-        dir: corpus.dir.clone(),
-        sample: corpus.sample.clone(),
-        files: corpus.files,
-        cases: sub,
-        errors: corpus.errors.clone(),
-        read_s: corpus.read_s,
-    };
-    let speed = SpeedInfo::measured(
-        sub_corpus.cases.len(),
-        corpus.read_s,
-        index_ms,
-        default_batch_s,
-        &nanos,
-        evaluation_s,
-    );
+    Ok(tmp)
+}
+
+/// The report's notes for spiked mode.
+fn spiked_notes(stats: &SpikeStats, has_pipeline: bool) -> Vec<String> {
     let mut notes = vec![format!(
         "Spiked mode evaluates the {} of {} cases whose every causal variant could be spiked into the background; the others are counted by reason under `spiked.dropped`.",
         stats.spiked, stats.cases
     )];
-    if pipeline.is_none() {
+    if !has_pipeline {
         notes.push("PENDING INTEGRATION: no variant pipeline is plugged in (crates/odyssey is being integrated), so the full-analysis rows and the variant level are absent. The spike-in planning (liftover, REF checks, genotypes) ran for every case; spiked VCFs are written only for a pipeline or with --keep-vcfs. The phenotype-only rows are computed on exactly the spiked cases.".into());
     }
-    let kb_info = KbInfo {
-        ranked_diseases: ev.scorer().index().diseases().len(),
-        genes: count_ranked_genes(&ev),
-        cited_pmids: ev.publications().len(),
-        ..kb_info
-    };
-    let report = BenchReport {
-        schema: SCHEMA.into(),
-        date: cfg.date.clone(),
-        mode: "spiked".into(),
-        odyssey_version: env!("CARGO_PKG_VERSION").into(),
-        command: cfg.command.clone(),
-        corpus: corpus_info(&sub_corpus, &outcomes),
-        knowledge_base: kb_info,
-        model: serde_json::to_value(&cfg.options).unwrap_or_default(),
-        conventions: conventions(),
-        runs: summarize(&runs, &outcomes, pipeline.is_some()),
-        leakage: cfg
-            .leave_publication_out
-            .then(|| leakage_info(&sub_corpus, &outcomes)),
-        consistency: consistency_info(&outcomes),
-        speed,
-        spiked: serde_json::to_value(&stats).ok(),
-        calibration: Vec::new(),
-        notes,
-    };
-    Ok(BenchOutput {
-        report,
-        outcomes,
-        runs,
-    })
+    notes
+}
+
+/// The shared state of evaluating the spiked cases in parallel: inputs, and the counters
+/// the workers fill (VCFs written, pipeline latencies and errors).
+struct SpikedCases<'a> {
+    ev: &'a Evaluator<'a>,
+    corpus: &'a Corpus,
+    plans: &'a [SpikePlan],
+    runs: &'a [RunSpec],
+    spiker: &'a Spiker,
+    cfg: &'a SpikedConfig,
+    pipeline: Option<&'a dyn VariantPipeline>,
+    vcf_folder: Option<&'a Path>,
+    writer: Option<&'a PhevalWriter>,
+    sink: Option<&'a dyn RankingSink>,
+    written: std::sync::atomic::AtomicUsize,
+    pipeline_nanos: std::sync::Mutex<Vec<u64>>,
+    pipeline_errors: std::sync::Mutex<Vec<String>>,
+}
+
+impl SpikedCases<'_> {
+    /// Evaluates spiked case `i`: the phenotype-only runs, then its spiked VCF is written and
+    /// each pipeline run analyses it. Ranks are in the order of `runs`.
+    fn evaluate(&self, i: usize, scratch: &mut Scratch) -> CaseOutcome {
+        let case = &self.corpus.cases[i];
+        let SpikePlan::Spiked(spikes, _) = &self.plans[i] else {
+            unreachable!("filtered")
+        };
+        let pheno_runs: Vec<RunSpec> = self
+            .runs
+            .iter()
+            .filter(|r| !r.key.starts_with("pipeline"))
+            .cloned()
+            .collect();
+        let mut o = self.ev.evaluate(case, i, &pheno_runs, scratch, self.sink);
+        o.has_gold_variant = true;
+        // ranks in the order of `runs`
+        let mut ranks = vec![LevelRanks::default(); self.runs.len()];
+        let mut k = 0;
+        let vcf_path = self.vcf_folder.map(|d| {
+            if self.cfg.keep_vcfs.is_some() {
+                d.join(format!("{}.vcf", case.stem()))
+            } else {
+                d.join(format!("case-{i}.vcf"))
+            }
+        });
+        if let Some(p) = &vcf_path {
+            if let Err(e) = self.write_vcf(spikes, p) {
+                o.unscored = Some(format!("{}: {e}", p.display()));
+            }
+        }
+        for (ri, run) in self.runs.iter().enumerate() {
+            if !run.key.starts_with("pipeline") {
+                ranks[ri] = o.ranks[k];
+                k += 1;
+                continue;
+            }
+            let (Some(pl), Some(vcf)) = (self.pipeline, &vcf_path) else {
+                continue;
+            };
+            if o.unscored.is_some() {
+                continue;
+            }
+            let t = Instant::now();
+            match run_pipeline(
+                self.ev,
+                pl,
+                case,
+                run,
+                spikes,
+                vcf,
+                &self.spiker.background,
+                scratch,
+                self.writer,
+            ) {
+                Ok(r) => ranks[ri] = r,
+                Err(e) => self
+                    .pipeline_errors
+                    .lock()
+                    .expect("not poisoned")
+                    .push(format!("{} ({}): {e}", case.rel_path, run.key)),
+            }
+            self.pipeline_nanos
+                .lock()
+                .expect("not poisoned")
+                .push(t.elapsed().as_nanos() as u64);
+        }
+        if self.cfg.keep_vcfs.is_none() {
+            if let Some(p) = &vcf_path {
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        o.ranks = ranks;
+        o
+    }
+
+    /// Writes the background with `spikes` inserted to `path`, counting it as written.
+    fn write_vcf(&self, spikes: &[SpikeVariant], path: &Path) -> std::result::Result<(), String> {
+        std::fs::File::create(path)
+            .map_err(|e| e.to_string())
+            .and_then(|mut f| {
+                self.spiker
+                    .background
+                    .write_spiked(spikes, &mut f)
+                    .map_err(|e| e.to_string())
+            })?;
+        self.written
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts the workers' figures into `stats`: pipeline latency and errors, VCF write rate.
+    fn record_figures(self, stats: &mut SpikeStats, evaluation_s: f64) {
+        let nanos_pl = self.pipeline_nanos.into_inner().expect("not poisoned");
+        if !nanos_pl.is_empty() {
+            stats.pipeline_latency = Some(Latency::from_nanos(&nanos_pl));
+        }
+        let errs = self.pipeline_errors.into_inner().expect("not poisoned");
+        stats.pipeline_errors = errs.len();
+        stats.pipeline_error_examples = errs.into_iter().take(10).collect();
+        let w = self.written.into_inner();
+        if w > 0 {
+            stats.vcf_write_per_s = Some(w as f64 / evaluation_s.max(1e-9));
+        }
+    }
 }
 
 /// One pipeline run on one spiked case: gold gene, disease and variant ranks.

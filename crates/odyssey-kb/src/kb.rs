@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 use crate::annotation::{Annotation, Aspect};
 use crate::disease::{Disease, DiseaseIdx, Gene, GeneIdx, ModeOfInheritance};
 use crate::error::{Error, Result};
-use crate::g2p::read_genes_to_phenotype;
-use crate::hpoa::read_hpoa;
+use crate::g2p::{read_genes_to_phenotype, GeneDiseaseLink};
+use crate::hpoa::{read_hpoa, HpoaFile};
 use crate::id::{DiseaseDb, DiseaseId, HpoId, NcbiGeneId};
-use crate::obo::read_obo;
+use crate::obo::{read_obo, OboFile};
 use crate::ontology::{Ontology, Resolution, TermIdx};
 use crate::pool::{Span, StrPool};
 use crate::textfile::find_in;
@@ -96,154 +96,22 @@ impl KnowledgeBase {
 
         let mut strings = StrPool::default();
         let mut pool: Vec<u32> = Vec::new();
-        let mut string_idx: std::collections::HashMap<String, u32> = Default::default();
-        let mut intern = |s: &str| -> u32 {
-            if let Some(&i) = string_idx.get(s) {
-                return i;
-            }
-            let i = strings.push(s);
-            string_idx.insert(s.to_string(), i);
-            i
+        let sources = SourcePaths {
+            obo: &obo_path,
+            hpoa: &hpoa_path,
         };
-
-        let mut by_disease: BTreeMap<DiseaseId, Disease> = BTreeMap::new();
-        for r in &hpoa.records {
-            let mut resolve = |id: HpoId, field: &str| -> Result<Option<TermIdx>> {
-                match ontology.resolve(id) {
-                    Ok(Resolution::Current(t)) => Ok(Some(t)),
-                    Ok(res @ (Resolution::Alternative(_) | Resolution::Replaced { .. })) => {
-                        let t = res.term().unwrap();
-                        report.remapped.push((id, ontology.id(t)));
-                        Ok(Some(t))
-                    }
-                    Ok(Resolution::ObsoleteUnreplaced { .. }) => {
-                        report.dropped_obsolete.push((r.line, id));
-                        Ok(None)
-                    }
-                    Err(_) => Err(Error::malformed(
-                        &hpoa_path,
-                        r.line,
-                        field,
-                        format!(
-                            "{id} is not a term of this HPO release ({})",
-                            obo_path.display()
-                        ),
-                    )),
-                }
-            };
-            let Some(term) = resolve(r.term, "hpo_id")? else {
-                continue;
-            };
-            let onset = match r.onset {
-                Some(o) => resolve(o, "onset")?,
-                None => None,
-            };
-            let mut modifiers = Vec::new();
-            for m in &r.modifiers {
-                if let Some(t) = resolve(*m, "modifier")? {
-                    modifiers.push(t);
-                }
-            }
-            let ann = Annotation {
-                term,
-                negated: r.negated,
-                aspect: r.aspect,
-                frequency: r.frequency,
-                onset,
-                sex: r.sex,
-                modifiers: Span::push(&mut pool, modifiers),
-                evidence: r.evidence,
-                references: {
-                    let refs: Vec<u32> = r.references.iter().map(|s| intern(s)).collect();
-                    Span::push(&mut pool, refs)
-                },
-                biocuration: intern(&r.biocuration),
-            };
-            let d = by_disease.entry(r.disease).or_insert_with(|| Disease {
-                id: r.disease,
-                name: r.disease_name.clone(),
-                annotations: Vec::new(),
-                inheritance: Vec::new(),
-                genes: Vec::new(),
-            });
-            if ann.aspect == Aspect::Inheritance
-                && !ann.negated
-                && !d.inheritance.contains(&ann.term)
-            {
-                d.inheritance.push(ann.term);
-            }
-            d.annotations.push(ann);
-        }
-        let mut diseases: Vec<Disease> = by_disease.into_values().collect();
-        let disease_index =
-            |id: DiseaseId, ds: &[Disease]| ds.binary_search_by_key(&id, |d| d.id).ok();
-
-        let mut by_gene: BTreeMap<NcbiGeneId, Gene> = BTreeMap::new();
-        for l in &links {
-            let g = by_gene.entry(l.gene).or_insert_with(|| Gene {
-                id: l.gene,
-                symbol: l.symbol.clone(),
-                diseases: Vec::new(),
-            });
-            match disease_index(l.disease, &diseases) {
-                Some(d) => g.diseases.push(d as DiseaseIdx),
-                None => report.links_without_disease += 1,
-            }
-        }
-        let mut genes: Vec<Gene> = by_gene
-            .into_values()
-            .filter(|g| !g.diseases.is_empty())
-            .collect();
-        for (gi, g) in genes.iter_mut().enumerate() {
-            g.diseases.sort_unstable();
-            g.diseases.dedup();
-            for &d in &g.diseases {
-                diseases[d as usize].genes.push(gi as GeneIdx);
-            }
-        }
-
-        let per_disease: Vec<Vec<TermIdx>> = diseases
-            .iter()
-            .map(|d| {
-                let mut ts: Vec<TermIdx> = d
-                    .annotations
-                    .iter()
-                    .filter(|a| a.aspect == Aspect::Phenotype && !a.negated)
-                    .map(|a| a.term)
-                    .collect();
-                ts.sort_unstable();
-                ts.dedup();
-                ts
-            })
-            .collect();
+        let mut diseases = collect_diseases(
+            &hpoa,
+            &ontology,
+            sources,
+            &mut report,
+            &mut strings,
+            &mut pool,
+        )?;
+        let genes = link_genes(&links, &mut diseases, &mut report);
+        let per_disease = phenotype_terms_per_disease(&diseases);
         let info = crate::ic::compute(&ontology, per_disease.iter().map(Vec::as_slice));
-
-        let checksum = |p: &Path| -> Result<(String, String)> {
-            let bytes = std::fs::read(p).map_err(|source| Error::Io {
-                path: p.to_path_buf(),
-                source,
-            })?;
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            Ok((name, format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))))
-        };
-        let annotations_release = hpoa.version.clone().unwrap_or_default();
-        let hpo_release = obo.release_date().or_else(|| hpoa.version.clone()).ok_or_else(|| Error::Invalid {
-            path: obo_path.clone(),
-            message: "no release date: neither hp.obo's data-version nor phenotype.hpoa's #version ends with YYYY-MM-DD".into(),
-        })?;
-        let meta = KbMeta {
-            hpo_release,
-            annotations_release,
-            built_with: env!("CARGO_PKG_VERSION").to_string(),
-            sources: vec![
-                checksum(&obo_path)?,
-                checksum(&hpoa_path)?,
-                checksum(&g2p_path)?,
-            ],
-        };
+        let meta = build_meta(&obo, &hpoa, &obo_path, &hpoa_path, &g2p_path)?;
         report.remapped.sort();
         report.remapped.dedup();
         let kb = KnowledgeBase {
@@ -452,4 +320,211 @@ impl KnowledgeBase {
         }
         Ok(())
     }
+}
+
+/// The two source paths named in annotation errors.
+#[derive(Clone, Copy)]
+struct SourcePaths<'a> {
+    obo: &'a Path,
+    hpoa: &'a Path,
+}
+
+/// Groups the `phenotype.hpoa` lines into diseases (ordered by id), resolving every term
+/// (alternative and obsolete ids are remapped or dropped and recorded in `report`) and
+/// interning references and biocuration strings into `strings`/`pool`.
+///
+/// Errors: [`Error::Malformed`] naming the line of `phenotype.hpoa` whose term is unknown.
+fn collect_diseases(
+    hpoa: &HpoaFile,
+    ontology: &Ontology,
+    paths: SourcePaths<'_>,
+    report: &mut BuildReport,
+    strings: &mut StrPool,
+    pool: &mut Vec<u32>,
+) -> Result<Vec<Disease>> {
+    let mut string_idx: std::collections::HashMap<String, u32> = Default::default();
+    let mut intern = |s: &str| -> u32 {
+        if let Some(&i) = string_idx.get(s) {
+            return i;
+        }
+        let i = strings.push(s);
+        string_idx.insert(s.to_string(), i);
+        i
+    };
+
+    let mut by_disease: BTreeMap<DiseaseId, Disease> = BTreeMap::new();
+    for r in &hpoa.records {
+        let mut resolve = |id: HpoId, field: &str| -> Result<Option<TermIdx>> {
+            resolve_annotation_term(ontology, id, r.line, field, paths, report)
+        };
+        let Some(term) = resolve(r.term, "hpo_id")? else {
+            continue;
+        };
+        let onset = match r.onset {
+            Some(o) => resolve(o, "onset")?,
+            None => None,
+        };
+        let mut modifiers = Vec::new();
+        for m in &r.modifiers {
+            if let Some(t) = resolve(*m, "modifier")? {
+                modifiers.push(t);
+            }
+        }
+        let ann = Annotation {
+            term,
+            negated: r.negated,
+            aspect: r.aspect,
+            frequency: r.frequency,
+            onset,
+            sex: r.sex,
+            modifiers: Span::push(pool, modifiers),
+            evidence: r.evidence,
+            references: {
+                let refs: Vec<u32> = r.references.iter().map(|s| intern(s)).collect();
+                Span::push(pool, refs)
+            },
+            biocuration: intern(&r.biocuration),
+        };
+        let d = by_disease.entry(r.disease).or_insert_with(|| Disease {
+            id: r.disease,
+            name: r.disease_name.clone(),
+            annotations: Vec::new(),
+            inheritance: Vec::new(),
+            genes: Vec::new(),
+        });
+        if ann.aspect == Aspect::Inheritance && !ann.negated && !d.inheritance.contains(&ann.term) {
+            d.inheritance.push(ann.term);
+        }
+        d.annotations.push(ann);
+    }
+    Ok(by_disease.into_values().collect())
+}
+
+/// Resolves one HPO id of an annotation line to a current term: `Some` for a current,
+/// alternative or replaced id (the latter two recorded in `report.remapped`), `None` for an
+/// obsolete id without replacement (recorded in `report.dropped_obsolete`).
+///
+/// Errors: [`Error::Malformed`] naming `line` and `field` when the id is unknown.
+fn resolve_annotation_term(
+    ontology: &Ontology,
+    id: HpoId,
+    line: usize,
+    field: &str,
+    paths: SourcePaths<'_>,
+    report: &mut BuildReport,
+) -> Result<Option<TermIdx>> {
+    match ontology.resolve(id) {
+        Ok(Resolution::Current(t)) => Ok(Some(t)),
+        Ok(res @ (Resolution::Alternative(_) | Resolution::Replaced { .. })) => {
+            let t = res.term().unwrap();
+            report.remapped.push((id, ontology.id(t)));
+            Ok(Some(t))
+        }
+        Ok(Resolution::ObsoleteUnreplaced { .. }) => {
+            report.dropped_obsolete.push((line, id));
+            Ok(None)
+        }
+        Err(_) => Err(Error::malformed(
+            paths.hpoa,
+            line,
+            field,
+            format!(
+                "{id} is not a term of this HPO release ({})",
+                paths.obo.display()
+            ),
+        )),
+    }
+}
+
+/// Links genes to the diseases (by index) of `genes_to_phenotype.txt`; genes without any
+/// known disease are left out, and each disease gets the indices of its genes. Links to a
+/// disease without annotations are counted in `report.links_without_disease`.
+fn link_genes(
+    links: &[GeneDiseaseLink],
+    diseases: &mut [Disease],
+    report: &mut BuildReport,
+) -> Vec<Gene> {
+    let disease_index = |id: DiseaseId, ds: &[Disease]| ds.binary_search_by_key(&id, |d| d.id).ok();
+
+    let mut by_gene: BTreeMap<NcbiGeneId, Gene> = BTreeMap::new();
+    for l in links {
+        let g = by_gene.entry(l.gene).or_insert_with(|| Gene {
+            id: l.gene,
+            symbol: l.symbol.clone(),
+            diseases: Vec::new(),
+        });
+        match disease_index(l.disease, diseases) {
+            Some(d) => g.diseases.push(d as DiseaseIdx),
+            None => report.links_without_disease += 1,
+        }
+    }
+    let mut genes: Vec<Gene> = by_gene
+        .into_values()
+        .filter(|g| !g.diseases.is_empty())
+        .collect();
+    for (gi, g) in genes.iter_mut().enumerate() {
+        g.diseases.sort_unstable();
+        g.diseases.dedup();
+        for &d in &g.diseases {
+            diseases[d as usize].genes.push(gi as GeneIdx);
+        }
+    }
+    genes
+}
+
+/// Per disease, its distinct non-negated phenotype terms, sorted: the input of the
+/// information content computation.
+fn phenotype_terms_per_disease(diseases: &[Disease]) -> Vec<Vec<TermIdx>> {
+    diseases
+        .iter()
+        .map(|d| {
+            let mut ts: Vec<TermIdx> = d
+                .annotations
+                .iter()
+                .filter(|a| a.aspect == Aspect::Phenotype && !a.negated)
+                .map(|a| a.term)
+                .collect();
+            ts.sort_unstable();
+            ts.dedup();
+            ts
+        })
+        .collect()
+}
+
+/// Provenance of a build: release dates and the xxh3-64 checksums of the three sources.
+///
+/// Errors: [`Error::Io`] reading a source; [`Error::Invalid`] when no release date is found.
+fn build_meta(
+    obo: &OboFile,
+    hpoa: &HpoaFile,
+    obo_path: &Path,
+    hpoa_path: &Path,
+    g2p_path: &Path,
+) -> Result<KbMeta> {
+    let checksum = |p: &Path| -> Result<(String, String)> {
+        let bytes = std::fs::read(p).map_err(|source| Error::Io {
+            path: p.to_path_buf(),
+            source,
+        })?;
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        Ok((name, format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes))))
+    };
+    let annotations_release = hpoa.version.clone().unwrap_or_default();
+    let hpo_release = obo.release_date().or_else(|| hpoa.version.clone()).ok_or_else(|| Error::Invalid {
+        path: obo_path.to_path_buf(),
+        message: "no release date: neither hp.obo's data-version nor phenotype.hpoa's #version ends with YYYY-MM-DD".into(),
+    })?;
+    Ok(KbMeta {
+        hpo_release,
+        annotations_release,
+        built_with: env!("CARGO_PKG_VERSION").to_string(),
+        sources: vec![
+            checksum(obo_path)?,
+            checksum(hpoa_path)?,
+            checksum(g2p_path)?,
+        ],
+    })
 }

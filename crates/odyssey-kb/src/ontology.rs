@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::csr::Csr;
 use crate::error::{Error, Result};
 use crate::id::HpoId;
-use crate::obo::{OboFile, SynonymKind};
+use crate::obo::{OboFile, OboTerm, SynonymKind};
 use crate::pool::StrPool;
 
 /// A dense index of a current (non-obsolete) term: `0..Ontology::len()`, in HPO id order.
@@ -93,72 +93,13 @@ impl Ontology {
     /// `replaced_by` or `alt_id` pointing to an unknown or obsolete term, a cycle, or a missing
     /// HP:0000118 root.
     pub fn from_obo(obo: &OboFile, path: &std::path::Path) -> Result<Ontology> {
-        // every frame id, obsolete or not, must be unique
-        let mut all: Vec<(&HpoId, usize)> = obo
-            .terms
-            .iter()
-            .filter_map(|t| t.id.as_ref().map(|id| (id, t.line)))
-            .collect();
-        all.sort();
-        for w in all.windows(2) {
-            if w[0].0 == w[1].0 {
-                return Err(Error::malformed(
-                    path,
-                    w[1].1.max(w[0].1),
-                    "id",
-                    format!(
-                        "duplicate term id {} (also on line {})",
-                        w[1].0,
-                        w[1].1.min(w[0].1)
-                    ),
-                ));
-            }
-        }
-        let mut current: Vec<&crate::obo::OboTerm> =
-            obo.terms.iter().filter(|t| !t.obsolete).collect();
-        current.sort_by_key(|t| t.id);
-        for w in current.windows(2) {
-            if w[0].id == w[1].id {
-                return Err(Error::malformed(
-                    path,
-                    w[1].line,
-                    "id",
-                    format!("duplicate term id {}", w[1].id.unwrap()),
-                ));
-            }
-        }
+        let current = current_terms(obo, path)?;
         let ids: Vec<HpoId> = current
             .iter()
             .map(|t| t.id.expect("id set by reader"))
             .collect();
-        let find = |id: HpoId| ids.binary_search(&id).ok().map(|i| i as TermIdx);
-        let mut parents = Vec::with_capacity(ids.len());
-        for t in &current {
-            let mut ps = Vec::new();
-            for p in &t.parents {
-                let pi = find(*p).ok_or_else(|| {
-                    Error::malformed(
-                        path,
-                        t.line,
-                        "is_a",
-                        format!(
-                            "{} has parent {p}, which is not a current term",
-                            t.id.unwrap()
-                        ),
-                    )
-                })?;
-                ps.push(pi);
-            }
-            ps.sort_unstable();
-            ps.dedup();
-            parents.push(ps);
-        }
-        let mut children = vec![Vec::new(); ids.len()];
-        for (i, ps) in parents.iter().enumerate() {
-            for &p in ps {
-                children[p as usize].push(i as TermIdx);
-            }
-        }
+        let parents = resolve_parents(&current, &ids, path)?;
+        let children = invert(&parents);
         let ancestors = closure(&parents).map_err(|i| {
             Error::malformed(
                 path,
@@ -167,76 +108,19 @@ impl Ontology {
                 format!("cycle in is_a through {}", ids[i]),
             )
         })?;
-        let mut depth = vec![0u16; ids.len()];
-        let order = topo_order(&parents);
-        for &i in &order {
-            depth[i] = parents[i]
-                .iter()
-                .map(|&p| depth[p as usize] + 1)
-                .min()
-                .unwrap_or(0);
-        }
-        let mut secondary = Vec::new();
-        for t in &obo.terms {
-            let id = t.id.unwrap();
-            if t.obsolete {
-                let entry = match t.replaced_by {
-                    Some(r) => Secondary::Replaced {
-                        term: find(r).ok_or_else(|| {
-                            Error::malformed(
-                                path,
-                                t.line,
-                                "replaced_by",
-                                format!("{id} is replaced by {r}, which is not a current term"),
-                            )
-                        })?,
-                        name: t.name.clone(),
-                    },
-                    None => Secondary::Unreplaced {
-                        name: t.name.clone(),
-                        consider: t.consider.clone(),
-                    },
-                };
-                secondary.push((id, entry));
-            }
-            for a in &t.alt_ids {
-                if t.obsolete {
-                    continue;
-                }
-                secondary.push((*a, Secondary::Alt(find(id).unwrap())));
-            }
-        }
-        // An id can be both an obsolete frame and an alt_id of a current term (e.g. HP:0000284
-        // in 2025-01-16); the current term's alt_id claim wins.
-        secondary.sort_by_key(|(id, s)| (*id, !matches!(s, Secondary::Alt(_))));
-        secondary.dedup_by_key(|(id, _)| *id);
-        let phenotype_root = find(PHENOTYPIC_ABNORMALITY).ok_or_else(|| Error::Invalid {
+        let depth = depths(&parents);
+        let secondary = secondary_ids(obo, &ids, path)?;
+        let phenotype_root = find(&ids, PHENOTYPIC_ABNORMALITY).ok_or_else(|| Error::Invalid {
             path: path.to_path_buf(),
             message: "no HP:0000118 (Phenotypic abnormality): not the HPO".into(),
         })?;
-        let (mut names, mut definitions, mut synonym_text) =
-            (StrPool::default(), StrPool::default(), StrPool::default());
-        let mut synonym_kind = Vec::new();
-        let mut synonym_rows = Vec::with_capacity(current.len());
-        for t in &current {
-            names.push(&t.name);
-            definitions.push(t.definition.as_deref().unwrap_or(""));
-            let row: Vec<u32> = t
-                .synonyms
-                .iter()
-                .map(|s| {
-                    synonym_kind.push(s.kind);
-                    synonym_text.push(&s.text)
-                })
-                .collect();
-            synonym_rows.push(row);
-        }
+        let text = TermText::collect(&current);
         Ok(Ontology {
-            names,
-            definitions,
-            synonym_text,
-            synonym_kind,
-            synonyms: Csr::from_rows(synonym_rows),
+            names: text.names,
+            definitions: text.definitions,
+            synonym_text: text.synonym_text,
+            synonym_kind: text.synonym_kind,
+            synonyms: Csr::from_rows(text.synonym_rows),
             parents: Csr::from_rows(parents),
             children: Csr::from_rows(children),
             ancestors: Csr::from_rows(ancestors),
@@ -403,6 +287,191 @@ impl Ontology {
                 Secondary::Alt(t) | Secondary::Replaced { term: t, .. } => (*t as usize) < n,
                 Secondary::Unreplaced { .. } => true,
             })
+    }
+}
+
+/// The dense index of a current term id in the sorted `ids`.
+fn find(ids: &[HpoId], id: HpoId) -> Option<TermIdx> {
+    ids.binary_search(&id).ok().map(|i| i as TermIdx)
+}
+
+/// The current (non-obsolete) frames sorted by id, after checking that every frame id,
+/// obsolete or not, is unique.
+///
+/// Errors: [`Error::Malformed`] naming the later line of a duplicate id.
+fn current_terms<'a>(obo: &'a OboFile, path: &std::path::Path) -> Result<Vec<&'a OboTerm>> {
+    let mut all: Vec<(&HpoId, usize)> = obo
+        .terms
+        .iter()
+        .filter_map(|t| t.id.as_ref().map(|id| (id, t.line)))
+        .collect();
+    all.sort();
+    for w in all.windows(2) {
+        if w[0].0 == w[1].0 {
+            return Err(Error::malformed(
+                path,
+                w[1].1.max(w[0].1),
+                "id",
+                format!(
+                    "duplicate term id {} (also on line {})",
+                    w[1].0,
+                    w[1].1.min(w[0].1)
+                ),
+            ));
+        }
+    }
+    let mut current: Vec<&OboTerm> = obo.terms.iter().filter(|t| !t.obsolete).collect();
+    current.sort_by_key(|t| t.id);
+    for w in current.windows(2) {
+        if w[0].id == w[1].id {
+            return Err(Error::malformed(
+                path,
+                w[1].line,
+                "id",
+                format!("duplicate term id {}", w[1].id.unwrap()),
+            ));
+        }
+    }
+    Ok(current)
+}
+
+/// Per current term, the sorted distinct indices of its `is_a` parents.
+///
+/// Errors: [`Error::Malformed`] when a parent is not a current term.
+fn resolve_parents(
+    current: &[&OboTerm],
+    ids: &[HpoId],
+    path: &std::path::Path,
+) -> Result<Vec<Vec<TermIdx>>> {
+    let mut parents = Vec::with_capacity(ids.len());
+    for t in current {
+        let mut ps = Vec::new();
+        for p in &t.parents {
+            let pi = find(ids, *p).ok_or_else(|| {
+                Error::malformed(
+                    path,
+                    t.line,
+                    "is_a",
+                    format!(
+                        "{} has parent {p}, which is not a current term",
+                        t.id.unwrap()
+                    ),
+                )
+            })?;
+            ps.push(pi);
+        }
+        ps.sort_unstable();
+        ps.dedup();
+        parents.push(ps);
+    }
+    Ok(parents)
+}
+
+/// Children lists from parent lists (each child list in increasing term order).
+fn invert(parents: &[Vec<TermIdx>]) -> Vec<Vec<TermIdx>> {
+    let mut children = vec![Vec::new(); parents.len()];
+    for (i, ps) in parents.iter().enumerate() {
+        for &p in ps {
+            children[p as usize].push(i as TermIdx);
+        }
+    }
+    children
+}
+
+/// Depth of each term: the length of its shortest `is_a` path to a root (0 for a root).
+fn depths(parents: &[Vec<TermIdx>]) -> Vec<u16> {
+    let mut depth = vec![0u16; parents.len()];
+    for &i in &topo_order(parents) {
+        depth[i] = parents[i]
+            .iter()
+            .map(|&p| depth[p as usize] + 1)
+            .min()
+            .unwrap_or(0);
+    }
+    depth
+}
+
+/// The secondary ids sorted by id: obsolete frames (replaced or not) and the `alt_id`s of
+/// current terms; an id claimed both ways resolves as the current term's `alt_id`.
+///
+/// Errors: [`Error::Malformed`] when `replaced_by` names no current term.
+fn secondary_ids(
+    obo: &OboFile,
+    ids: &[HpoId],
+    path: &std::path::Path,
+) -> Result<Vec<(HpoId, Secondary)>> {
+    let mut secondary = Vec::new();
+    for t in &obo.terms {
+        let id = t.id.unwrap();
+        if t.obsolete {
+            let entry = match t.replaced_by {
+                Some(r) => Secondary::Replaced {
+                    term: find(ids, r).ok_or_else(|| {
+                        Error::malformed(
+                            path,
+                            t.line,
+                            "replaced_by",
+                            format!("{id} is replaced by {r}, which is not a current term"),
+                        )
+                    })?,
+                    name: t.name.clone(),
+                },
+                None => Secondary::Unreplaced {
+                    name: t.name.clone(),
+                    consider: t.consider.clone(),
+                },
+            };
+            secondary.push((id, entry));
+        }
+        for a in &t.alt_ids {
+            if t.obsolete {
+                continue;
+            }
+            secondary.push((*a, Secondary::Alt(find(ids, id).unwrap())));
+        }
+    }
+    // An id can be both an obsolete frame and an alt_id of a current term (e.g. HP:0000284
+    // in 2025-01-16); the current term's alt_id claim wins.
+    secondary.sort_by_key(|(id, s)| (*id, !matches!(s, Secondary::Alt(_))));
+    secondary.dedup_by_key(|(id, _)| *id);
+    Ok(secondary)
+}
+
+/// Names, definitions and synonyms of the current terms, in term order.
+struct TermText {
+    names: StrPool,
+    definitions: StrPool,
+    synonym_text: StrPool,
+    synonym_kind: Vec<SynonymKind>,
+    synonym_rows: Vec<Vec<u32>>,
+}
+
+impl TermText {
+    fn collect(current: &[&OboTerm]) -> TermText {
+        let (mut names, mut definitions, mut synonym_text) =
+            (StrPool::default(), StrPool::default(), StrPool::default());
+        let mut synonym_kind = Vec::new();
+        let mut synonym_rows = Vec::with_capacity(current.len());
+        for t in current {
+            names.push(&t.name);
+            definitions.push(t.definition.as_deref().unwrap_or(""));
+            let row: Vec<u32> = t
+                .synonyms
+                .iter()
+                .map(|s| {
+                    synonym_kind.push(s.kind);
+                    synonym_text.push(&s.text)
+                })
+                .collect();
+            synonym_rows.push(row);
+        }
+        TermText {
+            names,
+            definitions,
+            synonym_text,
+            synonym_kind,
+            synonym_rows,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use odyssey_kb::{HpoId, KnowledgeBase, Resolution, Sex, TermIdx};
+use odyssey_kb::{HpoId, KnowledgeBase, Ontology, Resolution, Sex, TermIdx};
 
 use crate::phenopacket::Phenopacket;
 
@@ -221,159 +221,15 @@ impl Case {
         }
         let mut ignored = Vec::new();
         let mut remapped = Vec::new();
-        let mut obs: Vec<(TermIdx, usize)> = Vec::new();
-        let mut exc: Vec<(TermIdx, usize)> = Vec::new();
-        for (i, t) in input.terms.iter().enumerate() {
-            let ignore = |reason: String| IgnoredTerm {
-                id: t.id.clone(),
-                excluded: t.excluded,
-                reason,
-                invalid_id: false,
-                input_index: i,
-            };
-            let invalid = |reason: String| IgnoredTerm {
-                invalid_id: true,
-                ..ignore(reason)
-            };
-            let id: HpoId = match t.id.trim().parse() {
-                Ok(id) => id,
-                Err(_) => {
-                    ignored.push(invalid(
-                        "not an HPO term id (expected HP: and 7 digits)".into(),
-                    ));
-                    continue;
-                }
-            };
-            let term = match o.resolve(id) {
-                Ok(Resolution::Current(x)) => x,
-                Ok(Resolution::Alternative(x)) => {
-                    remapped.push(RemappedTerm {
-                        from: t.id.clone(),
-                        to: o.id(x).to_string(),
-                        how: "alternative id".into(),
-                    });
-                    x
-                }
-                Ok(Resolution::Replaced { term, .. }) => {
-                    remapped.push(RemappedTerm {
-                        from: t.id.clone(),
-                        to: o.id(term).to_string(),
-                        how: "obsolete, replaced".into(),
-                    });
-                    term
-                }
-                Ok(Resolution::ObsoleteUnreplaced { consider, .. }) => {
-                    let c: Vec<String> = consider.iter().map(|c| c.to_string()).collect();
-                    ignored.push(ignore(if c.is_empty() {
-                        "obsolete term without replacement".into()
-                    } else {
-                        format!(
-                            "obsolete term without replacement (consider {})",
-                            c.join(", ")
-                        )
-                    }));
-                    continue;
-                }
-                Err(_) => {
-                    ignored.push(invalid(format!(
-                        "unknown HPO term in HPO release {}",
-                        kb.meta().hpo_release
-                    )));
-                    continue;
-                }
-            };
-            if !o.is_phenotype(term) {
-                ignored.push(ignore(format!(
-                    "not a phenotypic abnormality ({} is outside HP:0000118)",
-                    o.name(term)
-                )));
-                continue;
-            }
-            if t.excluded {
-                exc.push((term, i))
-            } else {
-                obs.push((term, i))
-            }
-        }
-        let name = |t: TermIdx| format!("{} ({})", o.id(t), o.name(t));
+        let (mut obs, mut exc) = resolve_terms(input, kb, &mut ignored, &mut remapped);
         obs.sort_unstable();
         obs.dedup_by_key(|x| x.0);
         exc.sort_unstable();
         exc.dedup_by_key(|x| x.0);
-        // conflicts: same term on both sides
-        let both: Vec<TermIdx> = obs
-            .iter()
-            .filter(|(t, _)| exc.iter().any(|(e, _)| e == t))
-            .map(|x| x.0)
-            .collect();
-        for &t in &both {
-            for (list, excluded) in [(&mut obs, false), (&mut exc, true)] {
-                if let Some(p) = list.iter().position(|x| x.0 == t) {
-                    let (_, i) = list.remove(p);
-                    ignored.push(IgnoredTerm {
-                        id: input.terms[i].id.clone(),
-                        excluded,
-                        reason: "listed as both observed and excluded".into(),
-                        invalid_id: false,
-                        input_index: i,
-                    });
-                }
-            }
-        }
-        // an excluded ancestor of an observed term contradicts it
-        exc.retain(
-            |&(e, i)| match obs.iter().find(|(t, _)| o.is_ancestor_or_self(e, *t)) {
-                Some(&(t, _)) => {
-                    ignored.push(IgnoredTerm {
-                        id: input.terms[i].id.clone(),
-                        excluded: true,
-                        reason: format!("contradicts the observed term {}", name(t)),
-                        invalid_id: false,
-                        input_index: i,
-                    });
-                    false
-                }
-                None => true,
-            },
-        );
-        let obs_terms: Vec<TermIdx> = obs.iter().map(|x| x.0).collect();
-        obs.retain(|&(t, i)| {
-            match obs_terms
-                .iter()
-                .find(|&&u| u != t && o.is_ancestor_or_self(t, u))
-            {
-                Some(&u) => {
-                    ignored.push(IgnoredTerm {
-                        id: input.terms[i].id.clone(),
-                        excluded: false,
-                        reason: format!("implied by the more specific observed term {}", name(u)),
-                        invalid_id: false,
-                        input_index: i,
-                    });
-                    false
-                }
-                None => true,
-            }
-        });
-        let exc_terms: Vec<TermIdx> = exc.iter().map(|x| x.0).collect();
-        exc.retain(|&(t, i)| {
-            match exc_terms
-                .iter()
-                .find(|&&u| u != t && o.is_ancestor_or_self(u, t))
-            {
-                Some(&u) => {
-                    ignored.push(IgnoredTerm {
-                        id: input.terms[i].id.clone(),
-                        excluded: true,
-                        reason: format!("implied by the more general excluded term {}", name(u)),
-                        invalid_id: false,
-                        input_index: i,
-                    });
-                    false
-                }
-                None => true,
-            }
-        });
+        drop_conflicts(input, &mut obs, &mut exc, &mut ignored);
+        drop_contradicting_exclusions(input, o, &obs, &mut exc, &mut ignored);
+        drop_implied_observed(input, o, &mut obs, &mut ignored);
+        drop_implied_excluded(input, o, &mut exc, &mut ignored);
         if obs.is_empty() && exc.is_empty() {
             let details = if ignored.is_empty() {
                 "no terms were given".to_string()
@@ -403,6 +259,211 @@ impl Case {
             remapped,
         })
     }
+}
+
+/// A resolved term with the index of the input term it came from.
+type Indexed = (TermIdx, usize);
+
+/// An input term left out after resolution, for a reason found by comparing it with others.
+fn dropped(input: &CaseInput, i: usize, excluded: bool, reason: String) -> IgnoredTerm {
+    IgnoredTerm {
+        id: input.terms[i].id.clone(),
+        excluded,
+        reason,
+        invalid_id: false,
+        input_index: i,
+    }
+}
+
+/// Parses and resolves every input term, in input order, into (observed, excluded) lists;
+/// remapped ids go to `remapped`, unusable ones to `ignored` with the reason.
+fn resolve_terms(
+    input: &CaseInput,
+    kb: &KnowledgeBase,
+    ignored: &mut Vec<IgnoredTerm>,
+    remapped: &mut Vec<RemappedTerm>,
+) -> (Vec<Indexed>, Vec<Indexed>) {
+    let o = kb.ontology();
+    let mut obs: Vec<Indexed> = Vec::new();
+    let mut exc: Vec<Indexed> = Vec::new();
+    for (i, t) in input.terms.iter().enumerate() {
+        let ignore = |reason: String| IgnoredTerm {
+            id: t.id.clone(),
+            excluded: t.excluded,
+            reason,
+            invalid_id: false,
+            input_index: i,
+        };
+        let invalid = |reason: String| IgnoredTerm {
+            invalid_id: true,
+            ..ignore(reason)
+        };
+        let id: HpoId = match t.id.trim().parse() {
+            Ok(id) => id,
+            Err(_) => {
+                ignored.push(invalid(
+                    "not an HPO term id (expected HP: and 7 digits)".into(),
+                ));
+                continue;
+            }
+        };
+        let term = match o.resolve(id) {
+            Ok(Resolution::Current(x)) => x,
+            Ok(Resolution::Alternative(x)) => {
+                remapped.push(RemappedTerm {
+                    from: t.id.clone(),
+                    to: o.id(x).to_string(),
+                    how: "alternative id".into(),
+                });
+                x
+            }
+            Ok(Resolution::Replaced { term, .. }) => {
+                remapped.push(RemappedTerm {
+                    from: t.id.clone(),
+                    to: o.id(term).to_string(),
+                    how: "obsolete, replaced".into(),
+                });
+                term
+            }
+            Ok(Resolution::ObsoleteUnreplaced { consider, .. }) => {
+                let c: Vec<String> = consider.iter().map(|c| c.to_string()).collect();
+                ignored.push(ignore(if c.is_empty() {
+                    "obsolete term without replacement".into()
+                } else {
+                    format!(
+                        "obsolete term without replacement (consider {})",
+                        c.join(", ")
+                    )
+                }));
+                continue;
+            }
+            Err(_) => {
+                ignored.push(invalid(format!(
+                    "unknown HPO term in HPO release {}",
+                    kb.meta().hpo_release
+                )));
+                continue;
+            }
+        };
+        if !o.is_phenotype(term) {
+            ignored.push(ignore(format!(
+                "not a phenotypic abnormality ({} is outside HP:0000118)",
+                o.name(term)
+            )));
+            continue;
+        }
+        if t.excluded {
+            exc.push((term, i))
+        } else {
+            obs.push((term, i))
+        }
+    }
+    (obs, exc)
+}
+
+/// `HP:… (name)` for reasons.
+fn term_name(o: &Ontology, t: TermIdx) -> String {
+    format!("{} ({})", o.id(t), o.name(t))
+}
+
+/// Drops a term listed as both observed and excluded from both lists.
+fn drop_conflicts(
+    input: &CaseInput,
+    obs: &mut Vec<Indexed>,
+    exc: &mut Vec<Indexed>,
+    ignored: &mut Vec<IgnoredTerm>,
+) {
+    let both: Vec<TermIdx> = obs
+        .iter()
+        .filter(|(t, _)| exc.iter().any(|(e, _)| e == t))
+        .map(|x| x.0)
+        .collect();
+    for &t in &both {
+        for (list, excluded) in [(&mut *obs, false), (&mut *exc, true)] {
+            if let Some(p) = list.iter().position(|x| x.0 == t) {
+                let (_, i) = list.remove(p);
+                ignored.push(dropped(
+                    input,
+                    i,
+                    excluded,
+                    "listed as both observed and excluded".into(),
+                ));
+            }
+        }
+    }
+}
+
+/// Drops an excluded term that is an ancestor of (or equal to) an observed term: it
+/// contradicts it.
+fn drop_contradicting_exclusions(
+    input: &CaseInput,
+    o: &Ontology,
+    obs: &[Indexed],
+    exc: &mut Vec<Indexed>,
+    ignored: &mut Vec<IgnoredTerm>,
+) {
+    exc.retain(
+        |&(e, i)| match obs.iter().find(|(t, _)| o.is_ancestor_or_self(e, *t)) {
+            Some(&(t, _)) => {
+                let reason = format!("contradicts the observed term {}", term_name(o, t));
+                ignored.push(dropped(input, i, true, reason));
+                false
+            }
+            None => true,
+        },
+    );
+}
+
+/// Drops an observed term that is an ancestor of another observed term: it is implied.
+fn drop_implied_observed(
+    input: &CaseInput,
+    o: &Ontology,
+    obs: &mut Vec<Indexed>,
+    ignored: &mut Vec<IgnoredTerm>,
+) {
+    let obs_terms: Vec<TermIdx> = obs.iter().map(|x| x.0).collect();
+    obs.retain(|&(t, i)| {
+        match obs_terms
+            .iter()
+            .find(|&&u| u != t && o.is_ancestor_or_self(t, u))
+        {
+            Some(&u) => {
+                let reason = format!(
+                    "implied by the more specific observed term {}",
+                    term_name(o, u)
+                );
+                ignored.push(dropped(input, i, false, reason));
+                false
+            }
+            None => true,
+        }
+    });
+}
+
+/// Drops an excluded term that is a descendant of another excluded term: it is implied.
+fn drop_implied_excluded(
+    input: &CaseInput,
+    o: &Ontology,
+    exc: &mut Vec<Indexed>,
+    ignored: &mut Vec<IgnoredTerm>,
+) {
+    let exc_terms: Vec<TermIdx> = exc.iter().map(|x| x.0).collect();
+    exc.retain(|&(t, i)| {
+        match exc_terms
+            .iter()
+            .find(|&&u| u != t && o.is_ancestor_or_self(u, t))
+        {
+            Some(&u) => {
+                let reason = format!(
+                    "implied by the more general excluded term {}",
+                    term_name(o, u)
+                );
+                ignored.push(dropped(input, i, true, reason));
+                false
+            }
+            None => true,
+        }
+    });
 }
 
 #[cfg(test)]
