@@ -30,6 +30,14 @@ fn without_run_fields(mut r: Value) -> Value {
             i.as_object_mut().unwrap().remove("role");
         }
     }
+    // warnings open with the input file's path, which differs (uploaded copy vs examples/)
+    for w in r["warnings"].as_array_mut().into_iter().flatten() {
+        if let Some((path, rest)) = w.as_str().and_then(|s| s.split_once(": ")) {
+            if path.contains('/') {
+                *w = Value::String(rest.to_string());
+            }
+        }
+    }
     r
 }
 
