@@ -120,11 +120,65 @@ impl Analyzer for EngineAnalyzer {
                 "analysing phenotype"
             },
         );
-        let report = self.engine.analyze(&r).map_err(|e| e.to_string())?;
+        let work_dirs = work_dirs(&r);
+        let mut report = self
+            .engine
+            .analyze(&r)
+            .map_err(|e| scrub_work_dirs(&e.to_string(), &work_dirs))?;
+        scrub_report(&mut report, &work_dirs);
         progress(0.95, "storing the report");
         let bytes = odyssey::output::render(&report, Format::Json).map_err(|e| e.to_string())?;
         let report_json =
             String::from_utf8(bytes).map_err(|e| format!("report is not UTF-8: {e}"))?;
         Ok(Outcome { report_json })
+    }
+}
+
+/// The job's working folders (where the uploaded VCF/PED were copied), each with a trailing
+/// `/`: the server's storage layout, which reports and errors must not show.
+fn work_dirs(r: &AnalysisRequest) -> Vec<String> {
+    let mut dirs: Vec<String> = [r.vcf.as_ref(), r.ped.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.parent())
+        .map(|d| format!("{}/", d.display()))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// `text` with the working folders removed, so that a message names the uploaded file
+/// (`family.vcf.gz: …`) as the user knows it rather than the server's copy.
+fn scrub_work_dirs(text: &str, dirs: &[String]) -> String {
+    dirs.iter()
+        .fold(text.to_string(), |t, d| t.replace(d.as_str(), ""))
+}
+
+/// Warnings and input paths of a report without the server's working folders.
+fn scrub_report(report: &mut AnalysisReport, dirs: &[String]) {
+    for w in &mut report.warnings {
+        *w = scrub_work_dirs(w, dirs);
+    }
+    for i in &mut report.odyssey.inputs {
+        i.path = scrub_work_dirs(&i.path, dirs);
+    }
+}
+
+#[cfg(test)]
+mod scrub_tests {
+    use super::scrub_work_dirs;
+
+    #[test]
+    fn work_folders_are_removed_from_messages() {
+        let dirs = vec!["/srv/ody/work/a_1/".to_string()];
+        assert_eq!(
+            scrub_work_dirs("/srv/ody/work/a_1/trio.vcf.gz: GQ missing in 3", &dirs),
+            "trio.vcf.gz: GQ missing in 3"
+        );
+        assert_eq!(
+            scrub_work_dirs("/elsewhere/x.vcf", &dirs),
+            "/elsewhere/x.vcf"
+        );
     }
 }

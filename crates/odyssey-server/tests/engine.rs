@@ -30,11 +30,11 @@ fn without_run_fields(mut r: Value) -> Value {
             i.as_object_mut().unwrap().remove("role");
         }
     }
-    // warnings open with the input file's path, which differs (uploaded copy vs examples/)
+    // warnings open with the input file as given: the CLI's path, the server's upload name
     for w in r["warnings"].as_array_mut().into_iter().flatten() {
         if let Some((path, rest)) = w.as_str().and_then(|s| s.split_once(": ")) {
-            if path.contains('/') {
-                *w = Value::String(rest.to_string());
+            if let Some((_, base)) = path.rsplit_once('/') {
+                *w = Value::String(format!("{base}: {rest}"));
             }
         }
     }
@@ -90,6 +90,17 @@ async fn example_trio_through_the_api() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(report["genes"][0]["symbol"], "MLC1");
     assert_eq!(report["genes"][0]["modes_of_inheritance"], json!(["AR"]));
+    // the server's storage folders never show: warnings name the file as uploaded
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(warnings
+        .iter()
+        .any(|w| w.as_str().unwrap().starts_with("family.vcf.gz: ")));
+    let data_dir = ws.dir.path().to_string_lossy().into_owned();
+    assert!(
+        !report.to_string().contains(&data_dir),
+        "{}",
+        report["warnings"]
+    );
     // the same analysis straight from the library, as the CLI runs it
     let engine = odyssey::Engine::open(None).unwrap();
     let mut r = odyssey::AnalysisRequest::new(odyssey::CaseSource::File(ex.join("family.json")));
