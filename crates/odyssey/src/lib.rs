@@ -47,6 +47,8 @@ pub use error::{Error, Result, TermProblem, UnusableTerm};
 pub use kb_handle::KbHandle;
 pub use phenotype::{phenotype_report, ReportOptions};
 pub use request::{AnalysisOptions, AnalysisRequest, CaseSource};
+/// Many single-sample VCFs against one set of gene models (the spiked benchmark).
+pub use variant::spiked;
 pub use variant::{
     combined_ranking, combined_report, variant_config, CombinedRanking, Pair, VariantError,
     VariantOptions, VariantSetup,

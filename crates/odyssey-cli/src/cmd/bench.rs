@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context};
+use odyssey::spiked::{SampleVcf, SpikedAnalyzer};
+use odyssey::ScorerOptions;
 use odyssey_bench::phenotype::{
     run_phenotype, write_per_case_tsv, BenchOutput, Corpus, PhenotypeConfig,
 };
@@ -16,7 +18,6 @@ use odyssey_bench::spiked::{
 use odyssey_bench::stability::{self, run_stability};
 use odyssey_bench::{liftover::ChainMap, spike::Background};
 use odyssey_genome::Assembly;
-use odyssey_pheno::ScorerOptions;
 
 use super::Global;
 
@@ -126,75 +127,19 @@ pub struct BenchArgs {
     pub no_annotation_memo: bool,
 }
 
-/// The annotator's answers remembered per variant across the benchmark's cases: the
-/// background's records recur in every spiked VCF, and the annotation of a variant depends on
-/// the variant alone (`GeneAnnotator::annotate` is a pure function of the key), so the memo
-/// changes speed, not results. Spiked variants are annotated by the same annotator the first
-/// time they are seen, like any background record.
-struct MemoAnnotator {
-    inner: std::sync::Arc<odyssey_annotate::Annotator>,
-    memo: std::sync::RwLock<
-        std::collections::HashMap<
-            odyssey_genome::VariantKey,
-            Vec<odyssey_variant::annotation::GeneEffect>,
-        >,
-    >,
-}
-
-impl odyssey_variant::annotation::GeneAnnotator for MemoAnnotator {
-    fn describe(&self) -> String {
-        odyssey_variant::annotation::GeneAnnotator::describe(&*self.inner)
-    }
-
-    fn annotate(
-        &self,
-        key: &odyssey_genome::VariantKey,
-    ) -> Vec<odyssey_variant::annotation::GeneEffect> {
-        if let Some(e) = self.memo.read().unwrap_or_else(|e| e.into_inner()).get(key) {
-            return e.clone();
-        }
-        let e = odyssey_variant::annotation::GeneAnnotator::annotate(&*self.inner, key);
-        self.memo
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key.clone(), e.clone());
-        e
-    }
-
-    fn knows_gene(&self, symbol: &str) -> Option<bool> {
-        odyssey_variant::annotation::GeneAnnotator::knows_gene(&*self.inner, symbol)
-    }
-}
-
-/// The full variant analysis of `crates/odyssey` behind the benchmark's pipeline trait: the
-/// spiked VCF is analysed exactly as `odyssey analyze --vcf` does (Odyssey's embedded gene
-/// models and annotator for every record, spiked or not, default filters, no sources), then
-/// combined with the case's phenotype scores, which arrive with leave-publication-out
-/// already applied when the run asks for it.
-struct OdysseyPipeline {
-    annotator: std::sync::Arc<odyssey_annotate::Annotator>,
-    /// The annotator the analysis calls: `annotator` itself, or behind a [`MemoAnnotator`].
-    gene_annotator: std::sync::Arc<dyn odyssey_variant::annotation::GeneAnnotator>,
-    /// The last genotype analysis of each thread: the benchmark calls the pipeline once per
-    /// run (with and without leave-publication-out) on the same spiked VCF, and only the
-    /// phenotype scores differ between those calls.
-    last: std::sync::Mutex<
-        std::collections::HashMap<
-            std::thread::ThreadId,
-            (
-                PathBuf,
-                std::sync::Arc<odyssey_variant::analysis::GenotypeAnalysis>,
-            ),
-        >,
-    >,
-}
+/// The benchmark's pipeline trait over `odyssey`'s own spiked-VCF analysis
+/// ([`odyssey::variant::spiked`]): the spiked VCF is analysed exactly as `odyssey analyze --vcf`
+/// does and combined with the case's phenotype scores, which arrive with
+/// leave-publication-out already applied when the run asks for it. This adapter only maps
+/// types.
+struct OdysseyPipeline(SpikedAnalyzer);
 
 impl VariantPipeline for OdysseyPipeline {
     fn info(&self) -> PipelineInfo {
         PipelineInfo {
             name: format!("odyssey {} (phenotype LR x genotype LR)", env!("CARGO_PKG_VERSION")),
             annotation_sources: vec![
-                format!("gene models: {}", self.annotator.release()),
+                format!("gene models: {}", self.0.gene_models()),
                 "population frequencies: none (no gnomAD here); every rare or common background variant passes the frequency filter".into(),
                 "ClinVar, REVEL, CADD, AlphaMissense, SpliceAI: none".into(),
             ],
@@ -202,99 +147,44 @@ impl VariantPipeline for OdysseyPipeline {
     }
 
     fn analyse(&self, job: &SpikedJob) -> Result<PipelineRanking, String> {
-        use odyssey_variant::analysis::{analyze, AnalysisConfig, AnnotationChoice};
-        let mut cfg = AnalysisConfig::new(
-            job.vcf,
-            AnnotationChoice::Annotator(self.gene_annotator.clone()),
-        );
-        cfg.assembly = Some(job.assembly);
-        cfg.proband = Some(job.sample.to_string());
-        cfg.proband_sex = job.sex.map(|s| match s {
-            odyssey_kb::Sex::Male => odyssey_variant::pedigree::Sex::Male,
-            odyssey_kb::Sex::Female => odyssey_variant::pedigree::Sex::Female,
-        });
-        cfg.threads = 1;
-        cfg.keep_removed = 0;
-        let me = std::thread::current().id();
-        let cached = self
-            .last
-            .lock()
-            .unwrap()
-            .get(&me)
-            .filter(|(p, _)| p == job.vcf)
-            .map(|(_, g)| g.clone());
-        let g = match cached {
-            Some(g) => g,
-            None => {
-                let g = std::sync::Arc::new(analyze(&cfg).map_err(|e| e.to_string())?);
-                self.last
-                    .lock()
-                    .unwrap()
-                    .insert(me, (job.vcf.to_path_buf(), g.clone()));
-                g
-            }
+        let vcf = SampleVcf {
+            vcf: job.vcf,
+            assembly: job.assembly,
+            sample: job.sample,
+            sex: job.sex,
         };
-        let kb = job.scorer.kb();
-        let cr = odyssey::combined_ranking(kb, job.scorer, job.phenotype_scores, &g);
-        let ln10 = std::f64::consts::LN_10;
-        let genes: Vec<PipelineGene> = cr
-            .genes
-            .iter()
-            .map(|&(gi, rank, _)| PipelineGene {
-                symbol: kb.gene(gi).symbol.clone(),
-                rank,
-                score: (cr.gene_sum[&gi].0.ln() + cr.scale) / ln10,
-            })
-            .collect();
-        let diseases = cr
-            .diseases
-            .iter()
-            .map(|&(pos, rank, _)| PipelineDisease {
-                id: kb
-                    .disease(job.scorer.index().diseases()[pos])
-                    .id
-                    .to_string(),
-                rank,
-                score: (cr.disease_sum[&pos].ln() + cr.scale) / ln10,
-            })
-            .collect();
-        // variants: in the order of their genes, then by variant score; a variant's rank is
-        // pessimistic over its tie group (same gene rank and same variant score)
-        let mut items: Vec<(usize, f32, &odyssey_variant::analysis::VariantCall)> = Vec::new();
-        for &(gi, rank, _) in &cr.genes {
-            if let Some(e) = g.gene(&kb.gene(gi).symbol) {
-                for v in &e.variants {
-                    items.push((rank, v.score.score, v));
-                }
-            }
-        }
-        items.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        let mut variants = Vec::with_capacity(items.len());
-        let mut seen = std::collections::HashSet::new();
-        let mut i = 0;
-        while i < items.len() {
-            let mut j = i + 1;
-            while j < items.len() && items[j].0 == items[i].0 && items[j].1 == items[i].1 {
-                j += 1;
-            }
-            for &(_, score, v) in &items[i..j] {
-                if seen.insert((v.chrom.clone(), v.pos, v.reference.clone(), v.alt.clone())) {
-                    variants.push(PipelineVariant {
-                        chrom: v.chrom.clone(),
-                        pos: u64::from(v.pos),
-                        reference: v.reference.clone(),
-                        alternate: v.alt.clone(),
-                        rank: j,
-                        score: f64::from(score),
-                    });
-                }
-            }
-            i = j;
-        }
+        let r = self.0.rank(vcf, job.scorer, job.phenotype_scores)?;
         Ok(PipelineRanking {
-            genes,
-            diseases,
-            variants,
+            genes: r
+                .genes
+                .into_iter()
+                .map(|g| PipelineGene {
+                    symbol: g.item,
+                    rank: g.rank,
+                    score: g.score,
+                })
+                .collect(),
+            diseases: r
+                .diseases
+                .into_iter()
+                .map(|d| PipelineDisease {
+                    id: d.item,
+                    rank: d.rank,
+                    score: d.score,
+                })
+                .collect(),
+            variants: r
+                .variants
+                .into_iter()
+                .map(|v| PipelineVariant {
+                    chrom: v.item.0,
+                    pos: v.item.1,
+                    reference: v.item.2,
+                    alternate: v.item.3,
+                    rank: v.rank,
+                    score: v.score,
+                })
+                .collect(),
         })
     }
 }
@@ -305,20 +195,9 @@ fn variant_pipeline(
     assembly: Assembly,
     memo: bool,
 ) -> anyhow::Result<Option<Box<dyn VariantPipeline>>> {
-    let annotator = std::sync::Arc::new(odyssey_annotate::Annotator::embedded(assembly)?);
-    let gene_annotator: std::sync::Arc<dyn odyssey_variant::annotation::GeneAnnotator> = if memo {
-        std::sync::Arc::new(MemoAnnotator {
-            inner: annotator.clone(),
-            memo: Default::default(),
-        })
-    } else {
-        annotator.clone()
-    };
-    Ok(Some(Box::new(OdysseyPipeline {
-        annotator,
-        gene_annotator,
-        last: Default::default(),
-    })))
+    Ok(Some(Box::new(OdysseyPipeline(SpikedAnalyzer::embedded(
+        assembly, memo,
+    )?))))
 }
 
 /// What can be said of the annotation sources on this machine (stated in spiked reports).

@@ -16,6 +16,7 @@
 
 mod combined;
 mod pedigree;
+pub mod spiked;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
