@@ -546,3 +546,89 @@ async fn new_case_from_entered_terms_and_term_search() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("HP:9999999"));
 }
+
+#[tokio::test]
+async fn api_tokens_are_created_and_revoked_by_their_owner_only() {
+    let app = app().await;
+    let (ada, ada_csrf) = sign_in(&app, "ada", "ada-password-1").await;
+    let r = send(
+        &app,
+        post_form("/tokens", Some(&ada), &[("csrf", &ada_csrf)]),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let token = r
+        .body
+        .split("value=\"ody_")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|s| format!("ody_{s}"))
+        .expect("the new token is shown once");
+    let api = |t: &str| {
+        Request::get("/api/v1/cases")
+            .header(header::AUTHORIZATION, format!("Bearer {t}"))
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(send(&app, api(&token)).await.status, StatusCode::OK);
+    // the form names the token by the SHA-256 of its text, derived here independently
+    let hash = odyssey_server::db::users::token_hash(&token);
+    assert!(r.body.contains(&hash[..12]), "fingerprint listed");
+    // another user cannot revoke it
+    let (bob, bob_csrf) = sign_in(&app, "bob", "bob-password-1").await;
+    let other = send(
+        &app,
+        post_form(
+            "/tokens/revoke",
+            Some(&bob),
+            &[("csrf", &bob_csrf), ("token_hash", &hash)],
+        ),
+    )
+    .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert_eq!(send(&app, api(&token)).await.status, StatusCode::OK);
+    // without the CSRF token nothing happens
+    let forged = send(
+        &app,
+        post_form(
+            "/tokens/revoke",
+            Some(&ada),
+            &[("csrf", "x"), ("token_hash", &hash)],
+        ),
+    )
+    .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&app, api(&token)).await.status, StatusCode::OK);
+    // the owner revokes it: the API refuses it from then on, and the page says revoked
+    let done = send(
+        &app,
+        post_form(
+            "/tokens/revoke",
+            Some(&ada),
+            &[("csrf", &ada_csrf), ("token_hash", &hash)],
+        ),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(done.body.contains("revoked"));
+    assert_eq!(
+        send(&app, api(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = send(
+        &app,
+        post_form(
+            "/tokens/revoke",
+            Some(&ada),
+            &[("csrf", &ada_csrf), ("token_hash", &hash)],
+        ),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let mut conn = app.state.db.pool.acquire().await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'token.revoke'")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+}

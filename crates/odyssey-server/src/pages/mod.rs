@@ -193,5 +193,6 @@ pub fn router(max_upload: usize) -> Router<AppState> {
         .route("/cases/{id}/workflow", post(case::workflow))
         .route("/inbox", get(inbox::page))
         .route("/tokens", get(tokens::page).post(tokens::create))
+        .route("/tokens/revoke", post(tokens::revoke))
         .route("/hpo/search", get(hpo::search))
 }
