@@ -1,0 +1,74 @@
+//! The annotate step: the gene consequences of one allele, from the VCF's own annotation
+//! (VEP CSQ, SnpEff ANN, bcftools BCSQ) or an external annotator; the most severe per gene.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use noodles::vcf;
+use odyssey_genome::VariantKey;
+
+use super::{AnnotationChoice, RecordView};
+use crate::annotation::{worst_per_gene, GeneAnnotator, GeneConsequence, VcfAnnotations};
+use crate::error::{Error, Location, Result};
+
+pub(super) enum Annotator {
+    Vcf(VcfAnnotations),
+    External(Arc<dyn GeneAnnotator>),
+}
+
+impl Annotator {
+    /// The annotator for `choice`. Errors: the VCF's header lacks the requested (or any)
+    /// consequence field.
+    pub(super) fn open(
+        choice: &AnnotationChoice,
+        header: &vcf::Header,
+        path: &Path,
+    ) -> Result<Annotator> {
+        Ok(match choice {
+            AnnotationChoice::Vcf(kind) => {
+                Annotator::Vcf(VcfAnnotations::from_header(header, *kind).map_err(|m| {
+                    Error::parse(
+                        path,
+                        Location::File,
+                        format!("{m}; annotate the VCF or use Odyssey's annotator"),
+                    )
+                })?)
+            }
+            AnnotationChoice::Annotator(a) => Annotator::External(a.clone()),
+        })
+    }
+
+    /// The annotation's description for the outputs.
+    pub(super) fn describe(&self) -> String {
+        match self {
+            Annotator::Vcf(p) => p.describe(),
+            Annotator::External(a) => a.describe(),
+        }
+    }
+
+    /// The most severe consequence per gene of ALT `alt_index` (1-based) of the record.
+    pub(super) fn genes(
+        &mut self,
+        rv: &RecordView,
+        alt_index: usize,
+        key: &VariantKey,
+    ) -> Vec<GeneConsequence> {
+        let effects = match self {
+            Annotator::Vcf(p) => p.effects(rv.info, rv.reference, rv.alts, alt_index),
+            Annotator::External(a) => a.annotate(key),
+        };
+        worst_per_gene(&effects)
+    }
+
+    /// A warning listing consequence terms outside the Sequence Ontology set (read as
+    /// `sequence_variant`), `None` when there were none or the annotation is external.
+    pub(super) fn unknown_terms_warning(&self) -> Option<String> {
+        match self {
+            Annotator::Vcf(p) if !p.unknown_terms().is_empty() => Some(format!(
+                "consequence terms not in the Sequence Ontology set were read as sequence_variant: {}",
+                p.unknown_terms().iter().cloned().collect::<Vec<_>>().join(", ")
+            )),
+            _ => None,
+        }
+    }
+}
