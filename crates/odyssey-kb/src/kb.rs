@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::annotation::{Annotation, Aspect};
+use crate::asof::{filter_as_of, AsOfReport, CurationDate};
 use crate::disease::{Disease, DiseaseIdx, Gene, GeneIdx, ModeOfInheritance};
 use crate::error::{Error, Result};
 use crate::g2p::{read_genes_to_phenotype, GeneDiseaseLink};
@@ -61,6 +62,9 @@ pub struct BuildReport {
     /// Gene-disease links whose disease has no annotation in `phenotype.hpoa` (kept as genes
     /// without that disease).
     pub links_without_disease: usize,
+    /// Rows kept and dropped by an as-of date ([`KnowledgeBase::build_as_of`]); `None` for a
+    /// build of the whole release.
+    pub as_of: Option<AsOfReport>,
 }
 
 /// The knowledge base. Build it with [`KnowledgeBase::build`] or load a compiled file
@@ -85,14 +89,31 @@ impl KnowledgeBase {
     /// Errors: any reader error (file, line, field); an annotation term unknown to the
     /// ontology ([`Error::Malformed`] naming the line of `phenotype.hpoa`).
     pub fn build(dir: &Path) -> Result<(KnowledgeBase, BuildReport)> {
+        Self::build_as_of(dir, None)
+    }
+
+    /// Builds the knowledge base as its annotations stood on `as_of` (inclusive): only the
+    /// `phenotype.hpoa` rows whose earliest biocuration date is on or before it, plus undated
+    /// rows (see the `asof` module for the rules and what cannot be dated: Orphanet rows carry
+    /// the import date). The date is recorded in [`KbMeta::annotations_release`] as
+    /// `"<release> as of <date>"`, so every report names it. `None` builds the whole release.
+    ///
+    /// Errors: as [`KnowledgeBase::build`].
+    pub fn build_as_of(
+        dir: &Path,
+        as_of: Option<CurationDate>,
+    ) -> Result<(KnowledgeBase, BuildReport)> {
         let obo_path = find_in(dir, "hp.obo")?;
         let hpoa_path = find_in(dir, "phenotype.hpoa")?;
         let g2p_path = find_in(dir, "genes_to_phenotype.txt")?;
         let obo = read_obo(&obo_path)?;
         let ontology = Ontology::from_obo(&obo, &obo_path)?;
-        let hpoa = read_hpoa(&hpoa_path)?;
+        let mut hpoa = read_hpoa(&hpoa_path)?;
         let links = read_genes_to_phenotype(&g2p_path)?;
-        let mut report = BuildReport::default();
+        let mut report = BuildReport {
+            as_of: as_of.map(|d| filter_as_of(&mut hpoa, d)),
+            ..BuildReport::default()
+        };
 
         let mut strings = StrPool::default();
         let mut pool: Vec<u32> = Vec::new();
@@ -111,7 +132,10 @@ impl KnowledgeBase {
         let genes = link_genes(&links, &mut diseases, &mut report);
         let per_disease = phenotype_terms_per_disease(&diseases);
         let info = crate::ic::compute(&ontology, per_disease.iter().map(Vec::as_slice));
-        let meta = build_meta(&obo, &hpoa, &obo_path, &hpoa_path, &g2p_path)?;
+        let mut meta = build_meta(&obo, &hpoa, &obo_path, &hpoa_path, &g2p_path)?;
+        if let Some(d) = as_of {
+            meta.annotations_release = format!("{} as of {d}", meta.annotations_release);
+        }
         report.remapped.sort();
         report.remapped.dedup();
         let kb = KnowledgeBase {

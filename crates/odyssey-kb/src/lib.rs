@@ -16,6 +16,7 @@
 //! the HPO terms of use (<https://hpo.jax.org/license>); see `data/hpo/LICENSE-HPO.md`.
 
 mod annotation;
+pub mod asof;
 mod csr;
 mod disease;
 mod embedded;
@@ -33,6 +34,7 @@ mod search;
 mod textfile;
 
 pub use annotation::{Annotation, Aspect, Evidence, Frequency, Sex};
+pub use asof::{AsOfReport, CurationDate};
 pub use disease::{Disease, DiseaseIdx, Gene, GeneIdx, ModeOfInheritance};
 pub use error::{Error, Result};
 pub use file::{FORMAT_VERSION, MAGIC};

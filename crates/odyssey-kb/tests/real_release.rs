@@ -193,3 +193,52 @@ fn embedded_image_is_a_build_of_the_committed_release() {
         run `odyssey kb build --hpo data/hpo/2025-01-16 -o data/kb/hpo-2025-01-16.odkb --force`"
     );
 }
+
+/// The knowledge base as of 2022-01-01 against a second count: every `phenotype.hpoa` row's
+/// dates found by plain text scanning (`[` ten characters `]`), compared as strings.
+#[test]
+fn as_of_build_keeps_the_rows_curated_by_that_date() {
+    let hpoa = gunzip("phenotype.hpoa.gz");
+    let (mut kept, mut after, mut orpha) = (0, 0, 0);
+    let mut diseases = BTreeSet::new();
+    for line in hpoa.lines().filter(|l| !l.starts_with('#')).skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let earliest = f[11]
+            .split('[')
+            .skip(1)
+            .filter_map(|s| s.get(..11).filter(|d| d.ends_with(']')))
+            .map(|d| &d[..10])
+            .min();
+        match earliest {
+            Some(d) if d > "2022-01-01" && f[0].starts_with("ORPHA:") => orpha += 1,
+            Some(d) if d > "2022-01-01" => after += 1,
+            _ => {
+                kept += 1;
+                diseases.insert(f[0].to_string());
+            }
+        }
+    }
+    let date = "2022-01-01".parse().unwrap();
+    let (kb, report) = KnowledgeBase::build_as_of(&release(), Some(date)).unwrap();
+    let r = report.as_of.unwrap();
+    assert_eq!(
+        (r.kept, r.dropped_after, r.dropped_orpha),
+        (kept, after, orpha)
+    );
+    assert_eq!(r.undated_kept, 0, "every row of this release is dated");
+    // every Orphanet row carries the import date, so none is left
+    assert_eq!(
+        orpha,
+        hpoa.lines().filter(|l| l.starts_with("ORPHA:")).count()
+    );
+    let got: BTreeSet<String> = kb.diseases().iter().map(|d| d.id.to_string()).collect();
+    assert_eq!(got, diseases);
+    assert_eq!(kb.meta().annotations_release, "2025-01-16 as of 2022-01-01");
+    assert_eq!(kb.meta().hpo_release, "2025-01-16");
+    // an older KB is a subset: fewer genes, each of them in the full release
+    assert!(kb.genes().len() < built().genes().len());
+    assert!(kb
+        .genes()
+        .iter()
+        .all(|g| built().gene_by_id(g.id).is_some()));
+}

@@ -632,3 +632,59 @@ async fn api_tokens_are_created_and_revoked_by_their_owner_only() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+#[tokio::test]
+async fn the_case_list_is_paged() {
+    let a = app().await;
+    let sha = "0".repeat(64);
+    for i in 0..57 {
+        let mut tx = a.state.db.begin_write().await.unwrap();
+        odyssey_server::db::cases::insert_blob(&mut tx, &sha, 1)
+            .await
+            .unwrap();
+        let id = format!("c_page_{i:03}");
+        odyssey_server::db::cases::insert(
+            &mut tx,
+            &odyssey_server::db::cases::NewCase {
+                id: &id,
+                project: "neuro",
+                label: &format!("label-{i:03}"),
+                case_file: ("case.json", &sha),
+                vcf: None,
+                ped: None,
+                created_by: "ada",
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    }
+    let (cookie, _) = sign_in(&a, "ada", "ada-password-1").await;
+    // page 1: the 50 newest (56 down to 7), a next link, no previous one (the template
+    // escapes `/` as `&#x2f;` and `&` as `&amp;` in attributes)
+    let p1 = send(&a, get("/cases?status=new", Some(&cookie))).await;
+    assert_eq!(p1.status, StatusCode::OK);
+    assert!(p1.body.contains("Cases 1–50 of 57"), "{}", p1.body);
+    assert!(p1.body.contains("label-056") && p1.body.contains("label-007"));
+    assert!(!p1.body.contains("label-006"));
+    assert!(
+        p1.body
+            .contains(r#"href="&#x2f;cases?status=new&amp;page=2" rel="next""#),
+        "{}",
+        p1.body
+    );
+    assert!(!p1.body.contains("rel=\"prev\""));
+    // page 2: the 7 oldest, a link back to page 1 with the filter kept
+    let p2 = send(&a, get("/cases?status=new&page=2", Some(&cookie))).await;
+    assert!(p2.body.contains("Cases 51–57 of 57"), "{}", p2.body);
+    assert!(p2.body.contains("label-006") && p2.body.contains("label-000"));
+    assert!(!p2.body.contains("label-007"));
+    assert!(
+        p2.body
+            .contains(r#"href="&#x2f;cases?status=new" rel="prev""#),
+        "{}",
+        p2.body
+    );
+    assert!(!p2.body.contains("rel=\"next\""));
+}

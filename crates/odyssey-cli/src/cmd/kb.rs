@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Subcommand;
 use odyssey::terms::{search_terms, term_view};
-use odyssey_kb::KnowledgeBase;
+use odyssey_kb::{AsOfReport, CurationDate, KnowledgeBase};
 
 use super::Global;
 
@@ -23,6 +23,11 @@ pub enum KbCommand {
         /// Overwrite an existing output file.
         #[arg(long)]
         force: bool,
+        /// Keep only the annotations curated on or before this date (a row's earliest
+        /// biocuration date; undated rows are kept). Orphanet rows carry their import date, so
+        /// only OMIM and DECIPHER rows are dated. Recorded in the annotations release.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<CurationDate>,
     },
     /// Release date and counts of the knowledge base in use.
     Info {
@@ -54,7 +59,12 @@ pub enum KbCommand {
 pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     match cmd {
-        KbCommand::Build { hpo, output, force } => build(&hpo, &output, force, &mut out),
+        KbCommand::Build {
+            hpo,
+            output,
+            force,
+            as_of,
+        } => build(&hpo, &output, force, as_of, &mut out),
         KbCommand::Info { json } => info(global, json, &mut out),
         KbCommand::Term { id, json } => term(global, &id, json, &mut out),
         KbCommand::Search { query, limit, json } => {
@@ -63,16 +73,25 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
     }
 }
 
-/// `odyssey kb build`: compiles a release folder, warning about remapped and dropped
-/// annotations.
-fn build(hpo: &Path, output: &Path, force: bool, out: &mut dyn Write) -> anyhow::Result<()> {
+/// `odyssey kb build`: compiles a release folder (optionally as of a date), warning about
+/// remapped and dropped annotations.
+fn build(
+    hpo: &Path,
+    output: &Path,
+    force: bool,
+    as_of: Option<CurationDate>,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     if output.exists() && !force {
         bail!("{} exists; pass --force to overwrite it", output.display());
     }
     if !hpo.is_dir() {
         bail!("{}: no such folder (expected an HPO release folder with hp.obo, phenotype.hpoa and genes_to_phenotype.txt)", hpo.display());
     }
-    let (kb, report) = KnowledgeBase::build(hpo)?;
+    let (kb, report) = KnowledgeBase::build_as_of(hpo, as_of)?;
+    if let Some(r) = &report.as_of {
+        warn_as_of(r);
+    }
     for (from, to) in &report.remapped {
         eprintln!(
             "warning: annotation term {from} is an alternative or obsolete id; mapped to {to}"
@@ -91,14 +110,37 @@ fn build(hpo: &Path, output: &Path, force: bool, out: &mut dyn Write) -> anyhow:
     let s = kb.stats();
     writeln!(
         out,
-        "built {} from HPO {} ({} terms, {} diseases, {} genes)",
+        "built {} from HPO {}, annotations {} ({} terms, {} diseases, {} genes)",
         output.display(),
         kb.meta().hpo_release,
+        kb.meta().annotations_release,
         s.terms,
         s.diseases.iter().map(|d| d.1).sum::<usize>(),
         s.genes
     )?;
     Ok(())
+}
+
+/// The as-of filter's counts and its limits, on stderr.
+fn warn_as_of(r: &AsOfReport) {
+    let date = r.as_of.map(|d| d.to_string()).unwrap_or_default();
+    let total = r.kept + r.dropped_after + r.dropped_orpha;
+    eprintln!(
+        "as of {date}: kept {} of {total} phenotype.hpoa rows (earliest biocuration date on or before {date}); dropped {} OMIM/DECIPHER rows curated after it",
+        r.kept, r.dropped_after
+    );
+    if r.dropped_orpha > 0 {
+        eprintln!(
+            "warning: dropped {} Orphanet rows: they carry the date of the Orphanet import, not of their curation, so an as-of knowledge base dates only OMIM and DECIPHER rows",
+            r.dropped_orpha
+        );
+    }
+    if r.undated_kept > 0 {
+        eprintln!(
+            "warning: {} rows have no parsable biocuration date ([YYYY-MM-DD]); kept",
+            r.undated_kept
+        );
+    }
 }
 
 /// `odyssey kb info`: source, releases and counts.

@@ -193,6 +193,42 @@ pub async fn list(
     Ok(out)
 }
 
+/// One page of [`list`]: the cases of `projects` (optionally of one status), newest first
+/// (ties by id), skipping `offset` and returning at most `limit`, with the count of all
+/// matching cases. No project: an empty page.
+pub async fn list_page(
+    conn: &mut AnyConnection,
+    projects: &[String],
+    status: Option<&str>,
+    limit: u32,
+    offset: u64,
+) -> Result<(Vec<CaseView>, u64), sqlx::Error> {
+    if projects.is_empty() {
+        return Ok((Vec::new(), 0));
+    }
+    // $1 is the status, $2.. the projects; values are bound, never formatted into the SQL
+    let marks: Vec<String> = (0..projects.len()).map(|i| format!("${}", i + 2)).collect();
+    let filter = format!(
+        "FROM cases WHERE ($1 = '' OR status = $1) AND project IN ({})",
+        marks.join(", ")
+    );
+    let count_sql = format!("SELECT COUNT(*) {filter}");
+    let mut count = sqlx::query(sqlx::AssertSqlSafe(count_sql)).bind(status.unwrap_or(""));
+    for p in projects {
+        count = count.bind(p);
+    }
+    let total: i64 = count.fetch_one(&mut *conn).await?.get(0);
+    let page_sql = format!(
+        "SELECT {COLUMNS} {filter} ORDER BY created_at DESC, id LIMIT {limit} OFFSET {offset}"
+    );
+    let mut page = sqlx::query(sqlx::AssertSqlSafe(page_sql)).bind(status.unwrap_or(""));
+    for p in projects {
+        page = page.bind(p);
+    }
+    let rows = page.fetch_all(&mut *conn).await?;
+    Ok((rows.iter().map(view).collect(), total.max(0) as u64))
+}
+
 /// Every case id (reanalysis).
 pub async fn all_ids(conn: &mut AnyConnection) -> Result<Vec<String>, sqlx::Error> {
     Ok(sqlx::query("SELECT id FROM cases ORDER BY created_at, id")

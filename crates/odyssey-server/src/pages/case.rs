@@ -175,6 +175,7 @@ pub async fn page(
             r.warnings.clone(),
             Some(minijinja::context! {
                 id => aid, hpo_release => r.odyssey.knowledge_base.hpo_release.clone(),
+                annotations_release => r.odyssey.knowledge_base.annotations_release.clone(),
                 version => r.odyssey.version.clone(), created => r.odyssey.created.clone(),
                 genes => r.genes.len(),
             }),

@@ -26,7 +26,13 @@ pub struct ListQuery {
     /// Case id, gene symbol or HPO term (id or words of its label).
     #[serde(default)]
     pub q: String,
+    /// Page number, from 1 (empty or not a number: 1).
+    #[serde(default)]
+    pub page: String,
 }
+
+/// Cases per page of the web list.
+pub const WEB_PAGE: usize = 50;
 
 /// One row of the list.
 #[derive(Serialize)]
@@ -100,6 +106,49 @@ async fn matches(
     Ok(None)
 }
 
+/// Position in the list and links to the neighbouring pages (filters kept).
+#[derive(Serialize)]
+struct Pager {
+    /// First and last case shown, 1-based (0, 0 when none).
+    first: usize,
+    last: usize,
+    /// Cases matching the filters.
+    total: usize,
+    previous: Option<String>,
+    next: Option<String>,
+}
+
+impl Pager {
+    fn new(f: &ListQuery, page: usize, total: usize) -> Pager {
+        let first = (page - 1) * WEB_PAGE;
+        let last = (first + WEB_PAGE).min(total);
+        let link = |p: usize| {
+            let params = [
+                ("q", f.q.as_str()),
+                ("project", f.project.as_str()),
+                ("status", f.status.as_str()),
+                ("assignee", f.assignee.as_str()),
+            ];
+            let mut q: Vec<String> = params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}={}", super::session::url_encode(v)))
+                .collect();
+            if p > 1 {
+                q.push(format!("page={p}"));
+            }
+            format!("/cases?{}", q.join("&"))
+        };
+        Pager {
+            first: if first < total { first + 1 } else { 0 },
+            last: if first < total { last } else { 0 },
+            total,
+            previous: (page > 1).then(|| link(page - 1)),
+            next: (last < total).then(|| link(page + 1)),
+        }
+    }
+}
+
 /// `GET /cases`.
 pub async fn list(
     State(s): State<AppState>,
@@ -118,18 +167,27 @@ pub async fn list(
     };
     let mut conn = s.db.pool.acquire().await?;
     let status = (!f.status.is_empty()).then_some(f.status.as_str());
-    let all = cases::list(&mut conn, &projects, status).await?;
-    let q = f.q.trim();
-    let mut rows = Vec::new();
-    for c in all {
-        let keep = match f.assignee.as_str() {
+    let all: Vec<cases::CaseView> = cases::list(&mut conn, &projects, status)
+        .await?
+        .into_iter()
+        .filter(|c| match f.assignee.as_str() {
             "" => true,
             "-" => c.assignee.is_none(),
             a => c.assignee.as_deref() == Some(a),
-        };
-        if !keep {
-            continue;
-        }
+        })
+        .collect();
+    let q = f.q.trim();
+    let page = f.page.trim().parse::<usize>().unwrap_or(1).max(1);
+    // without a search, only the shown page's cases are looked into; a search looks into all
+    let (candidates, total) = if q.is_empty() {
+        let total = all.len();
+        let shown = all.into_iter().skip((page - 1) * WEB_PAGE).take(WEB_PAGE);
+        (shown.collect::<Vec<_>>(), Some(total))
+    } else {
+        (all, None)
+    };
+    let mut rows = Vec::new();
+    for c in candidates {
         let genes = latest_genes(&mut conn, &c.id).await?;
         let matched = if q.is_empty() {
             None
@@ -150,6 +208,15 @@ pub async fn list(
             case: c,
         });
     }
+    let total = total.unwrap_or(rows.len());
+    if !q.is_empty() {
+        rows = rows
+            .into_iter()
+            .skip((page - 1) * WEB_PAGE)
+            .take(WEB_PAGE)
+            .collect();
+    }
+    let pager = Pager::new(&f, page, total);
     let assignees: Vec<String> = {
         let mut a: Vec<String> = rows
             .iter()
@@ -165,7 +232,7 @@ pub async fn list(
         minijinja::context! {
             title => "Cases", user => web.user.name, csrf => web.csrf, nav => "cases",
             projects => web.user.projects, statuses => ser(STATUSES), assignees => assignees,
-            filter => ser(&f), rows => ser(&rows),
+            filter => ser(&f), rows => ser(&rows), pager => ser(&pager),
         },
     )
 }

@@ -245,26 +245,70 @@ pub async fn load_case(s: &AppState, user: &User, id: &str) -> ApiResult<cases::
     }
 }
 
-/// Filters of the case list.
+/// Cases per page of `GET /api/v1/cases` when `limit` is not given.
+pub const DEFAULT_PAGE: u32 = 100;
+/// Largest `limit` of `GET /api/v1/cases`.
+pub const MAX_PAGE: u32 = 1000;
+
+/// Filters and page of the case list.
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct CaseFilter {
     /// Only this project.
     pub project: Option<String>,
     /// Only this status (`new`, `in_review`, `solved`, `unsolved`).
     pub status: Option<cases::CaseStatus>,
+    /// Cases per page, 1 to 1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
+    pub limit: Option<u32>,
+    /// Cases to skip, newest first (default 0).
+    #[param(minimum = 0)]
+    pub offset: Option<u64>,
 }
 
-/// The caller's cases, newest first.
+/// One page of the caller's cases.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CasePage {
+    /// The cases of this page, newest first (ties by id).
+    pub cases: Vec<cases::CaseView>,
+    /// All cases matching the filters.
+    pub total: u64,
+    /// Page size used.
+    pub limit: u32,
+    /// Cases skipped.
+    pub offset: u64,
+    /// Path and query of the next page; null on the last page.
+    pub next: Option<String>,
+    /// Path and query of the previous page; null on the first page.
+    pub previous: Option<String>,
+}
+
+/// The link to the page at `offset` with the same filters and page size.
+fn page_link(f: &CaseFilter, limit: u32, offset: u64) -> String {
+    let mut q = format!("/api/v1/cases?limit={limit}&offset={offset}");
+    if let Some(p) = &f.project {
+        q.push_str(&format!(
+            "&project={}",
+            crate::pages::session::url_encode(p)
+        ));
+    }
+    if let Some(st) = f.status {
+        q.push_str(&format!("&status={}", st.as_str()));
+    }
+    q
+}
+
+/// The caller's cases, newest first, a page at a time (`limit` default 100, at most 1000;
+/// `offset`), with the total and links to the next and previous pages.
 #[utoipa::path(get, path = "/api/v1/cases", params(CaseFilter),
-    responses((status = 200, body = Vec<cases::CaseView>), (status = 400, body = crate::error::ErrorBody),
+    responses((status = 200, body = CasePage), (status = 400, body = crate::error::ErrorBody),
               (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list_cases(
     State(s): State<AppState>,
     AuthUser(user): AuthUser,
     Query(f): Query<CaseFilter>,
-) -> ApiResult<axum::Json<Vec<cases::CaseView>>> {
-    let projects = match f.project {
-        Some(p) if user.in_project(&p) => vec![p],
+) -> ApiResult<axum::Json<CasePage>> {
+    let projects = match &f.project {
+        Some(p) if user.in_project(p) => vec![p.clone()],
         Some(p) => {
             return Err(ApiError::Forbidden(format!(
                 "user {} is not a member of project {p:?}",
@@ -273,9 +317,34 @@ pub async fn list_cases(
         }
         None => user.projects.clone(),
     };
+    let limit = f.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest(format!(
+            "limit {limit}: expected 1 to {MAX_PAGE}"
+        )));
+    }
+    // offsets beyond i64 cannot be bound by SQL and match nothing anyway
+    let offset = f.offset.unwrap_or(0).min(i64::MAX as u64);
     let mut conn = s.db.pool.acquire().await?;
-    let list = cases::list(&mut conn, &projects, f.status.map(|s| s.as_str())).await?;
-    Ok(axum::Json(list))
+    let (list, total) = cases::list_page(
+        &mut conn,
+        &projects,
+        f.status.map(|s| s.as_str()),
+        limit,
+        offset,
+    )
+    .await?;
+    let end = offset.saturating_add(list.len() as u64);
+    let next = (end < total).then(|| page_link(&f, limit, end));
+    let previous = (offset > 0).then(|| page_link(&f, limit, offset.saturating_sub(limit.into())));
+    Ok(axum::Json(CasePage {
+        cases: list,
+        total,
+        limit,
+        offset,
+        next,
+        previous,
+    }))
 }
 
 /// A case with its review, comments and analyses.
