@@ -158,10 +158,20 @@ struct Node {
 impl Node {
     /// A workspace serving on `l` with the MME configuration `toml`.
     async fn start(l: tokio::net::TcpListener, toml: &str) -> Node {
+        Self::start_on(l, toml, None).await
+    }
+
+    /// As [`Node::start`], on the database `database_url` (`None`: SQLite in the data folder).
+    async fn start_on(
+        l: tokio::net::TcpListener,
+        toml: &str,
+        database_url: Option<String>,
+    ) -> Node {
         let dir = tempfile::tempdir().unwrap();
         let mme = dir.path().join("mme.toml");
         std::fs::write(&mme, toml).unwrap();
         let mut config = Config::new(dir.path().join("data"));
+        config.database_url = database_url;
         config.workers = 1;
         config.mme = Some(mme);
         let state = odyssey_server::ops::open_state(config, scripted("k", vec![]))
@@ -766,4 +776,100 @@ async fn case_page_shares_queries_and_withdraws() {
         actions,
         ["case.create", "mme.share", "mme.query", "mme.withdraw"]
     );
+}
+
+/// The MME tables and queries on PostgreSQL (skipped when no server answers): share, an
+/// incoming query answered with the shared case (logged and audited), an outgoing query to a
+/// node that is down (stored), withdrawal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mme_on_postgres() {
+    let Some(ws) = Ws::postgres(scripted("k", vec![])).await else {
+        return;
+    };
+    let (l, _) = listener().await;
+    let down = down_url().await;
+    let toml = format!(
+        "[[incoming]]\nname = \"Centre B\"\ntoken = \"b-asks\"\n\n\
+         [[outgoing]]\nname = \"Down\"\nbase_url = \"{down}\"\ntoken = \"t\"\n"
+    );
+    let node = Node::start_on(l, &toml, ws.state.config.database_url.clone()).await;
+    let alice = node.user("alice", "neuro").await;
+    let a1 = node.upload(&alice, "neuro", "a1.json").await;
+    let (s, v) = node
+        .call(
+            "PUT",
+            &format!("/api/v1/cases/{a1}/reviews"),
+            &alice,
+            Some(json!({ "target_kind": "gene", "target": "NGLY1", "status": "candidate" })),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    node.share(&alice, &a1, "Dr Ada A", "mailto:ada@centre-a.example")
+        .await;
+    // an incoming query: B1's record, as centre B would send it
+    let text = String::from_utf8(case_file("b1.json")).unwrap();
+    let file = odyssey_pheno::phenopacket::parse_case_file(&text, std::path::Path::new("b1.json"))
+        .unwrap();
+    let pp = file.proband();
+    let contact = odyssey_mme::model::Contact {
+        name: "Dr Bea B".into(),
+        href: "mailto:bea@centre-b.example".into(),
+        ..Default::default()
+    };
+    let patient =
+        odyssey_mme::convert::patient_from_phenopacket(pp, "b-1", contact, &Default::default());
+    let body = serde_json::to_value(MatchRequest {
+        disclaimer: None,
+        terms: None,
+        patient,
+    })
+    .unwrap();
+    assert_eq!(validate::request(&body, Level::Strict), vec![]);
+    let r = Request::post("/mme/match")
+        .header("x-auth-token", "b-asks")
+        .header("content-type", "application/vnd.ga4gh.matchmaker.v1.0+json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let (s, answer) = node.send(r).await;
+    assert_eq!(s, StatusCode::OK, "{answer}");
+    assert_eq!(validate::response(&answer, Level::Strict), vec![]);
+    assert_eq!(answer["results"][0]["patient"]["id"], a1.as_str());
+    // outgoing: the only node is down, its error is stored
+    let v = node.query(&alice, &a1).await;
+    assert_eq!(node_named(&v, "Down")["error"]["kind"], "transport");
+    let (_, stored) = node
+        .call("GET", &format!("/api/v1/cases/{a1}/matches"), &alice, None)
+        .await;
+    assert_eq!(stored["run_id"], v["run_id"]);
+    let (s, _) = node
+        .call("DELETE", &format!("/api/v1/cases/{a1}/mme"), &alice, None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let actions: Vec<String> = node
+        .audit_actions(&alice, &a1)
+        .await
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "case.create",
+            "review.set",
+            "mme.share",
+            "mme.match_sent",
+            "mme.query",
+            "mme.withdraw"
+        ]
+    );
+    let n: i64 = sqlx::Row::get(
+        &sqlx::query("SELECT COUNT(*) FROM mme_incoming")
+            .fetch_one(&node.state.db.pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    assert_eq!(n, 1);
+    node.state.db.pool.close().await;
+    ws.cleanup().await;
 }
