@@ -24,6 +24,8 @@ pub struct Config {
     pub workers: usize,
     /// Candidates kept in a report, and the N of the reanalysis "top N" comparison.
     pub top_n: usize,
+    /// Matchmaker Exchange node configuration (TOML, `docs/mme.md`); `None` = not an MME node.
+    pub mme: Option<PathBuf>,
 }
 
 /// Default upload limit: 2 GiB, enough for a compressed exome or a small genome VCF.
@@ -42,6 +44,7 @@ impl Config {
             max_upload_bytes: DEFAULT_MAX_UPLOAD,
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             top_n: 20,
+            mme: None,
         }
     }
 

@@ -19,6 +19,7 @@ pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod jobs;
+pub mod mme;
 pub mod ops;
 pub mod pages;
 pub mod routes;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub analyzer: Arc<dyn Analyzer>,
     /// Wakes the job workers when a job is queued.
     pub wake: Arc<tokio::sync::Notify>,
+    /// The Matchmaker Exchange node (`--mme FILE`), if configured.
+    pub mme: Option<Arc<mme::MmeNode>>,
 }
 
 impl AppState {

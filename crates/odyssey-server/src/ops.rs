@@ -30,6 +30,9 @@ pub enum OpsError {
     /// Adding a user.
     #[error(transparent)]
     User(#[from] UserError),
+    /// The Matchmaker Exchange configuration or its knowledge base.
+    #[error("{0}")]
+    Mme(String),
 }
 
 /// Opens the data folder and the database (migrating it) and builds the shared state.
@@ -39,12 +42,20 @@ pub async fn open_state(config: Config, analyzer: Arc<dyn Analyzer>) -> Result<A
     })?;
     let db = Db::open(&config.database_url(), (config.workers as u32 + 8).max(10)).await?;
     let blobs = BlobStore::open(&config.blob_dir())?;
+    let mme = match &config.mme {
+        Some(p) => Some(Arc::new(
+            crate::mme::MmeNode::open(p, config.kb.as_deref(), db.clone(), blobs.clone())
+                .map_err(OpsError::Mme)?,
+        )),
+        None => None,
+    };
     Ok(AppState {
         config: Arc::new(config),
         db,
         blobs,
         analyzer,
         wake: Arc::new(tokio::sync::Notify::new()),
+        mme,
     })
 }
 

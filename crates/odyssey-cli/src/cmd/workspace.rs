@@ -50,6 +50,11 @@ pub struct ServeArgs {
     /// Genes and diseases kept per report, and the N of reanalysis "top N" changes.
     #[arg(long, default_value_t = 20, value_name = "N")]
     pub top: usize,
+    /// Be a Matchmaker Exchange node: a TOML file of [[incoming]] nodes (name, token) allowed
+    /// to query /mme/match and [[outgoing]] nodes (name, base_url, token) queried for a case's
+    /// matches (docs/mme.md).
+    #[arg(long, value_name = "FILE")]
+    pub mme: Option<PathBuf>,
 }
 
 /// `odyssey users ...`.
@@ -117,6 +122,7 @@ pub fn serve(a: ServeArgs, global: &Global) -> anyhow::Result<()> {
     c.sources = a.sources;
     c.max_upload_bytes = a.max_upload;
     c.top_n = a.top;
+    c.mme = a.mme;
     if let Some(w) = a.workers {
         c.workers = w.max(1);
     }

@@ -9,6 +9,7 @@
 pub mod analyses;
 pub mod audit;
 pub mod cases;
+pub mod mme;
 pub mod reanalysis;
 pub mod review;
 pub mod users;

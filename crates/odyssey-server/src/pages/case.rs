@@ -192,6 +192,7 @@ pub async fn page(
             latest_run => ser(&runs.first()), genes => ser(&genes), warnings => warnings,
             report => report_info, comments => ser(&comments), trail => trail,
             acmg_classes => ser(ACMG_CLASSES), review_statuses => ser(REVIEW_STATUSES),
+            mme => super::mme::section(&s, &id).await?,
         },
     )
 }

@@ -11,6 +11,7 @@ pub mod case;
 pub mod cases;
 pub mod hpo;
 pub mod inbox;
+pub mod mme;
 pub mod new_case;
 pub mod session;
 pub mod signin;
@@ -37,6 +38,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/new_case.html"),
     ),
     ("case.html", include_str!("../../templates/case.html")),
+    (
+        "case_mme.html",
+        include_str!("../../templates/case_mme.html"),
+    ),
     ("inbox.html", include_str!("../../templates/inbox.html")),
     ("tokens.html", include_str!("../../templates/tokens.html")),
     ("error.html", include_str!("../../templates/error.html")),
@@ -195,4 +200,5 @@ pub fn router(max_upload: usize) -> Router<AppState> {
         .route("/tokens", get(tokens::page).post(tokens::create))
         .route("/tokens/revoke", post(tokens::revoke))
         .route("/hpo/search", get(hpo::search))
+        .merge(mme::router())
 }

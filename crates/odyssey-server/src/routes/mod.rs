@@ -6,6 +6,7 @@ pub mod analyses;
 pub mod cases;
 pub mod extract;
 pub mod health;
+pub mod mme;
 pub mod review;
 
 use axum::extract::DefaultBodyLimit;
@@ -40,6 +41,11 @@ use crate::AppState;
         admin::inbox,
         admin::start_reanalysis,
         admin::get_reanalysis,
+        mme::get_share,
+        mme::share_case,
+        mme::withdraw_case,
+        mme::query_matches,
+        mme::get_matches,
     ),
     components(schemas(analyses::ReportFormat, cases::CaseUpload)),
     modifiers(&BearerAuth),
@@ -95,11 +101,24 @@ pub fn build_router(state: AppState) -> Router {
         .route("/inbox", get(admin::inbox))
         .route("/admin/reanalyses", post(admin::start_reanalysis))
         .route("/admin/reanalyses/{id}", get(admin::get_reanalysis))
+        // Matchmaker Exchange (routes/mme.rs)
+        .route(
+            "/cases/{id}/mme",
+            get(mme::get_share)
+                .post(mme::share_case)
+                .delete(mme::withdraw_case),
+        )
+        .route(
+            "/cases/{id}/matches",
+            get(mme::get_matches).post(mme::query_matches),
+        )
         .fallback(not_found);
-    Router::new()
+    let mme_node = state.mme.clone();
+    let app = Router::new()
         .nest("/api/v1", api)
         .merge(crate::pages::router(limit))
         .layer(DefaultBodyLimit::max(1 << 20))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    // `/mme`: the MME node's own router (its own body limit and JSON errors), or a JSON 404
+    crate::mme::mount(app, mme_node.as_deref()).layer(tower_http::trace::TraceLayer::new_for_http())
 }
