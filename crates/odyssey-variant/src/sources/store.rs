@@ -343,7 +343,7 @@ fn key_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 ///
 /// Errors: a configured INFO key or column missing from an input's header (see
 /// [`super::SourceSet::open`]), any parse error of the inputs (file and line), I/O errors,
-/// overlapping blocks.
+/// overlapping blocks, inputs that give no record at all.
 pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
     let warnings = super::keys::check_source_keys(src)?;
     let inputs: Vec<(PathBuf, u64)> = src
@@ -412,6 +412,17 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
         drain_all(&mut pending, &mut w)?;
     }
     let (records, chunks) = w.finish()?;
+    if records == 0 {
+        let _ = std::fs::remove_file(out);
+        return Err(Error::parse(
+            &src.paths[0],
+            Location::File,
+            format!(
+                "source {:?}: {lines} data lines on primary chromosomes gave 0 records (expected at least one with a value: check the keys or columns, FILTER = PASS, and the contig names)",
+                src.name
+            ),
+        ));
+    }
     let bytes = std::fs::metadata(out).map_err(|e| Error::io(out, e))?.len();
     Ok(BuildSummary {
         path: out.to_path_buf(),
