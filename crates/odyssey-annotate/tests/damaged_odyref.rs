@@ -105,3 +105,71 @@ fn dev_zero_fails_fast() {
         "{m}"
     );
 }
+
+/// `refdata build --gff /dev/zero` and `--fasta /dev/zero` fail fast with bounded memory
+/// (issue 13: both grew until the machine's memory was gone).
+#[cfg(unix)]
+#[test]
+fn dev_zero_inputs_fail_fast() {
+    use odyssey_annotate::build::{build, BuildOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("g.gff3");
+    std::fs::write(&g, GFF3).unwrap();
+    let opts = |models: Vec<std::path::PathBuf>, fasta: Vec<std::path::PathBuf>| BuildOptions {
+        models,
+        fasta,
+        assembly: odyssey_genome::Assembly::GRCh38,
+        label: None,
+        flank: 10,
+        whole_transcripts: false,
+    };
+    let zero = std::path::PathBuf::from("/dev/zero");
+    let start = std::time::Instant::now();
+    let e = build(&opts(vec![zero.clone()], vec![]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("/dev/zero") && e.contains("a line longer than 67108864 bytes"),
+        "{e}"
+    );
+    let e = build(&opts(vec![g], vec![zero])).unwrap_err().to_string();
+    assert!(
+        e.contains("/dev/zero")
+            && e.contains("expected a FASTA header line starting with '>', found byte 0x00"),
+        "{e}"
+    );
+    assert!(start.elapsed().as_secs() < 30);
+}
+
+/// A record with fewer sample columns than the `#CHROM` line is an error naming the line
+/// (issue 13: it passed through `annotate` unchanged).
+#[test]
+fn vcf_record_missing_sample_columns_is_an_error() {
+    use odyssey_annotate::vcf::{annotate_vcf, VcfOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let (out, _) = small_file(dir.path());
+    let ann = Annotator::from_path(&out).unwrap();
+    let vcf = dir.path().join("in.vcf");
+    // header: 9 fixed columns + 2 samples = 11; line 4 has one sample only (10 columns)
+    std::fs::write(
+        &vcf,
+        "##fileformat=VCFv4.2\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"GT\">\n\
+         #CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tmum\tkid\n\
+         1\t24\t.\tA\tC\t.\tPASS\t.\tGT\t0/1\n",
+    )
+    .unwrap();
+    let e = annotate_vcf(
+        &vcf,
+        &dir.path().join("o.vcf"),
+        &ann,
+        &VcfOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("in.vcf")
+            && e.contains("4")
+            && e.contains("10 tab-separated columns, expected 11 as in the #CHROM header line (2 sample columns)"),
+        "{e}"
+    );
+}
