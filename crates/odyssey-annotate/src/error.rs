@@ -26,8 +26,8 @@ pub enum Error {
         /// What was wrong and what was expected.
         message: String,
     },
-    /// A compiled reference-data file that is not one, or of another format version.
-    #[error("{path}: not an Odyssey reference-data file of format version {expected} ({found})")]
+    /// A compiled reference-data file that is not one, is damaged, or is of another format version.
+    #[error("{path}: unusable Odyssey reference data (this build reads format version {expected}): {found}")]
     BadStore {
         /// The file.
         path: PathBuf,

@@ -322,6 +322,26 @@ pub fn annotate_vcf_to_file(
     Ok((stats, file.expect("a file output")))
 }
 
+/// With samples (more than 8 header columns), a record must have as many tab-separated
+/// columns as the `#CHROM` line (issue 13: a record with fewer sample columns passed through).
+fn check_columns(input: &Path, line_no: u64, line: &str, columns: usize) -> Result<(), Error> {
+    if columns <= 8 {
+        return Ok(());
+    }
+    let found = line.split('\t').count();
+    if found == columns {
+        return Ok(());
+    }
+    Err(Error::parse(
+        input,
+        line_no,
+        format!(
+            "{found} tab-separated columns, expected {columns} as in the #CHROM header line ({} sample columns)",
+            columns - 9
+        ),
+    ))
+}
+
 fn annotate_into(
     input: &Path,
     mut out: Out,
@@ -342,7 +362,7 @@ fn annotate_into(
     let mut header = String::new();
     let mut column_line = None;
     for l in lines.by_ref() {
-        let l = l.map_err(|e| Error::io(input, e))?;
+        let l = l.map_err(|e| Error::parse(input, line_no + 1, format!("unreadable line: {e}")))?;
         line_no += 1;
         if l.starts_with("##") {
             header.push_str(&l);
@@ -385,6 +405,7 @@ fn annotate_into(
     )
     .map_err(out_err)?;
     writeln!(out, "{column_line}").map_err(out_err)?;
+    let columns = column_line.split('\t').count();
 
     let pool = if opts.threads > 1 {
         Some(
@@ -401,11 +422,13 @@ fn annotate_into(
     while !done {
         batch.clear();
         for l in lines.by_ref() {
-            let l = l.map_err(|e| Error::io(input, e))?;
+            let l =
+                l.map_err(|e| Error::parse(input, line_no + 1, format!("unreadable line: {e}")))?;
             line_no += 1;
             if l.is_empty() {
                 continue;
             }
+            check_columns(input, line_no, &l, columns)?;
             batch.push((line_no, l));
             if batch.len() == opts.batch {
                 break;

@@ -84,13 +84,43 @@ impl KnowledgeBase {
         })
     }
 
-    /// Loads a compiled knowledge base file.
+    /// Loads a compiled knowledge base file: the 28-byte header first (magic, version, declared
+    /// length checked against the file size), then exactly the declared payload, so that
+    /// `/dev/zero` or an oversized file fails after the header instead of being read whole.
     pub fn load(path: &Path) -> Result<KnowledgeBase> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        use std::io::Read;
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        Self::from_bytes(&bytes, &path.display().to_string())
+        };
+        let name = path.display().to_string();
+        let bad = |message: String| Error::BadKb {
+            source_name: name.clone(),
+            message,
+        };
+        let mut f = std::fs::File::open(path).map_err(io)?;
+        let mut head = Vec::with_capacity(HEADER);
+        (&mut f)
+            .take(HEADER as u64)
+            .read_to_end(&mut head)
+            .map_err(io)?;
+        if head.len() < HEADER || &head[..8] != MAGIC {
+            return Err(bad("not an Odyssey knowledge base (wrong magic bytes); build one with `odyssey kb build`".into()));
+        }
+        let len = u64::from_le_bytes(head[20..28].try_into().unwrap());
+        let size = f.metadata().map_err(io)?;
+        if size.is_file() && size.len() != HEADER as u64 + len {
+            return Err(bad(format!(
+                "truncated or padded: file is {} bytes, header says {}",
+                size.len(),
+                HEADER as u64 + len
+            )));
+        }
+        let mut bytes = head;
+        f.take(len.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        Self::from_bytes(&bytes, &name)
     }
 
     /// Writes the compiled file, through a temporary file renamed into place so that an

@@ -284,7 +284,13 @@ fn header_messages_say_what_is_expected() {
 fn missing_source_file_names_the_toml_and_the_source() {
     let f = fixture(&["kid"], &[rec("chr1", 1500, "A", "G", &["0/1"])], None);
     let toml = f.dir.path().join("sources.toml");
-    let text = "[[source]]\nname='inhouse'\nrole='local_frequency'\npath='fam.vcf'\naf='DP'\n\n[[source]]\nname='gnomad'\nrole='frequency'\npath='nope.vcf.gz'\n";
+    // (an in-house frequency file of its own: DP values are no frequencies since issue 13)
+    std::fs::write(
+        f.dir.path().join("inhouse.vcf"),
+        "##fileformat=VCFv4.2\n##INFO=<ID=AF,Number=A,Type=Float,Description=\"AF\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr1\t1500\t.\tA\tG\t.\tPASS\tAF=0.1\n",
+    )
+    .unwrap();
+    let text = "[[source]]\nname='inhouse'\nrole='local_frequency'\npath='inhouse.vcf'\n\n[[source]]\nname='gnomad'\nrole='frequency'\npath='nope.vcf.gz'\n";
     let (_, sources) = parse_sources_toml(text, &toml).unwrap();
     let mut c = config(&f);
     c.sources = sources;

@@ -126,6 +126,7 @@ pub(crate) fn extract(
 /// The `.fai` index of a FASTA, built in memory for an uncompressed file without one; `None`
 /// for a compressed file lacking `.fai` or `.gzi` (read by streaming).
 fn load_index(path: &Path) -> Result<Option<fasta::fai::Index>, Error> {
+    check_fasta_start(path)?;
     let gz = path.extension().is_some_and(|e| e == "gz" || e == "bgz");
     if gz {
         let gzi = path.with_added_extension("gzi");
@@ -139,6 +140,31 @@ fn load_index(path: &Path) -> Result<Option<fasta::fai::Index>, Error> {
         Err(_) => fasta::fs::index(path)
             .map(Some)
             .map_err(|e| Error::parse(path, 0, format!("cannot index FASTA: {e}"))),
+    }
+}
+
+/// Refuses a file whose (decompressed) first byte is not `>`, before any indexing or streaming
+/// reads it whole: `/dev/zero` or a binary file fails at once (issue 13).
+fn check_fasta_start(path: &Path) -> Result<(), Error> {
+    use std::io::BufRead;
+    let mut r = super::input::open_text(path)?;
+    let first = r
+        .fill_buf()
+        .map_err(|e| Error::parse(path, 1, format!("unreadable FASTA: {e}")))?
+        .first()
+        .copied();
+    match first {
+        Some(b'>') => Ok(()),
+        None => Err(Error::parse(
+            path,
+            1,
+            "empty FASTA file (expected a '>' header line)".to_string(),
+        )),
+        Some(b) => Err(Error::parse(
+            path,
+            1,
+            format!("expected a FASTA header line starting with '>', found byte 0x{b:02x}"),
+        )),
     }
 }
 
@@ -160,8 +186,11 @@ fn stream(
 ) -> Result<(), Error> {
     use std::io::BufRead;
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut reader =
-        std::io::BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(file));
+    // an unwrapped chromosome 1 is a 249 Mb line; 512 MiB bounds memory for other inputs
+    let mut reader = super::input::LineLimit::new(
+        std::io::BufReader::with_capacity(1 << 20, flate2::read::MultiGzDecoder::new(file)),
+        512 << 20,
+    );
     let mut cur: Option<Cursor> = None;
     let mut line = Vec::with_capacity(256);
     let mut ln = 0u64;

@@ -302,20 +302,7 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
 fn batch_files(batch: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     if batch.is_dir() {
-        let mut stack = vec![batch.to_path_buf()];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-                let p = e?.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("json" | "yml" | "yaml")
-                ) {
-                    files.push(p);
-                }
-            }
-        }
+        files = super::batch_walk::case_files(batch)?;
     } else {
         let text = std::fs::read_to_string(batch)
             .with_context(|| format!("reading the case list {}", batch.display()))?;
@@ -388,6 +375,8 @@ struct BatchRow {
 fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     let outdir = args.output.as_deref().context("--batch needs -o OUTDIR")?;
     let files = batch_files(batch)?;
+    // before any per-case file is written (issue 13)
+    super::output::check_target(&outdir.join("summary.tsv"), args.force)?;
     std::fs::create_dir_all(outdir).with_context(|| format!("creating {}", outdir.display()))?;
     let engine = global.engine(args.request(None).options.scorer_options())?;
     engine

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod annotate;
+mod batch_walk;
 pub mod bench;
 pub mod kb;
 pub mod output;

@@ -469,6 +469,7 @@ pub fn parse_sources_toml(
             ));
         }
         let mut r = ResolvedSource::resolve(c, base, assembly, &ctx)?;
+        super::dupes::check_duplicate_files(&out, &r, i + 1, &ctx)?;
         r.origin = Some((path.to_path_buf(), i + 1));
         out.push(r);
     }

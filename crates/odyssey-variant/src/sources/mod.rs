@@ -11,10 +11,12 @@
 
 pub mod clinvar;
 pub mod config;
+mod dupes;
 mod keys;
 pub(crate) mod parse;
 pub mod store;
 pub(crate) mod text;
+mod values;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -39,7 +39,7 @@ pub(crate) struct LineParser {
     last_chrom: (String, Option<Chrom>),
 }
 
-fn parse_f32(s: &str) -> f32 {
+pub(crate) fn parse_f32(s: &str) -> f32 {
     match s {
         "" | "." | "NA" | "nan" | "NaN" => f32::NAN,
         s => s.parse::<f32>().unwrap_or(f32::NAN),
@@ -47,7 +47,7 @@ fn parse_f32(s: &str) -> f32 {
 }
 
 /// The value of a per-ALT INFO field for ALT `i` (1-based) out of `n` ALTs.
-fn per_allele(v: &str, i: usize, n: usize) -> &str {
+pub(crate) fn per_allele(v: &str, i: usize, n: usize) -> &str {
     if !v.contains(',') {
         return v;
     }
@@ -218,6 +218,15 @@ impl LineParser {
                     }
                 }
             }
+            if matches!(self.role, Role::Frequency | Role::LocalFrequency) {
+                super::values::check_frequency_values(
+                    &values,
+                    &self.keys,
+                    info,
+                    i + 1,
+                    alts.len(),
+                )?;
+            }
             if values.iter().all(|v| v.is_nan()) {
                 continue;
             }
@@ -264,6 +273,14 @@ impl LineParser {
             .iter()
             .map(|c| c.map_or(f32::NAN, |c| parse_f32(f[c].trim())))
             .collect();
+        if matches!(self.role, Role::Frequency | Role::LocalFrequency) {
+            let raw: Vec<&str> = self
+                .value_cols
+                .iter()
+                .map(|c| c.map_or("", |c| f[c].trim()))
+                .collect();
+            super::values::check_tsv_frequency_values(&values, &raw)?;
+        }
         if !values.iter().all(|v| v.is_nan()) {
             out.push(Entry { key, values });
         }

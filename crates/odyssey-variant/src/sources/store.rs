@@ -7,11 +7,17 @@
 //! ```text
 //! "ODYSTORE" | u32 version | u32 meta_len | meta (JSON: StoreMeta)
 //! chunk 0 | chunk 1 | ...                         each a zstd frame
-//! index: per chunk 32 bytes
+//! index: per chunk 40 bytes
 //!        u8 chrom index, 3 pad, u32 first_pos, u32 last_pos, u32 records,
-//!        u64 offset, u32 compressed_len, u32 uncompressed_len
-//! footer: u64 index_offset | u64 chunk_count | "ODYSEND1"
+//!        u64 offset, u32 compressed_len, u32 uncompressed_len, u64 xxh3 of the compressed chunk
+//! footer: u64 index_offset | u64 chunk_count | u64 xxh3 of (header ++ index) | "ODYSEND2"
 //! ```
+//!
+//! Integrity (format version 2): opening checks the magic, version, declared sizes (against the
+//! file size, before anything is read), the header-and-index checksum, and that the chunk index
+//! is sorted, non-overlapping and inside the file; each chunk's checksum is checked when it is
+//! first decompressed (a whole-file checksum on open would read a gnomAD-scale store in full),
+//! and its contents are checked against its index entry. Any damage is an error naming the file.
 //!
 //! A chunk holds up to 65,536 records of one chromosome, never splitting a position:
 //! `u32 n | u32 nfields | u32 n_overflow | n×u32 position deltas | n×u32 allele codes |
@@ -42,11 +48,14 @@ use super::text::for_each_line;
 use crate::error::{Error, Location, Result};
 
 const MAGIC: &[u8; 8] = b"ODYSTORE";
-const FOOTER_MAGIC: &[u8; 8] = b"ODYSEND1";
+const FOOTER_MAGIC: &[u8; 8] = b"ODYSEND2";
+const FOOTER: usize = 32;
 /// Store format version written and read by this crate.
-pub const STORE_VERSION: u32 = 1;
+pub const STORE_VERSION: u32 = 2;
 const CHUNK_RECORDS: usize = 1 << 16;
-const INDEX_ENTRY: usize = 32;
+const INDEX_ENTRY: usize = 40;
+/// Largest uncompressed chunk accepted on reading (a bound against a damaged length).
+const MAX_CHUNK_BYTES: u32 = 1 << 30;
 const OVERFLOW: u32 = 0xF000_0000;
 
 /// Metadata stored in the file header.
@@ -88,6 +97,7 @@ struct ChunkEntry {
     offset: u64,
     clen: u32,
     ulen: u32,
+    checksum: u64,
 }
 
 fn base2(b: u8) -> Option<u32> {
@@ -132,6 +142,8 @@ pub struct StoreWriter {
     buf: ChunkBuf,
     records: u64,
     role: super::config::Role,
+    /// Checksum of the header, then of the index.
+    hasher: xxhash_rust::xxh3::Xxh3,
 }
 
 impl StoreWriter {
@@ -141,11 +153,13 @@ impl StoreWriter {
         let mut out = BufWriter::with_capacity(1 << 20, file);
         let json = serde_json::to_vec(meta).expect("meta serialises");
         let io = |e| Error::io(path, e);
-        out.write_all(MAGIC).map_err(io)?;
-        out.write_all(&STORE_VERSION.to_le_bytes()).map_err(io)?;
-        out.write_all(&(json.len() as u32).to_le_bytes())
-            .map_err(io)?;
-        out.write_all(&json).map_err(io)?;
+        let mut header = MAGIC.to_vec();
+        header.extend_from_slice(&STORE_VERSION.to_le_bytes());
+        header.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        header.extend_from_slice(&json);
+        out.write_all(&header).map_err(io)?;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(&header);
         let nfields = meta.source.fields.len();
         Ok(StoreWriter {
             path: path.to_path_buf(),
@@ -163,6 +177,7 @@ impl StoreWriter {
             },
             records: 0,
             role: meta.source.role,
+            hasher,
         })
     }
 
@@ -246,6 +261,7 @@ impl StoreWriter {
             offset: self.offset,
             clen: z.len() as u32,
             ulen: raw.len() as u32,
+            checksum: xxhash_rust::xxh3::xxh3_64(&z),
         });
         self.offset += z.len() as u64;
         b.pos.clear();
@@ -290,6 +306,8 @@ impl StoreWriter {
             b[16..24].copy_from_slice(&c.offset.to_le_bytes());
             b[24..28].copy_from_slice(&c.clen.to_le_bytes());
             b[28..32].copy_from_slice(&c.ulen.to_le_bytes());
+            b[32..40].copy_from_slice(&c.checksum.to_le_bytes());
+            self.hasher.update(&b);
             self.out.write_all(&b).map_err(io)?;
         }
         self.out
@@ -297,6 +315,9 @@ impl StoreWriter {
             .map_err(io)?;
         self.out
             .write_all(&(self.index.len() as u64).to_le_bytes())
+            .map_err(io)?;
+        self.out
+            .write_all(&self.hasher.digest().to_le_bytes())
             .map_err(io)?;
         self.out.write_all(FOOTER_MAGIC).map_err(io)?;
         self.out.flush().map_err(io)?;
@@ -322,7 +343,7 @@ fn key_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 ///
 /// Errors: a configured INFO key or column missing from an input's header (see
 /// [`super::SourceSet::open`]), any parse error of the inputs (file and line), I/O errors,
-/// overlapping blocks.
+/// overlapping blocks, inputs that give no record at all.
 pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
     let warnings = super::keys::check_source_keys(src)?;
     let inputs: Vec<(PathBuf, u64)> = src
@@ -391,6 +412,17 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
         drain_all(&mut pending, &mut w)?;
     }
     let (records, chunks) = w.finish()?;
+    if records == 0 {
+        let _ = std::fs::remove_file(out);
+        return Err(Error::parse(
+            &src.paths[0],
+            Location::File,
+            format!(
+                "source {:?}: {lines} data lines on primary chromosomes gave 0 records (expected at least one with a value: check the keys or columns, FILTER = PASS, and the contig names)",
+                src.name
+            ),
+        ));
+    }
     let bytes = std::fs::metadata(out).map_err(|e| Error::io(out, e))?.len();
     Ok(BuildSummary {
         path: out.to_path_buf(),
@@ -429,6 +461,83 @@ fn le_u64(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(b[at..at + 8].try_into().unwrap())
 }
 
+/// Checks a store image's header, footer, checksum and chunk index (module docs); returns the
+/// metadata and the index. Every size is checked against the image before it is used.
+fn check_image(b: &[u8], path: &Path) -> Result<(StoreMeta, Vec<ChunkEntry>)> {
+    let bad = |m: &str| Error::parse(path, Location::File, m.to_string());
+    if b.len() < 16 || &b[..8] != MAGIC {
+        return Err(bad("not an Odyssey store (expected the 'ODYSTORE' magic; build one with `odyssey sources build`)"));
+    }
+    let version = le_u32(b, 8);
+    if version != STORE_VERSION {
+        return Err(bad(&format!(
+            "store format version {version}, this build reads version {STORE_VERSION}: rebuild it"
+        )));
+    }
+    let meta_end = 16 + le_u32(b, 12) as usize;
+    if meta_end + FOOTER > b.len() {
+        return Err(bad("truncated store header"));
+    }
+    let end = b.len();
+    if &b[end - 8..] != FOOTER_MAGIC {
+        return Err(bad(
+            "truncated store (footer missing): the build did not finish",
+        ));
+    }
+    let index_offset = le_u64(b, end - FOOTER);
+    let count = le_u64(b, end - FOOTER + 8);
+    let index_end = (end - FOOTER) as u64;
+    if index_offset < meta_end as u64
+        || count
+            .checked_mul(INDEX_ENTRY as u64)
+            .and_then(|x| x.checked_add(index_offset))
+            != Some(index_end)
+    {
+        return Err(bad(
+            "corrupt store index (sizes in the footer do not fit the file)",
+        ));
+    }
+    let (index_offset, count) = (index_offset as usize, count as usize);
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    hasher.update(&b[..meta_end]);
+    hasher.update(&b[index_offset..end - FOOTER]);
+    if hasher.digest() != le_u64(b, end - 16) {
+        return Err(bad("checksum mismatch in the store header or index: the file is damaged; rebuild it with `odyssey sources build`"));
+    }
+    let meta: StoreMeta = serde_json::from_slice(&b[16..meta_end])
+        .map_err(|e| bad(&format!("invalid store metadata: {e}")))?;
+    let mut index: Vec<ChunkEntry> = Vec::with_capacity(count);
+    for i in 0..count {
+        let e = &b[index_offset + i * INDEX_ENTRY..index_offset + (i + 1) * INDEX_ENTRY];
+        let c = ChunkEntry {
+            chrom: e[0],
+            first: le_u32(e, 4),
+            last: le_u32(e, 8),
+            n: le_u32(e, 12),
+            offset: le_u64(e, 16),
+            clen: le_u32(e, 24),
+            ulen: le_u32(e, 28),
+            checksum: le_u64(e, 32),
+        };
+        let inside = c.offset >= meta_end as u64
+            && c.offset.saturating_add(u64::from(c.clen)) <= index_offset as u64;
+        let ordered = index
+            .last()
+            .is_none_or(|p: &ChunkEntry| (p.chrom, p.last) < (c.chrom, c.first));
+        if !inside
+            || c.chrom >= 25
+            || c.first > c.last
+            || c.n == 0
+            || c.ulen > MAX_CHUNK_BYTES
+            || !ordered
+        {
+            return Err(bad(&format!("corrupt store index entry {}", i + 1)));
+        }
+        index.push(c);
+    }
+    Ok((meta, index))
+}
+
 impl StoreReader {
     /// Opens and checks a store.
     /// Errors: not a store, unsupported version, truncated file or index.
@@ -437,49 +546,7 @@ impl StoreReader {
         // SAFETY: the file is opened read-only and not modified while mapped; stores are
         // written once by `build_store`.
         let mmap = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
-        let bad = |m: &str| Error::parse(path, Location::File, m.to_string());
-        let b = &mmap[..];
-        if b.len() < 40 || &b[..8] != MAGIC {
-            return Err(bad("not an Odyssey store (expected the 'ODYSTORE' magic; build one with `odyssey sources build`)"));
-        }
-        let version = le_u32(b, 8);
-        if version != STORE_VERSION {
-            return Err(bad(&format!("store format version {version}, this build reads version {STORE_VERSION}: rebuild it")));
-        }
-        let meta_len = le_u32(b, 12) as usize;
-        if 16 + meta_len > b.len() {
-            return Err(bad("truncated store header"));
-        }
-        let meta: StoreMeta = serde_json::from_slice(&b[16..16 + meta_len])
-            .map_err(|e| bad(&format!("invalid store metadata: {e}")))?;
-        let end = b.len();
-        if &b[end - 8..] != FOOTER_MAGIC {
-            return Err(bad(
-                "truncated store (footer missing): the build did not finish",
-            ));
-        }
-        let index_offset = le_u64(b, end - 24) as usize;
-        let count = le_u64(b, end - 16) as usize;
-        if index_offset + count * INDEX_ENTRY != end - 24 {
-            return Err(bad("corrupt store index"));
-        }
-        let mut index = Vec::with_capacity(count);
-        for i in 0..count {
-            let e = &b[index_offset + i * INDEX_ENTRY..index_offset + (i + 1) * INDEX_ENTRY];
-            let c = ChunkEntry {
-                chrom: e[0],
-                first: le_u32(e, 4),
-                last: le_u32(e, 8),
-                n: le_u32(e, 12),
-                offset: le_u64(e, 16),
-                clen: le_u32(e, 24),
-                ulen: le_u32(e, 28),
-            };
-            if c.offset as usize + c.clen as usize > index_offset || c.chrom >= 25 {
-                return Err(bad("corrupt store index entry"));
-            }
-            index.push(c);
-        }
+        let (meta, index) = check_image(&mmap[..], path)?;
         Ok(StoreReader {
             path: path.to_path_buf(),
             mmap,
@@ -508,10 +575,16 @@ impl StoreReader {
             Error::parse(
                 &self.path,
                 Location::Record(i as u64 + 1),
-                format!("corrupt chunk: {m}"),
+                format!("corrupt chunk (the file is damaged; rebuild it with `odyssey sources build`): {m}"),
             )
         };
+        if xxhash_rust::xxh3::xxh3_64(data) != c.checksum {
+            return Err(bad("checksum mismatch"));
+        }
         let raw = zstd::bulk::decompress(data, c.ulen as usize).map_err(|e| bad(&e.to_string()))?;
+        if raw.len() != c.ulen as usize {
+            return Err(bad("uncompressed length differs from the index"));
+        }
         if raw.len() < 12 {
             return Err(bad("too short"));
         }
@@ -519,14 +592,19 @@ impl StoreReader {
         let nf = le_u32(&raw, 4) as usize;
         let no = le_u32(&raw, 8) as usize;
         let mut at = 12;
-        if n != c.n as usize || raw.len() < at + n * 8 {
+        if n != c.n as usize || no > n || raw.len() < at + n * 8 {
             return Err(bad("record count"));
         }
         let mut pos = Vec::with_capacity(n);
         let mut p = 0u32;
         for k in 0..n {
-            p += le_u32(&raw, at + 4 * k);
+            p = p
+                .checked_add(le_u32(&raw, at + 4 * k))
+                .ok_or_else(|| bad("position overflow"))?;
             pos.push(p);
+        }
+        if pos.first() != Some(&c.first) || pos.last() != Some(&c.last) {
+            return Err(bad("positions differ from the index"));
         }
         at += 4 * n;
         let codes: Vec<u32> = (0..n).map(|k| le_u32(&raw, at + 4 * k)).collect();
@@ -546,6 +624,12 @@ impl StoreReader {
             let a = String::from_utf8_lossy(&raw[at + rl..at + rl + al]).into();
             at += rl + al;
             overflow.push((r, a));
+        }
+        if codes
+            .iter()
+            .any(|&c| c & OVERFLOW == OVERFLOW && (c & !OVERFLOW) as usize >= no)
+        {
+            return Err(bad("allele code points past the overflow list"));
         }
         if raw.len() != at + nf * n * 4 || nf != self.meta.source.fields.len() {
             return Err(bad("value columns"));

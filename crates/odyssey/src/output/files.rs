@@ -44,8 +44,8 @@ pub(crate) fn parent_dir(path: &Path) -> PathBuf {
 }
 
 /// Checks that `path` can be created: it names a file, its nearest existing ancestor is a
-/// folder, and it is not itself a folder. Returns whether the file exists (a dangling
-/// symbolic link counts). Errors name `path` and say what is wrong.
+/// folder, and it is not itself a folder. Returns whether the file exists; an existing file that is not a regular one (a
+/// symbolic link, a device node, a pipe) is an error. Errors name `path` and say what is wrong.
 pub fn target_exists(path: &Path) -> Result<bool> {
     let shown = path.display();
     if path.file_name().is_none() {
@@ -86,7 +86,12 @@ pub fn target_exists(path: &Path) -> Result<bool> {
         Ok(_) if path.is_dir() => Err(Error::Output(format!(
             "cannot write {shown}: it is a directory"
         ))),
-        Ok(_) => Ok(true),
+        Ok(m) => match special_kind(&m) {
+            None => Ok(true),
+            Some(kind) => Err(Error::Output(format!(
+                "cannot write {shown}: it is {kind}, not a regular file (Odyssey replaces only regular files, even with --force)"
+            ))),
+        },
         Err(e)
             if matches!(
                 e.kind(),
@@ -100,6 +105,36 @@ pub fn target_exists(path: &Path) -> Result<bool> {
             reason(&e)
         ))),
     }
+}
+
+/// What a non-regular file is (`a symbolic link`, `a device node`, ...), `None` for a regular
+/// file: outputs replace only regular files (issue 13: `-o /dev/null --force` run as root
+/// replaced `/dev/null`).
+fn special_kind(m: &std::fs::Metadata) -> Option<&'static str> {
+    let t = m.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_symlink() {
+        return Some("a symbolic link");
+    }
+    if t.is_dir() {
+        return Some("a directory");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device node");
+        }
+        if t.is_fifo() {
+            return Some("a named pipe");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("a special file")
 }
 
 /// Checks, before any work, that `path` can be written: see [`target_exists`]; an existing file
@@ -252,7 +287,13 @@ impl PendingFile {
         File::open(&self.tmp)
             .and_then(|f| f.sync_all())
             .map_err(|e| Error::Output(format!("cannot write {shown}: {}", reason(&e))))?;
-        let existed = std::fs::symlink_metadata(&self.target).is_ok();
+        let before = std::fs::symlink_metadata(&self.target).ok();
+        if let Some(kind) = before.as_ref().and_then(special_kind) {
+            return Err(Error::Output(format!(
+                "cannot write {shown}: it is {kind}, not a regular file (Odyssey replaces only regular files, even with --force)"
+            )));
+        }
+        let existed = before.is_some();
         if existed && !self.force {
             return Err(Error::Exists {
                 paths: vec![self.target.clone()],

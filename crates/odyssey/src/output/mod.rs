@@ -14,6 +14,8 @@
 mod files;
 mod render;
 #[cfg(test)]
+mod special_tests;
+#[cfg(test)]
 mod tests;
 
 use std::path::{Path, PathBuf};

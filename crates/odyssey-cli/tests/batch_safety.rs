@@ -1,0 +1,30 @@
+//! `--batch` refuses an existing `summary.tsv` before it writes any per-case file (issue 13).
+
+mod common;
+
+use common::{odyssey, Scratch};
+
+#[test]
+fn existing_summary_is_refused_before_any_case_file() {
+    let s = Scratch::new("batch-summary");
+    std::fs::create_dir_all(s.path("cases")).unwrap();
+    s.write(
+        "cases/one.json",
+        r#"{"id":"one","phenotypicFeatures":[{"type":{"id":"HP:0001250"}}]}"#,
+    );
+    std::fs::create_dir_all(s.path("out")).unwrap();
+    s.write("out/summary.tsv", "old");
+    let o = odyssey(&s.0, &["analyze", "--batch", "cases", "-o", "out"]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("summary.tsv exists; pass --force"), "{e}");
+    let names: Vec<String> = std::fs::read_dir(s.path("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["summary.tsv".to_string()]);
+    assert_eq!(
+        std::fs::read_to_string(s.path("out/summary.tsv")).unwrap(),
+        "old"
+    );
+}
