@@ -208,7 +208,14 @@ fn kb_info(global: &Global) -> anyhow::Result<(odyssey::KbHandle, KbInfo)> {
     let h = global.load_kb()?;
     let info = KbInfo {
         source: h.source.clone(),
-        hpo_release: h.kb.meta().hpo_release.clone(),
+        // an as-of knowledge base names its date here ("2025-01-16, annotations 2025-01-16
+        // as of 2022-01-01"), so every benchmark report shows it
+        hpo_release: match &h.kb.meta() {
+            m if m.annotations_release.contains(" as of ") => {
+                format!("{}, annotations {}", m.hpo_release, m.annotations_release)
+            }
+            m => m.hpo_release.clone(),
+        },
         checksum: h.checksum.clone(),
         load_ms: t.elapsed().as_secs_f64() * 1e3,
         ..Default::default()
