@@ -499,6 +499,48 @@ async fn first_query(a: &Node, c: &Cases) {
     );
 }
 
+/// A1's case page lists the stored matches: B1 with its score and a link to its contact.
+async fn a1_page(a: &Node, c: &Cases) {
+    let uid: String = sqlx::Row::get(
+        &sqlx::query("SELECT id FROM users WHERE name = 'alice'")
+            .fetch_one(&a.state.db.pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    let (sid, _) = {
+        let mut conn = a.state.db.pool.acquire().await.unwrap();
+        odyssey_server::pages::session::open_session(&mut conn, &uid)
+            .await
+            .unwrap()
+    };
+    let r = Request::get(format!("/cases/{}", c.a1))
+        .header(
+            "cookie",
+            format!("{}={sid}", odyssey_server::pages::session::COOKIE),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let (s, _, html) = a.page(r).await;
+    assert_eq!(s, StatusCode::OK);
+    let table = &html[html.find("id=\"mme-table\"").expect("a matches table")..];
+    let row = table
+        .split("<tr>")
+        .find(|r| r.contains(c.b1.as_str()))
+        .expect("a row for B1")
+        .replace("&#x2f;", "/"); // minijinja escapes '/' in HTML
+    assert!(row.contains("<td>Centre B</td>"), "{row}");
+    assert!(
+        row.contains("href=\"https://centre-b.example/mme\""),
+        "{row}"
+    );
+    assert!(
+        row.contains(">Dr Bea B</a>") && row.contains("NGLY1"),
+        "{row}"
+    );
+    assert!(html.contains("Down: request failed") && html.contains("Slow: no answer within"));
+}
+
 /// A1's trail: its share, its query, and that centre B was sent it as a match.
 async fn a1_audit(a: &Node, c: &Cases) {
     let trail = a.audit_actions(&c.alice, &c.a1).await;
@@ -576,6 +618,7 @@ async fn two_workspaces_match_each_others_shared_cases() {
             .await;
     }
     first_query(&a, &c).await;
+    a1_page(&a, &c).await;
     // and back: B queries with B1 and finds A1 with A's contact
     let vb = b.query(&c.bob, &c.b1).await;
     let na = node_named(&vb, "Centre A");
@@ -760,6 +803,7 @@ async fn case_page_shares_queries_and_withdraws() {
     let (_, _, html) = node.page(get(case_path.clone())).await;
     assert!(html.contains("id=\"mme-error-1\""), "{html}");
     assert!(html.contains("Down: request failed"), "{html}");
+    assert!(!html.contains("id=\"mme-table\""), "no results, no table");
 
     // withdraw
     let (s, _, _) = node
