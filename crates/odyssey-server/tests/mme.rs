@@ -235,10 +235,16 @@ impl Node {
     }
 
     async fn upload(&self, token: &str, project: &str, file: &str) -> String {
-        let (ct, body) = multipart(&[
-            ("project", "", project.as_bytes()),
-            ("case", file, &case_file(file)),
-        ]);
+        self.upload_named(token, project, file, &case_file(file))
+            .await
+    }
+
+    async fn upload_bytes(&self, token: &str, project: &str, bytes: &[u8]) -> String {
+        self.upload_named(token, project, "case.json", bytes).await
+    }
+
+    async fn upload_named(&self, token: &str, project: &str, file: &str, bytes: &[u8]) -> String {
+        let (ct, body) = multipart(&[("project", "", project.as_bytes()), ("case", file, bytes)]);
         let r = Request::post("/api/v1/cases")
             .header("authorization", format!("Bearer {token}"))
             .header("content-type", ct)
@@ -493,6 +499,48 @@ async fn first_query(a: &Node, c: &Cases) {
     );
 }
 
+/// A1's case page lists the stored matches: B1 with its score and a link to its contact.
+async fn a1_page(a: &Node, c: &Cases) {
+    let uid: String = sqlx::Row::get(
+        &sqlx::query("SELECT id FROM users WHERE name = 'alice'")
+            .fetch_one(&a.state.db.pool)
+            .await
+            .unwrap(),
+        0,
+    );
+    let (sid, _) = {
+        let mut conn = a.state.db.pool.acquire().await.unwrap();
+        odyssey_server::pages::session::open_session(&mut conn, &uid)
+            .await
+            .unwrap()
+    };
+    let r = Request::get(format!("/cases/{}", c.a1))
+        .header(
+            "cookie",
+            format!("{}={sid}", odyssey_server::pages::session::COOKIE),
+        )
+        .body(Body::empty())
+        .unwrap();
+    let (s, _, html) = a.page(r).await;
+    assert_eq!(s, StatusCode::OK);
+    let table = &html[html.find("id=\"mme-table\"").expect("a matches table")..];
+    let row = table
+        .split("<tr>")
+        .find(|r| r.contains(c.b1.as_str()))
+        .expect("a row for B1")
+        .replace("&#x2f;", "/"); // minijinja escapes '/' in HTML
+    assert!(row.contains("<td>Centre B</td>"), "{row}");
+    assert!(
+        row.contains("href=\"https://centre-b.example/mme\""),
+        "{row}"
+    );
+    assert!(
+        row.contains(">Dr Bea B</a>") && row.contains("NGLY1"),
+        "{row}"
+    );
+    assert!(html.contains("Down: request failed") && html.contains("Slow: no answer within"));
+}
+
 /// A1's trail: its share, its query, and that centre B was sent it as a match.
 async fn a1_audit(a: &Node, c: &Cases) {
     let trail = a.audit_actions(&c.alice, &c.a1).await;
@@ -570,6 +618,7 @@ async fn two_workspaces_match_each_others_shared_cases() {
             .await;
     }
     first_query(&a, &c).await;
+    a1_page(&a, &c).await;
     // and back: B queries with B1 and finds A1 with A's contact
     let vb = b.query(&c.bob, &c.b1).await;
     let na = node_named(&vb, "Centre A");
@@ -754,6 +803,7 @@ async fn case_page_shares_queries_and_withdraws() {
     let (_, _, html) = node.page(get(case_path.clone())).await;
     assert!(html.contains("id=\"mme-error-1\""), "{html}");
     assert!(html.contains("Down: request failed"), "{html}");
+    assert!(!html.contains("id=\"mme-table\""), "no results, no table");
 
     // withdraw
     let (s, _, _) = node
@@ -872,4 +922,100 @@ async fn mme_on_postgres() {
     assert_eq!(n, 1);
     node.state.db.pool.close().await;
     ws.cleanup().await;
+}
+
+/// A benchmark patient (MME record) as a phenopacket: its HPO features (excluded when
+/// `observed: "no"`), sex, and its genes as gene-level genomic interpretations.
+fn benchmark_phenopacket(p: &Value) -> Vec<u8> {
+    let id = p["id"].as_str().unwrap();
+    let features: Vec<Value> = p["features"]
+        .as_array()
+        .map_or(&[][..], |v| v)
+        .iter()
+        .map(|f| json!({ "type": { "id": f["id"], "label": f["label"] }, "excluded": f["observed"] == "no" }))
+        .collect();
+    let genes: Vec<Value> = p["genomicFeatures"]
+        .as_array()
+        .map_or(&[][..], |v| v)
+        .iter()
+        .map(|g| {
+            json!({ "subjectOrBiosampleId": id, "interpretationStatus": "CANDIDATE",
+                         "gene": { "valueId": g["gene"]["id"], "symbol": g["gene"]["id"] } })
+        })
+        .collect();
+    let mut pp = json!({
+        "id": id, "subject": { "id": id }, "phenotypicFeatures": features,
+        "interpretations": [{ "id": "i", "progressStatus": "IN_PROGRESS",
+                              "diagnosis": { "genomicInterpretations": genes } }],
+        "metaData": { "phenopacketSchemaVersion": "2.0" }
+    });
+    if let Some(sex) = p["sex"].as_str().filter(|s| ["MALE", "FEMALE"].contains(s)) {
+        pp["subject"]["sex"] = json!(sex);
+    }
+    pp.to_string().into_bytes()
+}
+
+/// The 50 MME benchmark patients (`../shared/data/mme-apis`, skipped when absent): centre B
+/// shares 49 of them, centre A queries with the first patient that shares a gene id with
+/// another; B's best answer must be one of those gene partners (with the unshared query
+/// patient itself never returned).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn benchmark_patient_finds_a_gene_partner_across_nodes() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/mme-apis/testing/benchmark_patients.json"
+    );
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("SKIP: {path} not found (../shared is absent)");
+        return;
+    };
+    let all: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let genes_of = |p: &Value| -> Vec<String> {
+        p["genomicFeatures"]
+            .as_array()
+            .map_or(&[][..], |v| v)
+            .iter()
+            .map(|g| g["gene"]["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let qi = (0..all.len())
+        .find(|&i| {
+            let g = genes_of(&all[i]);
+            all.iter()
+                .enumerate()
+                .any(|(j, p)| j != i && genes_of(p).iter().any(|x| g.contains(x)))
+        })
+        .unwrap();
+    let Pair { a, b, checks } = two_nodes().await;
+    let alice = a.user("alice", "neuro").await;
+    let bob = b.user("bob", "genetics").await;
+    let q = a
+        .upload_bytes(&alice, "neuro", &benchmark_phenopacket(&all[qi]))
+        .await;
+    a.share(&alice, &q, "Centre A", "mailto:a@centre-a.example")
+        .await;
+    let mut partners = Vec::new();
+    let qgenes = genes_of(&all[qi]);
+    for (j, p) in all.iter().enumerate() {
+        if j == qi {
+            continue;
+        }
+        let id = b
+            .upload_bytes(&bob, "genetics", &benchmark_phenopacket(p))
+            .await;
+        b.share(&bob, &id, "Centre B", "mailto:b@centre-b.example")
+            .await;
+        if genes_of(p).iter().any(|g| qgenes.contains(g)) {
+            partners.push(id);
+        }
+    }
+    let v = a.query(&alice, &q).await;
+    let ids = patient_ids(node_named(&v, "Centre B"));
+    assert!(
+        ids.first().is_some_and(|top| partners.contains(top)),
+        "query {} ({qgenes:?}): top {:?} not among partners {partners:?}",
+        all[qi]["id"],
+        ids.first()
+    );
+    assert_eq!(*checks.violations.lock().unwrap(), Vec::<String>::new());
 }

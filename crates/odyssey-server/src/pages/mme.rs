@@ -100,6 +100,8 @@ pub async fn section(s: &AppState, case_id: &str) -> PageResult<minijinja::Value
         )
     };
     let view = outgoing::view(case_id, rows);
+    let node_rows = node_rows(&view);
+    let has_results = node_rows.iter().any(|n| !n.results.is_empty());
     let nodes: Vec<String> = node
         .config
         .outgoing
@@ -113,7 +115,8 @@ pub async fn section(s: &AppState, case_id: &str) -> PageResult<minijinja::Value
         outgoing => nodes,
         queried_at => view.queried_at.clone(),
         queried_by => view.queried_by.clone(),
-        nodes => ser(&node_rows(&view)),
+        nodes => ser(&node_rows),
+        has_results => has_results,
     })
 }
 
