@@ -19,6 +19,7 @@ mod annotation;
 mod csr;
 mod disease;
 mod embedded;
+pub mod equivalents;
 mod error;
 mod file;
 pub mod g2p;
@@ -26,6 +27,7 @@ pub mod hpoa;
 mod ic;
 mod id;
 mod kb;
+mod newer;
 pub mod obo;
 mod ontology;
 mod pool;
@@ -38,6 +40,7 @@ pub use error::{Error, Result};
 pub use file::{FORMAT_VERSION, MAGIC};
 pub use id::{DiseaseDb, DiseaseId, HpoId, NcbiGeneId, ParseIdError};
 pub use kb::{BuildReport, KbMeta, KbStats, KnowledgeBase};
+pub use newer::NewerTerms;
 pub use ontology::{
     Ontology, Resolution, TermIdx, MODE_OF_INHERITANCE, ONSET, PHENOTYPIC_ABNORMALITY, ROOT,
 };
