@@ -45,7 +45,13 @@ fn equivalent_diseases_are_ranked_once_under_the_best_member() {
     assert!(raw[po].is_finite() && raw[pr].is_finite());
     assert!(plain.entity_positions(po).is_empty());
 
-    let merged = PhenotypeScorer::new(&kb, ScorerOptions::default());
+    let merged = PhenotypeScorer::new(
+        &kb,
+        ScorerOptions {
+            merge_equivalents: true,
+            ..Default::default()
+        },
+    );
     assert!(merged.entity_positions(po).contains(&(pr as u32)));
     let mut m = raw.clone();
     merged.merge_equivalents(&mut m);
