@@ -1,6 +1,6 @@
 //! Ablation runs of the phenotype model under leave-publication-out: each argument is one
 //! setting, `name=value[,name=value...]` with the parameter names of the stability scan
-//! (`odyssey_bench::stability::params`), or `default`. Prints, per setting, gene- and
+//! (`odyssey_bench::stability::params`, and `merge_equivalents=0|1`), or `default`. Prints, per setting, gene- and
 //! disease-level top-1 / top-10 / MRR on the whole corpus and gene top-1 on each half of the
 //! 2-fold cohort split.
 //!
@@ -37,6 +37,11 @@ fn options(setting: &str) -> Result<ScorerOptions, String> {
             .split_once('=')
             .ok_or_else(|| format!("{kv}: expected name=value"))?;
         let v: f64 = v.parse().map_err(|_| format!("{kv}: not a number"))?;
+        if k == "merge_equivalents" {
+            // not in the stability scan: a switch, 0 or 1
+            o.merge_equivalents = v != 0.0;
+            continue;
+        }
         let p = ps
             .iter()
             .find(|p| p.name == k)

@@ -131,6 +131,88 @@ pub fn markdown(tables: &[Calibration]) -> String {
     o
 }
 
+/// The post-test probability of a gene from τ-weighted log LRs `w` (index order) and the
+/// positions of its diseases: Σ_top exp(θ w) / (Σ_all exp(θ w) + N p_u / (1 − p_u)), as
+/// `PhenotypeScorer::ranking_from_scores` computes it (θ the probability temperature, p_u
+/// the pretest probability of "none of them"). Computed in a shifted scale against overflow.
+pub fn gene_probability(w: &[f64], top: &[usize], theta: f64, p_unknown: f64) -> f64 {
+    let (num, den, shift) = probability_terms(w, top, theta);
+    let unknown = if p_unknown > 0.0 {
+        w.len() as f64 * p_unknown / (1.0 - p_unknown)
+    } else {
+        0.0
+    };
+    num / (den + unknown * (-shift).exp())
+}
+
+/// (Σ_top exp(θw − m), Σ_all exp(θw − m), m) with m = max(0, max θw): the parts of
+/// [`gene_probability`] that do not depend on p_u, so that a fit can scan p_u cheaply.
+pub fn probability_terms(w: &[f64], top: &[usize], theta: f64) -> (f64, f64, f64) {
+    let m = w
+        .iter()
+        .map(|x| x * theta)
+        .fold(f64::NEG_INFINITY, f64::max)
+        .max(0.0);
+    let den: f64 = w.iter().map(|x| (x * theta - m).exp()).sum();
+    let num: f64 = top.iter().map(|&i| (w[i] * theta - m).exp()).sum();
+    (num, den, m)
+}
+
+/// One case for the calibration fit: per temperature of the grid, the terms of
+/// [`probability_terms`], the number of ranked diseases, whether the top gene is causal, and
+/// the case's half of the cohort split.
+#[derive(Clone, Debug)]
+pub struct FitCase {
+    /// Per temperature: (numerator, denominator, shift).
+    pub terms: Vec<(f64, f64, f64)>,
+    /// Ranked diseases N.
+    pub n: usize,
+    /// The top gene is causal.
+    pub hit: bool,
+    /// Half of the 2-fold cohort split.
+    pub half: crate::split::Half,
+}
+
+impl FitCase {
+    /// The top gene's probability at temperature index `t` and pretest p_u.
+    pub fn probability(&self, t: usize, p_unknown: f64) -> f64 {
+        let (num, den, m) = self.terms[t];
+        let unknown = self.n as f64 * p_unknown / (1.0 - p_unknown);
+        (num / (den + unknown * (-m).exp())).clamp(0.0, 1.0)
+    }
+}
+
+/// The mean log loss of the top gene's probability (clamped to [1e-6, 1 − 1e-6]) over
+/// `cases` at temperature index `t` and pretest p_u.
+pub fn log_loss<'a>(cases: impl Iterator<Item = &'a FitCase>, t: usize, p_unknown: f64) -> f64 {
+    let (mut sum, mut n) = (0.0, 0usize);
+    for c in cases {
+        let p = c.probability(t, p_unknown).clamp(1e-6, 1.0 - 1e-6);
+        sum -= if c.hit { p.ln() } else { (1.0 - p).ln() };
+        n += 1;
+    }
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f64
+    }
+}
+
+/// The grid point (temperature index, p_u) of least log loss over `cases` (the first on a
+/// tie, grid order).
+pub fn fit(cases: &[&FitCase], temperatures: usize, pretest: &[f64]) -> (usize, f64, f64) {
+    let mut best = (0, pretest[0], f64::INFINITY);
+    for t in 0..temperatures {
+        for &p in pretest {
+            let l = log_loss(cases.iter().copied(), t, p);
+            if l < best.2 {
+                best = (t, p, l);
+            }
+        }
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +227,26 @@ mod tests {
         assert!((c.ece - want).abs() < 1e-12, "{}", c.ece);
         // p = 1 falls in the last bin
         assert_eq!(from_pairs("y", [(1.0, false)]).bins[9].cases, 1);
+    }
+
+    #[test]
+    fn gene_probability_by_hand() {
+        // w = ln 3, 0; top gene = disease 0; θ = 1, p_u = 0.5: 3 / (3 + 1 + 2 × 1) = 0.5
+        let w = [3f64.ln(), 0.0];
+        assert!((gene_probability(&w, &[0], 1.0, 0.5) - 0.5).abs() < 1e-12);
+        // θ = 2: 9 / (9 + 1 + 2) = 0.75
+        assert!((gene_probability(&w, &[0], 2.0, 0.5) - 0.75).abs() < 1e-12);
+        // θ = 0: every LR is 1: 1 / (2 + 2) = 0.25
+        assert!((gene_probability(&w, &[0], 0.0, 0.5) - 0.25).abs() < 1e-12);
+        // FitCase gives the same from the stored terms
+        let c = FitCase {
+            terms: vec![probability_terms(&w, &[0], 2.0)],
+            n: 2,
+            hit: true,
+            half: crate::split::Half::A,
+        };
+        assert!((c.probability(0, 0.5) - 0.75).abs() < 1e-12);
+        // log loss of one hit at p = 0.75 is -ln 0.75
+        assert!((log_loss([&c].into_iter(), 0, 0.5) + 0.75f64.ln()).abs() < 1e-12);
     }
 }

@@ -347,25 +347,32 @@ impl<'kb> Evaluator<'kb> {
     /// `PhenotypeScorer::ranking_from_scores` computes it. `None` without genes.
     pub fn top_gene_probability(&self, scores: &[f64]) -> Option<f64> {
         let o = self.scorer.options();
-        let tau = o.evidence_weight;
-        let max = scores
+        let w: Vec<f64> = scores.iter().map(|s| s * o.evidence_weight).collect();
+        let top = self.top_gene(&w)?;
+        Some(crate::calibration::gene_probability(
+            &w,
+            top,
+            o.probability_temperature,
+            o.pretest_unknown,
+        ))
+    }
+
+    /// The index positions of the diseases of the top-ranked gene (the largest sum of
+    /// exp(weighted score), the first in gene order on a tie), from weighted scores.
+    pub fn top_gene(&self, weighted: &[f64]) -> Option<&[usize]> {
+        let max = weighted
             .iter()
-            .map(|s| s * tau)
+            .copied()
             .fold(f64::NEG_INFINITY, f64::max)
             .max(0.0);
-        let x: Vec<f64> = scores.iter().map(|s| (s * tau - max).exp()).collect();
-        let p = o.pretest_unknown;
-        let unknown = if p > 0.0 {
-            x.len() as f64 * p / (1.0 - p)
-        } else {
-            0.0
-        };
-        let denom = x.iter().sum::<f64>() + unknown * (-max).exp();
-        self.gene_positions
-            .iter()
-            .map(|(_, pos)| pos.iter().map(|&i| x[i]).sum::<f64>())
-            .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
-            .map(|v| v / denom)
+        let mut best: Option<(f64, &[usize])> = None;
+        for (_, pos) in &self.gene_positions {
+            let v: f64 = pos.iter().map(|&i| (weighted[i] - max).exp()).sum();
+            if best.is_none_or(|(b, _)| v > b) {
+                best = Some((v, pos));
+            }
+        }
+        best.map(|(_, p)| p)
     }
 
     /// The scorer.
@@ -402,6 +409,17 @@ impl<'kb> Evaluator<'kb> {
                 continue;
             };
             diseases.push(d);
+            // a hit on any equivalent disease (MONDO exact match) counts
+            if let Some(pos) = self.scorer.index().position(d) {
+                let idx = self.scorer.index();
+                diseases.extend(
+                    self.scorer
+                        .entity_positions(pos)
+                        .iter()
+                        .map(|&p| idx.diseases()[p as usize])
+                        .filter(|&e| e != d),
+                );
+            }
             if self.scorer.index().position(d).is_some() {
                 status = DiseaseStatus::Ranked;
             } else if status == DiseaseStatus::Absent {
@@ -513,6 +531,8 @@ impl<'kb> Evaluator<'kb> {
             } else {
                 LeaveOutEffect::default()
             };
+            // one entity ranked once, after leave-out changed individual scores
+            self.scorer.merge_equivalents(&mut scores);
             out.ranks[ri] =
                 self.gold_ranks_from_scores(&scores, run.method, &gold, &effect.diseases_emptied);
             if run.method == Method::LikelihoodRatio && !gold.genes.is_empty() {
@@ -546,7 +566,8 @@ impl<'kb> Evaluator<'kb> {
     }
 
     /// Raw phenotype scores of every indexed disease (index order) for a resolved case, with
-    /// leave-publication-out applied for the given PubMed ids when `leave_out` is given.
+    /// leave-publication-out applied for the given PubMed ids when `leave_out` is given, each
+    /// entity ranked once ([`PhenotypeScorer::merge_equivalents`]).
     pub fn scores(
         &self,
         case: &Case,
@@ -569,6 +590,7 @@ impl<'kb> Evaluator<'kb> {
             ),
             None => LeaveOutEffect::default(),
         };
+        self.scorer.merge_equivalents(&mut s);
         (s, effect)
     }
 

@@ -41,7 +41,7 @@ fn unknown_and_malformed_ids_in_a_phenopacket_are_errors_naming_the_feature() {
         ),
     )
     .unwrap();
-    let o = run(d, &["analyze", "case.json"]);
+    let o = run(d, &["analyze", "case.json", "--strict-terms"]);
     assert!(!o.status.success());
     let e = stderr(&o);
     assert!(
@@ -58,16 +58,33 @@ fn unknown_and_malformed_ids_in_a_phenopacket_are_errors_naming_the_feature() {
         e.contains("phenotypicFeatures[2] (\"HP:12\", excluded): not an HPO term id"),
         "{e}"
     );
-    assert!(e.contains("--skip-unknown-terms"), "{e}");
-    // with the flag: ranked from the valid term, with a warning per dropped id
+    assert!(e.contains("--strict-terms"), "{e}");
+    // by default: ranked from the valid term, with a warning per dropped id, in the TSV too
+    let o = run(d, &["analyze", "case.json", "--top", "1", "-o", "out.tsv"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("warning: observed term \"HP:9999999\" left out of the analysis"),
+        "{e}"
+    );
+    assert!(
+        e.contains("warning: excluded term \"HP:12\" left out of the analysis"),
+        "{e}"
+    );
+    let tsv = std::fs::read_to_string(d.join("out.tsv")).unwrap();
+    let header: Vec<&str> = tsv.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        header
+            .iter()
+            .any(|l| l.contains("HP:9999999") && l.contains("left out")),
+        "{header:?}"
+    );
+    // the old flag is still accepted
     let o = run(
         d,
         &["analyze", "case.json", "--skip-unknown-terms", "--top", "1"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    let e = stderr(&o);
-    assert!(e.contains("warning: term HP:9999999 not used"), "{e}");
-    assert!(e.contains("warning: excluded term HP:12 not used"), "{e}");
 }
 
 #[test]

@@ -71,7 +71,7 @@ impl KnowledgeBase {
         let kb: KnowledgeBase =
             postcard::from_bytes(&raw).map_err(|e| bad(format!("decoding failed: {e}")))?;
         kb.check().map_err(bad)?;
-        Ok(kb)
+        Ok(kb.with_equivalents())
     }
 
     /// The checksum recorded in a `.odkb` image's header, as 16 hex digits (provenance).

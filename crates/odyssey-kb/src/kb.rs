@@ -80,6 +80,13 @@ pub struct KnowledgeBase {
     pub(crate) ic: Vec<f64>,
     pub(crate) term_disease_counts: Vec<u32>,
     pub(crate) diseases_counted: u32,
+    /// Terms of a newer HPO release mapped to known ancestors (given at run time, never
+    /// stored in the compiled file).
+    #[serde(skip)]
+    pub(crate) newer: Option<crate::NewerTerms>,
+    /// MONDO exact matches of the diseases (attached when built or loaded, never stored).
+    #[serde(skip)]
+    pub(crate) equivalents: crate::equivalents::Equivalents,
 }
 
 impl KnowledgeBase {
@@ -148,8 +155,62 @@ impl KnowledgeBase {
             ic: info.ic,
             term_disease_counts: info.counts,
             diseases_counted: info.diseases_counted,
+            newer: None,
+            equivalents: Default::default(),
         };
-        Ok((kb, report))
+        Ok((kb.with_equivalents(), report))
+    }
+
+    /// Reads a newer HPO release's `hp.obo` (plain or gzip) and keeps its map from terms this
+    /// release does not know to their nearest known ancestors ([`crate::NewerTerms`]), which
+    /// case resolution then uses. Nothing is written to a compiled file.
+    ///
+    /// Errors: the OBO reader's (file, line); [`Error::Invalid`] without a release date.
+    pub fn load_newer_ontology(&mut self, obo: &Path) -> Result<()> {
+        self.newer = Some(crate::NewerTerms::read(obo, &self.ontology)?);
+        Ok(())
+    }
+
+    /// Attaches the compiled MONDO exact matches ([`crate::equivalents`]).
+    pub(crate) fn with_equivalents(mut self) -> KnowledgeBase {
+        self.equivalents = crate::equivalents::Equivalents::embedded(&self.diseases);
+        self
+    }
+
+    /// The other ids of a disease by MONDO exact match (`MONDO:n`, then `OMIM:n`, then
+    /// `ORPHA:n`, each ascending; ids outside the knowledge base included), empty when none.
+    /// Source: MONDO mapping sets, release [`KnowledgeBase::mondo_release`].
+    pub fn equivalent_ids(&self, d: DiseaseIdx) -> &[String] {
+        self.equivalents
+            .ids
+            .get(d as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The representative of a disease's entity (diseases sharing a MONDO id, transitively):
+    /// its OMIM disease with the lowest number, else its ORPHA disease with the lowest
+    /// number; the disease itself when it has no equivalent in the knowledge base.
+    pub fn representative(&self, d: DiseaseIdx) -> DiseaseIdx {
+        self.equivalents
+            .representative
+            .get(d as usize)
+            .copied()
+            .unwrap_or(d)
+    }
+
+    /// The MONDO release of the exact matches (`YYYY-MM-DD`).
+    pub fn mondo_release(&self) -> &str {
+        &self.equivalents.release
+    }
+
+    /// Sets (or, with `None`, clears) the newer-release map.
+    pub fn set_newer_terms(&mut self, newer: Option<crate::NewerTerms>) {
+        self.newer = newer;
+    }
+
+    /// The newer-release map, when one was loaded.
+    pub fn newer_terms(&self) -> Option<&crate::NewerTerms> {
+        self.newer.as_ref()
     }
 
     #[doc(hidden)]

@@ -20,6 +20,7 @@ pub mod asof;
 mod csr;
 mod disease;
 mod embedded;
+pub mod equivalents;
 mod error;
 mod file;
 pub mod g2p;
@@ -27,6 +28,7 @@ pub mod hpoa;
 mod ic;
 mod id;
 mod kb;
+mod newer;
 pub mod obo;
 mod ontology;
 mod pool;
@@ -40,6 +42,7 @@ pub use error::{Error, Result};
 pub use file::{FORMAT_VERSION, MAGIC};
 pub use id::{DiseaseDb, DiseaseId, HpoId, NcbiGeneId, ParseIdError};
 pub use kb::{BuildReport, KbMeta, KbStats, KnowledgeBase};
+pub use newer::NewerTerms;
 pub use ontology::{
     Ontology, Resolution, TermIdx, MODE_OF_INHERITANCE, ONSET, PHENOTYPIC_ABNORMALITY, ROOT,
 };

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use odyssey_kb::{HpoId, KnowledgeBase, Ontology, Resolution, Sex, TermIdx};
+use odyssey_kb::{HpoId, KnowledgeBase, NewerTerms, Ontology, Resolution, Sex, TermIdx};
 
 use crate::phenopacket::Phenopacket;
 
@@ -93,8 +93,13 @@ pub struct RemappedTerm {
     pub from: String,
     /// The current term used instead.
     pub to: String,
-    /// `alternative id` or `obsolete, replaced`.
+    /// `alternative id`, `obsolete, replaced`, or `term of HPO <newer> unknown to HPO <kb>,
+    /// nearest known ancestor` (one entry per ancestor).
     pub how: String,
+    /// True when the id is a term of a newer HPO release mapped to a known ancestor
+    /// ([`KnowledgeBase::load_newer_ontology`]).
+    #[serde(skip)]
+    pub via_newer_release: bool,
 }
 
 /// A resolved case.
@@ -203,7 +208,12 @@ impl Case {
     /// mapped (listed in `remapped`); malformed ids, ids unknown to the release, obsolete ids
     /// without replacement and terms outside HP:0000118 Phenotypic abnormality (modes of
     /// inheritance, onset, frequency, modifiers) are listed in `ignored` with the reason.
-    /// Then: duplicates are merged; a term both observed and excluded is dropped from both;
+    /// When the knowledge base has a newer release's map
+    /// ([`KnowledgeBase::load_newer_ontology`]), an observed id it does not know but the map
+    /// does is scored as its nearest known ancestors (each listed in `remapped`,
+    /// `via_newer_release`); an excluded one is not mapped (that a specific feature is absent
+    /// says nothing about its broader ancestor) and is ignored like any unknown id. This is the
+    /// one resolution both `odyssey analyze` and `odyssey bench` use. Then: duplicates are merged; a term both observed and excluded is dropped from both;
     /// an excluded term that is an ancestor of an observed term (a contradiction) is dropped;
     /// an observed term that is an ancestor of another observed term is dropped as implied;
     /// an excluded term that is a descendant of another excluded term is dropped as implied.
@@ -211,6 +221,7 @@ impl Case {
     /// Errors: [`CaseError::NoUsableTerms`] when nothing is left; [`CaseError::BadAge`].
     pub fn resolve(input: &CaseInput, kb: &KnowledgeBase) -> Result<Case, CaseError> {
         let o = kb.ontology();
+        let newer = kb.newer_terms();
         if let Some(a) = &input.age {
             if parse_age_years(a).is_none() {
                 return Err(CaseError::BadAge {
@@ -221,7 +232,7 @@ impl Case {
         }
         let mut ignored = Vec::new();
         let mut remapped = Vec::new();
-        let (mut obs, mut exc) = resolve_terms(input, kb, &mut ignored, &mut remapped);
+        let (mut obs, mut exc) = resolve_terms(input, kb, newer, &mut ignored, &mut remapped);
         obs.sort_unstable();
         obs.dedup_by_key(|x| x.0);
         exc.sort_unstable();
@@ -280,6 +291,7 @@ fn dropped(input: &CaseInput, i: usize, excluded: bool, reason: String) -> Ignor
 fn resolve_terms(
     input: &CaseInput,
     kb: &KnowledgeBase,
+    newer: Option<&NewerTerms>,
     ignored: &mut Vec<IgnoredTerm>,
     remapped: &mut Vec<RemappedTerm>,
 ) -> (Vec<Indexed>, Vec<Indexed>) {
@@ -314,6 +326,7 @@ fn resolve_terms(
                     from: t.id.clone(),
                     to: o.id(x).to_string(),
                     how: "alternative id".into(),
+                    via_newer_release: false,
                 });
                 x
             }
@@ -322,6 +335,7 @@ fn resolve_terms(
                     from: t.id.clone(),
                     to: o.id(term).to_string(),
                     how: "obsolete, replaced".into(),
+                    via_newer_release: false,
                 });
                 term
             }
@@ -338,6 +352,32 @@ fn resolve_terms(
                 continue;
             }
             Err(_) => {
+                let mapped = newer
+                    .filter(|_| !t.excluded)
+                    .and_then(|n| Some((n.release(), n.ancestors(id)?)));
+                if let Some((release, ancestors)) = mapped {
+                    for &a in ancestors {
+                        remapped.push(RemappedTerm {
+                            from: t.id.clone(),
+                            to: o.id(a).to_string(),
+                            how: format!(
+                                "term of HPO {release} unknown to HPO {}, nearest known ancestor",
+                                kb.meta().hpo_release
+                            ),
+                            via_newer_release: true,
+                        });
+                        if o.is_phenotype(a) {
+                            obs.push((a, i));
+                        }
+                    }
+                    if !ancestors.iter().any(|&a| o.is_phenotype(a)) {
+                        ignored.push(ignore(
+                            "not a phenotypic abnormality (its known ancestors are outside HP:0000118)"
+                                .into(),
+                        ));
+                    }
+                    continue;
+                }
                 ignored.push(invalid(format!(
                     "unknown HPO term in HPO release {}",
                     kb.meta().hpo_release

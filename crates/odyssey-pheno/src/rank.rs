@@ -113,16 +113,29 @@ fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
 ///
 /// `scores[i]` belongs to `diseases[i]` (ascending disease index). `ln_lr` selects the LR
 /// semantics (scores are natural-log LRs; output scores are log10; genes sum LRs) versus
-/// similarity semantics (genes take the maximum).
+/// similarity semantics (genes take the maximum). Post-test probabilities (LR semantics) use
+/// the scores multiplied by the temperature `theta` and the pretest probability `p_unknown`
+/// of "none of them" ([`post_test_probabilities`]); the order does not depend on either.
 pub(crate) fn build(
     kb: &KnowledgeBase,
     index: &crate::index::PhenoIndex,
     scores: &[f64],
     ln_lr: bool,
-    p_unknown: f64,
+    (theta, p_unknown): (f64, f64),
     gene_max: bool,
 ) -> (Vec<RankedDisease>, Vec<RankedGene>) {
     let scaled = ln_lr.then(|| scaled_lrs(scores, p_unknown));
+    let tempered: Option<Vec<f64>> = (ln_lr && theta != 1.0).then(|| {
+        let t: Vec<f64> = scores.iter().map(|s| s * theta).collect();
+        post_test_probabilities(&t, p_unknown)
+    });
+    let prob_of = |pos: usize| -> f64 {
+        match (&tempered, &scaled) {
+            (Some(t), _) => t[pos],
+            (None, Some((x, _, denom))) => x[pos] / denom,
+            (None, None) => 0.0,
+        }
+    };
     let items: Vec<(usize, f64)> = scores.iter().copied().enumerate().collect();
     let ranked = rank_by_score(&items);
     let diseases = &index.diseases;
@@ -141,7 +154,7 @@ pub(crate) fn build(
             } else {
                 scores[pos]
             },
-            post_test_probability: scaled.as_ref().map(|(x, _, denom)| x[pos] / denom),
+            post_test_probability: ln_lr.then(|| prob_of(pos)),
         });
     }
     // genes: score accumulator, probability, and best disease (the one first in rank
@@ -151,7 +164,7 @@ pub(crate) fn build(
     let mut prob = vec![0.0f64; ng];
     let mut best_place = vec![u32::MAX; ng];
     for pos in 0..scores.len() {
-        let p = scaled.as_ref().map_or(0.0, |(x, _, denom)| x[pos] / denom);
+        let p = prob_of(pos);
         for &g in index.disease_genes.row(pos) {
             let g = g as usize;
             if best_place[g] == u32::MAX {

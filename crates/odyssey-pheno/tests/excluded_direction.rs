@@ -26,25 +26,28 @@ fn excluding_an_obligate_feature_lowers_that_disease() {
     let input = example();
     let case = Case::resolve(&input, &kb).unwrap();
     let r = s.rank(&case);
-    // the runner-up: a different disease that the patient resembles
-    let second = r.diseases[2].disease;
+    // a runner-up (a different disease that the patient resembles, among the next ten) with
+    // an obligate (frequency 1) feature that the case does not mention
     let o = kb.ontology();
-    // an obligate (frequency 1) feature of the runner-up that the case does not mention
-    let feature = kb
-        .disease(second)
-        .annotations
+    let obligate_unmentioned = |d: odyssey_kb::DiseaseIdx| {
+        kb.disease(d)
+            .annotations
+            .iter()
+            .filter(|a| {
+                a.aspect == Aspect::Phenotype && !a.negated && a.frequency.proportion() == Some(1.0)
+            })
+            .map(|a| a.term)
+            .find(|&t| {
+                case.observed
+                    .iter()
+                    .chain(&case.excluded)
+                    .all(|&c| !o.is_ancestor_or_self(t, c) && !o.is_ancestor_or_self(c, t))
+            })
+    };
+    let (second, feature) = r.diseases[1..11]
         .iter()
-        .filter(|a| {
-            a.aspect == Aspect::Phenotype && !a.negated && a.frequency.proportion() == Some(1.0)
-        })
-        .map(|a| a.term)
-        .find(|&t| {
-            case.observed
-                .iter()
-                .chain(&case.excluded)
-                .all(|&c| !o.is_ancestor_or_self(t, c) && !o.is_ancestor_or_self(c, t))
-        })
-        .expect("the runner-up has an obligate feature not in the case");
+        .find_map(|d| Some((d.disease, obligate_unmentioned(d.disease)?)))
+        .expect("a runner-up has an obligate feature not in the case");
     let mut with = input.clone();
     with.terms.push(TermInput {
         id: o.id(feature).to_string(),

@@ -335,6 +335,8 @@ struct DiseaseRow {
     #[serde(flatten)]
     cells: RankCells,
     id: String,
+    /// MONDO exact matches, comma-separated (empty when none).
+    equivalent_ids: String,
     label: String,
     url: Option<String>,
     anchor: String,
@@ -1285,6 +1287,7 @@ fn disease_rows(cx: &PageContext, detail_diseases: usize) -> Vec<DiseaseRow> {
                 best_disease,
             ),
             id: d.id.clone(),
+            equivalent_ids: d.equivalent_ids.join(", "),
             label: d.label.clone(),
             url: curie_url(&d.id),
             anchor: disease_anchor(i, d),

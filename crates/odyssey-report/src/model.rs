@@ -173,6 +173,10 @@ pub struct DiseaseResult {
     pub tie_size: usize,
     /// `OMIM:...`, `ORPHA:...` or `DECIPHER:...`.
     pub id: String,
+    /// Other ids of the same disease by MONDO exact match (`MONDO:...`, then `OMIM:...`, then
+    /// `ORPHA:...`); empty when none.
+    #[serde(default)]
+    pub equivalent_ids: Vec<String>,
     /// Name.
     pub label: String,
     /// LR model: log10 of the likelihood ratio; Resnik: similarity in nats.

@@ -98,10 +98,11 @@ pub fn write_genes_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Res
 }
 
 /// Disease table: rank, tie_size, id, label, score, post_test_probability,
-/// modes_of_inheritance, genes, evidence (`HP:id:match:lr` per term, `-` prefix for excluded).
+/// modes_of_inheritance, genes, evidence (`HP:id:match:lr` per term, `-` prefix for excluded),
+/// equivalent_ids (MONDO exact matches, comma-separated).
 pub fn write_diseases_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Result<()> {
     header(r, &mut out)?;
-    writeln!(out, "rank\ttie_size\tid\tlabel\tscore\tpost_test_probability\tmodes_of_inheritance\tgenes\tevidence")?;
+    writeln!(out, "rank\ttie_size\tid\tlabel\tscore\tpost_test_probability\tmodes_of_inheritance\tgenes\tevidence\tequivalent_ids")?;
     for d in &r.diseases {
         let genes: Vec<&str> = d.genes.iter().map(|g| g.symbol.as_str()).collect();
         let ev: Vec<String> = d
@@ -119,7 +120,7 @@ pub fn write_diseases_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::
             .collect();
         writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}",
             d.rank,
             d.tie_size,
             d.id,
@@ -128,7 +129,8 @@ pub fn write_diseases_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::
             num(d.post_test_probability),
             d.modes_of_inheritance.join(","),
             genes.join(","),
-            ev.join(";")
+            ev.join(";"),
+            d.equivalent_ids.join(",")
         )?;
     }
     Ok(())

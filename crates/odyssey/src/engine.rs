@@ -136,8 +136,8 @@ impl Engine {
     /// file), otherwise the variant analysis combined with the phenotype (LR method only).
     ///
     /// Errors: [`Error::Term`] (a request term), [`Error::CaseFile`] (unreadable document),
-    /// [`Error::UnusableTerms`] (document ids malformed or unknown, unless
-    /// `skip_unknown_terms`), [`Error::Case`] (no usable term, bad age), [`Error::Request`]
+    /// [`Error::UnusableTerms`] (document ids malformed or unknown, with
+    /// `strict_terms`), [`Error::Case`] (no usable term, bad age), [`Error::Request`]
     /// (nothing to analyse, Resnik with variants), [`Error::Variant`] (VCF, PED, sources...).
     pub fn run(&self, request: &AnalysisRequest) -> Result<Analysis> {
         self.check_terms(&request.terms)?;
@@ -230,7 +230,7 @@ impl Engine {
 
     /// The case: the document's (or an empty one named `request.id`), with the request's
     /// terms, sex and age, resolved against the HPO release; then the document's ids checked
-    /// ([`Error::UnusableTerms`] unless `skip_unknown_terms`).
+    /// ([`Error::UnusableTerms`] with `strict_terms`).
     fn resolve_case(&self, request: &AnalysisRequest, doc: Option<&Document>) -> Result<Case> {
         let mut input = match doc {
             Some(d) => CaseInput::from_phenopacket(d.file.proband()),
@@ -247,7 +247,7 @@ impl Engine {
             input.age = Some(a.clone());
         }
         let case = Case::resolve(&input, &self.kb().kb)?;
-        if let (Some(d), false) = (doc, request.options.skip_unknown_terms) {
+        if let (Some(d), true) = (doc, request.options.strict_terms) {
             check_document_terms(&d.input.path, &case)?;
         }
         Ok(case)

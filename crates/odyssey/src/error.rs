@@ -66,8 +66,8 @@ pub enum Error {
         /// The parser's or the ontology's message.
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// HPO ids of a case document that cannot be used (refused unless
-    /// `skip_unknown_terms`): every one is listed.
+    /// HPO ids of a case document that cannot be used (refused with
+    /// `strict_terms`): every one is listed.
     #[error("{}: {} phenotypic feature{} cannot be used: {}", .source_name, .items.len(), if .items.len() == 1 { "" } else { "s" }, .items.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     UnusableTerms {
         /// The document (file path or name given with the bytes).

@@ -47,6 +47,16 @@ impl KbHandle {
         }
     }
 
+    /// The knowledge base with a newer HPO release's `hp.obo` (plain or gzip): an observed
+    /// term of that release it does not know is analysed as its nearest known ancestors
+    /// ([`KnowledgeBase::load_newer_ontology`]).
+    ///
+    /// Errors: the OBO reader's (file, line), or a file without a release date.
+    pub fn with_newer_ontology(mut self, obo: &Path) -> odyssey_kb::Result<KbHandle> {
+        self.kb.load_newer_ontology(obo)?;
+        Ok(self)
+    }
+
     /// Provenance record.
     pub fn info(&self) -> KnowledgeBaseInfo {
         KnowledgeBaseInfo {

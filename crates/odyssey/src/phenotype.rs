@@ -138,6 +138,7 @@ pub(crate) fn disease_results_with(
             rank,
             tie_size,
             id: d.id.to_string(),
+            equivalent_ids: kb.equivalent_ids(di).to_vec(),
             label: d.name.clone(),
             score,
             post_test_probability: post,
@@ -220,10 +221,40 @@ pub(crate) fn disease_labels(
     out
 }
 
-/// Warnings about the case itself (the report's `warnings`): a ranking resting on excluded
-/// terms alone.
-pub(crate) fn case_warnings(case: &Case) -> Vec<String> {
+/// Warnings about the case itself (the report's `warnings`, hence the JSON, the TSV header
+/// and the HTML): input ids left out because they are malformed or unknown to the HPO
+/// release, ids of a newer release analysed as their nearest known ancestors, and a ranking
+/// resting on excluded terms alone.
+pub(crate) fn case_warnings(kb: &KnowledgeBase, case: &Case) -> Vec<String> {
     let mut out = Vec::new();
+    for i in case.ignored.iter().filter(|i| i.invalid_id) {
+        let what = if i.excluded { "excluded" } else { "observed" };
+        out.push(format!(
+            "{what} term {:?} left out of the analysis: {}",
+            i.id, i.reason
+        ));
+    }
+    let mut newer: Vec<(&str, Vec<String>, &str)> = Vec::new();
+    for r in case.remapped.iter().filter(|r| r.via_newer_release) {
+        let to =
+            r.to.parse::<odyssey_kb::HpoId>()
+                .ok()
+                .and_then(|id| kb.ontology().index(id))
+                .map(|t| format!("{} ({})", r.to, kb.ontology().name(t)))
+                .unwrap_or_else(|| r.to.clone());
+        match newer.iter_mut().find(|(from, _, _)| *from == r.from) {
+            Some(x) => x.1.push(to),
+            None => newer.push((&r.from, vec![to], &r.how)),
+        }
+    }
+    for (from, to, how) in newer {
+        let how = how.trim_end_matches(", nearest known ancestor");
+        out.push(format!(
+            "observed term {from:?} ({how}) analysed as its nearest known ancestor{}: {}",
+            if to.len() == 1 { "" } else { "s" },
+            to.join(", ")
+        ));
+    }
     if case.observed.is_empty() {
         out.push(format!(
             "no observed phenotypic abnormality: the ranking rests on the {} excluded term(s) alone",
@@ -270,6 +301,6 @@ pub fn phenotype_report(
         disease_labels: disease_labels(&kb.kb, &genes),
         genes,
         filters: None,
-        warnings: case_warnings(case),
+        warnings: case_warnings(&kb.kb, case),
     }
 }

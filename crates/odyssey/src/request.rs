@@ -55,10 +55,12 @@ pub struct AnalysisOptions {
     pub assembly: Option<Assembly>,
     /// Ignore any VCF listed in the document: phenotype-only analysis.
     pub phenotype_only: bool,
-    /// Analyse a document even when some of its HPO ids are malformed or unknown to the
-    /// knowledge base's release (they are left out and listed in the report); without it
-    /// such a document is [`crate::Error::UnusableTerms`].
-    pub skip_unknown_terms: bool,
+    /// Refuse a document when some of its HPO ids are malformed or unknown to the knowledge
+    /// base's release ([`crate::Error::UnusableTerms`]). Without it (the default) such ids are
+    /// left out of the analysis (or, with [`crate::KbHandle::with_newer_ontology`], an observed
+    /// term of the newer release is analysed as its nearest known ancestors) and every report
+    /// says so in its `warnings`.
+    pub strict_terms: bool,
     /// Take consequences from the VCF's CSQ/ANN/BCSQ field instead of Odyssey's annotator.
     pub vcf_annotations: bool,
 }
@@ -92,7 +94,7 @@ impl Default for AnalysisOptions {
             family: None,
             assembly: None,
             phenotype_only: false,
-            skip_unknown_terms: false,
+            strict_terms: false,
             vcf_annotations: false,
         }
     }

@@ -66,8 +66,9 @@ fn document_files_are_not_followed() {
     assert_eq!(report.case.family.len(), 3);
 }
 
-/// Malformed and unknown ids of a document are one error listing each (a server answers 422
-/// with them); `skip_unknown_terms` analyses without them and reports them.
+/// By default malformed and unknown ids of a document are left out, with a warning in the
+/// report naming each; with `strict_terms` they are one error listing each (a server answers
+/// 422 with them).
 #[test]
 fn unusable_document_terms_are_listed() {
     let text = r#"{"id":"c","subject":{"id":"kid"},"phenotypicFeatures":[
@@ -80,6 +81,34 @@ fn unusable_document_terms_are_listed() {
         text: text.into(),
     });
     let e = engine();
+    let a = e.run(&req).unwrap();
+    assert_eq!(a.report.case.observed, ["HP:0001250"]);
+    let warned: Vec<&str> = a
+        .case_notes
+        .iter()
+        .filter(|n| n.warning)
+        .map(|n| n.message.as_str())
+        .collect();
+    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert!(
+        warned[0].starts_with("term HP:9999999 not used"),
+        "{warned:?}"
+    );
+    // the report itself (JSON `warnings`, hence TSV header and HTML) names both ids
+    let json = serde_json::to_value(&a.report).unwrap();
+    let w: Vec<String> = json["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        w.iter()
+            .any(|x| x.contains("HP:9999999") && x.contains("left out")),
+        "{w:?}"
+    );
+    assert!(w.iter().any(|x| x.contains("\"HP:12\"")), "{w:?}");
+    req.options.strict_terms = true;
     match e.analyze(&req) {
         Err(err @ Error::UnusableTerms { .. }) => {
             assert!(err.is_input_error());
@@ -95,20 +124,6 @@ fn unusable_document_terms_are_listed() {
         }
         other => panic!("expected UnusableTerms, got {other:?}"),
     }
-    req.options.skip_unknown_terms = true;
-    let a = e.run(&req).unwrap();
-    assert_eq!(a.report.case.observed, ["HP:0001250"]);
-    let warned: Vec<&str> = a
-        .case_notes
-        .iter()
-        .filter(|n| n.warning)
-        .map(|n| n.message.as_str())
-        .collect();
-    assert_eq!(warned.len(), 2, "{warned:?}");
-    assert!(
-        warned[0].starts_with("term HP:9999999 not used"),
-        "{warned:?}"
-    );
 }
 
 /// One engine shared by threads gives each request the report it gives alone.
@@ -152,4 +167,77 @@ fn method_per_request() {
     req.vcf = Some(example("family.vcf.gz"));
     assert!(matches!(e.analyze(&req), Err(Error::Request(_))));
     assert_eq!(e.scorer().options().method, Method::LikelihoodRatio);
+}
+
+/// With a newer release's hp.obo, an observed id the knowledge base does not know is analysed
+/// as its nearest known ancestor (the same ranking as giving that ancestor), said in the
+/// report; an excluded one is left out (its absence says nothing about the ancestor).
+#[test]
+fn newer_release_terms_are_analysed_as_known_ancestors() {
+    let dir = std::env::temp_dir().join(format!("odyssey-newer-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let obo = dir.join("hp.obo");
+    // a hand-made "newer release": two new terms under HPO 2025-01-16 terms
+    std::fs::write(
+        &obo,
+        "format-version: 1.2\ndata-version: hp/releases/2025-11-24\n\n\
+         [Term]\nid: HP:9999990\nname: Newer kind of focal seizure\nis_a: HP:0007359\n\n\
+         [Term]\nid: HP:9999991\nname: Newer kind of seizure\nis_a: HP:0001250\n\n",
+    )
+    .unwrap();
+    let e = Engine::new(
+        KbHandle::embedded()
+            .unwrap()
+            .with_newer_ontology(&obo)
+            .unwrap(),
+    );
+    let text = r#"{"id":"c","subject":{"id":"kid"},"phenotypicFeatures":[
+        {"type":{"id":"HP:9999990","label":"Newer kind of focal seizure"}},
+        {"type":{"id":"HP:0001263","label":"Global developmental delay"}},
+        {"type":{"id":"HP:9999991","label":"Newer kind of seizure"},"excluded":true}],
+        "metaData":{"phenopacketSchemaVersion":"2.0"}}"#;
+    let req = AnalysisRequest::new(CaseSource::Document {
+        name: "newer.json".into(),
+        text: text.into(),
+    });
+    let r = e.analyze(&req).unwrap();
+    assert_eq!(r.case.observed, ["HP:0007359", "HP:0001263"]);
+    assert!(r.case.excluded.is_empty());
+    assert_eq!(r.case.remapped.len(), 1);
+    assert_eq!(
+        (
+            r.case.remapped[0].from.as_str(),
+            r.case.remapped[0].to.as_str()
+        ),
+        ("HP:9999990", "HP:0007359")
+    );
+    assert!(
+        r.warnings.iter().any(|w| w.contains("HP:9999990")
+            && w.contains("2025-11-24")
+            && w.contains("HP:0007359 (Focal-onset seizure)")),
+        "{:?}",
+        r.warnings
+    );
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("\"HP:9999991\"") && w.contains("left out")),
+        "{:?}",
+        r.warnings
+    );
+    // the same genes, in the same order, as giving the ancestor itself
+    let direct = e
+        .analyze(
+            &AnalysisRequest::new(CaseSource::Terms)
+                .with_terms(["HP:0007359", "HP:0001263"], false),
+        )
+        .unwrap();
+    let genes = |r: &odyssey::AnalysisReport| -> Vec<String> {
+        r.genes.iter().map(|g| g.symbol.clone()).collect()
+    };
+    assert_eq!(genes(&r), genes(&direct));
+    // without the newer release the id is left out
+    let plain = engine().analyze(&req).unwrap();
+    assert_eq!(plain.case.observed, ["HP:0001263"]);
+    std::fs::remove_dir_all(&dir).ok();
 }

@@ -77,7 +77,7 @@ fn every_disease_of_a_reported_gene_is_named() {
     assert!(fgfr2.diseases.iter().any(|d| d == "OMIM:123500"));
     assert_eq!(r.disease_labels["OMIM:123500"], "Crouzon syndrome");
     assert_eq!(r.disease_labels["OMIM:101600"], "Pfeiffer syndrome");
-    // the unknown id is reported as not used; nothing to warn about
+    // the unknown id is reported as not used, and warned about (left out of the analysis)
     assert_eq!(
         r.case
             .ignored
@@ -86,7 +86,12 @@ fn every_disease_of_a_reported_gene_is_named() {
             .collect::<Vec<_>>(),
         ["HP:9999999"]
     );
-    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(
+        r.warnings[0].starts_with("observed term \"HP:9999999\" left out of the analysis"),
+        "{:?}",
+        r.warnings
+    );
 }
 
 #[test]

@@ -90,11 +90,16 @@ pub struct AnalyzeArgs {
     /// Overwrite existing output files.
     #[arg(long)]
     pub force: bool,
-    /// Analyse a phenopacket even when some of its HPO ids are malformed or unknown to the
-    /// knowledge base's HPO release (they are then left out, with a warning and a line in
-    /// every report). Without it such a phenopacket is an error.
+    /// Refuse a phenopacket when some of its HPO ids are malformed or unknown to the
+    /// knowledge base's HPO release. Without it such ids are left out (or mapped with
+    /// --newer-ontology), with a warning in every report and the batch summary.
     #[arg(long)]
+    pub strict_terms: bool,
+    /// The default since terms unknown to the release are left out: accepted for
+    /// compatibility, does nothing.
+    #[arg(long, hide = true, conflicts_with = "strict_terms")]
     pub skip_unknown_terms: bool,
+
     /// The exome or genome: VCF 4.1-4.4 (plain, bgzip) or BCF, one or more samples. Without it,
     /// the VCF listed in the phenopacket's files[] is used, if any.
     #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
@@ -184,7 +189,7 @@ impl AnalyzeArgs {
             family: self.family.clone(),
             assembly: self.assembly,
             phenotype_only: self.phenotype_only,
-            skip_unknown_terms: self.skip_unknown_terms,
+            strict_terms: self.strict_terms,
             vcf_annotations: self.vcf_annotations,
         };
         r.command = std::env::args().collect();
@@ -213,7 +218,7 @@ fn with_flag_hints(e: odyssey::Error) -> anyhow::Error {
         odyssey::Error::UnusableTerms { ref items, .. } => {
             let one = items.len() == 1;
             anyhow::anyhow!(
-                "{e}. Correct the id{} (`odyssey kb search` finds terms by name), or pass --skip-unknown-terms to analyse without {}",
+                "{e}. Correct the id{} (`odyssey kb search` finds terms by name), or leave out --strict-terms to analyse without {}",
                 if one { "" } else { "s" },
                 if one { "it" } else { "them" }
             )
@@ -279,7 +284,8 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     let analysis = engine
         .run(&args.request(args.phenopacket.as_deref()))
         .map_err(with_flag_hints)?;
-    for n in &analysis.case_notes {
+    // the warnings among the notes (ids left out) are also the report's warnings, below
+    for n in analysis.case_notes.iter().filter(|n| !n.warning) {
         eprintln!("{n}");
     }
     print_explain(&analysis, &args);
@@ -369,7 +375,8 @@ fn output_names(batch: &Path, files: &[PathBuf]) -> Vec<String> {
 struct BatchRow {
     file: PathBuf,
     name: String,
-    result: Result<(String, String, String), String>,
+    /// (case id, top gene and its probability, top disease, the report's warnings).
+    result: Result<(String, String, String, String), String>,
 }
 
 fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
@@ -400,7 +407,7 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
         .zip(names.par_iter())
         .map(|(file, name)| {
             let name = name.clone();
-            let result = (|| -> anyhow::Result<(String, String, String)> {
+            let result = (|| -> anyhow::Result<(String, String, String, String)> {
                 let report = engine
                     .analyze(&args.request(Some(file)))
                     .map_err(with_flag_hints)?;
@@ -425,6 +432,7 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
                     report.case.id.clone(),
                     format!("{top_gene}\t{top_p}"),
                     top_d,
+                    report.warnings.join("; "),
                 ))
             })()
             .map_err(|e| super::error_chain(&e));
@@ -464,14 +472,15 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
         )?;
         for r in &rows {
             match &r.result {
-                Ok((id, gene, dis)) => writeln!(
+                Ok((id, gene, dis, warn)) => writeln!(
                     w,
-                    "{}\t{}\tok\t{}\t{}\t{}\t",
+                    "{}\t{}\tok\t{}\t{}\t{}\t{}",
                     r.file.display(),
                     r.name,
                     id,
                     gene,
-                    dis
+                    dis,
+                    warn.replace(['\t', '\n'], " ")
                 )?,
                 Err(e) => writeln!(
                     w,

@@ -21,13 +21,26 @@ pub struct Global {
     /// Compiled knowledge base (.odkb) to use instead of the embedded HPO 2025-01-16.
     #[arg(long, global = true, value_name = "FILE", env = "ODYSSEY_KB")]
     pub kb: Option<PathBuf>,
+    /// `hp.obo` of a newer HPO release than the knowledge base's (plain or gzip): an observed
+    /// phenopacket term of that release the knowledge base does not know is analysed (and
+    /// benchmarked) as its nearest ancestors the knowledge base knows, said in every report.
+    #[arg(
+        long,
+        global = true,
+        value_name = "HP_OBO",
+        env = "ODYSSEY_NEWER_ONTOLOGY"
+    )]
+    pub newer_ontology: Option<PathBuf>,
 }
 
 impl Global {
     /// Loads `--kb FILE` or the embedded knowledge base.
     pub fn load_kb(&self) -> anyhow::Result<KbHandle> {
         let t = Instant::now();
-        let h = KbHandle::open(self.kb.as_deref())?;
+        let mut h = KbHandle::open(self.kb.as_deref())?;
+        if let Some(p) = &self.newer_ontology {
+            h = h.with_newer_ontology(p)?;
+        }
         tracing::info!(elapsed_ms = t.elapsed().as_secs_f64() * 1e3, source = %h.source, "knowledge base loaded");
         Ok(h)
     }

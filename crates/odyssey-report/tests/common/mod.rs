@@ -179,6 +179,7 @@ pub fn full_report() -> AnalysisReport {
     };
     let diseases = vec![
         DiseaseResult {
+            equivalent_ids: Vec::new(),
             rank: 1,
             tie_size: 1,
             id: "OMIM:101600".into(),
@@ -190,6 +191,7 @@ pub fn full_report() -> AnalysisReport {
             evidence: pfeiffer_ev,
         },
         DiseaseResult {
+            equivalent_ids: Vec::new(),
             rank: 2,
             tie_size: 1,
             id: "OMIM:123500".into(),
@@ -201,6 +203,7 @@ pub fn full_report() -> AnalysisReport {
             evidence: crouzon_ev,
         },
         DiseaseResult {
+            equivalent_ids: Vec::new(),
             rank: 4,
             tie_size: 2,
             id: "ORPHA:87".into(),
@@ -212,6 +215,7 @@ pub fn full_report() -> AnalysisReport {
             evidence: vec![],
         },
         DiseaseResult {
+            equivalent_ids: Vec::new(),
             rank: 4,
             tie_size: 2,
             id: "DECIPHER:1".into(),

@@ -212,6 +212,7 @@ pub fn combined_report(
         &mut Scratch::default(),
         &mut pheno,
     );
+    scorer.merge_equivalents(&mut pheno);
     let cr = combined_ranking(k, scorer, &pheno, g);
     let diseases = top_diseases(scorer, case, &cr, opts.top);
     let genes = top_genes(scorer, g, &cr, &pheno, opts.top);
@@ -415,7 +416,7 @@ fn filter_summary(g: &GenotypeAnalysis) -> FilterSummary {
 /// The case's warnings, gene-panel symbols the knowledge base does not know, then the
 /// variant analysis' own warnings.
 fn combined_warnings(k: &KnowledgeBase, case: &Case, g: &GenotypeAnalysis) -> Vec<String> {
-    let mut warnings = case_warnings(case);
+    let mut warnings = case_warnings(k, case);
     if let Some(panel) = &g.filter_config.gene_panel {
         let unknown: Vec<&str> = panel
             .iter()
