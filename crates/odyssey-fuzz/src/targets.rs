@@ -195,9 +195,12 @@ pub const TARGETS: &[Target] = &[
     },
 ];
 
+/// A seed compiled at start-up: (target name, bytes).
+pub type Generated = (&'static str, Vec<u8>);
+
 /// Sets up the scratch folder and the compiled seeds; returns the context and the generated
 /// binary seeds `(target, bytes)`.
-pub fn setup(seeds: &Path, dir: &Path) -> Result<(Ctx, Vec<(&'static str, Vec<u8>)>), String> {
+pub fn setup(seeds: &Path, dir: &Path) -> Result<(Ctx, Vec<Generated>), String> {
     let s = |p: &str| {
         std::fs::read(seeds.join(p)).map_err(|e| format!("{}: {e}", seeds.join(p).display()))
     };
