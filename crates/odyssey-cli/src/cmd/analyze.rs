@@ -449,12 +449,13 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
     bar.finish_and_clear();
     let failed = rows.iter().filter(|r| r.result.is_err()).count();
     let summary = outdir.join("summary.tsv");
+    let tsv = super::tsv_text::field;
     write_file(&summary, args.force, |w| {
         writeln!(
             w,
             "## odyssey {} batch {} ({} cases, {} failed)",
             env!("CARGO_PKG_VERSION"),
-            batch.display(),
+            tsv(&batch.display().to_string()),
             rows.len(),
             failed
         )?;
@@ -467,18 +468,18 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
                 Ok((id, gene, dis)) => writeln!(
                     w,
                     "{}\t{}\tok\t{}\t{}\t{}\t",
-                    r.file.display(),
-                    r.name,
-                    id,
-                    gene,
-                    dis
+                    tsv(&r.file.display().to_string()),
+                    tsv(&r.name),
+                    tsv(id),
+                    gene.split('\t').map(tsv).collect::<Vec<_>>().join("\t"),
+                    tsv(dis)
                 )?,
                 Err(e) => writeln!(
                     w,
                     "{}\t{}\terror\t\t\t\t\t{}",
-                    r.file.display(),
-                    r.name,
-                    e.replace(['\t', '\n'], " ")
+                    tsv(&r.file.display().to_string()),
+                    tsv(&r.name),
+                    tsv(e)
                 )?,
             }
         }
