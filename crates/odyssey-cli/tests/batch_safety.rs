@@ -28,3 +28,23 @@ fn existing_summary_is_refused_before_any_case_file() {
         "old"
     );
 }
+
+/// A newline or tab in a case id cannot add rows or columns to `summary.tsv` (issue 13).
+#[test]
+fn control_characters_in_a_case_id_are_escaped_in_the_summary() {
+    let s = Scratch::new("batch-controls");
+    std::fs::create_dir_all(s.path("cases")).unwrap();
+    s.write(
+        "cases/one.json",
+        r#"{"id":"one\nINJECTED\trow","phenotypicFeatures":[{"type":{"id":"HP:0001250"}}]}"#,
+    );
+    let o = odyssey(&s.0, &["analyze", "--batch", "cases", "-o", "out"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(s.path("out/summary.tsv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // the comment line, the column header and one row of 8 fields
+    assert_eq!(lines.len(), 3, "{text}");
+    let row: Vec<&str> = lines[2].split('\t').collect();
+    assert_eq!(row.len(), 8, "{text}");
+    assert_eq!(row[3], "one\\nINJECTED\\trow");
+}

@@ -90,7 +90,8 @@ impl FromStr for Chrom {
                 _ => Err(err()),
             };
         }
-        let bare = if t.len() > 3 && t[..3].eq_ignore_ascii_case("chr") {
+        // `get` and not `[..3]`: a multi-byte character may straddle byte 3 (found by fuzzing)
+        let bare = if t.len() > 3 && t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("chr")) {
             &t[3..]
         } else {
             t
@@ -110,6 +111,15 @@ impl FromStr for Chrom {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multibyte_names_are_errors_not_panics() {
+        // the fuzzer's finding: "1" followed by U+FFFD (3 bytes) panicked slicing at byte 3
+        for s in ["1\u{fffd}", "1\u{fffd}ensembl", "é\u{fffd}", "chré"] {
+            assert!(s.parse::<Chrom>().is_err(), "{s}");
+        }
+        assert_eq!("chrX".parse::<Chrom>().unwrap(), Chrom::X);
+    }
 
     #[test]
     fn spellings_agree() {

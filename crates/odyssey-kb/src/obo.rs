@@ -112,7 +112,7 @@ pub fn read_obo(path: &Path) -> Result<OboFile> {
 
 /// Parses OBO text; `path` is used in error messages only. See [`read_obo`].
 pub fn parse_obo(text: &str, path: &Path) -> Result<OboFile> {
-    let doc = fastobo::from_str(text).map_err(|e| syntax_error(path, e))?;
+    let doc = parse_guarded(text, path)?;
     let data_version = doc.header().iter().find_map(|c| match c {
         HeaderClause::DataVersion(v) => Some(v.as_str().to_string()),
         _ => None,
@@ -192,6 +192,19 @@ pub fn parse_obo(text: &str, path: &Path) -> Result<OboFile> {
     })
 }
 
+/// Runs the fastobo parser, turning a panic inside it into an error naming the file (found by
+/// fuzzing, issue 13: fastobo 0.15 reaches `unreachable!()` on some malformed headers, such as
+/// an `id:` clause in the header frame).
+fn parse_guarded(text: &str, path: &Path) -> Result<fastobo::ast::OboDoc> {
+    match std::panic::catch_unwind(|| fastobo::from_str(text)) {
+        Ok(r) => r.map_err(|e| syntax_error(path, e)),
+        Err(_) => Err(Error::Invalid {
+            path: path.to_path_buf(),
+            message: "OBO syntax error: the fastobo parser failed on this file (expected the OBO 1.4 format: a header, then [Term] frames)".into(),
+        }),
+    }
+}
+
 fn syntax_error(path: &Path, e: fastobo::error::Error) -> Error {
     use fastobo::error::{Error as FErr, SyntaxError};
     use fastobo::syntax::pest::error::LineColLocation;
@@ -219,6 +232,18 @@ fn syntax_error(path: &Path, e: fastobo::error::Error) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fuzz_crash_header_id_clause_is_an_error() {
+        // the fuzzer's finding (odyssey-fuzz --seed 1, target hp_obo, input 140): the HPO
+        // mini fixture with its header mutated
+        let text = include_str!("../tests/fixtures/fuzz/hp_obo-crash-1.obo");
+        let e = parse_obo(text, Path::new("t.obo")).unwrap_err().to_string();
+        assert!(
+            e.contains("t.obo") && e.contains("fastobo parser failed"),
+            "{e}"
+        );
+    }
 
     #[test]
     fn reads_clauses() {

@@ -10,7 +10,10 @@ fn dev_zero_is_refused_after_the_header() {
     let e = KnowledgeBase::load(std::path::Path::new("/dev/zero"))
         .unwrap_err()
         .to_string();
-    assert!(e.contains("/dev/zero") && e.contains("wrong magic bytes"), "{e}");
+    assert!(
+        e.contains("/dev/zero") && e.contains("wrong magic bytes"),
+        "{e}"
+    );
 }
 
 #[test]

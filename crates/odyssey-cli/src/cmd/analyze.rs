@@ -457,12 +457,13 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
     bar.finish_and_clear();
     let failed = rows.iter().filter(|r| r.result.is_err()).count();
     let summary = outdir.join("summary.tsv");
+    let tsv = super::tsv_text::field;
     write_file(&summary, args.force, |w| {
         writeln!(
             w,
             "## odyssey {} batch {} ({} cases, {} failed)",
             env!("CARGO_PKG_VERSION"),
-            batch.display(),
+            tsv(&batch.display().to_string()),
             rows.len(),
             failed
         )?;
@@ -475,19 +476,19 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
                 Ok((id, gene, dis, warn)) => writeln!(
                     w,
                     "{}\t{}\tok\t{}\t{}\t{}\t{}",
-                    r.file.display(),
-                    r.name,
-                    id,
-                    gene,
-                    dis,
-                    warn.replace(['\t', '\n'], " ")
+                    tsv(&r.file.display().to_string()),
+                    tsv(&r.name),
+                    tsv(id),
+                    gene.split('\t').map(tsv).collect::<Vec<_>>().join("\t"),
+                    tsv(dis),
+                    tsv(warn)
                 )?,
                 Err(e) => writeln!(
                     w,
                     "{}\t{}\terror\t\t\t\t\t{}",
-                    r.file.display(),
-                    r.name,
-                    e.replace(['\t', '\n'], " ")
+                    tsv(&r.file.display().to_string()),
+                    tsv(&r.name),
+                    tsv(e)
                 )?,
             }
         }

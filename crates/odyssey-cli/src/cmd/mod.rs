@@ -8,6 +8,7 @@ pub mod kb;
 pub mod output;
 pub mod refdata;
 pub mod sources;
+mod tsv_text;
 pub mod workspace;
 
 use std::path::PathBuf;
