@@ -35,7 +35,8 @@ pub trait Analyzer: Send + Sync + 'static {
     /// The settings recorded with each analysis (knowledge base release and checksum,
     /// sources, top N).
     fn settings(&self) -> serde_json::Value;
-    /// HPO release of the knowledge base.
+    /// HPO release of the knowledge base, with the annotations' release when it differs (a
+    /// knowledge base built `--as-of` a date says so).
     fn kb_release(&self) -> String;
     /// Runs one analysis (CPU-bound: call from a blocking thread). `progress(fraction, stage)`
     /// reports progress. Errors are texts for the user (the case's problem, or the server's).

@@ -91,7 +91,13 @@ impl Analyzer for EngineAnalyzer {
     }
 
     fn kb_release(&self) -> String {
-        self.engine.kb().kb.meta().hpo_release.clone()
+        let m = self.engine.kb().kb.meta();
+        if m.annotations_release == m.hpo_release {
+            m.hpo_release.clone()
+        } else {
+            // e.g. a knowledge base built `--as-of`: "2025-01-16 (annotations 2025-01-16 as of 2022-01-01)"
+            format!("{} (annotations {})", m.hpo_release, m.annotations_release)
+        }
     }
 
     fn analyze(
