@@ -279,7 +279,10 @@ struct GeneRow {
     genotype_score_text: Option<String>,
     diseases: Vec<Link>,
     more_diseases: usize,
-    modes: Vec<String>,
+    /// Modes of inheritance of the gene's diseases.
+    disease_modes: Vec<String>,
+    /// Variant analysis: the modes the family's genotypes fit.
+    genotype_fits: Vec<String>,
     variant_count: usize,
     /// Every variant's most telling name (p., else c., else position), most pathogenic first.
     variant_names: Vec<String>,
@@ -1231,15 +1234,21 @@ fn gene_rows(cx: &PageContext, detail_genes: usize) -> Vec<GeneRow> {
         .enumerate()
         .map(|(i, g)| {
             let diseases = gene_disease_links(cx, g);
-            let modes = if g.modes_of_inheritance.is_empty() {
-                // phenotype-only: the modes of the gene's best-ranked reported disease
+            let disease_modes = if g.disease_modes.is_empty() {
+                // a report without `disease_modes`: the modes of the gene's best-ranked
+                // reported disease
                 g.diseases
                     .iter()
                     .find_map(|d| cx.disease_by_id.get(d.as_str()))
                     .map(|d| d.modes_of_inheritance.clone())
                     .unwrap_or_default()
             } else {
+                g.disease_modes.clone()
+            };
+            let genotype_fits = if g.genotype_fits.is_empty() {
                 g.modes_of_inheritance.clone()
+            } else {
+                g.genotype_fits.clone()
             };
             GeneRow {
                 cells: rank_cells(
@@ -1258,7 +1267,8 @@ fn gene_rows(cx: &PageContext, detail_genes: usize) -> Vec<GeneRow> {
                 genotype_score_text: g.genotype_score.map(|s| format!("{s:.2}")),
                 more_diseases: g.diseases.len().saturating_sub(diseases.len()),
                 diseases,
-                modes,
+                disease_modes,
+                genotype_fits,
                 variant_count: g.variants.len(),
                 variant_names: g.variants.iter().map(variant_name).collect(),
             }

@@ -241,9 +241,22 @@ pub struct GeneResult {
     /// log10 genotype LR (variant analysis).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub genotype_score: Option<f64>,
-    /// Modes of inheritance compatible with the variants (variant analysis).
+    /// Modes of inheritance compatible with the variants (variant analysis); the same as
+    /// `genotype_fits`, kept for existing readers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modes_of_inheritance: Vec<String>,
+    /// Modes of inheritance of the gene's diseases (the union over `diseases`, in the order
+    /// AD, AR, XD, XR, XL, MT, YL, other), from the knowledge base.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disease_modes: Vec<String>,
+    /// Variant analysis: the modes of inheritance the family's genotypes fit (AD, AR, XD, XR,
+    /// MT, YL), from the segregation checks; empty when no mode fits or no variant qualifies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub genotype_fits: Vec<String>,
+    /// Variant analysis: `variants` when the gene has variants that passed the filters,
+    /// `phenotype_only` when it is ranked on the phenotype alone; absent without a VCF.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
     /// Candidate variants (variant analysis), most pathogenic first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<VariantResult>,

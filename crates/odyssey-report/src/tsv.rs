@@ -64,19 +64,37 @@ fn num(x: Option<f64>) -> String {
     x.map(|v| format!("{v:.6}")).unwrap_or_default()
 }
 
+/// The names of `ids` (from the report's `disease_labels`, else the disease table), `;`-separated
+/// (a `;` inside a name becomes `,`); an unknown name is left empty.
+fn disease_names(r: &AnalysisReport, ids: &[String]) -> String {
+    ids.iter()
+        .map(|id| {
+            let name = r.disease_labels.get(id).map(String::as_str).or_else(|| {
+                r.diseases
+                    .iter()
+                    .find(|d| &d.id == id)
+                    .map(|d| d.label.as_str())
+            });
+            clean(name.unwrap_or_default()).replace(';', ",")
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 fn clean(s: &str) -> String {
     s.replace(['\t', '\n', '\r'], " ")
 }
 
 /// Gene table: rank, tie_size, symbol, ncbi_gene_id, score, post_test_probability,
-/// phenotype_score, genotype_score, modes_of_inheritance, diseases, variants (count).
+/// phenotype_score, genotype_score, disease_modes, genotype_fits, diseases, disease_names
+/// (`;`-separated, in the order of `diseases`), evidence, variants (count).
 pub fn write_genes_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Result<()> {
     header(r, &mut out)?;
-    writeln!(out, "rank\ttie_size\tsymbol\tncbi_gene_id\tscore\tpost_test_probability\tphenotype_score\tgenotype_score\tmodes_of_inheritance\tdiseases\tvariants")?;
+    writeln!(out, "rank\ttie_size\tsymbol\tncbi_gene_id\tscore\tpost_test_probability\tphenotype_score\tgenotype_score\tdisease_modes\tgenotype_fits\tdiseases\tdisease_names\tevidence\tvariants")?;
     for g in &r.genes {
         writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             g.rank,
             g.tie_size,
             clean(&g.symbol),
@@ -89,8 +107,11 @@ pub fn write_genes_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Res
             g.genotype_score
                 .map(|v| format!("{v:.4}"))
                 .unwrap_or_default(),
-            g.modes_of_inheritance.join(","),
+            g.disease_modes.join(","),
+            g.genotype_fits.join(","),
             g.diseases.join(","),
+            disease_names(r, &g.diseases),
+            g.evidence.as_deref().unwrap_or_default(),
             g.variants.len()
         )?;
     }

@@ -162,13 +162,16 @@ impl Engine {
             command: request.command.clone(),
         };
         if request.vcf.is_none() && (request.options.phenotype_only || !listed_vcf) {
-            let report = phenotype_report(
+            let mut report = phenotype_report(
                 self.kb(),
                 scorer,
                 &case,
                 scorer.options().method,
                 &ropts(inputs),
             );
+            report
+                .warnings
+                .extend(variant_options_unused(&request.options));
             return Ok(Analysis {
                 report,
                 case_notes,
@@ -281,6 +284,31 @@ fn read_document(source: &CaseSource) -> Result<Option<Document<'_>>> {
 }
 
 /// True when a case file lists a VCF or BCF in `files[]` (by format or by name).
+/// Warnings for variant options given to a phenotype-only analysis (no VCF), which does
+/// nothing with them: `--explain`, `--panel`, `--regions`.
+fn variant_options_unused(o: &crate::AnalysisOptions) -> Vec<String> {
+    let mut w = Vec::new();
+    if !o.explain.is_empty() {
+        w.push(format!(
+            "--explain {}: does nothing in a phenotype-only analysis (no VCF): it reports what the variant filters did",
+            o.explain.join(", ")
+        ));
+    }
+    if let Some(p) = &o.panel {
+        w.push(format!(
+            "--panel {}: does nothing in a phenotype-only analysis (no VCF): genes are ranked on the phenotype alone, panel or not",
+            p.display()
+        ));
+    }
+    if let Some(p) = &o.regions {
+        w.push(format!(
+            "--regions {}: does nothing in a phenotype-only analysis (no VCF)",
+            p.display()
+        ));
+    }
+    w
+}
+
 fn lists_vcf(file: &CaseFile) -> bool {
     file.files().iter().any(|x| {
         matches!(x.format().as_deref(), Some("VCF" | "BCF"))

@@ -161,6 +161,17 @@ pub(crate) fn disease_results_with(
     .collect()
 }
 
+/// The modes of inheritance of `diseases` (a gene's `disease_modes`): their union, as
+/// abbreviations (AD, AR, XD, XR, XL, MT, YL, other) in that order.
+pub(crate) fn disease_modes(
+    kb: &KnowledgeBase,
+    diseases: impl Iterator<Item = odyssey_kb::DiseaseIdx>,
+) -> Vec<String> {
+    let modes: std::collections::BTreeSet<odyssey_kb::ModeOfInheritance> =
+        diseases.flat_map(|d| kb.modes_of_inheritance(d)).collect();
+    modes.iter().map(|m| m.abbreviation().to_string()).collect()
+}
+
 /// Gene results for the top `top` genes: each lists its diseases in disease-rank order.
 pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) -> Vec<GeneResult> {
     let mut disease_rank = std::collections::HashMap::new();
@@ -186,6 +197,7 @@ pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) ->
                 ncbi_gene_id: g.id.to_string(),
                 score: rg.score,
                 post_test_probability: rg.post_test_probability,
+                disease_modes: disease_modes(kb, ds.iter().map(|&(_, d)| d)),
                 diseases: ds
                     .into_iter()
                     .map(|(_, d)| kb.disease(d).id.to_string())
@@ -193,6 +205,8 @@ pub(crate) fn gene_results(kb: &KnowledgeBase, ranking: &Ranking, top: usize) ->
                 phenotype_score: None,
                 genotype_score: None,
                 modes_of_inheritance: Vec::new(),
+                genotype_fits: Vec::new(),
+                evidence: None,
                 variants: Vec::new(),
             }
         })

@@ -81,7 +81,7 @@ pub struct AnalyzeArgs {
     pub format: Vec<Format>,
     /// Output file (one format), prefix (several formats: PREFIX.json, PREFIX.genes.tsv,
     /// PREFIX.diseases.tsv, PREFIX.html, PREFIX.phenopacket.json, PREFIX.vcf.gz), or folder
-    /// (--batch). Standard output when absent.
+    /// (--batch). Standard output when absent or `-` (one format).
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Number of diseases and genes reported.

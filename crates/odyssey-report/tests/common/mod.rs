@@ -284,6 +284,9 @@ pub fn full_report() -> AnalysisReport {
             phenotype_score: Some(3.2),
             genotype_score: Some(1.3),
             modes_of_inheritance: vec!["AD".into()],
+            disease_modes: vec![],
+            genotype_fits: vec![],
+            evidence: None,
             variants: vec![v1],
         },
         GeneResult {
@@ -297,6 +300,9 @@ pub fn full_report() -> AnalysisReport {
             phenotype_score: Some(1.0),
             genotype_score: Some(0.25),
             modes_of_inheritance: vec!["AR".into()],
+            disease_modes: vec![],
+            genotype_fits: vec![],
+            evidence: None,
             variants: vec![v2],
         },
         GeneResult {
@@ -310,6 +316,9 @@ pub fn full_report() -> AnalysisReport {
             phenotype_score: Some(0.1),
             genotype_score: Some(-0.8),
             modes_of_inheritance: vec![],
+            disease_modes: vec![],
+            genotype_fits: vec![],
+            evidence: None,
             variants: vec![],
         },
     ];

@@ -92,13 +92,22 @@ pub enum Destination {
 }
 
 impl Destination {
-    /// Chooses the destination from `-o` and the formats: no `-o` means standard output (one
-    /// format only); `-o FILE` with one format and FILE ending in its extension means that
-    /// file; anything else is a prefix. Errors: several formats without `-o`; `-o` a folder.
+    /// Chooses the destination from `-o` and the formats: no `-o`, or `-o -`, means standard
+    /// output (one format only); `-o FILE` with one format and FILE ending in its extension means that
+    /// file; anything else is a prefix. Errors: several formats without `-o` or with
+    /// `-o -`; `-o` a folder.
     pub fn choose(output: Option<&Path>, formats: &[Format]) -> Result<Destination> {
         match output {
             None if formats.len() == 1 => Ok(Destination::Stdout),
             None => Err(Error::Request("several formats need -o PREFIX (files PREFIX.json, PREFIX.genes.tsv, PREFIX.html, ...)".into())),
+            Some(p) if p.as_os_str() == "-" => match formats {
+                [_] => Ok(Destination::Stdout),
+                _ => Err(Error::Request(format!(
+                    "-o - writes one format to standard output, but {} were asked for ({}): ask for one --format, or give -o PREFIX",
+                    formats.len(),
+                    formats.iter().map(|f| f.extension()).collect::<Vec<_>>().join(", ")
+                ))),
+            },
             Some(p) => {
                 let text = p.as_os_str().to_string_lossy();
                 if p.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || p.file_name().is_none() {

@@ -42,6 +42,10 @@ fn destination_by_name() {
         Destination::Prefix(_)
     ));
     assert!(Destination::choose(None, &[Format::Html, Format::Json]).is_err());
+    // `-o -`: standard output, one format only; `./-` is a file prefix
+    assert!(matches!(f("-", &[Format::Json]), Destination::Stdout));
+    assert!(Destination::choose(Some(Path::new("-")), &[Format::Tsv, Format::Json]).is_err());
+    assert!(matches!(f("./-", &[Format::Json]), Destination::Prefix(_)));
 }
 
 fn report() -> AnalysisReport {

@@ -14,7 +14,7 @@ use odyssey_variant::analysis::{GenotypeAnalysis, VariantCall};
 use odyssey_variant::inheritance::ModeOfInheritance as VarMode;
 
 use crate::phenotype::{
-    case_summary, case_warnings, disease_labels, disease_results_with, provenance,
+    case_summary, case_warnings, disease_labels, disease_modes, disease_results_with, provenance,
 };
 use crate::{KbHandle, ReportOptions};
 
@@ -224,10 +224,62 @@ pub fn combined_report(
         case: summary,
         diseases,
         disease_labels: disease_labels(k, &genes),
-        genes,
         filters: Some(filter_summary(g)),
-        warnings: combined_warnings(k, case, g),
+        warnings: combined_warnings(k, case, g)
+            .into_iter()
+            .chain(unreported_variants(k, g, &cr, &genes, opts.top))
+            .collect(),
+        genes,
     }
+}
+
+/// A warning listing the variants that passed the filters in genes the report does not list
+/// (ranked below the top `top`, or not ranked: linked to no disease or outside a gene panel),
+/// so that every passing variant appears in every output; `None` when every one is listed.
+fn unreported_variants(
+    k: &KnowledgeBase,
+    g: &GenotypeAnalysis,
+    cr: &CombinedRanking,
+    shown: &[GeneResult],
+    top: usize,
+) -> Option<String> {
+    let shown: std::collections::HashSet<&str> = shown.iter().map(|r| r.symbol.as_str()).collect();
+    let rank: HashMap<u32, usize> = cr.genes.iter().map(|&(gi, r, _)| (gi, r)).collect();
+    let mut n = 0;
+    let mut items = Vec::new();
+    for e in g
+        .genes
+        .iter()
+        .filter(|e| !shown.contains(e.symbol.as_str()))
+    {
+        if e.variants.is_empty() {
+            continue;
+        }
+        n += e.variants.len();
+        let place = match k.gene_by_symbol(&e.symbol).and_then(|gi| rank.get(&gi)) {
+            Some(r) => format!("gene rank {r}"),
+            None => "gene not ranked".to_string(),
+        };
+        let vs: Vec<String> = e
+            .variants
+            .iter()
+            .map(|v| format!("{}-{}-{}-{}", v.chrom, v.pos, v.reference, v.alt))
+            .collect();
+        items.push(format!("{} {} ({place})", e.symbol, vs.join(", ")));
+    }
+    if n == 0 {
+        return None;
+    }
+    let shown_items = items.len().min(20);
+    Some(format!(
+        "{n} variant(s) that passed the filters are in genes not listed in the top {top}: {}{} (raise --top, or --explain GENE)",
+        items[..shown_items].join("; "),
+        if items.len() > shown_items {
+            format!("; ... ({} genes)", items.len())
+        } else {
+            String::new()
+        }
+    ))
 }
 
 impl CombinedRanking {
@@ -290,6 +342,18 @@ fn top_genes(
                 .collect();
             ds.sort_unstable();
             let evidence = g.gene(&gene.symbol);
+            let fits: Vec<String> = evidence
+                .map(|e| {
+                    e.modes_of_inheritance
+                        .iter()
+                        .filter(|m| m.compatible)
+                        .map(|m| m.mode.short().to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let variants: Vec<VariantResult> = evidence
+                .map(|e| e.variants.iter().map(variant_result).collect())
+                .unwrap_or_default();
             GeneResult {
                 rank,
                 tie_size: tie,
@@ -297,24 +361,24 @@ fn top_genes(
                 ncbi_gene_id: gene.id.to_string(),
                 score: cr.log10(x),
                 post_test_probability: Some(x / cr.denominator),
+                disease_modes: disease_modes(k, ds.iter().map(|&(_, d)| d)),
                 diseases: ds
                     .into_iter()
                     .map(|(_, d)| k.disease(d).id.to_string())
                     .collect(),
                 phenotype_score: Some(tau * pheno[best.pos] / ln10),
                 genotype_score: Some(best.ln_geno / ln10),
-                modes_of_inheritance: evidence
-                    .map(|e| {
-                        e.modes_of_inheritance
-                            .iter()
-                            .filter(|m| m.compatible)
-                            .map(|m| m.mode.short().to_string())
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                variants: evidence
-                    .map(|e| e.variants.iter().map(variant_result).collect())
-                    .unwrap_or_default(),
+                modes_of_inheritance: fits.clone(),
+                genotype_fits: fits,
+                evidence: Some(
+                    if variants.is_empty() {
+                        "phenotype_only"
+                    } else {
+                        "variants"
+                    }
+                    .into(),
+                ),
+                variants,
             }
         })
         .collect()
@@ -418,6 +482,10 @@ fn filter_summary(g: &GenotypeAnalysis) -> FilterSummary {
 fn combined_warnings(k: &KnowledgeBase, case: &Case, g: &GenotypeAnalysis) -> Vec<String> {
     let mut warnings = case_warnings(k, case);
     if let Some(panel) = &g.filter_config.gene_panel {
+        warnings.push(format!(
+            "gene panel ({} genes): only the panel's genes are ranked, so the post-test probabilities are conditional on the diagnosis being in one of them",
+            panel.len()
+        ));
         let unknown: Vec<&str> = panel
             .iter()
             .filter(|s| k.gene_by_symbol(s).is_none())
