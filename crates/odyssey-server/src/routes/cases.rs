@@ -58,6 +58,45 @@ impl Form {
     }
 }
 
+/// Bytes of an uploaded VCF or PED kept to check what it is.
+const UPLOAD_HEAD: usize = 8192;
+
+/// Refuses (422, naming the file) an upload that is plainly not what its field says: a VCF must
+/// start as VCF text (`##` or `#CHROM`), gzip/BGZF or BCF does; a PED's first line that is not
+/// blank or a `#` comment must have the 6 columns (family, individual, father, mother, sex,
+/// phenotype). The full check is the analysis's, which names the line.
+fn check_upload_head(field: &str, file: &str, head: &[u8]) -> ApiResult<()> {
+    let bad = |what: &str| Err(ApiError::Unprocessable(format!("{file}: {what}")));
+    if field == "vcf" {
+        let ok = head.starts_with(&[0x1f, 0x8b])
+            || head.starts_with(b"BCF")
+            || head.starts_with(b"##")
+            || head.starts_with(b"#CHROM");
+        return if ok {
+            Ok(())
+        } else {
+            bad("not a VCF or BCF file (expected '##fileformat', gzip/BGZF or 'BCF' magic)")
+        };
+    }
+    let text = String::from_utf8_lossy(head);
+    let mut lines = text.lines();
+    if head.len() == UPLOAD_HEAD {
+        lines.next_back(); // the last line may be cut
+    }
+    let first = lines
+        .enumerate()
+        .find(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    match first {
+        None if head.len() < UPLOAD_HEAD => bad("the PED file has no individual"),
+        Some((i, l)) if l.split_whitespace().count() < 6 => bad(&format!(
+            "line {}: expected 6 columns (family, individual, father, mother, sex, phenotype), found {}",
+            i + 1,
+            l.split_whitespace().count()
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Largest case document (phenopacket or family) accepted: 20 MB.
 const MAX_CASE_DOCUMENT: usize = 20 << 20;
 
@@ -100,11 +139,16 @@ async fn read_form(state: &AppState, Multipart(mut mp): Multipart) -> ApiResult<
                         return Err(dup());
                     }
                     let mut writer = state.blobs.writer().await?;
+                    let mut head = Vec::new();
                     let r = async {
                         while let Some(chunk) = field.chunk().await? {
+                            if head.len() < UPLOAD_HEAD {
+                                let k = chunk.len().min(UPLOAD_HEAD - head.len());
+                                head.extend_from_slice(&chunk[..k]);
+                            }
                             writer.write(&chunk).await?;
                         }
-                        Ok::<_, ApiError>(())
+                        check_upload_head(&name, &file_name, &head)
                     }
                     .await;
                     if let Err(e) = r {
@@ -472,4 +516,27 @@ pub async fn case_audit(
     load_case(&s, &user, &id).await?;
     let mut conn = s.db.pool.acquire().await?;
     Ok(axum::Json(audit::for_case(&mut conn, &id).await?))
+}
+
+#[cfg(test)]
+mod upload_head_tests {
+    use super::check_upload_head;
+
+    #[test]
+    fn plainly_wrong_vcf_and_ped_uploads_are_refused() {
+        assert!(check_upload_head("vcf", "a.vcf", b"##fileformat=VCFv4.2\n").is_ok());
+        assert!(check_upload_head("vcf", "a.vcf.gz", &[0x1f, 0x8b, 8, 4]).is_ok());
+        assert!(check_upload_head("vcf", "a.bcf", b"BCF\x02\x02").is_ok());
+        let e = check_upload_head("vcf", "bad.vcf", b"not a VCF at all").unwrap_err();
+        assert!(e.to_string().contains("bad.vcf: not a VCF"), "{e}");
+        assert!(check_upload_head("ped", "f.ped", b"# comment\nF1 P1 0 0 1 2\n").is_ok());
+        let e = check_upload_head("ped", "bad.ped", b"garbage\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("bad.ped: line 1: expected 6 columns"),
+            "{e}"
+        );
+        let e = check_upload_head("ped", "bad.ped", b"# only a comment\n\n").unwrap_err();
+        assert!(e.to_string().contains("no individual"), "{e}");
+    }
 }
