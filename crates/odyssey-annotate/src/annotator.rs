@@ -345,6 +345,30 @@ impl Annotator {
         out
     }
 
+    /// The effect of a structural event on every transcript within the flank distance
+    /// (5 kb by default) of its affected interval, as `(transcript, effect)` pairs ordered by
+    /// transcript start, end and id; empty when no transcript is that close. Rules:
+    /// [`crate::structural`].
+    pub fn annotate_structural(
+        &self,
+        sv: &odyssey_genome::SvInterval,
+    ) -> Vec<(&Transcript, crate::structural::StructuralEffect)> {
+        let inner = &*self.inner;
+        let txs = &inner.data.transcripts;
+        let mut hits: Vec<usize> = Vec::new();
+        inner
+            .index
+            .for_each(txs, sv.chrom, sv.start, sv.end, |i| hits.push(i));
+        hits.sort_unstable();
+        hits.dedup();
+        hits.into_iter()
+            .filter_map(|i| {
+                let t = &txs[i];
+                crate::structural::structural_effect(t, sv, inner.distance).map(|e| (t, e))
+            })
+            .collect()
+    }
+
     /// Internal details of one (variant, transcript) computation, for debugging comparisons.
     #[doc(hidden)]
     pub fn explain(&self, v: &VariantKey, transcript_id: &str) -> String {

@@ -33,6 +33,7 @@ mod seq;
 mod shift;
 mod splice;
 mod store;
+pub mod structural;
 pub mod vcf;
 
 pub use annotator::{most_severe_per_gene, Annotator, Rank, TranscriptAnnotation};

@@ -60,6 +60,7 @@ macro_rules! consequences {
 
 consequences! {
     TranscriptAblation, "transcript_ablation", "SO:0001893", High;
+    ExonLossVariant, "exon_loss_variant", "SO:0001572", High;
     SpliceAcceptorVariant, "splice_acceptor_variant", "SO:0001574", High;
     SpliceDonorVariant, "splice_donor_variant", "SO:0001575", High;
     StopGained, "stop_gained", "SO:0001587", High;
@@ -134,7 +135,7 @@ mod tests {
             assert_eq!(c.as_str().parse::<Consequence>().unwrap(), *c);
             assert_eq!(c.so_id().parse::<Consequence>().unwrap(), *c);
         }
-        assert_eq!(Consequence::ALL.len(), 41);
+        assert_eq!(Consequence::ALL.len(), 42);
         assert!("missense".parse::<Consequence>().is_err());
     }
 }

@@ -11,9 +11,11 @@
 mod assembly;
 mod chrom;
 mod consequence;
+mod structural;
 mod variant;
 
 pub use assembly::{Assembly, ParseAssemblyError};
 pub use chrom::{Chrom, ParseChromError};
 pub use consequence::{Consequence, Impact, UnknownConsequence};
+pub use structural::{SvClass, SvInterval};
 pub use variant::{AlleleError, VariantKey};

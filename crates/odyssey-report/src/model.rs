@@ -307,6 +307,39 @@ pub struct VariantResult {
     pub modes_of_inheritance: Vec<String>,
     /// `PASS`, or why the variant was filtered out.
     pub filter: String,
+    /// A structural variant or copy-number change (docs/structural-variants.md): the event
+    /// and its evidence. For these, `alt` is the symbolic ALT (`<DEL>`), `hgvs_c` the event
+    /// and its effect on the gene in words, `frequency_source` the matched population record
+    /// with its reciprocal overlap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structural: Option<StructuralInfo>,
+}
+
+/// A structural event as reported with a candidate gene.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StructuralInfo {
+    /// `DEL`, `DUP`, `DUP:TANDEM`, `INV`, `INS`, `CNV`, `BND`.
+    pub svtype: String,
+    /// `loss`, `gain`, `inversion`, `insertion` or `breakend`.
+    pub class: String,
+    /// First affected base (1-based).
+    pub start: u32,
+    /// Last affected base.
+    pub end: u32,
+    /// Length in bp, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<u32>,
+    /// `DEL 12:46125067-46230365 (105,299 bp)`.
+    pub summary: String,
+    /// The effect on this gene, e.g. `exons 3-5 of 12 deleted (412 coding bp, out of frame)`.
+    pub effect: String,
+    /// Copy number of each sample (same order as `genotypes`), when called.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copy_numbers: Vec<Option<f32>>,
+    /// The evidence found, one line each: population and ClinVar matches with their
+    /// reciprocal overlap, ClinGen dosage of the gene and regions covered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
 }
 
 /// A genotype call of one person.

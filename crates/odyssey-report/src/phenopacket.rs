@@ -265,7 +265,8 @@ fn variant_interpretation(
     vcf.insert("ref".into(), json!(v.reference));
     vcf.insert("alt".into(), json!(v.alt));
     let mut expressions = Vec::new();
-    if let Some(c) = &v.hgvs_c {
+    // a structural event's hgvs_c holds its effect in words, not an HGVS expression
+    if let Some(c) = v.hgvs_c.as_ref().filter(|_| v.structural.is_none()) {
         let syntax = if c.contains("n.") && !c.contains("c.") {
             "hgvs.n"
         } else {

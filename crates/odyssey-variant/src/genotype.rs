@@ -106,6 +106,7 @@ pub(crate) struct FormatIndex {
     ps: Option<usize>,
     pgt: Option<usize>,
     pid: Option<usize>,
+    cn: Option<usize>,
 }
 
 impl FormatIndex {
@@ -119,6 +120,7 @@ impl FormatIndex {
             "PS" => self.ps = Some(i),
             "PGT" => self.pgt = Some(i),
             "PID" => self.pid = Some(i),
+            "CN" => self.cn = Some(i),
             _ => {}
         }
     }
@@ -179,6 +181,8 @@ pub(crate) struct SampleCall {
     pub phase_set: Option<u64>,
     /// Set for pedigree members without a VCF column: every view is a no call.
     pub unsupported: bool,
+    /// Copy number (FORMAT/CN, structural and copy-number records), when given.
+    pub cn: Option<f32>,
 }
 
 fn fnv(s: &str) -> u64 {
@@ -266,6 +270,7 @@ impl SampleCall {
         self.ad.clear();
         self.phase_set = None;
         self.unsupported = false;
+        self.cn = None;
         let (mut ps, mut pgt, mut pid) = (None, None, None);
         for (i, v) in sample.split(':').enumerate() {
             if Some(i) == fmt.gt {
@@ -296,6 +301,15 @@ impl SampleCall {
                                 .map_err(|_| format!("AD {v:?} is not a list of counts"))?,
                         );
                     }
+                }
+            } else if Some(i) == fmt.cn {
+                if v != "." {
+                    let cn = v
+                        .parse::<f32>()
+                        .ok()
+                        .filter(|c| c.is_finite() && *c >= 0.0)
+                        .ok_or_else(|| format!("CN {v:?} is not a non-negative number"))?;
+                    self.cn = Some(cn);
                 }
             } else if Some(i) == fmt.ps {
                 ps = Some(v);

@@ -99,6 +99,7 @@ pub mod input;
 pub mod pedigree;
 pub mod score;
 pub mod sources;
+pub mod structural;
 
 pub use analysis::{
     analyze, AnalysisConfig, AnnotationChoice, GeneGenotypeEvidence, GenotypeAnalysis, GenotypeLr,

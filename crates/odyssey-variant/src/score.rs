@@ -153,7 +153,7 @@ pub fn consequence_prior(c: Consequence) -> f32 {
         SpliceAcceptorVariant | SpliceDonorVariant => 0.95,
         StartLost => 0.9,
         StopLost => 0.85,
-        TranscriptAmplification | FeatureElongation | FeatureTruncation => 0.7,
+        TranscriptAmplification | FeatureElongation | FeatureTruncation | ExonLossVariant => 0.7,
         InframeInsertion | InframeDeletion | MissenseVariant | ProteinAlteringVariant => 0.6,
         CodingSequenceVariant => 0.5,
         SpliceDonor5thBaseVariant => 0.4,
@@ -252,6 +252,18 @@ pub fn variant_score(
             basis = format!("SpliceAI {s:.2}");
         }
     }
+    with_clinvar_and_frequency(p, basis, ann, ff)
+}
+
+/// The score from a pathogenicity `p` (and its basis) with the ClinVar rules (P/LP with
+/// stars: 1; P/LP without: at least 0.8; B/LB with stars: at most 0.1) and the frequency
+/// factor `ff`.
+pub(crate) fn with_clinvar_and_frequency(
+    mut p: f32,
+    mut basis: String,
+    ann: &SourceAnnotations,
+    ff: f32,
+) -> VariantScore {
     if let Some(cv) = &ann.clinvar {
         if cv.significance.is_pathogenic_or_likely() {
             if cv.stars >= 1 {

@@ -252,6 +252,7 @@ pub fn full_report() -> AnalysisReport {
         pathogenicity: 0.97,
         modes_of_inheritance: vec!["AD".into(), "de novo".into()],
         filter: "PASS".into(),
+        structural: None,
     };
     let v2 = VariantResult {
         chrom: "chr8".into(),
@@ -271,6 +272,7 @@ pub fn full_report() -> AnalysisReport {
         pathogenicity: 0.9,
         modes_of_inheritance: vec!["AR".into()],
         filter: "PASS".into(),
+        structural: None,
     };
     let genes = vec![
         GeneResult {

@@ -5,11 +5,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use noodles::vcf;
-use odyssey_genome::VariantKey;
+use std::collections::BTreeMap;
+
+use odyssey_genome::{SvInterval, VariantKey};
 
 use super::{AnnotationChoice, RecordView};
 use crate::annotation::{worst_per_gene, GeneAnnotator, GeneConsequence, VcfAnnotations};
 use crate::error::{Error, Location, Result};
+use crate::structural::{worst_structural_per_gene, SvGeneDetail};
 
 pub(super) enum Annotator {
     Vcf(VcfAnnotations),
@@ -46,18 +49,41 @@ impl Annotator {
         }
     }
 
-    /// The most severe consequence per gene of ALT `alt_index` (1-based) of the record.
+    /// The most severe consequence per gene of ALT `alt_index` (1-based) of the record, or
+    /// of the structural event `sv` when the allele is one.
     pub(super) fn genes(
         &mut self,
         rv: &RecordView,
         alt_index: usize,
         key: &VariantKey,
+        sv: Option<&SvInterval>,
     ) -> Vec<GeneConsequence> {
+        if let Some(sv) = sv {
+            return self.structural_genes(rv, alt_index, sv).0;
+        }
         let effects = match self {
             Annotator::Vcf(p) => p.effects(rv.info, rv.reference, rv.alts, alt_index),
             Annotator::External(a) => a.annotate(key),
         };
         worst_per_gene(&effects)
+    }
+
+    /// The most severe consequence per gene of a structural event and the structural detail
+    /// of each gene's chosen transcript (none from in-VCF annotations, which are read as for
+    /// small variants: VEP writes structural terms in CSQ too).
+    pub(super) fn structural_genes(
+        &mut self,
+        rv: &RecordView,
+        alt_index: usize,
+        sv: &SvInterval,
+    ) -> (Vec<GeneConsequence>, BTreeMap<String, SvGeneDetail>) {
+        match self {
+            Annotator::Vcf(p) => (
+                worst_per_gene(&p.effects(rv.info, rv.reference, rv.alts, alt_index)),
+                BTreeMap::new(),
+            ),
+            Annotator::External(a) => worst_structural_per_gene(&a.annotate_structural(sv)),
+        }
     }
 
     /// A warning listing consequence terms outside the Sequence Ontology set (read as

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use odyssey_genome::{Chrom, VariantKey};
+use odyssey_genome::{Chrom, SvInterval, VariantKey};
 
 use super::annotator::Annotator;
 use super::{Evaluation, ExplainEntry, ExplainReason, GeneGenotypeEvidence, RecordView};
@@ -169,11 +169,12 @@ impl Explainer {
         proband: &SampleCall,
         position_asked: bool,
         location: Location,
+        sv: Option<&SvInterval>,
     ) -> (Option<Vec<GeneConsequence>>, Option<String>) {
         if self.genes.is_empty() {
             return (None, None);
         }
-        let g = annotator.genes(rv, alt_index, key);
+        let g = annotator.genes(rv, alt_index, key, sv);
         for x in &g {
             let sym = &x.gene_symbol;
             if self.genes.contains(sym) && !self.genes_seen.contains(sym) {
@@ -249,7 +250,7 @@ impl Explainer {
                 "removed".into()
             },
             reasons: ev.reasons.clone(),
-            notes: vec![],
+            notes: ev.sv.as_ref().map(structural_notes).unwrap_or_default(),
         });
     }
 
@@ -408,4 +409,34 @@ fn not_carried_entry(gene: &str, nc: &NotCarried) -> ExplainEntry {
             nc.count
         )],
     }
+}
+
+/// The `--explain` notes of a structural allele: its effect on each gene, the dosage
+/// curations, and the population, ClinVar and region matches with their overlap.
+fn structural_notes(sv: &super::SvEvaluation) -> Vec<String> {
+    let mut notes: Vec<String> = sv
+        .details
+        .iter()
+        .map(|(gene, d)| {
+            let dosage = sv
+                .dosage
+                .get(gene)
+                .map(|c| {
+                    format!(
+                        "; ClinGen HI {} TS {}",
+                        c.haploinsufficiency
+                            .map_or("-".to_string(), |x| x.to_string()),
+                        c.triplosensitivity
+                            .map_or("-".to_string(), |x| x.to_string())
+                    )
+                })
+                .unwrap_or_default();
+            format!("structural effect on {gene}: {}{dosage}", d.description)
+        })
+        .collect();
+    notes.extend(sv.evidence.lines());
+    if sv.evidence.population.is_empty() && sv.evidence.clinvar.is_empty() {
+        notes.push("no population or ClinVar structural record matches (reciprocal overlap below the threshold, or no structural source)".into());
+    }
+    notes
 }

@@ -3,13 +3,14 @@
 
 use odyssey_genome::VariantKey;
 
-use super::{Ctx, Evaluation, ExplainReason, RecordView};
+use super::{Ctx, Evaluation, ExplainReason, RecordView, SvEvaluation};
 use crate::annotation::GeneConsequence;
 use crate::error::Result;
 use crate::filter::FilterReason;
 use crate::genotype::{Genotype, SampleCall};
 use crate::inheritance::ChromClass;
 use crate::sources::SourceAnnotations;
+use crate::structural::StructuralEvent;
 
 /// Records a failure in `$ev`; returns from the enclosing step unless `$all` (every failure
 /// is wanted, for `--explain`).
@@ -26,7 +27,9 @@ fn stop(ev: &Evaluation, all: bool) -> bool {
 }
 
 impl Ctx<'_> {
-    /// Evaluates the filters of one allele; stops at the first failure unless `all`.
+    /// Evaluates the filters of one allele (`sv`: its structural event, when it is one);
+    /// stops at the first failure unless `all`.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn evaluate(
         &mut self,
         rv: &RecordView,
@@ -35,12 +38,14 @@ impl Ctx<'_> {
         calls: &[SampleCall],
         pre_genes: Option<Vec<GeneConsequence>>,
         all: bool,
+        sv: Option<&StructuralEvent>,
     ) -> Result<Evaluation> {
         let mut ev = Evaluation {
             reasons: Vec::new(),
             genes: Vec::new(),
             ann: None,
             proband: None,
+            sv: None,
         };
         let pcall = &calls[self.proband];
         self.record_filters(&mut ev, rv, pcall, alt_index, all);
@@ -58,23 +63,56 @@ impl Ctx<'_> {
             }
         }
         ev.proband = Some(pg);
-        self.region_filter(&mut ev, key, all);
+        let span = sv.map_or((key.pos, key.end()), |s| (s.start, s.end));
+        self.region_filter(&mut ev, key.chrom, span, all);
         if stop(&ev, all) {
             return Ok(ev);
         }
-        let mut genes = match pre_genes {
-            Some(g) => g,
-            None => self.annotator.genes(rv, alt_index, key),
+        let mut genes = match sv {
+            Some(s) => {
+                let (g, details) = self
+                    .annotator
+                    .structural_genes(rv, alt_index, &s.interval());
+                let dosage = g
+                    .iter()
+                    .filter_map(|x| {
+                        let d = self.structural.gene_dosage(&x.gene_symbol)?;
+                        Some((x.gene_symbol.clone(), d.clone()))
+                    })
+                    .collect();
+                ev.sv = Some(SvEvaluation {
+                    details,
+                    dosage,
+                    evidence: self.structural.evidence(s),
+                });
+                g
+            }
+            None => match pre_genes {
+                Some(g) => g,
+                None => self.annotator.genes(rv, alt_index, key, None),
+            },
         };
         self.gene_filters(&mut ev, &mut genes, all);
         if stop(&ev, all) {
             return Ok(ev);
         }
-        let ann = if self.sources.is_empty() {
+        // symbolic alleles have no sequence to look up; explicit large indels do
+        let mut ann = if self.sources.is_empty() || sv.is_some_and(|s| !s.explicit) {
             SourceAnnotations::default()
         } else {
             self.sources.annotate(key)?
         };
+        if let Some(e) = ev.sv.as_ref().map(|x| &x.evidence) {
+            if let Some((af, label)) = e.max_af() {
+                if ann.max_af.is_none_or(|a| af > a) {
+                    ann.max_af = Some(af);
+                    ann.af_source = Some(label);
+                }
+            }
+            if ann.clinvar.is_none() {
+                ann.clinvar = e.clinvar_record();
+            }
+        }
         self.annotation_filters(&mut ev, &mut genes, &ann, all);
         if stop(&ev, all) {
             return Ok(ev);
@@ -175,12 +213,18 @@ impl Ctx<'_> {
     }
 
     /// The `--regions` BED filter (counted for the "no allele in the regions" warning).
-    fn region_filter(&mut self, ev: &mut Evaluation, key: &VariantKey, all: bool) {
+    fn region_filter(
+        &mut self,
+        ev: &mut Evaluation,
+        chrom: odyssey_genome::Chrom,
+        (start, end): (u32, u32),
+        all: bool,
+    ) {
         let Some(regions) = &self.cfg.filters.regions else {
             return;
         };
         let reached = ev.reasons.is_empty();
-        let inside = regions.overlaps(key.chrom, key.pos, key.end());
+        let inside = regions.overlaps(chrom, start, end);
         if reached {
             self.region_checked += 1;
             self.region_passed += u64::from(inside);
@@ -190,10 +234,7 @@ impl Ctx<'_> {
                 ev,
                 all,
                 FilterReason::OutsideRegions,
-                "{}:{}-{} outside the BED regions",
-                key.chrom,
-                key.pos,
-                key.end()
+                "{chrom}:{start}-{end} outside the BED regions"
             );
         }
     }

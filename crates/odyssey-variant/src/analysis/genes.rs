@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::report::{GeneGenotypeEvidence, MemberGenotype, ModeEvidence, VariantCall};
-use super::{AnalysisConfig, Candidate};
+use super::{AnalysisConfig, Candidate, SvCandidate};
+use crate::annotation::GeneConsequence;
 use crate::genotype::Genotype;
 use crate::inheritance::{
     AlleleFacts, ChromClass, ModeOfInheritance, Pattern, PatternCheck, Segregation,
@@ -14,6 +15,7 @@ use crate::score::{
     call_confidence, mitochondrial_score, poisson_lr, variant_score, CallConfidence, ScoringConfig,
     VariantScore,
 };
+use crate::structural::{structural_score, StructuralCall, SvGeneDetail};
 
 /// The evidence factors of the chosen genotype, as ` × de novo 18.7 × ClinVar P/LP 18.7`.
 fn evidence_factor_text(
@@ -141,7 +143,20 @@ fn gene_alleles<'a>(
     let scores: Vec<VariantScore> = members
         .iter()
         .map(|&(ci, gi)| {
-            let consequence = candidates[ci].genes[gi].consequence;
+            let c = &candidates[ci];
+            let consequence = c.genes[gi].consequence;
+            if let Some(sv) = &c.sv {
+                let gene = &c.genes[gi].gene_symbol;
+                return structural_score(
+                    consequence,
+                    sv.event.class,
+                    sv.details.get(gene),
+                    sv.dosage.get(gene),
+                    &sv.evidence,
+                    &c.ann,
+                    af_max,
+                );
+            }
             let s = variant_score(consequence, &candidates[ci].ann, af_max);
             if candidates[ci].class == ChromClass::Mitochondrial {
                 mitochondrial_score(consequence, s)
@@ -329,6 +344,29 @@ fn variant_call(
         qual: c.qual,
         filter: c.filter.clone(),
         filter_status: "PASS".into(),
+        structural: c.sv.as_ref().map(|sv| structural_call(sv, g)),
+    }
+}
+
+/// The structural facts of a candidate as reported under gene `g`.
+fn structural_call(sv: &SvCandidate, g: &GeneConsequence) -> StructuralCall {
+    let mut evidence = sv.evidence.clone();
+    evidence.gene_dosage = sv.dosage.get(&g.gene_symbol).cloned();
+    let gene_effect = sv
+        .details
+        .get(&g.gene_symbol)
+        .cloned()
+        .unwrap_or_else(|| SvGeneDetail {
+            transcript: g.transcript.clone(),
+            description: g.consequence.as_str().to_string(),
+            ..SvGeneDetail::default()
+        });
+    StructuralCall {
+        summary: sv.event.describe(),
+        event: sv.event.clone(),
+        copy_numbers: sv.copy_numbers.clone(),
+        gene_effect,
+        evidence,
     }
 }
 
@@ -522,14 +560,20 @@ fn mode_evidence(
             } else {
                 String::new()
             };
-            format!(
-                "{}:{} {}>{} (score {:.2}{call})",
-                variants[v].chrom,
-                variants[v].pos,
-                variants[v].reference,
-                variants[v].alt,
-                a.scores[v].score
-            )
+            match &variants[v].structural {
+                Some(s) => format!(
+                    "{} [{}] (score {:.2}{call})",
+                    s.summary, s.gene_effect.description, a.scores[v].score
+                ),
+                None => format!(
+                    "{}:{} {}>{} (score {:.2}{call})",
+                    variants[v].chrom,
+                    variants[v].pos,
+                    variants[v].reference,
+                    variants[v].alt,
+                    a.scores[v].score
+                ),
+            }
         })
         .collect();
     let mut expl = format!(

@@ -41,6 +41,7 @@ pub use report::{
     MemberGenotype, MemberReport, ModeEvidence, RemovedVariant, VariantCall,
 };
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -55,6 +56,8 @@ use crate::input::{resolve_assembly, VcfReader, HG19_CHRM_LENGTH};
 use crate::pedigree::{Pedigree, Sex};
 use crate::score::ScoringConfig;
 use crate::sources::{ResolvedSource, SourceAnnotations, SourceSet};
+use crate::structural::sources::{DosageCuration, StructuralEvidence, StructuralSources};
+use crate::structural::{StructuralEvent, SvGeneDetail};
 
 use annotator::Annotator;
 use quality::MissingQuality;
@@ -113,6 +116,9 @@ pub struct AnalysisConfig {
     /// How many removed variants to list individually in [`GenotypeAnalysis::removed`]
     /// (the counts per reason are always complete).
     pub keep_removed: usize,
+    /// Evidence sources for structural events (`[[structural]]` tables of the sources TOML,
+    /// [`crate::structural::sources`]).
+    pub structural: Vec<crate::structural::sources::StructuralSource>,
 }
 
 impl AnalysisConfig {
@@ -133,6 +139,7 @@ impl AnalysisConfig {
             explain: Vec::new(),
             threads: 2,
             keep_removed: 10_000,
+            structural: Vec::new(),
         }
     }
 }
@@ -148,6 +155,20 @@ struct Candidate {
     ann: SourceAnnotations,
     genotypes: Vec<Genotype>,
     class: ChromClass,
+    /// The structural event, when the allele is one.
+    sv: Option<Box<SvCandidate>>,
+}
+
+/// What a passing structural allele carries to the gene step.
+struct SvCandidate {
+    event: StructuralEvent,
+    /// Per gene: the effect detail of its chosen transcript.
+    details: BTreeMap<String, SvGeneDetail>,
+    /// Per gene: its ClinGen dosage curation.
+    dosage: BTreeMap<String, DosageCuration>,
+    evidence: StructuralEvidence,
+    /// Copy number per family member.
+    copy_numbers: Vec<Option<f32>>,
 }
 
 /// One record's data needed by the allele evaluation.
@@ -167,6 +188,16 @@ struct Evaluation {
     genes: Vec<GeneConsequence>,
     ann: Option<SourceAnnotations>,
     proband: Option<Genotype>,
+    /// Structural alleles: per-gene details, dosage and the event's evidence.
+    sv: Option<SvEvaluation>,
+}
+
+/// What the filters found for a structural allele.
+#[derive(Default)]
+struct SvEvaluation {
+    details: BTreeMap<String, SvGeneDetail>,
+    dosage: BTreeMap<String, DosageCuration>,
+    evidence: StructuralEvidence,
 }
 
 /// The state the filters share across alleles.
@@ -183,6 +214,8 @@ struct Ctx<'a> {
     panel_passed: u64,
     /// Proband calls reaching the call-quality filters without GQ, DP or AD.
     quality: MissingQuality,
+    /// Structural evidence sources.
+    structural: StructuralSources,
 }
 
 /// Runs the genotype analysis (see the crate docs for the steps).
@@ -220,6 +253,7 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
         panel_checked: 0,
         panel_passed: 0,
         quality: MissingQuality::default(),
+        structural: StructuralSources::open(&cfg.structural, assembly)?,
     };
 
     let input = pass::Input {

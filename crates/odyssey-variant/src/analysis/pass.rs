@@ -13,12 +13,14 @@ use super::normalise::{allele_key, IdenticalAlts};
 use super::record::{read_alts, read_qual, MemberCalls};
 use super::removed::{count, RemovedList};
 use super::sex_check::SexChecks;
-use super::{Candidate, Ctx, RecordView, RemovedVariant};
+use super::{Candidate, Ctx, RecordView, RemovedVariant, SvCandidate};
 use crate::error::{Error, Location, Result};
 use crate::filter::{FilterReason, FilterSummary};
+use crate::genotype::SampleCall;
 use crate::inheritance::{chrom_class, ChromClass};
 use crate::input::VcfReader;
 use crate::pedigree::Family;
+use crate::structural::{self, StructuralEvent};
 
 /// What the pass reads against: the VCF's path and samples, the analysis assembly, and
 /// whether `chrM` is hg19's (not rCRS: skipped).
@@ -51,6 +53,8 @@ pub(super) struct Pass {
     /// Duplicate records: (the duplicate, the first record of the allele).
     pub(super) duplicates: Vec<(Location, Location)>,
     pub(super) sex_checks: SexChecks,
+    /// Structural calls contradicting their event: (record, member index, issue).
+    pub(super) sv_checks: Vec<(Location, usize, String)>,
 }
 
 /// Reads every record of `reader` for `family`. Errors: malformed records (file and
@@ -71,6 +75,7 @@ pub(super) fn run(
         passed_keys: HashMap::new(),
         duplicates: Vec::new(),
         sex_checks: SexChecks::new(family.members.len()),
+        sv_checks: Vec::new(),
     };
     let mut calls = MemberCalls::new(family);
     let mut rec = vcf::Record::default();
@@ -206,14 +211,31 @@ impl Pass {
         let alt = rv.alts[a - 1];
         let vcf_record = || format!("{}:{}:{}:{}", rv.vcf_chrom, pos, rv.reference, alt);
         let pos_explained = self.explain.asks_position(chrom, pos);
-        let key = match allele_key(
-            chrom,
-            pos,
-            rv.reference,
-            alt,
-            location,
-            &mut self.identical_alt,
-        ) {
+        let keyed = match structural::parse_symbolic(chrom, pos, alt, rv.info) {
+            Some(Ok(ev)) => Ok((structural_key(chrom, pos, rv.reference, alt), Some(ev))),
+            Some(Err(detail)) => Err(detail),
+            None => allele_key(
+                chrom,
+                pos,
+                rv.reference,
+                alt,
+                location,
+                &mut self.identical_alt,
+            )
+            .map(|k| {
+                let sv = structural::from_sequence(&k);
+                (k, sv)
+            }),
+        };
+        // copy numbers: a <CNV>'s direction, genotypes of CN-only calls, sanity checks
+        let keyed = keyed.and_then(|(k, sv)| match sv {
+            None => Ok((k, None, None)),
+            Some(mut e) => {
+                let c = self.copy_number_calls(ctx, rv, calls, &mut e, a, location)?;
+                Ok((k, Some(e), Some(c)))
+            }
+        });
+        let (key, sv, sv_calls) = match keyed {
             Ok(k) => k,
             Err(detail) => {
                 count(&mut self.summary, FilterReason::UnsupportedAllele, 1);
@@ -231,18 +253,21 @@ impl Pass {
                 return Ok(());
             }
         };
+        let member_calls: &[SampleCall] = sv_calls.as_deref().unwrap_or(&calls.calls);
+        let interval = sv.as_ref().map(StructuralEvent::interval);
         let (pre_genes, gene_query) = self.explain.gene_query(
             &mut ctx.annotator,
             rv,
             a,
             &key,
-            &calls.calls[ctx.proband],
+            &member_calls[ctx.proband],
             pos_explained,
             location,
+            interval.as_ref(),
         );
         let explained = pos_explained || gene_query.is_some();
         let genes_for_explain = pre_genes.clone();
-        let ev = ctx.evaluate(rv, a, &key, &calls.calls, pre_genes, explained)?;
+        let ev = ctx.evaluate(rv, a, &key, member_calls, pre_genes, explained, sv.as_ref())?;
         if explained {
             let query = gene_query.unwrap_or_else(|| format!("{chrom}:{pos}"));
             self.explain
@@ -260,7 +285,15 @@ impl Pass {
             });
             return Ok(());
         }
-        if let Some(first) = self.passed_keys.get(&key) {
+        // two structural alleles of one POS and type differ by their END
+        let passed_key = match &sv {
+            Some(e) if !e.explicit => VariantKey {
+                alternate: format!("{}:{}", key.alternate, e.end),
+                ..key.clone()
+            },
+            _ => key.clone(),
+        };
+        if let Some(first) = self.passed_keys.get(&passed_key) {
             let detail = format!("the same allele as the record at {first}");
             self.duplicates.push((location, *first));
             count(&mut self.summary, FilterReason::DuplicateRecord, 1);
@@ -273,8 +306,19 @@ impl Pass {
             });
             return Ok(());
         }
-        self.passed_keys.insert(key.clone(), location);
+        self.passed_keys.insert(passed_key, location);
         self.summary.passed += 1;
+        let genotypes = calls.genotypes_of(member_calls, a);
+        let sv = sv.map(|event| {
+            let e = ev.sv.unwrap_or_default();
+            Box::new(SvCandidate {
+                event,
+                details: e.details,
+                dosage: e.dosage,
+                evidence: e.evidence,
+                copy_numbers: member_calls.iter().map(|c| c.cn).collect(),
+            })
+        });
         self.candidates.push(Candidate {
             key,
             vcf_record: vcf_record(),
@@ -283,9 +327,53 @@ impl Pass {
             filter: rv.filter.to_string(),
             genes: ev.genes,
             ann: ev.ann.unwrap_or_default(),
-            genotypes: calls.genotypes(a),
+            genotypes,
             class: rv.class,
+            sv,
         });
         Ok(())
+    }
+
+    /// The members' calls for a structural allele: a `<CNV>`'s direction set from the
+    /// proband's copy number, genotypes from `FORMAT/CN` where GT calls no allele, and each
+    /// sequenced member's call checked against the event (counted for a warning). Errors
+    /// (the detail of an `unsupported_allele` removal): a `<CNV>` without a copy-number
+    /// change.
+    fn copy_number_calls(
+        &mut self,
+        ctx: &Ctx,
+        rv: &RecordView,
+        calls: &MemberCalls,
+        ev: &mut StructuralEvent,
+        a: usize,
+        location: Location,
+    ) -> std::result::Result<Vec<SampleCall>, String> {
+        let p = ctx.proband;
+        let expected = |m: usize| structural::expected_copies(rv.class, calls.sexes[m]);
+        structural::resolve_copy_number(ev, calls.calls[p].cn, expected(p))?;
+        let mut out = calls.calls.clone();
+        for (m, c) in out.iter_mut().enumerate() {
+            structural::genotype_from_copy_number(c, ev.class, expected(m), a);
+            if c.unsupported {
+                continue;
+            }
+            let issue =
+                structural::sanity_issue(c, ev.class, expected(m), rv.class, calls.sexes[m], a);
+            if let Some(issue) = issue {
+                self.sv_checks.push((location, m, issue));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The key of a symbolic or breakend allele: `POS`, REF as written (upper case), ALT as
+/// written (`<DEL>`, `N[chr2:321682[`).
+fn structural_key(chrom: Chrom, pos: u32, reference: &str, alt: &str) -> VariantKey {
+    VariantKey {
+        chrom,
+        pos,
+        reference: reference.to_ascii_uppercase(),
+        alternate: alt.to_string(),
     }
 }

@@ -7,7 +7,7 @@ use noodles::vcf;
 
 use crate::error::{Error, Location, Result};
 use crate::genotype::{FormatIndex, Genotype, SampleCall};
-use crate::pedigree::Family;
+use crate::pedigree::{Family, Sex};
 
 /// The record's ALT alleles into `buf` (empty for ALT `.`).
 pub(super) fn read_alts(rec: &vcf::Record, buf: &mut Vec<String>) {
@@ -40,6 +40,8 @@ pub(super) struct MemberCalls {
     pub(super) calls: Vec<SampleCall>,
     fmt: FormatIndex,
     unsequenced: SampleCall,
+    /// Sex of each member (the copy number expected on X and Y).
+    pub(super) sexes: Vec<Sex>,
 }
 
 impl MemberCalls {
@@ -59,6 +61,7 @@ impl MemberCalls {
             col_to_member,
             max_col,
             fmt: FormatIndex::default(),
+            sexes: family.members.iter().map(|m| m.sex).collect(),
             unsequenced: SampleCall {
                 unsupported: true,
                 ..SampleCall::default()
@@ -110,11 +113,12 @@ impl MemberCalls {
         Ok(())
     }
 
-    /// Each member's genotype for ALT `alt_index` (1-based); no call for unsequenced members.
-    pub(super) fn genotypes(&self, alt_index: usize) -> Vec<Genotype> {
+    /// Each member's genotype for ALT `alt_index` (1-based) from `calls` (the record's calls,
+    /// or a structural allele's copy-number genotypes); no call for unsequenced members.
+    pub(super) fn genotypes_of(&self, calls: &[SampleCall], alt_index: usize) -> Vec<Genotype> {
         self.cols
             .iter()
-            .zip(&self.calls)
+            .zip(calls)
             .map(|(c, call)| {
                 if c.is_some() {
                     call.for_allele(alt_index)

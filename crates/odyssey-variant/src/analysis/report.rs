@@ -94,6 +94,11 @@ pub struct VariantCall {
     /// Filter status: always `PASS` for listed variants (removed ones are only counted, or
     /// reported by `--explain`).
     pub filter_status: String,
+    /// A structural event: the event, its effect on this gene, copy numbers and its
+    /// population, ClinVar and dosage evidence (docs/structural-variants.md); absent for
+    /// small variants.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structural: Option<crate::structural::StructuralCall>,
 }
 
 /// The evidence for one mode of inheritance in one gene.

@@ -33,6 +33,14 @@ pub(super) fn pass_warnings(
         ));
     }
     warnings.extend(ctx.quality.warning(path));
+    if let Some((loc, m, issue)) = pass.sv_checks.first() {
+        warnings.push(format!(
+            "{}: {} structural call(s) contradict their event (first: {loc}, {}: {issue}); check the caller's genotypes and copy numbers (FORMAT/CN) and the sexes in the pedigree",
+            path.display(),
+            pass.sv_checks.len(),
+            family.members[*m].id
+        ));
+    }
     if let Some((dup, first)) = pass.duplicates.first() {
         warnings.push(format!(
             "{}: {} record(s) repeat an allele already read (first: {dup} repeats {first}); each duplicate was removed ({}) and the first record kept",

@@ -59,6 +59,17 @@ pub trait GeneAnnotator: Send + Sync {
         let _ = symbol;
         None
     }
+    /// Effects of a structural event on every transcript it touches or flanks, each with
+    /// its structural detail (whole transcript, exons, coding bases, frame, the effect in
+    /// words); see docs/structural-variants.md. The default: none (an annotator that cannot
+    /// place structural events).
+    fn annotate_structural(
+        &self,
+        sv: &odyssey_genome::SvInterval,
+    ) -> Vec<(GeneEffect, crate::structural::SvGeneDetail)> {
+        let _ = sv;
+        Vec::new()
+    }
 }
 
 /// The consequence of a variant on one gene: its most severe term over the gene's transcripts.

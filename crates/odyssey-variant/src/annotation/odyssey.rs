@@ -40,6 +40,43 @@ impl GeneAnnotator for odyssey_annotate::Annotator {
             .collect()
     }
 
+    /// One effect per transcript with a gene symbol (rules: `odyssey_annotate::structural`);
+    /// the structural detail goes with it, and `hgvs_c` carries the effect in words.
+    fn annotate_structural(
+        &self,
+        sv: &odyssey_genome::SvInterval,
+    ) -> Vec<(GeneEffect, crate::structural::SvGeneDetail)> {
+        odyssey_annotate::Annotator::annotate_structural(self, sv)
+            .into_iter()
+            .filter_map(|(t, e)| {
+                let symbol = t.gene_symbol.as_deref()?.to_string();
+                let transcript = t.id.as_deref().map(str::to_string);
+                let effect = GeneEffect {
+                    gene_symbol: symbol,
+                    ncbi_gene_id: t
+                        .ncbi_gene_id
+                        .or_else(|| t.gene_id.as_deref().and_then(|g| g.parse::<u32>().ok())),
+                    transcript: transcript.clone(),
+                    consequences: e.consequences.clone(),
+                    hgvs_c: Some(e.description.clone()),
+                    hgvs_p: None,
+                    preferred: t.flags.mane_select || t.flags.canonical,
+                };
+                let detail = crate::structural::SvGeneDetail {
+                    transcript,
+                    whole_transcript: e.whole_transcript,
+                    intragenic: e.intragenic,
+                    exons: e.exons,
+                    exon_count: e.exon_count,
+                    coding_bases: e.coding_bases,
+                    in_frame: e.in_frame,
+                    description: e.description,
+                };
+                Some((effect, detail))
+            })
+            .collect()
+    }
+
     /// True when some transcript of the models carries the symbol (a linear scan, used
     /// once per `--explain` gene that matched no variant).
     fn knows_gene(&self, symbol: &str) -> Option<bool> {

@@ -45,7 +45,7 @@ pub fn map_consequence_term(name: &str) -> Option<Consequence> {
         // SnpEff
         "conservative_inframe_insertion" | "disruptive_inframe_insertion" => InframeInsertion,
         "conservative_inframe_deletion" | "disruptive_inframe_deletion" => InframeDeletion,
-        "exon_loss_variant" | "exon_loss" => FeatureTruncation,
+        "exon_loss_variant" | "exon_loss" => ExonLossVariant,
         "5_prime_utr_premature_start_codon_gain_variant" | "5_prime_utr_truncation" => {
             FivePrimeUtrVariant
         }

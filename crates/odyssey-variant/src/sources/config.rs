@@ -237,6 +237,10 @@ struct SourcesFile {
     assembly: Option<String>,
     #[serde(default, rename = "source")]
     sources: Vec<SourceConfig>,
+    /// `[[structural]]` tables, read by `crate::structural::sources::read_structural_toml`.
+    #[serde(default)]
+    #[allow(dead_code)]
+    structural: Vec<toml::Value>,
 }
 
 /// A source with its settings resolved (paths absolute, presets expanded, defaults applied).

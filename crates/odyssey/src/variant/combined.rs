@@ -8,7 +8,8 @@ use odyssey_pheno::rank::rank_by_score;
 use odyssey_pheno::{Case, Method, PhenotypeScorer, Scratch};
 use odyssey_report::{
     AnalysisReport, ClinVarAssertion, DiseaseResult, FamilyMember, FilterCount, FilterSummary,
-    FilteredVariant, GeneResult, Provenance, SampleGenotype, SourceInfo, VariantResult,
+    FilteredVariant, GeneResult, Provenance, SampleGenotype, SourceInfo, StructuralInfo,
+    VariantResult,
 };
 use odyssey_variant::analysis::{GenotypeAnalysis, VariantCall};
 use odyssey_variant::inheritance::ModeOfInheritance as VarMode;
@@ -39,7 +40,27 @@ fn modes_of(kb: &KnowledgeBase, d: odyssey_kb::DiseaseIdx) -> Vec<VarMode> {
     out
 }
 
+/// The report's view of a structural event (see `VariantResult::structural`).
+fn structural_info(s: &odyssey_variant::structural::StructuralCall) -> StructuralInfo {
+    StructuralInfo {
+        svtype: s.event.svtype.as_str().to_string(),
+        class: s.event.class.as_str().to_string(),
+        start: s.event.start,
+        end: s.event.end,
+        length: s.event.length,
+        summary: s.summary.clone(),
+        effect: s.gene_effect.description.clone(),
+        copy_numbers: if s.copy_numbers.iter().any(Option::is_some) {
+            s.copy_numbers.clone()
+        } else {
+            Vec::new()
+        },
+        evidence: s.evidence.lines(),
+    }
+}
+
 fn variant_result(v: &VariantCall) -> VariantResult {
+    let structural = v.structural.as_ref().map(structural_info);
     VariantResult {
         chrom: v.chrom.clone(),
         pos: v.pos,
@@ -48,7 +69,10 @@ fn variant_result(v: &VariantCall) -> VariantResult {
         gene: v.gene.clone(),
         transcript: v.transcript.clone(),
         consequence: v.consequence.as_str().to_string(),
-        hgvs_c: v.hgvs_c.clone(),
+        hgvs_c: match &structural {
+            Some(s) => Some(format!("{}: {}", s.summary, s.effect)),
+            None => v.hgvs_c.clone(),
+        },
         hgvs_p: v.hgvs_p.clone(),
         genotypes: v
             .genotypes
@@ -80,6 +104,7 @@ fn variant_result(v: &VariantCall) -> VariantResult {
             .map(|p| p.label().to_string())
             .collect(),
         filter: v.filter_status.clone(),
+        structural,
     }
 }
 

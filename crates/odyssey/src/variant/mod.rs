@@ -175,6 +175,7 @@ pub fn variant_config(
     cfg.family = opts.family.clone();
     if let Some(s) = &opts.sources {
         cfg.sources = read_sources(s, cfg.assembly)?;
+        cfg.structural = odyssey_variant::structural::sources::read_structural_toml(s)?;
     }
     for q in &opts.explain {
         cfg.explain.push(q.parse()?);
