@@ -106,7 +106,7 @@ fn frame_text(coding: Option<u32>) -> (Option<bool>, String) {
     match coding {
         Some(0) => (None, " (no coding bases)".into()),
         Some(c) => {
-            let f = c % 3 == 0;
+            let f = c.is_multiple_of(3);
             (
                 Some(f),
                 format!(
@@ -307,7 +307,7 @@ fn point_effect(t: &Transcript, sv: &SvInterval, fx: &mut StructuralEffect) {
             let ftext = match (coding, sv.inserted) {
                 (true, Some(len)) => {
                     fx.coding_bases = Some(len);
-                    fx.in_frame = Some(len % 3 == 0);
+                    fx.in_frame = Some(len.is_multiple_of(3));
                     frame_text(Some(len)).1
                 }
                 _ => String::new(),
