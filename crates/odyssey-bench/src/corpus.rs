@@ -77,6 +77,9 @@ pub struct BenchCase {
     pub variants: Vec<CaseVariant>,
     /// Causal variant interpretations without a `vcfRecord` (structural variants).
     pub variants_without_vcf_record: usize,
+    /// The labels of those interpretations (spiked when they state coordinates, see
+    /// [`crate::structural`]).
+    pub structural: Vec<crate::structural::StructuralLabel>,
     /// Sex of the proband.
     pub sex: Option<Sex>,
     /// The phenotype as Odyssey reads it.
@@ -193,9 +196,19 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
 /// What a phenopacket says is true: genes, diagnoses, variants. Interpretations whose
 /// `interpretationStatus` is `REJECTED` are ignored; the disease of `diseases[]` (not excluded)
 /// is used only when no interpretation names one.
-fn gold_of(p: &Phenopacket) -> (Vec<String>, Vec<String>, Vec<CaseVariant>, usize) {
+#[allow(clippy::type_complexity)]
+fn gold_of(
+    p: &Phenopacket,
+) -> (
+    Vec<String>,
+    Vec<String>,
+    Vec<CaseVariant>,
+    usize,
+    Vec<crate::structural::StructuralLabel>,
+) {
     let (mut genes, mut diseases, mut variants, mut no_vcf) =
         (Vec::new(), Vec::new(), Vec::new(), 0);
+    let mut structural = Vec::new();
     for i in &p.interpretations {
         let Some(d) = &i.diagnosis else { continue };
         if let Some(dis) = &d.disease {
@@ -246,7 +259,23 @@ fn gold_of(p: &Phenopacket) -> (Vec<String>, Vec<String>, Vec<CaseVariant>, usiz
                             .map(|e| e.value.clone()),
                     });
                 }
-                None => no_vcf += 1,
+                None => {
+                    no_vcf += 1;
+                    structural.push(crate::structural::StructuralLabel {
+                        label: vd.label.clone().unwrap_or_default(),
+                        allelic_state: vd
+                            .allelic_state
+                            .as_ref()
+                            .map_or(AllelicState::Unknown, |a| {
+                                AllelicState::parse(&a.id, &a.label)
+                            }),
+                        structural_type: vd
+                            .structural_type
+                            .as_ref()
+                            .map(|t| t.label.clone())
+                            .unwrap_or_default(),
+                    });
+                }
             }
         }
     }
@@ -255,7 +284,7 @@ fn gold_of(p: &Phenopacket) -> (Vec<String>, Vec<String>, Vec<CaseVariant>, usiz
             push_unique(&mut diseases, &d.term.id);
         }
     }
-    (genes, diseases, variants, no_vcf)
+    (genes, diseases, variants, no_vcf, structural)
 }
 
 impl BenchCase {
@@ -284,7 +313,8 @@ impl BenchCase {
                 }
             }
         }
-        let (gold_genes, gold_diseases, variants, variants_without_vcf_record) = gold_of(p);
+        let (gold_genes, gold_diseases, variants, variants_without_vcf_record, structural) =
+            gold_of(p);
         let input = CaseInput::from_phenopacket(p);
         let cohort = rel_path
             .split('/')
@@ -301,6 +331,7 @@ impl BenchCase {
             gold_diseases,
             variants,
             variants_without_vcf_record,
+            structural,
             sex: input.sex,
             input,
         })

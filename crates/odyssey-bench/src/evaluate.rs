@@ -627,6 +627,7 @@ mod tests {
             gold_diseases: vec!["OMIM:154700".into()],
             variants: vec![],
             variants_without_vcf_record: 0,
+            structural: vec![],
             sex: None,
             input: CaseInput {
                 id: "x".into(),

@@ -29,6 +29,7 @@ pub mod spike;
 pub mod spiked;
 pub mod split;
 pub mod stability;
+pub mod structural;
 pub mod summary;
 pub mod timing;
 

@@ -67,6 +67,9 @@ pub struct SpikeVariant {
     pub alternate: String,
     /// Genotype.
     pub genotype: Genotype,
+    /// INFO of a symbolic structural record (`SVTYPE=DEL;END=46230365`), `None` for sequence
+    /// alleles (INFO `.`).
+    pub info: Option<String>,
 }
 
 impl SpikeVariant {
@@ -324,6 +327,10 @@ impl Background {
     /// Background records overlapping a variant (indices), after checking their REF bases
     /// against the variant's on the overlap.
     fn overlaps(&self, v: &SpikeVariant) -> std::result::Result<Vec<usize>, SpikeError> {
+        // a symbolic record (REF N, ALT <DEL>) states no bases to compare and replaces none
+        if v.alternate.starts_with('<') {
+            return Ok(Vec::new());
+        }
         let Some((_, range)) = self.chroms.get(&v.chrom) else {
             return Ok(Vec::new());
         };
@@ -377,11 +384,12 @@ impl Background {
             });
         }
         format!(
-            "{}\t{}\t.\t{}\t{}\t100\tPASS\t.\t{}\t{}",
+            "{}\t{}\t.\t{}\t{}\t100\tPASS\t{}\t{}\t{}",
             self.chrom_name(v.chrom),
             v.pos,
             v.reference,
             v.alternate,
+            v.info.as_deref().unwrap_or("."),
             keys.join(":"),
             vals.join(":")
         )
@@ -496,6 +504,7 @@ mod tests {
 
     fn sv(chrom: Chrom, pos: u64, r: &str, a: &str, g: Genotype) -> SpikeVariant {
         SpikeVariant {
+            info: None,
             chrom,
             pos,
             reference: r.into(),

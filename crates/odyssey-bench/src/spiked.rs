@@ -313,14 +313,16 @@ impl Spiker {
     /// Plans a case: the variants to insert, or why not.
     pub fn plan(&self, case: &BenchCase) -> SpikePlan {
         use SpikePlan::Dropped;
-        if case.variants_without_vcf_record > 0 {
-            return Dropped(DropReason::StructuralVariant);
-        }
-        if case.variants.is_empty() {
-            return Dropped(DropReason::NoVcfRecord);
-        }
         let target = self.background.assembly;
         let mut out = Vec::new();
+        if case.variants_without_vcf_record > 0 {
+            match self.structural_spikes(case) {
+                Some(v) => out.extend(v),
+                None => return Dropped(DropReason::StructuralVariant),
+            }
+        } else if case.variants.is_empty() {
+            return Dropped(DropReason::NoVcfRecord);
+        }
         for v in &case.variants {
             let Ok(asm) = v.assembly.parse::<Assembly>() else {
                 return Dropped(DropReason::UnknownAssembly);
@@ -378,12 +380,57 @@ impl Spiker {
                 reference: r,
                 alternate: a,
                 genotype: genotype_of(v.allelic_state, c, case.sex),
+                info: None,
             });
         }
         match self.background.check(&out) {
             Ok(n) => SpikePlan::Spiked(out, n),
             Err(SpikeError::RefConflict { .. }) => Dropped(DropReason::BackgroundRefConflict),
         }
+    }
+}
+
+impl Spiker {
+    /// The symbolic records of a case's structural variants (labels with coordinates and an
+    /// assembly, [`crate::structural::parse_label`]), lifted to the background's assembly
+    /// (both ends, which must stay on one chromosome in order); `None` when any label does
+    /// not parse or lift. Genotype: copy number 0 homozygous, other changes heterozygous,
+    /// else the allelic state.
+    fn structural_spikes(&self, case: &BenchCase) -> Option<Vec<SpikeVariant>> {
+        if case.structural.len() != case.variants_without_vcf_record {
+            return None;
+        }
+        let target = self.background.assembly;
+        let mut out = Vec::new();
+        for s in &case.structural {
+            let p = crate::structural::parse_label(&s.label, &s.structural_type)?;
+            let (chrom, start, end) = if p.assembly == target {
+                (p.chrom, p.start, p.end)
+            } else {
+                let chain = self.chain.as_ref()?;
+                let a = lift_variant(chain, p.chrom, p.start, "A", "C").ok()?;
+                let b = lift_variant(chain, p.chrom, p.end, "A", "C").ok()?;
+                if a.chrom != b.chrom || b.pos <= a.pos {
+                    return None;
+                }
+                (a.chrom, a.pos, b.pos)
+            };
+            let genotype = match p.copy_number {
+                Some(0) => Genotype::HomozygousAlt,
+                Some(_) => Genotype::Heterozygous,
+                None => genotype_of(s.allelic_state, chrom, case.sex),
+            };
+            let svtype = if p.loss { "DEL" } else { "DUP" };
+            out.push(SpikeVariant {
+                chrom,
+                pos: start - 1,
+                reference: "N".into(),
+                alternate: format!("<{svtype}>"),
+                genotype,
+                info: Some(format!("SVTYPE={svtype};END={end}")),
+            });
+        }
+        Some(out)
     }
 }
 
@@ -891,16 +938,28 @@ fn run_pipeline(
         .filter(|d| !effect.diseases_emptied.contains(d))
         .map(|&d| kb.disease(d).id.to_string())
         .collect();
+    // symbolic spikes (structural variants) are compared as written
+    let key = |c: Chrom, pos: u64, r: &str, a: &str| {
+        if a.starts_with('<') {
+            Some(VariantKey {
+                chrom: c,
+                pos: pos as u32,
+                reference: r.to_ascii_uppercase(),
+                alternate: a.to_string(),
+            })
+        } else {
+            VariantKey::new(c, pos as u32, r, a).ok()
+        }
+    };
     let gold_keys: Vec<VariantKey> = spikes
         .iter()
-        .filter_map(|s| VariantKey::new(s.chrom, s.pos as u32, &s.reference, &s.alternate).ok())
+        .filter_map(|s| key(s.chrom, s.pos, &s.reference, &s.alternate))
         .collect();
     let is_gold_variant = |v: &PipelineVariant| {
         let Ok(c) = v.chrom.parse::<Chrom>() else {
             return false;
         };
-        VariantKey::new(c, v.pos as u32, &v.reference, &v.alternate)
-            .is_ok_and(|k| gold_keys.contains(&k))
+        key(c, v.pos, &v.reference, &v.alternate).is_some_and(|k| gold_keys.contains(&k))
     };
     if let Some(w) = pheval {
         let genes: Vec<Row> = r
@@ -1208,6 +1267,7 @@ mod tests {
             gold_diseases: vec!["OMIM:101600".into()],
             variants: vec![v],
             variants_without_vcf_record: 0,
+            structural: vec![],
             sex: None,
             input,
         };
@@ -1322,6 +1382,7 @@ cases/G/c.json\t1:107:A:G:heterozygous\tNA\n")).unwrap();
             gold_diseases: vec![],
             variants: vec![var("chr1", 105, "A", "G", None)],
             variants_without_vcf_record: 0,
+            structural: vec![],
             sex: None,
             input: Default::default(),
         };
@@ -1330,6 +1391,7 @@ cases/G/c.json\t1:107:A:G:heterozygous\tNA\n")).unwrap();
             spiker.plan(&case),
             SpikePlan::Spiked(
                 vec![SpikeVariant {
+                    info: None,
                     chrom: c1,
                     pos: 1105,
                     reference: "A".into(),
@@ -1356,6 +1418,7 @@ cases/G/c.json\t1:107:A:G:heterozygous\tNA\n")).unwrap();
             spiker.plan(&case),
             SpikePlan::Spiked(
                 vec![SpikeVariant {
+                    info: None,
                     chrom: Chrom::MT,
                     pos: 1661,
                     reference: "A".into(),
@@ -1376,6 +1439,7 @@ cases/G/c.json\t1:107:A:G:heterozygous\tNA\n")).unwrap();
             spiker.plan(&case),
             SpikePlan::Spiked(
                 vec![SpikeVariant {
+                    info: None,
                     chrom: c1,
                     pos: 1101,
                     reference: "T".into(),

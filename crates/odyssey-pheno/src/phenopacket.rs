@@ -154,6 +154,9 @@ pub struct Expression {
 pub struct VariationDescriptor {
     /// Id.
     pub id: String,
+    /// Label (structural variants without a VCF record often state their coordinates here,
+    /// e.g. `12q12(46125066-46230365)x1 (GRCh37/hg19)`).
+    pub label: Option<String>,
     /// Gene.
     pub gene_context: Option<GeneDescriptor>,
     /// HGVS and other expressions.

@@ -52,6 +52,14 @@ impl GeneAnnotator for MemoAnnotator {
     fn knows_gene(&self, symbol: &str) -> Option<bool> {
         GeneAnnotator::knows_gene(&*self.inner, symbol)
     }
+
+    /// Structural events (spiked ones) are few: not remembered.
+    fn annotate_structural(
+        &self,
+        sv: &odyssey_genome::SvInterval,
+    ) -> Vec<(GeneEffect, odyssey_variant::structural::SvGeneDetail)> {
+        GeneAnnotator::annotate_structural(&*self.inner, sv)
+    }
 }
 
 /// One VCF to analyse: its path, assembly, sample and the proband's sex.
