@@ -6,7 +6,7 @@
 //! | event | on the transcript | terms (most severe first) |
 //! |---|---|---|
 //! | loss | covers the whole transcript | `transcript_ablation` |
-//! | loss | removes exon bases | `exon_loss_variant`, then `frameshift_variant` (deleted coding length not a multiple of 3) or `inframe_deletion`, then `feature_truncation` |
+//! | loss | removes exon bases | `exon_loss_variant` (when a whole exon is lost), `frameshift_variant` (deleted coding length not a multiple of 3) or `inframe_deletion`, then `feature_truncation` |
 //! | gain | covers the whole transcript | `transcript_amplification` |
 //! | gain | both ends inside the transcript, exon bases duplicated | `feature_elongation` (partial intragenic duplication; frame from the duplicated coding length) |
 //! | gain | one end inside the transcript | `feature_elongation` (part of the gene duplicated, one intact copy kept) |
@@ -214,14 +214,22 @@ fn interval_effect(t: &Transcript, sv: &SvInterval, whole: bool, fx: &mut Struct
     fx.in_frame = in_frame;
     let inside = fx.intragenic;
     if loss {
-        fx.consequences.push(Consequence::ExonLossVariant);
+        // a whole exon lost, or only part of one (a large indel inside an exon)
+        let whole_exon = t.exons.iter().any(|&(s, e)| lo <= s && e <= hi);
+        if whole_exon {
+            fx.consequences.push(Consequence::ExonLossVariant);
+        }
         match in_frame {
             Some(false) => fx.consequences.push(Consequence::FrameshiftVariant),
             Some(true) => fx.consequences.push(Consequence::InframeDeletion),
             None => {}
         }
         fx.consequences.push(Consequence::FeatureTruncation);
-        fx.description = format!("{} deleted{ftext}", exon_text(exons, fx.exon_count));
+        fx.description = format!(
+            "{}{} deleted{ftext}",
+            if whole_exon { "" } else { "part of " },
+            exon_text(exons, fx.exon_count)
+        );
     } else {
         fx.consequences.push(Consequence::FeatureElongation);
         if inside {
@@ -407,6 +415,13 @@ mod tests {
             f.description,
             "exons 1-2 of 4 deleted (150 coding bp, in frame)"
         );
+        // 60 bases inside exon 3 (3021-3080, all coding): no whole exon lost, in frame
+        let f = structural_effect(&t, &sv(SvClass::Loss, 3021, 3080), 5000).unwrap();
+        assert_eq!(
+            f.consequences,
+            vec![Consequence::InframeDeletion, Consequence::FeatureTruncation]
+        );
+        assert_eq!(f.description, "part of exon 3 of 4 deleted (60 coding bp, in frame)");
         // on the reverse strand, genomic exon 2 is exon 3 of 4
         let r = tx(Strand::Reverse);
         let f = structural_effect(&r, &sv(SvClass::Loss, 1500, 2500), 5000).unwrap();
