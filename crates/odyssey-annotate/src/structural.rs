@@ -421,7 +421,10 @@ mod tests {
             f.consequences,
             vec![Consequence::InframeDeletion, Consequence::FeatureTruncation]
         );
-        assert_eq!(f.description, "part of exon 3 of 4 deleted (60 coding bp, in frame)");
+        assert_eq!(
+            f.description,
+            "part of exon 3 of 4 deleted (60 coding bp, in frame)"
+        );
         // on the reverse strand, genomic exon 2 is exon 3 of 4
         let r = tx(Strand::Reverse);
         let f = structural_effect(&r, &sv(SvClass::Loss, 1500, 2500), 5000).unwrap();
