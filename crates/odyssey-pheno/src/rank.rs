@@ -116,13 +116,15 @@ fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
 /// similarity semantics (genes take the maximum). Post-test probabilities (LR semantics) use
 /// the scores multiplied by the temperature `theta` and the pretest probability `p_unknown`
 /// of "none of them" ([`post_test_probabilities`]); the order does not depend on either.
+/// A gene's LR score is (1/ρ) ln Σ_d LR_d^ρ over its diseases (`rho` ρ ≥ 1: 1 the sum, large
+/// values approach the best disease); its probability is always the sum of its diseases'.
 pub(crate) fn build(
     kb: &KnowledgeBase,
     index: &crate::index::PhenoIndex,
     scores: &[f64],
     ln_lr: bool,
     (theta, p_unknown): (f64, f64),
-    gene_max: bool,
+    rho: f64,
 ) -> (Vec<RankedDisease>, Vec<RankedGene>) {
     let scaled = ln_lr.then(|| scaled_lrs(scores, p_unknown));
     let tempered: Option<Vec<f64>> = (ln_lr && theta != 1.0).then(|| {
@@ -172,8 +174,8 @@ pub(crate) fn build(
             }
             best_place[g] = best_place[g].min(place[pos]);
             match &scaled {
-                Some((x, _, _)) if gene_max => acc[g] = acc[g].max(x[pos]),
-                Some((x, _, _)) => acc[g] += x[pos],
+                Some((x, _, _)) if rho == 1.0 => acc[g] += x[pos],
+                Some((x, _, _)) => acc[g] += x[pos].powf(rho),
                 None => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
             }
             prob[g] += p;
@@ -193,7 +195,11 @@ pub(crate) fn build(
     let gene_items: Vec<((GeneIdx, f64), f64)> = (0..ng)
         .filter(|&g| best[g] != DiseaseIdx::MAX)
         .map(|g| {
-            let score = if ln_lr { acc[g].ln() + max } else { acc[g] };
+            let score = if ln_lr {
+                acc[g].ln() / rho + max
+            } else {
+                acc[g]
+            };
             ((g as GeneIdx, score), score)
         })
         .collect();

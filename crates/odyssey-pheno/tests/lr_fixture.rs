@@ -35,6 +35,11 @@ fn options() -> ScorerOptions {
     o.lr.excluded_sensitivity = 1.0;
     o.lr.size_prior = 0.0;
     o.gene_prior = 0.0;
+    // the uncalibrated probabilities (θ 1, κ 0, p_unknown 0.5); calibrated ones are tested
+    // in `calibrated_post_test_probability`
+    o.probability_temperature = 1.0;
+    o.probability_term_decay = 0.0;
+    o.probability_pretest_unknown = 0.5;
     o
 }
 
@@ -185,6 +190,34 @@ fn excluded_terms_and_post_test_probability() {
         .collect();
     assert_eq!(g, vec!["GENEX", "FGFR2"]);
     assert!(close(r.genes[1].post_test_probability.unwrap(), l1 / denom));
+}
+
+#[test]
+fn calibrated_post_test_probability() {
+    // the case of `excluded_terms_and_post_test_probability` (1 observed term, LRs 1.2, 1.8,
+    // 0.005) with θ 7, κ 0.8, p_unknown 0: the temperature is 7 × 1^-0.8 = 7, so each LR is
+    // raised to τθ = 0.2 × 7 = 1.4 and the denominator has no "none of them" mass
+    let kb = kb();
+    let mut o = options();
+    o.probability_temperature = 7.0;
+    o.probability_term_decay = 0.8;
+    o.probability_pretest_unknown = 0.0;
+    let s = PhenotypeScorer::new(&kb, o);
+    let c = case(&kb, &[7359], &[252]);
+    let r = s.rank(&c);
+    let (l1, l2, l3) = (1.2f64.powf(1.4), 1.8f64.powf(1.4), 0.005f64.powf(1.4));
+    let denom = l1 + l2 + l3;
+    assert!(close(
+        r.diseases[0].post_test_probability.unwrap(),
+        l2 / denom
+    ));
+    assert!(close(r.genes[1].post_test_probability.unwrap(), l1 / denom));
+    // the score (log10 LR^τ) does not depend on the calibration
+    assert!(close(r.diseases[0].score, 1.8f64.powf(0.2).log10()));
+    // two observed terms: temperature 7 × 2^-0.8
+    let t = 7.0 * 2f64.powf(-0.8);
+    assert!(close(s.options().case_temperature(2), t));
+    assert!(close(s.options().case_temperature(0), 7.0));
 }
 
 #[test]
