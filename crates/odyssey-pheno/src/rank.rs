@@ -165,6 +165,14 @@ pub(crate) fn build(
     let mut acc = vec![f64::NEG_INFINITY; ng];
     let mut prob = vec![0.0f64; ng];
     let mut best_place = vec![u32::MAX; ng];
+    // exp(ρ (l − max)) per disease for a sharpened gene score (one exp per disease, not a
+    // power per gene link)
+    let sharpened: Option<Vec<f64>> = match &scaled {
+        Some((_, max, _)) if rho != 1.0 => {
+            Some(scores.iter().map(|&l| (rho * (l - max)).exp()).collect())
+        }
+        _ => None,
+    };
     for pos in 0..scores.len() {
         let p = prob_of(pos);
         for &g in index.disease_genes.row(pos) {
@@ -173,10 +181,10 @@ pub(crate) fn build(
                 acc[g] = 0.0;
             }
             best_place[g] = best_place[g].min(place[pos]);
-            match &scaled {
-                Some((x, _, _)) if rho == 1.0 => acc[g] += x[pos],
-                Some((x, _, _)) => acc[g] += x[pos].powf(rho),
-                None => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
+            match (&scaled, &sharpened) {
+                (Some(_), Some(y)) => acc[g] += y[pos],
+                (Some((x, _, _)), None) => acc[g] += x[pos],
+                (None, _) => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
             }
             prob[g] += p;
         }
