@@ -563,7 +563,9 @@ impl<'kb> Evaluator<'kb> {
                     .map(|p| (p, out.ranks[ri].gene == Some(1)));
             }
             if check || sink.is_some() {
-                let ranking = self.scorer.ranking_from_scores(&scores, run.method, &resolved);
+                let ranking = self
+                    .scorer
+                    .ranking_from_scores(&scores, run.method, &resolved);
                 let full = gold_ranks(&self.scorer, &ranking, &gold, &effect.diseases_emptied);
                 if check && full != out.ranks[ri] {
                     let f = |x: Option<usize>| x.map_or("NA".into(), |v| v.to_string());
