@@ -26,11 +26,13 @@ fn main() -> Result<(), String> {
     let kb = KnowledgeBase::embedded().map_err(|e| e.to_string())?;
     let corpus = Corpus::load(&dir, None).map_err(|e| e.to_string())?;
     let new = Evaluator::new(&kb, ScorerOptions::default());
-    let mut o = ScorerOptions::default();
-    o.gene_sharpness = 1.0;
-    o.probability_temperature = 1.0;
-    o.probability_term_decay = 0.0;
-    o.probability_pretest_unknown = 0.5;
+    let o = ScorerOptions {
+        gene_sharpness: 1.0,
+        probability_temperature: 1.0,
+        probability_term_decay: 0.0,
+        probability_pretest_unknown: 0.5,
+        ..Default::default()
+    };
     let old = Evaluator::new(&kb, o);
     let (mut t_new, mut t_old) = (Vec::new(), Vec::new());
     let mut scratch = Scratch::default();

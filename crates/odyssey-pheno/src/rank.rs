@@ -126,10 +126,31 @@ pub(crate) fn build(
     (theta, p_unknown): (f64, f64),
     rho: f64,
 ) -> (Vec<RankedDisease>, Vec<RankedGene>) {
-    let scaled = ln_lr.then(|| scaled_lrs(scores, p_unknown));
+    // the shift of the LR scale (max ln LR, at least 0), as in `scaled_lrs`
+    let max = if ln_lr {
+        scores
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+            .max(0.0)
+    } else {
+        0.0
+    };
+    // exp(l − max) per disease, needed for untempered probabilities or the plain gene sum
+    let scaled = (ln_lr && (theta == 1.0 || rho == 1.0)).then(|| scaled_lrs(scores, p_unknown));
+    // tempered probabilities, [`post_test_probabilities`] of θ·scores in one pass (for θ ≥ 0
+    // the shift max(θ l, 0) is θ max)
     let tempered: Option<Vec<f64>> = (ln_lr && theta != 1.0).then(|| {
-        let t: Vec<f64> = scores.iter().map(|s| s * theta).collect();
-        post_test_probabilities(&t, p_unknown)
+        let m = theta * max;
+        let mut e: Vec<f64> = scores.iter().map(|&l| (theta * l - m).exp()).collect();
+        let unknown = if p_unknown > 0.0 {
+            scores.len() as f64 * p_unknown / (1.0 - p_unknown)
+        } else {
+            0.0
+        };
+        let denom = e.iter().sum::<f64>() + unknown * (-m).exp();
+        e.iter_mut().for_each(|x| *x /= denom);
+        e
     });
     let prob_of = |pos: usize| -> f64 {
         match (&tempered, &scaled) {
@@ -167,12 +188,8 @@ pub(crate) fn build(
     let mut best_place = vec![u32::MAX; ng];
     // exp(ρ (l − max)) per disease for a sharpened gene score (one exp per disease, not a
     // power per gene link)
-    let sharpened: Option<Vec<f64>> = match &scaled {
-        Some((_, max, _)) if rho != 1.0 => {
-            Some(scores.iter().map(|&l| (rho * (l - max)).exp()).collect())
-        }
-        _ => None,
-    };
+    let sharpened: Option<Vec<f64>> =
+        (ln_lr && rho != 1.0).then(|| scores.iter().map(|&l| (rho * (l - max)).exp()).collect());
     for pos in 0..scores.len() {
         let p = prob_of(pos);
         for &g in index.disease_genes.row(pos) {
@@ -181,10 +198,10 @@ pub(crate) fn build(
                 acc[g] = 0.0;
             }
             best_place[g] = best_place[g].min(place[pos]);
-            match (&scaled, &sharpened) {
-                (Some(_), Some(y)) => acc[g] += y[pos],
-                (Some((x, _, _)), None) => acc[g] += x[pos],
-                (None, _) => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
+            match (&sharpened, &scaled) {
+                (Some(y), _) => acc[g] += y[pos],
+                (None, Some((x, _, _))) => acc[g] += x[pos],
+                (None, None) => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
             }
             prob[g] += p;
         }
@@ -199,7 +216,6 @@ pub(crate) fn build(
             }
         })
         .collect();
-    let max = scaled.as_ref().map_or(0.0, |s| s.1);
     let gene_items: Vec<((GeneIdx, f64), f64)> = (0..ng)
         .filter(|&g| best[g] != DiseaseIdx::MAX)
         .map(|g| {
