@@ -80,7 +80,11 @@ fn benches(c: &mut Criterion) {
     scorer.scores_with(&case, Method::LikelihoodRatio, &mut scratch, &mut scores);
     c.bench_function("ranking_from_scores_lr", |b| {
         b.iter(|| {
-            black_box(scorer.ranking_from_scores(black_box(&scores), Method::LikelihoodRatio))
+            black_box(scorer.ranking_from_scores(
+                black_box(&scores),
+                Method::LikelihoodRatio,
+                &case,
+            ))
         })
     });
 }

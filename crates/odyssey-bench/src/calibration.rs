@@ -80,7 +80,7 @@ pub fn from_pairs(run: &str, pairs: impl IntoIterator<Item = (f64, bool)>) -> Ca
     }
 }
 
-/// One table per LR run, over the cases with a causal gene in the KB that were scored.
+/// One table per LR run, over the scored cases that name a causal gene (in the KB or not).
 pub fn of_runs(runs: &[RunSpec], outcomes: &[CaseOutcome]) -> Vec<Calibration> {
     runs.iter()
         .enumerate()
@@ -107,7 +107,7 @@ pub fn markdown(tables: &[Calibration]) -> String {
     );
     let _ = writeln!(
         o,
-        "Per case, the LR model's top gene and its post-test probability; a hit when it is a causal gene (pessimistic rank 1). ECE = Σ (n_bin / n) |mean p − hit rate|.\n"
+        "Per case naming a causal gene (in the knowledge base or not: a gene the KB does not know is always a miss), the LR model's top gene and its post-test probability; a hit when it is a causal gene (pessimistic rank 1). ECE = Σ (n_bin / n) |mean p − hit rate|.\n"
     );
     for t in tables {
         let _ = writeln!(o, "### {} ({} cases, ECE {:.3})\n", t.run, t.cases, t.ece);

@@ -216,6 +216,9 @@ pub struct Evaluator<'kb> {
     /// Every `check_every`-th case (by list position) is cross-checked against the full
     /// product ranking.
     check_every: usize,
+    /// Entity representative (`KnowledgeBase::representative`) -> its ranked diseases, for
+    /// entities with two or more.
+    entity_members: HashMap<DiseaseIdx, Vec<DiseaseIdx>>,
 }
 
 impl<'kb> Evaluator<'kb> {
@@ -244,6 +247,14 @@ impl<'kb> Evaluator<'kb> {
             .filter(|(_, p)| !p.is_empty())
             .map(|(g, p)| (g as GeneIdx, p))
             .collect();
+        let mut entity_members: HashMap<DiseaseIdx, Vec<DiseaseIdx>> = HashMap::new();
+        for &d in scorer.index().diseases() {
+            entity_members
+                .entry(kb.representative(d))
+                .or_default()
+                .push(d);
+        }
+        entity_members.retain(|_, m| m.len() > 1);
         Evaluator {
             scorer,
             pubs,
@@ -251,6 +262,7 @@ impl<'kb> Evaluator<'kb> {
             genes_by_symbol,
             gene_positions,
             check_every: 16,
+            entity_members,
         }
     }
 
@@ -311,12 +323,14 @@ impl<'kb> Evaluator<'kb> {
         } else {
             0.0
         };
+        let rho = self.scorer.options().gene_sharpness;
         let gene_score = |pos: &[usize]| -> f64 {
             if lr {
                 pos.iter()
-                    .map(|&p| (scores[p] - max).exp())
+                    .map(|&p| (scores[p] - max).exp().powf(rho))
                     .sum::<f64>()
                     .ln()
+                    / rho
                     + max
             } else {
                 pos.iter().map(|&p| scores[p]).fold(0.0, f64::max)
@@ -343,31 +357,38 @@ impl<'kb> Evaluator<'kb> {
     }
 
     /// The post-test probability of the top-ranked gene for LR scores (index order, before
-    /// τ): the sum over its diseases of LR^τ / (Σ LR^τ + N p_unknown / (1 - p_unknown)), as
+    /// τ) of a case with `observed` observed terms: the sum over its diseases of
+    /// LR^(τθ') / (Σ LR^(τθ') + N p_u / (1 - p_u)), θ' the case's temperature
+    /// (`ScorerOptions::case_temperature`) and p_u `probability_pretest_unknown`, as
     /// `PhenotypeScorer::ranking_from_scores` computes it. `None` without genes.
-    pub fn top_gene_probability(&self, scores: &[f64]) -> Option<f64> {
+    pub fn top_gene_probability(&self, scores: &[f64], observed: usize) -> Option<f64> {
         let o = self.scorer.options();
         let w: Vec<f64> = scores.iter().map(|s| s * o.evidence_weight).collect();
         let top = self.top_gene(&w)?;
         Some(crate::calibration::gene_probability(
             &w,
             top,
-            o.probability_temperature,
-            o.pretest_unknown,
+            o.case_temperature(observed),
+            o.probability_pretest_unknown,
         ))
     }
 
     /// The index positions of the diseases of the top-ranked gene (the largest sum of
-    /// exp(weighted score), the first in gene order on a tie), from weighted scores.
+    /// exp(weighted score)^ρ, ρ the gene sharpness; the first in gene order on a tie), from
+    /// weighted scores.
     pub fn top_gene(&self, weighted: &[f64]) -> Option<&[usize]> {
         let max = weighted
             .iter()
             .copied()
             .fold(f64::NEG_INFINITY, f64::max)
             .max(0.0);
+        let rho = self.scorer.options().gene_sharpness;
         let mut best: Option<(f64, &[usize])> = None;
         for (_, pos) in &self.gene_positions {
-            let v: f64 = pos.iter().map(|&i| (weighted[i] - max).exp()).sum();
+            let v: f64 = pos
+                .iter()
+                .map(|&i| (weighted[i] - max).exp().powf(rho))
+                .sum();
             if best.is_none_or(|(b, _)| v > b) {
                 best = Some((v, pos));
             }
@@ -409,17 +430,15 @@ impl<'kb> Evaluator<'kb> {
                 continue;
             };
             diseases.push(d);
-            // a hit on any equivalent disease (MONDO exact match) counts
-            if let Some(pos) = self.scorer.index().position(d) {
-                let idx = self.scorer.index();
-                diseases.extend(
-                    self.scorer
-                        .entity_positions(pos)
-                        .iter()
-                        .map(|&p| idx.diseases()[p as usize])
-                        .filter(|&e| e != d),
-                );
+            // a hit on any equivalent ranked disease (MONDO exact match) counts, whether or
+            // not `merge_equivalents` ranks the entity once
+            if let Some(members) = self.entity_members.get(&kb.representative(d)) {
+                diseases.extend(members.iter().copied().filter(|&e| e != d));
             }
+        }
+        diseases.sort_unstable();
+        diseases.dedup();
+        for &d in &diseases {
             if self.scorer.index().position(d).is_some() {
                 status = DiseaseStatus::Ranked;
             } else if status == DiseaseStatus::Absent {
@@ -525,8 +544,9 @@ impl<'kb> Evaluator<'kb> {
                 );
                 out.lpo_annotations_removed = e.annotations_removed;
                 out.lpo_diseases_rescored = e.diseases_rescored.len();
-                out.lpo_gold_emptied |=
-                    gold.diseases.iter().any(|d| e.diseases_emptied.contains(d));
+                // emptied when no diagnosis (or equivalent) keeps an annotation
+                out.lpo_gold_emptied |= !gold.diseases.is_empty()
+                    && gold.diseases.iter().all(|d| e.diseases_emptied.contains(d));
                 e
             } else {
                 LeaveOutEffect::default()
@@ -535,13 +555,17 @@ impl<'kb> Evaluator<'kb> {
             self.scorer.merge_equivalents(&mut scores);
             out.ranks[ri] =
                 self.gold_ranks_from_scores(&scores, run.method, &gold, &effect.diseases_emptied);
-            if run.method == Method::LikelihoodRatio && !gold.genes.is_empty() {
+            // every case naming a causal gene, in the KB or not (then a miss): a new
+            // patient's gene may be unknown to the KB too
+            if run.method == Method::LikelihoodRatio && gold.genes_given > 0 {
                 out.top_gene_probability[ri] = self
-                    .top_gene_probability(&scores)
+                    .top_gene_probability(&scores, resolved.observed.len())
                     .map(|p| (p, out.ranks[ri].gene == Some(1)));
             }
             if check || sink.is_some() {
-                let ranking = self.scorer.ranking_from_scores(&scores, run.method);
+                let ranking = self
+                    .scorer
+                    .ranking_from_scores(&scores, run.method, &resolved);
                 let full = gold_ranks(&self.scorer, &ranking, &gold, &effect.diseases_emptied);
                 if check && full != out.ranks[ri] {
                     let f = |x: Option<usize>| x.map_or("NA".into(), |v| v.to_string());
@@ -601,7 +625,7 @@ impl<'kb> Evaluator<'kb> {
         let mut s = Vec::new();
         let m = self.scorer.options().method;
         self.scorer.scores_with(&resolved, m, scratch, &mut s);
-        Some(self.scorer.ranking_from_scores(&s, m))
+        Some(self.scorer.ranking_from_scores(&s, m, &resolved))
     }
 }
 

@@ -80,6 +80,18 @@ pub fn params() -> Vec<Param> {
             set: |o, v| o.index.unknown_frequency = v,
         },
         Param {
+            name: "sibling_match",
+            grid: vec![0.1, 0.2, 0.3, 0.5, 1.0],
+            get: |o| o.lr.sibling_match,
+            set: |o, v| o.lr.sibling_match = v,
+        },
+        Param {
+            name: "gene_sharpness",
+            grid: vec![1.0, 1.25, 1.5, 2.0, 4.0],
+            get: |o| o.gene_sharpness,
+            set: |o, v| o.gene_sharpness = v,
+        },
+        Param {
             name: "evidence_weight",
             grid: vec![0.2, 0.35, 0.5, 0.75, 1.0],
             get: |o| o.evidence_weight,

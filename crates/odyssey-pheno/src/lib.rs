@@ -59,7 +59,9 @@ pub struct ScorerOptions {
     pub index: IndexOptions,
     /// LR model parameters.
     pub lr: LrParams,
-    /// Pretest probability that the diagnosis is none of the ranked diseases.
+    /// Pretest probability that the diagnosis is none of the ranked diseases, in the combined
+    /// phenotype and variant analysis (the phenotype ranking's own probabilities use
+    /// `probability_pretest_unknown`).
     pub pretest_unknown: f64,
     /// Weight of the composite phenotype evidence, τ in (0, 1]: the case's log likelihood
     /// ratio is multiplied by τ before post-test probabilities and gene scores are computed.
@@ -82,17 +84,57 @@ pub struct ScorerOptions {
     /// leave-publication-out from 15.6 to 14.3 % (docs/phenotype-model.md).
     #[serde(default)]
     pub merge_equivalents: bool,
-    /// Temperature θ of the post-test probabilities (phenotype ranking): a disease's
-    /// probability is computed from its weighted log LR times θ (with `pretest_unknown` for
-    /// "none of them"); the order of diseases and genes does not depend on it. Fitted, with
-    /// `pretest_unknown`, so that the top gene's probability is calibrated under
-    /// leave-publication-out (docs/phenotype-model.md).
-    #[serde(default = "one")]
+    /// Sharpness ρ ≥ 1 of the gene score: (1/ρ) ln Σ_d LR_d^ρ over the gene's (weighted)
+    /// disease LRs. 1 sums the diseases (the gene is causal if any of them is the diagnosis);
+    /// larger values move towards the best disease, so a pleiotropic gene gains less from
+    /// many weak diseases. Gene probabilities are always the sum of the diseases'.
+    #[serde(default = "default_gene_sharpness")]
+    pub gene_sharpness: f64,
+    /// Temperature θ of the post-test probabilities of the phenotype ranking: a disease's
+    /// probability is computed from its weighted log LR times the case's temperature
+    /// θ n^-κ (n the case's observed terms, at least 1; κ = `probability_term_decay`), with
+    /// `probability_pretest_unknown` for "none of them"; the order of diseases and genes does
+    /// not depend on it. θ = 7, κ = 0.8 and p_u = 0 were fitted together by least log loss of
+    /// the top gene's probability under leave-publication-out, chosen alike by both halves of
+    /// the 2-fold cohort split (cross-fitted ECE 0.040; docs/phenotype-model.md,
+    /// `cargo run --release -p odyssey-bench --example calibrate`).
+    #[serde(default = "default_temperature")]
     pub probability_temperature: f64,
+    /// Exponent κ of the temperature's decay with the number n of observed terms (θ n^-κ):
+    /// the product of per-term LRs overstates the evidence of correlated features the more,
+    /// the more terms a case has. 0 gives every case the temperature θ.
+    #[serde(default = "default_term_decay")]
+    pub probability_term_decay: f64,
+    /// Pretest probability that the diagnosis is none of the ranked diseases, in the
+    /// phenotype ranking's post-test probabilities (fitted with θ and κ: 0, a closed world;
+    /// `pretest_unknown` keeps 0.5 for the combined variant analysis, whose probabilities
+    /// are not calibrated yet).
+    #[serde(default)]
+    pub probability_pretest_unknown: f64,
 }
 
-fn one() -> f64 {
-    1.0
+fn default_gene_sharpness() -> f64 {
+    1.5
+}
+
+fn default_temperature() -> f64 {
+    7.0
+}
+
+fn default_term_decay() -> f64 {
+    0.8
+}
+
+impl ScorerOptions {
+    /// The temperature of a case with `observed` observed terms: θ max(n, 1)^-κ.
+    pub fn case_temperature(&self, observed: usize) -> f64 {
+        let n = observed.max(1) as f64;
+        if self.probability_term_decay == 0.0 {
+            self.probability_temperature
+        } else {
+            self.probability_temperature * n.powf(-self.probability_term_decay)
+        }
+    }
 }
 
 impl Default for ScorerOptions {
@@ -110,7 +152,10 @@ impl Default for ScorerOptions {
             evidence_weight: 0.2,
             gene_prior: 0.0,
             merge_equivalents: false,
-            probability_temperature: 1.0,
+            gene_sharpness: default_gene_sharpness(),
+            probability_temperature: default_temperature(),
+            probability_term_decay: default_term_decay(),
+            probability_pretest_unknown: 0.0,
         }
     }
 }
@@ -304,7 +349,7 @@ impl<'kb> PhenotypeScorer<'kb> {
     pub fn rank_with(&self, case: &Case, method: Method, scratch: &mut Scratch) -> Ranking {
         let mut scores = Vec::new();
         self.scores_with(case, method, scratch, &mut scores);
-        self.ranking_from_scores(&scores, method)
+        self.ranking_from_scores(&scores, method, case)
     }
 
     /// Term-by-term LR evidence of a disease for the case (LR model), or `None` when the
@@ -353,9 +398,14 @@ impl<'kb> PhenotypeScorer<'kb> {
         Some(ln_lr + self.ln_prior(pos, prof.direct.len()))
     }
 
-    /// Ranking from raw scores (index order), e.g. after replacing some with
-    /// [`PhenotypeScorer::ln_lr_without`].
-    pub fn ranking_from_scores(&self, scores: &[f64], method: Method) -> Ranking {
+    /// Ranking from raw scores (index order) of `case`, e.g. after replacing some with
+    /// [`PhenotypeScorer::ln_lr_without`]; the case sets the temperature of the post-test
+    /// probabilities ([`ScorerOptions::case_temperature`]).
+    pub fn ranking_from_scores(&self, scores: &[f64], method: Method, case: &Case) -> Ranking {
+        let calibration = (
+            self.options.case_temperature(case.observed.len()),
+            self.options.probability_pretest_unknown,
+        );
         let merged: Vec<f64>;
         let scores = if self.entities.is_empty() {
             scores
@@ -376,11 +426,8 @@ impl<'kb> PhenotypeScorer<'kb> {
                 &self.index,
                 &w,
                 true,
-                (
-                    self.options.probability_temperature,
-                    self.options.pretest_unknown,
-                ),
-                false,
+                calibration,
+                self.options.gene_sharpness,
             )
         } else {
             rank::build(
@@ -388,11 +435,8 @@ impl<'kb> PhenotypeScorer<'kb> {
                 &self.index,
                 scores,
                 ln_lr,
-                (
-                    self.options.probability_temperature,
-                    self.options.pretest_unknown,
-                ),
-                false,
+                calibration,
+                self.options.gene_sharpness,
             )
         };
         Ranking {

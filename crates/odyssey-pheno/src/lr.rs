@@ -69,6 +69,15 @@ pub struct LrParams {
     pub excluded_sensitivity: f64,
     /// Exponent β of the profile-size prior n_D^-β (0: a uniform prior).
     pub size_prior: f64,
+    /// Discount of a partial match through a **parent** of the patient's term (the patient's
+    /// term and the disease's annotation are siblings, or the annotation lies below a
+    /// sibling): replaces `partial_match` for that closest kind of partial match.
+    #[serde(default = "default_sibling_match")]
+    pub sibling_match: f64,
+}
+
+fn default_sibling_match() -> f64 {
+    0.1
 }
 
 impl Default for LrParams {
@@ -80,6 +89,7 @@ impl Default for LrParams {
             excluded_floor: 0.05,
             excluded_sensitivity: 0.1,
             size_prior: 1.0,
+            sibling_match: default_sibling_match(),
         }
     }
 }
@@ -245,7 +255,12 @@ pub(crate) fn score_into(
                     }
                 }
             } else {
-                let k = p.partial_match / bg_a;
+                let disc = if o.parents(t).contains(&a) {
+                    p.sibling_match
+                } else {
+                    p.partial_match
+                };
+                let k = disc / bg_a;
                 for (&d, &f) in pos.iter().zip(freq) {
                     let v = f64::from(f) * k;
                     let b = &mut best[d as usize];
@@ -374,7 +389,12 @@ fn observed_evidence(
                 };
             }
         } else {
-            let v = p.partial_match * f_a / bg_a;
+            let disc = if o.parents(t).contains(&a) {
+                p.sibling_match
+            } else {
+                p.partial_match
+            };
+            let v = disc * f_a / bg_a;
             if f_a > 0.0 && v > best.lr {
                 best = TermEvidence {
                     term: t,

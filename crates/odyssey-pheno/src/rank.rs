@@ -116,18 +116,41 @@ fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
 /// similarity semantics (genes take the maximum). Post-test probabilities (LR semantics) use
 /// the scores multiplied by the temperature `theta` and the pretest probability `p_unknown`
 /// of "none of them" ([`post_test_probabilities`]); the order does not depend on either.
+/// A gene's LR score is (1/ρ) ln Σ_d LR_d^ρ over its diseases (`rho` ρ ≥ 1: 1 the sum, large
+/// values approach the best disease); its probability is always the sum of its diseases'.
 pub(crate) fn build(
     kb: &KnowledgeBase,
     index: &crate::index::PhenoIndex,
     scores: &[f64],
     ln_lr: bool,
     (theta, p_unknown): (f64, f64),
-    gene_max: bool,
+    rho: f64,
 ) -> (Vec<RankedDisease>, Vec<RankedGene>) {
-    let scaled = ln_lr.then(|| scaled_lrs(scores, p_unknown));
+    // the shift of the LR scale (max ln LR, at least 0), as in `scaled_lrs`
+    let max = if ln_lr {
+        scores
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max)
+            .max(0.0)
+    } else {
+        0.0
+    };
+    // exp(l − max) per disease, needed for untempered probabilities or the plain gene sum
+    let scaled = (ln_lr && (theta == 1.0 || rho == 1.0)).then(|| scaled_lrs(scores, p_unknown));
+    // tempered probabilities, [`post_test_probabilities`] of θ·scores in one pass (for θ ≥ 0
+    // the shift max(θ l, 0) is θ max)
     let tempered: Option<Vec<f64>> = (ln_lr && theta != 1.0).then(|| {
-        let t: Vec<f64> = scores.iter().map(|s| s * theta).collect();
-        post_test_probabilities(&t, p_unknown)
+        let m = theta * max;
+        let mut e: Vec<f64> = scores.iter().map(|&l| (theta * l - m).exp()).collect();
+        let unknown = if p_unknown > 0.0 {
+            scores.len() as f64 * p_unknown / (1.0 - p_unknown)
+        } else {
+            0.0
+        };
+        let denom = e.iter().sum::<f64>() + unknown * (-m).exp();
+        e.iter_mut().for_each(|x| *x /= denom);
+        e
     });
     let prob_of = |pos: usize| -> f64 {
         match (&tempered, &scaled) {
@@ -163,6 +186,10 @@ pub(crate) fn build(
     let mut acc = vec![f64::NEG_INFINITY; ng];
     let mut prob = vec![0.0f64; ng];
     let mut best_place = vec![u32::MAX; ng];
+    // exp(ρ (l − max)) per disease for a sharpened gene score (one exp per disease, not a
+    // power per gene link)
+    let sharpened: Option<Vec<f64>> =
+        (ln_lr && rho != 1.0).then(|| scores.iter().map(|&l| (rho * (l - max)).exp()).collect());
     for pos in 0..scores.len() {
         let p = prob_of(pos);
         for &g in index.disease_genes.row(pos) {
@@ -171,10 +198,10 @@ pub(crate) fn build(
                 acc[g] = 0.0;
             }
             best_place[g] = best_place[g].min(place[pos]);
-            match &scaled {
-                Some((x, _, _)) if gene_max => acc[g] = acc[g].max(x[pos]),
-                Some((x, _, _)) => acc[g] += x[pos],
-                None => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
+            match (&sharpened, &scaled) {
+                (Some(y), _) => acc[g] += y[pos],
+                (None, Some((x, _, _))) => acc[g] += x[pos],
+                (None, None) => acc[g] = acc[g].max(scores[pos]), // similarities are >= 0
             }
             prob[g] += p;
         }
@@ -189,11 +216,14 @@ pub(crate) fn build(
             }
         })
         .collect();
-    let max = scaled.as_ref().map_or(0.0, |s| s.1);
     let gene_items: Vec<((GeneIdx, f64), f64)> = (0..ng)
         .filter(|&g| best[g] != DiseaseIdx::MAX)
         .map(|g| {
-            let score = if ln_lr { acc[g].ln() + max } else { acc[g] };
+            let score = if ln_lr {
+                acc[g].ln() / rho + max
+            } else {
+                acc[g]
+            };
             ((g as GeneIdx, score), score)
         })
         .collect();

@@ -35,6 +35,11 @@ fn options() -> ScorerOptions {
     o.lr.excluded_sensitivity = 1.0;
     o.lr.size_prior = 0.0;
     o.gene_prior = 0.0;
+    // the uncalibrated probabilities (θ 1, κ 0, p_unknown 0.5); calibrated ones are tested
+    // in `calibrated_post_test_probability`
+    o.probability_temperature = 1.0;
+    o.probability_term_decay = 0.0;
+    o.probability_pretest_unknown = 0.5;
     o
 }
 
@@ -185,6 +190,111 @@ fn excluded_terms_and_post_test_probability() {
         .collect();
     assert_eq!(g, vec!["GENEX", "FGFR2"]);
     assert!(close(r.genes[1].post_test_probability.unwrap(), l1 / denom));
+}
+
+#[test]
+fn calibrated_post_test_probability() {
+    // the case of `excluded_terms_and_post_test_probability` (1 observed term, LRs 1.2, 1.8,
+    // 0.005) with θ 7, κ 0.8, p_unknown 0: the temperature is 7 × 1^-0.8 = 7, so each LR is
+    // raised to τθ = 0.2 × 7 = 1.4 and the denominator has no "none of them" mass
+    let kb = kb();
+    let mut o = options();
+    o.probability_temperature = 7.0;
+    o.probability_term_decay = 0.8;
+    o.probability_pretest_unknown = 0.0;
+    let s = PhenotypeScorer::new(&kb, o);
+    let c = case(&kb, &[7359], &[252]);
+    let r = s.rank(&c);
+    let (l1, l2, l3) = (1.2f64.powf(1.4), 1.8f64.powf(1.4), 0.005f64.powf(1.4));
+    let denom = l1 + l2 + l3;
+    assert!(close(
+        r.diseases[0].post_test_probability.unwrap(),
+        l2 / denom
+    ));
+    assert!(close(r.genes[1].post_test_probability.unwrap(), l1 / denom));
+    // the score (log10 LR^τ) does not depend on the calibration
+    assert!(close(r.diseases[0].score, 1.8f64.powf(0.2).log10()));
+    // two observed terms: temperature 7 × 2^-0.8
+    let t = 7.0 * 2f64.powf(-0.8);
+    assert!(close(s.options().case_temperature(2), t));
+    assert!(close(s.options().case_temperature(0), 7.0));
+}
+
+#[test]
+fn sibling_match_replaces_partial_match_through_a_parent() {
+    // observed Microcephaly: OMIM:1 and OMIM:3 meet it only through Nervous (A), a parent of
+    // Microcephaly, so `sibling_match` (0.3) applies and `partial_match` (0.05) does not:
+    // 0.3 x 0.895 / bg(A) and 0.3 x 0.5 / bg(A); OMIM:2 exact 3 as before
+    let kb = kb();
+    let mut o = options();
+    o.lr.partial_match = 0.05;
+    o.lr.sibling_match = 0.3;
+    let s = PhenotypeScorer::new(&kb, o);
+    let l = lrs(&s, &case(&kb, &[252], &[]));
+    let bg_a = 2.145 / 3.0;
+    assert!(
+        close(l[1].1, 3.0) && close(l[0].1, 0.3 * 0.895 / bg_a) && close(l[2].1, 0.3 * 0.5 / bg_a),
+        "{l:?}"
+    );
+    // the single-disease path (evidence, leave-out) agrees
+    let d1 = kb.disease_index("OMIM:1".parse().unwrap()).unwrap();
+    let c = case(&kb, &[252], &[]);
+    let got = s
+        .ln_lr_without(&c, d1, &|_| false, &mut Scratch::default())
+        .unwrap();
+    assert!(close(got.exp(), 0.3 * 0.895 / bg_a), "{}", got.exp());
+}
+
+#[test]
+fn gene_score_sharpness() {
+    // with ORPHA:4 ranked, FGFR2 has two diseases (OMIM:1, ORPHA:4); its score is
+    // (1/ρ) log10 Σ_d 10^(ρ s_d) over the diseases' reported scores s_d = log10 LR_d^τ
+    let kb = kb();
+    let gene_score = |rho: f64| {
+        let mut o = options();
+        o.index.databases = vec![
+            odyssey_kb::DiseaseDb::Omim,
+            odyssey_kb::DiseaseDb::Orpha,
+            odyssey_kb::DiseaseDb::Decipher,
+        ];
+        o.gene_sharpness = rho;
+        let s = PhenotypeScorer::new(&kb, o);
+        let r = s.rank(&case(&kb, &[1250, 252], &[]));
+        let score_of = |id: &str| {
+            let d = kb.disease_index(id.parse().unwrap()).unwrap();
+            r.diseases.iter().find(|x| x.disease == d).unwrap().score
+        };
+        let (s1, s4) = (score_of("OMIM:1"), score_of("ORPHA:4"));
+        let g = r
+            .genes
+            .iter()
+            .find(|g| kb.gene(g.gene).symbol == "FGFR2")
+            .unwrap();
+        let p1 = r
+            .diseases
+            .iter()
+            .find(|x| x.disease == kb.disease_index("OMIM:1".parse().unwrap()).unwrap())
+            .unwrap()
+            .post_test_probability
+            .unwrap();
+        let p4 = r
+            .diseases
+            .iter()
+            .find(|x| x.disease == kb.disease_index("ORPHA:4".parse().unwrap()).unwrap())
+            .unwrap()
+            .post_test_probability
+            .unwrap();
+        (g.score, s1, s4, g.post_test_probability.unwrap(), p1 + p4)
+    };
+    for rho in [1.0, 1.5, 4.0] {
+        let (g, s1, s4, pg, psum) = gene_score(rho);
+        let want = (10f64.powf(rho * s1) + 10f64.powf(rho * s4)).log10() / rho;
+        assert!(close(g, want), "ρ {rho}: {g} vs {want}");
+        // the gene's probability is the sum of its diseases' whatever ρ
+        assert!(close(pg, psum), "ρ {rho}: {pg} vs {psum}");
+        // between the best disease and the sum
+        assert!(g >= s1.max(s4) - 1e-12 && g <= (10f64.powf(s1) + 10f64.powf(s4)).log10() + 1e-12);
+    }
 }
 
 #[test]

@@ -1,0 +1,62 @@
+//! Time per case of resolve + score + rank with two scorer settings, interleaved case by
+//! case on one thread so that both see the same machine load: the current defaults against
+//! the 2026-12-06 ranking and probabilities (gene sharpness ρ 1, temperature θ 1, κ 0,
+//! p_u 0.5). Prints the median and mean per case of each.
+//!
+//! `cargo run --release -p odyssey-bench --example rank_timing [N]` (N cases, default 2000;
+//! reads `../shared/data/phenopacket-store/cases`, or the folder in `ODYSSEY_CASES`).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use odyssey_bench::evaluate::Evaluator;
+use odyssey_bench::phenotype::Corpus;
+use odyssey_kb::KnowledgeBase;
+use odyssey_pheno::{ScorerOptions, Scratch};
+
+fn main() -> Result<(), String> {
+    let dir = std::env::var_os("ODYSSEY_CASES").map_or_else(
+        || PathBuf::from("../shared/data/phenopacket-store/cases"),
+        PathBuf::from,
+    );
+    let n: usize = std::env::args()
+        .nth(1)
+        .map_or(Ok(2000), |a| a.parse())
+        .map_err(|_| "N: expected a number".to_string())?;
+    let kb = KnowledgeBase::embedded().map_err(|e| e.to_string())?;
+    let corpus = Corpus::load(&dir, None).map_err(|e| e.to_string())?;
+    let new = Evaluator::new(&kb, ScorerOptions::default());
+    let o = ScorerOptions {
+        gene_sharpness: 1.0,
+        probability_temperature: 1.0,
+        probability_term_decay: 0.0,
+        probability_pretest_unknown: 0.5,
+        ..Default::default()
+    };
+    let old = Evaluator::new(&kb, o);
+    let (mut t_new, mut t_old) = (Vec::new(), Vec::new());
+    let mut scratch = Scratch::default();
+    let step = (corpus.cases.len() / n.max(1)).max(1);
+    for c in corpus.cases.iter().step_by(step).take(n) {
+        for (ev, t) in [(&old, &mut t_old), (&new, &mut t_new)] {
+            let s = Instant::now();
+            let r = ev.rank_default(c, &mut scratch);
+            t.push(s.elapsed().as_secs_f64() * 1e3);
+            std::hint::black_box(r);
+        }
+    }
+    for (name, t) in [
+        ("2026-12-06 settings", &mut t_old),
+        ("defaults", &mut t_new),
+    ] {
+        t.sort_by(f64::total_cmp);
+        let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
+        println!(
+            "{name}: {} cases, median {:.3} ms, mean {:.3} ms",
+            t.len(),
+            t[t.len() / 2],
+            mean
+        );
+    }
+    Ok(())
+}
