@@ -40,6 +40,7 @@ pub fn ev(
 pub fn gt(sample: &str, genotype: &str) -> SampleGenotype {
     SampleGenotype {
         sample: sample.into(),
+        individual: None,
         genotype: genotype.into(),
         gq: Some(99),
         dp: Some(40),
@@ -252,6 +253,7 @@ pub fn full_report() -> AnalysisReport {
         pathogenicity: 0.97,
         modes_of_inheritance: vec!["AD".into(), "de novo".into()],
         filter: "PASS".into(),
+        heteroplasmy: None,
     };
     let v2 = VariantResult {
         chrom: "chr8".into(),
@@ -271,6 +273,7 @@ pub fn full_report() -> AnalysisReport {
         pathogenicity: 0.9,
         modes_of_inheritance: vec!["AR".into()],
         filter: "PASS".into(),
+        heteroplasmy: None,
     };
     let genes = vec![
         GeneResult {
