@@ -330,3 +330,79 @@ fn pedigree_ids_beside_vcf_sample_ids_in_every_output() {
         "{err}"
     );
 }
+
+/// The same on a real trio whose pedigree ids differ from its VCF samples: the GIAB
+/// Ashkenazi trio (HG002 child, HG003 father, HG004 mother, `../shared`, skipped when absent)
+/// described by a GA4GH Family naming them `child`, `father` and `mother`.
+#[test]
+fn real_trio_with_other_pedigree_ids() {
+    let vcf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/vcf/giab-ashkenazi-trio/ashk-trio.vcf.gz");
+    if !vcf.is_file() {
+        eprintln!("note: ../shared is absent; skipping");
+        return;
+    }
+    let s = Scratch::new("readable-giab");
+    let person = |id: &str, father: &str, mother: &str, sex: &str, status: &str| {
+        serde_json::json!({ "familyId": "ASH", "individualId": id, "paternalId": father,
+            "maternalId": mother, "sex": sex, "affectedStatus": status })
+    };
+    let family = serde_json::json!({
+        "id": "ASH",
+        "proband": { "id": "kid", "subject": { "id": "child", "sex": "MALE" },
+            "phenotypicFeatures": [{ "type": { "id": "HP:0001250", "label": "Seizure" } }] },
+        "pedigree": { "persons": [
+            person("child", "father", "mother", "MALE", "AFFECTED"),
+            person("father", "0", "0", "MALE", "UNAFFECTED"),
+            person("mother", "0", "0", "FEMALE", "UNAFFECTED") ] },
+        "files": [{ "uri": format!("file://{}", vcf.canonicalize().unwrap().display()),
+            "individualToFileIdentifiers": { "child": "HG002", "father": "HG003", "mother": "HG004" },
+            "fileAttributes": { "htsFormat": "VCF", "genomeAssembly": "GRCh37" } }],
+        "metaData": { "created": "2026-12-06T00:00:00Z", "createdBy": "test", "phenopacketSchemaVersion": "2.0" }
+    });
+    let case = s.0.join("family.json");
+    std::fs::write(&case, family.to_string()).unwrap();
+    let prefix = s.0.join("out").display().to_string();
+    let case = case.display().to_string();
+    let o = odyssey(
+        &s.0,
+        &["analyze", &case, "--format", "tsv,json", "-o", &prefix],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let variants = std::fs::read_to_string(s.0.join("out.variants.tsv")).unwrap();
+    assert!(variants.contains("\n## proband=child sample=HG002 family=ASH\n"));
+    let rows: Vec<&str> = variants
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let gts = row.split('\t').nth(10).unwrap();
+        let people: Vec<&str> = gts
+            .split(';')
+            .map(|x| x.split('=').next().unwrap())
+            .collect();
+        assert_eq!(
+            people,
+            [
+                "child (VCF: HG002)",
+                "father (VCF: HG003)",
+                "mother (VCF: HG004)"
+            ],
+            "{row}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.0.join("out.json")).unwrap()).unwrap();
+    let members: Vec<(&str, &str)> = json["case"]["family"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["id"].as_str().unwrap(), m["sample"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        members,
+        [("child", "HG002"), ("father", "HG003"), ("mother", "HG004")]
+    );
+}
