@@ -78,6 +78,9 @@ pub struct PipelineGene {
     pub rank: usize,
     /// Score.
     pub score: f64,
+    /// Post-test probability that this gene is the diagnosis (0..1), when the pipeline gives
+    /// one; the top gene's goes into the calibration table ([`crate::calibration`]).
+    pub probability: Option<f64>,
 }
 
 /// A disease of a pipeline ranking.
@@ -659,7 +662,7 @@ pub fn run_spiked(
         consistency: consistency_info(&outcomes),
         speed,
         spiked: serde_json::to_value(&stats).ok(),
-        calibration: Vec::new(),
+        calibration: crate::calibration::of_runs(&runs, &outcomes),
         notes,
     };
     Ok(BenchOutput {
@@ -809,6 +812,7 @@ impl SpikedCases<'_> {
         o.has_gold_variant = true;
         // ranks in the order of `runs`
         let mut ranks = vec![LevelRanks::default(); self.runs.len()];
+        let mut top_p = vec![None; self.runs.len()];
         let mut k = 0;
         let vcf_path = self.vcf_folder.map(|d| {
             if self.cfg.keep_vcfs.is_some() {
@@ -825,6 +829,7 @@ impl SpikedCases<'_> {
         for (ri, run) in self.runs.iter().enumerate() {
             if !run.key.starts_with("pipeline") {
                 ranks[ri] = o.ranks[k];
+                top_p[ri] = o.top_gene_probability[k];
                 k += 1;
                 continue;
             }
@@ -846,7 +851,10 @@ impl SpikedCases<'_> {
                 scratch,
                 self.writer,
             ) {
-                Ok(r) => ranks[ri] = r,
+                Ok((r, p)) => {
+                    ranks[ri] = r;
+                    top_p[ri] = p;
+                }
                 Err(e) => self
                     .pipeline_errors
                     .lock()
@@ -864,6 +872,7 @@ impl SpikedCases<'_> {
             }
         }
         o.ranks = ranks;
+        o.top_gene_probability = top_p;
         o
     }
 
@@ -898,7 +907,9 @@ impl SpikedCases<'_> {
     }
 }
 
-/// One pipeline run on one spiked case: gold gene, disease and variant ranks.
+/// One pipeline run on one spiked case: gold gene, disease and variant ranks, and the top
+/// gene's post-test probability with whether it is a causal gene at pessimistic rank 1 (when
+/// the pipeline gives probabilities and the case has a causal gene).
 #[allow(clippy::too_many_arguments)]
 fn run_pipeline(
     ev: &Evaluator,
@@ -910,7 +921,7 @@ fn run_pipeline(
     bg: &Background,
     scratch: &mut Scratch,
     pheval: Option<&PhevalWriter>,
-) -> std::result::Result<LevelRanks, String> {
+) -> std::result::Result<(LevelRanks, Option<(f64, bool)>), String> {
     let resolved = ev.resolve(case)?;
     let (scores, effect) = ev.scores(
         &resolved,
@@ -1020,7 +1031,7 @@ fn run_pipeline(
         w.write(&run.key, "disease", case.stem(), &diseases);
         w.write(&run.key, "variant", case.stem(), &variants);
     }
-    Ok(LevelRanks {
+    let ranks = LevelRanks {
         gene: best_rank(
             r.genes
                 .iter()
@@ -1039,7 +1050,13 @@ fn run_pipeline(
                 .filter(|v| is_gold_variant(v))
                 .map(|v| Some(v.rank)),
         ),
-    })
+    };
+    // as for the phenotype runs: only cases with a causal gene, hit = causal gene at rank 1
+    let top = (!gold.genes.is_empty())
+        .then(|| r.genes.first().and_then(|g| g.probability))
+        .flatten()
+        .map(|p| (p, ranks.gene == Some(1)));
+    Ok((ranks, top))
 }
 
 #[cfg(test)]
@@ -1212,11 +1229,13 @@ mod tests {
                         symbol: "ABC".into(),
                         rank: 1,
                         score: 2.0,
+                        probability: Some(0.64),
                     },
                     PipelineGene {
                         symbol: "FGFR2".into(),
                         rank: 2,
                         score: 1.0,
+                        probability: Some(0.2),
                     },
                 ],
                 diseases: vec![
@@ -1326,6 +1345,17 @@ mod tests {
             }
         );
         assert_eq!(o.ranks[3], o.ranks[0]);
+        // the top gene ABC (probability 0.64) is not the causal FGFR2: a miss in bin 0.6-0.7
+        assert_eq!(o.top_gene_probability[0], Some((0.64, false)));
+        assert_eq!(o.top_gene_probability[3], Some((0.64, false)));
+        let cal = &out.report.calibration;
+        let keys: Vec<&str> = cal.iter().map(|c| c.run.as_str()).collect();
+        assert_eq!(keys, ["pipeline-lpo", "lr-lpo", "pipeline", "lr"]);
+        assert_eq!((cal[0].cases, cal[0].bins[6].cases), (1, 1));
+        assert!((cal[0].ece - 0.64).abs() < 1e-12, "{}", cal[0].ece);
+        // the phenotype-only LR runs keep their own probabilities, in the order of `runs`
+        assert!(o.top_gene_probability[1].is_some());
+        assert_eq!(o.top_gene_probability[2], None);
         // phenotype-only runs rank no variant
         assert_eq!(o.ranks[1].variant, None);
         let head = &out.report.runs[0].overall;

@@ -105,7 +105,7 @@ fn gene_table_separates_disease_modes_from_genotype_fits() {
         2
     );
     let gprc5b = row("GPRC5B");
-    assert!(gprc5b.contains("<span class=\"moi\">AD</span></td><td class=\"nowrap\"><span class=\"muted\">none</span>"), "{gprc5b}");
+    assert!(gprc5b.contains("<span class=\"moi\">AD</span></td><td class=\"fits\" data-label=\"fit\"><span class=\"muted\">none</span>"), "{gprc5b}");
 }
 
 #[test]
@@ -238,4 +238,171 @@ fn every_passing_variant_appears_in_the_outputs() {
     assert_eq!(warning.matches(" 22-").count(), 2, "{warning}");
     let tsv = stdout(&family(&s.0, &["--top", "3"]));
     assert!(tsv.contains(&format!("## warning={warning}")));
+}
+
+/// Pedigree ids beside VCF sample ids: the README trio's Family maps its members P1, F1 and
+/// M1 to the VCF samples HG00096, HG00101 and HG00097 (`individualToFileIdentifiers` in
+/// examples/family/family.json). Every output that shows genotypes names both, and every
+/// output names the proband and the family.
+#[test]
+fn pedigree_ids_beside_vcf_sample_ids_in_every_output() {
+    let s = Scratch::new("readable-ids");
+    let prefix = s.0.join("out").display().to_string();
+    let o = family(
+        &s.0,
+        &[
+            "--top",
+            "3",
+            "--format",
+            "tsv,json,html",
+            "-o",
+            &prefix,
+            "--explain",
+            "MLC1",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let read = |name: &str| std::fs::read_to_string(s.0.join(name)).unwrap();
+    // TSV: the proband and family in every table's header; genotypes by person
+    for t in ["out.genes.tsv", "out.diseases.tsv", "out.variants.tsv"] {
+        assert!(
+            read(t).contains("\n## proband=P1 sample=HG00096 family=FAM1\n"),
+            "{t}"
+        );
+    }
+    let variants = read("out.variants.tsv");
+    let mlc1: Vec<&str> = variants
+        .lines()
+        .filter(|l| l.starts_with("1\tMLC1\t"))
+        .collect();
+    assert_eq!(mlc1.len(), 2, "{variants}");
+    for row in &mlc1 {
+        let gts = row.split('\t').nth(10).unwrap();
+        let people: Vec<&str> = gts
+            .split(';')
+            .map(|x| x.split('=').next().unwrap())
+            .collect();
+        assert_eq!(
+            people,
+            [
+                "P1 (VCF: HG00096)",
+                "F1 (VCF: HG00101)",
+                "M1 (VCF: HG00097)"
+            ],
+            "{gts}"
+        );
+        // the proband carries each allele, one parent each (compound heterozygote in trans)
+        assert!(gts.starts_with("P1 (VCF: HG00096)=0/1;"), "{gts}");
+    }
+    // JSON: the sample and the person
+    let json: serde_json::Value = serde_json::from_str(&read("out.json")).unwrap();
+    assert_eq!(json["case"]["family_id"], "FAM1");
+    let gts = &json["genes"][0]["variants"][0]["genotypes"];
+    let pairs: Vec<(&str, &str)> = gts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["individual"].as_str().unwrap(),
+                g["sample"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [("P1", "HG00096"), ("F1", "HG00101"), ("M1", "HG00097")]
+    );
+    // HTML: the genotype columns are headed by the person, with the VCF sample
+    let html = read("out.html");
+    for (who, sample) in [("P1", "HG00096"), ("F1", "HG00101"), ("M1", "HG00097")] {
+        assert!(
+            html.contains(&format!(">{who}<div class=\"id\">(VCF: {sample})</div>")),
+            "{who}"
+        );
+    }
+    // --explain: a mode ruled out by a parent's genotype names the parent both ways
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.contains("unaffected F1 (VCF: HG00101) carries it")
+                || l.contains("unaffected M1 (VCF: HG00097) carries it")),
+        "{err}"
+    );
+}
+
+/// The same on a real trio whose pedigree ids differ from its VCF samples: the GIAB
+/// Ashkenazi trio (HG002 child, HG003 father, HG004 mother, `../shared`, skipped when absent)
+/// described by a GA4GH Family naming them `child`, `father` and `mother`.
+#[test]
+fn real_trio_with_other_pedigree_ids() {
+    let vcf = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/vcf/giab-ashkenazi-trio/ashk-trio.vcf.gz");
+    if !vcf.is_file() {
+        eprintln!("note: ../shared is absent; skipping");
+        return;
+    }
+    let s = Scratch::new("readable-giab");
+    let person = |id: &str, father: &str, mother: &str, sex: &str, status: &str| {
+        serde_json::json!({ "familyId": "ASH", "individualId": id, "paternalId": father,
+            "maternalId": mother, "sex": sex, "affectedStatus": status })
+    };
+    let family = serde_json::json!({
+        "id": "ASH",
+        "proband": { "id": "kid", "subject": { "id": "child", "sex": "MALE" },
+            "phenotypicFeatures": [{ "type": { "id": "HP:0001250", "label": "Seizure" } }] },
+        "pedigree": { "persons": [
+            person("child", "father", "mother", "MALE", "AFFECTED"),
+            person("father", "0", "0", "MALE", "UNAFFECTED"),
+            person("mother", "0", "0", "FEMALE", "UNAFFECTED") ] },
+        "files": [{ "uri": format!("file://{}", vcf.canonicalize().unwrap().display()),
+            "individualToFileIdentifiers": { "child": "HG002", "father": "HG003", "mother": "HG004" },
+            "fileAttributes": { "htsFormat": "VCF", "genomeAssembly": "GRCh37" } }],
+        "metaData": { "created": "2026-12-06T00:00:00Z", "createdBy": "test", "phenopacketSchemaVersion": "2.0" }
+    });
+    let case = s.0.join("family.json");
+    std::fs::write(&case, family.to_string()).unwrap();
+    let prefix = s.0.join("out").display().to_string();
+    let case = case.display().to_string();
+    let o = odyssey(
+        &s.0,
+        &["analyze", &case, "--format", "tsv,json", "-o", &prefix],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let variants = std::fs::read_to_string(s.0.join("out.variants.tsv")).unwrap();
+    assert!(variants.contains("\n## proband=child sample=HG002 family=ASH\n"));
+    let rows: Vec<&str> = variants
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .skip(1)
+        .collect();
+    assert!(!rows.is_empty());
+    for row in rows {
+        let gts = row.split('\t').nth(10).unwrap();
+        let people: Vec<&str> = gts
+            .split(';')
+            .map(|x| x.split('=').next().unwrap())
+            .collect();
+        assert_eq!(
+            people,
+            [
+                "child (VCF: HG002)",
+                "father (VCF: HG003)",
+                "mother (VCF: HG004)"
+            ],
+            "{row}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(s.0.join("out.json")).unwrap()).unwrap();
+    let members: Vec<(&str, &str)> = json["case"]["family"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["id"].as_str().unwrap(), m["sample"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        members,
+        [("child", "HG002"), ("father", "HG003"), ("mother", "HG004")]
+    );
 }

@@ -411,6 +411,8 @@ struct VariantView {
     hgvs_c: String,
     hgvs_p: String,
     consequence: String,
+    /// Mitochondrial variants: `heteroplasmy 10%`.
+    heteroplasmy_text: Option<String>,
     genotypes: Vec<(String, String)>,
     af_text: String,
     af_source: String,
@@ -422,9 +424,12 @@ struct VariantView {
     pass: bool,
 }
 
+/// A genotype column's header: the person (pedigree id, else sample id), the VCF sample when
+/// it differs (shown as `father (VCF: NA12891)`), and a note (`proband, affected`).
 #[derive(Serialize)]
 struct SampleHeader {
-    sample: String,
+    name: String,
+    vcf_sample: Option<String>,
     note: String,
 }
 
@@ -857,6 +862,9 @@ fn variant_view(v: &VariantResult, samples: &[String], assembly: Option<&str>) -
         hgvs_c: v.hgvs_c.clone().unwrap_or_default(),
         hgvs_p: v.hgvs_p.clone().unwrap_or_default(),
         consequence: v.consequence.replace('_', " "),
+        heteroplasmy_text: v
+            .heteroplasmy
+            .map(|h| format!("heteroplasmy {:.0}%", h * 100.0)),
         genotypes: samples.iter().map(genotype_text).collect(),
         af_text,
         af_source: v.frequency_source.clone().unwrap_or_default(),
@@ -1319,24 +1327,28 @@ fn disease_rows(cx: &PageContext, detail_diseases: usize) -> Vec<DiseaseRow> {
 }
 
 /// Genotype columns: samples in pedigree order (proband first), then any other sample seen
-/// in genotypes; with each family member's note (`individual, proband, affected`).
-fn sample_columns(r: &AnalysisReport) -> (Vec<String>, HashMap<String, String>) {
+/// in genotypes; with each family member's header (pedigree id, VCF sample when it differs,
+/// `proband, affected`).
+fn sample_columns(r: &AnalysisReport) -> (Vec<String>, HashMap<String, SampleHeader>) {
     let mut samples: Vec<String> = Vec::new();
-    let mut notes: HashMap<String, String> = HashMap::new();
+    let mut notes: HashMap<String, SampleHeader> = HashMap::new();
     let mut fam: Vec<_> = r.case.family.iter().collect();
     fam.sort_by_key(|m| !m.proband);
     for m in fam {
         let s = m.sample.clone().unwrap_or_else(|| m.id.clone());
-        let mut note = if m.id == s {
-            Vec::new()
-        } else {
-            vec![m.id.clone()]
-        };
+        let mut note = Vec::new();
         if m.proband {
-            note.push("proband".into());
+            note.push("proband".to_string());
         }
         note.push(m.status.clone());
-        notes.insert(s.clone(), note.join(", "));
+        notes.insert(
+            s.clone(),
+            SampleHeader {
+                name: m.id.clone(),
+                vcf_sample: (m.id != s).then(|| s.clone()),
+                note: note.join(", "),
+            },
+        );
         if !samples.contains(&s) {
             samples.push(s);
         }
@@ -1434,9 +1446,17 @@ fn gene_cards(cx: &PageContext, rows: &[GeneRow], scale: &Scale) -> Vec<GeneCard
                 modes: g.modes_of_inheritance.clone(),
                 samples: card_samples
                     .iter()
-                    .map(|s| SampleHeader {
-                        sample: s.clone(),
-                        note: notes.get(s).cloned().unwrap_or_default(),
+                    .map(|s| match notes.get(s) {
+                        Some(h) => SampleHeader {
+                            name: h.name.clone(),
+                            vcf_sample: h.vcf_sample.clone(),
+                            note: h.note.clone(),
+                        },
+                        None => SampleHeader {
+                            name: s.clone(),
+                            vcf_sample: None,
+                            note: String::new(),
+                        },
                     })
                     .collect(),
                 variants: g

@@ -313,6 +313,10 @@ pub struct VariantResult {
     /// with its reciprocal overlap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub structural: Option<StructuralInfo>,
+    /// Mitochondrial variants: the proband's heteroplasmy, the ALT read fraction (0..1) from
+    /// AD; absent elsewhere or without AD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heteroplasmy: Option<f64>,
 }
 
 /// A structural event as reported with a candidate gene.
@@ -345,8 +349,12 @@ pub struct StructuralInfo {
 /// A genotype call of one person.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SampleGenotype {
-    /// Sample id.
+    /// Sample id (VCF column).
     pub sample: String,
+    /// The pedigree's id of this person when it differs from the sample id (a GA4GH Family
+    /// mapping individuals to VCF samples through `individualToFileIdentifiers`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub individual: Option<String>,
     /// `0/1`, `1|0`, `1/1`, `1` (hemizygous), `./.`.
     pub genotype: String,
     /// Genotype quality.
@@ -358,6 +366,17 @@ pub struct SampleGenotype {
     /// Allelic depths (ref, alt).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ad: Vec<u32>,
+}
+
+impl SampleGenotype {
+    /// How outputs name the person: `father (VCF: NA12891)` when the pedigree's id differs
+    /// from the VCF sample id, else the sample id.
+    pub fn label(&self) -> String {
+        match &self.individual {
+            Some(ind) if *ind != self.sample => format!("{ind} (VCF: {})", self.sample),
+            _ => self.sample.clone(),
+        }
+    }
 }
 
 /// A ClinVar assertion.

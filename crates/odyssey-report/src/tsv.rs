@@ -162,9 +162,11 @@ pub fn has_variant_analysis(r: &AnalysisReport) -> bool {
     r.filters.is_some() || r.genes.iter().any(|g| !g.variants.is_empty())
 }
 
+/// `PERSON=value` per genotype, `;`-separated; PERSON is the sample id, or
+/// `father (VCF: NA12891)` when the pedigree's id differs ([`SampleGenotype::label`]).
 fn per_sample(gts: &[SampleGenotype], f: impl Fn(&SampleGenotype) -> String) -> String {
     gts.iter()
-        .map(|g| format!("{}={}", clean(&g.sample), f(g)))
+        .map(|g| format!("{}={}", clean(&g.label()), f(g)))
         .collect::<Vec<_>>()
         .join(";")
 }
@@ -178,10 +180,10 @@ fn opt_u32(x: Option<u32>) -> String {
 /// gene_rank, gene, chrom, pos, ref, alt, transcript, hgvs_c, hgvs_p, consequence, genotypes,
 /// genotype_qualities, depths, allelic_depths, allele_frequency, frequency_source,
 /// clinvar_significance, clinvar_stars, clinvar_id, scores, pathogenicity, modes_of_inheritance,
-/// filter. Empty cells mean "not known".
+/// filter, heteroplasmy (mitochondrial variants). Empty cells mean "not known".
 pub fn write_variants_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Result<()> {
     header(r, &mut out)?;
-    writeln!(out, "gene_rank\tgene\tchrom\tpos\tref\talt\ttranscript\thgvs_c\thgvs_p\tconsequence\tgenotypes\tgenotype_qualities\tdepths\tallelic_depths\tallele_frequency\tfrequency_source\tclinvar_significance\tclinvar_stars\tclinvar_id\tscores\tpathogenicity\tmodes_of_inheritance\tfilter")?;
+    writeln!(out, "gene_rank\tgene\tchrom\tpos\tref\talt\ttranscript\thgvs_c\thgvs_p\tconsequence\tgenotypes\tgenotype_qualities\tdepths\tallelic_depths\tallele_frequency\tfrequency_source\tclinvar_significance\tclinvar_stars\tclinvar_id\tscores\tpathogenicity\tmodes_of_inheritance\tfilter\theteroplasmy")?;
     for g in &r.genes {
         for v in &g.variants {
             let cols: Vec<String> = vec![
@@ -237,6 +239,9 @@ pub fn write_variants_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::
                     .collect::<Vec<_>>()
                     .join(","),
                 clean(&v.filter),
+                v.heteroplasmy
+                    .map(|h| format!("{h:.4}"))
+                    .unwrap_or_default(),
             ];
             writeln!(out, "{}", cols.join("\t"))?;
         }

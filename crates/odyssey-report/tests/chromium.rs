@@ -1,7 +1,8 @@
 //! The HTML report as a person sees it, in headless Chromium driven through ChromeDriver (W3C
 //! WebDriver over a plain HTTP/1.1 connection on loopback): the top gene's name and probability
 //! in the first screen, the evidence bars drawn, the search box working, a printable PDF, no
-//! console errors and no network requests; screenshots kept as artifacts.
+//! console errors and no network requests; the gene table inside its panel at 1280, 1024 and
+//! 390 px (no sideways overflow, no cut cell, no row over 100 px); screenshots kept as artifacts.
 //!
 //! Ignored by default (needs Debian's `chromium` and `chromium-driver`). Run by
 //! `scripts/check-report-in-chromium.sh`, which renders the README example with the real CLI and
@@ -206,6 +207,76 @@ return {
   scroll_height: document.documentElement.scrollHeight,
 };
 "#;
+
+/// The gene table against its panel, at the current viewport: how far its right edge passes
+/// the panel's content edge, how far the panel scrolls sideways, cells whose content is cut,
+/// the tallest row, and the page's own sideways overflow.
+const FIT: &str = r#"
+const t = document.querySelector('table.genes');
+if (!t) { return null; }
+const card = t.closest('.panel');
+const cr = card.getBoundingClientRect(); const cs = getComputedStyle(card);
+const inner = cr.right - parseFloat(cs.paddingRight) - parseFloat(cs.borderRightWidth);
+let cut = [];
+for (const c of t.querySelectorAll('td, th')) {
+  if (c.getBoundingClientRect().width > 0 && c.scrollWidth > c.clientWidth + 1) { cut.push(c.innerText.slice(0, 40)); }
+}
+const rows = [...t.tBodies[0].rows].map(r => r.getBoundingClientRect().height);
+const tallest = [...t.tBodies[0].rows].reduce((a, r) => r.getBoundingClientRect().height > a.getBoundingClientRect().height ? r : a);
+return {
+  viewport: window.innerWidth,
+  table_past_panel: t.getBoundingClientRect().right - inner,
+  panel_scroll: card.scrollWidth - card.clientWidth,
+  cut: cut,
+  tallest_row: Math.max(...rows),
+  tallest_text: tallest.innerText.replace(/\s+/g, ' ').slice(0, 200),
+  page_overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+};
+"#;
+
+/// The gene table fits its panel at common widths (1280 and 1024 px desktop, a 390 px phone):
+/// not wider than the panel, no cell's content cut, no row over 100 px; a screenshot of each.
+fn check_widths(d: &Driver, s: &dyn Fn(&str) -> String, name: &str, out: &Path) {
+    for (w, h) in [(1280, 900), (1024, 768), (390, 844)] {
+        d.call(
+            "POST",
+            &s("/goog/cdp/execute"),
+            Some(json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+            "params": { "width": w, "height": h, "deviceScaleFactor": 1, "mobile": false } })),
+        );
+        let fit = d.call(
+            "POST",
+            &s("/execute/sync"),
+            Some(json!({ "script": FIT, "args": [] })),
+        );
+        eprintln!("[{name}] {w} px: {fit}");
+        // the screenshot first, so that a failure can be looked at
+        let png = b64decode(d.call("GET", &s("/screenshot"), None).as_str().unwrap());
+        std::fs::write(out.join(format!("{name}-{w}.png")), &png).unwrap();
+        assert_eq!(fit["viewport"], json!(w), "[{name}] viewport");
+        let past = fit["table_past_panel"].as_f64().unwrap();
+        assert!(
+            past <= 0.5,
+            "[{name}] at {w} px the gene table is {past} px wider than its panel"
+        );
+        assert_eq!(
+            fit["panel_scroll"],
+            json!(0),
+            "[{name}] at {w} px the gene panel scrolls sideways"
+        );
+        assert_eq!(fit["cut"], json!([]), "[{name}] at {w} px cells are cut");
+        let tallest = fit["tallest_row"].as_f64().unwrap();
+        assert!(
+            tallest <= 100.0,
+            "[{name}] at {w} px a gene row is {tallest} px high"
+        );
+    }
+    d.call(
+        "POST",
+        &s("/goog/cdp/execute"),
+        Some(json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} })),
+    );
+}
 
 struct Expect {
     name: &'static str,
@@ -458,6 +529,8 @@ fn check_page(d: &Driver, html: &Path, exp: &Expect, out: &Path) {
         "[{}] console errors: {errors:?}",
         exp.name
     );
+
+    check_widths(d, &s, exp.name, out);
 
     d.call("DELETE", &s(""), None);
     eprintln!(

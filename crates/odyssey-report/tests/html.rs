@@ -408,12 +408,12 @@ fn every_variant_of_a_gene_is_listed() {
     let html = render(&r);
     let row = html.find("data-symbol=\"FGFR1\"").unwrap();
     let row = &html[row..row + html[row..].find("</tr>").unwrap()];
-    assert!(row.contains("2 variants: <span class=\"mono nowrap\">p.(Thr334fs)</span>, <span class=\"mono nowrap\">p.(Ala367Val)</span>"), "{row}");
+    assert!(row.contains("2 variants: <span class=\"mono\">p.(Thr334fs)</span>, <span class=\"mono\">p.(Ala367Val)</span>"), "{row}");
     // one variant: its name alone
     let row = html.find("data-symbol=\"FGFR2\"").unwrap();
     let row = &html[row..row + html[row..].find("</tr>").unwrap()];
     assert!(
-        row.contains("<td><span class=\"mono nowrap\">p.(Tyr340Cys)</span></td>"),
+        row.contains("<td class=\"variants\"><span class=\"mono\">p.(Tyr340Cys)</span></td>"),
         "{row}"
     );
 }

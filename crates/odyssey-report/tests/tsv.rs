@@ -29,7 +29,7 @@ fn table(
 fn variant_table() {
     let r = full_report();
     let (h, rows) = table(|r, o| write_variants_tsv(r, o), &r);
-    assert_eq!(h.len(), 23);
+    assert_eq!(h.len(), 24);
     assert_eq!(rows.len(), 2, "one row per candidate variant");
     let cell =
         |row: &Vec<String>, name: &str| row[h.iter().position(|c| c == name).unwrap()].clone();
@@ -63,6 +63,7 @@ fn variant_table() {
     assert_eq!(cell(a, "pathogenicity"), "0.9700");
     assert_eq!(cell(a, "modes_of_inheritance"), "AD,de novo");
     assert_eq!(cell(a, "filter"), "PASS");
+    assert_eq!(cell(a, "heteroplasmy"), "");
     let b = &rows[1];
     assert_eq!(
         (
@@ -140,4 +141,21 @@ fn header_carries_ignored_terms_and_warnings() {
     write_genes_tsv(&r, &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("## ignored=") && !text.contains("## warning="));
+}
+
+/// A pedigree whose ids differ from the VCF's samples: each genotype names the person and the
+/// sample (`father (VCF: DAD)`); a mitochondrial variant's heteroplasmy has its own column.
+#[test]
+fn variant_table_names_people_and_heteroplasmy() {
+    let mut r = full_report();
+    let v = &mut r.genes[0].variants[0];
+    v.genotypes[1].individual = Some("father".into());
+    // the same id in both: shown once
+    v.genotypes[2].individual = Some("MUM".into());
+    v.heteroplasmy = Some(0.1);
+    let (h, rows) = table(|r, o| write_variants_tsv(r, o), &r);
+    let cell = |name: &str| rows[0][h.iter().position(|c| c == name).unwrap()].clone();
+    assert_eq!(cell("genotypes"), "KID=0/1;father (VCF: DAD)=0/0;MUM=0/0");
+    assert_eq!(cell("depths"), "KID=40;father (VCF: DAD)=40;MUM=40");
+    assert_eq!(cell("heteroplasmy"), "0.1000");
 }

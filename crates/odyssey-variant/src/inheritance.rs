@@ -365,8 +365,9 @@ impl<'a> Segregation<'a> {
         }
     }
 
-    fn id(&self, i: usize) -> &str {
-        &self.family.members[i].id
+    /// The member as messages name them ([`crate::pedigree::Member::label`]).
+    fn id(&self, i: usize) -> String {
+        self.family.members[i].label()
     }
 
     fn is_male(&self, i: usize) -> bool {
@@ -395,10 +396,14 @@ impl<'a> Segregation<'a> {
             }
             match m.affection {
                 Affection::Affected if !g.carries() => {
-                    return Err(format!("affected {} does not carry it (GT {})", m.id, g.gt))
+                    return Err(format!(
+                        "affected {} does not carry it (GT {})",
+                        m.label(),
+                        g.gt
+                    ))
                 }
                 Affection::Unaffected if g.carries() => {
-                    return Err(format!("unaffected {} carries it (GT {})", m.id, g.gt))
+                    return Err(format!("unaffected {} carries it (GT {})", m.label(), g.gt))
                 }
                 _ => {}
             }
@@ -479,7 +484,8 @@ impl<'a> Segregation<'a> {
             if i != p && mm.affection == Affection::Unaffected && v.genotypes[i].carries() {
                 return Err(format!(
                     "unaffected {} carries it (GT {})",
-                    mm.id, v.genotypes[i].gt
+                    mm.label(),
+                    v.genotypes[i].gt
                 ));
             }
         }
@@ -548,13 +554,15 @@ impl<'a> Segregation<'a> {
                 Affection::Affected if !affected_genotype => {
                     return Err(format!(
                         "affected {} does not have the genotype (GT {})",
-                        m.id, g.gt
+                        m.label(),
+                        g.gt
                     ))
                 }
                 Affection::Unaffected if affected_genotype => {
                     return Err(format!(
                         "unaffected {} has the same genotype (GT {})",
-                        m.id, g.gt
+                        m.label(),
+                        g.gt
                     ))
                 }
                 _ => {}
@@ -654,7 +662,8 @@ impl<'a> Segregation<'a> {
                             {
                                 return Err(format!(
                                     "affected {} does not carry it (GT {})",
-                                    m.id, g.gt
+                                    m.label(),
+                                    g.gt
                                 ));
                             }
                         }
@@ -710,10 +719,18 @@ impl<'a> Segregation<'a> {
             }
             if v.class == ChromClass::XNonPar && self.is_male(i) {
                 if m.affection == Affection::Unaffected && g.carries() {
-                    return Err(format!("unaffected male {} carries it (GT {})", m.id, g.gt));
+                    return Err(format!(
+                        "unaffected male {} carries it (GT {})",
+                        m.label(),
+                        g.gt
+                    ));
                 }
             } else if m.affection == Affection::Unaffected && g.is_hom_alt() {
-                return Err(format!("unaffected {} is homozygous (GT {})", m.id, g.gt));
+                return Err(format!(
+                    "unaffected {} is homozygous (GT {})",
+                    m.label(),
+                    g.gt
+                ));
             }
             // an affected relative need not carry this allele: their two alleles may be
             // another pair of the gene (checked per pair in `comp_het_pair`)
@@ -841,9 +858,7 @@ impl<'a> Segregation<'a> {
                 let carried = |parent: Option<usize>, v: &AlleleFacts| {
                     seq(parent).is_some_and(|i| v.genotypes[i].carries())
                 };
-                let name = |parent: Option<usize>| {
-                    parent.map(|i| self.id(i).to_string()).unwrap_or_default()
-                };
+                let name = |parent: Option<usize>| parent.map(|i| self.id(i)).unwrap_or_default();
                 let msg = if carried(f, a) && carried(f, b) && !carried(mo, a) && !carried(mo, b) {
                     format!("both alleles come from the father {}", name(f))
                 } else if carried(mo, a) && carried(mo, b) && !carried(f, a) && !carried(f, b) {
@@ -872,19 +887,19 @@ impl<'a> Segregation<'a> {
                 Affection::Affected if called && !has_two && !ga.carries() && !gb.carries() => {
                     return Err(format!(
                         "affected {} carries neither allele (GT {} and {}) nor two other qualifying alleles of the gene",
-                        m.id, ga.gt, gb.gt
+                        m.label(), ga.gt, gb.gt
                     ))
                 }
                 Affection::Unaffected if both => {
                     return Err(format!(
                         "unaffected {} carries both (GT {} and {})",
-                        m.id, ga.gt, gb.gt
+                        m.label(), ga.gt, gb.gt
                     ))
                 }
                 Affection::Unaffected if has_two_trans => {
                     return Err(format!(
                         "unaffected {} carries two qualifying alleles of the gene in trans",
-                        m.id
+                        m.label()
                     ))
                 }
                 _ => {}

@@ -446,6 +446,7 @@ impl Pedigree {
                 mother: r.mother.as_deref().map(|m| idx[m]),
                 sample: None,
                 listed: !self.implicit.iter().any(|(id, _)| *id == r.id),
+                individual: None,
             })
             .collect();
         let pi = idx[proband_id.as_str()];
@@ -492,6 +493,21 @@ pub struct Member {
     /// `false` for a parent named in a child's row without a row of their own (added with
     /// unknown affection status and the sex of the role).
     pub listed: bool,
+    /// The pedigree's own id for this person when it differs from [`Member::id`], the VCF
+    /// sample id (a GA4GH Family mapping individuals to samples through
+    /// `individualToFileIdentifiers`; set by [`Family::name_individuals`]).
+    pub individual: Option<String>,
+}
+
+impl Member {
+    /// How messages name the member: `father (VCF: NA12891)` when the pedigree's id differs
+    /// from the VCF sample id, else the id alone.
+    pub fn label(&self) -> String {
+        match &self.individual {
+            Some(ind) if *ind != self.id => format!("{ind} (VCF: {})", self.id),
+            _ => self.id.clone(),
+        }
+    }
 }
 
 /// The family of one proband, with members matched to VCF sample columns by
@@ -514,6 +530,14 @@ impl Family {
     /// The proband.
     pub fn proband(&self) -> &Member {
         &self.members[self.proband]
+    }
+
+    /// Records the pedigree's own ids of members whose VCF sample id differs
+    /// (`individuals`: VCF sample id → pedigree id), used by [`Member::label`].
+    pub fn name_individuals(&mut self, individuals: &HashMap<String, String>) {
+        for m in &mut self.members {
+            m.individual = individuals.get(&m.id).filter(|i| **i != m.id).cloned();
+        }
     }
 
     /// Matches members to VCF sample names (exact match). The proband must be in the VCF;

@@ -63,3 +63,10 @@ pub use odyssey_pheno::{Method, ScorerOptions, TermInput};
 pub use odyssey_report as report;
 pub use odyssey_report::AnalysisReport;
 pub use odyssey_variant::analysis::ExplainEntry;
+
+/// What a variant file is, from its first bytes: the same recognition the analysis applies
+/// when it opens a VCF (`odyssey-variant`'s input), for front ends that see an upload's head
+/// before the file is stored (the server refuses a "VCF" that is none with 422).
+pub mod vcf {
+    pub use odyssey_variant::input::{sniff_format, VcfFormat, NOT_VCF, SNIFF_LEN};
+}

@@ -162,6 +162,7 @@ impl VariantPipeline for OdysseyPipeline {
                     symbol: g.item,
                     rank: g.rank,
                     score: g.score,
+                    probability: g.probability,
                 })
                 .collect(),
             diseases: r

@@ -40,6 +40,7 @@ pub fn ev(
 pub fn gt(sample: &str, genotype: &str) -> SampleGenotype {
     SampleGenotype {
         sample: sample.into(),
+        individual: None,
         genotype: genotype.into(),
         gq: Some(99),
         dp: Some(40),
@@ -253,6 +254,7 @@ pub fn full_report() -> AnalysisReport {
         modes_of_inheritance: vec!["AD".into(), "de novo".into()],
         filter: "PASS".into(),
         structural: None,
+        heteroplasmy: None,
     };
     let v2 = VariantResult {
         chrom: "chr8".into(),
@@ -273,6 +275,7 @@ pub fn full_report() -> AnalysisReport {
         modes_of_inheritance: vec!["AR".into()],
         filter: "PASS".into(),
         structural: None,
+        heteroplasmy: None,
     };
     let genes = vec![
         GeneResult {

@@ -77,7 +77,7 @@ fn variant_row(
         genotypes: v
             .genotypes
             .iter()
-            .map(|g| (g.sample.clone(), g.genotype.clone()))
+            .map(|g| (g.label(), g.genotype.clone()))
             .collect(),
         frequency: v
             .allele_frequency

@@ -62,20 +62,16 @@ impl Form {
 const UPLOAD_HEAD: usize = 8192;
 
 /// Refuses (422, naming the file) an upload that is plainly not what its field says: a VCF must
-/// start as VCF text (`##` or `#CHROM`), gzip/BGZF or BCF does; a PED's first line that is not
-/// blank or a `#` comment must have the 6 columns (family, individual, father, mother, sex,
-/// phenotype). The full check is the analysis's, which names the line.
+/// be one by its first bytes as the analysis recognises them (`odyssey::vcf::sniff_format`:
+/// VCF text, gzip/BGZF or BCF); a PED's first line that is not blank or a `#` comment must
+/// have the 6 columns (family, individual, father, mother, sex, phenotype). The full check is
+/// the analysis's, which names the line.
 fn check_upload_head(field: &str, file: &str, head: &[u8]) -> ApiResult<()> {
     let bad = |what: &str| Err(ApiError::Unprocessable(format!("{file}: {what}")));
     if field == "vcf" {
-        let ok = head.starts_with(&[0x1f, 0x8b])
-            || head.starts_with(b"BCF")
-            || head.starts_with(b"##")
-            || head.starts_with(b"#CHROM");
-        return if ok {
-            Ok(())
-        } else {
-            bad("not a VCF or BCF file (expected '##fileformat', gzip/BGZF or 'BCF' magic)")
+        return match odyssey::vcf::sniff_format(head) {
+            Some(_) => Ok(()),
+            None => bad(odyssey::vcf::NOT_VCF),
         };
     }
     let text = String::from_utf8_lossy(head);
@@ -529,6 +525,11 @@ mod upload_head_tests {
         assert!(check_upload_head("vcf", "a.bcf", b"BCF\x02\x02").is_ok());
         let e = check_upload_head("vcf", "bad.vcf", b"not a VCF at all").unwrap_err();
         assert!(e.to_string().contains("bad.vcf: not a VCF"), "{e}");
+        // the analysis's own recognition: an empty upload and a lone '#' are not VCFs either
+        for head in [&b""[..], b"#"] {
+            let e = check_upload_head("vcf", "x.vcf", head).unwrap_err();
+            assert!(e.to_string().ends_with(odyssey::vcf::NOT_VCF), "{e}");
+        }
         assert!(check_upload_head("ped", "f.ped", b"# comment\nF1 P1 0 0 1 2\n").is_ok());
         let e = check_upload_head("ped", "bad.ped", b"garbage\n").unwrap_err();
         assert!(

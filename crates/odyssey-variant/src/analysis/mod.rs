@@ -101,6 +101,10 @@ pub struct AnalysisConfig {
     pub pedigree: Option<Pedigree>,
     /// Family to analyse when the pedigree has several.
     pub family: Option<String>,
+    /// VCF sample id → the pedigree's id of that person, for pedigrees whose ids differ from
+    /// the samples' (a GA4GH Family's `individualToFileIdentifiers`): messages then name
+    /// members as `father (VCF: NA12891)` ([`crate::pedigree::Member::label`]).
+    pub individuals: std::collections::HashMap<String, String>,
     /// Where consequences come from.
     pub annotation: AnnotationChoice,
     /// Annotation sources.
@@ -132,6 +136,7 @@ impl AnalysisConfig {
             subject: None,
             pedigree: None,
             family: None,
+            individuals: Default::default(),
             annotation,
             sources: Vec::new(),
             filters: FilterConfig::default(),

@@ -47,13 +47,13 @@ impl SexChecks {
             if mem.sex == Sex::Male && het >= 10 && het as f64 > 0.2 * total as f64 {
                 warnings.push(format!(
                     "{:?} is recorded as male but {} of {} non-reference chrX calls outside the PARs are heterozygous (check the sex or sample identity)",
-                    mem.id, het, total
+                    mem.label(), het, total
                 ));
             }
             if mem.sex == Sex::Female && het == 0 && hom >= 20 {
                 warnings.push(format!(
                     "{:?} is recorded as female but has no heterozygous chrX calls outside the PARs ({} homozygous): check the sex or sample identity",
-                    mem.id, hom
+                    mem.label(), hom
                 ));
             }
         }

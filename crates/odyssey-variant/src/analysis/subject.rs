@@ -29,6 +29,7 @@ pub(super) fn resolve_family(
         None => singleton_family(cfg, samples, path)?,
     };
     family.match_samples(samples, path)?;
+    family.name_individuals(&cfg.individuals);
     check_subject(cfg, &family, samples, path)?;
     Ok(family)
 }

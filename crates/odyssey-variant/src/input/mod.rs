@@ -178,50 +178,68 @@ fn bgzf_reader(file: File, threads: usize) -> Box<dyn BufRead + Send> {
     }
 }
 
-/// Detects the container format from the file's first bytes.
-pub fn detect_format(path: &Path) -> Result<VcfFormat> {
-    let mut f = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut magic = [0u8; 18];
-    let mut n = 0;
-    while n < magic.len() {
-        match f.read(&mut magic[n..]) {
-            Ok(0) => break,
-            Ok(k) => n += k,
-            Err(e) => return Err(Error::io(path, e)),
+/// What [`detect_format`] and [`sniff_format`] say of a file that is neither VCF nor BCF.
+pub const NOT_VCF: &str =
+    "not a VCF or BCF file (expected '##fileformat', gzip/BGZF or 'BCF' magic)";
+
+/// Bytes [`detect_format`] reads: the largest BGZF block (SAM/BAM format specification §4.1),
+/// so that the first block of a BGZF file is whole and its first bytes can be decompressed.
+pub const SNIFF_LEN: usize = 65_536;
+
+/// The container format told by a file's first bytes `head` (any length; with
+/// [`SNIFF_LEN`] bytes a BGZF-compressed BCF is always told apart from a BGZF VCF):
+/// BGZF (gzip with the `BC` extra field) holding `BCF` → [`VcfFormat::Bcf`], other BGZF →
+/// [`VcfFormat::VcfBgzf`] (also when `head` ends before the first decompressed bytes), other
+/// gzip → [`VcfFormat::VcfGzip`], `BCF` → uncompressed BCF, `##` or `#CHROM` → VCF text.
+/// `None` for anything else, including an empty head. Used by [`detect_format`] and by the
+/// server's upload check, so that both accept the same files.
+pub fn sniff_format(head: &[u8]) -> Option<VcfFormat> {
+    if is_bgzf(head) {
+        // BGZF is gzip: decompress the first bytes of the first member
+        let mut first = [0u8; 3];
+        let mut n = 0;
+        let mut d = flate2::read::GzDecoder::new(head);
+        while n < first.len() {
+            match d.read(&mut first[n..]) {
+                Ok(0) | Err(_) => break,
+                Ok(k) => n += k,
+            }
         }
+        return Some(if &first[..n] == b"BCF" {
+            VcfFormat::Bcf
+        } else {
+            VcfFormat::VcfBgzf
+        });
     }
-    let magic = &magic[..n];
-    if n == 0 {
+    if head.starts_with(&[0x1f, 0x8b]) {
+        return Some(VcfFormat::VcfGzip);
+    }
+    if head.starts_with(b"BCF") {
+        return Some(VcfFormat::Bcf);
+    }
+    if head.starts_with(b"##") || head.starts_with(b"#CHROM") {
+        return Some(VcfFormat::Vcf);
+    }
+    None
+}
+
+/// Detects the container format from the file's first [`SNIFF_LEN`] bytes ([`sniff_format`]).
+///
+/// Errors: the file cannot be read; it is empty or not VCF/BCF ([`Error::Parse`], [`NOT_VCF`]).
+pub fn detect_format(path: &Path) -> Result<VcfFormat> {
+    let f = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut head = Vec::with_capacity(SNIFF_LEN);
+    f.take(SNIFF_LEN as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(path, e))?;
+    if head.is_empty() {
         return Err(Error::parse(
             path,
             Location::File,
             "empty file (expected VCF or BCF)",
         ));
     }
-    if is_bgzf(magic) {
-        let mut r = bgzf::io::Reader::new(File::open(path).map_err(|e| Error::io(path, e))?);
-        let mut head = [0u8; 3];
-        let k = r.read(&mut head).map_err(|e| Error::io(path, e))?;
-        return Ok(if k == 3 && &head == b"BCF" {
-            VcfFormat::Bcf
-        } else {
-            VcfFormat::VcfBgzf
-        });
-    }
-    if magic.starts_with(&[0x1f, 0x8b]) {
-        return Ok(VcfFormat::VcfGzip);
-    }
-    if magic.starts_with(b"BCF") {
-        return Ok(VcfFormat::Bcf);
-    }
-    if magic.starts_with(b"##") || magic.starts_with(b"#CHROM") {
-        return Ok(VcfFormat::Vcf);
-    }
-    Err(Error::parse(
-        path,
-        Location::File,
-        "not a VCF or BCF file (expected '##fileformat', gzip/BGZF or 'BCF' magic)",
-    ))
+    sniff_format(&head).ok_or_else(|| Error::parse(path, Location::File, NOT_VCF))
 }
 
 /// Reads header lines up to and including `#CHROM`, parsing each with noodles so that errors
@@ -757,6 +775,66 @@ mod tests {
             let (a, w) = resolve_assembly(&r.contig_lengths(), None, &p).unwrap();
             assert_eq!((a, w.len()), (Assembly::GRCh38, 0));
         }
+    }
+
+    /// The bytes-level sniff on heads built here: each container by its magic, a BGZF BCF
+    /// told from a BGZF VCF by its decompressed first bytes (also from a head cut to the
+    /// server's 8 KiB), and nothing else accepted.
+    #[test]
+    fn sniff_format_tells_containers_from_bytes() {
+        let bgzf_of = |bytes: &[u8]| {
+            let mut w = bgzf::io::Writer::new(Vec::new());
+            w.write_all(bytes).unwrap();
+            w.finish().unwrap()
+        };
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(VCF.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        // a BCF: magic, version 2.2, then the header; padded so that the BGZF block is large
+        let mut reader = vcf::io::Reader::new(VCF.as_bytes());
+        let header = reader.read_header().unwrap();
+        let mut w = bcf::io::Writer::from(Vec::new());
+        w.write_header(&header).unwrap();
+        let mut rec = vcf::Record::default();
+        while reader.read_record(&mut rec).unwrap() != 0 {
+            w.write_variant_record(&header, &rec).unwrap();
+        }
+        let raw_bcf = w.into_inner();
+        assert!(raw_bcf.starts_with(b"BCF\x02"));
+        // incompressible filler (xorshift32), so that the compressed block passes 8 KiB
+        let mut x = 2_463_534_242u32;
+        let noisy: Vec<u8> = (0..60_000)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                (x >> 24) as u8
+            })
+            .collect();
+        let big_bcf = bgzf_of(&[raw_bcf.as_slice(), &noisy].concat());
+        assert!(big_bcf.len() > 8192);
+        assert_eq!(sniff_format(VCF.as_bytes()), Some(VcfFormat::Vcf));
+        assert_eq!(sniff_format(b"#CHROM\tPOS"), Some(VcfFormat::Vcf));
+        assert_eq!(
+            sniff_format(&bgzf_of(VCF.as_bytes())),
+            Some(VcfFormat::VcfBgzf)
+        );
+        assert_eq!(sniff_format(&gz), Some(VcfFormat::VcfGzip));
+        assert_eq!(sniff_format(&raw_bcf), Some(VcfFormat::Bcf));
+        assert_eq!(sniff_format(&bgzf_of(&raw_bcf)), Some(VcfFormat::Bcf));
+        assert_eq!(sniff_format(&big_bcf[..8192]), Some(VcfFormat::Bcf));
+        // cut inside the gzip header: BGZF, the container is all that can be said
+        assert_eq!(sniff_format(&big_bcf[..20]), Some(VcfFormat::VcfBgzf));
+        for bad in [&b""[..], b"#", b"chr1\t100\t.\tA\tC", b"hello\n", b"\x1f"] {
+            assert_eq!(sniff_format(bad), None, "{bad:?}");
+        }
+        // detect_format reads the same answer from files
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.bcf");
+        std::fs::write(&p, &big_bcf).unwrap();
+        assert_eq!(detect_format(&p).unwrap(), VcfFormat::Bcf);
+        std::fs::write(&p, b"hello\n").unwrap();
+        assert!(detect_format(&p).unwrap_err().to_string().contains(NOT_VCF));
     }
 
     #[test]

@@ -59,7 +59,9 @@ fn structural_info(s: &odyssey_variant::structural::StructuralCall) -> Structura
     }
 }
 
-fn variant_result(v: &VariantCall) -> VariantResult {
+/// A variant as reported; `individuals` (VCF sample id → pedigree id) names each genotype's
+/// person when the pedigree's id differs from the sample's.
+fn variant_result(v: &VariantCall, individuals: &HashMap<String, String>) -> VariantResult {
     let structural = v.structural.as_ref().map(structural_info);
     VariantResult {
         chrom: v.chrom.clone(),
@@ -79,6 +81,7 @@ fn variant_result(v: &VariantCall) -> VariantResult {
             .iter()
             .map(|g| SampleGenotype {
                 sample: g.sample.clone(),
+                individual: individuals.get(&g.sample).cloned(),
                 genotype: g.gt.clone(),
                 gq: g.gq.map(|q| q.round() as u32),
                 dp: g.dp,
@@ -105,6 +108,7 @@ fn variant_result(v: &VariantCall) -> VariantResult {
             .collect(),
         filter: v.filter_status.clone(),
         structural,
+        heteroplasmy: v.heteroplasmy.map(f64::from),
     }
 }
 
@@ -240,7 +244,7 @@ pub fn combined_report(
     scorer.merge_equivalents(&mut pheno);
     let cr = combined_ranking(k, scorer, &pheno, g);
     let diseases = top_diseases(scorer, case, &cr, opts.top);
-    let genes = top_genes(scorer, g, &cr, &pheno, opts.top);
+    let genes = top_genes(scorer, g, &cr, &pheno, opts.top, individuals);
     let mut summary = case_summary(k, case);
     summary.family_id = Some(g.family_id.clone());
     summary.family = family_members(g, individuals);
@@ -345,6 +349,7 @@ fn top_genes(
     cr: &CombinedRanking,
     pheno: &[f64],
     top: usize,
+    individuals: &HashMap<String, String>,
 ) -> Vec<GeneResult> {
     let k = scorer.kb();
     let tau = scorer.options().evidence_weight;
@@ -377,7 +382,12 @@ fn top_genes(
                 })
                 .unwrap_or_default();
             let variants: Vec<VariantResult> = evidence
-                .map(|e| e.variants.iter().map(variant_result).collect())
+                .map(|e| {
+                    e.variants
+                        .iter()
+                        .map(|v| variant_result(v, individuals))
+                        .collect()
+                })
                 .unwrap_or_default();
             GeneResult {
                 rank,

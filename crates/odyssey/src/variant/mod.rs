@@ -172,6 +172,7 @@ pub fn variant_config(
         individuals = family.individuals;
         cfg.proband = cfg.proband.or(family.proband);
     }
+    cfg.individuals = individuals.clone();
     cfg.family = opts.family.clone();
     if let Some(s) = &opts.sources {
         cfg.sources = read_sources(s, cfg.assembly)?;

@@ -76,8 +76,9 @@ pub struct SampleVcf<'a> {
 }
 
 /// A ranked candidate: its id (HGNC symbol, disease id, or `chrom:pos:ref:alt`), its
-/// pessimistic rank (the worst rank of its tie group) and its score (log10 of the combined
-/// likelihood-ratio sum; for a variant, its variant score).
+/// pessimistic rank (the worst rank of its tie group), its score (log10 of the combined
+/// likelihood-ratio sum; for a variant, its variant score) and, for genes and diseases, its
+/// post-test probability as the report gives it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ranked<T> {
     /// What is ranked.
@@ -86,6 +87,8 @@ pub struct Ranked<T> {
     pub rank: usize,
     /// Score (see above).
     pub score: f64,
+    /// Post-test probability (0..1) of a gene or disease; `None` for a variant.
+    pub probability: Option<f64>,
 }
 
 /// A variant as (chromosome as written in the VCF, 1-based position, REF, ALT).
@@ -163,6 +166,7 @@ impl SpikedAnalyzer {
                 item: kb.gene(gi).symbol.clone(),
                 rank,
                 score: (cr.gene_sum[&gi].0.ln() + cr.scale) / ln10,
+                probability: Some(cr.gene_sum[&gi].0 / cr.denominator),
             })
             .collect();
         let diseases = cr
@@ -172,6 +176,7 @@ impl SpikedAnalyzer {
                 item: kb.disease(scorer.index().diseases()[pos]).id.to_string(),
                 rank,
                 score: (cr.disease_sum[&pos].ln() + cr.scale) / ln10,
+                probability: Some(cr.disease_sum[&pos] / cr.denominator),
             })
             .collect();
         let mut items: Vec<(usize, f32, &VariantCall)> = Vec::new();
@@ -246,6 +251,7 @@ fn rank_variants(mut items: Vec<(usize, f32, &VariantCall)>) -> Vec<Ranked<Varia
                     item: id,
                     rank: j,
                     score: f64::from(score),
+                    probability: None,
                 });
             }
         }
