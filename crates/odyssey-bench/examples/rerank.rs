@@ -21,6 +21,9 @@
 //! outside the top `K` do not enter the fit. Ranks are pessimistic (ties count against the
 //! gold gene, relative tolerance 1e-9), as in `odyssey_bench::evaluate`.
 //!
+//! `ODYSSEY_RERANK_FEATURES=lr_gap,resnik_gap` fits only the named features (the others weigh
+//! 0); the lr_gap weight starts at its default-ranking value whether fitted or not.
+//!
 //! `cargo run --release -p odyssey-bench --example rerank -- [K]` (default K = 50; reads
 //! `../shared/data/phenopacket-store/cases`, or the folder in `ODYSSEY_CASES`).
 
@@ -245,7 +248,7 @@ fn standardizer(rows: &[&CaseRow]) -> ([f64; F], [f64; F]) {
 }
 
 /// Conditional-logit fit on standardized features; returns weights on the raw scale.
-fn fit(rows: &[&CaseRow]) -> [f64; F] {
+fn fit(rows: &[&CaseRow], used: &[bool; F]) -> [f64; F] {
     let rows: Vec<&CaseRow> = rows
         .iter()
         .copied()
@@ -286,7 +289,7 @@ fn fit(rows: &[&CaseRow]) -> [f64; F] {
                 },
             )
             .reduce(|| [0.0; F], |a, b| std::array::from_fn(|j| a[j] + b[j]));
-        for j in 0..F {
+        for j in (0..F).filter(|&j| used[j]) {
             w[j] += step * (g[j] / n - lambda * w[j]);
         }
     }
@@ -347,7 +350,21 @@ fn main() -> Result<(), String> {
         .collect();
     let half = |h: Half| rows.iter().filter(|r| r.half == h).collect::<Vec<_>>();
     let (a, b) = (half(Half::A), half(Half::B));
-    let (wa, wb) = (fit(&a), fit(&b));
+    // ODYSSEY_RERANK_FEATURES=lr_gap,resnik_gap,...: fit only these (the others weigh 0)
+    let used: [bool; F] = match std::env::var("ODYSSEY_RERANK_FEATURES") {
+        Ok(v) => {
+            for name in v.split(',') {
+                if !NAMES.contains(&name) {
+                    return Err(format!(
+                        "ODYSSEY_RERANK_FEATURES: {name}: expected one of {NAMES:?}"
+                    ));
+                }
+            }
+            std::array::from_fn(|j| v.split(',').any(|x| x == NAMES[j]))
+        }
+        Err(_) => [true; F],
+    };
+    let (wa, wb) = (fit(&a, &used), fit(&b, &used));
     println!(
         "K = {k}; cases with a gold gene: A {}, B {}",
         a.len(),
