@@ -59,6 +59,11 @@ pub struct BuildStats {
     pub duplicate_ids: usize,
     /// Bases of reference sequence stored.
     pub sequence_bases: u64,
+    /// With a FASTA: transcripts some of whose exons it does not hold (their HGVS and
+    /// protein changes cannot be computed).
+    pub uncovered_transcripts: usize,
+    /// Up to five ids of [`BuildStats::uncovered_transcripts`].
+    pub uncovered_examples: Vec<String>,
 }
 
 /// Reads the models (and FASTA), validates every transcript and returns the compiled data.
@@ -106,6 +111,7 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
         let ivs = intervals(&transcripts, opts.flank, opts.whole_transcripts);
         let s = fasta::extract(&opts.fasta, opts.assembly, &ivs)?;
         stats.sequence_bases = s.total_bases();
+        check_coverage(&transcripts, &s, &opts.fasta, &mut stats)?;
         for p in &opts.fasta {
             sources.push(describe(p));
         }
@@ -137,6 +143,51 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
         written_by: format!("odyssey-annotate {}", env!("CARGO_PKG_VERSION")),
     };
     Ok((RefData::new(meta, transcripts, sequence)?, stats))
+}
+
+/// Counts the transcripts whose exons the FASTA does not hold entirely
+/// ([`BuildStats::uncovered_transcripts`]). Errors when it holds none of any transcript (a
+/// FASTA of other chromosomes, or naming them in a way Odyssey does not read): the build
+/// would otherwise succeed with no sequence at all.
+fn check_coverage(
+    transcripts: &[Transcript],
+    seq: &crate::seq::SequenceStore,
+    fasta: &[PathBuf],
+    stats: &mut BuildStats,
+) -> Result<(), Error> {
+    let mut buf = Vec::new();
+    let mut touched = 0usize;
+    for t in transcripts {
+        let mut all = true;
+        let mut any = false;
+        for &(s, e) in &t.exons {
+            buf.clear();
+            let held = seq.fetch_into(t.chrom, s, e, &mut buf);
+            all &= held;
+            any |= held || seq.fetch_into(t.chrom, s, s, &mut buf);
+        }
+        touched += usize::from(any);
+        if !all {
+            stats.uncovered_transcripts += 1;
+            if stats.uncovered_examples.len() < 5 {
+                stats
+                    .uncovered_examples
+                    .push(t.id.as_deref().unwrap_or("(no id)").to_string());
+            }
+        }
+    }
+    if touched == 0 {
+        let names: Vec<String> = fasta.iter().map(|p| p.display().to_string()).collect();
+        let chroms: std::collections::BTreeSet<String> =
+            transcripts.iter().map(|t| t.chrom.to_string()).collect();
+        return Err(Error::Invalid(format!(
+            "the FASTA {} holds none of the sequence of the {} transcripts (on chromosomes {}): is it of another assembly, or are its sequences named differently (1, chr1 or NC_000001.11 are read)?",
+            names.join(", "),
+            transcripts.len(),
+            chroms.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn describe(p: &std::path::Path) -> String {
