@@ -24,13 +24,23 @@ pub(crate) fn read_text(path: &Path) -> Result<String> {
     Ok(text)
 }
 
-/// Finds `name` or `name.gz` in `dir`.
+/// Finds `name` or `name.gz` in `dir`. When both are there, their (decompressed) texts must
+/// be the same (then the plain file is used): two different releases side by side would make
+/// the choice silent (issue 13).
 pub(crate) fn find_in(dir: &Path, name: &str) -> Result<PathBuf> {
     let plain = dir.join(name);
+    let gz = dir.join(format!("{name}.gz"));
     if plain.is_file() {
+        if gz.is_file() && read_text(&plain)? != read_text(&gz)? {
+            return Err(Error::Invalid {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "both {name} and {name}.gz are in this HPO release folder and their contents differ: remove the one that is not the release to use"
+                ),
+            });
+        }
         return Ok(plain);
     }
-    let gz = dir.join(format!("{name}.gz"));
     if gz.is_file() {
         return Ok(gz);
     }

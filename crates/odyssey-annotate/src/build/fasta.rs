@@ -198,13 +198,15 @@ fn locate_layout_problem(path: &Path) -> Option<(u64, String)> {
         match width {
             None if l.is_empty() => short = Some((ln, 0)),
             None => width = Some(l.len()),
-            Some(w) if l.len() > w => return Some((
-                ln,
-                format!(
+            Some(w) if l.len() > w => {
+                return Some((
+                    ln,
+                    format!(
                     "a line of {} bases in record {name:?}, longer than its first line ({w} bases)",
                     l.len()
                 ),
-            )),
+                ))
+            }
             Some(w) if l.len() < w => short = Some((ln, l.len())),
             Some(_) => {}
         }
