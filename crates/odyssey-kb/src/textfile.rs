@@ -1,27 +1,17 @@
 //! Reading plain or gzip-compressed text files (HPO publishes plain files; mirrors often gzip them).
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Reads the whole file as UTF-8 text, decompressing it when it starts with the gzip magic bytes.
+/// Reads the whole file as UTF-8 text, decompressing it when it starts with the gzip magic
+/// bytes; invalid UTF-8 and damaged compressed streams are reported with the line and byte
+/// ([`odyssey_genome::text::read_text_file`]).
 pub(crate) fn read_text(path: &Path) -> Result<String> {
-    let io = |source| Error::Io {
+    odyssey_genome::text::read_text_file(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut reader = BufReader::new(file);
-    let gz = reader.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
-    let mut text = String::new();
-    let res = if gz {
-        flate2::read::MultiGzDecoder::new(reader).read_to_string(&mut text)
-    } else {
-        reader.read_to_string(&mut text)
-    };
-    res.map_err(io)?;
-    Ok(text)
+    })
 }
 
 /// Finds `name` or `name.gz` in `dir`. When both are there, their (decompressed) texts must

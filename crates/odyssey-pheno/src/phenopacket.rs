@@ -477,10 +477,11 @@ fn u64_flexible<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 /// Errors: [`PhenopacketError::Io`], [`PhenopacketError::Parse`] (with the parser's line and
 /// column), [`PhenopacketError::Version`] for schema versions other than 1.x/2.x.
 pub fn read_case_file(path: &Path) -> Result<CaseFile, PhenopacketError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PhenopacketError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text =
+        odyssey_genome::text::read_text_file(path).map_err(|source| PhenopacketError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     parse_case_file(&text, path)
 }
 

@@ -11,6 +11,7 @@ mod gtf;
 mod input;
 
 use std::collections::BTreeMap;
+use std::io::BufRead;
 use std::path::PathBuf;
 
 use odyssey_genome::{Assembly, Chrom};
@@ -81,6 +82,20 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
             .unwrap_or_default();
         let lower = name.to_ascii_lowercase();
         let is_gtf = lower.ends_with(".gtf") || lower.ends_with(".gtf.gz");
+        if input::open_text(path)?
+            .fill_buf()
+            .map_err(|e| Error::io(path, e))?
+            .is_empty()
+        {
+            return Err(Error::parse(
+                path,
+                0,
+                format!(
+                    "empty file: expected {} feature lines",
+                    if is_gtf { "GTF" } else { "GFF3" }
+                ),
+            ));
+        }
         let raws = if is_gtf {
             gtf::read_gtf(path, opts.assembly, &mut stats)?
         } else {
@@ -101,9 +116,15 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
         sources.push(describe(path));
     }
     if transcripts.is_empty() {
-        return Err(Error::Invalid(
-            "no transcripts on primary chromosomes in the gene-model files".into(),
-        ));
+        let names: Vec<String> = opts
+            .models
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Error::Invalid(format!(
+            "no transcripts on primary chromosomes in the gene-model files ({}): expected mRNA/transcript features with exons on chromosomes 1-22, X, Y or MT",
+            names.join(", ")
+        )));
     }
     let sequence = if opts.fasta.is_empty() {
         None

@@ -316,7 +316,7 @@ fn batch_files(batch: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if batch.is_dir() {
         files = super::batch_walk::case_files(batch)?;
     } else {
-        let text = std::fs::read_to_string(batch)
+        let text = odyssey_genome::text::read_text_file(batch)
             .with_context(|| format!("reading the case list {}", batch.display()))?;
         let base = batch.parent().unwrap_or(Path::new("."));
         for l in text
