@@ -16,8 +16,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// A malformed line in a GFF3, GTF, FASTA, VCF or table file.
-    #[error("{path}:{line}: {message}")]
+    /// A malformed line in a GFF3, GTF, FASTA, VCF or table file (`FILE:LINE: message`, or
+    /// `FILE: message` when the line is not known).
+    #[error("{}{}: {message}", path.display(), if *line > 0 { format!(":{line}") } else { String::new() })]
     Parse {
         /// The file.
         path: PathBuf,

@@ -81,6 +81,9 @@ pub struct VcfStats {
     pub skipped_alleles: u64,
     /// Records whose REF disagrees with the stored reference sequence (when available).
     pub ref_mismatches: u64,
+    /// The first (up to 5) of [`VcfStats::ref_mismatches`], in input order:
+    /// `line 12: 1:12345 REF A, reference G`.
+    pub ref_mismatch_examples: Vec<String>,
 }
 
 /// Bytes that must be percent-encoded inside an INFO value (VCF 4.3 §1.2) or a CSQ subfield.
@@ -448,6 +451,11 @@ fn annotate_into(
             stats.alleles += s.alleles;
             stats.skipped_alleles += s.skipped_alleles;
             stats.ref_mismatches += s.ref_mismatches;
+            for e in s.ref_mismatch_examples {
+                if stats.ref_mismatch_examples.len() < 5 {
+                    stats.ref_mismatch_examples.push(e);
+                }
+            }
             out.write_all(text.as_bytes()).map_err(out_err)?;
             out.write_all(b"\n").map_err(out_err)?;
         }
@@ -510,8 +518,14 @@ fn annotate_line(
         s.alleles += 1;
         if let Some(seq) = ann.data().sequence.as_ref() {
             if let Some(refb) = seq.fetch(key.chrom, pos, pos + cols[3].len() as u32 - 1) {
-                if !refb.eq_ignore_ascii_case(cols[3].as_bytes()) {
+                if !refb.eq_ignore_ascii_case(cols[3].as_bytes()) && s.ref_mismatches == 0 {
                     s.ref_mismatches = 1;
+                    s.ref_mismatch_examples.push(format!(
+                        "line {n}: {}:{pos} REF {}, reference {}",
+                        cols[0],
+                        cols[3],
+                        String::from_utf8_lossy(&refb)
+                    ));
                 }
             }
         }

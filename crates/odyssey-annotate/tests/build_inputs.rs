@@ -329,3 +329,30 @@ fn compressed_fasta_with_or_without_index_gives_the_same_sequence() {
         assert_eq!(seq_of(fa), want, "{fa:?}");
     }
 }
+
+/// A REF that differs from the reference is counted with its line and position (issue 13):
+/// position 25 of the test construct is A (ATGAAAG… from 21).
+#[test]
+fn ref_mismatches_name_line_and_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let ann = annotator(true);
+    let vcf = write(
+        dir.path(),
+        "in.vcf",
+        "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n\
+         1\t24\t.\tA\tC\t.\t.\t.\n1\t25\t.\tC\tT,G\t.\t.\t.\n1\t24\t.\tAA\tA\t.\t.\t.\n",
+    );
+    let stats = annotate_vcf(
+        &vcf,
+        &dir.path().join("out.vcf"),
+        &ann,
+        &VcfOptions::default(),
+    )
+    .unwrap();
+    // one record with two alleles counts once
+    assert_eq!(stats.ref_mismatches, 1);
+    assert_eq!(
+        stats.ref_mismatch_examples,
+        ["line 4: 1:25 REF C, reference A"]
+    );
+}

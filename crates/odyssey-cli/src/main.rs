@@ -67,6 +67,22 @@ fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if matches!(
+        cli.command,
+        Some(
+            Command::Kb(_)
+                | Command::Analyze(_)
+                | Command::Annotate(_)
+                | Command::Refdata(_)
+                | Command::Sources(_)
+        )
+    ) {
+        // commands that write files: a SIGINT/SIGTERM/SIGHUP removes their temporary files
+        // and never interrupts an output set being moved into place (docs/robustness.md)
+        if let Err(e) = odyssey::output::install_signal_cleanup() {
+            tracing::warn!("signal clean-up not installed: {e}");
+        }
+    }
     let result = match cli.command {
         _ if cli.version => print_version(&cli.global),
         None => {

@@ -48,3 +48,36 @@ fn control_characters_in_a_case_id_are_escaped_in_the_summary() {
     assert_eq!(row.len(), 8, "{text}");
     assert_eq!(row[3], "one\\nINJECTED\\trow");
 }
+
+/// The per-case TSV tables too: a case id (and a file name) with a newline, tab or other
+/// control character cannot add a row or a column to any header line (issue 13).
+#[test]
+fn control_characters_never_reach_per_case_tsv_lines() {
+    let s = Scratch::new("case-tsv-controls");
+    let name = "case\u{1b}\nx.json";
+    s.write(
+        name,
+        r#"{"id":"one\nINJECTED\trow\u0007","phenotypicFeatures":[{"type":{"id":"HP:0001250"}}]}"#,
+    );
+    let o = odyssey(&s.0, &["analyze", name, "--format", "tsv", "-o", "out/c"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["out/c.genes.tsv", "out/c.diseases.tsv"] {
+        let text = std::fs::read_to_string(s.path(f)).unwrap();
+        assert!(
+            text.lines()
+                .any(|l| l == "## case=one INJECTED row  observed=HP:0001250 excluded="),
+            "{f}: {text}"
+        );
+        assert!(text.contains("## input phenopacket=case  x.json\n"), "{f}");
+        for l in text.lines() {
+            assert!(
+                !l.chars().any(|c| c.is_ascii_control() && c != '\t'),
+                "{f}: {l:?}"
+            );
+            assert!(
+                !l.starts_with("INJECTED") && !l.starts_with("x.json"),
+                "{f}: {l:?}"
+            );
+        }
+    }
+}

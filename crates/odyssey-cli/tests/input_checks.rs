@@ -154,3 +154,139 @@ fn a_listed_vcf_that_does_not_exist_names_the_phenopacket() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `files[].uri` (issue 13): a relative path resolves against the phenopacket's folder; one
+/// that leaves it (`../`) is analysed with a warning in every output, or refused with
+/// --strict-file-uris; an https URI is "not fetched", not "no VCF".
+#[test]
+fn listed_vcf_outside_the_phenopacket_folder_is_a_warning_or_an_error() {
+    let s = Scratch::new("uri-outside");
+    let d = &s.0;
+    std::fs::create_dir_all(d.join("cases")).unwrap();
+    std::fs::write(
+        d.join("exome.vcf"),
+        "##fileformat=VCFv4.2\n##contig=<ID=chr1,length=248956422>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"GT\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tkid\nchr1\t1000000\t.\tC\tT\t.\tPASS\t.\tGT\t0/1\n",
+    )
+    .unwrap();
+    let with_uri = |uri: &str| {
+        let mut p: serde_json::Value =
+            serde_json::from_str(&packet(&[("HP:0001250", false)], "MALE")).unwrap();
+        p["files"] = serde_json::json!([{"uri": uri, "individualToFileIdentifiers": {"kid": "kid"},
+            "fileAttributes": {"fileFormat": "VCF", "genomeAssembly": "GRCh38"}}]);
+        p.to_string()
+    };
+    std::fs::write(d.join("cases/up.json"), with_uri("../exome.vcf")).unwrap();
+    let o = run(
+        d,
+        &[
+            "analyze",
+            "cases/up.json",
+            "--format",
+            "json,tsv,html",
+            "-o",
+            "out/c",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let warning = "cases/up.json: the VCF listed in files[] (\"../exome.vcf\") is outside the phenopacket's folder cases: cases/../exome.vcf was analysed; check it is the intended file (--strict-file-uris refuses such paths)";
+    assert!(stderr(&o).contains(warning), "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("out/c.json")).unwrap()).unwrap();
+    assert!(
+        json["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w == warning),
+        "{}",
+        json["warnings"]
+    );
+    // the file really was the one outside: its variant is in the report
+    assert_eq!(json["odyssey"]["inputs"][1]["path"], "cases/../exome.vcf");
+    for f in [
+        "out/c.genes.tsv",
+        "out/c.diseases.tsv",
+        "out/c.variants.tsv",
+    ] {
+        let t = std::fs::read_to_string(d.join(f)).unwrap();
+        assert!(
+            t.contains("is outside the phenopacket's folder cases"),
+            "{f}"
+        );
+    }
+    let html = std::fs::read_to_string(d.join("out/c.html")).unwrap();
+    assert!(
+        html.contains("is outside the phenopacket&#x27;s folder cases")
+            || html.contains("is outside the phenopacket's folder cases")
+    );
+
+    // refused with --strict-file-uris, naming the file and the uri
+    let o = run(d, &["analyze", "cases/up.json", "--strict-file-uris"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("error: cases/up.json: its files[] lists the VCF \"../exome.vcf\", which leaves the phenopacket's folder cases (--strict-file-uris refuses such paths)"),
+        "{}",
+        stderr(&o)
+    );
+    // inside the folder (a/../x stays inside): no warning, even with --strict-file-uris
+    std::fs::create_dir_all(d.join("cases/a")).unwrap();
+    std::fs::copy(d.join("exome.vcf"), d.join("cases/exome.vcf")).unwrap();
+    std::fs::write(d.join("cases/in.json"), with_uri("a/../exome.vcf")).unwrap();
+    let o = run(
+        d,
+        &[
+            "analyze",
+            "cases/in.json",
+            "--strict-file-uris",
+            "--top",
+            "1",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("outside the phenopacket"));
+
+    // a remote URI is not fetched
+    std::fs::write(
+        d.join("cases/remote.json"),
+        with_uri("https://example.org/exome.vcf.gz"),
+    )
+    .unwrap();
+    let e = stderr(&run(d, &["analyze", "cases/remote.json"]));
+    assert!(
+        e.contains("cases/remote.json: its files[] lists the VCF \"https://example.org/exome.vcf.gz\", which is not a local file: Odyssey does not fetch remote files"),
+        "{e}"
+    );
+    assert!(!e.contains("no VCF"), "{e}");
+}
+
+/// An absurd age in a phenopacket is refused naming the file and the field, and never
+/// reaches a report (issue 13).
+#[test]
+fn an_absurd_age_names_the_file_and_field() {
+    let s = Scratch::new("age");
+    let d = &s.0;
+    let mut p: serde_json::Value =
+        serde_json::from_str(&packet(&[("HP:0001250", false)], "MALE")).unwrap();
+    p["subject"]["timeAtLastEncounter"] =
+        serde_json::json!({"age": {"iso8601duration": "P99999999999999999999Y"}});
+    std::fs::write(d.join("old.json"), p.to_string()).unwrap();
+    let o = run(
+        d,
+        &["analyze", "old.json", "--format", "json", "-o", "r.json"],
+    );
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("error: old.json: not a valid GA4GH Phenopacket or Family (JSON): subject.timeAtLastEncounter.age.iso8601duration \"P99999999999999999999Y\" is 1.000e20 years: more than 150 years, not a human age"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!d.join("r.json").exists());
+    // --age on the command line likewise
+    let o = run(d, &["analyze", "--hpo", "HP:0001250", "--age", "P200Y"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("age \"P200Y\" is 200.0 years: more than 150 years"),
+        "{}",
+        stderr(&o)
+    );
+}

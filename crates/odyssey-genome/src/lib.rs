@@ -7,11 +7,13 @@
 //! * [`VariantKey`]: a biallelic variant in minimal representation (shared prefix and suffix trimmed,
 //!   VCF-style anchor base kept for indels).
 //! * [`Consequence`]: Sequence Ontology consequence terms in Ensembl VEP's severity order.
+//! * [`text`]: whole text files (plain or gzip) read with errors that name line and byte.
 
 mod assembly;
 mod chrom;
 mod consequence;
 mod structural;
+pub mod text;
 mod variant;
 
 pub use assembly::{Assembly, ParseAssemblyError};

@@ -40,8 +40,30 @@ pub fn read_genes_to_phenotype(path: &Path) -> Result<Vec<GeneDiseaseLink>> {
     parse_genes_to_phenotype(&text, path)
 }
 
+/// As [`read_genes_to_phenotype`], and every `hpo_id` must be an id of the HPO release
+/// (`known`: current, alternative or obsolete), as in `phenotype.hpoa`. Errors:
+/// [`Error::Malformed`] naming the line and the `hpo_id` column ("HP:9999999 is not a term of
+/// this HPO release (OBO)").
+pub fn read_genes_to_phenotype_checked(
+    path: &Path,
+    known: &dyn Fn(HpoId) -> bool,
+    obo: &Path,
+) -> Result<Vec<GeneDiseaseLink>> {
+    let text = read_text(path)?;
+    parse_checked(&text, path, Some((known, obo)))
+}
+
 /// Parses the text; see [`read_genes_to_phenotype`].
 pub fn parse_genes_to_phenotype(text: &str, path: &Path) -> Result<Vec<GeneDiseaseLink>> {
+    parse_checked(text, path, None)
+}
+
+/// Parses the text, checking `hpo_id` against `known` when given.
+fn parse_checked(
+    text: &str,
+    path: &Path,
+    known: Option<(&dyn Fn(HpoId) -> bool, &Path)>,
+) -> Result<Vec<GeneDiseaseLink>> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
     let mut lines = text.lines().enumerate();
@@ -77,7 +99,18 @@ pub fn parse_genes_to_phenotype(text: &str, path: &Path) -> Result<Vec<GeneDisea
         if f[1].is_empty() {
             return Err(bad(1, "empty gene symbol".into()));
         }
-        f[2].parse::<HpoId>().map_err(|e| bad(2, e.to_string()))?;
+        let term = f[2].parse::<HpoId>().map_err(|e| bad(2, e.to_string()))?;
+        if let Some((known, obo)) = known {
+            if !known(term) {
+                return Err(bad(
+                    2,
+                    format!(
+                        "{term} is not a term of this HPO release ({})",
+                        obo.display()
+                    ),
+                ));
+            }
+        }
         let disease = f[5]
             .parse::<DiseaseId>()
             .map_err(|e| bad(5, e.to_string()))?;

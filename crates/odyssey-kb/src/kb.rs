@@ -9,7 +9,7 @@ use crate::annotation::{Annotation, Aspect};
 use crate::asof::{filter_as_of, AsOfReport, CurationDate};
 use crate::disease::{Disease, DiseaseIdx, Gene, GeneIdx, ModeOfInheritance};
 use crate::error::{Error, Result};
-use crate::g2p::{read_genes_to_phenotype, GeneDiseaseLink};
+use crate::g2p::{read_genes_to_phenotype_checked, GeneDiseaseLink};
 use crate::hpoa::{read_hpoa, HpoaFile};
 use crate::id::{DiseaseDb, DiseaseId, HpoId, NcbiGeneId};
 use crate::obo::{read_obo, OboFile};
@@ -94,7 +94,8 @@ impl KnowledgeBase {
     /// `phenotype.hpoa` and `genes_to_phenotype.txt` (each plain or `.gz`).
     ///
     /// Errors: any reader error (file, line, field); an annotation term unknown to the
-    /// ontology ([`Error::Malformed`] naming the line of `phenotype.hpoa`).
+    /// ontology ([`Error::Malformed`] naming the line of `phenotype.hpoa` or
+    /// `genes_to_phenotype.txt`); a file present both plain and `.gz` with different contents.
     pub fn build(dir: &Path) -> Result<(KnowledgeBase, BuildReport)> {
         Self::build_as_of(dir, None)
     }
@@ -116,7 +117,8 @@ impl KnowledgeBase {
         let obo = read_obo(&obo_path)?;
         let ontology = Ontology::from_obo(&obo, &obo_path)?;
         let mut hpoa = read_hpoa(&hpoa_path)?;
-        let links = read_genes_to_phenotype(&g2p_path)?;
+        let known = |id| ontology.resolve(id).is_ok();
+        let links = read_genes_to_phenotype_checked(&g2p_path, &known, &obo_path)?;
         let mut report = BuildReport {
             as_of: as_of.map(|d| filter_as_of(&mut hpoa, d)),
             ..BuildReport::default()

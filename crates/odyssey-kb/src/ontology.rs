@@ -391,6 +391,43 @@ fn depths(parents: &[Vec<TermIdx>]) -> Vec<u16> {
     depth
 }
 
+/// Checks that the `alt_id` `alt` of the current term `t` names no other term: neither a
+/// current term's own id nor an `alt_id` of another current term (`claimed`: alt_id -> the
+/// claiming term's id), so every id resolves to one term (issue 13).
+///
+/// Errors: [`Error::Malformed`] naming the `alt_id` line's term and the other term.
+fn alt_claim(
+    obo: &OboFile,
+    ids: &[HpoId],
+    claimed: &mut std::collections::HashMap<HpoId, HpoId>,
+    (t, alt): (&OboTerm, HpoId),
+    path: &std::path::Path,
+) -> Result<()> {
+    let id = t.id.unwrap();
+    if find(ids, alt).is_some() {
+        let other = obo.terms.iter().find(|x| x.id == Some(alt) && !x.obsolete);
+        return Err(Error::malformed(
+            path,
+            t.line,
+            "alt_id",
+            format!(
+                "{alt} is an alt_id of {id} but also the id of the current term {:?} (line {}): an id must name one term",
+                other.map_or("", |x| x.name.as_str()),
+                other.map_or(0, |x| x.line)
+            ),
+        ));
+    }
+    if let Some(first) = claimed.insert(alt, id) {
+        return Err(Error::malformed(
+            path,
+            t.line,
+            "alt_id",
+            format!("{alt} is an alt_id of both {first} and {id}: an id must name one term"),
+        ));
+    }
+    Ok(())
+}
+
 /// The secondary ids sorted by id: obsolete frames (replaced or not) and the `alt_id`s of
 /// current terms; an id claimed both ways resolves as the current term's `alt_id`.
 ///
@@ -401,6 +438,7 @@ fn secondary_ids(
     path: &std::path::Path,
 ) -> Result<Vec<(HpoId, Secondary)>> {
     let mut secondary = Vec::new();
+    let mut claimed = std::collections::HashMap::new();
     for t in &obo.terms {
         let id = t.id.unwrap();
         if t.obsolete {
@@ -427,6 +465,7 @@ fn secondary_ids(
             if t.obsolete {
                 continue;
             }
+            alt_claim(obo, ids, &mut claimed, (t, *a), path)?;
             secondary.push((*a, Secondary::Alt(find(ids, id).unwrap())));
         }
     }

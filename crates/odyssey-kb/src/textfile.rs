@@ -1,36 +1,36 @@
 //! Reading plain or gzip-compressed text files (HPO publishes plain files; mirrors often gzip them).
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
-/// Reads the whole file as UTF-8 text, decompressing it when it starts with the gzip magic bytes.
+/// Reads the whole file as UTF-8 text, decompressing it when it starts with the gzip magic
+/// bytes; invalid UTF-8 and damaged compressed streams are reported with the line and byte
+/// ([`odyssey_genome::text::read_text_file`]).
 pub(crate) fn read_text(path: &Path) -> Result<String> {
-    let io = |source| Error::Io {
+    odyssey_genome::text::read_text_file(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut reader = BufReader::new(file);
-    let gz = reader.fill_buf().map_err(io)?.starts_with(&[0x1f, 0x8b]);
-    let mut text = String::new();
-    let res = if gz {
-        flate2::read::MultiGzDecoder::new(reader).read_to_string(&mut text)
-    } else {
-        reader.read_to_string(&mut text)
-    };
-    res.map_err(io)?;
-    Ok(text)
+    })
 }
 
-/// Finds `name` or `name.gz` in `dir`.
+/// Finds `name` or `name.gz` in `dir`. When both are there, their (decompressed) texts must
+/// be the same (then the plain file is used): two different releases side by side would make
+/// the choice silent (issue 13).
 pub(crate) fn find_in(dir: &Path, name: &str) -> Result<PathBuf> {
     let plain = dir.join(name);
+    let gz = dir.join(format!("{name}.gz"));
     if plain.is_file() {
+        if gz.is_file() && read_text(&plain)? != read_text(&gz)? {
+            return Err(Error::Invalid {
+                path: dir.to_path_buf(),
+                message: format!(
+                    "both {name} and {name}.gz are in this HPO release folder and their contents differ: remove the one that is not the release to use"
+                ),
+            });
+        }
         return Ok(plain);
     }
-    let gz = dir.join(format!("{name}.gz"));
     if gz.is_file() {
         return Ok(gz);
     }

@@ -140,18 +140,50 @@ pub enum CaseError {
         /// What happened to each input term.
         details: String,
     },
-    /// An age that is not an ISO 8601 duration.
-    #[error("case {case}: age {age:?} is not an ISO 8601 duration such as P3Y6M or P10D")]
+    /// An age that is not an ISO 8601 duration, or not a human age ([`age_problem`]).
+    #[error("case {case}: age {age:?} is {problem}")]
     BadAge {
         /// Case id.
         case: String,
         /// The text.
         age: String,
+        /// What is wrong ([`age_problem`]).
+        problem: String,
     },
 }
 
-/// Parses an ISO 8601 duration (`PnYnMnWnD`, time part allowed) into years (365.25 d/y).
+/// The oldest age accepted, in years: above the longest documented human life (122 years), so
+/// an age beyond it is a typo or hostile input, never a patient.
+pub const MAX_AGE_YEARS: f64 = 150.0;
+
+/// What is wrong with an age given as an ISO 8601 duration, or `None` when it is a usable
+/// age: "not an ISO 8601 duration such as P3Y6M or P10D", or "1.000e20 years: more than 150
+/// years, not a human age" (one decimal below a million years; see [`MAX_AGE_YEARS`]).
+pub fn age_problem(s: &str) -> Option<String> {
+    match parse_duration_years(s) {
+        None => Some("not an ISO 8601 duration such as P3Y6M or P10D".into()),
+        Some(y) if !(0.0..=MAX_AGE_YEARS).contains(&y) => {
+            let shown = if y < 1e6 {
+                format!("{y:.1}")
+            } else {
+                format!("{y:.3e}")
+            };
+            Some(format!(
+                "{shown} years: more than {MAX_AGE_YEARS} years, not a human age"
+            ))
+        }
+        Some(_) => None,
+    }
+}
+
+/// Parses an ISO 8601 duration (`PnYnMnWnD`, time part allowed) into years (365.25 d/y);
+/// `None` when it is not one, or is more than [`MAX_AGE_YEARS`] (not a human age).
 pub fn parse_age_years(s: &str) -> Option<f64> {
+    parse_duration_years(s).filter(|y| (0.0..=MAX_AGE_YEARS).contains(y))
+}
+
+/// Parses an ISO 8601 duration into years, without a range check.
+fn parse_duration_years(s: &str) -> Option<f64> {
     let rest = s.trim().strip_prefix('P')?;
     if rest.is_empty() {
         return None;
@@ -223,10 +255,11 @@ impl Case {
         let o = kb.ontology();
         let newer = kb.newer_terms();
         if let Some(a) = &input.age {
-            if parse_age_years(a).is_none() {
+            if let Some(problem) = age_problem(a) {
                 return Err(CaseError::BadAge {
                     case: input.id.clone(),
                     age: a.clone(),
+                    problem,
                 });
             }
         }

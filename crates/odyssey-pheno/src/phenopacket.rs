@@ -480,10 +480,11 @@ fn u64_flexible<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 /// Errors: [`PhenopacketError::Io`], [`PhenopacketError::Parse`] (with the parser's line and
 /// column), [`PhenopacketError::Version`] for schema versions other than 1.x/2.x.
 pub fn read_case_file(path: &Path) -> Result<CaseFile, PhenopacketError> {
-    let text = std::fs::read_to_string(path).map_err(|source| PhenopacketError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text =
+        odyssey_genome::text::read_text_file(path).map_err(|source| PhenopacketError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     parse_case_file(&text, path)
 }
 
@@ -568,12 +569,80 @@ pub fn parse_case_file(text: &str, path: &Path) -> Result<CaseFile, PhenopacketE
             version: version.clone(),
         });
     }
+    if let Some(problem) = subject_age_problem(&file) {
+        return Err(perr(problem));
+    }
     Ok(file)
+}
+
+/// The proband's age (`subject.timeAtLastEncounter.age.iso8601duration`, or v1
+/// `subject.ageAtCollection.iso8601duration`; under `proband.` in a Family) when it is not a
+/// usable age ([`crate::case::age_problem`]): the field, the value and what is wrong.
+fn subject_age_problem(file: &CaseFile) -> Option<String> {
+    let prefix = match file {
+        CaseFile::Phenopacket(_) => "",
+        CaseFile::Family(_) => "proband.",
+    };
+    let s = file.proband().subject.as_ref()?;
+    let (field, age) = match (&s.time_at_last_encounter, &s.age_at_collection) {
+        (Some(TimeElement { age: Some(a), .. }), _) => {
+            ("subject.timeAtLastEncounter.age.iso8601duration", a)
+        }
+        (_, Some(a)) => ("subject.ageAtCollection.iso8601duration", a),
+        _ => return None,
+    };
+    let text = age.iso8601duration.trim();
+    if text.is_empty() {
+        return None;
+    }
+    crate::case::age_problem(text).map(|p| format!("{prefix}{field} {text:?} is {p}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13: an absurd age is refused with the file and the field, never reported.
+    #[test]
+    fn absurd_and_malformed_ages_are_errors_naming_the_field() {
+        let with_age = |age: &str| {
+            format!(
+                r#"{{"id":"p","subject":{{"id":"s","timeAtLastEncounter":{{"age":{{"iso8601duration":"{age}"}}}}}},"phenotypicFeatures":[{{"type":{{"id":"HP:0001250"}}}}]}}"#
+            )
+        };
+        let err =
+            |t: &str, name: &str| parse_case_file(t, Path::new(name)).unwrap_err().to_string();
+        // 10^20 years, well formed: parsed to 1.000e20 years and refused
+        let e = err(&with_age("P99999999999999999999Y"), "kid.json");
+        assert_eq!(
+            e,
+            "kid.json: not a valid GA4GH Phenopacket or Family (JSON): subject.timeAtLastEncounter.age.iso8601duration \"P99999999999999999999Y\" is 1.000e20 years: more than 150 years, not a human age"
+        );
+        // 151 years = 1812 months
+        let e = err(&with_age("P1812M"), "kid.json");
+        assert!(e.contains("\"P1812M\" is 151.0 years"), "{e}");
+        let e = err(&with_age("P3X"), "kid.json");
+        assert!(
+            e.contains("subject.timeAtLastEncounter.age.iso8601duration \"P3X\" is not an ISO 8601 duration"),
+            "{e}"
+        );
+        // v1 spelling, in YAML
+        let e = err(
+            "id: p\nsubject:\n  id: s\n  ageAtCollection:\n    iso8601duration: P200Y\nphenotypicFeatures:\n  - type: {id: 'HP:0001250'}\n",
+            "kid.yaml",
+        );
+        assert!(
+            e.starts_with("kid.yaml: not a valid GA4GH Phenopacket or Family (YAML): subject.ageAtCollection.iso8601duration \"P200Y\" is 200.0 years"),
+            "{e}"
+        );
+        // a family names the proband's field
+        let fam = format!(r#"{{"id":"f","proband":{}}}"#, with_age("P999Y"));
+        assert!(err(&fam, "fam.json").contains("proband.subject.timeAtLastEncounter"));
+        // 150 years and younger ages pass
+        for ok in ["P150Y", "P3Y6M", "P10D", "PT4H"] {
+            parse_case_file(&with_age(ok), Path::new("kid.json")).unwrap();
+        }
+    }
 
     #[test]
     fn sex_outside_the_enum_is_an_error_naming_the_values() {

@@ -11,14 +11,15 @@ use crate::model::{AnalysisReport, SampleGenotype};
 fn header<W: Write>(r: &AnalysisReport, out: &mut W) -> std::io::Result<()> {
     let o = &r.odyssey;
     writeln!(out, "## odyssey {} method={} hpo_release={} annotations_release={} kb={} kb_checksum={} created={}",
-        o.version, o.method, o.knowledge_base.hpo_release, o.knowledge_base.annotations_release,
-        o.knowledge_base.source, o.knowledge_base.checksum, o.created)?;
+        clean(&o.version), clean(&o.method), clean(&o.knowledge_base.hpo_release),
+        clean(&o.knowledge_base.annotations_release), clean(&o.knowledge_base.source),
+        clean(&o.knowledge_base.checksum), clean(&o.created))?;
     writeln!(
         out,
         "## case={} observed={} excluded={}",
-        r.case.id,
-        r.case.observed.join(","),
-        r.case.excluded.join(",")
+        clean(&r.case.id),
+        clean(&r.case.observed.join(",")),
+        clean(&r.case.excluded.join(","))
     )?;
     // who was analysed: the proband (individual and VCF sample) and family of a variant
     // analysis, else the phenopacket subject
@@ -36,7 +37,7 @@ fn header<W: Write>(r: &AnalysisReport, out: &mut W) -> std::io::Result<()> {
         clean(r.case.family_id.as_deref().unwrap_or("-"))
     )?;
     for i in &o.inputs {
-        writeln!(out, "## input {}={}", i.role, i.path)?;
+        writeln!(out, "## input {}={}", clean(&i.role), clean(&i.path))?;
     }
     if !r.case.ignored.is_empty() {
         let ignored: Vec<String> = r
@@ -81,8 +82,10 @@ fn disease_names(r: &AnalysisReport, ids: &[String]) -> String {
         .join(";")
 }
 
+/// `s` with every control character (tab, line feed, carriage return, other C0 characters and
+/// DEL) replaced by a space: no field or header line can gain a column or a row (issue 13).
 fn clean(s: &str) -> String {
-    s.replace(['\t', '\n', '\r'], " ")
+    s.replace(|c: char| c.is_ascii_control(), " ")
 }
 
 /// Gene table: rank, tie_size, symbol, ncbi_gene_id, score, post_test_probability,
@@ -107,11 +110,11 @@ pub fn write_genes_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::Res
             g.genotype_score
                 .map(|v| format!("{v:.4}"))
                 .unwrap_or_default(),
-            g.disease_modes.join(","),
-            g.genotype_fits.join(","),
-            g.diseases.join(","),
+            clean(&g.disease_modes.join(",")),
+            clean(&g.genotype_fits.join(",")),
+            clean(&g.diseases.join(",")),
             disease_names(r, &g.diseases),
-            g.evidence.as_deref().unwrap_or_default(),
+            clean(g.evidence.as_deref().unwrap_or_default()),
             g.variants.len()
         )?;
     }
@@ -144,14 +147,14 @@ pub fn write_diseases_tsv<W: Write>(r: &AnalysisReport, mut out: W) -> std::io::
             "{}\t{}\t{}\t{}\t{:.4}\t{}\t{}\t{}\t{}\t{}",
             d.rank,
             d.tie_size,
-            d.id,
+            clean(&d.id),
             clean(&d.label),
             d.score,
             num(d.post_test_probability),
-            d.modes_of_inheritance.join(","),
-            genes.join(","),
-            ev.join(";"),
-            d.equivalent_ids.join(",")
+            clean(&d.modes_of_inheritance.join(",")),
+            clean(&genes.join(",")),
+            clean(&ev.join(";")),
+            clean(&d.equivalent_ids.join(","))
         )?;
     }
     Ok(())

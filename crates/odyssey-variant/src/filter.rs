@@ -411,7 +411,7 @@ impl Regions {
 
 /// Reads a gene panel: one HGNC symbol per line (or comma/whitespace separated), `#` comments.
 pub fn read_gene_panel(path: &Path) -> Result<BTreeSet<String>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = odyssey_genome::text::read_text_file(path).map_err(|e| Error::io(path, e))?;
     let set: BTreeSet<String> = text
         .lines()
         .map(|l| l.split('#').next().unwrap_or(""))

@@ -113,7 +113,8 @@ impl Pedigree {
     /// unknown sex or phenotype code, or a duplicated individual; [`Error::Pedigree`] for the
     /// consistency failures listed at [`Pedigree::from_records`].
     pub fn from_ped_file(path: &Path) -> Result<Pedigree> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        // invalid UTF-8 or a damaged gzip stream: the error names the line and byte
+        let text = odyssey_genome::text::read_text_file(path).map_err(|e| Error::io(path, e))?;
         Self::from_ped_str(&text, path)
     }
 

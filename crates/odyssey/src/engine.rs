@@ -200,7 +200,7 @@ impl Engine {
             inputs.push(input_file("sources", p));
         }
         let g = odyssey_variant::analysis::analyze(cfg).map_err(crate::VariantError::from)?;
-        let report = combined_report(
+        let mut report = combined_report(
             self.kb(),
             scorer,
             &case,
@@ -208,6 +208,7 @@ impl Engine {
             &setup.individuals,
             &ropts(inputs),
         );
+        report.warnings.extend(setup.warnings);
         Ok(Analysis {
             report,
             case_notes,
@@ -380,6 +381,7 @@ fn variant_options(request: &AnalysisRequest, doc: Option<&Document>) -> Variant
         panel: o.panel.clone(),
         regions: o.regions.clone(),
         ignore_listed_files: doc.is_some_and(|d| !d.on_disk),
+        strict_file_uris: o.strict_file_uris,
     }
 }
 

@@ -63,6 +63,10 @@ pub struct AnalysisOptions {
     pub strict_terms: bool,
     /// Take consequences from the VCF's CSQ/ANN/BCSQ field instead of Odyssey's annotator.
     pub vcf_annotations: bool,
+    /// Refuse a document whose listed VCF (`files[].uri`, a relative path) leaves the
+    /// document's folder (`../`). Without it (the default) that VCF is analysed and every
+    /// report says so in its `warnings`.
+    pub strict_file_uris: bool,
 }
 
 impl AnalysisOptions {
@@ -96,6 +100,7 @@ impl Default for AnalysisOptions {
             phenotype_only: false,
             strict_terms: false,
             vcf_annotations: false,
+            strict_file_uris: false,
         }
     }
 }

@@ -124,23 +124,229 @@ pub(crate) fn extract(
 }
 
 /// The `.fai` index of a FASTA, built in memory for an uncompressed file without one; `None`
-/// for a compressed file lacking `.fai` or `.gzi` (read by streaming).
+/// for a compressed file lacking `.fai` or `.gzi` (read by streaming). An existing `.fai` of
+/// an uncompressed FASTA is checked against it ([`check_index`]); record names must be unique.
 fn load_index(path: &Path) -> Result<Option<fasta::fai::Index>, Error> {
     check_fasta_start(path)?;
     let gz = path.extension().is_some_and(|e| e == "gz" || e == "bgz");
+    let fai = path.with_added_extension("fai");
     if gz {
         let gzi = path.with_added_extension("gzi");
         return match fasta::fs::read_associated_index(path) {
-            Ok(i) if gzi.exists() => Ok(Some(i)),
+            Ok(i) if gzi.exists() => {
+                unique_names(&fai, &i)?;
+                Ok(Some(i))
+            }
             _ => Ok(None),
         };
     }
     match fasta::fs::read_associated_index(path) {
-        Ok(i) => Ok(Some(i)),
-        Err(_) => fasta::fs::index(path)
-            .map(Some)
-            .map_err(|e| Error::parse(path, 0, format!("cannot index FASTA: {e}"))),
+        Ok(i) => {
+            unique_names(&fai, &i)?;
+            check_index(path, &fai, &i)?;
+            Ok(Some(i))
+        }
+        Err(_) => {
+            let i = fasta::fs::index(path).map_err(|e| match locate_layout_problem(path) {
+                Some((line, what)) => {
+                    Error::parse(path, line, format!("cannot index FASTA: {what}"))
+                }
+                None => Error::parse(path, 0, format!("cannot index FASTA: {e}")),
+            })?;
+            unique_names(path, &i)?;
+            Ok(Some(i))
+        }
     }
+}
+
+/// Where an uncompressed FASTA breaks the layout an index needs (every line of a record but
+/// the last as long as the first, no blank line inside a record): the 1-based line and what
+/// is wrong. `None` when no such line is found (the indexer's own message is used).
+fn locate_layout_problem(path: &Path) -> Option<(u64, String)> {
+    use std::io::BufRead;
+    let mut r = super::input::open_text(path).ok()?;
+    let mut line = Vec::new();
+    let (mut ln, mut name) = (0u64, String::new());
+    // (first line's length, a shorter line seen at line n)
+    let mut width: Option<usize> = None;
+    let mut short: Option<(u64, usize)> = None;
+    loop {
+        line.clear();
+        if r.read_until(b'\n', &mut line).ok()? == 0 {
+            return None;
+        }
+        ln += 1;
+        let l = line.strip_suffix(b"\n").unwrap_or(&line);
+        let l = l.strip_suffix(b"\r").unwrap_or(l);
+        if let Some(h) = l.strip_prefix(b">") {
+            name = String::from_utf8_lossy(h)
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            (width, short) = (None, None);
+            continue;
+        }
+        if let Some((at, n)) = short {
+            let what = if n == 0 {
+                "a blank line".to_string()
+            } else {
+                format!("a line of {n} bases")
+            };
+            return Some((at, format!("{what} inside record {name:?} before line {ln}: every line of a record but the last must be as long as the first ({} bases)", width.unwrap_or(0))));
+        }
+        match width {
+            None if l.is_empty() => short = Some((ln, 0)),
+            None => width = Some(l.len()),
+            Some(w) if l.len() > w => {
+                return Some((
+                    ln,
+                    format!(
+                    "a line of {} bases in record {name:?}, longer than its first line ({w} bases)",
+                    l.len()
+                ),
+                ))
+            }
+            Some(w) if l.len() < w => short = Some((ln, l.len())),
+            Some(_) => {}
+        }
+    }
+}
+
+/// Refuses an index naming one sequence twice (which copy would a query read?). Errors name
+/// `file` (the `.fai`, or the FASTA when indexed in memory) and both record numbers (the
+/// 1-based line of the `.fai`).
+fn unique_names(file: &Path, index: &fasta::fai::Index) -> Result<(), Error> {
+    let mut seen: std::collections::HashMap<&[u8], usize> = std::collections::HashMap::new();
+    for (i, rec) in index.as_ref().iter().enumerate() {
+        let name: &[u8] = rec.name().as_ref();
+        if let Some(first) = seen.insert(name, i + 1) {
+            return Err(Error::parse(
+                file,
+                (i + 1) as u64,
+                format!(
+                    "FASTA sequence name {:?} appears twice (records {first} and {}): sequence names must be unique",
+                    String::from_utf8_lossy(name),
+                    i + 1
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a `.fai` against its uncompressed FASTA, reading a few bytes per record: the
+/// header line `>NAME` ends just before the record's offset, the first sequence line ends
+/// where the line width says, the sequence ends where length and line width say, and only
+/// line ends lie between it and the next record's header (or the end of the file). A stale
+/// index (the FASTA edited or replaced after indexing) fails here instead of yielding another
+/// sequence. Errors name the `.fai`, its line, and what was found.
+fn check_index(fasta: &Path, fai: &Path, index: &fasta::fai::Index) -> Result<(), Error> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(fasta).map_err(|e| Error::io(fasta, e))?;
+    let size = f.metadata().map_err(|e| Error::io(fasta, e))?.len();
+    let mut read_at = |at: u64, n: u64| -> Result<Vec<u8>, Error> {
+        let mut buf = Vec::new();
+        f.seek(SeekFrom::Start(at))
+            .and_then(|_| (&mut f).take(n).read_to_end(&mut buf))
+            .map_err(|e| Error::io(fasta, e))?;
+        Ok(buf)
+    };
+    let stale = |line: usize, what: String| {
+        Error::parse(
+            fai,
+            line as u64,
+            format!(
+                "the index does not match {}: {what}; rebuild it (samtools faidx)",
+                fasta.display()
+            ),
+        )
+    };
+    let mut order: Vec<(usize, &fasta::fai::Record)> = index.as_ref().iter().enumerate().collect();
+    order.sort_by_key(|(_, r)| r.position());
+    // (end of the previous record's sequence, its .fai line)
+    let mut prev_end: Option<(u64, usize)> = None;
+    for &(i, rec) in &order {
+        let line = i + 1;
+        let name = String::from_utf8_lossy(rec.name().as_ref()).into_owned();
+        let (off, len) = (rec.position(), rec.length());
+        let (lb, lw) = (rec.line_base_count().get(), rec.line_width().get());
+        if lw < lb || off > size {
+            return Err(stale(
+                line,
+                format!("record {name:?}: offset {off} or line width {lw} out of range"),
+            ));
+        }
+        // the header line just before the offset
+        let back = off.min(4096);
+        let before = read_at(off - back, back)?;
+        let text = before.strip_suffix(b"\n").unwrap_or(&[]);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        let head_start = text.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let header = &text[head_start..];
+        let named = header.strip_prefix(b">").is_some_and(|h| {
+            h.starts_with(name.as_bytes())
+                && h.get(name.len()).is_none_or(|b| b.is_ascii_whitespace())
+        });
+        if !named || before.last() != Some(&b'\n') {
+            let found = if before.last() == Some(&b'\n') {
+                format!(
+                    "the line before is {:?}",
+                    String::from_utf8_lossy(&header[..header.len().min(60)])
+                )
+            } else {
+                format!("byte {} is not a line end", off.saturating_sub(1))
+            };
+            return Err(stale(
+                line,
+                format!(
+                    "record {name:?} should start after a '>{name}' header line ending at byte {off}, but {found}"
+                ),
+            ));
+        }
+        let header_start = off - back + head_start as u64;
+        if let Some((end, pline)) = prev_end {
+            let n = header_start.saturating_sub(end);
+            let gap = read_at(end, n.min(1 << 16))?;
+            if header_start < end || n > 1 << 16 || gap.iter().any(|b| !b.is_ascii_whitespace()) {
+                return Err(stale(
+                    pline,
+                    format!("the sequence before record {name:?} does not end where the index says (byte {end})"),
+                ));
+            }
+        }
+        // the first line break, then the end of the sequence
+        if len > lb {
+            let brk = read_at(off + lb, lw - lb)?;
+            if brk.first().is_none_or(|b| !matches!(b, b'\n' | b'\r')) {
+                return Err(stale(
+                    line,
+                    format!(
+                        "record {name:?}: no line end after the first {lb} bases (byte {})",
+                        off + lb
+                    ),
+                ));
+            }
+        }
+        let end = off + (len / lb) * lw + len % lb;
+        if end > size {
+            return Err(stale(
+                line,
+                format!("record {name:?} ({len} bases) runs past the end of the file"),
+            ));
+        }
+        prev_end = Some((end, line));
+    }
+    if let Some((end, pline)) = prev_end {
+        let tail = read_at(end, (size - end).min(1 << 16))?;
+        if size - end > 1 << 16 || tail.iter().any(|b| !b.is_ascii_whitespace()) {
+            return Err(stale(
+                pline,
+                format!("more data follows the last indexed sequence (from byte {end}): a record missing from the index, or a longer sequence"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a file whose (decompressed) first byte is not `>`, before any indexing or streaming
@@ -195,6 +401,7 @@ fn stream(
     let mut line = Vec::with_capacity(256);
     let mut ln = 0u64;
     let mut open: Option<(u32, Chrom, Vec<u8>)> = None;
+    let mut names: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     loop {
         line.clear();
         let n = reader
@@ -210,6 +417,13 @@ fn stream(
             out.extend(open.take());
             let name = String::from_utf8_lossy(h);
             let name = name.split_whitespace().next().unwrap_or("");
+            if let Some(first) = names.insert(name.to_string(), ln) {
+                return Err(Error::parse(
+                    path,
+                    ln,
+                    format!("FASTA sequence name {name:?} appears twice (header lines {first} and {ln}): sequence names must be unique"),
+                ));
+            }
             cur = match classify(name, assembly) {
                 Contig::Primary(c, offset) => intervals.get(&c).map(|ivs| {
                     open = Some((0, c, Vec::new()));

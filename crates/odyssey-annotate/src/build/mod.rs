@@ -11,6 +11,7 @@ mod gtf;
 mod input;
 
 use std::collections::BTreeMap;
+use std::io::BufRead;
 use std::path::PathBuf;
 
 use odyssey_genome::{Assembly, Chrom};
@@ -59,6 +60,11 @@ pub struct BuildStats {
     pub duplicate_ids: usize,
     /// Bases of reference sequence stored.
     pub sequence_bases: u64,
+    /// With a FASTA: transcripts some of whose exons it does not hold (their HGVS and
+    /// protein changes cannot be computed).
+    pub uncovered_transcripts: usize,
+    /// Up to five ids of [`BuildStats::uncovered_transcripts`].
+    pub uncovered_examples: Vec<String>,
 }
 
 /// Reads the models (and FASTA), validates every transcript and returns the compiled data.
@@ -76,6 +82,20 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
             .unwrap_or_default();
         let lower = name.to_ascii_lowercase();
         let is_gtf = lower.ends_with(".gtf") || lower.ends_with(".gtf.gz");
+        if input::open_text(path)?
+            .fill_buf()
+            .map_err(|e| Error::io(path, e))?
+            .is_empty()
+        {
+            return Err(Error::parse(
+                path,
+                0,
+                format!(
+                    "empty file: expected {} feature lines",
+                    if is_gtf { "GTF" } else { "GFF3" }
+                ),
+            ));
+        }
         let raws = if is_gtf {
             gtf::read_gtf(path, opts.assembly, &mut stats)?
         } else {
@@ -96,9 +116,15 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
         sources.push(describe(path));
     }
     if transcripts.is_empty() {
-        return Err(Error::Invalid(
-            "no transcripts on primary chromosomes in the gene-model files".into(),
-        ));
+        let names: Vec<String> = opts
+            .models
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Error::Invalid(format!(
+            "no transcripts on primary chromosomes in the gene-model files ({}): expected mRNA/transcript features with exons on chromosomes 1-22, X, Y or MT",
+            names.join(", ")
+        )));
     }
     let sequence = if opts.fasta.is_empty() {
         None
@@ -106,6 +132,7 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
         let ivs = intervals(&transcripts, opts.flank, opts.whole_transcripts);
         let s = fasta::extract(&opts.fasta, opts.assembly, &ivs)?;
         stats.sequence_bases = s.total_bases();
+        check_coverage(&transcripts, &s, &opts.fasta, &mut stats)?;
         for p in &opts.fasta {
             sources.push(describe(p));
         }
@@ -137,6 +164,51 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
         written_by: format!("odyssey-annotate {}", env!("CARGO_PKG_VERSION")),
     };
     Ok((RefData::new(meta, transcripts, sequence)?, stats))
+}
+
+/// Counts the transcripts whose exons the FASTA does not hold entirely
+/// ([`BuildStats::uncovered_transcripts`]). Errors when it holds none of any transcript (a
+/// FASTA of other chromosomes, or naming them in a way Odyssey does not read): the build
+/// would otherwise succeed with no sequence at all.
+fn check_coverage(
+    transcripts: &[Transcript],
+    seq: &crate::seq::SequenceStore,
+    fasta: &[PathBuf],
+    stats: &mut BuildStats,
+) -> Result<(), Error> {
+    let mut buf = Vec::new();
+    let mut touched = 0usize;
+    for t in transcripts {
+        let mut all = true;
+        let mut any = false;
+        for &(s, e) in &t.exons {
+            buf.clear();
+            let held = seq.fetch_into(t.chrom, s, e, &mut buf);
+            all &= held;
+            any |= held || seq.fetch_into(t.chrom, s, s, &mut buf);
+        }
+        touched += usize::from(any);
+        if !all {
+            stats.uncovered_transcripts += 1;
+            if stats.uncovered_examples.len() < 5 {
+                stats
+                    .uncovered_examples
+                    .push(t.id.as_deref().unwrap_or("(no id)").to_string());
+            }
+        }
+    }
+    if touched == 0 {
+        let names: Vec<String> = fasta.iter().map(|p| p.display().to_string()).collect();
+        let chroms: std::collections::BTreeSet<String> =
+            transcripts.iter().map(|t| t.chrom.to_string()).collect();
+        return Err(Error::Invalid(format!(
+            "the FASTA {} holds none of the sequence of the {} transcripts (on chromosomes {}): is it of another assembly, or are its sequences named differently (1, chr1 or NC_000001.11 are read)?",
+            names.join(", "),
+            transcripts.len(),
+            chroms.into_iter().collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn describe(p: &std::path::Path) -> String {

@@ -104,6 +104,11 @@ pub struct AnalyzeArgs {
     /// the VCF listed in the phenopacket's files[] is used, if any.
     #[arg(long, value_name = "FILE", help_heading = "Variant analysis")]
     pub vcf: Option<PathBuf>,
+    /// Refuse a phenopacket whose listed VCF (files[].uri, relative to the phenopacket's
+    /// folder) leaves that folder (`../`). Without it such a VCF is analysed, with a warning
+    /// in every report.
+    #[arg(long, help_heading = "Variant analysis")]
+    pub strict_file_uris: bool,
     /// Genome assembly of the VCF (checked against its ##contig lengths).
     #[arg(long, value_name = "GRCh37|GRCh38", help_heading = "Variant analysis")]
     pub assembly: Option<odyssey::Assembly>,
@@ -190,6 +195,7 @@ impl AnalyzeArgs {
             assembly: self.assembly,
             phenotype_only: self.phenotype_only,
             strict_terms: self.strict_terms,
+            strict_file_uris: self.strict_file_uris,
             vcf_annotations: self.vcf_annotations,
         };
         r.command = std::env::args().collect();
@@ -310,7 +316,7 @@ fn batch_files(batch: &Path) -> anyhow::Result<Vec<PathBuf>> {
     if batch.is_dir() {
         files = super::batch_walk::case_files(batch)?;
     } else {
-        let text = std::fs::read_to_string(batch)
+        let text = odyssey_genome::text::read_text_file(batch)
             .with_context(|| format!("reading the case list {}", batch.display()))?;
         let base = batch.parent().unwrap_or(Path::new("."));
         for l in text

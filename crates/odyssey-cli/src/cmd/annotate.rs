@@ -174,8 +174,9 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     );
     if stats.ref_mismatches > 0 {
         eprintln!(
-            "warning: {} records have a REF that differs from the reference sequence",
-            stats.ref_mismatches
+            "warning: {} records have a REF that differs from the reference sequence (first: {}): is the VCF of another assembly, or the reference data stale?",
+            stats.ref_mismatches,
+            stats.ref_mismatch_examples.join("; ")
         );
     }
     Ok(())

@@ -82,9 +82,8 @@ fn build(
     as_of: Option<CurationDate>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    if output.exists() && !force {
-        bail!("{} exists; pass --force to overwrite it", output.display());
-    }
+    // an existing file only with --force, and never a device node, link or folder
+    odyssey::output::check_target(output, force)?;
     if !hpo.is_dir() {
         bail!("{}: no such folder (expected an HPO release folder with hp.obo, phenotype.hpoa and genes_to_phenotype.txt)", hpo.display());
     }
@@ -106,7 +105,8 @@ fn build(
             report.links_without_disease
         );
     }
-    kb.save(output)?;
+    // through an unnamed temporary file moved into place (see odyssey::output::Staged)
+    odyssey::output::write_file(output, force, |w| w.write_all(&kb.to_bytes()))?;
     let s = kb.stats();
     writeln!(
         out,

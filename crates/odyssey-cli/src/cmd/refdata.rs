@@ -83,6 +83,14 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
                 whole_transcripts: a.whole_transcripts,
             };
             let (data, stats) = build(&opts)?;
+            if stats.uncovered_transcripts > 0 {
+                eprintln!(
+                    "warning: the FASTA does not hold every exon of {} of {} transcripts (e.g. {}): their HGVS and protein changes will be missing",
+                    stats.uncovered_transcripts,
+                    stats.transcripts,
+                    stats.uncovered_examples.join(", ")
+                );
+            }
             write_file(&a.output, a.force, |w| data.write_to(w, 19))?;
             let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
             eprintln!(

@@ -11,7 +11,9 @@
 //! - [`Staged`], [`write_file`], [`check_target`], [`check_not_input`]: the same safety for
 //!   other writers (annotated VCFs, compiled stores).
 
+mod cleanup;
 mod files;
+mod mover;
 mod render;
 #[cfg(test)]
 mod special_tests;
@@ -20,6 +22,7 @@ mod tests;
 
 use std::path::{Path, PathBuf};
 
+pub use cleanup::install_signal_cleanup;
 pub use files::{check_not_input, check_target, target_exists, write_file, Staged};
 pub use odyssey_report::vcf::Compression;
 pub use render::{render, render_to, write_report};

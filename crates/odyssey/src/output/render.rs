@@ -132,9 +132,15 @@ fn index_error(e: odyssey_report::ReportError, target: &Path, input: &Path) -> E
     ))
 }
 
-/// Step 1 of [`write_report`]: every target (and the index beside a `vcf.gz`) checked before
-/// any work; existing ones are refused together unless `force`.
-fn check_targets(report: &AnalysisReport, plan: &[Planned], force: bool) -> Result<()> {
+/// Step 1 of [`write_report`]: every target (and the index beside a `vcf.gz`, and the
+/// [`stale_members`] of an older set) checked before any work; existing ones are refused
+/// together unless `force`.
+fn check_targets(
+    report: &AnalysisReport,
+    plan: &[Planned],
+    stale: &[PathBuf],
+    force: bool,
+) -> Result<()> {
     let inputs: Vec<&Path> = report
         .odyssey
         .inputs
@@ -155,10 +161,39 @@ fn check_targets(report: &AnalysisReport, plan: &[Planned], force: bool) -> Resu
             }
         }
     }
+    for t in stale {
+        check_not_input(t, inputs.iter().copied())?;
+        if target_exists(t)? {
+            existing.push(t.clone());
+        }
+    }
     if !force && !existing.is_empty() {
         return Err(Error::Exists { paths: existing });
     }
     Ok(())
+}
+
+/// Files of an older set under the same names that this run does not make: the variants
+/// table of a `tsv` set when this run has no variant analysis. Replacing a set with `--force`
+/// removes them, so the folder never holds a new genes table beside an old variants table.
+fn stale_members(
+    report: &AnalysisReport,
+    formats: &[Format],
+    dest: &Destination,
+    plan: &[Planned],
+) -> Vec<PathBuf> {
+    if !formats.contains(&Format::Tsv) || odyssey_report::has_variant_analysis(report) {
+        return Vec::new();
+    }
+    let variants = match dest {
+        Destination::Stdout => return Vec::new(),
+        Destination::File(p) => with_suffix(&p.with_extension(""), "variants.tsv"),
+        Destination::Prefix(p) => with_suffix(p, "variants.tsv"),
+    };
+    if plan.iter().any(|x| x.path.as_ref() == Some(&variants)) {
+        return Vec::new();
+    }
+    vec![variants]
 }
 
 /// Step 2 of [`write_report`]: one artifact rendered into a temporary file beside its target;
@@ -169,7 +204,6 @@ fn stage_file(
     report: &AnalysisReport,
     (p, artifact): (&Path, Artifact),
     force: bool,
-    stale_indexes: &mut Vec<PathBuf>,
 ) -> Result<Vec<String>> {
     let write_err = |source| Error::Write {
         path: p.to_path_buf(),
@@ -193,12 +227,11 @@ fn stage_file(
                 source,
             })?;
         // an index of the other kind beside it would describe the old file
-        stale_indexes.extend(
-            ["tbi", "csi"]
-                .map(|x| with_suffix(p, x))
-                .into_iter()
-                .filter(|x| *x != index_file),
-        );
+        for x in ["tbi", "csi"].map(|x| with_suffix(p, x)) {
+            if x != index_file {
+                staged.remove_on_commit(&x);
+            }
+        }
     }
     Ok(warnings)
 }
@@ -207,13 +240,14 @@ fn stage_file(
 /// ([`Destination::Stdout`]) is written to `stdout`. Returns warnings for the user (report
 /// variants not found in the input VCF).
 ///
-/// 1. Every target file is checked before any work: an existing file is refused unless
-///    `force` ([`Error::Exists`] names all of them), as is a target that is one of the
+/// 1. Every target file is checked before any work: an existing file (or an older set's
+///    member that this run would not replace) is refused unless `force` ([`Error::Exists`] names all of them), as is a target that is one of the
 ///    report's input files (even with `force`), a folder, or a path whose parent is a file.
 /// 2. Every artifact, including the tabix (or CSI) index of `vcf.gz`, is rendered into a
 ///    temporary file beside its target.
-/// 3. Only when all succeeded are they renamed into place; on any error the temporary files are
-///    removed and nothing is written.
+/// 3. Only when all succeeded are they moved into place together ([`Staged::commit`]), and
+///    members of an older set that this one does not make ([`stale_members`]) removed; on any
+///    error the temporary files are removed and nothing is written.
 ///
 /// A VCF output needs the analysis' input VCF (the report's `vcf` input). A phenopacket written
 /// to a file gets its relative `files[].uri` rewritten as absolute `file://` URIs (resolved
@@ -226,14 +260,17 @@ pub fn write_report(
     stdout: &mut dyn Write,
 ) -> Result<Vec<String>> {
     let plan = plan(report, formats, dest);
-    check_targets(report, &plan, force)?;
+    let stale = stale_members(report, formats, dest, &plan);
+    check_targets(report, &plan, &stale, force)?;
     let absolute_uris = plan
         .iter()
         .any(|p| p.artifact == Artifact::Phenopacket && p.path.is_some());
     let inputs = Inputs::for_artifacts(report, plan.iter().map(|p| p.artifact), absolute_uris)?;
     let mut staged = Staged::default();
+    for x in &stale {
+        staged.remove_on_commit(x);
+    }
     let mut warnings = Vec::new();
-    let mut stale_indexes = Vec::new();
     for Planned { path, artifact } in &plan {
         match path {
             None => {
@@ -246,14 +283,11 @@ pub fn write_report(
                 report,
                 (p, *artifact),
                 force,
-                &mut stale_indexes,
             )?),
         }
     }
+    // old members that the new set does not have go with the commit (only reachable with
+    // force: an existing file refuses the run without it)
     staged.commit()?;
-    for x in stale_indexes {
-        // only reachable with force (an existing index refuses the run without it)
-        let _ = std::fs::remove_file(x);
-    }
     Ok(warnings)
 }

@@ -389,3 +389,38 @@ fn phenopacket_file_uris_stay_valid() {
     assert_eq!(doc["files"][0]["uri"], serde_json::json!(expected));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A `tsv` set replaced with `--force` by a run without a variant analysis: the older set's
+/// variants table goes with it (no new genes table beside an old variants table); without
+/// `--force` that table refuses the run like any member of the set (issue 13).
+#[test]
+fn force_over_a_set_removes_the_older_variants_table() {
+    let dir = scratch("stale-variants");
+    let prefix = dir.join("case");
+    for n in ["case.genes.tsv", "case.diseases.tsv", "case.variants.tsv"] {
+        std::fs::write(dir.join(n), "old").unwrap();
+    }
+    let dest = Destination::Prefix(prefix.clone());
+    std::fs::remove_file(dir.join("case.genes.tsv")).unwrap();
+    std::fs::remove_file(dir.join("case.diseases.tsv")).unwrap();
+    let e = write_report(&report(), &[Format::Tsv], &dest, false)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        format!(
+            "{} exists; pass --force to overwrite it",
+            dir.join("case.variants.tsv").display()
+        )
+    );
+    assert_eq!(names(&dir), ["case.variants.tsv"]);
+    write_report(&report(), &[Format::Tsv], &dest, true).unwrap();
+    assert_eq!(names(&dir), ["case.diseases.tsv", "case.genes.tsv"]);
+    // only a regular file goes: a folder under that name is refused before any work
+    std::fs::create_dir(dir.join("case.variants.tsv")).unwrap();
+    let e = write_report(&report(), &[Format::Tsv], &dest, true)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("case.variants.tsv: it is a directory"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -71,16 +71,59 @@ pub struct VariantOptions {
     /// Never follow the case document's `files[]` (an uploaded document: its paths are not
     /// the sender's to name); its pedigree is still used.
     pub ignore_listed_files: bool,
+    /// Refuse a listed VCF whose relative path leaves the document's folder (`../`); without
+    /// it such a VCF is analysed with a warning in the report.
+    pub strict_file_uris: bool,
 }
 
 /// A VCF listed in a case file's `files[]`.
 struct ListedVcf {
-    /// Resolved against the case file's folder.
-    path: PathBuf,
+    /// The `uri` as written.
+    uri: String,
+    /// Resolved against the case file's folder; `None` for a URI that is not a local file
+    /// (`https://`, `s3://`, ...), which Odyssey does not fetch.
+    path: Option<PathBuf>,
+    /// A relative path that climbs out of the case file's folder (`../x.vcf`).
+    leaves_folder: bool,
     /// The proband's sample, through `individualToFileIdentifiers`.
     sample: Option<String>,
     /// The file's `genomeAssembly`, normalised.
     assembly: Option<&'static str>,
+}
+
+/// True when the relative path `p` climbs above the folder it is resolved against (more
+/// `..` than folders before them at some point: `../x`, `a/../../x`). Lexical: symbolic
+/// links inside the folder are not followed. Absolute paths are not relative: false.
+fn leaves_folder(p: &Path) -> bool {
+    use std::path::Component;
+    let mut depth = 0i64;
+    for c in p.components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return true;
+                }
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    false
+}
+
+/// The path part of a local `files[].uri` as written (`file://` or `file:` removed); `None`
+/// for another scheme.
+fn uri_path(uri: &str) -> Option<&str> {
+    let u = uri.trim();
+    if let Some(rest) = u.strip_prefix("file://") {
+        Some(rest)
+    } else if u.contains("://") {
+        None
+    } else {
+        Some(u.strip_prefix("file:").unwrap_or(u))
+    }
 }
 
 /// The VCF of a case file: the first `files[]` entry whose format is VCF or BCF (or whose
@@ -92,7 +135,8 @@ fn vcf_from_case(file: &CaseFile, base: &Path) -> Option<ListedVcf> {
             .iter()
             .any(|e| f.uri.to_ascii_lowercase().ends_with(e));
         if matches!(fmt.as_deref(), Some("VCF" | "BCF")) || (fmt.is_none() && by_name) {
-            let path = f.local_path(base)?;
+            let path = f.local_path(base);
+            let leaves_folder = uri_path(&f.uri).is_some_and(|p| leaves_folder(Path::new(p)));
             let subject = file
                 .proband()
                 .subject
@@ -108,7 +152,9 @@ fn vcf_from_case(file: &CaseFile, base: &Path) -> Option<ListedVcf> {
                     Assembly::GRCh38 => "GRCh38",
                 });
             return Some(ListedVcf {
+                uri: f.uri.clone(),
                 path,
+                leaves_folder,
                 sample,
                 assembly,
             });
@@ -124,6 +170,8 @@ pub struct VariantSetup {
     pub config: AnalysisConfig,
     /// VCF sample id -> individual id.
     pub individuals: std::collections::HashMap<String, String>,
+    /// Warnings for every report of the analysis (a listed VCF outside the document's folder).
+    pub warnings: Vec<String>,
 }
 
 /// Builds the `odyssey-variant` configuration from the options and, when given, the case
@@ -140,7 +188,7 @@ pub fn variant_config(
 ) -> Result<VariantSetup, VariantError> {
     let listed = case_file.filter(|_| !opts.ignore_listed_files);
     let from_file = listed_vcf(listed)?;
-    let vcf = choose_vcf(opts, from_file.as_ref(), case_file)?;
+    let (vcf, warnings) = choose_vcf(opts, from_file.as_ref(), case_file)?;
     let assembly = opts.assembly.or_else(|| {
         from_file
             .as_ref()
@@ -190,6 +238,7 @@ pub fn variant_config(
     Ok(VariantSetup {
         config: cfg,
         individuals,
+        warnings,
     })
 }
 
@@ -211,31 +260,67 @@ fn listed_vcf(case_file: Option<(&CaseFile, &Path)>) -> Result<Option<ListedVcf>
     Ok(vcf_from_case(f, p.parent().unwrap_or(Path::new("."))))
 }
 
-/// The VCF to analyse: the one given, else the one listed (which must exist).
+/// The VCF to analyse: the one given, else the one listed, and the warnings it brings.
+///
+/// Errors, naming the case file and the `uri`: a listed URI that is not a local file (not
+/// fetched); a listed VCF that does not exist; a relative path leaving the case file's folder
+/// with [`VariantOptions::strict_file_uris`] (without it: a warning).
 fn choose_vcf(
     opts: &VariantOptions,
     from_file: Option<&ListedVcf>,
     case_file: Option<(&CaseFile, &Path)>,
-) -> Result<PathBuf, VariantError> {
-    match (&opts.vcf, from_file) {
-        (Some(v), _) => Ok(v.clone()),
-        (None, Some(listed)) => {
-            let v = &listed.path;
-            if !v.exists() {
-                let packet = case_file
-                    .map(|(_, p)| p.display().to_string())
-                    .unwrap_or_default();
-                return Err(VariantError::Setup(format!(
-                    "{packet}: its files[] lists the VCF {}, which does not exist (relative paths are resolved against the phenopacket's folder); give --vcf FILE, or --phenotype-only to rank from the phenotype alone",
-                    v.display()
-                )));
-            }
-            Ok(v.clone())
+) -> Result<(PathBuf, Vec<String>), VariantError> {
+    let packet = || {
+        case_file
+            .map(|(_, p)| p.display().to_string())
+            .unwrap_or_default()
+    };
+    let listed = match (&opts.vcf, from_file) {
+        (Some(v), _) => return Ok((v.clone(), Vec::new())),
+        (None, Some(listed)) => listed,
+        (None, None) => {
+            return Err(VariantError::Setup(
+                "no VCF: give --vcf FILE or list it in the phenopacket's files[]".into(),
+            ))
         }
-        (None, None) => Err(VariantError::Setup(
-            "no VCF: give --vcf FILE or list it in the phenopacket's files[]".into(),
-        )),
+    };
+    let Some(v) = &listed.path else {
+        return Err(VariantError::Setup(format!(
+            "{}: its files[] lists the VCF {:?}, which is not a local file: Odyssey does not fetch remote files (http, https, ftp, s3, ...); download it and give --vcf FILE, or --phenotype-only to rank from the phenotype alone",
+            packet(),
+            listed.uri
+        )));
+    };
+    let mut warnings = Vec::new();
+    if listed.leaves_folder {
+        let folder = case_file
+            .and_then(|(_, p)| p.parent())
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if opts.strict_file_uris {
+            return Err(VariantError::Setup(format!(
+                "{}: its files[] lists the VCF {:?}, which leaves the phenopacket's folder {} (--strict-file-uris refuses such paths): move the VCF beside the phenopacket, or give --vcf FILE",
+                packet(),
+                listed.uri,
+                folder.display()
+            )));
+        }
+        warnings.push(format!(
+            "{}: the VCF listed in files[] ({:?}) is outside the phenopacket's folder {}: {} was analysed; check it is the intended file (--strict-file-uris refuses such paths)",
+            packet(),
+            listed.uri,
+            folder.display(),
+            v.display()
+        ));
     }
+    if !v.exists() {
+        return Err(VariantError::Setup(format!(
+            "{}: its files[] lists the VCF {}, which does not exist (relative paths are resolved against the phenopacket's folder); give --vcf FILE, or --phenotype-only to rank from the phenotype alone",
+            packet(),
+            v.display()
+        )));
+    }
+    Ok((v.clone(), warnings))
 }
 
 /// Consequences from the VCF's own fields, or from gene models of the analysis' assembly
@@ -282,4 +367,28 @@ fn read_sources(
         }
     }
     Ok(sources)
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_that_climb_out_of_the_folder() {
+        for (p, out) in [
+            ("exome.vcf", false),
+            ("./data/exome.vcf", false),
+            ("data/../exome.vcf", false),
+            ("../exome.vcf", true),
+            ("data/../../exome.vcf", true),
+            ("./../x/exome.vcf", true),
+            ("/abs/exome.vcf", false),
+        ] {
+            assert_eq!(leaves_folder(Path::new(p)), out, "{p}");
+        }
+        assert_eq!(uri_path("file://../x.vcf"), Some("../x.vcf"));
+        assert_eq!(uri_path("file:../x.vcf"), Some("../x.vcf"));
+        assert_eq!(uri_path(" https://h/x.vcf"), None);
+        assert_eq!(uri_path("s3://b/x.vcf"), None);
+    }
 }
