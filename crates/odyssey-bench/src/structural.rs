@@ -505,7 +505,8 @@ pub fn place(
 
 /// The canonical transcript of every gene in the embedded gene models of `assembly`: the
 /// MANE Select transcript, else the one flagged canonical, else the first in the models'
-/// order; loaded once. Errors: the embedded models do not decode (message).
+/// order; loaded once. `None` for a symbol not in the models (and for every symbol if the
+/// embedded models failed to decode, which their own tests rule out).
 pub fn embedded_gene_model(assembly: Assembly, symbol: &str) -> Option<GeneModel> {
     use std::collections::HashMap;
     use std::sync::OnceLock;
