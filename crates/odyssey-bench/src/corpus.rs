@@ -263,6 +263,7 @@ fn gold_of(
                     no_vcf += 1;
                     structural.push(crate::structural::StructuralLabel {
                         label: vd.label.clone().unwrap_or_default(),
+                        gene: symbol.clone(),
                         allelic_state: vd
                             .allelic_state
                             .as_ref()

@@ -40,6 +40,7 @@ use crate::phenotype::{
 use crate::pheval::{PhenotypePheval, PhevalWriter, Row};
 use crate::report::{conventions, BenchReport, KbInfo, SpeedInfo, SCHEMA};
 use crate::spike::{Background, Genotype, SpikeError, SpikeVariant};
+use crate::structural::Skip;
 use crate::summary::summarize;
 use crate::timing::Latency;
 
@@ -150,6 +151,9 @@ pub enum DropReason {
     /// A causal variant has no `vcfRecord` (structural variant): the genotype would be
     /// incomplete.
     StructuralVariant,
+    /// A structural variant's label could not be placed, with the reason
+    /// ([`crate::structural::place`]).
+    StructuralLabel(crate::structural::Skip),
     /// `genomeAssembly` not GRCh37/GRCh38.
     UnknownAssembly,
     /// Not a primary chromosome, or REF/ALT not plain sequence.
@@ -320,8 +324,9 @@ impl Spiker {
         let mut out = Vec::new();
         if case.variants_without_vcf_record > 0 {
             match self.structural_spikes(case) {
-                Some(v) => out.extend(v),
-                None => return Dropped(DropReason::StructuralVariant),
+                Ok(v) => out.extend(v.into_iter().map(|(_, v)| v)),
+                Err(None) => return Dropped(DropReason::StructuralVariant),
+                Err(Some(r)) => return Dropped(DropReason::StructuralLabel(r)),
             }
         } else if case.variants.is_empty() {
             return Dropped(DropReason::NoVcfRecord);
@@ -394,27 +399,41 @@ impl Spiker {
 }
 
 impl Spiker {
-    /// The symbolic records of a case's structural variants (labels with coordinates and an
-    /// assembly, [`crate::structural::parse_label`]), lifted to the background's assembly
-    /// (both ends, which must stay on one chromosome in order); `None` when any label does
-    /// not parse or lift. Genotype: copy number 0 homozygous, other changes heterozygous,
-    /// else the allelic state.
-    fn structural_spikes(&self, case: &BenchCase) -> Option<Vec<SpikeVariant>> {
+    /// The symbolic records of a case's structural variants, each with the label form that
+    /// placed it ([`crate::structural::place`], with the descriptor's gene or else the case's
+    /// single causal gene, on the embedded gene models), lifted to the background's assembly
+    /// (both ends, which must stay on one chromosome in order). `Err(Some(reason))` for the
+    /// first label that cannot be placed or lifted, `Err(None)` when the labels do not
+    /// account for every variant without a `vcfRecord`. Genotype: copy number 0 homozygous,
+    /// other changes heterozygous, else the allelic state.
+    pub fn structural_spikes(
+        &self,
+        case: &BenchCase,
+    ) -> std::result::Result<Vec<(crate::structural::Form, SpikeVariant)>, Option<Skip>> {
         if case.structural.len() != case.variants_without_vcf_record {
-            return None;
+            return Err(None);
         }
         let target = self.background.assembly;
+        let single_gene = match &case.gold_genes[..] {
+            [g] => Some(g.as_str()),
+            _ => None,
+        };
         let mut out = Vec::new();
         for s in &case.structural {
-            let p = crate::structural::parse_label(&s.label, &s.structural_type)?;
+            let gene = s.gene.as_deref().or(single_gene);
+            let (form, p) =
+                crate::structural::place(s, gene, &crate::structural::embedded_gene_model, target)
+                    .map_err(Some)?;
             let (chrom, start, end) = if p.assembly == target {
                 (p.chrom, p.start, p.end)
             } else {
-                let chain = self.chain.as_ref()?;
-                let a = lift_variant(chain, p.chrom, p.start, "A", "C").ok()?;
-                let b = lift_variant(chain, p.chrom, p.end, "A", "C").ok()?;
+                let chain = self.chain.as_ref().ok_or(Some(Skip::Liftover))?;
+                let lift = |pos| lift_variant(chain, p.chrom, pos, "A", "C").ok();
+                let (Some(a), Some(b)) = (lift(p.start), lift(p.end)) else {
+                    return Err(Some(Skip::Liftover));
+                };
                 if a.chrom != b.chrom || b.pos <= a.pos {
-                    return None;
+                    return Err(Some(Skip::Liftover));
                 }
                 (a.chrom, a.pos, b.pos)
             };
@@ -424,16 +443,19 @@ impl Spiker {
                 None => genotype_of(s.allelic_state, chrom, case.sex),
             };
             let svtype = if p.loss { "DEL" } else { "DUP" };
-            out.push(SpikeVariant {
-                chrom,
-                pos: start - 1,
-                reference: "N".into(),
-                alternate: format!("<{svtype}>"),
-                genotype,
-                info: Some(format!("SVTYPE={svtype};END={end}")),
-            });
+            out.push((
+                form,
+                SpikeVariant {
+                    chrom,
+                    pos: start - 1,
+                    reference: "N".into(),
+                    alternate: format!("<{svtype}>"),
+                    genotype,
+                    info: Some(format!("SVTYPE={svtype};END={end}")),
+                },
+            ));
         }
-        Some(out)
+        Ok(out)
     }
 }
 
@@ -480,6 +502,9 @@ pub struct SpikeStats {
     pub spiked: usize,
     /// Cases dropped, by reason.
     pub dropped: BTreeMap<String, usize>,
+    /// Structural variants of the spiked cases, by the label form that placed them
+    /// ([`crate::structural::Form`]).
+    pub structural_placed: BTreeMap<String, usize>,
     /// Spiked variants by genotype.
     pub genotypes: BTreeMap<String, usize>,
     /// Spiked variants lifted over (cases' assembly differs from the background's; chrM
@@ -541,6 +566,13 @@ pub fn spiked_runs(lpo: bool, pipeline: bool) -> Vec<RunSpec> {
 
 fn drop_key(r: &DropReason) -> String {
     match r {
+        DropReason::StructuralLabel(k) => format!(
+            "structural_{}",
+            serde_json::to_value(k)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        ),
         DropReason::Liftover(f) => format!(
             "liftover_{}",
             serde_json::to_value(f)
@@ -711,6 +743,12 @@ fn plan_stats(
         match p {
             SpikePlan::Spiked(vs, n) => {
                 stats.spiked += 1;
+                for (form, _) in spiker.structural_spikes(c).unwrap_or_default() {
+                    *stats
+                        .structural_placed
+                        .entry(form.key().to_string())
+                        .or_default() += 1;
+                }
                 for v in &c.variants {
                     let (Ok(a), Ok(ch)) =
                         (v.assembly.parse::<Assembly>(), v.chrom.parse::<Chrom>())
