@@ -252,6 +252,9 @@ pub struct GenotypeAnalysis {
     pub annotation: String,
     /// Sources used, with lookups and hits.
     pub sources: Vec<SourceProvenance>,
+    /// Structural-variant evidence sources used (`[[structural]]` tables), with their records.
+    #[serde(default)]
+    pub structural_sources: Vec<crate::structural::sources::StructuralSourceProvenance>,
     /// Filter counts.
     pub filters: FilterSummary,
     /// Filter settings used.

@@ -60,6 +60,7 @@ pub(super) fn assemble(p: Parts) -> GenotypeAnalysis {
         family: members(family),
         annotation: p.annotation,
         sources: p.ctx.sources.provenance(),
+        structural_sources: p.ctx.structural.provenance(&cfg.structural),
         filters: p.summary,
         filter_config: cfg.filters.clone(),
         scoring: cfg.scoring.clone(),

@@ -324,6 +324,19 @@ struct RegionRecord {
     curation: DosageCuration,
 }
 
+/// Provenance of one `[[structural]]` source after an analysis: what was read, from where.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StructuralSourceProvenance {
+    /// Source name (unique label in the sources TOML).
+    pub name: String,
+    /// What it gives (population, ClinVar, dosage).
+    pub kind: StructuralKind,
+    /// Files read.
+    pub paths: Vec<PathBuf>,
+    /// Records loaded into memory from those files.
+    pub records: usize,
+}
+
 /// The loaded structural sources.
 #[derive(Default)]
 pub struct StructuralSources {
@@ -402,6 +415,24 @@ impl StructuralSources {
                 .sum()
         };
         n(&self.population) + n(&self.clinvar) + self.genes.len() + self.regions.len()
+    }
+
+    /// Provenance of each configured source (`sources`, as given to [`Self::open`]) with the
+    /// number of records it gave.
+    pub fn provenance(&self, sources: &[StructuralSource]) -> Vec<StructuralSourceProvenance> {
+        sources
+            .iter()
+            .map(|s| StructuralSourceProvenance {
+                name: s.name.clone(),
+                kind: s.kind,
+                paths: s.paths.clone(),
+                records: self
+                    .counts
+                    .iter()
+                    .find(|(n, _)| *n == s.name)
+                    .map_or(0, |(_, c)| *c),
+            })
+            .collect()
     }
 
     /// True when no source is configured.

@@ -454,6 +454,12 @@ fn combined_provenance(
         version: s.access.clone(),
         path: s.paths.first().map(|p| p.display().to_string()),
     }))
+    .chain(g.structural_sources.iter().map(|s| SourceInfo {
+        name: s.name.clone(),
+        role: format!("structural {:?}", s.kind).to_lowercase(),
+        version: format!("memory ({} records)", s.records),
+        path: s.paths.first().map(|p| p.display().to_string()),
+    }))
     .collect();
     prov
 }
