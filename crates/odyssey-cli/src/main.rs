@@ -3,6 +3,15 @@
 
 use clap::{Parser, Subcommand};
 
+/// `eprintln!` that never panics: a message to standard error is dropped when standard error
+/// is closed (for example `2>&1 | head -1`), instead of aborting the run with a panic.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 mod cmd;
 
 /// Odyssey: phenotype- and genotype-driven prioritisation of rare-disease diagnoses.
@@ -111,7 +120,7 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {}", cmd::error_chain(&e));
+            note!("error: {}", cmd::error_chain(&e));
             std::process::ExitCode::FAILURE
         }
     }

@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The largest `FORMAT/CN` accepted. Germline copy numbers stay far below it (the largest
+/// common CNVs reach a few tens of copies); anything above is a malformed value, not a call.
+pub const MAX_COPY_NUMBER: f32 = 1000.0;
+
 /// Phase of a heterozygous call: which haplotype (0 = first GT allele, 1 = second) carries the
 /// ALT allele, within a phase set. Two calls of one sample can be compared only when their
 /// phase sets are equal (VCF 4.4 §1.6.2, `PS`; GATK `PID` for physical phasing).
@@ -307,8 +311,12 @@ impl SampleCall {
                     let cn = v
                         .parse::<f32>()
                         .ok()
-                        .filter(|c| c.is_finite() && *c >= 0.0)
-                        .ok_or_else(|| format!("CN {v:?} is not a non-negative number"))?;
+                        .filter(|c| c.is_finite() && (0.0..=MAX_COPY_NUMBER).contains(c))
+                        .ok_or_else(|| {
+                            format!(
+                                "CN {v:?} is not a copy number (a number from 0 to {MAX_COPY_NUMBER})"
+                            )
+                        })?;
                     self.cn = Some(cn);
                 }
             } else if Some(i) == fmt.ps {

@@ -458,6 +458,16 @@ fn structural_toml_errors_name_the_problem() {
     let (_, small) = odyssey_variant::sources::config::parse_sources_toml(text, p).unwrap();
     assert_eq!(small.len(), 1);
     assert_eq!(parse_structural_toml(text, p).unwrap().len(), 1);
+    // a missing file is named with its source when the sources are opened
+    let missing = parse_structural_toml(text, p).unwrap();
+    let e = StructuralSources::open(&missing, Assembly::GRCh37)
+        .err()
+        .expect("a missing file must be refused")
+        .to_string();
+    assert!(
+        e.contains("[[structural]] \"a\"") && e.contains("/tmp/x/d.tsv not found"),
+        "{e}"
+    );
 }
 
 /// The real excerpts of ../shared (annonars test data): gnomAD-SV v2.1, ClinVar structural

@@ -247,7 +247,7 @@ fn write_report(
         &mut std::io::stdout().lock(),
     )?;
     for w in warnings {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
     Ok(())
 }
@@ -255,23 +255,26 @@ fn write_report(
 /// Prints the `--explain` answers to standard error.
 fn print_explain(analysis: &Analysis, args: &AnalyzeArgs) {
     for e in &analysis.explain {
-        eprintln!(
+        note!(
             "explain {} {} ({}): {}",
-            e.query, e.variant, e.vcf_location, e.outcome
+            e.query,
+            e.variant,
+            e.vcf_location,
+            e.outcome
         );
         for r in &e.reasons {
-            eprintln!("    removed: {} {}", r.reason, r.detail);
+            note!("    removed: {} {}", r.reason, r.detail);
         }
         for n in &e.notes {
-            eprintln!("    {n}");
+            note!("    {n}");
         }
         if !e.genes.is_empty() {
-            eprintln!("    genes: {}", e.genes.join(", "));
+            note!("    genes: {}", e.genes.join(", "));
         }
     }
     let variants = odyssey::report::has_variant_analysis(&analysis.report);
     if variants && !args.explain.is_empty() && analysis.explain.is_empty() {
-        eprintln!(
+        note!(
             "explain: no variant in the VCF matched {}",
             args.explain.join(", ")
         );
@@ -292,12 +295,12 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
         .map_err(with_flag_hints)?;
     // the warnings among the notes (ids left out) are also the report's warnings, below
     for n in analysis.case_notes.iter().filter(|n| !n.warning) {
-        eprintln!("{n}");
+        note!("{n}");
     }
     print_explain(&analysis, &args);
     let report = &analysis.report;
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        note!("warning: {w}");
     }
     if report.genes.is_empty() {
         let dbs: Vec<String> = args
@@ -305,7 +308,7 @@ pub fn run(args: AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
             .iter()
             .map(|d| format!("{d:?}").to_ascii_lowercase())
             .collect();
-        eprintln!("note: no gene is linked to the diseases ranked (--databases {}): the gene list is empty", dbs.join(","));
+        note!("note: no gene is linked to the diseases ranked (--databases {}): the gene list is empty", dbs.join(","));
     }
     write_report(report, &args, &dest)
 }
@@ -446,9 +449,9 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
                 let shown = file.display().to_string();
                 bar.suspend(|| {
                     if e.contains(&shown) {
-                        eprintln!("error: {e}")
+                        note!("error: {e}")
                     } else {
-                        eprintln!("error: {shown}: {e}")
+                        note!("error: {shown}: {e}")
                     }
                 });
             }
@@ -500,7 +503,7 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
         }
         Ok(())
     })?;
-    eprintln!(
+    note!(
         "{} of {} cases analysed, {} failed; summary in {}",
         rows.len() - failed,
         rows.len(),

@@ -135,7 +135,7 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         "reference data loaded"
     );
     if !ann.has_sequence() {
-        eprintln!(
+        note!(
             "note: {} has no reference sequence: coding SNVs are reported as coding_sequence_variant with p.? (effect unknown), \
              and indels get no HGVS c. (use --refdata with a build that includes a FASTA)",
             ann.release()
@@ -165,7 +165,7 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
     } else {
         annotate_vcf(&args.input, &args.output, &ann, &opts)?
     };
-    eprintln!(
+    note!(
         "annotated {} records ({} alleles; {} skipped: symbolic or off the primary chromosomes) in {:.2?}",
         stats.records,
         stats.alleles,
@@ -173,7 +173,7 @@ pub fn run(args: AnnotateArgs) -> anyhow::Result<()> {
         t.elapsed()
     );
     if stats.ref_mismatches > 0 {
-        eprintln!(
+        note!(
             "warning: {} records have a REF that differs from the reference sequence (first: {}): is the VCF of another assembly, or the reference data stale?",
             stats.ref_mismatches,
             stats.ref_mismatch_examples.join("; ")

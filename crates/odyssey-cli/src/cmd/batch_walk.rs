@@ -20,7 +20,7 @@ pub(crate) fn case_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
             .canonicalize()
             .with_context(|| format!("reading {}", d.display()))?;
         if !seen_dirs.insert(canon.clone()) {
-            eprintln!(
+            note!(
                 "note: {} is {} again (a symbolic-link loop or a second link): skipped",
                 d.display(),
                 canon.display()

@@ -231,7 +231,7 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
     if !args.cases.is_dir() {
         if args.skip_if_missing {
-            eprintln!(
+            note!(
                 "note: {} is absent; benchmark skipped",
                 args.cases.display()
             );
@@ -252,7 +252,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
     }
     let (kb, info) = kb_info(global)?;
     let corpus = Corpus::load(&args.cases, args.sample.as_deref())?;
-    eprintln!(
+    note!(
         "{} cases read in {:.2} s ({} unreadable)",
         corpus.cases.len(),
         corpus.read_s,
@@ -263,7 +263,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
         if args.mode != Mode::Phenotype {
             bail!("--stability scans the phenotype model: use --mode phenotype");
         }
-        let progress = |done: usize, total: usize| eprintln!("stability: {done}/{total} settings");
+        let progress = |done: usize, total: usize| note!("stability: {done}/{total} settings");
         let r = run_stability(&kb.kb, &corpus.cases, &date, &command, &progress);
         let md = stability::markdown(&r);
         match &args.out {
@@ -277,7 +277,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
                     &serde_json::to_string_pretty(&r)?,
                 )?;
                 write(&d.join(format!("{stem}.md")), &md)?;
-                eprintln!("wrote {}/{stem}.{{json,md}}", d.display());
+                note!("wrote {}/{stem}.{{json,md}}", d.display());
             }
             None => print!("{md}"),
         }
@@ -310,7 +310,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
                     &(serde_json::to_string(&out.report)? + "\n"),
                 )?;
                 write(&d.join(format!("{stem}.md")), &md)?;
-                eprintln!("wrote {}/{stem}.{{json,md}}", d.display());
+                note!("wrote {}/{stem}.{{json,md}}", d.display());
                 // the headline tables on the terminal
                 let end = md.find("## By whether").unwrap_or(md.len());
                 print!("{}", &md[..end]);
@@ -330,7 +330,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
     if let Some(b) = &args.baseline {
         let base = odyssey_bench::report::recorded_gene_top1(b, &key)?;
         let t = base - args.margin;
-        eprintln!(
+        note!(
             "baseline {}: {key} gene top-1 {base:.2}% (threshold {t:.2}%)",
             b.display()
         );
@@ -340,7 +340,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
         if top1 < t {
             bail!("gene top-1 of {key} is {top1:.2}%, below the threshold {t:.2}%");
         }
-        eprintln!("ok: gene top-1 of {key} is {top1:.2}% (threshold {t:.2}%)");
+        note!("ok: gene top-1 of {key} is {top1:.2}% (threshold {t:.2}%)");
     }
     Ok(())
 }

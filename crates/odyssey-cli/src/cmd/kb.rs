@@ -92,15 +92,13 @@ fn build(
         warn_as_of(r);
     }
     for (from, to) in &report.remapped {
-        eprintln!(
-            "warning: annotation term {from} is an alternative or obsolete id; mapped to {to}"
-        );
+        note!("warning: annotation term {from} is an alternative or obsolete id; mapped to {to}");
     }
     for (line, id) in &report.dropped_obsolete {
-        eprintln!("warning: phenotype.hpoa line {line}: {id} is obsolete without replacement; annotation dropped");
+        note!("warning: phenotype.hpoa line {line}: {id} is obsolete without replacement; annotation dropped");
     }
     if report.links_without_disease > 0 {
-        eprintln!(
+        note!(
             "warning: {} gene-disease links name a disease without annotations; skipped",
             report.links_without_disease
         );
@@ -125,18 +123,18 @@ fn build(
 fn warn_as_of(r: &AsOfReport) {
     let date = r.as_of.map(|d| d.to_string()).unwrap_or_default();
     let total = r.kept + r.dropped_after + r.dropped_orpha;
-    eprintln!(
+    note!(
         "as of {date}: kept {} of {total} phenotype.hpoa rows (earliest biocuration date on or before {date}); dropped {} OMIM/DECIPHER rows curated after it",
         r.kept, r.dropped_after
     );
     if r.dropped_orpha > 0 {
-        eprintln!(
+        note!(
             "warning: dropped {} Orphanet rows: they carry the date of the Orphanet import, not of their curation, so an as-of knowledge base dates only OMIM and DECIPHER rows",
             r.dropped_orpha
         );
     }
     if r.undated_kept > 0 {
-        eprintln!(
+        note!(
             "warning: {} rows have no parsable biocuration date ([YYYY-MM-DD]); kept",
             r.undated_kept
         );

@@ -84,7 +84,7 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
             };
             let (data, stats) = build(&opts)?;
             if stats.uncovered_transcripts > 0 {
-                eprintln!(
+                note!(
                     "warning: the FASTA does not hold every exon of {} of {} transcripts (e.g. {}): their HGVS and protein changes will be missing",
                     stats.uncovered_transcripts,
                     stats.transcripts,
@@ -93,7 +93,7 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
             }
             write_file(&a.output, a.force, |w| data.write_to(w, 19))?;
             let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
-            eprintln!(
+            note!(
                 "{}: {} transcripts ({} coding), {} bases of sequence, {} features on other contigs skipped, \
                  {} duplicate transcript ids renamed; {:.1} MB written in {:.1?}",
                 a.output.display(),
@@ -120,7 +120,7 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
                 let path = out_dir.join(format!("{}.odyref", asm.to_string().to_ascii_lowercase()));
                 write_file(&path, true, |w| d.write_to(w, 19))?;
                 let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-                eprintln!(
+                note!(
                     "{}: {} transcripts, {:.2} MB; {rep:?}",
                     path.display(),
                     d.transcripts.len(),

@@ -123,7 +123,7 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
             drop(file);
             let sum =
                 build_store(s, &tmp).with_context(|| format!("building {}", out.display()))?;
-            eprintln!(
+            note!(
                 "{}: {} input lines -> {} records in {} chunks, {:.1} MB, {:.1} s -> {}",
                 s.name,
                 sum.input_lines,
@@ -160,7 +160,7 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", out_toml.display()))?;
     drop(file);
     staged.commit()?;
-    eprintln!("wrote {} (use it with --sources)", out_toml.display());
+    note!("wrote {} (use it with --sources)", out_toml.display());
     Ok(())
 }
 

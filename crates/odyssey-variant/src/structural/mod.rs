@@ -222,12 +222,33 @@ fn info_ci(info: &str, key: &str) -> Result<Option<(i64, i64)>, String> {
     }
 }
 
-/// The mate of a breakend ALT (`G]17:198982]`, `]13:123456]T`, `[chr2:321682[A`).
-fn bnd_mate(alt: &str) -> Option<String> {
-    let open = alt.find(['[', ']'])?;
-    let rest = &alt[open + 1..];
-    let close = rest.find(['[', ']'])?;
-    Some(rest[..close].to_string())
+/// The mate of a breakend ALT, checked against the four bracket forms of VCF 4.3 §5.4
+/// (`t[p[`, `t]p]`, `]p]t`, `[p[t`, with `t` bases and `p` `chrom:pos`) and the single
+/// breakends `.t`/`t.` (no mate). Errors: any other shape, named with the ALT.
+fn bnd_mate(alt: &str) -> Result<Option<String>, String> {
+    let bad = || {
+        format!(
+            "breakend ALT {alt:?} is not of the form t[p[, t]p], ]p]t, [p[t or .t/t. \
+             (t bases, p chrom:pos; VCF 4.3 section 5.4)"
+        )
+    };
+    let bases = |t: &str| !t.is_empty() && t.bytes().all(|b| b"ACGTNacgtn".contains(&b));
+    let Some(bracket) = alt.chars().find(|c| *c == '[' || *c == ']') else {
+        let t = alt.strip_prefix('.').or_else(|| alt.strip_suffix('.'));
+        return t.filter(|t| bases(t)).map(|_| None).ok_or_else(bad);
+    };
+    let other = if bracket == '[' { ']' } else { '[' };
+    let parts: Vec<&str> = alt.split(bracket).collect();
+    let [pre, mate, post] = parts[..] else {
+        return Err(bad());
+    };
+    let (chrom, pos) = mate.rsplit_once(':').ok_or_else(bad)?;
+    let mate_ok = !chrom.is_empty() && !alt.contains(other) && pos.parse::<u32>().is_ok();
+    if mate_ok && (bases(pre) != bases(post)) && (pre.is_empty() || post.is_empty()) {
+        Ok(Some(mate.to_string()))
+    } else {
+        Err(bad())
+    }
 }
 
 /// Whether an ALT is a breakend (`N[chr2:1[`, `.A`, `A.`, `<BND>`, `<TRA>`).
@@ -295,7 +316,12 @@ fn read_event(
     match svtype {
         SvType::Bnd => {
             ev.class = SvClass::Breakend;
-            ev.mate = bnd_mate(alt).or_else(|| {
+            let written = if alt.starts_with('<') {
+                None
+            } else {
+                bnd_mate(alt)?
+            };
+            ev.mate = written.or_else(|| {
                 let c2 = info_value(info, "CHR2")?;
                 let p2 = info_value(info, "POS2").or(info_value(info, "END2"))?;
                 Some(format!("{c2}:{p2}"))
@@ -318,7 +344,13 @@ fn read_event(
                     ))
                 }
             };
-            if end <= i64::from(pos) || end > i64::from(u32::MAX) {
+            if end > i64::from(u32::MAX) {
+                return Err(format!(
+                    "{alt} allele with END {end}: beyond any chromosome's length (at most {})",
+                    u32::MAX
+                ));
+            }
+            if end <= i64::from(pos) {
                 return Err(format!(
                     "{alt} allele with END {end} not after POS {pos}: no bases affected"
                 ));

@@ -379,6 +379,15 @@ impl StructuralSources {
     pub fn open(sources: &[StructuralSource], assembly: Assembly) -> Result<Self> {
         let mut out = StructuralSources::default();
         for s in sources {
+            if let Some(p) = s.paths.iter().find(|p| !p.is_file()) {
+                return Err(Error::config(
+                    format!("[[structural]] {:?}", s.name),
+                    format!(
+                        "file {} not found or not a regular file (relative paths are read from the sources TOML's folder)",
+                        p.display()
+                    ),
+                ));
+            }
             let before = out.total();
             match s.kind {
                 StructuralKind::Population => {

@@ -207,4 +207,50 @@ fn copy_number_must_be_a_number() {
     let mut c = SampleCall::default();
     let e = c.parse(&f, "0/1:x", 1).unwrap_err();
     assert!(e.contains("CN \"x\""), "{e}");
+    // 1e30 is a finite float, but no copy number: refused, not saturated to 4294967295
+    let e = c.parse(&f, "0/1:1e30", 1).unwrap_err();
+    assert!(e.contains("CN \"1e30\" is not a copy number"), "{e}");
+    let mut c = SampleCall::default();
+    c.parse(&f, "0/1:1000", 1).unwrap();
+    assert_eq!(c.cn, Some(1000.0));
+}
+
+#[test]
+fn breakend_alts_must_have_a_vcf_form() {
+    // the four bracket forms of VCF 4.3 section 5.4 and a single breakend
+    for (alt, mate) in [
+        ("G]17:198982]", Some("17:198982")),
+        ("]13:123456]T", Some("13:123456")),
+        ("[chr2:321682[A", Some("chr2:321682")),
+        ("AG[chrX:7[", Some("chrX:7")),
+        (".A", None),
+        ("T.", None),
+    ] {
+        let ev = parse_symbolic(chr1(), 5000, alt, "SVTYPE=BND")
+            .unwrap()
+            .unwrap_or_else(|e| panic!("{alt}: {e}"));
+        assert_eq!(ev.mate.as_deref(), mate, "{alt}");
+    }
+    // unclosed, doubled brackets, bases on both sides, mixed brackets, no position
+    for alt in [
+        "N[22:abc",
+        "N[[22:50519100[",
+        "A[2:100[A",
+        "A[2:100]",
+        "A[2[",
+        "N[22:[",
+    ] {
+        let e = parse_symbolic(chr1(), 5000, alt, "SVTYPE=BND")
+            .unwrap()
+            .unwrap_err();
+        assert!(e.contains("is not of the form t[p["), "{alt}: {e}");
+    }
+}
+
+#[test]
+fn end_beyond_any_chromosome_is_named_as_such() {
+    let e = parse_symbolic(chr1(), 10, "<DEL>", "END=99999999999")
+        .unwrap()
+        .unwrap_err();
+    assert!(e.contains("beyond any chromosome's length"), "{e}");
 }
