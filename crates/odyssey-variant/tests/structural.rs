@@ -470,6 +470,46 @@ fn structural_toml_errors_name_the_problem() {
     );
 }
 
+/// A ClinVar structural record whose bounds are not integers, or whose stop comes before its
+/// start, is refused with the file and line, not skipped in silence.
+#[test]
+fn clinvar_records_with_bad_bounds_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let rec = |loc: &str| {
+        format!(
+            r#"{{"accession": {{"accession": "VCV1"}}, "variationType": "VARIATION_TYPE_COPY_NUMBER_LOSS", "sequenceLocation": {{"assembly": "GRCh38", "chr": "CHROMOSOME_1", {loc}}}}}"#
+        )
+    };
+    for (loc, expected) in [
+        (
+            r#""innerStart": "abc", "innerStop": 500"#,
+            "sequenceLocation.innerStart \"abc\" is not a non-negative integer",
+        ),
+        (
+            r#""start": 900, "stop": 500"#,
+            "sequenceLocation stop 500 is before its start 900",
+        ),
+    ] {
+        let path = dir.path().join("cv.jsonl");
+        let good = rec(r#""start": 100, "stop": 200"#);
+        std::fs::write(&path, format!("{good}\n{}\n", rec(loc))).unwrap();
+        let toml_path = dir.path().join("sources.toml");
+        let toml = format!(
+            "[[structural]]\nname = \"cv\"\nkind = \"clinvar\"\npath = \"{}\"\n",
+            path.display()
+        );
+        let sources = parse_structural_toml(&toml, &toml_path).unwrap();
+        let e = StructuralSources::open(&sources, Assembly::GRCh38)
+            .err()
+            .expect("bad bounds must be refused")
+            .to_string();
+        assert!(
+            e.contains("cv.jsonl: line 2") && e.contains(expected),
+            "{e}"
+        );
+    }
+}
+
 /// The real excerpts of ../shared (annonars test data): gnomAD-SV v2.1, ClinVar structural
 /// records and the ClinGen gene and region lists, all GRCh37.
 #[test]

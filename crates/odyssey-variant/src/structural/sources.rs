@@ -745,6 +745,36 @@ fn clinvar_class(t: &str) -> Option<SvClass> {
     })
 }
 
+/// The first and last base of a ClinVar `sequenceLocation` (the first of `start`,
+/// `innerStart`, `displayStart`, `outerStart` given, and the same for the stops). `None` for a
+/// bound not given. Errors: a bound given but not a non-negative integer, or a stop before the
+/// start.
+fn clinvar_bounds(
+    loc: &serde_json::Value,
+) -> std::result::Result<(Option<u64>, Option<u64>), String> {
+    let bound = |keys: [&str; 4]| -> std::result::Result<Option<u64>, String> {
+        for k in keys {
+            match &loc[k] {
+                serde_json::Value::Null => continue,
+                v => {
+                    return v.as_u64().map(Some).ok_or_else(|| {
+                        format!("sequenceLocation.{k} {v} is not a non-negative integer")
+                    })
+                }
+            }
+        }
+        Ok(None)
+    };
+    let start = bound(["start", "innerStart", "displayStart", "outerStart"])?;
+    let end = bound(["stop", "innerStop", "displayStop", "outerStop"])?;
+    if let (Some(a), Some(b)) = (start, end) {
+        if b < a {
+            return Err(format!("sequenceLocation stop {b} is before its start {a}"));
+        }
+    }
+    Ok((start, end))
+}
+
 fn read_clinvar_jsonl(path: &Path, assembly: Assembly, set: &mut IntervalSet) -> Result<()> {
     for l in lines(path)? {
         let (n, line) = l?;
@@ -769,9 +799,14 @@ fn read_clinvar_jsonl(path: &Path, assembly: Assembly, set: &mut IntervalSet) ->
             .as_str()
             .map(|c| c.trim_start_matches("CHROMOSOME_"))
             .and_then(|c| c.parse::<Chrom>().ok());
-        let bound = |keys: &[&str]| keys.iter().find_map(|k| loc[*k].as_u64());
-        let start = bound(&["start", "innerStart", "displayStart", "outerStart"]);
-        let end = bound(&["stop", "innerStop", "displayStop", "outerStop"]);
+        let (start, end) = clinvar_bounds(loc).map_err(|m| config_error(path, n, m))?;
+        if loc["chr"].is_string() && chrom.is_none() {
+            return Err(config_error(
+                path,
+                n,
+                format!("sequenceLocation.chr {} is not a chromosome", loc["chr"]),
+            ));
+        }
         let (Some(chrom), Some(start), Some(end)) = (chrom, start, end) else {
             continue;
         };
