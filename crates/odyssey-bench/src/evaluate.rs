@@ -315,11 +315,7 @@ impl<'kb> Evaluator<'kb> {
             };
         }
         let max = if lr {
-            scores
-                .iter()
-                .copied()
-                .fold(f64::NEG_INFINITY, f64::max)
-                .max(0.0)
+            odyssey_pheno::rank::lr_scale_shift(scores)
         } else {
             0.0
         };
@@ -377,11 +373,7 @@ impl<'kb> Evaluator<'kb> {
     /// exp(weighted score)^ρ, ρ the gene sharpness; the first in gene order on a tie), from
     /// weighted scores.
     pub fn top_gene(&self, weighted: &[f64]) -> Option<&[usize]> {
-        let max = weighted
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max)
-            .max(0.0);
+        let max = odyssey_pheno::rank::lr_scale_shift(weighted);
         let rho = self.scorer.options().gene_sharpness;
         let mut best: Option<(f64, &[usize])> = None;
         for (_, pos) in &self.gene_positions {

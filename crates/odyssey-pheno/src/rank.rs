@@ -91,14 +91,21 @@ pub fn post_test_probabilities(ln_lr: &[f64], p_unknown: f64) -> Vec<f64> {
     scaled.iter().map(|&x| x / denom).collect()
 }
 
-/// exp(l - m) for every l, m, and the post-test denominator in the same scale.
-fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
-    let n = ln_lr.len() as f64;
-    let max = ln_lr
+/// The shift m of the likelihood-ratio scale: the largest natural-log LR, at least 0 (0 for no
+/// scores), so that exp(l − m) never overflows and the "none of them" term exp(−m) stays on the
+/// same scale. Used by the product ranking and by the benchmark's fast ranking alike.
+pub fn lr_scale_shift(ln_lr: &[f64]) -> f64 {
+    ln_lr
         .iter()
         .copied()
         .fold(f64::NEG_INFINITY, f64::max)
-        .max(0.0);
+        .max(0.0)
+}
+
+/// exp(l - m) for every l, m, and the post-test denominator in the same scale.
+fn scaled_lrs(ln_lr: &[f64], p_unknown: f64) -> (Vec<f64>, f64, f64) {
+    let n = ln_lr.len() as f64;
+    let max = lr_scale_shift(ln_lr);
     let unknown = if p_unknown > 0.0 {
         n * p_unknown / (1.0 - p_unknown)
     } else {
@@ -127,15 +134,7 @@ pub(crate) fn build(
     rho: f64,
 ) -> (Vec<RankedDisease>, Vec<RankedGene>) {
     // the shift of the LR scale (max ln LR, at least 0), as in `scaled_lrs`
-    let max = if ln_lr {
-        scores
-            .iter()
-            .copied()
-            .fold(f64::NEG_INFINITY, f64::max)
-            .max(0.0)
-    } else {
-        0.0
-    };
+    let max = if ln_lr { lr_scale_shift(scores) } else { 0.0 };
     // exp(l − max) per disease, needed for untempered probabilities or the plain gene sum
     let scaled = (ln_lr && (theta == 1.0 || rho == 1.0)).then(|| scaled_lrs(scores, p_unknown));
     // tempered probabilities, [`post_test_probabilities`] of θ·scores in one pass (for θ ≥ 0
