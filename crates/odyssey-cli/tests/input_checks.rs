@@ -285,7 +285,16 @@ fn an_absurd_age_names_the_file_and_field() {
     let o = run(d, &["analyze", "--hpo", "HP:0001250", "--age", "P200Y"]);
     assert!(!o.status.success());
     assert!(
-        stderr(&o).contains("age \"P200Y\" is 200.0 years: more than 150 years"),
+        stderr(&o).contains(
+            "invalid value 'P200Y' for '--age <DURATION>': 200.0 years: more than 150 years"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(d, &["analyze", "--hpo", "HP:0001250", "--age", "3 years"]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("for '--age <DURATION>': not an ISO 8601 duration"),
         "{}",
         stderr(&o)
     );

@@ -470,6 +470,30 @@ fn structural_toml_errors_name_the_problem() {
     );
 }
 
+/// A file given as a dosage list that is not one (here ClinVar JSON lines) is refused naming
+/// the file and what was expected, not a line 0.
+#[test]
+fn a_dosage_list_without_its_header_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cv.jsonl");
+    std::fs::write(&path, "{\"accession\": {\"accession\": \"VCV1\"}}\n").unwrap();
+    let toml = format!(
+        "[[structural]]\nname = \"d\"\nkind = \"dosage\"\npath = \"{}\"\n",
+        path.display()
+    );
+    let sources = parse_structural_toml(&toml, &dir.path().join("sources.toml")).unwrap();
+    let e = StructuralSources::open(&sources, Assembly::GRCh38)
+        .err()
+        .expect("a file without the dosage header must be refused")
+        .to_string();
+    assert!(
+        e.contains(&path.display().to_string())
+            && e.contains("no header line starting with '#Gene Symbol' or '#ISCA ID'")
+            && !e.contains("line 0"),
+        "{e}"
+    );
+}
+
 /// A ClinVar structural record whose bounds are not integers, or whose stop comes before its
 /// start, is refused with the file and line, not skipped in silence.
 #[test]

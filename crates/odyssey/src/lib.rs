@@ -58,6 +58,7 @@ pub use variant::{
 /// on `odyssey` alone.
 pub use odyssey_genome::Assembly;
 pub use odyssey_kb::{DiseaseDb, Sex};
+pub use odyssey_pheno::case::age_problem;
 pub use odyssey_pheno::{Method, ScorerOptions, TermInput};
 /// The report model and its renderers (`odyssey-report`).
 pub use odyssey_report as report;

@@ -55,8 +55,8 @@ pub struct AnalyzeArgs {
     /// Sex of the patient.
     #[arg(long, value_enum)]
     pub sex: Option<SexArg>,
-    /// Age as an ISO 8601 duration, e.g. P3Y or P18M.
-    #[arg(long, value_name = "DURATION")]
+    /// Age as an ISO 8601 duration, e.g. P3Y or P18M (at most 150 years).
+    #[arg(long, value_name = "DURATION", value_parser = parse_age)]
     pub age: Option<String>,
     /// Case id when the case is given with --hpo.
     #[arg(long, default_value = "case")]
@@ -518,4 +518,13 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
         );
     }
     Ok(())
+}
+
+/// `--age`: an ISO 8601 duration of a human age, refused when the command line is read
+/// ([`odyssey::age_problem`] says what is wrong), so the message names the option.
+fn parse_age(s: &str) -> std::result::Result<String, String> {
+    match odyssey::age_problem(s) {
+        Some(problem) => Err(problem),
+        None => Ok(s.to_string()),
+    }
 }

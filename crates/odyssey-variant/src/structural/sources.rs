@@ -577,10 +577,9 @@ impl StructuralSources {
             }
         }
         if header.is_none() {
-            return Err(config_error(
-                path,
-                0,
-                "no header line starting with '#Gene Symbol' or '#ISCA ID': not a ClinGen dosage curation list".into(),
+            return Err(Error::config(
+                path.display().to_string(),
+                "no header line starting with '#Gene Symbol' or '#ISCA ID' anywhere in the file: not a ClinGen dosage curation list",
             ));
         }
         Ok(())
