@@ -1,8 +1,8 @@
 //! Ablation runs of the phenotype model under leave-publication-out: each argument is one
 //! setting, `name=value[,name=value...]` with the parameter names of the stability scan
 //! (`odyssey_bench::stability::params`, and `merge_equivalents=0|1`), or `default`. Prints, per setting, gene- and
-//! disease-level top-1 / top-10 / MRR on the whole corpus and gene top-1 on each half of the
-//! 2-fold cohort split.
+//! disease-level top-1 / top-10 / MRR on the whole corpus and gene top-1 and MRR on each half
+//! of the 2-fold cohort split.
 //!
 //! `cargo run --release -p odyssey-bench --example ablation -- default size_prior=0.5`
 //! (reads `../shared/data/phenopacket-store/cases`, or the folder in `ODYSSEY_CASES`).
@@ -58,21 +58,23 @@ fn main() -> Result<(), String> {
     );
     let kb = KnowledgeBase::embedded().map_err(|e| e.to_string())?;
     let corpus = Corpus::load(&dir, None).map_err(|e| e.to_string())?;
-    println!("| setting | gene top-1 A | gene top-1 B | gene top-1 | gene top-10 | gene MRR | disease top-1 | disease top-10 |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| setting | gene top-1 A | gene top-1 B | gene top-1 | gene top-10 | gene MRR | disease top-1 | disease top-10 | gene MRR A | gene MRR B |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for setting in std::env::args().skip(1) {
         let (g, d) = evaluate_setting(&kb, options(&setting)?, &corpus.cases);
         let (ga, dall) = (merged(&g.a, &g.b), merged(&d.a, &d.b));
         let pct = |m: &LevelMetrics, k: usize| 100.0 * m.recall(k);
         println!(
-            "| {setting} | {:.1} | {:.1} | {:.1} | {:.1} | {:.3} | {:.1} | {:.1} |",
+            "| {setting} | {:.2} | {:.2} | {:.2} | {:.2} | {:.4} | {:.2} | {:.2} | {:.4} | {:.4} |",
             pct(&g.a, 1),
             pct(&g.b, 1),
             pct(&ga, 1),
             pct(&ga, 10),
             ga.mrr(),
             pct(&dall, 1),
-            pct(&dall, 10)
+            pct(&dall, 10),
+            g.a.mrr(),
+            g.b.mrr()
         );
     }
     Ok(())

@@ -86,6 +86,12 @@ pub fn params() -> Vec<Param> {
             set: |o, v| o.lr.sibling_match = v,
         },
         Param {
+            name: "sibling_floor",
+            grid: vec![0.0, 0.5, 1.0, 2.0],
+            get: |o| o.lr.sibling_floor,
+            set: |o, v| o.lr.sibling_floor = v,
+        },
+        Param {
             name: "gene_sharpness",
             grid: vec![1.0, 1.25, 1.5, 2.0, 4.0],
             get: |o| o.gene_sharpness,

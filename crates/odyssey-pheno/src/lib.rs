@@ -372,6 +372,32 @@ impl<'kb> PhenotypeScorer<'kb> {
         ))
     }
 
+    /// Term-by-term LR evidence of a disease with some of its annotations left out (as
+    /// [`PhenotypeScorer::ln_lr_without`] scores it), or `None` when no phenotype annotation
+    /// remains or the disease is not indexed.
+    pub fn explain_without(
+        &self,
+        case: &Case,
+        disease: DiseaseIdx,
+        skip: &dyn Fn(&odyssey_kb::Annotation) -> bool,
+    ) -> Option<Vec<TermEvidence>> {
+        self.index.position(disease)?;
+        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(
+            self.kb,
+            self.kb.disease(disease),
+            &self.options.index,
+            skip,
+        )?;
+        Some(lr::explain(
+            &self.index,
+            self.kb,
+            &self.options.lr,
+            case,
+            &prof,
+            &mut Scratch::default(),
+        ))
+    }
+
     /// The natural-log LR of one disease with some of its annotations left out (for example
     /// those citing the publication a benchmark case comes from), computed on the disease's
     /// own profile, plus its log prior ([`PhenotypeScorer::ln_prior`], on the reduced number of

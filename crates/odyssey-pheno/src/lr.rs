@@ -19,7 +19,9 @@
 //!   so LR = f_D(a) / bg(a);
 //! * partial: t and D's annotations share an ancestor m below HP:0000118 that D implies but
 //!   did not annotate directly: LR = `partial_match` x f_D(m) / bg(m) (D's m-feature is known
-//!   to be a different one, so the background ratio is discounted);
+//!   to be a different one, so the background ratio is discounted); when m is a parent of t
+//!   (a sibling match) `sibling_match` replaces `partial_match`, and the LR is floored at
+//!   min(`sibling_floor`, f_D(m) / bg(m)) (floor off by default: measured, not adopted);
 //! * otherwise LR = `no_match` (the finding is unexplained by D: noise, a second condition,
 //!   or an incomplete annotation).
 //!
@@ -74,6 +76,12 @@ pub struct LrParams {
     /// sibling): replaces `partial_match` for that closest kind of partial match.
     #[serde(default = "default_sibling_match")]
     pub sibling_match: f64,
+    /// Floor c of a sibling match: its LR is max(`sibling_match` r, min(c, r)), r = f_D(m) /
+    /// bg(m) the background ratio of the parent m the patient's term shares with the
+    /// disease's annotations. With c = 1 a sibling match never counts against a disease
+    /// that shows the parent feature more often than the background (r ≥ 1); 0 is off.
+    #[serde(default)]
+    pub sibling_floor: f64,
 }
 
 fn default_sibling_match() -> f64 {
@@ -90,6 +98,7 @@ impl Default for LrParams {
             excluded_sensitivity: 0.1,
             size_prior: 1.0,
             sibling_match: default_sibling_match(),
+            sibling_floor: 0.0,
         }
     }
 }
@@ -144,6 +153,14 @@ impl Scratch {
     }
 }
 
+/// LR of a sibling match: the discounted background ratio `discounted` (= `sibling_match`
+/// r), floored at min(`floor`, r), r = f_D(m) / bg(m) (`ratio`). With `floor` 0 it is
+/// `discounted` exactly.
+#[inline]
+fn sibling_lr(discounted: f64, ratio: f64, floor: f64) -> f64 {
+    discounted.max(ratio.min(floor))
+}
+
 /// LR of an excluded term for a disease with P(feature present | D) = `p_d`, against the
 /// background frequency `bg_t`, with recording sensitivity γ = `excluded_sensitivity`:
 /// (1 - γ p_D) / (1 - γ bg), the numerator floored at `excluded_floor`, the whole capped at 1
@@ -187,9 +204,7 @@ fn excluded_lrs(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, t: TermIdx
         for (&d, &f) in pos.iter().zip(freq) {
             let v = f64::from(f) * k;
             let b = &mut lr[d as usize];
-            if v > *b {
-                *b = v;
-            }
+            *b = b.max(v);
         }
     }
     for b in lr.iter_mut() {
@@ -208,7 +223,9 @@ fn excluded_lrs(index: &PhenoIndex, kb: &KnowledgeBase, p: &LrParams, t: TermIdx
 }
 
 /// The phenotype LR of every indexed disease, natural log, written into `out` (one per
-/// index position).
+/// index position). The best LR per disease is kept with `f64::max` rather than a compare
+/// and branch: whether a posting improves on the best so far is unpredictable, and the
+/// branchless form takes about a third less time per case (docs/phenotype-model.md, "Speed").
 pub(crate) fn score_into(
     index: &PhenoIndex,
     kb: &KnowledgeBase,
@@ -250,32 +267,31 @@ pub(crate) fn score_into(
                 for (&d, &f) in pos.iter().zip(freq) {
                     let v = f64::from(f) * inv;
                     let b = &mut best[d as usize];
-                    if v > *b {
-                        *b = v;
-                    }
+                    *b = b.max(v);
                 }
             } else {
-                let disc = if o.parents(t).contains(&a) {
-                    p.sibling_match
+                let inv = 1.0 / bg_a;
+                if o.parents(t).contains(&a) {
+                    let k = p.sibling_match / bg_a;
+                    let c = p.sibling_floor;
+                    for (&d, &f) in pos.iter().zip(freq) {
+                        let v = sibling_lr(f64::from(f) * k, f64::from(f) * inv, c);
+                        let b = &mut best[d as usize];
+                        *b = b.max(v);
+                    }
                 } else {
-                    p.partial_match
-                };
-                let k = disc / bg_a;
-                for (&d, &f) in pos.iter().zip(freq) {
-                    let v = f64::from(f) * k;
-                    let b = &mut best[d as usize];
-                    if v > *b {
-                        *b = v;
+                    let k = p.partial_match / bg_a;
+                    for (&d, &f) in pos.iter().zip(freq) {
+                        let v = f64::from(f) * k;
+                        let b = &mut best[d as usize];
+                        *b = b.max(v);
                     }
                 }
-                let inv = 1.0 / bg_a;
                 let (pos, freq) = index.direct.row(a);
                 for (&d, &f) in pos.iter().zip(freq) {
                     let v = f64::from(f) * inv;
                     let b = &mut best[d as usize];
-                    if v > *b {
-                        *b = v;
-                    }
+                    *b = b.max(v);
                 }
             }
         }
@@ -389,12 +405,11 @@ fn observed_evidence(
                 };
             }
         } else {
-            let disc = if o.parents(t).contains(&a) {
-                p.sibling_match
+            let v = if o.parents(t).contains(&a) {
+                sibling_lr(p.sibling_match * f_a / bg_a, f_a / bg_a, p.sibling_floor)
             } else {
-                p.partial_match
+                p.partial_match * f_a / bg_a
             };
-            let v = disc * f_a / bg_a;
             if f_a > 0.0 && v > best.lr {
                 best = TermEvidence {
                     term: t,

@@ -246,6 +246,39 @@ fn sibling_match_replaces_partial_match_through_a_parent() {
 }
 
 #[test]
+fn sibling_floor_keeps_a_sibling_match_neutral_when_the_parent_is_enriched() {
+    // observed Microcephaly: OMIM:1 and OMIM:3 meet it through its parent Nervous (A), with
+    // r = f_D(A) / bg(A): OMIM:1 0.895 / (2.145 / 3) = 1.2517 (more often than the
+    // background), OMIM:3 0.5 / (2.145 / 3) = 0.6993 (less often).
+    // Floor 1: LR = max(0.1 r, min(1, r)): OMIM:1 1 (neutral, not 0.125), OMIM:3 0.6993
+    // (its own parent ratio, not 0.0699); OMIM:2 exact 0.5 / (0.5 / 3) = 3 either way.
+    let kb = kb();
+    let c = case(&kb, &[252], &[]);
+    let bg_a = 2.145 / 3.0;
+    for (floor, want1, want3) in [
+        (0.0, 0.1 * 0.895 / bg_a, 0.1 * 0.5 / bg_a),
+        (1.0, 1.0, 0.5 / bg_a),
+    ] {
+        let mut o = options();
+        o.lr.sibling_floor = floor;
+        let s = PhenotypeScorer::new(&kb, o);
+        let l = lrs(&s, &c);
+        assert!(
+            close(l[0].1, want1) && close(l[1].1, 3.0) && close(l[2].1, want3),
+            "floor {floor}: {l:?}"
+        );
+        // the single-disease path (evidence, leave-out) agrees
+        for (id, want) in [("OMIM:1", want1), ("OMIM:3", want3)] {
+            let d = kb.disease_index(id.parse().unwrap()).unwrap();
+            let got = s
+                .ln_lr_without(&c, d, &|_| false, &mut Scratch::default())
+                .unwrap();
+            assert!(close(got.exp(), want), "floor {floor} {id}: {}", got.exp());
+        }
+    }
+}
+
+#[test]
 fn gene_score_sharpness() {
     // with ORPHA:4 ranked, FGFR2 has two diseases (OMIM:1, ORPHA:4); its score is
     // (1/ρ) log10 Σ_d 10^(ρ s_d) over the diseases' reported scores s_d = log10 LR_d^τ
