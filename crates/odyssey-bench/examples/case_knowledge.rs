@@ -8,7 +8,11 @@
 //! * `other-half:zero`, `other-half:ignore`: the stricter variant: cases of half A are scored
 //!   with knowledge from half B's cohorts only and vice versa, so no case is scored with
 //!   knowledge from its own cohort (phenopacket-store curates a gene's cohort in one style) or
-//!   its own gene.
+//!   its own gene;
+//! * `earlier:zero`, `earlier:ignore`: knowledge from every case, but each case is scored
+//!   without the publications about its diagnosis whose PubMed id is not lower than its own
+//!   (the literature before it; HPOA rows citing them are left out too); `earlier:none`
+//!   is the same leave-out without case knowledge.
 //!
 //! `cargo run --release -p odyssey-bench --example case_knowledge -- none all:zero other-half:zero`
 //! (reads `../shared/data/phenopacket-store/cases`, or `ODYSSEY_CASES`, and the HPO release in
@@ -57,6 +61,38 @@ fn build(
     Ok(kb)
 }
 
+/// The cases with, as publications to leave out, their own PMIDs plus every PMID of a corpus
+/// case of the same diagnosis that is not lower than the case's own (PubMed ids grow roughly
+/// with the date of entry): the knowledge of the case's disease is then the literature
+/// published before it. HPOA rows citing those PMIDs are left out too.
+fn later_publications(cases: &[BenchCase]) -> Vec<BenchCase> {
+    let num = |p: &str| p.trim_start_matches("PMID:").parse::<u64>().unwrap_or(0);
+    let mut by_disease: std::collections::HashMap<&str, Vec<&str>> = Default::default();
+    for c in cases {
+        for d in &c.gold_diseases {
+            by_disease
+                .entry(d)
+                .or_default()
+                .extend(c.publications.iter().map(String::as_str));
+        }
+    }
+    cases
+        .iter()
+        .map(|c| {
+            let mut c2 = c.clone();
+            let own = c.publications.iter().map(|p| num(p)).min().unwrap_or(0);
+            for d in &c.gold_diseases {
+                for p in &by_disease[d.as_str()] {
+                    if num(p) >= own && !c2.publications.iter().any(|x| x == p) {
+                        c2.publications.push((*p).to_string());
+                    }
+                }
+            }
+            c2
+        })
+        .collect()
+}
+
 fn main() -> Result<(), String> {
     let env_path =
         |k: &str, d: &str| std::env::var_os(k).map_or_else(|| PathBuf::from(d), PathBuf::from);
@@ -71,7 +107,13 @@ fn main() -> Result<(), String> {
             None if setting == "none" => ("none", None),
             Some((s, "zero")) => (s, Some(ExcludedTerms::ZeroCount)),
             Some((s, "ignore")) => (s, Some(ExcludedTerms::Ignore)),
-            _ => return Err(format!("{setting}: expected none or SOURCE:zero|ignore")),
+            // the same leave-out without case knowledge (the reference of `earlier`)
+            Some((s, "none")) => (s, None),
+            _ => {
+                return Err(format!(
+                    "{setting}: expected none or SOURCE:zero|ignore|none"
+                ))
+            }
         };
         let o = ScorerOptions::default;
         let (g, d) = match source {
@@ -94,7 +136,11 @@ fn main() -> Result<(), String> {
                 (g.b, d.b) = (g2.b, d2.b);
                 (g, d)
             }
-            s => return Err(format!("{s}: expected none, all or other-half")),
+            "earlier" => {
+                let later = later_publications(&corpus.cases);
+                evaluate_setting(&build(&hpo, &all, rule)?, o(), &later)
+            }
+            s => return Err(format!("{s}: expected none, all, other-half or earlier")),
         };
         let (ga, dall) = (merged(&g.a, &g.b), merged(&d.a, &d.b));
         let pct = |m: &LevelMetrics, k: usize| 100.0 * m.recall(k);

@@ -520,7 +520,7 @@ fn append_extra(
             });
         }
     }
-    add.sort_by(|a, b| (a.disease, a.gene).cmp(&(b.disease, b.gene)));
+    add.sort_by_key(|l| (l.disease, l.gene));
     add.dedup_by(|a, b| (a.disease, a.gene) == (b.disease, b.gene));
     links.extend(add);
     dropped
