@@ -12,7 +12,8 @@
 //! (ratio 1.05 between neighbours; the fit's resolution), computed once per case.
 //!
 //! `cargo run --release -p odyssey-bench --example calibrate`
-//! (reads `../shared/data/phenopacket-store/cases`, or the folder in `ODYSSEY_CASES`).
+//! (reads `../shared/data/phenopacket-store/cases`, or the folder in `ODYSSEY_CASES`; the
+//! embedded knowledge base, or the compiled file in `ODYSSEY_KB`).
 
 use std::path::PathBuf;
 
@@ -86,7 +87,13 @@ fn main() -> Result<(), String> {
         || PathBuf::from("../shared/data/phenopacket-store/cases"),
         PathBuf::from,
     );
-    let kb = KnowledgeBase::embedded().map_err(|e| e.to_string())?;
+    // the embedded knowledge base, or a compiled one named by ODYSSEY_KB (e.g. with case
+    // knowledge, `odyssey kb build --cases`)
+    let kb = match std::env::var_os("ODYSSEY_KB") {
+        Some(p) => KnowledgeBase::load(std::path::Path::new(&p)),
+        None => KnowledgeBase::embedded(),
+    }
+    .map_err(|e| e.to_string())?;
     let corpus = Corpus::load(&dir, None).map_err(|e| e.to_string())?;
     let base = ScorerOptions::default();
     let ev = Evaluator::new(&kb, base.clone());

@@ -7,6 +7,8 @@
 //! * [`corpus`]: cases from a phenopacket-store folder: HPO terms, causal genes, diagnoses,
 //!   variants and the publication each case comes from.
 //! * [`metrics`]: top-k recall, mean reciprocal rank and not-found counts with pessimistic ties.
+//! * [`case_knowledge`]: published cases turned into phenotype annotations (k/n per
+//!   publication) for `odyssey kb build --cases`.
 //! * [`leakage`]: leave-publication-out, without rebuilding the knowledge base per case.
 //! * [`evaluate`], [`summary`], [`phenotype`]: the `phenotype` mode.
 //! * [`stability`]: the 2-fold cohort split and a small parameter grid per half.
@@ -16,6 +18,7 @@
 //! * [`report`], [`timing`]: JSON and Markdown results, speed and memory figures.
 
 pub mod calibration;
+pub mod case_knowledge;
 pub mod corpus;
 pub mod error;
 pub mod evaluate;

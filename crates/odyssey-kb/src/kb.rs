@@ -62,6 +62,9 @@ pub struct BuildReport {
     /// Gene-disease links whose disease has no annotation in `phenotype.hpoa` (kept as genes
     /// without that disease).
     pub links_without_disease: usize,
+    /// Extra annotation rows ([`KnowledgeBase::build_with`]) dropped because this release
+    /// does not know their term.
+    pub extra_unknown_terms: usize,
     /// Rows kept and dropped by an as-of date ([`KnowledgeBase::build_as_of`]); `None` for a
     /// build of the whole release.
     pub as_of: Option<AsOfReport>,
@@ -111,6 +114,23 @@ impl KnowledgeBase {
         dir: &Path,
         as_of: Option<CurationDate>,
     ) -> Result<(KnowledgeBase, BuildReport)> {
+        Self::build_with(dir, as_of, None)
+    }
+
+    /// As [`KnowledgeBase::build_as_of`], plus `extra` phenotype annotations (e.g. derived
+    /// from published case reports, [`ExtraKnowledge`]) appended to `phenotype.hpoa`'s rows
+    /// (not filtered by `as_of`), and gene links for the diseases that
+    /// `genes_to_phenotype.txt` links to no gene. Extra rows whose term this release does not
+    /// know are dropped and counted in [`BuildReport::extra_unknown_terms`]; the extra
+    /// source's name and checksum are recorded in [`KbMeta::sources`] and its description in
+    /// [`KbMeta::annotations_release`].
+    ///
+    /// Errors: as [`KnowledgeBase::build`].
+    pub fn build_with(
+        dir: &Path,
+        as_of: Option<CurationDate>,
+        extra: Option<&ExtraKnowledge>,
+    ) -> Result<(KnowledgeBase, BuildReport)> {
         let obo_path = find_in(dir, "hp.obo")?;
         let hpoa_path = find_in(dir, "phenotype.hpoa")?;
         let g2p_path = find_in(dir, "genes_to_phenotype.txt")?;
@@ -123,6 +143,10 @@ impl KnowledgeBase {
             as_of: as_of.map(|d| filter_as_of(&mut hpoa, d)),
             ..BuildReport::default()
         };
+        let mut links = links;
+        if let Some(x) = extra {
+            report.extra_unknown_terms = append_extra(&mut hpoa, &mut links, x, &ontology);
+        }
 
         let mut strings = StrPool::default();
         let mut pool: Vec<u32> = Vec::new();
@@ -144,6 +168,10 @@ impl KnowledgeBase {
         let mut meta = build_meta(&obo, &hpoa, &obo_path, &hpoa_path, &g2p_path)?;
         if let Some(d) = as_of {
             meta.annotations_release = format!("{} as of {d}", meta.annotations_release);
+        }
+        if let Some(x) = extra {
+            meta.annotations_release = format!("{} + {}", meta.annotations_release, x.description);
+            meta.sources.push((x.name.clone(), x.checksum()));
         }
         report.remapped.sort();
         report.remapped.dedup();
@@ -407,6 +435,95 @@ impl KnowledgeBase {
         }
         Ok(())
     }
+}
+
+/// Biocuration prefix of annotation rows derived from case reports (`k/n` per publication):
+/// the phenotype model pools these rows of one disease and term into one frequency Σk/Σn
+/// instead of taking the highest (see `odyssey_pheno::ProfileBuilder::build`).
+pub const POOLED_CURATION: &str = "ODYSSEY:case-knowledge";
+
+/// Phenotype annotations from another source than `phenotype.hpoa`, in its row format, with
+/// gene links by HGNC symbol: the input of [`KnowledgeBase::build_with`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ExtraKnowledge {
+    /// Source name recorded in [`KbMeta::sources`] (e.g. `case-knowledge`).
+    pub name: String,
+    /// Short description appended to [`KbMeta::annotations_release`] (e.g. `8,719 case
+    /// reports`).
+    pub description: String,
+    /// Annotation rows, as if read from an HPOA file (their `line` numbers the row in this
+    /// list, 1-based).
+    pub records: Vec<crate::hpoa::HpoaRecord>,
+    /// (disease, HGNC symbol): used only for a disease that `genes_to_phenotype.txt` links to
+    /// no gene, and only when the symbol is a gene of `genes_to_phenotype.txt` (its NCBI Gene
+    /// id comes from there).
+    pub gene_links: Vec<(DiseaseId, String)>,
+}
+
+impl ExtraKnowledge {
+    /// xxh3-64 (hex) of the rows and links in a fixed text form: the provenance checksum.
+    pub fn checksum(&self) -> String {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for r in &self.records {
+            h.update(
+                format!(
+                    "{}\t{}\t{}\t{}\t{}\n",
+                    r.disease,
+                    r.negated,
+                    r.term,
+                    r.references.join(";"),
+                    r.frequency
+                )
+                .as_bytes(),
+            );
+        }
+        for (d, g) in &self.gene_links {
+            h.update(format!("{d}\t{g}\n").as_bytes());
+        }
+        format!("{:016x}", h.digest())
+    }
+}
+
+/// Appends the extra rows whose term the ontology knows (returns how many were dropped), and
+/// the gene links of diseases without one.
+fn append_extra(
+    hpoa: &mut HpoaFile,
+    links: &mut Vec<GeneDiseaseLink>,
+    extra: &ExtraKnowledge,
+    ontology: &Ontology,
+) -> usize {
+    let mut dropped = 0;
+    let offset = hpoa.records.last().map_or(0, |r| r.line);
+    for r in &extra.records {
+        if ontology.resolve(r.term).is_ok_and(|x| x.term().is_some()) {
+            let mut r = r.clone();
+            r.line += offset;
+            hpoa.records.push(r);
+        } else {
+            dropped += 1;
+        }
+    }
+    let linked: std::collections::HashSet<DiseaseId> = links.iter().map(|l| l.disease).collect();
+    let by_symbol: std::collections::HashMap<&str, NcbiGeneId> =
+        links.iter().map(|l| (l.symbol.as_str(), l.gene)).collect();
+    let mut add = Vec::new();
+    for (d, sym) in &extra.gene_links {
+        if linked.contains(d) {
+            continue;
+        }
+        if let Some(&gene) = by_symbol.get(sym.as_str()) {
+            add.push(GeneDiseaseLink {
+                gene,
+                symbol: sym.clone(),
+                disease: *d,
+                line: 0,
+            });
+        }
+    }
+    add.sort_by_key(|l| (l.disease, l.gene));
+    add.dedup_by(|a, b| (a.disease, a.gene) == (b.disease, b.gene));
+    links.extend(add);
+    dropped
 }
 
 /// The two source paths named in annotation errors.

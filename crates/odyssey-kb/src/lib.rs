@@ -41,7 +41,7 @@ pub use disease::{Disease, DiseaseIdx, Gene, GeneIdx, ModeOfInheritance};
 pub use error::{Error, Result};
 pub use file::{FORMAT_VERSION, MAGIC};
 pub use id::{DiseaseDb, DiseaseId, HpoId, NcbiGeneId, ParseIdError};
-pub use kb::{BuildReport, KbMeta, KbStats, KnowledgeBase};
+pub use kb::{BuildReport, ExtraKnowledge, KbMeta, KbStats, KnowledgeBase, POOLED_CURATION};
 pub use newer::NewerTerms;
 pub use ontology::{
     Ontology, Resolution, TermIdx, MODE_OF_INHERITANCE, ONSET, PHENOTYPIC_ABNORMALITY, ROOT,

@@ -3,7 +3,9 @@
 //! `NOT` annotations. The index is built from these profiles, and the same profile scores a
 //! single disease exactly (term-by-term evidence, leave-publication-out).
 
-use odyssey_kb::{Annotation, Aspect, Disease, KnowledgeBase, Ontology, TermIdx};
+use odyssey_kb::{
+    Annotation, Aspect, Disease, Frequency, KnowledgeBase, Ontology, TermIdx, POOLED_CURATION,
+};
 
 use crate::index::{IndexOptions, Propagation};
 
@@ -64,8 +66,11 @@ impl ProfileBuilder {
     /// The profile of a disease from its aspect-P annotations, skipping those for which
     /// `skip` is true. `None` when no positive phenotype annotation remains.
     ///
-    /// A missing frequency is `options.unknown_frequency`; a positive annotation with
-    /// frequency zero counts as `NOT`; frequencies propagate to ancestors by
+    /// A missing frequency is `options.unknown_frequency`; several annotations of one term
+    /// take the highest frequency, except the case-knowledge rows (biocuration
+    /// [`POOLED_CURATION`], frequency `k/n` per publication), which are first pooled into one
+    /// frequency Σk/Σn over the rows `skip` leaves; a positive annotation with frequency zero
+    /// (also a pooled 0/n) counts as `NOT`; frequencies propagate to ancestors by
     /// `options.propagation`.
     pub fn build(
         &mut self,
@@ -77,11 +82,22 @@ impl ProfileBuilder {
         let o = kb.ontology();
         let mut direct: Vec<(TermIdx, f64)> = Vec::new();
         let mut not: Vec<TermIdx> = Vec::new();
+        // case-knowledge rows (k/n per publication), pooled per term: (term, Σk, Σn)
+        let mut pooled: Vec<(TermIdx, u32, u32)> = Vec::new();
         for a in d
             .annotations
             .iter()
             .filter(|a| a.aspect == Aspect::Phenotype && !skip(a))
         {
+            if let (false, Frequency::Ratio { n, m }) = (a.negated, a.frequency) {
+                if kb.biocuration(a).starts_with(POOLED_CURATION) {
+                    match pooled.iter_mut().find(|e| e.0 == a.term) {
+                        Some(e) => (e.1, e.2) = (e.1 + n.min(m), e.2 + m),
+                        None => pooled.push((a.term, n.min(m), m)),
+                    }
+                    continue;
+                }
+            }
             let f = a
                 .frequency
                 .proportion()
@@ -92,6 +108,20 @@ impl ProfileBuilder {
                 e.1 = e.1.max(f);
             } else {
                 direct.push((a.term, f));
+            }
+        }
+        for (t, k, n) in pooled {
+            let f = if n == 0 {
+                0.0
+            } else {
+                f64::from(k) / f64::from(n)
+            };
+            if f <= 0.0 {
+                not.push(t);
+            } else if let Some(e) = direct.iter_mut().find(|e| e.0 == t) {
+                e.1 = e.1.max(f);
+            } else {
+                direct.push((t, f));
             }
         }
         if direct.is_empty() {

@@ -6,9 +6,18 @@ use std::path::{Path, PathBuf};
 use anyhow::bail;
 use clap::Subcommand;
 use odyssey::terms::{search_terms, term_view};
-use odyssey_kb::{AsOfReport, CurationDate, KnowledgeBase};
+use odyssey_kb::{AsOfReport, CurationDate, ExtraKnowledge, KnowledgeBase};
 
 use super::Global;
+
+/// `--case-excluded`: see [`odyssey_bench::case_knowledge::ExcludedTerms`].
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum CaseExcluded {
+    /// No row.
+    Ignore,
+    /// 0/n rows.
+    Zero,
+}
 
 #[derive(Subcommand, Debug)]
 pub enum KbCommand {
@@ -26,8 +35,21 @@ pub enum KbCommand {
         /// Keep only the annotations curated on or before this date (a row's earliest
         /// biocuration date; undated rows are kept). Orphanet rows carry their import date, so
         /// only OMIM and DECIPHER rows are dated. Recorded in the annotations release.
-        #[arg(long, value_name = "YYYY-MM-DD")]
+        #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "cases")]
         as_of: Option<CurationDate>,
+        /// Also compile published case reports as knowledge: a folder of Phenopacket v2 files
+        /// (`<DIR>/<cohort>/*.json`, phenopacket-store's layout), each with a diagnosis and its
+        /// PubMed id; per (diagnosis, publication) every recorded term becomes a `k/n`
+        /// annotation citing that PMID (docs/phenotype-model.md, "Published patients as
+        /// knowledge").
+        #[arg(long, value_name = "DIR")]
+        cases: Option<PathBuf>,
+        /// With --cases: what a term excluded in a publication's patients (and observed in
+        /// none) becomes: nothing (`ignore`, the default: measured better on both halves of
+        /// the cohort split) or a 0/n row (`zero`, a NOT once pooled to zero). Excluded
+        /// patients count in n either way.
+        #[arg(long, value_enum, default_value_t = CaseExcluded::Ignore, requires = "cases")]
+        case_excluded: CaseExcluded,
     },
     /// Release date and counts of the knowledge base in use.
     Info {
@@ -64,7 +86,15 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
             output,
             force,
             as_of,
-        } => build(&hpo, &output, force, as_of, &mut out),
+            cases,
+            case_excluded,
+        } => {
+            let extra = match &cases {
+                Some(dir) => Some(case_knowledge(dir, case_excluded)?),
+                None => None,
+            };
+            build(&hpo, &output, force, as_of, extra.as_ref(), &mut out)
+        }
         KbCommand::Info { json } => info(global, json, &mut out),
         KbCommand::Term { id, json } => term(global, &id, json, &mut out),
         KbCommand::Search { query, limit, json } => {
@@ -80,6 +110,7 @@ fn build(
     output: &Path,
     force: bool,
     as_of: Option<CurationDate>,
+    extra: Option<&ExtraKnowledge>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     // an existing file only with --force, and never a device node, link or folder
@@ -87,7 +118,13 @@ fn build(
     if !hpo.is_dir() {
         bail!("{}: no such folder (expected an HPO release folder with hp.obo, phenotype.hpoa and genes_to_phenotype.txt)", hpo.display());
     }
-    let (kb, report) = KnowledgeBase::build_as_of(hpo, as_of)?;
+    let (kb, report) = KnowledgeBase::build_with(hpo, as_of, extra)?;
+    if report.extra_unknown_terms > 0 {
+        note!(
+            "warning: {} case-knowledge rows name a term this HPO release does not know; left out",
+            report.extra_unknown_terms
+        );
+    }
     if let Some(r) = &report.as_of {
         warn_as_of(r);
     }
@@ -117,6 +154,41 @@ fn build(
         s.genes
     )?;
     Ok(())
+}
+
+/// Reads a folder of case reports into extra annotations, reporting what was left out on
+/// stderr. Errors: the folder cannot be listed, or no case could be used.
+fn case_knowledge(dir: &Path, excluded: CaseExcluded) -> anyhow::Result<ExtraKnowledge> {
+    use odyssey_bench::case_knowledge::{case_knowledge, ExcludedTerms};
+    let corpus = odyssey_bench::phenotype::Corpus::load(dir, None)?;
+    for e in &corpus.errors {
+        note!("warning: case left out of the knowledge: {e}");
+    }
+    let cases: Vec<_> = corpus.cases.iter().collect();
+    let rule = match excluded {
+        CaseExcluded::Zero => ExcludedTerms::ZeroCount,
+        CaseExcluded::Ignore => ExcludedTerms::Ignore,
+    };
+    let (extra, r) = case_knowledge(&cases, rule);
+    note!(
+        "case knowledge from {}: {} of {} cases used ({} without a PubMed id, {} without an OMIM/ORPHA/DECIPHER diagnosis, {} unreadable), {} (diagnosis, publication) groups, {} rows ({} of them 0/n)",
+        dir.display(),
+        r.cases_used,
+        corpus.files,
+        r.without_publication,
+        r.without_diagnosis,
+        corpus.errors.len(),
+        r.groups,
+        r.rows,
+        r.zero_rows
+    );
+    if r.cases_used == 0 {
+        bail!(
+            "{}: no case with a diagnosis and a PubMed id (metaData.externalReferences PMID:…)",
+            dir.display()
+        );
+    }
+    Ok(extra)
 }
 
 /// The as-of filter's counts and its limits, on stderr.
