@@ -181,8 +181,8 @@ pub(crate) fn conflict_error(src: &ResolvedSource, key: &VariantKey) -> Error {
 
 /// Checks a tabix/CSI index against its BGZF file before streaming: for each of the first
 /// 30 sequences of the index, the first chunk of the sequence must start at a record of that
-/// sequence. A stale index (the file was rewritten after indexing) points elsewhere or into
-/// a damaged block.
+/// sequence (its name in the index header's sequence-name column). A stale index (the file
+/// was rewritten after indexing) points elsewhere or into a damaged block.
 ///
 /// Returns a warning when the index is older than the file but matches it (downloads can
 /// give any order of modification times). Errors: a mismatch, naming the index, the
@@ -193,6 +193,10 @@ pub(crate) fn check_index(
     index: &dyn BinningIndex,
     names: &[String],
 ) -> Result<Option<String>> {
+    // the column holding the sequence name (0-based; 0 for VCF)
+    let column = index
+        .header()
+        .map_or(0, |h| h.reference_sequence_name_index());
     let mtime = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let older = match (mtime(idx_path), mtime(path)) {
         (Some(i), Some(f)) => i < f,
@@ -229,7 +233,7 @@ pub(crate) fn check_index(
                 "sequence {name:?} points to unreadable data ({e})"
             )));
         }
-        let field = line.split('\t').next().unwrap_or("");
+        let field = line.split('\t').nth(column).unwrap_or("");
         if field != name {
             let shown: String = line.trim_end().chars().take(40).collect();
             return Err(stale(format!(
