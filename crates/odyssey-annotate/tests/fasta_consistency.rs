@@ -205,3 +205,174 @@ fn a_fasta_layout_that_cannot_be_indexed_names_the_line() {
     // an unknown line is not shown as line 0
     assert_eq!(e.to_string(), "x.fa: m");
 }
+
+/// Builds `dir/g.gff3` ([`GFF3`]) with the FASTA at `fa` (any name: plain, gzip or bgzip).
+fn build_fasta_at(dir: &Path, fa: &Path) -> Result<odyssey_annotate::build::BuildStats, Error> {
+    let gff = dir.join("g.gff3");
+    std::fs::write(&gff, GFF3).unwrap();
+    build(&BuildOptions {
+        models: vec![gff],
+        fasta: vec![fa.to_path_buf()],
+        assembly: Assembly::GRCh38,
+        label: None,
+        flank: 10,
+        whole_transcripts: false,
+    })
+    .map(|(_, s)| s)
+}
+
+fn gzip(path: &Path, text: &str) {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(path).unwrap(),
+        flate2::Compression::default(),
+    );
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap();
+}
+
+#[test]
+fn non_nucleotide_characters_are_refused_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // position 57 of chromosome 1 (inside the transcript's 1-100 with its flank): in lines of
+    // 50 bases after the header, line 3, column 7
+    let mut bad = forward_sequence().into_bytes();
+    bad[56] = b'!';
+    let bad = String::from_utf8(bad).unwrap();
+    let want =
+        "'!' (byte 0x21) at column 7 (record \"1\", position 57): expected a nucleotide letter";
+    // indexed (uncompressed, index built in memory)
+    let (path, line, message) = parse_error(build_with(d, &record("1", &bad, 50)));
+    assert_eq!((path, line), (d.join("ref.fa"), 3), "{message}");
+    assert!(message.contains(want), "{message}");
+    // streamed (plain gzip, no index)
+    let gz = d.join("ref.fa.gz");
+    gzip(&gz, &record("1", &bad, 50));
+    let (path, line, message) = parse_error(build_fasta_at(d, &gz));
+    assert_eq!((path, line), (gz.clone(), 3), "{message}");
+    assert!(message.contains(want), "{message}");
+    // IUPAC ambiguity codes and soft-masked (lower-case) bases are accepted by both
+    let mut ok = forward_sequence().into_bytes();
+    ok[56] = b'R';
+    ok[57] = b'y';
+    ok[20..30].make_ascii_lowercase();
+    let ok = String::from_utf8(ok).unwrap();
+    let s = build_with(d, &record("1", &ok, 50)).unwrap();
+    assert_eq!(s.sequence_bases, 100);
+    gzip(&gz, &record("1", &ok, 50));
+    assert_eq!(build_fasta_at(d, &gz).unwrap().sequence_bases, 100);
+}
+
+/// Writes `text` as one BGZF block to `path`, its `.gzi` (no entries: one block) and the
+/// `.fai` of the uncompressed text.
+fn bgzip_indexed(dir: &Path, path: &Path, text: &str) {
+    use noodles::{bgzf, fasta};
+    use std::io::Write;
+    let mut w = bgzf::io::Writer::new(std::fs::File::create(path).unwrap());
+    w.write_all(text.as_bytes()).unwrap();
+    w.finish().unwrap();
+    bgzf::gzi::fs::write(
+        path.with_added_extension("gzi"),
+        &bgzf::gzi::Index::default(),
+    )
+    .unwrap();
+    let plain = dir.join("plain.fa");
+    std::fs::write(&plain, text).unwrap();
+    fasta::fai::fs::write(
+        path.with_added_extension("fai"),
+        &fasta::fs::index(&plain).unwrap(),
+    )
+    .unwrap();
+    std::fs::remove_file(plain).unwrap();
+}
+
+#[test]
+fn a_stale_index_of_a_bgzip_fasta_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fa = d.join("ref.fa.gz");
+    let text = record("1", &forward_sequence(), 50);
+    bgzip_indexed(d, &fa, &text);
+    assert_eq!(build_fasta_at(d, &fa).unwrap().sequence_bases, 100);
+    // the FASTA recompressed with a longer header after indexing: the old .fai points 5
+    // bytes too early
+    let newer = text.replacen("test construct", "test construct v2.0", 1);
+    let (fai, gzi) = (
+        fa.with_added_extension("fai"),
+        fa.with_added_extension("gzi"),
+    );
+    let (old_fai, old_gzi) = (std::fs::read(&fai).unwrap(), std::fs::read(&gzi).unwrap());
+    bgzip_indexed(d, &fa, &newer);
+    std::fs::write(&fai, old_fai).unwrap();
+    std::fs::write(&gzi, old_gzi).unwrap();
+    let (path, line, message) = parse_error(build_fasta_at(d, &fa));
+    assert_eq!((path, line), (fai, 1), "{message}");
+    assert!(
+        message.contains("the index does not match") && message.contains("record \"1\""),
+        "{message}"
+    );
+    // a .gzi whose block lies past the end of the file
+    bgzip_indexed(d, &fa, &newer);
+    noodles::bgzf::gzi::fs::write(
+        &gzi,
+        &noodles::bgzf::gzi::Index::from(vec![(1 << 20, 1 << 16)]),
+    )
+    .unwrap();
+    let (path, _, message) = parse_error(build_fasta_at(d, &fa));
+    assert_eq!(path, gzi);
+    assert!(message.contains("past the end of the file"), "{message}");
+}
+
+#[test]
+fn overlapping_exons_are_warned_naming_both_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let fa = d.join("ref.fa");
+    std::fs::write(&fa, record("1", &forward_sequence(), 50)).unwrap();
+    let run = |name: &str, text: &str| {
+        let p = d.join(name);
+        std::fs::write(&p, text).unwrap();
+        build(&BuildOptions {
+            models: vec![p],
+            fasta: vec![fa.clone()],
+            assembly: Assembly::GRCh38,
+            label: None,
+            flank: 10,
+            whole_transcripts: false,
+        })
+        .unwrap()
+        .1
+    };
+    // GFF3: the second exon (line 5) starts at 35, inside the first (11-40, line 4)
+    let overlapping = GFF3.replace("exon\t61\t90", "exon\t35\t90");
+    let s = run("o.gff3", &overlapping);
+    assert_eq!(s.overlapping_exons, 1);
+    assert!(
+        s.overlapping_exon_examples[0].contains("o.gff3: lines 4 and 6: transcript")
+            && s.overlapping_exon_examples[0].contains("has exons 11-40 and 35-90, which overlap"),
+        "{:?}",
+        s.overlapping_exon_examples
+    );
+    // exons that only touch (RefSeq splits an exon at an alignment gap) are not warned
+    let touching = GFF3.replace("exon\t61\t90", "exon\t41\t90");
+    assert_eq!(run("t.gff3", &touching).overlapping_exons, 0);
+    assert_eq!(run("g.gff3", GFF3).overlapping_exons, 0);
+    // GTF likewise
+    let gtf = |second: &str| {
+        format!(
+            "1\tx\ttranscript\t11\t90\t.\t+\t.\tgene_id \"G1\"; transcript_id \"TX1\"; gene_name \"GENEA\";\n\
+             1\tx\texon\t11\t40\t.\t+\t.\tgene_id \"G1\"; transcript_id \"TX1\";\n\
+             1\tx\texon\t{second}\t90\t.\t+\t.\tgene_id \"G1\"; transcript_id \"TX1\";\n"
+        )
+    };
+    let s = run("o.gtf", &gtf("30"));
+    assert_eq!(s.overlapping_exons, 1);
+    assert!(
+        s.overlapping_exon_examples[0]
+            .contains("o.gtf: lines 2 and 3: transcript TX1 has exons 11-40 and 30-90"),
+        "{:?}",
+        s.overlapping_exon_examples
+    );
+    assert_eq!(run("g.gtf", &gtf("61")).overlapping_exons, 0);
+}

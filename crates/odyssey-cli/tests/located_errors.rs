@@ -144,3 +144,76 @@ fn an_empty_gff_names_the_file() {
         error_line(&o)
     );
 }
+
+/// `analyze` with reference data holding the reference sequence warns about VCF REF alleles
+/// that differ from it, naming the lines and positions (as `annotate` does); a VCF whose REF
+/// alleles match gets no such warning.
+#[test]
+fn analyze_warns_about_ref_alleles_that_differ_from_the_reference() {
+    let s = Scratch::new("ref-mismatch");
+    // chromosome 1 is ACGT repeated: position p holds "ACGT"[(p - 1) % 4]
+    s.write("ref.fa", &format!(">1\n{}\n", "ACGT".repeat(30)));
+    s.write(
+        "g.gff3",
+        "##gff-version 3\n\
+         1\tt\tgene\t11\t90\t.\t+\t.\tID=gene:G1;Name=GENEA;biotype=lncRNA\n\
+         1\tt\tmRNA\t11\t90\t.\t+\t.\tID=transcript:TX1;Parent=gene:G1;biotype=lncRNA\n\
+         1\tt\texon\t11\t90\t.\t+\t.\tParent=transcript:TX1\n",
+    );
+    let o = odyssey(
+        &s.0,
+        &[
+            "refdata",
+            "build",
+            "--gff",
+            "g.gff3",
+            "--fasta",
+            "ref.fa",
+            "--assembly",
+            "GRCh38",
+            "-o",
+            "r.odyref",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let head = "##fileformat=VCFv4.2\n##contig=<ID=1,length=248956422>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tkid\n";
+    // 25 holds A (the VCF says C), 26 holds C (matches), 31-32 hold GT (the VCF says GA)
+    let rec = |pos: u32, r: &str, a: &str| format!("1\t{pos}\t.\t{r}\t{a}\t50\tPASS\t.\tGT\t0/1\n");
+    s.write(
+        "bad.vcf",
+        &format!(
+            "{head}{}{}{}",
+            rec(25, "C", "T"),
+            rec(26, "C", "T"),
+            rec(31, "GA", "G")
+        ),
+    );
+    s.write("good.vcf", &format!("{head}{}", rec(26, "C", "T")));
+    let analyze = |vcf: &str| {
+        let o = odyssey(
+            &s.0,
+            &[
+                "analyze",
+                "--hpo",
+                "HP:0001250",
+                "--vcf",
+                vcf,
+                "--refdata",
+                "r.odyref",
+                "--assembly",
+                "GRCh38",
+                "--top",
+                "1",
+            ],
+        );
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let e = analyze("bad.vcf");
+    assert!(
+        e.contains("bad.vcf: 2 record(s) have a REF that differs from the reference sequence of the reference data (first: line 5: 1:25 REF C, reference A; line 7: 1:31 REF GA, reference GT)"),
+        "{e}"
+    );
+    let e = analyze("good.vcf");
+    assert!(!e.contains("REF that differs"), "{e}");
+}

@@ -9,7 +9,7 @@ use odyssey_annotate::{Annotator, RefData};
 use odyssey_genome::{Assembly, Chrom, VariantKey};
 use odyssey_kb::KnowledgeBase;
 use odyssey_variant::sources::config::parse_sources_toml;
-use odyssey_variant::sources::{build_store, StoreReader};
+use odyssey_variant::sources::{build_store, SourceSet, StoreReader};
 
 /// Shared state: a scratch folder, a small annotator, the seed files of the HPO fixture.
 pub struct Ctx {
@@ -86,6 +86,85 @@ fn sources_toml(data: &[u8], ctx: &Ctx) {
 fn gff3(data: &[u8], ctx: &Ctx) {
     let p = put(ctx, "m.gff3", data);
     let _ = build(&opts(vec![p], vec![]));
+}
+
+fn gtf(data: &[u8], ctx: &Ctx) {
+    let p = put(ctx, "m.gtf", data);
+    let _ = build(&opts(vec![p], vec![ctx.dir.join("seed.fa")]));
+}
+
+/// Keys looked up in the source targets: the seeds' records (trimmed as the sources trim
+/// them) and a miss.
+fn source_keys() -> Vec<VariantKey> {
+    let c1 = Chrom::autosome(1).expect("chr1");
+    let c2 = Chrom::autosome(2).expect("chr2");
+    [
+        VariantKey::new(c1, 100, "C", "T"),
+        VariantKey::new(c1, 200, "ACGTACGTACGTA", "A"),
+        VariantKey::new(c1, 150, "G", "GA"),
+        VariantKey::new(c2, 50, "A", "G"),
+        VariantKey::new(c2, 61, "A", "C"),
+        VariantKey::new(Chrom::MT, 200, "A", "G"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Writes `data` as `file` and reads it as each `[[source]]` table of `tomls` (paths relative
+/// to the scratch folder): opened for lookups (`memory` back end) and compiled into a store
+/// that is then read back.
+fn source_file(data: &[u8], ctx: &Ctx, file: &str, tomls: &[&str]) {
+    put(ctx, file, data);
+    let keys = source_keys();
+    for t in tomls {
+        let Ok((_, srcs)) = parse_sources_toml(t, &ctx.dir.join("s.toml")) else {
+            continue;
+        };
+        if let Ok(mut set) = SourceSet::open(&srcs, Assembly::GRCh38) {
+            for k in &keys {
+                let _ = set.annotate(k);
+            }
+        }
+        let store = ctx.dir.join("src.ostore");
+        if build_store(&srcs[0], &store).is_ok() {
+            if let Ok(mut r) = StoreReader::open(&store) {
+                for k in &keys {
+                    let _ = r.get(k);
+                }
+            }
+        }
+    }
+}
+
+/// Source VCF data: read as a frequency source (overall and population AF, homozygotes), a
+/// ClinVar source and a SpliceAI score source.
+fn source_vcf(data: &[u8], ctx: &Ctx) {
+    source_file(
+        data,
+        ctx,
+        "src.vcf",
+        &[
+            "[[source]]\nname='g'\nrole='frequency'\npath='src.vcf'\npopulations=['afr']\nnhomalt='nhomalt'\n",
+            "[[source]]\nname='c'\nrole='clinvar'\npath='src.vcf'\n",
+            "[[source]]\nname='s'\nrole='score'\nscore='spliceai'\npath='src.vcf'\n",
+        ],
+    )
+}
+
+/// Source TSV/CSV data: read as a CADD score table, a REVEL CSV and an in-house frequency
+/// table.
+fn source_tsv(data: &[u8], ctx: &Ctx) {
+    source_file(
+        data,
+        ctx,
+        "src.txt",
+        &[
+            "[[source]]\nname='cadd'\nrole='score'\nscore='cadd_phred'\npath='src.txt'\n",
+            "[[source]]\nname='revel'\nrole='score'\nscore='revel'\npath='src.txt'\n",
+            "[[source]]\nname='local'\nrole='local_frequency'\npath='src.txt'\n",
+        ],
+    )
 }
 
 fn fasta(data: &[u8], ctx: &Ctx) {
@@ -166,6 +245,10 @@ pub const TARGETS: &[Target] = &[
         run: gff3,
     },
     Target {
+        name: "gtf",
+        run: gtf,
+    },
+    Target {
         name: "fasta",
         run: fasta,
     },
@@ -192,6 +275,14 @@ pub const TARGETS: &[Target] = &[
     Target {
         name: "g2p",
         run: g2p,
+    },
+    Target {
+        name: "source_vcf",
+        run: source_vcf,
+    },
+    Target {
+        name: "source_tsv",
+        run: source_tsv,
     },
 ];
 

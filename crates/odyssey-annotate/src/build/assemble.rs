@@ -21,6 +21,8 @@ pub(crate) struct RawTx {
     pub hgnc_id: Option<String>,
     pub ncbi_gene_id: Option<u32>,
     pub exons: Vec<(u32, u32)>,
+    /// The line of each exon of `exons` (same order).
+    pub exon_lines: Vec<u64>,
     /// CDS segments with their GFF phase.
     pub cds: Vec<(u32, u32, u8)>,
     pub stop_codons: Vec<(u32, u32)>,
@@ -46,6 +48,37 @@ impl Interner {
 fn has_tag(tags: &[String], names: &[&str]) -> bool {
     tags.iter()
         .any(|t| names.iter().any(|n| t.eq_ignore_ascii_case(n)))
+}
+
+/// An exon and its line: `(line, start, end)`.
+pub(crate) type ExonAt = (u64, u32, u32);
+
+/// Two exons of the transcript that overlap (share at least one base; exons that only touch,
+/// as where RefSeq splits an exon at an alignment gap, or the same exon listed twice, do not
+/// count): `(line, start, end)` of the earlier-starting exon and of the other. Such exons are
+/// merged by [`finish`]; the caller warns.
+pub(crate) fn overlapping_exons(raw: &RawTx) -> Option<(ExonAt, ExonAt)> {
+    let mut ex: Vec<(u32, u32, u64)> = raw
+        .exons
+        .iter()
+        .zip(raw.exon_lines.iter().chain(std::iter::repeat(&raw.line)))
+        .map(|(&(s, e), &l)| (s, e, l))
+        .collect();
+    ex.sort_unstable();
+    ex.dedup_by_key(|x| (x.0, x.1));
+    // the exon reaching furthest so far
+    let mut reach: Option<(u32, u32, u64)> = None;
+    for &(s, e, l) in &ex {
+        if let Some((rs, re, rl)) = reach {
+            if s <= re {
+                return Some(((rl, rs, re), (l, s, e)));
+            }
+        }
+        if reach.is_none_or(|r| e > r.1) {
+            reach = Some((s, e, l));
+        }
+    }
+    None
 }
 
 /// Validates and converts; `Err` explains what is inconsistent (the caller adds file and line).

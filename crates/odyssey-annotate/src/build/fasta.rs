@@ -23,6 +23,8 @@ struct Piece {
     name: String,
     offset: u32,
     len: u32,
+    /// `.fai` layout: byte offset of the first base, bases per line, bytes per line.
+    layout: (u64, u64, u64),
 }
 
 /// Fetches the given intervals (merged, sorted per chromosome) from the FASTA files into a
@@ -49,6 +51,11 @@ pub(crate) fn extract(
                     name,
                     offset,
                     len: rec.length() as u32,
+                    layout: (
+                        rec.position(),
+                        rec.line_base_count().get(),
+                        rec.line_width().get(),
+                    ),
                 }),
                 Contig::Other => {}
                 Contig::WrongAssembly(msg) => {
@@ -102,7 +109,19 @@ pub(crate) fn extract(
                         ),
                     )
                 })?;
-                parts.push((lo, rec.sequence().as_ref().to_vec()));
+                let bases = rec.sequence().as_ref();
+                if let Some((i, b)) = first_non_base(bases) {
+                    let q = u64::from(lo - p.offset) + i as u64; // 1-based in the record
+                    let (off, lb, lw) = p.layout;
+                    let byte = off + (q - 1) / lb * lw + (q - 1) % lb;
+                    let line = line_of_byte(&paths[p.file], byte);
+                    return Err(Error::parse(
+                        &paths[p.file],
+                        line,
+                        bad_base_message(b, (q - 1) % lb + 1, &p.name, q),
+                    ));
+                }
+                parts.push((lo, bases.to_vec()));
             }
         }
         parts.sort_by_key(|x| x.0);
@@ -135,6 +154,7 @@ fn load_index(path: &Path) -> Result<Option<fasta::fai::Index>, Error> {
         return match fasta::fs::read_associated_index(path) {
             Ok(i) if gzi.exists() => {
                 unique_names(&fai, &i)?;
+                check_bgzip_index(path, &fai, &gzi, &i)?;
                 Ok(Some(i))
             }
             _ => Ok(None),
@@ -143,7 +163,9 @@ fn load_index(path: &Path) -> Result<Option<fasta::fai::Index>, Error> {
     match fasta::fs::read_associated_index(path) {
         Ok(i) => {
             unique_names(&fai, &i)?;
-            check_index(path, &fai, &i)?;
+            let f = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+            let size = f.metadata().map_err(|e| Error::io(path, e))?.len();
+            check_index(path, &fai, &i, f, size)?;
             Ok(Some(i))
         }
         Err(_) => {
@@ -241,10 +263,16 @@ fn unique_names(file: &Path, index: &fasta::fai::Index) -> Result<(), Error> {
 /// line ends lie between it and the next record's header (or the end of the file). A stale
 /// index (the FASTA edited or replaced after indexing) fails here instead of yielding another
 /// sequence. Errors name the `.fai`, its line, and what was found.
-fn check_index(fasta: &Path, fai: &Path, index: &fasta::fai::Index) -> Result<(), Error> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut f = std::fs::File::open(fasta).map_err(|e| Error::io(fasta, e))?;
-    let size = f.metadata().map_err(|e| Error::io(fasta, e))?.len();
+///
+/// `f` reads the FASTA's (uncompressed) bytes, `size` is their count.
+fn check_index<R: std::io::Read + std::io::Seek>(
+    fasta: &Path,
+    fai: &Path,
+    index: &fasta::fai::Index,
+    mut f: R,
+    size: u64,
+) -> Result<(), Error> {
+    use std::io::{Read, SeekFrom};
     let mut read_at = |at: u64, n: u64| -> Result<Vec<u8>, Error> {
         let mut buf = Vec::new();
         f.seek(SeekFrom::Start(at))
@@ -347,6 +375,107 @@ fn check_index(fasta: &Path, fai: &Path, index: &fasta::fai::Index) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Checks the `.fai` and `.gzi` of a bgzip FASTA against it: the `.gzi` must be readable and
+/// its blocks must decompress where it says, and the `.fai` must match the decompressed text
+/// as for an uncompressed FASTA ([`check_index`], read through the `.gzi`). A FASTA
+/// recompressed or replaced after indexing fails here. Errors name the `.gzi` or `.fai`.
+fn check_bgzip_index(
+    path: &Path,
+    fai: &Path,
+    gzi: &Path,
+    index: &fasta::fai::Index,
+) -> Result<(), Error> {
+    let stale = |what: String| {
+        Error::parse(
+            gzi,
+            0,
+            format!(
+                "the .gzi/.fai index does not match {}: {what}; rebuild both (samtools faidx on the bgzip file)",
+                path.display()
+            ),
+        )
+    };
+    let gi =
+        noodles::bgzf::gzi::fs::read(gzi).map_err(|e| stale(format!("unreadable .gzi ({e})")))?;
+    // the decompressed size: the last indexed block's start plus what follows it
+    let (last_c, last_u) = gi.as_ref().last().copied().unwrap_or((0, 0));
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    let csize = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    if last_c > csize {
+        return Err(stale(format!(
+            "a block at compressed byte {last_c} lies past the end of the file ({csize} bytes)"
+        )));
+    }
+    let mut tail = noodles::bgzf::io::Reader::new(file);
+    let vpos = noodles::bgzf::VirtualPosition::try_from((last_c, 0))
+        .map_err(|e| stale(format!("compressed offset {last_c} out of range ({e})")))?;
+    tail.seek(vpos)
+        .map_err(|e| stale(format!("no block starts at compressed byte {last_c} ({e})")))?;
+    let rest = std::io::copy(&mut tail, &mut std::io::sink()).map_err(|e| {
+        stale(format!(
+            "the data from compressed byte {last_c} does not decompress ({e})"
+        ))
+    })?;
+    let reader = noodles::bgzf::io::IndexedReader::new(
+        std::fs::File::open(path).map_err(|e| Error::io(path, e))?,
+        gi,
+    );
+    check_index(path, fai, index, reader, last_u + rest).map_err(|e| match e {
+        Error::Io { source, .. } => stale(format!("reading through the .gzi failed ({source})")),
+        e => e,
+    })
+}
+
+/// The letters a reference sequence may hold: A, C, G, T, N and the IUPAC ambiguity codes
+/// (R Y S W K M B D H V, and U), in upper or lower case (soft-masked repeats). Ambiguity
+/// codes are read as unknown bases, like N (NC-IUB 1984, "Nomenclature for incompletely
+/// specified bases in nucleic acid sequences").
+pub const FASTA_BASE_LETTERS: &str = "ACGTNRYSWKMBDHVU";
+
+/// The first byte of `bases` that is not a nucleotide letter or IUPAC code
+/// ([`FASTA_BASE_LETTERS`], either case): its index and value.
+fn first_non_base(bases: &[u8]) -> Option<(usize, u8)> {
+    bases.iter().enumerate().find_map(|(i, &b)| {
+        (!FASTA_BASE_LETTERS
+            .as_bytes()
+            .contains(&b.to_ascii_uppercase()))
+        .then_some((i, b))
+    })
+}
+
+fn bad_base_message(b: u8, column: u64, record: &str, pos: u64) -> String {
+    let shown = if b.is_ascii_graphic() {
+        format!("{:?} (byte 0x{b:02x})", b as char)
+    } else {
+        format!("byte 0x{b:02x}")
+    };
+    format!(
+        "{shown} at column {column} (record {record:?}, position {pos}): expected a nucleotide letter A, C, G, T or N, or an IUPAC ambiguity code (R Y S W K M B D H V U), in upper or lower case"
+    )
+}
+
+/// The 1-based line holding (decompressed) byte `byte` of a FASTA: line ends counted from the
+/// start (only called for an error). 0 when the file cannot be read.
+fn line_of_byte(path: &Path, byte: u64) -> u64 {
+    use std::io::Read;
+    let Ok(r) = super::input::open_text(path) else {
+        return 0;
+    };
+    let mut lines = 1u64;
+    let mut buf = vec![0u8; 1 << 16];
+    let mut left = byte;
+    let mut r = r.take(byte);
+    while left > 0 {
+        let Ok(n) = r.read(&mut buf) else { return 0 };
+        if n == 0 {
+            break;
+        }
+        lines += buf[..n].iter().filter(|&&b| b == b'\n').count() as u64;
+        left -= n as u64;
+    }
+    lines
 }
 
 /// Refuses a file whose (decompressed) first byte is not `>`, before any indexing or streaming
@@ -468,7 +597,21 @@ fn stream(
                 }
                 o.0 = s;
             }
-            o.2.extend_from_slice(&l[(s - lo) as usize..(e - lo) as usize]);
+            let seg = &l[(s - lo) as usize..(e - lo) as usize];
+            if let Some((i, b)) = first_non_base(seg) {
+                let col = u64::from(s - lo) + i as u64 + 1;
+                let name = names
+                    .iter()
+                    .max_by_key(|(_, &l)| l)
+                    .map(|(n, _)| n.clone())
+                    .unwrap_or_default();
+                return Err(Error::parse(
+                    path,
+                    ln,
+                    bad_base_message(b, col, &name, u64::from(s + i as u32)),
+                ));
+            }
+            o.2.extend_from_slice(seg);
             if b + 1 > hi {
                 break;
             }

@@ -313,7 +313,10 @@ fn group_by_transcript(path: &Path, children: Vec<Child>) -> Result<HashMap<Stri
                 t.strand = c.strand;
             }
             match c.kind {
-                ChildKind::Exon => t.exons.push((c.start, c.end)),
+                ChildKind::Exon => {
+                    t.exons.push((c.start, c.end));
+                    t.exon_lines.push(c.line);
+                }
                 ChildKind::Cds => {
                     t.cds.push((c.start, c.end, c.phase));
                     if t.protein_id.is_none() {

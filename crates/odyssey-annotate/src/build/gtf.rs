@@ -131,6 +131,9 @@ pub(crate) fn read_gtf(
         }
         t.chrom = Some(chrom);
         merge_record(t, &ty, (start, end, phase), strand, &attrs);
+        if ty == "exon" {
+            t.exon_lines.push(line_no);
+        }
     }
     // transcript records without exons (possible in GTF) describe nothing to annotate
     let out: Vec<RawTx> = order.into_iter().filter_map(|k| txs.remove(&k)).collect();

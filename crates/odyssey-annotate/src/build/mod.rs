@@ -65,6 +65,12 @@ pub struct BuildStats {
     pub uncovered_transcripts: usize,
     /// Up to five ids of [`BuildStats::uncovered_transcripts`].
     pub uncovered_examples: Vec<String>,
+    /// Transcripts with two exons that overlap (share a base) in the gene models: the exons
+    /// are merged into one, which is right only if the file split one exon in two.
+    pub overlapping_exons: usize,
+    /// The first five of [`BuildStats::overlapping_exons`]: file, both lines, transcript and
+    /// exon bounds.
+    pub overlapping_exon_examples: Vec<String>,
 }
 
 /// Reads the models (and FASTA), validates every transcript and returns the compiled data.
@@ -108,6 +114,16 @@ pub fn build(opts: &BuildOptions) -> Result<(RefData, BuildStats), Error> {
             if *count > 1 {
                 stats.duplicate_ids += 1;
                 raw.id = format!("{}_{}", raw.id, count);
+            }
+            if let Some(((l1, s1, e1), (l2, s2, e2))) = assemble::overlapping_exons(&raw) {
+                stats.overlapping_exons += 1;
+                if stats.overlapping_exon_examples.len() < 5 {
+                    stats.overlapping_exon_examples.push(format!(
+                        "{}: lines {l1} and {l2}: transcript {} has exons {s1}-{e1} and {s2}-{e2}, which overlap",
+                        path.display(),
+                        raw.id
+                    ));
+                }
             }
             let t =
                 assemble::finish(raw, &mut interner).map_err(|m| Error::parse(path, line, m))?;

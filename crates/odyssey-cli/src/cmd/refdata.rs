@@ -91,6 +91,13 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
                     stats.uncovered_examples.join(", ")
                 );
             }
+            if stats.overlapping_exons > 0 {
+                note!(
+                    "warning: {} transcript(s) have exons that overlap, merged into one exon each (first: {}); check the gene models",
+                    stats.overlapping_exons,
+                    stats.overlapping_exon_examples.join("; ")
+                );
+            }
             write_file(&a.output, a.force, |w| data.write_to(w, 19))?;
             let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
             note!(

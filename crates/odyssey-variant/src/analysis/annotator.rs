@@ -86,6 +86,20 @@ impl Annotator {
         }
     }
 
+    /// The reference bases of `chrom:start-end` when an external annotator holds them (see
+    /// [`GeneAnnotator::reference_bases`]); `None` for in-VCF annotations.
+    pub(super) fn reference_bases(
+        &self,
+        chrom: odyssey_genome::Chrom,
+        start: u32,
+        end: u32,
+    ) -> Option<Vec<u8>> {
+        match self {
+            Annotator::Vcf(_) => None,
+            Annotator::External(a) => a.reference_bases(chrom, start, end),
+        }
+    }
+
     /// A warning listing consequence terms outside the Sequence Ontology set (read as
     /// `sequence_variant`), `None` when there were none or the annotation is external.
     pub(super) fn unknown_terms_warning(&self) -> Option<String> {

@@ -55,6 +55,9 @@ pub(super) struct Pass {
     pub(super) sex_checks: SexChecks,
     /// Structural calls contradicting their event: (record, member index, issue).
     pub(super) sv_checks: Vec<(Location, usize, String)>,
+    /// Records whose REF differs from the annotator's reference sequence: the count and the
+    /// first five (`line 4: 1:25 REF C, reference A`).
+    pub(super) ref_mismatches: (u64, Vec<String>),
 }
 
 /// Reads every record of `reader` for `family`. Errors: malformed records (file and
@@ -76,6 +79,7 @@ pub(super) fn run(
         duplicates: Vec::new(),
         sex_checks: SexChecks::new(family.members.len()),
         sv_checks: Vec::new(),
+        ref_mismatches: (0, Vec::new()),
     };
     let mut calls = MemberCalls::new(family);
     let mut rec = vcf::Record::default();
@@ -139,6 +143,7 @@ impl Pass {
             self.position_zero(vcf_chrom, rec.reference_bases(), alts_buf, location);
             return Ok(());
         };
+        self.check_reference(ctx, chrom, pos, rec.reference_bases(), vcf_chrom, location);
         calls.read(rec, n_alts, input.samples, input.path, location)?;
         let class = chrom_class(input.assembly, chrom, pos);
         let qual = read_qual(rec, input.path, location)?;
@@ -166,6 +171,40 @@ impl Pass {
             self.allele(ctx, &rv, calls, site, a)?;
         }
         Ok(())
+    }
+
+    /// Compares a REF of plain bases with the annotator's reference sequence, where it has
+    /// one (positions holding N in the reference are not compared).
+    fn check_reference(
+        &mut self,
+        ctx: &Ctx,
+        chrom: Chrom,
+        pos: u32,
+        reference: &str,
+        vcf_chrom: &str,
+        location: Location,
+    ) {
+        let r = reference.as_bytes();
+        if r.is_empty() || !r.iter().all(|b| b"ACGTacgt".contains(b)) {
+            return;
+        }
+        let end = pos.saturating_add(r.len() as u32 - 1);
+        let Some(seq) = ctx.annotator.reference_bases(chrom, pos, end) else {
+            return;
+        };
+        let differs = r
+            .iter()
+            .zip(&seq)
+            .any(|(a, b)| *b != b'N' && !a.eq_ignore_ascii_case(b));
+        if differs {
+            self.ref_mismatches.0 += 1;
+            if self.ref_mismatches.1.len() < 5 {
+                self.ref_mismatches.1.push(format!(
+                    "{location}: {vcf_chrom}:{pos} REF {reference}, reference {}",
+                    String::from_utf8_lossy(&seq)
+                ));
+            }
+        }
     }
 
     /// A record at POS 0 (telomere): no allele Odyssey can place; each ALT removed.

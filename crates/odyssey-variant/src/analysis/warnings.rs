@@ -1,6 +1,6 @@
 //! The warnings of the pass: the reader's (truncation...), skipped contigs, sex checks,
 //! unknown consequence terms, ALT equal to REF, missing call-quality fields, duplicate
-//! records, and the filter outcome (regions, panel, nothing passing, frequency sources).
+//! records, REF alleles that differ from the reference sequence, and the filter outcome (regions, panel, nothing passing, frequency sources).
 
 use super::pass::{Input, Pass};
 use super::{AnalysisConfig, Ctx};
@@ -47,6 +47,14 @@ pub(super) fn pass_warnings(
             path.display(),
             pass.duplicates.len(),
             FilterReason::DuplicateRecord
+        ));
+    }
+    let (n, first) = &pass.ref_mismatches;
+    if *n > 0 {
+        warnings.push(format!(
+            "{}: {n} record(s) have a REF that differs from the reference sequence of the reference data (first: {}): their consequences are computed from the VCF's REF and may be wrong (a synonymous call may hide a missense one); check that the VCF and the reference data are of the same assembly and reference FASTA",
+            path.display(),
+            first.join("; ")
         ));
     }
     warnings.extend(filter_warnings(ctx.cfg, ctx, &pass.summary));

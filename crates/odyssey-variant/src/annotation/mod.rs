@@ -70,6 +70,18 @@ pub trait GeneAnnotator: Send + Sync {
         let _ = sv;
         Vec::new()
     }
+    /// Upper-case reference bases of `chrom:start-end` (1-based, inclusive) when the
+    /// annotator holds that stretch of the reference sequence, used to warn about VCF REF
+    /// alleles that differ from it. The default: `None` (no sequence).
+    fn reference_bases(
+        &self,
+        chrom: odyssey_genome::Chrom,
+        start: u32,
+        end: u32,
+    ) -> Option<Vec<u8>> {
+        let _ = (chrom, start, end);
+        None
+    }
 }
 
 /// The consequence of a variant on one gene: its most severe term over the gene's transcripts.

@@ -6,6 +6,17 @@ use odyssey_genome::VariantKey;
 use super::{GeneAnnotator, GeneEffect};
 
 impl GeneAnnotator for odyssey_annotate::Annotator {
+    /// From the reference sequence compiled into the reference data (the transcripts'
+    /// stretches and their flanks), when it has one.
+    fn reference_bases(
+        &self,
+        chrom: odyssey_genome::Chrom,
+        start: u32,
+        end: u32,
+    ) -> Option<Vec<u8>> {
+        self.data().sequence.as_ref()?.fetch(chrom, start, end)
+    }
+
     fn describe(&self) -> String {
         format!(
             "odyssey-annotate {} ({}{})",

@@ -9,6 +9,7 @@
 //! * **store**: a compiled `.ostore` file ([`store`], built by `odyssey sources build`) read
 //!   through a memory map, for gnomAD-scale sources.
 
+mod checks;
 pub mod clinvar;
 pub mod config;
 mod dupes;
@@ -146,7 +147,8 @@ impl SourceSet {
         }
     }
 
-    /// Notes from opening the sources (population keys of a preset that a file lacks).
+    /// Notes from opening the sources (population keys of a preset that a file lacks, an
+    /// index older than its file).
     pub fn warnings(&self) -> &[String] {
         &self.warnings
     }
@@ -159,7 +161,11 @@ impl SourceSet {
     /// Errors: missing files ([`Error::Config`] naming the sources TOML, the `[[source]]`
     /// table and the file, for sources read from TOML) or indexes; [`Error::Config`] for an
     /// INFO key or column missing from a file's header (naming source, file, key and the keys
-    /// the file has); [`Error::AssemblyMismatch`].
+    /// the file has); [`Error::AssemblyMismatch`], also for a VCF source whose `##contig`
+    /// length of a primary chromosome is the other assembly's (file, line and contig named);
+    /// two records of one variant with different values in a frequency source read into
+    /// memory (both lines named); a tabix/CSI index that does not match its streamed file.
+    /// An index older than its file that still matches is a warning.
     pub fn open(sources: &[ResolvedSource], assembly: Assembly) -> Result<SourceSet> {
         let mut out = Vec::new();
         let mut warnings = Vec::new();
@@ -224,6 +230,9 @@ impl SourceSet {
                 }
                 _ => {
                     warnings.extend(keys::check_source_keys(s)?);
+                    for p in &s.paths {
+                        checks::check_contig_lengths(s, p, assembly)?;
+                    }
                     let big = s
                         .paths
                         .iter()
@@ -237,7 +246,9 @@ impl SourceSet {
                         AccessMode::Auto => big && indexed,
                     };
                     if stream {
-                        Backend::Stream(Box::new(IndexedSource::open(s)?))
+                        let (r, w) = IndexedSource::open(s)?;
+                        warnings.extend(w);
+                        Backend::Stream(Box::new(r))
                     } else {
                         if big && !indexed {
                             tracing::warn!(

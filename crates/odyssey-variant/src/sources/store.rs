@@ -142,6 +142,8 @@ pub struct StoreWriter {
     buf: ChunkBuf,
     records: u64,
     role: super::config::Role,
+    /// The first variant pushed twice with different values (frequency sources).
+    conflict: Option<VariantKey>,
     /// Checksum of the header, then of the index.
     hasher: xxhash_rust::xxh3::Xxh3,
 }
@@ -177,6 +179,7 @@ impl StoreWriter {
             },
             records: 0,
             role: meta.source.role,
+            conflict: None,
             hasher,
         })
     }
@@ -188,6 +191,10 @@ impl StoreWriter {
             if *last == e.key {
                 let i = self.buf.pos.len() - 1;
                 let mut cur: Vec<f32> = (0..self.nfields).map(|f| self.buf.values[f][i]).collect();
+                if self.conflict.is_none() && super::checks::conflicting(self.role, &cur, &e.values)
+                {
+                    self.conflict = Some(e.key.clone());
+                }
                 merge_values(self.role, &mut cur, &e.values);
                 for (f, v) in cur.into_iter().enumerate() {
                     self.buf.values[f][i] = v;
@@ -339,11 +346,15 @@ fn key_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 /// VCF. Each chromosome must be contiguous within a file; positions may be unsorted (the
 /// chromosome is then sorted in memory, which for a gnomAD-scale chromosome 1 needs about
 /// 100 bytes per record), and sorted input is flushed as it goes. Duplicate keys are merged
-/// (scores: maximum; others: first).
+/// (scores: maximum; ClinVar: first); in a frequency source they must carry the same values.
+/// The store records the TOML's `assembly`, or else the assembly the VCF `##contig` lengths
+/// show, so that an analysis of the other assembly refuses it.
 ///
 /// Errors: a configured INFO key or column missing from an input's header (see
 /// [`super::SourceSet::open`]), any parse error of the inputs (file and line), I/O errors,
-/// overlapping blocks, inputs that give no record at all.
+/// overlapping blocks, inputs that give no record at all; a `##contig` length of the other
+/// assembly than the declared one (file and line); two records of one variant with different
+/// values in a frequency source (both lines named).
 pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
     let warnings = super::keys::check_source_keys(src)?;
     let inputs: Vec<(PathBuf, u64)> = src
@@ -355,9 +366,20 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
                 .map_err(|e| Error::io(p, e))
         })
         .collect::<Result<_>>()?;
+    // the assembly recorded in the store (checked when it is opened for an analysis): the
+    // declared one, whose ##contig lengths must agree, else the one the lengths show
+    let mut source = src.clone();
+    match src.assembly {
+        Some(a) => {
+            for p in &src.paths {
+                super::checks::check_contig_lengths(src, p, a)?;
+            }
+        }
+        None => source.assembly = super::checks::contig_assembly(src)?,
+    }
     let meta = StoreMeta {
         version: STORE_VERSION,
-        source: src.clone(),
+        source,
         inputs,
         created_by: format!("odyssey-variant {}", env!("CARGO_PKG_VERSION")),
     };
@@ -376,7 +398,7 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
             }
             Ok(())
         };
-        for_each_line(src, path, |entries, c, p| {
+        for_each_line(src, path, |entries, c, p, _| {
             lines += 1;
             if chrom != Some(c) {
                 drain_all(&mut pending, &mut w)?;
@@ -410,6 +432,10 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
             Ok(())
         })?;
         drain_all(&mut pending, &mut w)?;
+    }
+    if let Some(key) = w.conflict.take() {
+        let _ = std::fs::remove_file(out);
+        return Err(super::checks::conflict_error(src, &key));
     }
     let (records, chunks) = w.finish()?;
     if records == 0 {

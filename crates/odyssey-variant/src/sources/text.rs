@@ -119,11 +119,11 @@ pub(crate) fn read_vcf_info_keys(path: &Path) -> Result<Vec<String>> {
 }
 
 /// Reads every entry of one source file in file order, calling `f(entries of one line, chrom,
-/// pos)` per data line.
+/// pos, 1-based line number)` per data line.
 pub(crate) fn for_each_line(
     src: &ResolvedSource,
     path: &Path,
-    mut f: impl FnMut(&mut Vec<Entry>, Chrom, u32) -> Result<()>,
+    mut f: impl FnMut(&mut Vec<Entry>, Chrom, u32, u64) -> Result<()>,
 ) -> Result<()> {
     let (mut parser, skip) = parser_for(src, path)?;
     let mut r = open_text(path)?;
@@ -145,7 +145,7 @@ pub(crate) fn for_each_line(
         }
         out.clear();
         match parser.parse(l, &mut out) {
-            Ok(Some((c, p))) => f(&mut out, c, p)?,
+            Ok(Some((c, p))) => f(&mut out, c, p, n)?,
             Ok(None) => {}
             Err(m) => return Err(Error::parse(path, Location::Line(n), m)),
         }
@@ -159,12 +159,17 @@ pub(crate) struct MemorySource {
 }
 
 impl MemorySource {
+    /// Loads every file of `src`. Errors: parse errors (file and line); two records of one
+    /// variant with different values in a frequency source (both lines named).
     pub(crate) fn load(src: &ResolvedSource) -> Result<MemorySource> {
         let mut map: HashMap<VariantKey, Vec<f32>> = HashMap::new();
         for path in &src.paths {
-            for_each_line(src, path, |entries, _, _| {
+            for_each_line(src, path, |entries, _, _, _| {
                 for e in entries.drain(..) {
                     match map.get_mut(&e.key) {
+                        Some(v) if super::checks::conflicting(src.role, v, &e.values) => {
+                            return Err(super::checks::conflict_error(src, &e.key));
+                        }
                         Some(v) => merge_values(src.role, v, &e.values),
                         None => {
                             map.insert(e.key, e.values);
@@ -227,7 +232,11 @@ pub(crate) struct IndexedSource {
 }
 
 impl IndexedSource {
-    pub(crate) fn open(src: &ResolvedSource) -> Result<IndexedSource> {
+    /// Opens the files of `src` with their indexes; returns the source and warnings (an index
+    /// older than its file). Errors: a missing, unreadable or stale index (see
+    /// [`super::checks::check_index`]).
+    pub(crate) fn open(src: &ResolvedSource) -> Result<(IndexedSource, Vec<String>)> {
+        let mut warnings = Vec::new();
         let mut files = Vec::new();
         let mut parser = None;
         for path in &src.paths {
@@ -259,12 +268,22 @@ impl IndexedSource {
                 )
             })?;
             let mut ref_ids = HashMap::new();
-            for (i, name) in header.reference_sequence_names().iter().enumerate() {
-                let name = String::from_utf8_lossy(name);
+            let names: Vec<String> = header
+                .reference_sequence_names()
+                .iter()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+                .collect();
+            for (i, name) in names.iter().enumerate() {
                 if let Ok(c) = name.parse::<Chrom>() {
                     ref_ids.insert(c, i);
                 }
             }
+            warnings.extend(super::checks::check_index(
+                path,
+                &idx_path,
+                index.as_ref(),
+                &names,
+            )?);
             if parser.is_none() {
                 parser = Some(parser_for(src, path)?.0);
             }
@@ -276,20 +295,23 @@ impl IndexedSource {
                 ref_ids,
             });
         }
-        Ok(IndexedSource {
-            role: src.role,
-            files,
-            parser: parser.expect("at least one path"),
-            current: None,
-            last_pos: 0,
-            frontier: 0,
-            exhausted: true,
-            buffer: VecDeque::new(),
-            line: String::new(),
-            scratch: Vec::new(),
-            result: Vec::new(),
-            seeks: 0,
-        })
+        Ok((
+            IndexedSource {
+                role: src.role,
+                files,
+                parser: parser.expect("at least one path"),
+                current: None,
+                last_pos: 0,
+                frontier: 0,
+                exhausted: true,
+                buffer: VecDeque::new(),
+                line: String::new(),
+                scratch: Vec::new(),
+                result: Vec::new(),
+                seeks: 0,
+            },
+            warnings,
+        ))
     }
 
     fn seek(&mut self, chrom: Chrom, pos: u32) -> Result<()> {

@@ -53,6 +53,15 @@ impl GeneAnnotator for MemoAnnotator {
         GeneAnnotator::knows_gene(&*self.inner, symbol)
     }
 
+    fn reference_bases(
+        &self,
+        chrom: odyssey_genome::Chrom,
+        start: u32,
+        end: u32,
+    ) -> Option<Vec<u8>> {
+        GeneAnnotator::reference_bases(&*self.inner, chrom, start, end)
+    }
+
     /// Structural events (spiked ones) are few: not remembered.
     fn annotate_structural(
         &self,
