@@ -162,7 +162,7 @@ fn main() -> Result<(), String> {
     };
     let before = from_pairs(
         "before (θ 1, κ 0, p_u 0.5), all cases",
-        pairs(&all, (1.0, 0.0, base.pretest_unknown, 0.0)),
+        pairs(&all, (1.0, 0.0, 0.5, 0.0)),
     );
     let mut cross = pairs(&a, fb);
     cross.extend(pairs(&b, fa));

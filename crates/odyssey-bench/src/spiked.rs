@@ -63,6 +63,9 @@ pub struct SpikedJob<'a> {
     pub scorer: &'a PhenotypeScorer<'a>,
     /// Phenotype method of the run.
     pub method: Method,
+    /// The run applies leave-publication-out (`phenotype_scores` are computed without the
+    /// annotations citing the case's publication).
+    pub leave_publication_out: bool,
     /// Raw phenotype score of every indexed disease, in `scorer.index()` order (natural-log
     /// LR for the LR model), with leave-publication-out already applied when the run asks
     /// for it. The pipeline must use these instead of scoring the phenotype itself, so that
@@ -976,6 +979,7 @@ fn run_pipeline(
         sample: &bg.sample,
         scorer: ev.scorer(),
         method: run.method,
+        leave_publication_out: run.leave_publication_out,
         phenotype_scores: &scores,
     };
     let r = pl.analyse(&job)?;
@@ -1089,8 +1093,9 @@ fn run_pipeline(
                 .map(|v| Some(v.rank)),
         ),
     };
-    // as for the phenotype runs: only cases with a causal gene, hit = causal gene at rank 1
-    let top = (!gold.genes.is_empty())
+    // as for the phenotype runs: every case naming a causal gene (one the KB does not know is
+    // always a miss), hit = causal gene at rank 1
+    let top = (gold.genes_given > 0)
         .then(|| r.genes.first().and_then(|g| g.probability))
         .flatten()
         .map(|p| (p, ranks.gene == Some(1)));

@@ -59,10 +59,25 @@ pub struct ScorerOptions {
     pub index: IndexOptions,
     /// LR model parameters.
     pub lr: LrParams,
-    /// Pretest probability that the diagnosis is none of the ranked diseases, in the combined
-    /// phenotype and variant analysis (the phenotype ranking's own probabilities use
-    /// `probability_pretest_unknown`).
+    /// Pretest probability that the diagnosis is none of the ranked disease-gene pairs, in the
+    /// combined phenotype and variant analysis (the phenotype ranking's own probabilities use
+    /// `probability_pretest_unknown`); fitted with `combined_temperature` and
+    /// `combined_term_decay` (docs/variant-analysis.md).
     pub pretest_unknown: f64,
+    /// Temperature θ_c of the combined analysis' post-test probabilities: a disease-gene
+    /// pair's probability is computed from its combined natural-log LR (τ × phenotype +
+    /// genotype) times the case's temperature θ_c n^-κ_c (n the case's observed terms, at
+    /// least 1; κ_c = `combined_term_decay`), with `pretest_unknown` for "none of them". One
+    /// factor per case: the order of genes and diseases does not depend on it. Fitted by
+    /// least log loss of the top gene's probability in the spiked benchmark under
+    /// leave-publication-out, cohort-grouped 2-fold (docs/variant-analysis.md,
+    /// `cargo run --release -p odyssey-cli --example calibrate_combined`).
+    #[serde(default = "default_combined_temperature")]
+    pub combined_temperature: f64,
+    /// Exponent κ_c of the combined temperature's decay with the number of observed terms
+    /// (θ_c n^-κ_c); 0 gives every case the temperature θ_c.
+    #[serde(default = "default_combined_term_decay")]
+    pub combined_term_decay: f64,
     /// Weight of the composite phenotype evidence, τ in (0, 1]: the case's log likelihood
     /// ratio is multiplied by τ before post-test probabilities and gene scores are computed.
     /// Patient features are correlated (the product of per-term LRs assumes independence and
@@ -107,8 +122,7 @@ pub struct ScorerOptions {
     pub probability_term_decay: f64,
     /// Pretest probability that the diagnosis is none of the ranked diseases, in the
     /// phenotype ranking's post-test probabilities (fitted with θ and κ: 0, a closed world;
-    /// `pretest_unknown` keeps 0.5 for the combined variant analysis, whose probabilities
-    /// are not calibrated yet).
+    /// the combined variant analysis has its own, `pretest_unknown`).
     #[serde(default)]
     pub probability_pretest_unknown: f64,
 }
@@ -125,15 +139,41 @@ fn default_term_decay() -> f64 {
     0.8
 }
 
+fn default_combined_temperature() -> f64 {
+    2.0
+}
+
+fn default_combined_term_decay() -> f64 {
+    0.2
+}
+
 impl ScorerOptions {
     /// The temperature of a case with `observed` observed terms: θ max(n, 1)^-κ.
     pub fn case_temperature(&self, observed: usize) -> f64 {
-        let n = observed.max(1) as f64;
-        if self.probability_term_decay == 0.0 {
-            self.probability_temperature
-        } else {
-            self.probability_temperature * n.powf(-self.probability_term_decay)
-        }
+        decayed(
+            self.probability_temperature,
+            self.probability_term_decay,
+            observed,
+        )
+    }
+
+    /// The temperature of the combined (phenotype and genotype) post-test probabilities of a
+    /// case with `observed` observed terms: θ_c max(n, 1)^-κ_c.
+    pub fn combined_case_temperature(&self, observed: usize) -> f64 {
+        decayed(
+            self.combined_temperature,
+            self.combined_term_decay,
+            observed,
+        )
+    }
+}
+
+/// θ max(n, 1)^-κ (exactly θ when κ = 0).
+fn decayed(theta: f64, kappa: f64, observed: usize) -> f64 {
+    if kappa == 0.0 {
+        theta
+    } else {
+        theta * (observed.max(1) as f64).powf(-kappa)
     }
 }
 
@@ -148,7 +188,7 @@ impl Default for ScorerOptions {
                 propagation: Propagation::Max,
             },
             lr: LrParams::default(),
-            pretest_unknown: 0.5,
+            pretest_unknown: 0.0,
             evidence_weight: 0.2,
             gene_prior: 0.0,
             merge_equivalents: false,
@@ -156,6 +196,8 @@ impl Default for ScorerOptions {
             probability_temperature: default_temperature(),
             probability_term_decay: default_term_decay(),
             probability_pretest_unknown: 0.0,
+            combined_temperature: default_combined_temperature(),
+            combined_term_decay: default_combined_term_decay(),
         }
     }
 }

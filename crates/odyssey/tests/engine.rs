@@ -241,3 +241,59 @@ fn newer_release_terms_are_analysed_as_known_ancestors() {
     assert_eq!(plain.case.observed, ["HP:0001263"]);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The README trio's post-test probability of MLC1 is the documented formula
+/// (docs/variant-analysis.md, "Combined ranking") with the documented parameters, recomputed
+/// here from every disease-gene pair's combined ln LR: S_G = Σ_{pairs of G} LR,
+/// P(G) = S_G^T / (Σ_genes S^T + N p_u / (1 − p_u)), T = θ_c n^-κ_c, n the case's observed
+/// terms, N the number of ranked genes.
+#[test]
+fn family_probability_is_the_documented_formula() {
+    // docs/variant-analysis.md: θ_c 2, κ_c 0.2, p_u 0
+    let (theta, kappa, p_u) = (2.0, 0.2, 0.0);
+    let mut req = AnalysisRequest::new(CaseSource::File(example("family.json")));
+    req.sources = Some(example("sources.toml"));
+    let report = engine().analyze(&req).unwrap();
+    let mlc1 = &report.genes[0];
+    assert_eq!(mlc1.symbol, "MLC1");
+    let reported = mlc1.post_test_probability.unwrap();
+
+    let kb = KbHandle::embedded().unwrap();
+    let path = example("family.json");
+    let file = odyssey_pheno::phenopacket::read_case_file(&path).unwrap();
+    let case = odyssey_pheno::Case::resolve(
+        &odyssey_pheno::CaseInput::from_phenopacket(file.proband()),
+        &kb.kb,
+    )
+    .unwrap();
+    let scorer = odyssey_pheno::PhenotypeScorer::new(&kb.kb, odyssey::ScorerOptions::default());
+    let mut pheno = Vec::new();
+    scorer.scores(&case, &mut odyssey_pheno::Scratch::default(), &mut pheno);
+    scorer.merge_equivalents(&mut pheno);
+    let opts = odyssey::VariantOptions {
+        sources: Some(example("sources.toml")),
+        ..Default::default()
+    };
+    let setup = odyssey::variant_config(&opts, Some((&file, &path)), &case).unwrap();
+    let g = odyssey_variant::analysis::analyze(&setup.config).unwrap();
+    let cr = odyssey::combined_ranking(&kb.kb, &scorer, &pheno, case.observed.len(), &g);
+    let mlc1_gene = kb.kb.gene_by_symbol("MLC1").unwrap();
+
+    let t = theta * (case.observed.len().max(1) as f64).powf(-kappa);
+    let mut s: std::collections::BTreeMap<u32, f64> = Default::default();
+    for p in &cr.pairs {
+        *s.entry(p.gene).or_default() += p.ln_lr.exp();
+    }
+    assert!(
+        s.values().all(|x| x.is_finite()),
+        "no overflow: plain powers suffice"
+    );
+    let all: f64 = s.values().map(|x| x.powf(t)).sum();
+    let top = s[&mlc1_gene].powf(t);
+    let unknown = s.len() as f64 * p_u / (1.0 - p_u);
+    let expected = top / (all + unknown);
+    assert!(
+        (reported - expected).abs() < 1e-9,
+        "reported {reported}, recomputed {expected}"
+    );
+}

@@ -153,7 +153,12 @@ impl VariantPipeline for OdysseyPipeline {
             sample: job.sample,
             sex: job.sex,
         };
-        let r = self.0.rank(vcf, job.scorer, job.phenotype_scores)?;
+        let r = self.0.rank(
+            vcf,
+            job.scorer,
+            job.phenotype_scores,
+            job.phenotype.observed.len(),
+        )?;
         Ok(PipelineRanking {
             genes: r
                 .genes

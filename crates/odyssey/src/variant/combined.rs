@@ -140,21 +140,28 @@ pub struct CombinedRanking {
     pub gene_sum: BTreeMap<u32, (f64, usize)>,
     /// The scale (max ln LR, at least 0) the sums are relative to.
     pub scale: f64,
-    /// Post-test denominator in the same scale (includes the unknown-diagnosis mass).
-    pub denominator: f64,
+    /// The case's temperature T of the post-test probabilities
+    /// (`ScorerOptions::combined_case_temperature`).
+    pub temperature: f64,
+    /// Per disease position: its post-test probability, Σ over its genes of
+    /// LR^T / (Σ LR^T + N p_u / (1 − p_u)).
+    pub disease_probability: BTreeMap<usize, f64>,
+    /// Per gene: its post-test probability, the same sum over its diseases.
+    pub gene_probability: BTreeMap<u32, f64>,
 }
 
 /// Combines per-disease phenotype scores (natural-log LRs in `scorer.index()` order, e.g.
-/// from `PhenotypeScorer::scores` or after leave-publication-out) with the genotype analysis.
-/// With a gene panel, only the panel's genes are ranked.
+/// from `PhenotypeScorer::scores` or after leave-publication-out) of a case with `observed`
+/// observed terms (which set the temperature of the post-test probabilities) with the
+/// genotype analysis. With a gene panel, only the panel's genes are ranked.
 pub fn combined_ranking(
     k: &KnowledgeBase,
     scorer: &PhenotypeScorer,
     pheno: &[f64],
+    observed: usize,
     g: &GenotypeAnalysis,
 ) -> CombinedRanking {
     let tau = scorer.options().evidence_weight;
-    let p_unknown = scorer.options().pretest_unknown;
     let mut pairs = Vec::new();
     for (pos, &d) in scorer.index().diseases().iter().enumerate() {
         let genes = &k.disease(d).genes;
@@ -179,15 +186,7 @@ pub fn combined_ranking(
             });
         }
     }
-    let n_pairs = pairs.len() as f64;
     let max = pairs.iter().map(|p| p.ln_lr).fold(0.0f64, f64::max);
-    let unknown = if p_unknown > 0.0 {
-        n_pairs * p_unknown / (1.0 - p_unknown)
-    } else {
-        0.0
-    };
-    let denominator: f64 =
-        pairs.iter().map(|p| (p.ln_lr - max).exp()).sum::<f64>() + unknown * (-max).exp();
     let mut disease_sum: BTreeMap<usize, f64> = Default::default();
     let mut gene_sum: BTreeMap<u32, (f64, usize)> = Default::default();
     for (i, p) in pairs.iter().enumerate() {
@@ -199,6 +198,18 @@ pub fn combined_ranking(
             e.1 = i;
         }
     }
+    let temperature = scorer.options().combined_case_temperature(observed);
+    let p_unknown = scorer.options().pretest_unknown;
+    let disease_probability = tempered(
+        disease_sum.iter().map(|(&pos, &x)| (pos, x.ln() + max)),
+        temperature,
+        p_unknown,
+    );
+    let gene_probability = tempered(
+        gene_sum.iter().map(|(&gi, &(x, _))| (gi, x.ln() + max)),
+        temperature,
+        p_unknown,
+    );
     // rank on log10 scores (as reported), ties within the shared tolerance
     let ln10 = std::f64::consts::LN_10;
     let to_log10 = |x: f64| (x.ln() + max) / ln10;
@@ -217,8 +228,33 @@ pub fn combined_ranking(
         disease_sum,
         gene_sum,
         scale: max,
-        denominator,
+        temperature,
+        disease_probability,
+        gene_probability,
     }
+}
+
+/// Post-test probabilities of the ranked items (genes, or diseases) from their natural-log
+/// scores s (the log of the sum of their pairs' combined LRs, as ranked) at temperature `t`,
+/// with a pretest probability `p_unknown` that the diagnosis is none of them: an item's is
+/// e^(t s) / (Σ_items e^(t s) + N p_u / (1 − p_u)), N the number of items (computed relative
+/// to the largest t s, at least 0, against overflow). Temperature scaling of the items' logits
+/// (Guo et al., ICML 2017): the probabilities are in the order of the scores, so the most
+/// probable gene is the top-ranked one.
+fn tempered<K: Ord + Copy>(
+    items: impl Iterator<Item = (K, f64)> + Clone,
+    t: f64,
+    p_unknown: f64,
+) -> BTreeMap<K, f64> {
+    let m = items.clone().map(|(_, s)| t * s).fold(0.0f64, f64::max);
+    let n = items.clone().count() as f64;
+    let unknown = if p_unknown > 0.0 {
+        n * p_unknown / (1.0 - p_unknown)
+    } else {
+        0.0
+    };
+    let den = items.clone().map(|(_, s)| (t * s - m).exp()).sum::<f64>() + unknown * (-m).exp();
+    items.map(|(k, s)| (k, (t * s - m).exp() / den)).collect()
 }
 
 /// Ranks genes and diseases from phenotype and genotype together (see the module docs) and
@@ -242,7 +278,7 @@ pub fn combined_report(
         &mut pheno,
     );
     scorer.merge_equivalents(&mut pheno);
-    let cr = combined_ranking(k, scorer, &pheno, g);
+    let cr = combined_ranking(k, scorer, &pheno, case.observed.len(), g);
     let diseases = top_diseases(scorer, case, &cr, opts.top);
     let genes = top_genes(scorer, g, &cr, &pheno, opts.top, individuals);
     let mut summary = case_summary(k, case);
@@ -329,13 +365,12 @@ fn top_diseases(
         scorer,
         case,
         cr.diseases.iter().take(top).map(|&(pos, rank, tie)| {
-            let x = cr.disease_sum[&pos];
             (
                 scorer.index().diseases()[pos],
                 rank,
                 tie,
-                cr.log10(x),
-                Some(x / cr.denominator),
+                cr.log10(cr.disease_sum[&pos]),
+                Some(cr.disease_probability[&pos]),
             )
         }),
     )
@@ -395,7 +430,7 @@ fn top_genes(
                 symbol: gene.symbol.clone(),
                 ncbi_gene_id: gene.id.to_string(),
                 score: cr.log10(x),
-                post_test_probability: Some(x / cr.denominator),
+                post_test_probability: Some(cr.gene_probability[&gi]),
                 disease_modes: disease_modes(k, ds.iter().map(|&(_, d)| d)),
                 diseases: ds
                     .into_iter()
@@ -541,4 +576,33 @@ fn combined_warnings(k: &KnowledgeBase, case: &Case, g: &GenotypeAnalysis) -> Ve
     }
     warnings.extend(g.warnings.iter().cloned());
     warnings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// By hand: scores ln 16, ln 4, 0 at temperature 1/2 give 4, 2, 1; with p_u = 1/2 the
+    /// unknown mass is N = 3, so the denominator is 4 + 2 + 1 + 3 = 10.
+    #[test]
+    fn tempered_probabilities_by_hand() {
+        let items = [(7u32, 16f64.ln()), (8, 4f64.ln()), (9, 0.0)];
+        let p = tempered(items.iter().copied(), 0.5, 0.5);
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-12;
+        assert!(
+            close(p[&7], 0.4) && close(p[&8], 0.2) && close(p[&9], 0.1),
+            "{p:?}"
+        );
+        // a closed world (p_u = 0): 4/7, 2/7, 1/7
+        let p = tempered(items.iter().copied(), 0.5, 0.0);
+        assert!(close(p[&7], 4.0 / 7.0) && close(p[&9], 1.0 / 7.0), "{p:?}");
+    }
+
+    /// Scores of 1000 do not overflow: e^1000 against e^1000 / 3 is 3/4 against 1/4.
+    #[test]
+    fn huge_likelihood_ratios_do_not_overflow() {
+        let items = [(1u32, 1000.0), (2, 1000.0 - 3f64.ln())];
+        let p = tempered(items.iter().copied(), 1.0, 0.0);
+        assert!((p[&1] - 0.75).abs() < 1e-12 && (p[&2] - 0.25).abs() < 1e-12);
+    }
 }

@@ -7,11 +7,14 @@
 //! phenotype model and the genotype LR is `odyssey-variant`'s Poisson model for the
 //! disease's modes of inheritance (all modes when the disease lists none). Every disease-gene
 //! association has the same pretest probability (a disease with two genes, such as Pfeiffer
-//! syndrome with FGFR1 and FGFR2, is two genetic entities, as LIRICAL treats them), and there
-//! is a pretest probability `pretest_unknown` that the diagnosis is none of them. Then
-//! P(D, G | data) = LR(D, G) / (Σ LR(D', G') + N p_u / (1 − p_u)), with N the number of
-//! associations; a disease's probability is the sum over its genes and a gene's the sum over
-//! its diseases, the same aggregation as the phenotype-only ranking. Diseases without a known
+//! syndrome with FGFR1 and FGFR2, is two genetic entities, as LIRICAL treats them). Genes are
+//! ranked by S_G = Σ_D LR(D, G) over their diseases, diseases by S_D = Σ_G LR(D, G). Post-test
+//! probabilities are temperature-scaled at the level reported (Guo et al., ICML 2017): with
+//! T = θ_c n^-κ_c the case's temperature (`combined_temperature`, `combined_term_decay`, n the
+//! observed terms) and a pretest probability `pretest_unknown` p_u that the diagnosis is none
+//! of them, P(G | data) = S_G^T / (Σ_G' S_G'^T + N p_u / (1 − p_u)), N the number of ranked
+//! genes (diseases alike), so the probabilities keep the ranking's order; the parameters were
+//! fitted on the spiked benchmark (docs/variant-analysis.md). Diseases without a known
 //! gene cannot be matched to variants and are not ranked here.
 
 mod combined;

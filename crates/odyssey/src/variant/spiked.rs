@@ -22,7 +22,7 @@ use odyssey_variant::analysis::{
 use odyssey_variant::annotation::{GeneAnnotator, GeneEffect};
 use odyssey_variant::pedigree::Sex as VarSex;
 
-use super::combined_ranking;
+use super::{combined_ranking, CombinedRanking};
 
 /// An annotator whose answers are remembered per variant. The background's records recur in
 /// every spiked VCF and `GeneAnnotator::annotate` is a pure function of the key, so the memo
@@ -154,7 +154,24 @@ impl SpikedAnalyzer {
 
     /// Analyses `vcf` (or reuses this thread's last analysis of the same path) and combines it
     /// with `phenotype_scores`: the raw score of every disease in `scorer.index()` order
-    /// (natural-log LR), as [`combined_ranking`] takes them.
+    /// (natural-log LR), as [`combined_ranking`] takes them, of a case with `observed`
+    /// observed terms.
+    ///
+    /// # Errors
+    /// The variant analysis's error, as text naming the VCF.
+    pub fn combined(
+        &self,
+        vcf: SampleVcf<'_>,
+        scorer: &PhenotypeScorer<'_>,
+        phenotype_scores: &[f64],
+        observed: usize,
+    ) -> Result<(CombinedRanking, Arc<GenotypeAnalysis>), String> {
+        let g = self.genotypes(vcf)?;
+        let cr = combined_ranking(scorer.kb(), scorer, phenotype_scores, observed, &g);
+        Ok((cr, g))
+    }
+
+    /// [`SpikedAnalyzer::combined`] as ranked lists of genes, diseases and variants.
     ///
     /// # Errors
     /// The variant analysis's error, as text naming the VCF.
@@ -163,10 +180,10 @@ impl SpikedAnalyzer {
         vcf: SampleVcf<'_>,
         scorer: &PhenotypeScorer<'_>,
         phenotype_scores: &[f64],
+        observed: usize,
     ) -> Result<SpikedRanking, String> {
-        let g = self.genotypes(vcf)?;
+        let (cr, g) = self.combined(vcf, scorer, phenotype_scores, observed)?;
         let kb = scorer.kb();
-        let cr = combined_ranking(kb, scorer, phenotype_scores, &g);
         let ln10 = std::f64::consts::LN_10;
         let genes = cr
             .genes
@@ -175,7 +192,7 @@ impl SpikedAnalyzer {
                 item: kb.gene(gi).symbol.clone(),
                 rank,
                 score: (cr.gene_sum[&gi].0.ln() + cr.scale) / ln10,
-                probability: Some(cr.gene_sum[&gi].0 / cr.denominator),
+                probability: Some(cr.gene_probability[&gi]),
             })
             .collect();
         let diseases = cr
@@ -185,7 +202,7 @@ impl SpikedAnalyzer {
                 item: kb.disease(scorer.index().diseases()[pos]).id.to_string(),
                 rank,
                 score: (cr.disease_sum[&pos].ln() + cr.scale) / ln10,
-                probability: Some(cr.disease_sum[&pos] / cr.denominator),
+                probability: Some(cr.disease_probability[&pos]),
             })
             .collect();
         let mut items: Vec<(usize, f32, &VariantCall)> = Vec::new();
