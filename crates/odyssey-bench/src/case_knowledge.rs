@@ -53,6 +53,12 @@ pub struct CaseKnowledgeReport {
     pub rows: usize,
     /// Of which `0/n` rows.
     pub zero_rows: usize,
+    /// Cases left out, or terms dropped, with why: (case path relative to the folder, reason),
+    /// in case order.
+    pub left_out: Vec<(String, String)>,
+    /// Cases left out as repeats of an earlier case with the same phenopacket id: (the case
+    /// kept, the repeat), paths relative to the folder. One patient counts once.
+    pub duplicates: Vec<(String, String)>,
 }
 
 #[derive(Default)]
@@ -71,9 +77,20 @@ pub fn case_knowledge(
     let mut report = CaseKnowledgeReport::default();
     let mut groups: BTreeMap<(DiseaseId, Vec<String>), Group> = BTreeMap::new();
     let mut gene_links: Vec<(DiseaseId, String)> = Vec::new();
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for c in cases {
+        if let Some(first) = seen.get(c.id.as_str()) {
+            report
+                .duplicates
+                .push((first.to_string(), c.rel_path.clone()));
+            continue;
+        }
+        seen.insert(&c.id, &c.rel_path);
         if c.publications.is_empty() {
             report.without_publication += 1;
+            report
+                .left_out
+                .push((c.rel_path.clone(), "no PubMed id".into()));
             continue;
         }
         let diseases: Vec<DiseaseId> = c
@@ -83,6 +100,13 @@ pub fn case_knowledge(
             .collect();
         if diseases.is_empty() {
             report.without_diagnosis += 1;
+            report.left_out.push((
+                c.rel_path.clone(),
+                format!(
+                    "no OMIM, ORPHA or DECIPHER diagnosis (found {:?})",
+                    c.gold_diseases
+                ),
+            ));
             continue;
         }
         report.cases_used += 1;
@@ -91,7 +115,16 @@ pub fn case_knowledge(
         for t in &c.input.terms {
             match t.id.trim().parse::<HpoId>() {
                 Ok(id) => *terms.entry(id).or_insert(false) |= !t.excluded,
-                Err(_) => report.bad_terms += 1,
+                Err(_) => {
+                    report.bad_terms += 1;
+                    report.left_out.push((
+                        c.rel_path.clone(),
+                        format!(
+                            "term {:?} is not an HPO id (HP:0000000); term dropped",
+                            t.id
+                        ),
+                    ));
+                }
             }
         }
         for &d in &diseases {
@@ -211,6 +244,9 @@ mod tests {
             case("p3", Some("PMID:52"), "OMIM:100", &[2], &[]),
             case("nopub", None, "OMIM:100", &[5], &[]),
             case("mondo", Some("PMID:53"), "MONDO:0000001", &[5], &[]),
+            // the same phenopacket again (same id, another file name would do the same): one
+            // patient counts once, so publication 51 keeps n = 2
+            case("p2", Some("PMID:51"), "OMIM:100", &[1, 3], &[]),
         ];
         let refs: Vec<&BenchCase> = cs.iter().collect();
         let (x, r) = case_knowledge(&refs, ExcludedTerms::ZeroCount);
@@ -246,6 +282,17 @@ mod tests {
                 r.zero_rows
             ),
             (3, 1, 1, 2, 4, 1)
+        );
+        assert_eq!(
+            r.duplicates,
+            vec![("C/p2.json".to_string(), "C/p2.json".to_string())]
+        );
+        let left: Vec<&str> = r.left_out.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(left, ["C/nopub.json", "C/mondo.json"]);
+        assert!(
+            r.left_out[1].1.contains("MONDO:0000001"),
+            "{:?}",
+            r.left_out
         );
         // ignoring excluded terms drops the 0/2 row only
         let (x, r) = case_knowledge(&refs, ExcludedTerms::Ignore);

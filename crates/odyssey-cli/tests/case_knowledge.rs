@@ -72,6 +72,14 @@ fn kb_build_with_cases() {
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "{err}");
+    // the case left out is named with why
+    assert!(
+        err.contains(&format!(
+            "warning: {}: no PubMed id",
+            std::path::Path::new("cases").join("GENEX/d.json").display()
+        )),
+        "{err}"
+    );
     // a, b and c used; d has no PubMed id. Groups (OMIM:1, PMID:51) and (OMIM:5, PMID:52);
     // rows: OMIM:1 Focal 1/2, Seizure 1/2 (Microcephaly excluded only: no row by default),
     // OMIM:5 Head 1/1
@@ -136,4 +144,37 @@ fn kb_build_with_cases() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(!s.path("n.odkb").exists());
+    // case files directly in the folder (not in cohort folders) are not read: said so
+    std::fs::create_dir_all(s.path("flat")).unwrap();
+    s.write(
+        "flat/a.json",
+        &packet("a", Some("PMID:51"), "OMIM:1", &["HP:0007359"], &[]),
+    );
+    let o = odyssey(
+        &s.0,
+        &[
+            "kb", "build", "--hpo", MINI, "--cases", "flat", "-o", "f.odkb",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains(
+            "flat: no case files found: expected a phenopacket-store style folder, DIR/<cohort>/*.json"
+        ),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // a benchmark on a KB holding case reports, without leave-publication-out, is warned
+    std::fs::create_dir_all(s.path("bench/X")).unwrap();
+    s.write(
+        "bench/X/b.json",
+        &packet("b", Some("PMID:51"), "OMIM:1", &["HP:0001250"], &[]),
+    );
+    let o = odyssey(&s.0, &["--kb", "k.odkb", "bench", "--cases", "bench"]);
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("warning: the knowledge base holds case reports (2099-12-30 + 3 case reports): without --leave-publication-out"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }

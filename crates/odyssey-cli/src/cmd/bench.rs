@@ -217,7 +217,9 @@ fn kb_info(global: &Global) -> anyhow::Result<(odyssey::KbHandle, KbInfo)> {
         // an as-of knowledge base names its date here ("2025-01-16, annotations 2025-01-16
         // as of 2022-01-01"), so every benchmark report shows it
         hpo_release: match &h.kb.meta() {
-            m if m.annotations_release.contains(" as of ") => {
+            m if m.annotations_release.contains(" as of ")
+                || m.annotations_release.contains(" + ") =>
+            {
                 format!("{}, annotations {}", m.hpo_release, m.annotations_release)
             }
             m => m.hpo_release.clone(),
@@ -227,6 +229,23 @@ fn kb_info(global: &Global) -> anyhow::Result<(odyssey::KbHandle, KbInfo)> {
         ..Default::default()
     };
     Ok((h, info))
+}
+
+/// A knowledge base compiled with case reports (`kb build --cases`) holds the benchmark's own
+/// cases: without `--leave-publication-out` each case is scored against itself, so the
+/// figures mean nothing (docs/phenotype-model.md, "Published patients as knowledge").
+fn warn_case_knowledge(kb: &odyssey::KbHandle, leave_publication_out: bool) {
+    let meta = kb.kb.meta();
+    let with_cases = meta
+        .sources
+        .iter()
+        .any(|(name, _)| name == "case-knowledge");
+    if with_cases && !leave_publication_out {
+        note!(
+            "warning: the knowledge base holds case reports ({}): without --leave-publication-out every case that is among them is scored against its own annotations, so these figures overstate accuracy",
+            meta.annotations_release
+        );
+    }
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
@@ -256,6 +275,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
         std::fs::create_dir_all(d).with_context(|| format!("creating {}", d.display()))?;
     }
     let (kb, info) = kb_info(global)?;
+    warn_case_knowledge(&kb, args.leave_publication_out);
     let corpus = Corpus::load(&args.cases, args.sample.as_deref())?;
     note!(
         "{} cases read in {:.2} s ({} unreadable)",

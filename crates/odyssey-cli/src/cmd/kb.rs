@@ -161,6 +161,12 @@ fn build(
 fn case_knowledge(dir: &Path, excluded: CaseExcluded) -> anyhow::Result<ExtraKnowledge> {
     use odyssey_bench::case_knowledge::{case_knowledge, ExcludedTerms};
     let corpus = odyssey_bench::phenotype::Corpus::load(dir, None)?;
+    if corpus.files == 0 {
+        bail!(
+            "{}: no case files found: expected a phenopacket-store style folder, DIR/<cohort>/*.json (or .yml, .yaml); files directly in DIR or deeper than one folder are not read",
+            dir.display()
+        );
+    }
     for e in &corpus.errors {
         note!("warning: case left out of the knowledge: {e}");
     }
@@ -170,6 +176,7 @@ fn case_knowledge(dir: &Path, excluded: CaseExcluded) -> anyhow::Result<ExtraKno
         CaseExcluded::Ignore => ExcludedTerms::Ignore,
     };
     let (extra, r) = case_knowledge(&cases, rule);
+    report_left_out(dir, &r);
     note!(
         "case knowledge from {}: {} of {} cases used ({} without a PubMed id, {} without an OMIM/ORPHA/DECIPHER diagnosis, {} unreadable), {} (diagnosis, publication) groups, {} rows ({} of them 0/n)",
         dir.display(),
@@ -189,6 +196,34 @@ fn case_knowledge(dir: &Path, excluded: CaseExcluded) -> anyhow::Result<ExtraKno
         );
     }
     Ok(extra)
+}
+
+/// Names, on stderr, the first cases left out of the knowledge and the first repeated cases
+/// (each list is counted in full in the summary line).
+fn report_left_out(dir: &Path, r: &odyssey_bench::case_knowledge::CaseKnowledgeReport) {
+    const SHOWN: usize = 10;
+    for (path, why) in r.left_out.iter().take(SHOWN) {
+        note!("warning: {}: {why}", dir.join(path).display());
+    }
+    if r.left_out.len() > SHOWN {
+        note!(
+            "warning: ... and {} more left out",
+            r.left_out.len() - SHOWN
+        );
+    }
+    for (kept, repeat) in r.duplicates.iter().take(SHOWN) {
+        note!(
+            "warning: {}: same phenopacket id as {}; counted once",
+            dir.join(repeat).display(),
+            dir.join(kept).display()
+        );
+    }
+    if r.duplicates.len() > SHOWN {
+        note!(
+            "warning: ... and {} more repeated cases",
+            r.duplicates.len() - SHOWN
+        );
+    }
 }
 
 /// The as-of filter's counts and its limits, on stderr.
