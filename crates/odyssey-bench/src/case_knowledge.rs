@@ -77,6 +77,7 @@ pub fn case_knowledge(
     let mut report = CaseKnowledgeReport::default();
     let mut groups: BTreeMap<(DiseaseId, Vec<String>), Group> = BTreeMap::new();
     let mut gene_links: Vec<(DiseaseId, String)> = Vec::new();
+    let mut labels: BTreeMap<DiseaseId, String> = BTreeMap::new();
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for c in cases {
         if let Some(first) = seen.get(c.id.as_str()) {
@@ -110,6 +111,11 @@ pub fn case_knowledge(
             continue;
         }
         report.cases_used += 1;
+        for (id, label) in &c.disease_labels {
+            if let Ok(d) = id.parse::<DiseaseId>() {
+                labels.entry(d).or_insert_with(|| label.clone());
+            }
+        }
         // one patient: observed wins over excluded for a term written both ways
         let mut terms: BTreeMap<HpoId, bool> = BTreeMap::new();
         for t in &c.input.terms {
@@ -153,7 +159,7 @@ pub fn case_knowledge(
             records.push(HpoaRecord {
                 line: records.len() + 1,
                 disease: *d,
-                disease_name: d.to_string(),
+                disease_name: labels.get(d).cloned().unwrap_or_else(|| d.to_string()),
                 negated: false,
                 term,
                 references: pubs.clone(),
@@ -268,6 +274,8 @@ mod tests {
             .records
             .iter()
             .all(|r| r.biocuration == POOLED_CURATION && !r.negated));
+        // the disease is named as the phenopacket names its diagnosis (label "d")
+        assert!(x.records.iter().all(|r| r.disease_name == "d"));
         assert_eq!(
             x.gene_links,
             vec![("OMIM:100".parse().unwrap(), "GENEX".to_string())]

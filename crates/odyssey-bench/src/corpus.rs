@@ -73,6 +73,9 @@ pub struct BenchCase {
     pub gold_genes: Vec<String>,
     /// Diagnoses (disease ids as written, e.g. `OMIM:148600`), deduplicated.
     pub gold_diseases: Vec<String>,
+    /// (disease id, label) as the phenopacket names its diagnoses and diseases, first label
+    /// per id (used to name a disease that only case reports describe).
+    pub disease_labels: Vec<(String, String)>,
     /// Causal variants with a `vcfRecord`.
     pub variants: Vec<CaseVariant>,
     /// Causal variant interpretations without a `vcfRecord` (structural variants).
@@ -288,6 +291,24 @@ fn gold_of(
     (genes, diseases, variants, no_vcf, structural)
 }
 
+/// The labels the phenopacket gives its diagnoses (interpretations) and diseases, first per id;
+/// empty labels skipped.
+fn disease_labels(p: &Phenopacket) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let diagnoses = p
+        .interpretations
+        .iter()
+        .filter_map(|i| i.diagnosis.as_ref()?.disease.as_ref());
+    let diseases = p.diseases.iter().filter(|d| !d.excluded).map(|d| &d.term);
+    for c in diagnoses.chain(diseases) {
+        let label = c.label.trim();
+        if !label.is_empty() && !out.iter().any(|(id, _)| id == &c.id) {
+            out.push((c.id.clone(), label.to_string()));
+        }
+    }
+    out
+}
+
 impl BenchCase {
     /// Reads `cases_dir/rel_path`. Errors: unreadable or invalid phenopacket (named).
     pub fn read(cases_dir: &Path, rel_path: &str) -> Result<BenchCase> {
@@ -330,6 +351,7 @@ impl BenchCase {
             publications: publications(&p.id, &refs),
             gold_genes,
             gold_diseases,
+            disease_labels: disease_labels(p),
             variants,
             variants_without_vcf_record,
             structural,

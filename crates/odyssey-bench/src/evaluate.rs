@@ -644,6 +644,7 @@ mod tests {
             variants: vec![],
             variants_without_vcf_record: 0,
             structural: vec![],
+            disease_labels: vec![],
             sex: None,
             input: CaseInput {
                 id: "x".into(),

@@ -1330,6 +1330,7 @@ mod tests {
             variants: vec![v],
             variants_without_vcf_record: 0,
             structural: vec![],
+            disease_labels: vec![],
             sex: None,
             input,
         };
@@ -1456,6 +1457,7 @@ cases/G/c.json\t1:107:A:G:heterozygous\tNA\n")).unwrap();
             variants: vec![var("chr1", 105, "A", "G", None)],
             variants_without_vcf_record: 0,
             structural: vec![],
+            disease_labels: vec![],
             sex: None,
             input: Default::default(),
         };
