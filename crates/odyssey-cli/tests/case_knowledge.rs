@@ -164,6 +164,20 @@ fn kb_build_with_cases() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // a knowledge base named to kb build is not read: said so
+    let o = odyssey(
+        &s.0,
+        &[
+            "--kb", "k.odkb", "kb", "build", "--hpo", MINI, "-o", "w.odkb",
+        ],
+    );
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("warning: --kb (or ODYSSEY_KB) k.odkb is not used by kb build"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // a benchmark on a KB holding case reports, without leave-publication-out, is warned
     std::fs::create_dir_all(s.path("bench/X")).unwrap();
     s.write(

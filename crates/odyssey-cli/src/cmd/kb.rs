@@ -89,6 +89,16 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
             cases,
             case_excluded,
         } => {
+            // the global options name a knowledge base to read; building reads --hpo only
+            if let Some(k) = &global.kb {
+                note!("warning: --kb (or ODYSSEY_KB) {} is not used by kb build, which compiles --hpo", k.display());
+            }
+            if let Some(n) = &global.newer_ontology {
+                note!(
+                    "warning: --newer-ontology {} is not used by kb build, which compiles --hpo",
+                    n.display()
+                );
+            }
             let extra = match &cases {
                 Some(dir) => Some(case_knowledge(dir, case_excluded)?),
                 None => None,
