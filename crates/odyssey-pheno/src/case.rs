@@ -189,6 +189,8 @@ fn parse_duration_years(s: &str) -> Option<f64> {
         return None;
     }
     let (date, time) = match rest.split_once('T') {
+        // ISO 8601: a `T` is followed by at least one time element (`PT` alone is not one)
+        Some((_, "")) => return None,
         Some((d, t)) => (d, Some(t)),
         None => (rest, None),
     };
@@ -546,6 +548,10 @@ mod tests {
     #[test]
     fn iso_durations() {
         assert_eq!(parse_age_years("P3Y"), Some(3.0));
+        // a designator without any element is not a duration
+        assert_eq!(parse_age_years("PT"), None);
+        assert_eq!(parse_age_years("P1DT"), None);
+        assert!((parse_age_years("P1DT12H").unwrap() - 1.5 / 365.25).abs() < 1e-12);
         assert!((parse_age_years("P1Y6M").unwrap() - 1.5).abs() < 1e-12);
         assert!((parse_age_years("P14D").unwrap() - 14.0 / 365.25).abs() < 1e-12);
         assert!(parse_age_years("P2Y3M1DT4H").is_some());

@@ -521,10 +521,11 @@ fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Resul
 }
 
 /// `--age`: an ISO 8601 duration of a human age, refused when the command line is read
-/// ([`odyssey::age_problem`] says what is wrong), so the message names the option.
+/// ([`odyssey::age_problem`] says what is wrong), so the message names the option; kept
+/// without surrounding spaces.
 fn parse_age(s: &str) -> std::result::Result<String, String> {
     match odyssey::age_problem(s) {
         Some(problem) => Err(problem),
-        None => Ok(s.to_string()),
+        None => Ok(s.trim().to_string()),
     }
 }
