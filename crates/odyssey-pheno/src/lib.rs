@@ -397,21 +397,7 @@ impl<'kb> PhenotypeScorer<'kb> {
     /// Term-by-term LR evidence of a disease for the case (LR model), or `None` when the
     /// disease is not indexed (no phenotype annotation, or another database).
     pub fn explain(&self, case: &Case, disease: DiseaseIdx) -> Option<Vec<TermEvidence>> {
-        self.index.position(disease)?;
-        let prof = ProfileBuilder::new(self.kb.ontology().len()).build(
-            self.kb,
-            self.kb.disease(disease),
-            &self.options.index,
-            &|_| false,
-        )?;
-        Some(lr::explain(
-            &self.index,
-            self.kb,
-            &self.options.lr,
-            case,
-            &prof,
-            &mut Scratch::default(),
-        ))
+        self.explain_without(case, disease, &|_| false)
     }
 
     /// Term-by-term LR evidence of a disease with some of its annotations left out (as
