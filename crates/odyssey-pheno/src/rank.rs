@@ -370,7 +370,7 @@ fn gene_ranking(
     gene_prob.resize(ng, 0.0);
     best_place.clear();
     best_place.resize(ng, u32::MAX);
-    for pos in 0..scores.len() {
+    for (pos, &score) in scores.iter().enumerate() {
         let place = b.place[pos];
         for &g in index.disease_genes.row(pos) {
             let g = g as usize;
@@ -382,7 +382,7 @@ fn gene_ranking(
                 acc[g] += b.term[pos];
                 gene_prob[g] += b.prob[pos];
             } else {
-                acc[g] = acc[g].max(scores[pos]); // similarities are >= 0
+                acc[g] = acc[g].max(score); // similarities are >= 0
             }
         }
     }
