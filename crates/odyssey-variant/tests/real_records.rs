@@ -301,7 +301,7 @@ fn messy_quality_fields() {
         .find(|w| w.contains("quality filters could not be applied"))
         .unwrap();
     assert!(
-        w.contains("the GQ filter to 1 of 1 (no GQ), the DP filter to 1 of 1 (no DP), the allele-balance filter to 1 of 1 (no AD) call(s)")
+        w.contains("of the 1 call(s) that reached these filters, 1 have no GQ (GQ filter), 1 no DP (DP filter), 1 no AD (allele-balance filter)")
             && w.contains("kept without that check"),
         "{w}"
     );

@@ -35,14 +35,19 @@ impl MissingQuality {
         ]
         .iter()
         .filter(|(n, _, _)| *n > 0)
-        .map(|(n, k, f)| format!("the {f} filter to {n} of {} (no {k})", self.checked))
+        .enumerate()
+        .map(|(i, (n, k, f))| {
+            let have = if i == 0 { "have " } else { "" };
+            format!("{n} {have}no {k} ({f} filter)")
+        })
         .collect();
         if parts.is_empty() {
             return None;
         }
         Some(format!(
-            "{}: the proband's calls lack some FORMAT quality fields, so quality filters could not be applied to them: {} call(s) that reached those filters. Those calls were kept without that check, and the missing fields do not lower their call confidence; the other filters and the ranking are unaffected",
+            "{}: some quality filters could not be applied to the proband's calls that lack the FORMAT fields they read: of the {} call(s) that reached these filters, {}. Those calls were kept without that check, and the missing fields do not lower their call confidence; the other filters and the ranking are unaffected",
             path.display(),
+            self.checked,
             parts.join(", ")
         ))
     }
