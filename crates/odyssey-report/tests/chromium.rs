@@ -2,7 +2,8 @@
 //! WebDriver over a plain HTTP/1.1 connection on loopback): the top gene's name and probability
 //! in the first screen, the evidence bars drawn, the search box working, a printable PDF, no
 //! console errors and no network requests; the gene table inside its panel at 1280, 1024 and
-//! 390 px (no sideways overflow, no cut cell, no row over 100 px); screenshots kept as artifacts.
+//! 390 px (no sideways overflow, no cut cell, no row over 100 px) and the page never wider than
+//! the screen (wide tables scroll in their own box); screenshots kept as artifacts.
 //!
 //! Ignored by default (needs Debian's `chromium` and `chromium-driver`). Run by
 //! `scripts/check-report-in-chromium.sh`, which renders the README example with the real CLI and
@@ -234,8 +235,29 @@ return {
 };
 "#;
 
+/// The page's sideways overflow with every `<details>` opened (the removed-variant list, other
+/// diseases' evidence, provenance), and the widest elements past the viewport's right edge;
+/// the `<details>` are closed again afterwards.
+const PAGE_FIT: &str = r#"
+const closed = [...document.querySelectorAll('details')].filter(d => !d.open);
+closed.forEach(d => { d.open = true; });
+const de = document.documentElement;
+const right = de.clientWidth;
+const past = [...document.querySelectorAll('body *')]
+  .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.right > right + 0.5; })
+  .filter(el => !el.closest('.table-scroll, pre'))
+  .slice(0, 5)
+  .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.split(' ').join('.') : '')
+    + ' ' + Math.round(el.getBoundingClientRect().right - right) + ' px: ' + (el.innerText || '').replace(/\s+/g, ' ').slice(0, 60));
+const out = { scroll_width: de.scrollWidth, client_width: right, past: past };
+closed.forEach(d => { d.open = false; });
+return out;
+"#;
+
 /// The gene table fits its panel at common widths (1280 and 1024 px desktop, a 390 px phone):
-/// not wider than the panel, no cell's content cut, no row over 100 px; a screenshot of each.
+/// not wider than the panel, no cell's content cut, no row over 100 px; the page never wider
+/// than the viewport (`document.documentElement.scrollWidth` ≤ its `clientWidth`, with every
+/// `<details>` open); a screenshot of each.
 fn check_widths(d: &Driver, s: &dyn Fn(&str) -> String, name: &str, out: &Path) {
     for (w, h) in [(1280, 900), (1024, 768), (390, 844)] {
         d.call(
@@ -269,6 +291,22 @@ fn check_widths(d: &Driver, s: &dyn Fn(&str) -> String, name: &str, out: &Path) 
         assert!(
             tallest <= 100.0,
             "[{name}] at {w} px a gene row is {tallest} px high"
+        );
+        // the page itself never scrolls sideways: wide tables scroll in their own box
+        let page = d.call(
+            "POST",
+            &s("/execute/sync"),
+            Some(json!({ "script": PAGE_FIT, "args": [] })),
+        );
+        eprintln!("[{name}] {w} px, every <details> open: {page}");
+        let (sw, cw) = (
+            page["scroll_width"].as_f64().unwrap(),
+            page["client_width"].as_f64().unwrap(),
+        );
+        assert!(
+            sw <= cw,
+            "[{name}] at {w} px the page scrolls sideways: scrollWidth {sw} > {cw}; past the edge: {}",
+            page["past"]
         );
     }
     d.call(

@@ -4,6 +4,9 @@
 //! or run the variant analysis and combine.
 
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use odyssey_variant::annotation::GeneSymbols;
 
 use odyssey_pheno::phenopacket::{parse_case_file, read_case_file, CaseFile};
 use odyssey_pheno::{Case, CaseInput, Method, PhenotypeScorer, ScorerOptions, TermInput};
@@ -30,6 +33,9 @@ self_cell::self_cell!(
 /// analyses at once; a batch shares one across threads.
 pub struct Engine {
     cell: KbAndScorer,
+    /// The knowledge base's gene symbols with the alias table, built on the first variant
+    /// analysis.
+    symbols: OnceLock<Arc<GeneSymbols>>,
 }
 
 /// A note or warning about the case for the user (the library prints nothing).
@@ -81,6 +87,7 @@ impl Engine {
     pub fn with_options(kb: KbHandle, options: ScorerOptions) -> Engine {
         Engine {
             cell: KbAndScorer::new(kb, |kb| PhenotypeScorer::new(&kb.kb, options)),
+            symbols: OnceLock::new(),
         }
     }
 
@@ -89,6 +96,18 @@ impl Engine {
     /// Errors: [`Error::Kb`] when the file cannot be read or is not a knowledge base.
     pub fn open(kb: Option<&Path>) -> Result<Engine> {
         Ok(Engine::new(KbHandle::open(kb)?))
+    }
+
+    /// The knowledge base's gene symbols with the alias table (built once): what the
+    /// variant analysis normalises the annotation's gene symbols to.
+    ///
+    /// Errors: the embedded alias table cannot be read (a build defect).
+    pub fn gene_symbols(&self) -> Result<Arc<GeneSymbols>> {
+        if let Some(s) = self.symbols.get() {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(crate::gene_symbols(&self.kb().kb)?);
+        Ok(self.symbols.get_or_init(|| s).clone())
     }
 
     /// The knowledge base and its provenance.
@@ -182,11 +201,16 @@ impl Engine {
             return Err(Error::Request("variant analysis combines likelihood ratios: use --method lr (or --phenotype-only with --method resnik)".into()));
         }
         let case_file = document.as_ref().map(|d| (&d.file, d.path));
-        let setup = variant_config(
+        let mut setup = variant_config(
             &variant_options(request, document.as_ref()),
             case_file,
             &case,
         )?;
+        let symbols = self.gene_symbols()?;
+        if let Some(p) = &mut setup.config.filters.gene_panel {
+            *p = crate::panel_current_symbols(p, &symbols);
+        }
+        setup.config.gene_symbols = Some(symbols);
         let cfg = &setup.config;
         inputs.push(InputFile {
             role: "vcf".into(),

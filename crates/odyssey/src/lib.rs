@@ -50,8 +50,8 @@ pub use request::{AnalysisOptions, AnalysisRequest, CaseSource};
 /// Many single-sample VCFs against one set of gene models (the spiked benchmark).
 pub use variant::spiked;
 pub use variant::{
-    combined_ranking, combined_report, variant_config, CombinedRanking, Pair, VariantError,
-    VariantOptions, VariantSetup,
+    combined_ranking, combined_report, gene_symbols, panel_current_symbols, variant_config,
+    CombinedRanking, Pair, VariantError, VariantOptions, VariantSetup,
 };
 
 /// Types a front end needs to build requests and read reports, re-exported so that it depends

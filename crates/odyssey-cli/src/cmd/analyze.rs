@@ -140,7 +140,8 @@ pub struct AnalyzeArgs {
     /// Only variants inside these BED regions.
     #[arg(long, value_name = "BED", help_heading = "Variant analysis")]
     pub regions: Option<PathBuf>,
-    /// Tell what happened to a variant (CHROM:POS) or gene (symbol); repeatable.
+    /// Tell what happened to a variant (CHROM:POS) or gene (symbol); repeatable. Printed to
+    /// standard error, apart from the results on standard output.
     #[arg(long, value_name = "CHROM:POS|GENE", help_heading = "Variant analysis")]
     pub explain: Vec<String>,
     /// Ignore any VCF listed in the phenopacket: phenotype-only analysis.

@@ -10,26 +10,39 @@ use std::collections::BTreeMap;
 use odyssey_genome::{SvInterval, VariantKey};
 
 use super::{AnnotationChoice, RecordView};
-use crate::annotation::{worst_per_gene, GeneAnnotator, GeneConsequence, VcfAnnotations};
+use crate::annotation::{
+    worst_per_gene, GeneAnnotator, GeneConsequence, GeneEffect, GeneSymbols, SymbolLog,
+    VcfAnnotations,
+};
 use crate::error::{Error, Location, Result};
 use crate::structural::{worst_structural_per_gene, SvGeneDetail};
 
-pub(super) enum Annotator {
+/// Where the consequences come from.
+pub(super) enum Source {
     Vcf(VcfAnnotations),
     External(Arc<dyn GeneAnnotator>),
 }
 
+/// The annotate step: the source, and the knowledge base's gene symbols the annotation's are
+/// normalised to (when given), with what the normalisation did.
+pub(super) struct Annotator {
+    pub(super) source: Source,
+    symbols: Option<Arc<GeneSymbols>>,
+    pub(super) symbol_log: SymbolLog,
+}
+
 impl Annotator {
-    /// The annotator for `choice`. Errors: the VCF's header lacks the requested (or any)
-    /// consequence field.
+    /// The annotator for `choice`, normalising gene symbols to `symbols` when given. Errors:
+    /// the VCF's header lacks the requested (or any) consequence field.
     pub(super) fn open(
         choice: &AnnotationChoice,
+        symbols: Option<Arc<GeneSymbols>>,
         header: &vcf::Header,
         path: &Path,
     ) -> Result<Annotator> {
-        Ok(match choice {
+        let source = match choice {
             AnnotationChoice::Vcf(kind) => {
-                Annotator::Vcf(VcfAnnotations::from_header(header, *kind).map_err(|m| {
+                Source::Vcf(VcfAnnotations::from_header(header, *kind).map_err(|m| {
                     Error::parse(
                         path,
                         Location::File,
@@ -37,15 +50,56 @@ impl Annotator {
                     )
                 })?)
             }
-            AnnotationChoice::Annotator(a) => Annotator::External(a.clone()),
+            AnnotationChoice::Annotator(a) => Source::External(a.clone()),
+        };
+        Ok(Annotator {
+            source,
+            symbols,
+            symbol_log: SymbolLog::default(),
         })
+    }
+
+    /// `effects` of an allele on `chrom` with their gene symbols normalised to the knowledge
+    /// base's (when symbols were given), logged.
+    fn normalised(
+        &mut self,
+        chrom: odyssey_genome::Chrom,
+        effects: Vec<GeneEffect>,
+    ) -> Vec<GeneEffect> {
+        match &self.symbols {
+            Some(s) => self.symbol_log.normalise(s, Some(chrom.name()), effects),
+            None => effects,
+        }
+    }
+
+    /// The knowledge-base symbol a user's gene symbol (an `--explain` query) stands for: the
+    /// same, or the current symbol of a previous symbol or alias of one gene.
+    pub(super) fn current_symbol(&self, symbol: &str) -> String {
+        self.symbols
+            .as_ref()
+            .and_then(|s| s.resolve(symbol, None, None).renamed())
+            .unwrap_or(symbol)
+            .to_string()
+    }
+
+    /// The other symbols under which gene models may know the knowledge-base gene `symbol`.
+    pub(super) fn other_names(&self, symbol: &str) -> Vec<String> {
+        self.symbols
+            .as_ref()
+            .map(|s| {
+                s.other_names(symbol)
+                    .into_iter()
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The annotation's description for the outputs.
     pub(super) fn describe(&self) -> String {
-        match self {
-            Annotator::Vcf(p) => p.describe(),
-            Annotator::External(a) => a.describe(),
+        match &self.source {
+            Source::Vcf(p) => p.describe(),
+            Source::External(a) => a.describe(),
         }
     }
 
@@ -61,10 +115,11 @@ impl Annotator {
         if let Some(sv) = sv {
             return self.structural_genes(rv, alt_index, sv).0;
         }
-        let effects = match self {
-            Annotator::Vcf(p) => p.effects(rv.info, rv.reference, rv.alts, alt_index),
-            Annotator::External(a) => a.annotate(key),
+        let effects = match &mut self.source {
+            Source::Vcf(p) => p.effects(rv.info, rv.reference, rv.alts, alt_index),
+            Source::External(a) => a.annotate(key),
         };
+        let effects = self.normalised(key.chrom, effects);
         worst_per_gene(&effects)
     }
 
@@ -77,12 +132,28 @@ impl Annotator {
         alt_index: usize,
         sv: &SvInterval,
     ) -> (Vec<GeneConsequence>, BTreeMap<String, SvGeneDetail>) {
-        match self {
-            Annotator::Vcf(p) => (
-                worst_per_gene(&p.effects(rv.info, rv.reference, rv.alts, alt_index)),
-                BTreeMap::new(),
-            ),
-            Annotator::External(a) => worst_structural_per_gene(&a.annotate_structural(sv)),
+        match &mut self.source {
+            Source::Vcf(p) => {
+                let effects = p.effects(rv.info, rv.reference, rv.alts, alt_index);
+                let effects = self.normalised(sv.chrom, effects);
+                (worst_per_gene(&effects), BTreeMap::new())
+            }
+            Source::External(a) => {
+                let mut effects = a.annotate_structural(sv);
+                if let Some(s) = &self.symbols {
+                    let mut e: Vec<GeneEffect> = effects.iter().map(|(e, _)| e.clone()).collect();
+                    let keep = self
+                        .symbol_log
+                        .normalise_in_place(s, Some(sv.chrom.name()), &mut e);
+                    effects = effects
+                        .into_iter()
+                        .zip(e)
+                        .zip(keep)
+                        .filter_map(|(((_, d), e), k)| k.then_some((e, d)))
+                        .collect();
+                }
+                worst_structural_per_gene(&effects)
+            }
         }
     }
 
@@ -94,17 +165,17 @@ impl Annotator {
         start: u32,
         end: u32,
     ) -> Option<Vec<u8>> {
-        match self {
-            Annotator::Vcf(_) => None,
-            Annotator::External(a) => a.reference_bases(chrom, start, end),
+        match &self.source {
+            Source::Vcf(_) => None,
+            Source::External(a) => a.reference_bases(chrom, start, end),
         }
     }
 
     /// A warning listing consequence terms outside the Sequence Ontology set (read as
     /// `sequence_variant`), `None` when there were none or the annotation is external.
     pub(super) fn unknown_terms_warning(&self) -> Option<String> {
-        match self {
-            Annotator::Vcf(p) if !p.unknown_terms().is_empty() => Some(format!(
+        match &self.source {
+            Source::Vcf(p) if !p.unknown_terms().is_empty() => Some(format!(
                 "consequence terms not in the Sequence Ontology set were read as sequence_variant: {}",
                 p.unknown_terms().iter().cloned().collect::<Vec<_>>().join(", ")
             )),

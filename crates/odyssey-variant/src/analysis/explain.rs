@@ -3,11 +3,11 @@
 //! not carry summarised in one entry; a `not found` entry with hints for a query that matched
 //! nothing.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use odyssey_genome::{Chrom, SvInterval, VariantKey};
 
-use super::annotator::Annotator;
+use super::annotator::{Annotator, Source};
 use super::{Evaluation, ExplainEntry, ExplainReason, GeneGenotypeEvidence, RecordView};
 use crate::annotation::GeneConsequence;
 use crate::error::Location;
@@ -41,8 +41,10 @@ struct NotCarried {
 /// order).
 pub(super) struct Explainer {
     positions: Vec<PositionQuery>,
-    /// Symbols of the gene queries.
+    /// Symbols of the gene queries, as the knowledge base names the genes.
     genes: HashSet<String>,
+    /// Each gene query as asked → the knowledge-base symbol it stands for.
+    current: HashMap<String, String>,
     /// Queried symbols found in the annotation.
     genes_seen: HashSet<String>,
     /// Differently-cased look-alikes of each queried symbol in the annotation.
@@ -66,7 +68,10 @@ fn not_found(query: String, notes: Vec<String>) -> ExplainEntry {
 
 impl Explainer {
     /// The explainer of `queries` (none: every method is a no-op).
-    pub(super) fn new(queries: &[ExplainQuery]) -> Self {
+    /// The explainer of `queries`; gene queries by a previous symbol or alias of one
+    /// knowledge-base gene match that gene's variants (the annotation's symbols are
+    /// normalised to the knowledge base's by `annotator`).
+    pub(super) fn new(queries: &[ExplainQuery], annotator: &Annotator) -> Self {
         let positions = queries
             .iter()
             .filter_map(|q| match q {
@@ -81,16 +86,16 @@ impl Explainer {
                 _ => None,
             })
             .collect();
-        let genes = queries
-            .iter()
-            .filter_map(|q| match q {
-                ExplainQuery::Gene(g) => Some(g.clone()),
-                _ => None,
-            })
-            .collect();
+        let mut current = HashMap::new();
+        for q in queries {
+            if let ExplainQuery::Gene(g) = q {
+                current.insert(g.clone(), annotator.current_symbol(g));
+            }
+        }
         Explainer {
             positions,
-            genes,
+            genes: current.values().cloned().collect(),
+            current,
             genes_seen: HashSet::new(),
             case_hints: BTreeMap::new(),
             not_carried: BTreeMap::new(),
@@ -309,11 +314,28 @@ impl Explainer {
 
     /// The `not found` entry of a gene query that no allele was annotated to.
     fn gene_not_found(&self, gene: &str, annotator: &Annotator) -> Option<ExplainEntry> {
-        if self.genes_seen.contains(gene) {
+        if self
+            .genes_seen
+            .contains(self.current.get(gene).map_or(gene, String::as_str))
+        {
             return None;
         }
-        let mut notes = vec![match annotator {
-            Annotator::External(a) => match a.knows_gene(gene) {
+        let known = |a: &std::sync::Arc<dyn crate::annotation::GeneAnnotator>| {
+            let mut k = a.knows_gene(gene);
+            if k == Some(false) {
+                // the models may know the gene under a previous symbol
+                if annotator
+                    .other_names(gene)
+                    .iter()
+                    .any(|o| a.knows_gene(o) == Some(true))
+                {
+                    k = Some(true);
+                }
+            }
+            k
+        };
+        let mut notes = vec![match &annotator.source {
+            Source::External(a) => match known(a) {
                 Some(true) => format!(
                     "{gene} is in the gene models ({}) but no allele of the VCF was annotated to it: the VCF has no variant in or near the gene",
                     a.describe()
@@ -327,7 +349,7 @@ impl Explainer {
                     a.describe()
                 ),
             },
-            Annotator::Vcf(p) => format!(
+            Source::Vcf(p) => format!(
                 "{gene} does not occur in the VCF's annotation ({}): the symbol is misspelt (HGNC symbols are case-sensitive), or the VCF has no variant in the gene",
                 p.describe()
             ),

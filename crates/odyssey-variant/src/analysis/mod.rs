@@ -47,7 +47,7 @@ use std::sync::Arc;
 
 use odyssey_genome::{Assembly, Chrom, VariantKey};
 
-use crate::annotation::{GeneAnnotator, GeneConsequence, VcfAnnotationKind};
+use crate::annotation::{GeneAnnotator, GeneConsequence, GeneSymbols, VcfAnnotationKind};
 use crate::error::{Location, Result};
 use crate::filter::{ExplainQuery, FilterConfig};
 use crate::genotype::Genotype;
@@ -123,6 +123,11 @@ pub struct AnalysisConfig {
     /// Evidence sources for structural events (`[[structural]]` tables of the sources TOML,
     /// [`crate::structural::sources`]).
     pub structural: Vec<crate::structural::sources::StructuralSource>,
+    /// The knowledge base's gene symbols: when given, the annotation's gene symbols are
+    /// normalised to them (by NCBI Gene id, or a previous symbol or alias of one gene; see
+    /// [`GeneSymbols`]), so that a variant in a gene the models name `LARGE` counts for the
+    /// knowledge base's `LARGE1`. `None`: symbols as the annotation gives them.
+    pub gene_symbols: Option<Arc<GeneSymbols>>,
 }
 
 impl AnalysisConfig {
@@ -145,6 +150,7 @@ impl AnalysisConfig {
             threads: 2,
             keep_removed: 10_000,
             structural: Vec::new(),
+            gene_symbols: None,
         }
     }
 }
@@ -244,8 +250,13 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let family = subject::resolve_family(cfg, &samples, &path)?;
     warnings.extend(subject::family_warnings(&family));
 
-    let annotator = Annotator::open(&cfg.annotation, reader.header(), &path)?;
-    let annotation = annotator.describe();
+    let annotator = Annotator::open(
+        &cfg.annotation,
+        cfg.gene_symbols.clone(),
+        reader.header(),
+        &path,
+    )?;
+    let mut annotation = annotator.describe();
     let sources = SourceSet::open(&cfg.sources, assembly)?;
     warnings.extend(sources.warnings().iter().cloned());
     let mut ctx = Ctx {
@@ -274,6 +285,9 @@ pub fn analyze(cfg: &AnalysisConfig) -> Result<GenotypeAnalysis> {
     let genes = genes::build_genes(&family, cfg, &pass.candidates);
     pass.explain.add_modes(&genes);
     let explain = pass.explain.finish(&cfg.explain, &ctx.annotator);
+    if let Some(note) = ctx.annotator.symbol_log.renamed_note(20) {
+        annotation = format!("{annotation}; {note}");
+    }
     Ok(result::assemble(result::Parts {
         reader: &reader,
         path,

@@ -72,7 +72,7 @@ pub(super) fn run(
         summary: FilterSummary::new(),
         candidates: Vec::new(),
         removed: RemovedList::new(ctx.cfg.keep_removed),
-        explain: Explainer::new(&ctx.cfg.explain),
+        explain: Explainer::new(&ctx.cfg.explain, &ctx.annotator),
         identical_alt: IdenticalAlts::default(),
         skipped_contigs: SkippedContigs::default(),
         passed_keys: HashMap::new(),

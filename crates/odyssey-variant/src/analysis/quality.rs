@@ -23,25 +23,32 @@ impl MissingQuality {
         self.ad += u64::from(g.ad_alt.is_none());
     }
 
-    /// One warning naming the missing fields and the filters skipped, `None` when none.
+    /// One warning saying which quality filters could not be applied, to how many of the
+    /// proband's calls and why (the field is absent), and what that means for them: kept
+    /// without that check, the missing field not lowering their call confidence. `None` when no
+    /// field was missing.
     pub(super) fn warning(&self, path: &Path) -> Option<String> {
         let parts: Vec<String> = [
-            (self.gq, "GQ", "the GQ filter"),
-            (self.dp, "DP", "the DP filter"),
-            (self.ad, "AD", "the allele-balance filter"),
+            (self.gq, "GQ", "GQ"),
+            (self.dp, "DP", "DP"),
+            (self.ad, "AD", "allele-balance"),
         ]
         .iter()
         .filter(|(n, _, _)| *n > 0)
-        .map(|(n, k, f)| format!("{k} missing in {n} ({f} was not applied to them)"))
+        .enumerate()
+        .map(|(i, (n, k, f))| {
+            let have = if i == 0 { "have " } else { "" };
+            format!("{n} {have}no {k} ({f} filter)")
+        })
         .collect();
         if parts.is_empty() {
             return None;
         }
         Some(format!(
-            "{}: of {} proband call(s) that reached the call-quality filters, {}",
+            "{}: some quality filters could not be applied to the proband's calls that lack the FORMAT fields they read: of the {} call(s) that reached these filters, {}. Those calls were kept without that check, and the missing fields do not lower their call confidence; the other filters and the ranking are unaffected",
             path.display(),
             self.checked,
-            parts.join("; ")
+            parts.join(", ")
         ))
     }
 }

@@ -1,5 +1,5 @@
 //! The warnings of the pass: the reader's (truncation...), skipped contigs, sex checks,
-//! unknown consequence terms, ALT equal to REF, missing call-quality fields, duplicate
+//! unknown consequence terms, ambiguous gene symbols, ALT equal to REF, missing call-quality fields, duplicate
 //! records, REF alleles that differ from the reference sequence, and the filter outcome (regions, panel, nothing passing, frequency sources).
 
 use super::pass::{Input, Pass};
@@ -22,6 +22,7 @@ pub(super) fn pass_warnings(
     warnings.extend(pass.skipped_contigs.warning(path, input.assembly));
     warnings.extend(pass.sex_checks.warnings(family));
     warnings.extend(ctx.annotator.unknown_terms_warning());
+    warnings.extend(ctx.annotator.symbol_log.ambiguous_warning(20));
     let identical = &pass.identical_alt;
     if identical.count > 0 {
         warnings.push(format!(

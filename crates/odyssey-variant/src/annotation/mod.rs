@@ -14,6 +14,7 @@
 #[cfg(feature = "annotate")]
 mod odyssey;
 mod so_map;
+mod symbols;
 pub(crate) mod vcf_csq;
 
 use std::collections::BTreeMap;
@@ -22,6 +23,7 @@ use odyssey_genome::{Consequence, VariantKey};
 use serde::{Deserialize, Serialize};
 
 pub use so_map::map_consequence_term;
+pub use symbols::{GeneSymbols, Resolution, SymbolLog, GENE_ALIASES};
 pub use vcf_csq::{VcfAnnotationKind, VcfAnnotations};
 
 /// The effect of a variant on one transcript of one gene.

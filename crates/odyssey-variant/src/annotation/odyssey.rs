@@ -30,8 +30,8 @@ impl GeneAnnotator for odyssey_annotate::Annotator {
         )
     }
 
-    /// One effect per transcript with a gene symbol; intergenic results give none. The gene
-    /// id is taken as an NCBI Gene id when numeric. MANE Select and Ensembl canonical
+    /// One effect per transcript with a gene symbol; intergenic results give none. The NCBI
+    /// Gene id is the model's (MANE and RefSeq models), else the gene id when numeric. MANE Select and Ensembl canonical
     /// transcripts are marked preferred.
     fn annotate(&self, key: &VariantKey) -> Vec<GeneEffect> {
         odyssey_annotate::Annotator::annotate(self, key)
@@ -40,7 +40,9 @@ impl GeneAnnotator for odyssey_annotate::Annotator {
                 let symbol = t.gene_symbol.as_deref()?.to_string();
                 Some(GeneEffect {
                     gene_symbol: symbol,
-                    ncbi_gene_id: t.gene_id.as_deref().and_then(|g| g.parse::<u32>().ok()),
+                    ncbi_gene_id: t
+                        .ncbi_gene_id
+                        .or_else(|| t.gene_id.as_deref().and_then(|g| g.parse::<u32>().ok())),
                     transcript: t.transcript_id.as_deref().map(str::to_string),
                     consequences: t.consequences.clone(),
                     hgvs_c: t.hgvs_c.clone(),

@@ -245,6 +245,38 @@ pub fn variant_config(
     })
 }
 
+/// The knowledge base's gene symbols (NCBI Gene id, symbol of each gene) with the embedded
+/// alias table, for [`AnalysisConfig::gene_symbols`]: the annotation's gene symbols are then
+/// normalised to the knowledge base's (see `odyssey_variant::annotation::GeneSymbols`).
+///
+/// Errors: the embedded alias table cannot be read (a build defect).
+pub fn gene_symbols(
+    kb: &odyssey_kb::KnowledgeBase,
+) -> Result<odyssey_variant::annotation::GeneSymbols, VariantError> {
+    odyssey_variant::annotation::GeneSymbols::embedded(
+        kb.genes().iter().map(|g| (g.id.0, g.symbol.as_str())),
+    )
+    .map_err(VariantError::Setup)
+}
+
+/// Gene-panel symbols as the knowledge base names the genes: a previous symbol or alias of
+/// one knowledge-base gene becomes its current symbol (`LARGE` → `LARGE1`); the others stay.
+pub fn panel_current_symbols(
+    panel: &std::collections::BTreeSet<String>,
+    symbols: &odyssey_variant::annotation::GeneSymbols,
+) -> std::collections::BTreeSet<String> {
+    panel
+        .iter()
+        .map(|s| {
+            symbols
+                .resolve(s, None, None)
+                .renamed()
+                .unwrap_or(s)
+                .to_string()
+        })
+        .collect()
+}
+
 /// The VCF a case file lists, after checking every `files[]` assembly is one Odyssey knows.
 fn listed_vcf(case_file: Option<(&CaseFile, &Path)>) -> Result<Option<ListedVcf>, VariantError> {
     let Some((f, p)) = case_file else {

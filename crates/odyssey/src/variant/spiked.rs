@@ -19,7 +19,7 @@ use odyssey_pheno::PhenotypeScorer;
 use odyssey_variant::analysis::{
     analyze, AnalysisConfig, AnnotationChoice, GenotypeAnalysis, VariantCall,
 };
-use odyssey_variant::annotation::{GeneAnnotator, GeneEffect};
+use odyssey_variant::annotation::{GeneAnnotator, GeneEffect, GeneSymbols};
 use odyssey_variant::pedigree::Sex as VarSex;
 
 use super::{combined_ranking, CombinedRanking};
@@ -120,6 +120,9 @@ pub struct SpikedAnalyzer {
     annotator: Arc<Annotator>,
     gene_annotator: Arc<dyn GeneAnnotator>,
     last: Mutex<HashMap<ThreadId, (PathBuf, Arc<GenotypeAnalysis>)>>,
+    /// The gene symbols of the first knowledge base analysed with (one per benchmark run), to
+    /// which the annotation's symbols are normalised as in `odyssey analyze`.
+    symbols: std::sync::OnceLock<Arc<GeneSymbols>>,
 }
 
 impl SpikedAnalyzer {
@@ -144,6 +147,7 @@ impl SpikedAnalyzer {
             annotator,
             gene_annotator,
             last: Default::default(),
+            symbols: Default::default(),
         })
     }
 
@@ -166,7 +170,7 @@ impl SpikedAnalyzer {
         phenotype_scores: &[f64],
         observed: usize,
     ) -> Result<(CombinedRanking, Arc<GenotypeAnalysis>), String> {
-        let g = self.genotypes(vcf)?;
+        let g = self.genotypes(vcf, scorer.kb())?;
         let cr = combined_ranking(scorer.kb(), scorer, phenotype_scores, observed, &g);
         Ok((cr, g))
     }
@@ -219,7 +223,11 @@ impl SpikedAnalyzer {
     }
 
     /// This thread's last genotype analysis when it was of `vcf.vcf`, else a fresh one.
-    fn genotypes(&self, vcf: SampleVcf<'_>) -> Result<Arc<GenotypeAnalysis>, String> {
+    fn genotypes(
+        &self,
+        vcf: SampleVcf<'_>,
+        kb: &odyssey_kb::KnowledgeBase,
+    ) -> Result<Arc<GenotypeAnalysis>, String> {
         let me = std::thread::current().id();
         let cached = self
             .last
@@ -243,6 +251,14 @@ impl SpikedAnalyzer {
         });
         cfg.threads = 1;
         cfg.keep_removed = 0;
+        let symbols = match self.symbols.get() {
+            Some(s) => s.clone(),
+            None => {
+                let s = Arc::new(super::gene_symbols(kb).map_err(|e| e.to_string())?);
+                self.symbols.get_or_init(|| s).clone()
+            }
+        };
+        cfg.gene_symbols = Some(symbols);
         let g = Arc::new(analyze(&cfg).map_err(|e| e.to_string())?);
         self.last
             .lock()
