@@ -95,10 +95,12 @@ fn probabilities_follow_the_calibration_the_kb_records() {
         (3.5, 0.65, 0.125)
     );
     // nothing else differs from the defaults
-    let mut d = ScorerOptions::default();
-    d.probability_temperature = 3.5;
-    d.probability_term_decay = 0.65;
-    d.probability_pretest_unknown = 0.125;
+    let d = ScorerOptions {
+        probability_temperature: 3.5,
+        probability_term_decay: 0.65,
+        probability_pretest_unknown: 0.125,
+        ..ScorerOptions::default()
+    };
     assert_eq!(o, d);
     let s = PhenotypeScorer::new(&kb, o);
     let c = case(&kb);

@@ -394,17 +394,6 @@ fn variant_options(request: &AnalysisRequest, doc: Option<&Document>) -> Variant
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn engine_is_send_and_sync() {
-        fn check<T: Send + Sync>() {}
-        check::<Engine>();
-    }
-}
-
 /// The warning for a phenopacket that is itself one of the case reports compiled into the
 /// knowledge base (`kb build --cases`; same phenopacket id, [`odyssey_kb::KnowledgeBase::holds_case_report`]):
 /// its own record is part of the knowledge, so its ranking overstates what a new patient
@@ -419,4 +408,15 @@ pub(crate) fn own_case_report_warning(kb: &KbHandle, phenopacket_id: &str) -> Op
             kb.source
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Engine>();
+    }
 }
