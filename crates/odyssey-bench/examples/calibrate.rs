@@ -176,9 +176,43 @@ fn main() -> Result<(), String> {
         ),
         pairs(&all, fall),
     );
-    print!(
-        "{}",
-        markdown(&[before, cross, a_with_b, b_with_a, in_sample])
+    let defaults = from_pairs(
+        &format!(
+            "all cases with the global defaults (θ {}, κ {}, p_u {})",
+            base.probability_temperature,
+            base.probability_term_decay,
+            base.probability_pretest_unknown
+        ),
+        pairs(
+            &all,
+            (
+                base.probability_temperature,
+                base.probability_term_decay,
+                base.probability_pretest_unknown,
+                0.0,
+            ),
+        ),
     );
+    let mut tables = vec![before, defaults, cross, a_with_b, b_with_a, in_sample];
+    // the calibration the knowledge base records (`kb build --cases` or `--calibration`)
+    if let Some(c) = kb.calibration() {
+        let f = (c.temperature, c.term_decay, c.pretest_unknown, 0.0);
+        tables.push(from_pairs(
+            &format!(
+                "all cases with the KB's recorded calibration ({})",
+                c.short()
+            ),
+            pairs(&all, f),
+        ));
+        tables.push(from_pairs(
+            "half A with the KB's recorded calibration",
+            pairs(&a, f),
+        ));
+        tables.push(from_pairs(
+            "half B with the KB's recorded calibration",
+            pairs(&b, f),
+        ));
+    }
+    print!("{}", markdown(&tables));
     Ok(())
 }

@@ -25,6 +25,29 @@ use serde::Serialize;
 
 use crate::corpus::BenchCase;
 
+/// The calibration of post-test probabilities recorded in a knowledge base built with case
+/// knowledge (`odyssey kb build --cases`, unless `--calibration` is given): θ, κ and p_u of
+/// the case's temperature θ n^-κ, fitted by least log loss of the top gene's probability
+/// under leave-publication-out on the case-knowledge knowledge base of the 8,719 development
+/// cases, cohort-grouped 2-fold (`ODYSSEY_KB=FILE cargo run --release -p odyssey-bench
+/// --example calibrate`; docs/phenotype-model.md, "Published patients as knowledge"). One
+/// set for every case-knowledge knowledge base, never per case or gene.
+pub fn case_knowledge_calibration() -> odyssey_kb::ProbabilityCalibration {
+    odyssey_kb::ProbabilityCalibration {
+        temperature: CASE_KNOWLEDGE_TEMPERATURE,
+        term_decay: CASE_KNOWLEDGE_TERM_DECAY,
+        pretest_unknown: CASE_KNOWLEDGE_PRETEST_UNKNOWN,
+        fitted: "fitted for case-knowledge knowledge bases: least log loss under leave-publication-out, cohort-grouped 2-fold, phenopacket-store 2026-06-25 (docs/phenotype-model.md)".into(),
+    }
+}
+
+/// θ of [`case_knowledge_calibration`].
+pub const CASE_KNOWLEDGE_TEMPERATURE: f64 = 7.0;
+/// κ of [`case_knowledge_calibration`].
+pub const CASE_KNOWLEDGE_TERM_DECAY: f64 = 0.7;
+/// p_u of [`case_knowledge_calibration`].
+pub const CASE_KNOWLEDGE_PRETEST_UNKNOWN: f64 = 0.0;
+
 /// What an excluded term (phenopacket `excluded: true`) contributes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum ExcludedTerms {
@@ -79,6 +102,7 @@ pub fn case_knowledge(
     let mut gene_links: Vec<(DiseaseId, String)> = Vec::new();
     let mut labels: BTreeMap<DiseaseId, String> = BTreeMap::new();
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut case_reports: Vec<String> = Vec::new();
     for c in cases {
         if let Some(first) = seen.get(c.id.as_str()) {
             report
@@ -111,6 +135,7 @@ pub fn case_knowledge(
             continue;
         }
         report.cases_used += 1;
+        case_reports.push(c.id.clone());
         for (id, label) in &c.disease_labels {
             if let Ok(d) = id.parse::<DiseaseId>() {
                 labels.entry(d).or_insert_with(|| label.clone());
@@ -185,6 +210,7 @@ pub fn case_knowledge(
         description: format!("{} case reports", report.cases_used),
         records,
         gene_links,
+        case_reports,
     };
     (extra, report)
 }

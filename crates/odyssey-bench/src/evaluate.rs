@@ -115,8 +115,11 @@ pub struct CaseOutcome {
     pub has_gold_variant: bool,
     /// Why the case could not be scored (it then counts as not found everywhere).
     pub unscored: Option<String>,
-    /// A phenotype annotation of a ranked disease cites the case's publication (the case is
-    /// then partly scored against itself unless leave-publication-out is on).
+    /// A curated phenotype annotation (`phenotype.hpoa`) of a ranked disease cites the case's
+    /// publication (the case is then partly scored against itself unless
+    /// leave-publication-out is on). Rows compiled from case reports do not count: with case
+    /// knowledge every case's publication is cited by its own rows, so counting them would
+    /// leave no "not cited" case (before 2026-12-06f they counted).
     pub publication_cited: bool,
     /// Ranks, one entry per run, in the order of the run list.
     pub ranks: Vec<LevelRanks>,
@@ -477,7 +480,7 @@ impl<'kb> Evaluator<'kb> {
             has_gold_disease: gold.diseases_given > 0,
             has_gold_variant: false,
             unscored: None,
-            publication_cited: !self.pubs.diseases_citing(&case.publications).is_empty(),
+            publication_cited: self.pubs.cited_by_curated(&case.publications),
             ranks: vec![LevelRanks::default(); runs.len()],
             top_gene_probability: vec![None; runs.len()],
             lpo_annotations_removed: 0,

@@ -34,6 +34,9 @@ pub fn dropped_score(method: Method) -> f64 {
 /// For each PubMed id, the indexed diseases with a phenotype annotation citing it.
 pub struct PublicationIndex {
     by_pmid: HashMap<String, Vec<DiseaseIdx>>,
+    /// The PubMed ids cited by curated annotations (`phenotype.hpoa`), not counting rows
+    /// compiled from case reports (biocuration [`odyssey_kb::POOLED_CURATION`]).
+    curated: std::collections::HashSet<String>,
 }
 
 /// True when an annotation cites one of `pmids` (`PMID:<digits>`, exact match of one of its
@@ -48,6 +51,7 @@ impl PublicationIndex {
     pub fn build(scorer: &PhenotypeScorer) -> PublicationIndex {
         let kb = scorer.kb();
         let mut by_pmid: HashMap<String, Vec<DiseaseIdx>> = HashMap::new();
+        let mut curated = std::collections::HashSet::new();
         for &d in scorer.index().diseases() {
             for a in kb
                 .disease(d)
@@ -55,6 +59,7 @@ impl PublicationIndex {
                 .iter()
                 .filter(|a| a.aspect == Aspect::Phenotype)
             {
+                let from_cases = kb.biocuration(a).starts_with(odyssey_kb::POOLED_CURATION);
                 for r in kb.references(a) {
                     let r = r.trim();
                     if r.starts_with("PMID:") {
@@ -62,11 +67,22 @@ impl PublicationIndex {
                         if v.last() != Some(&d) {
                             v.push(d);
                         }
+                        if !from_cases && !curated.contains(r) {
+                            curated.insert(r.to_string());
+                        }
                     }
                 }
             }
         }
-        PublicationIndex { by_pmid }
+        PublicationIndex { by_pmid, curated }
+    }
+
+    /// True when a curated annotation (not a row compiled from case reports) of an indexed
+    /// disease cites one of `pmids`. With a knowledge base built with case knowledge every
+    /// case's publication is cited by its own case rows; this tells the cases whose
+    /// publication the HPO curators used from those it did not, as with the default KB.
+    pub fn cited_by_curated(&self, pmids: &[String]) -> bool {
+        pmids.iter().any(|p| self.curated.contains(p))
     }
 
     /// Indexed diseases with an annotation citing any of `pmids`, ascending, deduplicated.
@@ -180,5 +196,60 @@ pub fn single_disease_score(
             let terms: Vec<_> = p.direct.iter().map(|e| e.0).collect();
             Some(odyssey_pheno::resnik::bma(kb, ic, &case.observed, &terms))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use odyssey_kb::hpoa::HpoaRecord;
+    use odyssey_kb::{Evidence, ExtraKnowledge, Frequency, HpoId, POOLED_CURATION};
+    use odyssey_pheno::ScorerOptions;
+
+    /// The 13-term fixture of odyssey-kb (OMIM:1 cites PMID:11 and PMID:12 in its HPOA rows)
+    /// plus one case-knowledge row of OMIM:1 citing PMID:51.
+    fn kb() -> KnowledgeBase {
+        let row = HpoaRecord {
+            line: 1,
+            disease: "OMIM:1".parse().unwrap(),
+            disease_name: "Disease one".into(),
+            negated: false,
+            term: HpoId::new(7359),
+            references: vec!["PMID:51".into()],
+            evidence: Evidence::Pcs,
+            onset: None,
+            frequency: Frequency::Ratio { n: 1, m: 2 },
+            sex: None,
+            modifiers: vec![],
+            aspect: Aspect::Phenotype,
+            biocuration: POOLED_CURATION.into(),
+        };
+        let extra = ExtraKnowledge {
+            name: "case-knowledge".into(),
+            description: "test".into(),
+            records: vec![row],
+            ..Default::default()
+        };
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../odyssey-kb/tests/fixtures/mini");
+        KnowledgeBase::build_with(&dir, None, Some(&extra))
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn case_rows_are_left_out_but_are_not_curated_citations() {
+        let kb = kb();
+        let scorer = PhenotypeScorer::new(&kb, ScorerOptions::default());
+        let pubs = PublicationIndex::build(&scorer);
+        let one = kb.disease_index("OMIM:1".parse().unwrap()).unwrap();
+        let p = |s: &str| vec![s.to_string()];
+        // leave-publication-out removes the case row (OMIM:1 is re-scored) ...
+        assert_eq!(pubs.diseases_citing(&p("PMID:51")), vec![one]);
+        // ... but PMID:51 is cited by no curated annotation; PMID:12 (an HPOA row) is
+        assert!(!pubs.cited_by_curated(&p("PMID:51")));
+        assert!(pubs.cited_by_curated(&p("PMID:12")));
+        assert!(pubs.cited_by_curated(&["PMID:51".into(), "PMID:11".into()]));
+        assert!(!pubs.cited_by_curated(&p("PMID:99")));
     }
 }

@@ -28,6 +28,10 @@ pub struct KbInfo {
     pub genes: usize,
     /// Distinct PubMed ids cited by the phenotype annotations of ranked diseases.
     pub cited_pmids: usize,
+    /// The calibration of post-test probabilities the knowledge base records (used by the
+    /// run); `None`: the global defaults (see the model settings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<odyssey_kb::ProbabilityCalibration>,
 }
 
 /// What the corpus held.
@@ -334,6 +338,14 @@ fn md_header(o: &mut String, r: &BenchReport) {
         "Knowledge base: HPO {} ({}, checksum {}), {} ranked diseases, {} genes.\n",
         k.hpo_release, k.source, k.checksum, k.ranked_diseases, k.genes
     );
+    let _ = writeln!(
+        o,
+        "Calibration of the post-test probabilities: {}.\n",
+        match &k.calibration {
+            Some(c) => format!("recorded in the KB, {} ({})", c.short(), c.fitted),
+            None => "the global defaults (the KB records none)".into(),
+        }
+    );
     let headline = r
         .runs
         .first()
@@ -391,7 +403,7 @@ fn md_by_publication(o: &mut String, r: &BenchReport) {
         o,
         "## By whether the case's own publication is cited by the knowledge base\n"
     );
-    let _ = writeln!(o, "Cases whose publication an annotation of a ranked disease cites are partly scored against themselves unless leave-publication-out is on.\n");
+    let _ = writeln!(o, "Cases whose publication a curated annotation (phenotype.hpoa) of a ranked disease cites are partly scored against themselves unless leave-publication-out is on. Rows compiled from case reports (`kb build --cases`) do not count here: every case's own rows cite its publication (leave-publication-out removes them all the same).\n");
     for (name, f) in [
         (
             "Publication cited",

@@ -10,6 +10,11 @@
 //! | 20..28 | payload length in bytes (u64)                       |
 //! | 28..   | payload: zstd-compressed postcard encoding of the KB |
 //!
+//! Version 1: the payload is the postcard record alone. Version 2 (written only when the
+//! knowledge base records a calibration or case reports, [`crate::Supplement`]): the postcard
+//! record followed by the supplement as JSON (self-describing, so fields can be added). Both
+//! are read; a plain HPO build is still written as version 1, byte for byte as before.
+//!
 //! A file whose magic, version, length or checksum does not match is rejected before decoding.
 
 use std::io::Write;
@@ -20,18 +25,26 @@ use crate::kb::KnowledgeBase;
 
 /// Magic bytes at the start of every compiled knowledge base.
 pub const MAGIC: &[u8; 8] = b"ODYSSKB\0";
-/// Version of the file layout and payload schema; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+/// Newest version of the file layout and payload schema (bumped on any incompatible change);
+/// versions 1 (no supplement) and 2 (with a supplement) are read.
+pub const FORMAT_VERSION: u32 = 2;
 const HEADER: usize = 28;
 
 impl KnowledgeBase {
     /// Serialises to the `.odkb` format (see the module docs).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let raw = postcard::to_allocvec(self).expect("in-memory KB always serialises");
+        let mut raw = postcard::to_allocvec(self).expect("in-memory KB always serialises");
+        let version = if self.supplement.is_empty() {
+            1
+        } else {
+            serde_json::to_writer(&mut raw, &self.supplement)
+                .expect("the supplement always serialises");
+            2
+        };
         let payload = zstd::bulk::compress(&raw, 19).expect("zstd compression of a buffer");
         let mut out = Vec::with_capacity(HEADER + payload.len());
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&u32::to_le_bytes(version));
         out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
         out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
         out.extend_from_slice(&payload);
@@ -51,8 +64,8 @@ impl KnowledgeBase {
             return Err(bad("not an Odyssey knowledge base (wrong magic bytes); build one with `odyssey kb build`".into()));
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
-        if version != FORMAT_VERSION {
-            return Err(bad(format!("format version {version}, this Odyssey reads version {FORMAT_VERSION}; rebuild it with `odyssey kb build`")));
+        if !(1..=FORMAT_VERSION).contains(&version) {
+            return Err(bad(format!("format version {version}, this Odyssey reads versions 1 to {FORMAT_VERSION}; rebuild it with `odyssey kb build`")));
         }
         let checksum = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
         let len = u64::from_le_bytes(bytes[20..28].try_into().unwrap());
@@ -68,8 +81,19 @@ impl KnowledgeBase {
         }
         let raw = zstd::stream::decode_all(payload)
             .map_err(|e| bad(format!("decompression failed: {e}")))?;
-        let kb: KnowledgeBase =
-            postcard::from_bytes(&raw).map_err(|e| bad(format!("decoding failed: {e}")))?;
+        let (mut kb, rest): (KnowledgeBase, &[u8]) =
+            postcard::take_from_bytes(&raw).map_err(|e| bad(format!("decoding failed: {e}")))?;
+        if version >= 2 {
+            let supplement: crate::Supplement = serde_json::from_slice(rest).map_err(|e| {
+                bad(format!(
+                    "decoding the supplement (calibration, case reports) failed: {e}"
+                ))
+            })?;
+            supplement
+                .check()
+                .map_err(|e| bad(format!("supplement: {e}")))?;
+            kb.supplement = supplement;
+        }
         kb.check().map_err(bad)?;
         Ok(kb.with_equivalents())
     }

@@ -90,6 +90,10 @@ pub struct KnowledgeBase {
     /// MONDO exact matches of the diseases (attached when built or loaded, never stored).
     #[serde(skip)]
     pub(crate) equivalents: crate::equivalents::Equivalents,
+    /// Calibration and case report ids: stored after the main record (format version 2,
+    /// see the `file` module), so not part of its postcard encoding.
+    #[serde(skip)]
+    pub(crate) supplement: crate::Supplement,
 }
 
 impl KnowledgeBase {
@@ -187,6 +191,12 @@ impl KnowledgeBase {
             diseases_counted: info.diseases_counted,
             newer: None,
             equivalents: Default::default(),
+            supplement: crate::Supplement {
+                calibration: None,
+                case_reports: extra
+                    .map(|x| sorted_ids(&x.case_reports))
+                    .unwrap_or_default(),
+            },
         };
         Ok((kb.with_equivalents(), report))
     }
@@ -241,6 +251,42 @@ impl KnowledgeBase {
     /// The newer-release map, when one was loaded.
     pub fn newer_terms(&self) -> Option<&crate::NewerTerms> {
         self.newer.as_ref()
+    }
+
+    /// The calibration of post-test probabilities recorded with this knowledge base, or
+    /// `None` (a plain HPO build, or a file of format version 1): then the scorer's global
+    /// defaults apply (`odyssey_pheno::ScorerOptions::for_kb`).
+    pub fn calibration(&self) -> Option<&crate::ProbabilityCalibration> {
+        self.supplement.calibration.as_ref()
+    }
+
+    /// Records (or, with `None`, removes) the calibration written with the knowledge base.
+    ///
+    /// Errors: a message naming the value out of range
+    /// ([`crate::ProbabilityCalibration::check`]).
+    pub fn set_calibration(
+        &mut self,
+        calibration: Option<crate::ProbabilityCalibration>,
+    ) -> std::result::Result<(), String> {
+        if let Some(c) = &calibration {
+            c.check()?;
+        }
+        self.supplement.calibration = calibration;
+        Ok(())
+    }
+
+    /// Phenopacket ids of the case reports compiled into the knowledge
+    /// ([`ExtraKnowledge::case_reports`]), sorted; empty for a plain HPO build.
+    pub fn case_reports(&self) -> &[String] {
+        &self.supplement.case_reports
+    }
+
+    /// True when a case report with this phenopacket id was compiled into the knowledge.
+    pub fn holds_case_report(&self, id: &str) -> bool {
+        self.supplement
+            .case_reports
+            .binary_search_by(|x| x.as_str().cmp(id))
+            .is_ok()
     }
 
     #[doc(hidden)]
@@ -458,6 +504,18 @@ pub struct ExtraKnowledge {
     /// no gene, and only when the symbol is a gene of `genes_to_phenotype.txt` (its NCBI Gene
     /// id comes from there).
     pub gene_links: Vec<(DiseaseId, String)>,
+    /// Ids of the case reports (phenopackets) the rows come from, recorded in the knowledge
+    /// base ([`KnowledgeBase::case_reports`]) so that an analysis of one of them can say
+    /// that its own record is in the knowledge; empty for another source.
+    pub case_reports: Vec<String>,
+}
+
+/// `ids` sorted, without repeats.
+fn sorted_ids(ids: &[String]) -> Vec<String> {
+    let mut v = ids.to_vec();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 impl ExtraKnowledge {

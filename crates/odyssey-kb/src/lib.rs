@@ -33,6 +33,7 @@ pub mod obo;
 mod ontology;
 mod pool;
 mod search;
+mod supplement;
 mod textfile;
 
 pub use annotation::{Annotation, Aspect, Evidence, Frequency, Sex};
@@ -48,3 +49,4 @@ pub use ontology::{
 };
 pub use pool::Span;
 pub use search::{search, SearchHit};
+pub use supplement::{ProbabilityCalibration, Supplement};

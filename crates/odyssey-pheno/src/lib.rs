@@ -112,7 +112,9 @@ pub struct ScorerOptions {
     /// not depend on it. θ = 7, κ = 0.8 and p_u = 0 were fitted together by least log loss of
     /// the top gene's probability under leave-publication-out, chosen alike by both halves of
     /// the 2-fold cohort split (cross-fitted ECE 0.040; docs/phenotype-model.md,
-    /// `cargo run --release -p odyssey-bench --example calibrate`).
+    /// `cargo run --release -p odyssey-bench --example calibrate`). A knowledge base can
+    /// record its own θ, κ and p_u ([`KnowledgeBase::calibration`], e.g. one built with case
+    /// knowledge); [`ScorerOptions::for_kb`] applies them.
     #[serde(default = "default_temperature")]
     pub probability_temperature: f64,
     /// Exponent κ of the temperature's decay with the number n of observed terms (θ n^-κ):
@@ -148,6 +150,27 @@ fn default_combined_term_decay() -> f64 {
 }
 
 impl ScorerOptions {
+    /// The documented defaults with the probability calibration that `kb` records
+    /// ([`KnowledgeBase::calibration`]: θ, κ and p_u fitted for that kind of knowledge base,
+    /// e.g. one with case knowledge); the global defaults when it records none. What
+    /// `odyssey analyze` and `odyssey bench` use.
+    pub fn for_kb(kb: &KnowledgeBase) -> ScorerOptions {
+        let mut o = ScorerOptions::default();
+        o.calibrate_for(kb);
+        o
+    }
+
+    /// Replaces θ (`probability_temperature`), κ (`probability_term_decay`) and p_u
+    /// (`probability_pretest_unknown`) by the calibration `kb` records, when it records one;
+    /// nothing else changes (the ranking does not depend on them).
+    pub fn calibrate_for(&mut self, kb: &KnowledgeBase) {
+        if let Some(c) = kb.calibration() {
+            self.probability_temperature = c.temperature;
+            self.probability_term_decay = c.term_decay;
+            self.probability_pretest_unknown = c.pretest_unknown;
+        }
+    }
+
     /// The temperature of a case with `observed` observed terms: θ max(n, 1)^-κ.
     pub fn case_temperature(&self, observed: usize) -> f64 {
         decayed(

@@ -54,6 +54,7 @@ fn kb() -> (KnowledgeBase, usize) {
             ("OMIM:5".parse().unwrap(), "GENEX".into()),
             ("OMIM:5".parse().unwrap(), "NOSUCHGENE".into()),
         ],
+        case_reports: vec![],
     };
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../odyssey-kb/tests/fixtures/mini");
     let (kb, report) = KnowledgeBase::build_with(&dir, None, Some(&extra)).unwrap();

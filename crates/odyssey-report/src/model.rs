@@ -62,6 +62,25 @@ pub struct KnowledgeBaseInfo {
     pub source: String,
     /// Checksum of the compiled knowledge base (xxh3-64, hex).
     pub checksum: String,
+    /// The calibration of post-test probabilities the knowledge base records (and the
+    /// analysis used); absent when it records none and the global defaults apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<KbCalibration>,
+}
+
+/// The calibration of the phenotype ranking's post-test probabilities recorded in a knowledge
+/// base: P(D) ∝ LR_D^(τ θ n^-κ), with p_u the pretest probability of "none of them"
+/// (docs/phenotype-model.md, "Calibration").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KbCalibration {
+    /// Temperature θ.
+    pub temperature: f64,
+    /// Decay κ of the temperature with the number n of observed terms.
+    pub term_decay: f64,
+    /// Pretest probability p_u that the diagnosis is none of the ranked diseases.
+    pub pretest_unknown: f64,
+    /// How the values were chosen.
+    pub fitted: String,
 }
 
 /// An input file.

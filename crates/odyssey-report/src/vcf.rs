@@ -6,8 +6,12 @@
 //! decimals) and the modes of inheritance the variant fits in this family joined by `&`
 //! (spaces as `_`; `.` when none). On a multi-allelic record, `ODYSSEY_ALT` gives the
 //! 1-based ALT allele of each entry, in the same order. Header lines `##INFO` for both keys and
-//! `##odysseyVersion`, `##odysseyCase`, `##odysseyCreated` are added; any `ODYSSEY` or
-//! `ODYSSEY_ALT` values already in the input (a re-annotated Odyssey VCF) are replaced.
+//! the provenance the other outputs carry are added: `##odysseyVersion`, `##odysseyMethod`,
+//! `##odysseyKnowledgeBase` (HPO and annotations releases, source, checksum),
+//! `##odysseyCalibration` (when the knowledge base records one), `##odysseyCase`,
+//! `##odysseyCreated`, one `##odysseyInput` per input file and one `##odysseyWarning` per
+//! warning of the analysis; any of these lines and any `ODYSSEY` or `ODYSSEY_ALT` values
+//! already in the input (a re-annotated Odyssey VCF) are replaced.
 //!
 //! Plain-text and gzip/BGZF VCF inputs are copied record by record, byte for byte except for the
 //! INFO column of matched records. BCF inputs are decoded and re-encoded as VCF text by noodles.
@@ -137,22 +141,95 @@ fn annotations(report: &AnalysisReport) -> Annotations {
     (map, names)
 }
 
+/// The keys of Odyssey's own unstructured header lines (replaced when a VCF is annotated
+/// again).
+const OWN_KEYS: [&str; 8] = [
+    "odysseyVersion",
+    "odysseyMethod",
+    "odysseyKnowledgeBase",
+    "odysseyCalibration",
+    "odysseyCase",
+    "odysseyCreated",
+    "odysseyInput",
+    "odysseyWarning",
+];
+
+/// A header value on one line: line breaks and tabs become spaces, and a leading `<` (which
+/// would make the line a structured one) is dropped.
+fn header_safe(s: &str) -> String {
+    let one_line: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    one_line.trim().trim_start_matches('<').to_string()
+}
+
+/// Odyssey's unstructured header lines as (key, value), in order: version, method, knowledge
+/// base (HPO and annotations releases, source, checksum), its calibration when it records
+/// one, case, date, one line per input file, one per warning of the analysis.
+fn own_header_values(report: &AnalysisReport) -> Vec<(&'static str, String)> {
+    let o = &report.odyssey;
+    let k = &o.knowledge_base;
+    let mut v = vec![
+        ("odysseyVersion", header_safe(&o.version)),
+        ("odysseyMethod", header_safe(&o.method)),
+        (
+            "odysseyKnowledgeBase",
+            header_safe(&format!(
+                "hpo_release={} annotations_release={} source={} checksum={}",
+                k.hpo_release, k.annotations_release, k.source, k.checksum
+            )),
+        ),
+    ];
+    if let Some(c) = &k.calibration {
+        v.push((
+            "odysseyCalibration",
+            header_safe(&format!(
+                "theta={} kappa={} p_u={} ({})",
+                c.temperature, c.term_decay, c.pretest_unknown, c.fitted
+            )),
+        ));
+    }
+    v.push(("odysseyCase", info_safe(&report.case.id)));
+    v.push(("odysseyCreated", header_safe(&o.created)));
+    for i in &o.inputs {
+        let sum = i
+            .checksum
+            .as_deref()
+            .map(|c| format!(" xxh3={c}"))
+            .unwrap_or_default();
+        v.push((
+            "odysseyInput",
+            header_safe(&format!("{}={}{sum}", i.role, i.path)),
+        ));
+    }
+    for w in &report.warnings {
+        v.push(("odysseyWarning", header_safe(w)));
+    }
+    v
+}
+
 fn header_lines(report: &AnalysisReport) -> Vec<String> {
-    vec![
+    let mut lines = vec![
         format!("##INFO=<ID={INFO_KEY},Number=.,Type=String,Description=\"{INFO_DESCRIPTION}\">"),
         format!("##INFO=<ID={INFO_ALT_KEY},Number=.,Type=Integer,Description=\"{INFO_ALT_DESCRIPTION}\">"),
-        format!("##odysseyVersion={}", report.odyssey.version),
-        format!("##odysseyCase={}", info_safe(&report.case.id)),
-        format!("##odysseyCreated={}", report.odyssey.created),
-    ]
+    ];
+    lines.extend(
+        own_header_values(report)
+            .into_iter()
+            .map(|(k, v)| format!("##{k}={v}")),
+    );
+    lines
 }
 
 fn is_own_header_line(line: &str) -> bool {
     line.starts_with(&format!("##INFO=<ID={INFO_KEY},"))
         || line.starts_with(&format!("##INFO=<ID={INFO_ALT_KEY},"))
-        || line.starts_with("##odysseyVersion=")
-        || line.starts_with("##odysseyCase=")
-        || line.starts_with("##odysseyCreated=")
+        || OWN_KEYS.iter().any(|k| {
+            line.strip_prefix("##")
+                .and_then(|l| l.strip_prefix(k))
+                .is_some_and(|r| r.starts_with('='))
+        })
 }
 
 /// Annotates `input` (VCF, gzip/BGZF VCF, or BCF by the `.bcf` extension) with the report's
@@ -432,13 +509,13 @@ fn annotate_bcf<W: Write>(
         INFO_ALT_KEY.into(),
         Map::<Info>::new(Number::Unknown, Type::Integer, INFO_ALT_DESCRIPTION),
     );
-    for (k, v) in [
-        ("odysseyVersion", report.odyssey.version.clone()),
-        ("odysseyCase", info_safe(&report.case.id)),
-        ("odysseyCreated", report.odyssey.created.clone()),
-    ] {
-        if let Ok(key) = k.parse() {
+    for k in OWN_KEYS {
+        if let Ok(key) = k.parse::<vcf::header::record::key::Other>() {
             out_header.other_records_mut().shift_remove(&key);
+        }
+    }
+    for (k, v) in own_header_values(report) {
+        if let Ok(key) = k.parse() {
             let _ = out_header.insert(key, vcf::header::record::Value::from(v));
         }
     }

@@ -87,6 +87,56 @@ fn annotates_matching_alleles_and_copies_the_rest() {
     ));
 }
 
+/// The `##odyssey...` header lines of a VCF text.
+fn own_header(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|l| l.starts_with("##odyssey"))
+        .collect()
+}
+
+#[test]
+fn header_records_version_knowledge_base_inputs_and_warnings() {
+    // the provenance of common::provenance("lr"), written out by hand
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_input(dir.path(), "in.vcf", &format!("{HEADER}{RECORDS}"));
+    let (out, _) = annotate(&input, Compression::None);
+    let text = String::from_utf8(out).unwrap();
+    let want = [
+        "##odysseyVersion=0.1.0",
+        "##odysseyMethod=lr",
+        "##odysseyKnowledgeBase=hpo_release=2025-01-16 annotations_release=2025-01-16 source=embedded checksum=0123456789abcdef",
+        "##odysseyCase=SYNTHETIC-trio",
+        "##odysseyCreated=2026-11-29T20:13:40Z",
+        "##odysseyInput=phenopacket=cases/demo.json xxh3=aaaaaaaaaaaaaaaa",
+        "##odysseyInput=vcf=cases/demo.vcf.gz",
+        "##odysseyWarning=no population frequency source (--sources): common variants are not removed and genotype evidence is weak; configure gnomAD, see docs/sources.md",
+        "##odysseyWarning=pedigree: \"DAD\" has unknown sex; taken as Male",
+    ];
+    assert_eq!(own_header(&text), want);
+    // noodles reads the repeated unstructured lines
+    let mut reader = vcf::io::Reader::new(text.as_bytes());
+    reader.read_header().unwrap();
+
+    // a knowledge base with its own calibration names it, after the knowledge base line
+    let mut report = full_report();
+    report.odyssey.knowledge_base.calibration = Some(odyssey_report::KbCalibration {
+        temperature: 7.0,
+        term_decay: 0.7,
+        pretest_unknown: 0.0,
+        fitted: "fitted\nfor a test".into(),
+    });
+    let mut out = Vec::new();
+    annotate_vcf(&input, &report, &mut out, Compression::None).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let h = own_header(&text);
+    assert_eq!(h[2], want[2]);
+    assert_eq!(
+        h[3],
+        "##odysseyCalibration=theta=7 kappa=0.7 p_u=0 (fitted for a test)"
+    );
+    assert_eq!(&h[4..], &want[3..]);
+}
+
 #[test]
 fn chromosome_names_with_or_without_chr_match() {
     let dir = tempfile::tempdir().unwrap();
@@ -224,6 +274,8 @@ fn bcf_input() {
     let b = String::from_utf8(from_bcf).unwrap();
     assert_eq!(records(&b), records(&a));
     assert!(b.contains("##INFO=<ID=ODYSSEY,Number=.,Type=String,"));
+    // the same provenance lines, through noodles' header writer
+    assert_eq!(own_header(&b), own_header(&a));
 }
 
 #[test]

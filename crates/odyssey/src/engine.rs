@@ -77,13 +77,17 @@ struct Document<'a> {
 }
 
 impl Engine {
-    /// An engine with the documented scorer defaults (`docs/phenotype-model.md`).
+    /// An engine with the documented scorer defaults (`docs/phenotype-model.md`) and the
+    /// probability calibration the knowledge base records, if any
+    /// ([`ScorerOptions::for_kb`]).
     pub fn new(kb: KbHandle) -> Engine {
-        Engine::with_options(kb, ScorerOptions::default())
+        let options = ScorerOptions::for_kb(&kb.kb);
+        Engine::with_options(kb, options)
     }
 
-    /// An engine whose cached scorer has these options (requests with another method or other
-    /// databases get a scorer of their own, built for them).
+    /// An engine whose cached scorer has these options, as given (requests with another
+    /// method or other databases get a scorer of their own, built for them);
+    /// [`ScorerOptions::calibrate_for`] applies the knowledge base's calibration.
     pub fn with_options(kb: KbHandle, options: ScorerOptions) -> Engine {
         Engine {
             cell: KbAndScorer::new(kb, |kb| PhenotypeScorer::new(&kb.kb, options)),
@@ -163,6 +167,9 @@ impl Engine {
         let document = read_document(&request.case)?;
         let case = self.resolve_case(request, document.as_ref())?;
         let case_notes = case_notes(&case);
+        let own_record = document
+            .as_ref()
+            .and_then(|d| own_case_report_warning(self.kb(), &d.file.proband().id));
         let owned;
         let scorer = match self.scorer_for(request) {
             Some(s) => s,
@@ -188,6 +195,7 @@ impl Engine {
                 scorer.options().method,
                 &ropts(inputs),
             );
+            report.warnings.extend(own_record);
             report
                 .warnings
                 .extend(variant_options_unused(&request.options));
@@ -232,6 +240,7 @@ impl Engine {
             &setup.individuals,
             &ropts(inputs),
         );
+        report.warnings.extend(own_record);
         report.warnings.extend(setup.warnings);
         Ok(Analysis {
             report,
@@ -407,6 +416,22 @@ fn variant_options(request: &AnalysisRequest, doc: Option<&Document>) -> Variant
         ignore_listed_files: doc.is_some_and(|d| !d.on_disk),
         strict_file_uris: o.strict_file_uris,
     }
+}
+
+/// The warning for a phenopacket that is itself one of the case reports compiled into the
+/// knowledge base (`kb build --cases`; same phenopacket id, [`odyssey_kb::KnowledgeBase::holds_case_report`]):
+/// its own record is part of the knowledge, so its ranking overstates what a new patient
+/// would get. `None` for an empty id or a case the knowledge base does not hold.
+pub(crate) fn own_case_report_warning(kb: &KbHandle, phenopacket_id: &str) -> Option<String> {
+    let id = phenopacket_id.trim();
+    (!id.is_empty() && kb.kb.holds_case_report(id)).then(|| {
+        format!(
+            "this phenopacket ({id}) is one of the {} case reports compiled into the knowledge base ({}): its own record is part of the knowledge, so its ranking and probabilities overstate what a new patient would get; to score it as a new patient, leave its publication out (`odyssey --kb {} bench --leave-publication-out --cases DIR --sample LIST`, LIST naming this file under DIR) or build the knowledge base without it",
+            kb.kb.case_reports().len(),
+            kb.source,
+            kb.source
+        )
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use odyssey_kb::KnowledgeBase;
-use odyssey_report::KnowledgeBaseInfo;
+use odyssey_report::{KbCalibration, KnowledgeBaseInfo};
 
 /// The knowledge base and where it came from.
 pub struct KbHandle {
@@ -64,6 +64,12 @@ impl KbHandle {
             annotations_release: self.kb.meta().annotations_release.clone(),
             source: self.source.clone(),
             checksum: self.checksum.clone(),
+            calibration: self.kb.calibration().map(|c| KbCalibration {
+                temperature: c.temperature,
+                term_decay: c.term_decay,
+                pretest_unknown: c.pretest_unknown,
+                fitted: c.fitted.clone(),
+            }),
         }
     }
 }

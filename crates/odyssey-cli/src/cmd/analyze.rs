@@ -55,7 +55,9 @@ pub struct AnalyzeArgs {
     /// Sex of the patient.
     #[arg(long, value_enum)]
     pub sex: Option<SexArg>,
-    /// Age as an ISO 8601 duration, e.g. P3Y or P18M (at most 150 years).
+    /// Age as an ISO 8601 duration, e.g. P3Y or P18M (at most 150 years). Recorded in the
+    /// reports only: the ranking does not use age (nor the phenopacket's), so it does not
+    /// change any score or probability (docs/phenotype-model.md, "Input terms").
     #[arg(long, value_name = "DURATION", value_parser = parse_age)]
     pub age: Option<String>,
     /// Case id when the case is given with --hpo.

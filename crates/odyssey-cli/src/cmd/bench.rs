@@ -225,6 +225,7 @@ fn kb_info(global: &Global) -> anyhow::Result<(odyssey::KbHandle, KbInfo)> {
             m => m.hpo_release.clone(),
         },
         checksum: h.checksum.clone(),
+        calibration: h.kb.calibration().cloned(),
         load_ms: t.elapsed().as_secs_f64() * 1e3,
         ..Default::default()
     };
@@ -398,7 +399,7 @@ fn run_mode(
         Mode::Phenotype => {
             let cfg = PhenotypeConfig {
                 leave_publication_out: args.leave_publication_out,
-                options: scorer_options(args),
+                options: scorer_options(args, &kb.kb),
                 pheval: pheval_dir(args, "phenotype"),
                 check_every: args.check_every,
                 command: command.to_string(),
@@ -447,7 +448,7 @@ fn run_mode(
             };
             let cfg = SpikedConfig {
                 leave_publication_out: args.leave_publication_out,
-                options: scorer_options(args),
+                options: scorer_options(args, &kb.kb),
                 keep_vcfs: args.keep_vcfs.clone(),
                 command: command.to_string(),
                 date: date.to_string(),
@@ -467,9 +468,10 @@ fn run_mode(
     })
 }
 
-/// The default model with the databases asked for.
-fn scorer_options(args: &BenchArgs) -> ScorerOptions {
-    let mut o = ScorerOptions::default();
+/// The default model with the databases asked for and the knowledge base's probability
+/// calibration, if it records one (as `odyssey analyze`).
+fn scorer_options(args: &BenchArgs, kb: &odyssey_kb::KnowledgeBase) -> ScorerOptions {
+    let mut o = ScorerOptions::for_kb(kb);
     o.index.databases = super::analyze::databases(&args.databases);
     o
 }

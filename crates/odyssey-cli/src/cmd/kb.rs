@@ -50,6 +50,13 @@ pub enum KbCommand {
         /// patients count in n either way.
         #[arg(long, value_enum, default_value_t = CaseExcluded::Ignore, requires = "cases")]
         case_excluded: CaseExcluded,
+        /// Record this calibration of the post-test probabilities in the knowledge base:
+        /// temperature θ > 0, its decay κ ≥ 0 with the number of observed terms, pretest
+        /// probability p_u in [0, 1) of "none of them" (docs/phenotype-model.md,
+        /// "Calibration"). Default: with --cases the values fitted for case-knowledge
+        /// knowledge bases; otherwise none (the global defaults apply).
+        #[arg(long, value_name = "THETA,KAPPA,PU", value_parser = parse_calibration)]
+        calibration: Option<odyssey_kb::ProbabilityCalibration>,
     },
     /// Release date and counts of the knowledge base in use.
     Info {
@@ -88,6 +95,7 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
             as_of,
             cases,
             case_excluded,
+            calibration,
         } => {
             // the global options name a knowledge base to read; building reads --hpo only
             if let Some(k) = &global.kb {
@@ -103,7 +111,18 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                 Some(dir) => Some(case_knowledge(dir, case_excluded)?),
                 None => None,
             };
-            build(&hpo, &output, force, as_of, extra.as_ref(), &mut out)
+            // case knowledge changes the likelihood ratios' scale: its own fitted calibration
+            let calibration = calibration.or_else(|| {
+                cases
+                    .is_some()
+                    .then(odyssey_bench::case_knowledge::case_knowledge_calibration)
+            });
+            let target = Target {
+                output: &output,
+                force,
+                calibration,
+            };
+            build(&hpo, &target, as_of, extra.as_ref(), &mut out)
         }
         KbCommand::Info { json } => info(global, json, &mut out),
         KbCommand::Term { id, json } => term(global, &id, json, &mut out),
@@ -113,22 +132,53 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
     }
 }
 
+/// `--calibration THETA,KAPPA,PU`: three numbers, checked for range.
+fn parse_calibration(s: &str) -> Result<odyssey_kb::ProbabilityCalibration, String> {
+    let v: Vec<&str> = s.split(',').map(str::trim).collect();
+    let [t, k, p] = v[..] else {
+        return Err(format!(
+            "{s:?}: expected three comma-separated numbers THETA,KAPPA,PU (e.g. 7,0.7,0)"
+        ));
+    };
+    let num = |x: &str, what: &str| {
+        x.parse::<f64>()
+            .map_err(|_| format!("{what} {x:?} is not a number"))
+    };
+    let c = odyssey_kb::ProbabilityCalibration {
+        temperature: num(t, "temperature θ")?,
+        term_decay: num(k, "term decay κ")?,
+        pretest_unknown: num(p, "pretest probability p_u")?,
+        fitted: "given with kb build --calibration".into(),
+    };
+    c.check()?;
+    Ok(c)
+}
+
+/// Where and what `kb build` writes besides the annotations.
+struct Target<'a> {
+    output: &'a Path,
+    force: bool,
+    calibration: Option<odyssey_kb::ProbabilityCalibration>,
+}
+
 /// `odyssey kb build`: compiles a release folder (optionally as of a date), warning about
-/// remapped and dropped annotations.
+/// remapped and dropped annotations, and records the calibration.
 fn build(
     hpo: &Path,
-    output: &Path,
-    force: bool,
+    target: &Target,
     as_of: Option<CurationDate>,
     extra: Option<&ExtraKnowledge>,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
+    let (output, force) = (target.output, target.force);
     // an existing file only with --force, and never a device node, link or folder
     odyssey::output::check_target(output, force)?;
     if !hpo.is_dir() {
         bail!("{}: no such folder (expected an HPO release folder with hp.obo, phenotype.hpoa and genes_to_phenotype.txt)", hpo.display());
     }
-    let (kb, report) = KnowledgeBase::build_with(hpo, as_of, extra)?;
+    let (mut kb, report) = KnowledgeBase::build_with(hpo, as_of, extra)?;
+    kb.set_calibration(target.calibration.clone())
+        .map_err(|e| anyhow::anyhow!("--calibration: {e}"))?;
     if report.extra_unknown_terms > 0 {
         note!(
             "warning: {} case-knowledge rows name a term this HPO release does not know; left out",
@@ -163,7 +213,16 @@ fn build(
         s.diseases.iter().map(|d| d.1).sum::<usize>(),
         s.genes
     )?;
+    writeln!(out, "probability calibration: {}", calibration_text(&kb))?;
     Ok(())
+}
+
+/// The recorded calibration, or that there is none.
+fn calibration_text(kb: &KnowledgeBase) -> String {
+    match kb.calibration() {
+        Some(c) => format!("{} ({})", c.short(), c.fitted),
+        None => "none recorded (the global defaults apply)".into(),
+    }
 }
 
 /// Reads a folder of case reports into extra annotations, reporting what was left out on
@@ -268,6 +327,7 @@ fn info(global: &Global, json: bool, out: &mut dyn Write) -> anyhow::Result<()> 
             "source": loaded.source, "checksum": loaded.checksum,
             "hpo_release": kb.meta().hpo_release, "annotations_release": kb.meta().annotations_release,
             "built_with": kb.meta().built_with, "stats": s,
+            "calibration": kb.calibration(), "case_reports": kb.case_reports().len(),
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         return Ok(());
@@ -284,6 +344,14 @@ fn info(global: &Global, json: bool, out: &mut dyn Write) -> anyhow::Result<()> 
         kb.meta().annotations_release
     )?;
     writeln!(out, "built with       odyssey {}", kb.meta().built_with)?;
+    writeln!(out, "calibration      {}", calibration_text(kb))?;
+    if !kb.case_reports().is_empty() {
+        writeln!(
+            out,
+            "case reports     {} (phenopacket ids recorded)",
+            kb.case_reports().len()
+        )?;
+    }
     writeln!(
         out,
         "terms            {} current ({} phenotypic abnormality), {} alternative/obsolete ids",

@@ -47,9 +47,12 @@ impl Global {
     }
 
     /// The analysis engine on `--kb FILE` or the embedded knowledge base, its scorer built
-    /// with `options`.
+    /// with `options` and the probability calibration the knowledge base records, if any.
     pub fn engine(&self, options: odyssey::ScorerOptions) -> anyhow::Result<odyssey::Engine> {
-        Ok(odyssey::Engine::with_options(self.load_kb()?, options))
+        let kb = self.load_kb()?;
+        let mut options = options;
+        options.calibrate_for(&kb.kb);
+        Ok(odyssey::Engine::with_options(kb, options))
     }
 }
 

@@ -56,6 +56,7 @@ pub fn provenance(method: &str) -> Provenance {
             annotations_release: "2025-01-16".into(),
             source: "embedded".into(),
             checksum: "0123456789abcdef".into(),
+            calibration: None,
         },
         method: method.into(),
         parameters: serde_json::json!({ "assembly": "GRCh38", "pretest_unknown": 0.5 }),
