@@ -151,6 +151,22 @@ fn conflicting_duplicates_in_a_streamed_source_name_both_lines() {
     let e = set.annotate(&k(100, "C", "T")).unwrap_err().to_string();
     let want = "g.vcf.gz: line 8: source \"g\": a second record for 1-100-C-T with different values (af 0.3) than line 6 (af 0.25)";
     assert!(e.contains(want), "{e}");
+    // far into a file of many BGZF blocks (about 30 bytes a line, 64 KiB a block): the
+    // lines are still counted right; 20,000 records at 1000, 1010, ... then the pair
+    let mut body: String = (0..20_000u32)
+        .map(|i| format!("1\t{}\t.\tA\tG\t.\tPASS\tAF=0.5\n", 1000 + 10 * i))
+        .collect();
+    body.push_str("1\t300000\t.\tC\tT\t.\tPASS\tAF=0.25\n1\t300000\t.\tC\tT\t.\tPASS\tAF=0.3\n");
+    write(&body);
+    let mut set = SourceSet::open(&s, Assembly::GRCh38).unwrap();
+    assert_eq!(
+        set.annotate(&k(199_990, "A", "G")).unwrap().max_af,
+        Some(0.5)
+    );
+    let e = set.annotate(&k(300_000, "C", "T")).unwrap_err().to_string();
+    // 4 header lines, then records 1-20,000 on lines 5-20,004
+    let want = "g.vcf.gz: line 20006: source \"g\": a second record for 1-300000-C-T with different values (af 0.3) than line 20005 (af 0.25)";
+    assert!(e.contains(want), "{e}");
 }
 
 #[test]
