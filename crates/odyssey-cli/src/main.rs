@@ -12,6 +12,24 @@ macro_rules! note {
     }};
 }
 
+/// `println!` that returns the write error (with `?`, in a function returning
+/// `anyhow::Result`) instead of panicking: writing to a closed pipe (`odyssey kb info | head
+/// -1`) then ends the run quietly (see `is_broken_pipe`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
+/// `print!` likewise.
+macro_rules! out_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
 mod cmd;
 
 /// Odyssey: phenotype- and genotype-driven prioritisation of rare-disease diagnoses.
@@ -30,7 +48,7 @@ struct Cli {
 /// `odyssey --version`: the Odyssey version and the HPO release of the knowledge base in use.
 fn print_version(global: &cmd::Global) -> anyhow::Result<()> {
     let kb = global.load_kb()?;
-    println!(
+    out!(
         "odyssey {} (knowledge base: HPO {}, annotations {}, {})",
         env!("CARGO_PKG_VERSION"),
         kb.kb.meta().hpo_release,
@@ -65,6 +83,22 @@ enum Command {
     /// Re-run every stored case of a workspace (e.g. with a new --kb or --sources) and record
     /// what changed.
     Reanalyze(Box<cmd::workspace::ReanalyzeArgs>),
+}
+
+/// True when `e` comes from writing to a closed pipe (`EPIPE`: standard output read by
+/// `head`, a pager that was quit...), looking through every error of the chain, including
+/// the library's `Error::Io`, which is transparent and so hides its `io::Error` from
+/// `source()`.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(pipe)
+            || match c.downcast_ref::<odyssey::Error>() {
+                Some(odyssey::Error::Io(io)) => pipe(io),
+                Some(odyssey::Error::Write { source, .. }) => pipe(source),
+                _ => false,
+            }
+    })
 }
 
 fn main() -> std::process::ExitCode {
@@ -110,13 +144,9 @@ fn main() -> std::process::ExitCode {
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e)
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) =>
-        {
-            // the reader of our output went away (e.g. `| head`): not an error
+        Err(e) if is_broken_pipe(&e) => {
+            // the reader of our output went away (e.g. `| head -1`): not an error; end
+            // quietly with status 0, as ripgrep does (docs/robustness.md)
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {

@@ -204,22 +204,46 @@ fn phenopacket(data: &[u8], ctx: &Ctx) {
 /// Builds a knowledge base from the HPO fixture with file `which` replaced by `data`.
 fn hpo_release(which: usize, data: &[u8], ctx: &Ctx) {
     let d = ctx.dir.join("kb");
-    let names = ["hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt"];
-    for (i, n) in names.iter().enumerate() {
+    for (i, n) in HPO_FILES.iter().enumerate() {
         let bytes = if i == which { data } else { &ctx.hpo[i] };
         std::fs::write(d.join(n), bytes).expect("scratch folder is writable");
     }
     let _ = KnowledgeBase::build(&d);
 }
 
+/// The three files of an HPO release, in the order of [`Ctx::hpo`].
+const HPO_FILES: [&str; 3] = ["hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt"];
+
+/// The HPO targets: `parse` is the in-memory parser of the mutated file. Inputs it refuses
+/// never reach a build (the build would parse the base `hp.obo` again, most of an execution
+/// once the MONDO table is parsed once per process (perf), and stop at the same error);
+/// inputs it accepts, and inputs that are not UTF-8 (refused by the file
+/// reader, which names the line), are built into a whole knowledge base from the files.
+fn hpo_target(which: usize, data: &[u8], ctx: &Ctx, parse: fn(&str, &Path) -> bool) {
+    if let Ok(t) = std::str::from_utf8(data) {
+        if !parse(t, Path::new(HPO_FILES[which])) {
+            return;
+        }
+    }
+    hpo_release(which, data, ctx)
+}
+
 fn hp_obo(data: &[u8], ctx: &Ctx) {
-    hpo_release(0, data, ctx)
+    hpo_target(0, data, ctx, |t, p| {
+        odyssey_kb::obo::parse_obo(t, p)
+            .and_then(|obo| odyssey_kb::Ontology::from_obo(&obo, p))
+            .is_ok()
+    })
 }
 fn hpoa(data: &[u8], ctx: &Ctx) {
-    hpo_release(1, data, ctx)
+    hpo_target(1, data, ctx, |t, p| {
+        odyssey_kb::hpoa::parse_hpoa(t, p).is_ok()
+    })
 }
 fn g2p(data: &[u8], ctx: &Ctx) {
-    hpo_release(2, data, ctx)
+    hpo_target(2, data, ctx, |t, p| {
+        odyssey_kb::g2p::parse_genes_to_phenotype(t, p).is_ok()
+    })
 }
 
 /// Every target, in a fixed order.
@@ -311,10 +335,7 @@ pub fn setup(seeds: &Path, dir: &Path) -> Result<(Ctx, Vec<Generated>), String> 
         s("g2p/genes_to_phenotype.txt")?,
     ];
     let kbdir = dir.join("kb");
-    for (n, b) in ["hp.obo", "phenotype.hpoa", "genes_to_phenotype.txt"]
-        .iter()
-        .zip(&hpo)
-    {
+    for (n, b) in HPO_FILES.iter().zip(&hpo) {
         std::fs::write(kbdir.join(n), b).map_err(|e| e.to_string())?;
     }
     let (kb, _) = KnowledgeBase::build(&kbdir).map_err(|e| e.to_string())?;

@@ -6,8 +6,8 @@
 //! `mondo_exactmatch_orphanet.sssom.tsv` (monarch-initiative/mondo release 2026-08-04, CC0),
 //! reduced by `scripts/mondo-equivalents.py` to `data/mondo-equivalents.tsv.gz` in this crate
 //! (one line per MONDO id: `MONDO:n`, OMIM ids, ORPHA ids). The file is compiled into the
-//! library and attached to every knowledge base when it is built or loaded (a few
-//! milliseconds), not stored in the `.odkb`.
+//! library and attached to every knowledge base when it is built or loaded (parsed once per
+//! process, a few milliseconds), not stored in the `.odkb`.
 //!
 //! Entities: diseases of the knowledge base that share a MONDO id are one entity (taken
 //! transitively, so two MONDO ids linked by a shared OMIM or Orphanet id are one entity too).
@@ -48,11 +48,17 @@ fn sort_key(id: &str) -> (u8, u64) {
     (rank, num.parse().unwrap_or(u64::MAX))
 }
 
-impl Equivalents {
-    /// Builds the table for `diseases` (sorted by id, as in the knowledge base) from the
-    /// mapping file's text. Lines starting with `#` and the `mondo` header are skipped;
-    /// malformed lines are skipped too (the compiled file has none; a unit test checks it).
-    pub fn from_text(text: &str, diseases: &[Disease]) -> Equivalents {
+/// The mapping file parsed (once per process for the embedded file): its release and its
+/// rows (the ids of one MONDO line: the MONDO id, then its OMIM and ORPHA ids), with an index
+/// from each parsable disease id to the rows that name it.
+struct Table {
+    release: String,
+    rows: Vec<Vec<String>>,
+    by_id: HashMap<DiseaseId, Vec<usize>>,
+}
+
+impl Table {
+    fn parse(text: &str) -> Table {
         let release = text
             .lines()
             .take_while(|l| l.starts_with('#'))
@@ -61,16 +67,8 @@ impl Equivalents {
                 l.get(i + 8..i + 18).map(str::to_string)
             })
             .unwrap_or_default();
-        let index = |id: &str| -> Option<DiseaseIdx> {
-            let id: DiseaseId = id.parse().ok()?;
-            diseases
-                .binary_search_by_key(&id, |d| d.id)
-                .ok()
-                .map(|i| i as DiseaseIdx)
-        };
-        let n = diseases.len();
-        let mut parent: Vec<DiseaseIdx> = (0..n as DiseaseIdx).collect();
-        let mut names: HashMap<DiseaseIdx, Vec<String>> = HashMap::new();
+        let mut rows = Vec::new();
+        let mut by_id: HashMap<DiseaseId, Vec<usize>> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut cols = line.split('\t');
             let (Some(mondo), Some(omim), Some(orpha)) = (cols.next(), cols.next(), cols.next())
@@ -80,26 +78,57 @@ impl Equivalents {
             if !mondo.starts_with("MONDO:") {
                 continue;
             }
-            let all: Vec<&str> = std::iter::once(mondo)
+            let all: Vec<String> = std::iter::once(mondo)
                 .chain(omim.split(',').chain(orpha.split(',')))
                 .filter(|s| !s.is_empty())
+                .map(str::to_string)
                 .collect();
-            let members: Vec<DiseaseIdx> = all.iter().filter_map(|id| index(id)).collect();
-            for &m in &members {
-                let e = names.entry(m).or_default();
-                e.extend(all.iter().map(|s| s.to_string()));
+            for id in all.iter().filter_map(|id| id.parse::<DiseaseId>().ok()) {
+                let v = by_id.entry(id).or_default();
+                if v.last() != Some(&rows.len()) {
+                    v.push(rows.len());
+                }
             }
-            for w in members.windows(2) {
-                union(&mut parent, w[0], w[1]);
-            }
+            rows.push(all);
         }
+        Table {
+            release,
+            rows,
+            by_id,
+        }
+    }
+
+    /// The equivalents of `diseases` (sorted by id): only the rows naming one of them are
+    /// visited, so a small knowledge base costs microseconds.
+    fn resolve(&self, diseases: &[Disease]) -> Equivalents {
+        let index = |id: &str| -> Option<DiseaseIdx> {
+            let id: DiseaseId = id.parse().ok()?;
+            diseases
+                .binary_search_by_key(&id, |d| d.id)
+                .ok()
+                .map(|i| i as DiseaseIdx)
+        };
+        let n = diseases.len();
+        let mut parent: Vec<DiseaseIdx> = (0..n as DiseaseIdx).collect();
         let mut ids = vec![Vec::new(); n];
-        for (d, mut v) in names {
-            let own = diseases[d as usize].id.to_string();
-            v.retain(|s| *s != own);
-            v.sort_by_key(|s| sort_key(s));
-            v.dedup();
-            ids[d as usize] = v;
+        for (d, disease) in diseases.iter().enumerate() {
+            let Some(rows) = self.by_id.get(&disease.id) else {
+                continue;
+            };
+            let mut names: Vec<String> = Vec::new();
+            for &r in rows {
+                let all = &self.rows[r];
+                let members: Vec<DiseaseIdx> = all.iter().filter_map(|id| index(id)).collect();
+                for w in members.windows(2) {
+                    union(&mut parent, w[0], w[1]);
+                }
+                names.extend(all.iter().cloned());
+            }
+            let own = disease.id.to_string();
+            names.retain(|s| *s != own);
+            names.sort_by_key(|s| sort_key(s));
+            names.dedup();
+            ids[d] = names;
         }
         // representative per entity: lowest OMIM, else lowest ORPHA (diseases are sorted
         // by id, OMIM before ORPHA, so the first member visited is the representative)
@@ -125,18 +154,34 @@ impl Equivalents {
             representative[d as usize] = rep_of_root[&r];
         }
         Equivalents {
-            release,
+            release: self.release.clone(),
             ids,
             representative,
         }
     }
+}
 
-    /// The table from the compiled mapping file.
+impl Equivalents {
+    /// Builds the table for `diseases` (sorted by id, as in the knowledge base) from the
+    /// mapping file's text. Lines starting with `#` and the `mondo` header are skipped;
+    /// malformed lines are skipped too (the compiled file has none; a unit test checks it).
+    pub fn from_text(text: &str, diseases: &[Disease]) -> Equivalents {
+        Table::parse(text).resolve(diseases)
+    }
+
+    /// The table from the compiled mapping file, decompressed and parsed once per process
+    /// (about 5 ms; each knowledge base built or loaded afterwards only visits the rows
+    /// naming its diseases).
     pub fn embedded(diseases: &[Disease]) -> Equivalents {
-        let mut text = String::new();
-        // the compiled file is valid gzip UTF-8 (checked by a unit test)
-        let _ = flate2::read::GzDecoder::new(MONDO_EQUIVALENTS).read_to_string(&mut text);
-        Equivalents::from_text(&text, diseases)
+        static TABLE: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+        TABLE
+            .get_or_init(|| {
+                let mut text = String::new();
+                // the compiled file is valid gzip UTF-8 (checked by a unit test)
+                let _ = flate2::read::GzDecoder::new(MONDO_EQUIVALENTS).read_to_string(&mut text);
+                Table::parse(&text)
+            })
+            .resolve(diseases)
     }
 }
 
@@ -203,6 +248,64 @@ mod tests {
         assert_eq!(e.ids[3], ["MONDO:0000004", "OMIM:999999"]);
         assert_eq!(e.ids[2], ["MONDO:0000005"]);
         assert!(e.ids[0].is_empty());
+    }
+
+    /// The row index (only the rows naming a disease of the knowledge base are visited)
+    /// gives what a scan of every row gives (the method used before the index), on the
+    /// embedded knowledge base and the compiled file.
+    #[test]
+    fn the_row_index_gives_what_a_scan_of_every_row_gives() {
+        let kb = crate::KnowledgeBase::embedded().unwrap();
+        let diseases = &kb.diseases;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(MONDO_EQUIVALENTS)
+            .read_to_string(&mut text)
+            .unwrap();
+        // the scan: every row, every id parsed and looked up
+        let n = diseases.len();
+        let mut parent: Vec<DiseaseIdx> = (0..n as DiseaseIdx).collect();
+        let mut names: Vec<Vec<String>> = vec![Vec::new(); n];
+        for line in text.lines().filter(|l| l.starts_with("MONDO:")) {
+            let all: Vec<&str> = line.split(['\t', ',']).filter(|s| !s.is_empty()).collect();
+            let members: Vec<DiseaseIdx> = all
+                .iter()
+                .filter_map(|id| {
+                    let id: DiseaseId = id.parse().ok()?;
+                    diseases.binary_search_by_key(&id, |d| d.id).ok()
+                })
+                .map(|i| i as DiseaseIdx)
+                .collect();
+            for &m in &members {
+                names[m as usize].extend(all.iter().map(|s| s.to_string()));
+                union(&mut parent, members[0], m);
+            }
+        }
+        let e = Equivalents::embedded(diseases);
+        assert_eq!(e.release, "2026-08-04");
+        let mut linked = 0;
+        for d in 0..n {
+            let own = diseases[d].id.to_string();
+            let mut want: Vec<String> = names[d].iter().filter(|s| **s != own).cloned().collect();
+            want.sort_by_key(|s| sort_key(s));
+            want.dedup();
+            assert_eq!(e.ids[d], want, "{own}");
+            linked += usize::from(!want.is_empty());
+            // same entity as its representative, and two diseases of one entity share it
+            let r = e.representative[d] as usize;
+            assert_eq!(
+                find(&mut parent, d as DiseaseIdx),
+                find(&mut parent, r as DiseaseIdx)
+            );
+        }
+        for (a, disease) in diseases.iter().enumerate() {
+            let ra = find(&mut parent, a as DiseaseIdx);
+            assert_eq!(
+                e.representative[a], e.representative[ra as usize],
+                "{}",
+                disease.id
+            );
+        }
+        assert!(linked > 5_000, "{linked} diseases with an equivalent id");
     }
 
     #[test]

@@ -259,3 +259,69 @@ fn store_built_from_clinvar_matches_memory() {
         );
     }
 }
+
+/// Duplicates in a streamed source (issue 13), on real gnomAD v3.1 records: the excerpt with
+/// one record repeated (its line copied after the next one) is bgzipped, tabix-indexed and
+/// streamed. An identical repeat is accepted with the record's own values; the repeat with
+/// the AF of the neighbouring record (another real value) is refused naming both lines,
+/// which are counted here from the text written.
+#[test]
+fn streamed_duplicates_of_real_gnomad_records() {
+    let Some(d) = shared() else { return };
+    let plain = d.join(
+        "annotations/annonars-excerpts/gnomad-nuclear/example-genomes-grch38/v3.1/gnomad-genomes.vcf",
+    );
+    let text = std::fs::read_to_string(&plain).unwrap();
+    let all: Vec<&str> = text.lines().collect();
+    let first_record = all.iter().position(|l| !l.starts_with('#')).unwrap();
+    // the PASS record chr1 15973 G>A, and the next record (G>C at the same position)
+    let (ga, gc) = (all[first_record + 1], all[first_record + 2]);
+    assert!(ga.starts_with("chr1\t15973\t") && ga.split('\t').nth(4) == Some("A"));
+    assert!(gc.starts_with("chr1\t15973\t") && gc.split('\t').nth(4) == Some("C"));
+    let af_ga = info(ga, "AF").unwrap();
+    let af_gc = info(gc, "AF").unwrap();
+    assert_ne!(af_ga, af_gc);
+    let k = key(ga).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let toml = "[[source]]\nname='g'\nrole='frequency'\npreset='gnomad3'\npath='g.vcf.gz'\nmode='stream'\n";
+    let srcs = parse_sources_toml(toml, &dir.path().join("s.toml"))
+        .unwrap()
+        .1;
+    // the repeat goes right after the G>C record: 1-based line first_record + 4
+    let with_repeat = |repeat: &str| {
+        let mut lines = all.clone();
+        lines.insert(first_record + 3, repeat);
+        let vcf = dir.path().join("g.vcf.gz");
+        let mut w = noodles::bgzf::io::Writer::new(std::fs::File::create(&vcf).unwrap());
+        std::io::Write::write_all(&mut w, (lines.join("\n") + "\n").as_bytes()).unwrap();
+        w.finish().unwrap();
+        let noodles::vcf::Index::Tabix(index) = noodles::vcf::fs::index(&vcf).unwrap() else {
+            panic!("expected a tabix index")
+        };
+        let _ = std::fs::remove_file(format!("{}.tbi", vcf.display()));
+        noodles::tabix::fs::write(format!("{}.tbi", vcf.display()), &index).unwrap();
+        let mut set = SourceSet::open(&srcs, Assembly::GRCh38).unwrap();
+        assert!(set.provenance()[0].access.starts_with("stream"));
+        set.annotate(&k)
+    };
+    // identical repeat: accepted, with the record's AF
+    let ann = with_repeat(ga).unwrap();
+    assert_eq!(ann.frequencies[0].af, Some(af_ga.parse::<f32>().unwrap()));
+    // conflicting repeat: refused, naming the repeat's line and the original's
+    let changed = ga.replacen(&format!(";AF={af_ga};"), &format!(";AF={af_gc};"), 1);
+    assert_ne!(changed, ga);
+    let e = with_repeat(&changed).unwrap_err().to_string();
+    let (orig_line, repeat_line) = (first_record + 2, first_record + 4);
+    let want = format!(
+        "g.vcf.gz: line {repeat_line}: source \"g\": a second record for {k} with different values (af {}",
+        af_gc.parse::<f32>().unwrap()
+    );
+    assert!(e.contains(&want), "{e}\nwanted: {want}");
+    assert!(
+        e.contains(&format!(
+            "than line {orig_line} (af {}",
+            af_ga.parse::<f32>().unwrap()
+        )),
+        "{e}"
+    );
+}

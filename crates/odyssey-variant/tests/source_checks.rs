@@ -80,6 +80,95 @@ fn contig_lengths_of_the_other_assembly_are_refused() {
     assert_eq!(set.annotate(&k(100, "C", "T")).unwrap().max_af, Some(0.25));
 }
 
+/// A chromosome 1 length of neither GRCh37 nor GRCh38 (a T2T-CHM13 header) is a warning
+/// naming the file, the line and the contig, in `analyze` and in `sources build`; the
+/// source is still read.
+#[test]
+fn contig_lengths_of_neither_assembly_are_a_warning() {
+    let d = tempfile::tempdir().unwrap();
+    // T2T-CHM13v2.0 chromosome 1 (NCBI GCF_009914755.1)
+    let chm13 = 248_387_328;
+    let text = header(chm13).replacen(
+        "##INFO",
+        "##contig=<ID=2,length=242696752>\n##contig=<ID=MT,length=16569>\n##INFO",
+        1,
+    ) + "1\t100\t.\tC\tT\t.\tPASS\tAF=0.25\n";
+    std::fs::write(d.path().join("t2t.vcf"), text).unwrap();
+    let want = format!("t2t.vcf: line 2: source \"g\": ##contig 1 has length {chm13}, which is neither GRCh37's ({CHR1_GRCH37}) nor GRCh38's ({CHR1_GRCH38}) (and 1 more ##contig line likewise)");
+    let s = sources(d.path(), &freq_toml("t2t.vcf", ""));
+    for asm in [Assembly::GRCh37, Assembly::GRCh38] {
+        let mut set = SourceSet::open(&s, asm).unwrap();
+        assert_eq!(set.warnings().len(), 1, "{:?}", set.warnings());
+        assert!(set.warnings()[0].contains(&want), "{:?}", set.warnings());
+        assert_eq!(set.annotate(&k(100, "C", "T")).unwrap().max_af, Some(0.25));
+    }
+    let out = d.path().join("t2t.ostore");
+    for extra in ["", "assembly = 'GRCh38'\n"] {
+        let s = sources(d.path(), &freq_toml("t2t.vcf", extra));
+        let sum = build_store(&s[0], &out).unwrap();
+        assert_eq!(sum.warnings.len(), 1, "{:?}", sum.warnings);
+        assert!(sum.warnings[0].contains(&want), "{:?}", sum.warnings);
+    }
+    // the GRCh38 lengths: no warning
+    std::fs::write(
+        d.path().join("b38.vcf"),
+        header(CHR1_GRCH38) + "1\t100\t.\tC\tT\t.\tPASS\tAF=0.25\n",
+    )
+    .unwrap();
+    let s = sources(d.path(), &freq_toml("b38.vcf", ""));
+    assert!(SourceSet::open(&s, Assembly::GRCh38)
+        .unwrap()
+        .warnings()
+        .is_empty());
+}
+
+/// The same checks on a streamed (bgzipped, tabix-indexed) source: a conflicting repeat is
+/// refused when the variant is looked up, naming both lines; an identical repeat is read.
+#[test]
+fn conflicting_duplicates_in_a_streamed_source_name_both_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let vcf = d.path().join("g.vcf.gz");
+    let toml = "[[source]]\nname='g'\nrole='frequency'\npath='g.vcf.gz'\nmode='stream'\n";
+    let s = sources(d.path(), toml);
+    let write = |body: &str| {
+        bgzip(&vcf, &(header(CHR1_GRCH38) + body));
+        let _ = std::fs::remove_file(format!("{}.tbi", vcf.display()));
+        tabix(&vcf);
+    };
+    // lines 5-8: 1-90, 1-100 C>T, 1-100 C>G, 1-100 C>T again
+    let recs = |af: &str| {
+        format!("1\t90\t.\tA\tG\t.\tPASS\tAF=0.5\n1\t100\t.\tC\tT\t.\tPASS\tAF=0.25\n1\t100\t.\tC\tG\t.\tPASS\tAF=0.01\n1\t100\t.\tC\tT\t.\tPASS\tAF={af}\n")
+    };
+    write(&recs("0.25"));
+    let mut set = SourceSet::open(&s, Assembly::GRCh38).unwrap();
+    assert_eq!(set.annotate(&k(90, "A", "G")).unwrap().max_af, Some(0.5));
+    assert_eq!(set.annotate(&k(100, "C", "T")).unwrap().max_af, Some(0.25));
+    assert_eq!(set.annotate(&k(100, "C", "G")).unwrap().max_af, Some(0.01));
+    write(&recs("0.3"));
+    let mut set = SourceSet::open(&s, Assembly::GRCh38).unwrap();
+    assert!(set.provenance()[0].access.starts_with("stream"));
+    assert_eq!(set.annotate(&k(90, "A", "G")).unwrap().max_af, Some(0.5));
+    let e = set.annotate(&k(100, "C", "T")).unwrap_err().to_string();
+    let want = "g.vcf.gz: line 8: source \"g\": a second record for 1-100-C-T with different values (af 0.3) than line 6 (af 0.25)";
+    assert!(e.contains(want), "{e}");
+    // far into a file of many BGZF blocks (about 30 bytes a line, 64 KiB a block): the
+    // lines are still counted right; 20,000 records at 1000, 1010, ... then the pair
+    let mut body: String = (0..20_000u32)
+        .map(|i| format!("1\t{}\t.\tA\tG\t.\tPASS\tAF=0.5\n", 1000 + 10 * i))
+        .collect();
+    body.push_str("1\t300000\t.\tC\tT\t.\tPASS\tAF=0.25\n1\t300000\t.\tC\tT\t.\tPASS\tAF=0.3\n");
+    write(&body);
+    let mut set = SourceSet::open(&s, Assembly::GRCh38).unwrap();
+    assert_eq!(
+        set.annotate(&k(199_990, "A", "G")).unwrap().max_af,
+        Some(0.5)
+    );
+    let e = set.annotate(&k(300_000, "C", "T")).unwrap_err().to_string();
+    // 4 header lines, then records 1-20,000 on lines 5-20,004
+    let want = "g.vcf.gz: line 20006: source \"g\": a second record for 1-300000-C-T with different values (af 0.3) than line 20005 (af 0.25)";
+    assert!(e.contains(want), "{e}");
+}
+
 #[test]
 fn conflicting_duplicate_frequency_records_name_both_lines() {
     let d = tempfile::tempdir().unwrap();

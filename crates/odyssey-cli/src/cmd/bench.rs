@@ -305,7 +305,7 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
                 write(&d.join(format!("{stem}.md")), &md)?;
                 note!("wrote {}/{stem}.{{json,md}}", d.display());
             }
-            None => print!("{md}"),
+            None => out_raw!("{md}"),
         }
         return Ok(());
     }
@@ -339,9 +339,9 @@ pub fn run(args: BenchArgs, global: &Global) -> anyhow::Result<()> {
                 note!("wrote {}/{stem}.{{json,md}}", d.display());
                 // the headline tables on the terminal
                 let end = md.find("## By whether").unwrap_or(md.len());
-                print!("{}", &md[..end]);
+                out_raw!("{}", &md[..end]);
             }
-            None => print!("{md}"),
+            None => out_raw!("{md}"),
         }
         if let Some(p) = &args.per_case {
             write_per_case_tsv(p, &out.runs, &out.outcomes)?;

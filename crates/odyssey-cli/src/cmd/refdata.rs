@@ -116,8 +116,7 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
         }
         RefdataCommand::Info { file } => {
             let d = RefData::load(&file)?;
-            print_info(&d);
-            Ok(())
+            print_info(&d)
         }
         RefdataCommand::BuildEmbedded { shared, out_dir } => {
             std::fs::create_dir_all(&out_dir)
@@ -139,21 +138,22 @@ pub fn run(cmd: RefdataCommand) -> anyhow::Result<()> {
     }
 }
 
-fn print_info(d: &RefData) {
+fn print_info(d: &RefData) -> anyhow::Result<()> {
     let coding = d.transcripts.iter().filter(|t| t.cds().is_some()).count();
     let mane = d.transcripts.iter().filter(|t| t.flags.mane_select).count();
-    println!("assembly\t{}", d.meta.assembly);
-    println!("release\t{}", d.meta.release);
-    println!("written_by\t{}", d.meta.written_by);
-    println!("transcripts\t{}", d.transcripts.len());
-    println!("coding\t{coding}");
-    println!("mane_select\t{mane}");
-    println!(
+    out!("assembly\t{}", d.meta.assembly);
+    out!("release\t{}", d.meta.release);
+    out!("written_by\t{}", d.meta.written_by);
+    out!("transcripts\t{}", d.transcripts.len());
+    out!("coding\t{coding}");
+    out!("mane_select\t{mane}");
+    out!(
         "sequence_bases\t{}",
         d.sequence.as_ref().map_or(0, |s| s.total_bases())
     );
-    println!("flank\t{}", d.meta.flank);
+    out!("flank\t{}", d.meta.flank);
     for s in &d.meta.sources {
-        println!("source\t{s}");
+        out!("source\t{s}");
     }
+    Ok(())
 }

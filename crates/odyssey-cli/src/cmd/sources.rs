@@ -49,7 +49,7 @@ pub fn run(cmd: SourcesCommand) -> anyhow::Result<()> {
             let r = StoreReader::open(&store)?;
             let mut v = serde_json::to_value(r.meta())?;
             v["records"] = r.records().into();
-            println!("{}", serde_json::to_string_pretty(&v)?);
+            out!("{}", serde_json::to_string_pretty(&v)?);
             Ok(())
         }
         SourcesCommand::Build(a) => build(a),
@@ -133,6 +133,9 @@ fn build(a: BuildArgs) -> anyhow::Result<()> {
                 t.elapsed().as_secs_f64(),
                 out.display()
             );
+            for w in &sum.warnings {
+                note!("warning: {w}");
+            }
             absolute(&out_dir).join(out.file_name().expect("a file name"))
         };
         let mut entry = format!(

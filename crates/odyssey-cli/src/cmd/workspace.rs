@@ -164,13 +164,13 @@ pub fn users(c: UsersCommand, global: &Global) -> anyhow::Result<()> {
                     ))
                     .map_err(anyhow::Error::msg)?;
             }
-            println!(
+            out!(
                 "user {} ({}), projects {}; API token (shown once, stored only as a hash):",
                 a.name,
                 role.as_str(),
                 a.projects.join(", ")
             );
-            println!("{token}");
+            out!("{token}");
             Ok(())
         }
     }
@@ -186,7 +186,7 @@ pub fn reanalyze(a: ReanalyzeArgs, global: &Global) -> anyhow::Result<()> {
     }
     let s = runtime()?.block_on(odyssey_server::reanalyze(c))?;
     let statuses: Vec<String> = s.statuses.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    println!(
+    out!(
         "reanalysis {}: {} cases ({}), {} with changes worth a look, {:.1} s",
         s.run,
         s.cases,

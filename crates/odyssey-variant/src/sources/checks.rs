@@ -53,21 +53,22 @@ pub(crate) fn read_vcf_contigs(path: &Path) -> Result<Vec<ContigLine>> {
 
 /// Refuses a VCF source whose `##contig` length of a primary chromosome (MT aside: the same
 /// rCRS in both) is the length of the *other* assembly than `assembly` (lengths from the NCBI
-/// assembly reports, [`Assembly::length`]). Lengths matching neither assembly (hg19's chrM,
-/// patches) are left alone.
+/// assembly reports, [`Assembly::length`]), and warns about lengths of primary chromosomes
+/// matching neither assembly ([`unknown_contig_lengths`]).
 ///
-/// Errors: [`Error::AssemblyMismatch`] naming the file, the line, the contig and both
-/// lengths.
+/// Returns the warnings (at most one per file). Errors: [`Error::AssemblyMismatch`] naming
+/// the file, the line, the contig and both lengths.
 pub(crate) fn check_contig_lengths(
     src: &ResolvedSource,
     path: &Path,
     assembly: Assembly,
-) -> Result<()> {
+) -> Result<Vec<String>> {
     if src.format != SourceFormat::Vcf {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let other = other_assembly(assembly);
-    for (name, len, line) in read_vcf_contigs(path)? {
+    let contigs = read_vcf_contigs(path)?;
+    for (name, len, line) in &contigs {
         let Ok(chrom) = name.parse::<Chrom>() else {
             continue;
         };
@@ -75,7 +76,7 @@ pub(crate) fn check_contig_lengths(
             continue;
         }
         let here = u64::from(assembly.length(chrom));
-        if len != here && len == u64::from(other.length(chrom)) {
+        if *len != here && *len == u64::from(other.length(chrom)) {
             return Err(Error::AssemblyMismatch {
                 path: path.to_path_buf(),
                 message: format!(
@@ -85,7 +86,44 @@ pub(crate) fn check_contig_lengths(
             });
         }
     }
-    Ok(())
+    Ok(unknown_contig_lengths(src, path, &contigs)
+        .into_iter()
+        .collect())
+}
+
+/// A warning when `##contig` lines of primary chromosomes (MT aside) of a VCF source give a
+/// length that is neither GRCh37's nor GRCh38's (another assembly such as T2T-CHM13, another
+/// species, an edited header): the source's positions may not be the analysis's. Names the
+/// file, the first such line and contig, and how many more there are.
+pub(crate) fn unknown_contig_lengths(
+    src: &ResolvedSource,
+    path: &Path,
+    contigs: &[ContigLine],
+) -> Option<String> {
+    let odd: Vec<&ContigLine> = contigs
+        .iter()
+        .filter(|(name, len, _)| {
+            name.parse::<Chrom>().is_ok_and(|c| {
+                c != Chrom::MT
+                    && [Assembly::GRCh37, Assembly::GRCh38]
+                        .iter()
+                        .all(|a| u64::from(a.length(c)) != *len)
+            })
+        })
+        .collect();
+    let (name, len, line) = odd.first()?;
+    let c: Chrom = name.parse().ok()?;
+    Some(format!(
+        "{}: line {line}: source {:?}: ##contig {name} has length {len}, which is neither GRCh37's ({}) nor GRCh38's ({}){}: check that the source's positions are on the analysis's assembly",
+        path.display(),
+        src.name,
+        Assembly::GRCh37.length(c),
+        Assembly::GRCh38.length(c),
+        match odd.len() - 1 {
+            0 => String::new(),
+            n => format!(" (and {n} more ##contig line{} likewise)", if n == 1 { "" } else { "s" }),
+        }
+    ))
 }
 
 fn other_assembly(a: Assembly) -> Assembly {
@@ -159,13 +197,16 @@ pub(crate) fn conflict_error(src: &ResolvedSource, key: &VariantKey) -> Error {
         (Some(a), Some(b)) => Error::parse(
             &b.0,
             Location::Line(b.1),
-            format!(
-                "source {:?}: a second record for {key} with different values ({}) than {}line {} ({}): expected one record per variant in a frequency source (remove or merge the duplicates, e.g. bcftools norm -d exact)",
-                src.name,
-                show(src, &b.2),
-                if a.0 == b.0 { String::new() } else { format!("{} ", a.0.display()) },
-                a.1,
-                show(src, &a.2)
+            conflict_message(
+                src,
+                key,
+                &b.2,
+                &format!(
+                    "{}line {}",
+                    if a.0 == b.0 { String::new() } else { format!("{} ", a.0.display()) },
+                    a.1
+                ),
+                &a.2,
             ),
         ),
         _ => Error::parse(
@@ -177,6 +218,101 @@ pub(crate) fn conflict_error(src: &ResolvedSource, key: &VariantKey) -> Error {
             ),
         ),
     }
+}
+
+/// The text of a conflict: the second record's values, where the first one is (`earlier`,
+/// e.g. "line 5") and its values.
+fn conflict_message(
+    src: &ResolvedSource,
+    key: &VariantKey,
+    second: &[f32],
+    earlier: &str,
+    first: &[f32],
+) -> String {
+    format!(
+        "source {:?}: a second record for {key} with different values ({}) than {earlier} ({}): expected one record per variant in a frequency source (remove or merge the duplicates, e.g. bcftools norm -d exact)",
+        src.name,
+        show(src, second),
+        show(src, first)
+    )
+}
+
+/// Decompressed bytes read to count the line numbers of a conflict in a streamed source
+/// (about a second): past this, the records are named by their text only.
+const LINE_COUNT_LIMIT: u64 = 256 << 20;
+
+/// The error for two records of `key` with different values met while streaming `path` (a
+/// BGZF file) at the virtual positions `a` and `b` (line starts, `a` before `b`): names
+/// both lines when they lie within the first [`LINE_COUNT_LIMIT`] decompressed bytes
+/// (counted by reading the file again from its start, only now), else quotes both records.
+pub(crate) fn stream_conflict_error(
+    src: &ResolvedSource,
+    path: &Path,
+    key: &VariantKey,
+    a: (noodles::bgzf::VirtualPosition, &[f32]),
+    b: (noodles::bgzf::VirtualPosition, &[f32]),
+) -> Error {
+    match stream_line_numbers(path, a.0, b.0) {
+        Ok((Some(la), Some(lb))) => Error::parse(
+            path,
+            Location::Line(lb),
+            conflict_message(src, key, b.1, &format!("line {la}"), a.1),
+        ),
+        _ => {
+            let text = |v| record_text(path, v).unwrap_or_else(|| "?".into());
+            Error::parse(
+                path,
+                Location::File,
+                format!(
+                    "{} (records {:?} and {:?}; their line numbers lie beyond the first {} MiB of text and were not counted)",
+                    conflict_message(src, key, b.1, "the record before it", a.1),
+                    text(b.0),
+                    text(a.0),
+                    LINE_COUNT_LIMIT >> 20
+                ),
+            )
+        }
+    }
+}
+
+/// 1-based line numbers of the lines starting at virtual positions `a` and `b` of a BGZF
+/// file, `None` for a line past [`LINE_COUNT_LIMIT`] bytes.
+fn stream_line_numbers(
+    path: &Path,
+    a: noodles::bgzf::VirtualPosition,
+    b: noodles::bgzf::VirtualPosition,
+) -> std::io::Result<(Option<u64>, Option<u64>)> {
+    let mut r = noodles::bgzf::io::Reader::new(std::fs::File::open(path)?);
+    let (mut la, mut n, mut bytes) = (None, 0u64, 0u64);
+    let mut buf = Vec::new();
+    while bytes <= LINE_COUNT_LIMIT {
+        // normalised as the stream does: the next block once this one is used up
+        r.fill_buf()?;
+        let here = r.virtual_position();
+        n += 1;
+        if here == a {
+            la = Some(n);
+        }
+        if here == b {
+            return Ok((la, Some(n)));
+        }
+        buf.clear();
+        let k = r.read_until(b'\n', &mut buf)?;
+        if k == 0 {
+            break;
+        }
+        bytes += k as u64;
+    }
+    Ok((la, None))
+}
+
+/// The line starting at virtual position `v` (at most 200 characters), for messages.
+fn record_text(path: &Path, v: noodles::bgzf::VirtualPosition) -> Option<String> {
+    let mut r = noodles::bgzf::io::Reader::new(std::fs::File::open(path).ok()?);
+    r.seek(v).ok()?;
+    let mut line = String::new();
+    r.read_line(&mut line).ok()?;
+    Some(line.trim_end().chars().take(200).collect())
 }
 
 /// Checks a tabix/CSI index against its BGZF file before streaming: for each of the first

@@ -162,7 +162,8 @@ impl SourceSet {
     /// table and the file, for sources read from TOML) or indexes; [`Error::Config`] for an
     /// INFO key or column missing from a file's header (naming source, file, key and the keys
     /// the file has); [`Error::AssemblyMismatch`], also for a VCF source whose `##contig`
-    /// length of a primary chromosome is the other assembly's (file, line and contig named);
+    /// length of a primary chromosome is the other assembly's (file, line and contig named;
+    /// a length matching neither assembly is a warning);
     /// two records of one variant with different values in a frequency source read into
     /// memory (both lines named); a tabix/CSI index that does not match its streamed file.
     /// An index older than its file that still matches is a warning.
@@ -231,7 +232,7 @@ impl SourceSet {
                 _ => {
                     warnings.extend(keys::check_source_keys(s)?);
                     for p in &s.paths {
-                        checks::check_contig_lengths(s, p, assembly)?;
+                        warnings.extend(checks::check_contig_lengths(s, p, assembly)?);
                     }
                     let big = s
                         .paths

@@ -84,7 +84,8 @@ pub struct BuildSummary {
     pub input_lines: u64,
     /// Output size in bytes.
     pub bytes: u64,
-    /// Notes (population keys of a preset that the input lacks).
+    /// Notes (population keys of a preset that the input lacks, `##contig` lengths of
+    /// neither GRCh37 nor GRCh38).
     pub warnings: Vec<String>,
 }
 
@@ -353,10 +354,11 @@ fn key_order(a: &Entry, b: &Entry) -> std::cmp::Ordering {
 /// Errors: a configured INFO key or column missing from an input's header (see
 /// [`super::SourceSet::open`]), any parse error of the inputs (file and line), I/O errors,
 /// overlapping blocks, inputs that give no record at all; a `##contig` length of the other
-/// assembly than the declared one (file and line); two records of one variant with different
+/// assembly than the declared one (file and line; lengths matching neither assembly are a
+/// warning); two records of one variant with different
 /// values in a frequency source (both lines named).
 pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
-    let warnings = super::keys::check_source_keys(src)?;
+    let mut warnings = super::keys::check_source_keys(src)?;
     let inputs: Vec<(PathBuf, u64)> = src
         .paths
         .iter()
@@ -372,10 +374,18 @@ pub fn build_store(src: &ResolvedSource, out: &Path) -> Result<BuildSummary> {
     match src.assembly {
         Some(a) => {
             for p in &src.paths {
-                super::checks::check_contig_lengths(src, p, a)?;
+                warnings.extend(super::checks::check_contig_lengths(src, p, a)?);
             }
         }
-        None => source.assembly = super::checks::contig_assembly(src)?,
+        None => {
+            source.assembly = super::checks::contig_assembly(src)?;
+            if src.format == super::config::SourceFormat::Vcf {
+                for p in &src.paths {
+                    let contigs = super::checks::read_vcf_contigs(p)?;
+                    warnings.extend(super::checks::unknown_contig_lengths(src, p, &contigs));
+                }
+            }
+        }
     }
     let meta = StoreMeta {
         version: STORE_VERSION,

@@ -216,14 +216,15 @@ struct IndexedFile {
 /// a small buffer until the queries pass them (left trimming can move an entry's position
 /// forward, never backwards).
 pub(crate) struct IndexedSource {
-    role: super::config::Role,
+    src: ResolvedSource,
     files: Vec<IndexedFile>,
     parser: LineParser,
     current: Option<(Chrom, usize)>,
     last_pos: u32,
     frontier: u32,
     exhausted: bool,
-    buffer: VecDeque<Entry>,
+    /// Entries read ahead, ordered by position, with the virtual position of their line.
+    buffer: VecDeque<(Entry, bgzf::VirtualPosition)>,
     line: String,
     scratch: Vec<Entry>,
     result: Vec<f32>,
@@ -297,7 +298,7 @@ impl IndexedSource {
         }
         Ok((
             IndexedSource {
-                role: src.role,
+                src: src.clone(),
                 files,
                 parser: parser.expect("at least one path"),
                 current: None,
@@ -348,13 +349,16 @@ impl IndexedSource {
             self.seek(key.chrom, key.pos)?;
         }
         self.last_pos = key.pos;
-        while self.buffer.front().is_some_and(|e| e.key.pos < key.pos) {
+        while self.buffer.front().is_some_and(|e| e.0.key.pos < key.pos) {
             self.buffer.pop_front();
         }
         let fi = self.current.map(|c| c.1).unwrap_or(usize::MAX);
         while !self.exhausted && self.frontier <= key.pos {
             let f = &mut self.files[fi];
             self.line.clear();
+            // the start of the line, normalised to the next block when this one is used up
+            f.reader.fill_buf().map_err(|e| Error::io(&f.path, e))?;
+            let vpos = f.reader.virtual_position();
             let n = f
                 .reader
                 .read_line(&mut self.line)
@@ -381,9 +385,9 @@ impl IndexedSource {
                             let at = self
                                 .buffer
                                 .iter()
-                                .rposition(|b| b.key.pos <= e.key.pos)
+                                .rposition(|b| b.0.key.pos <= e.key.pos)
                                 .map_or(0, |i| i + 1);
-                            self.buffer.insert(at, e);
+                            self.buffer.insert(at, (e, vpos));
                         }
                     }
                 }
@@ -403,18 +407,39 @@ impl IndexedSource {
                 }
             }
         }
-        let mut found = false;
-        for e in self.buffer.iter().take_while(|e| e.key.pos == key.pos) {
-            if e.key == *key {
-                if found {
-                    merge_values(self.role, &mut self.result, &e.values);
-                } else {
+        let mut first: Option<bgzf::VirtualPosition> = None;
+        let mut conflict = None;
+        for (e, vpos) in self.buffer.iter().take_while(|e| e.0.key.pos == key.pos) {
+            if e.key != *key {
+                continue;
+            }
+            match first {
+                None => {
                     self.result.clear();
                     self.result.extend_from_slice(&e.values);
-                    found = true;
+                    first = Some(*vpos);
                 }
+                Some(a) if super::checks::conflicting(self.src.role, &self.result, &e.values) => {
+                    conflict = Some((a, self.result.clone(), *vpos, e.values.clone()));
+                    break;
+                }
+                Some(_) => merge_values(self.src.role, &mut self.result, &e.values),
             }
         }
+        if let Some((a, a_values, b, b_values)) = conflict {
+            let f = &self.files[fi];
+            let e = super::checks::stream_conflict_error(
+                &self.src,
+                &f.path,
+                key,
+                (a, &a_values),
+                (b, &b_values),
+            );
+            // the stream is left mid-chromosome: a later lookup seeks again
+            self.current = None;
+            return Err(e);
+        }
+        let found = first.is_some();
         Ok(found.then_some(self.result.as_slice()))
     }
 }
