@@ -529,7 +529,7 @@ fn evidence_bars_one_per_term_with_contradictions_marked() {
     let card_end = card_start + html[card_start..].find("</article>").unwrap();
     let card = &html[card_start..card_end];
     // the first evidence table of the card (the other diseases' tables are collapsed below it)
-    let card = &card[..card.find("</table>\n<p class=\"muted\">").unwrap()];
+    let card = &card[..card.find("</table>\n</div>\n<p class=\"muted\">").unwrap()];
     let card = &card[card
         .rfind("<table class=\"variants\"")
         .map(|i| i + 10)
