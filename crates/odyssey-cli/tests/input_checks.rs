@@ -299,3 +299,25 @@ fn an_absurd_age_names_the_file_and_field() {
         stderr(&o)
     );
 }
+
+/// `--kb /dev/zero` is refused after its 28-byte header (wrong magic bytes), not read until
+/// memory runs out: the CLI reads the file through the header-first reader. Run with a
+/// 2 GiB address-space limit so that a whole-file read fails with "out of memory" instead.
+#[test]
+fn kb_from_a_device_is_refused_after_the_header() {
+    let odyssey = env!("CARGO_BIN_EXE_odyssey");
+    let o = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 2097152; exec '{odyssey}' --kb /dev/zero kb info"
+        ))
+        .env_remove("ODYSSEY_KB")
+        .output()
+        .unwrap();
+    let e = stderr(&o);
+    assert!(!o.status.success());
+    assert!(
+        e.contains("/dev/zero") && e.contains("wrong magic bytes"),
+        "{e}"
+    );
+}

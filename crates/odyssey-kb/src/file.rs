@@ -108,18 +108,28 @@ impl KnowledgeBase {
         })
     }
 
-    /// Loads a compiled knowledge base file: the 28-byte header first (magic, version, declared
-    /// length checked against the file size), then exactly the declared payload, so that
-    /// `/dev/zero` or an oversized file fails after the header instead of being read whole.
+    /// Loads a compiled knowledge base file ([`KnowledgeBase::read_image`], then decoded and
+    /// checked as [`KnowledgeBase::from_bytes`]).
     pub fn load(path: &Path) -> Result<KnowledgeBase> {
+        let bytes = Self::read_image(path)?;
+        Self::from_bytes(&bytes, &path.display().to_string())
+    }
+
+    /// Reads a compiled knowledge base file's bytes without decoding them: the 28-byte header
+    /// first (magic, declared length checked against the file size), then exactly the
+    /// declared payload, so that `/dev/zero` or an oversized file fails after the header
+    /// instead of being read whole.
+    ///
+    /// Errors: [`Error::Io`] naming the file; [`Error::BadKb`] for wrong magic bytes or a file
+    /// size that differs from the header's.
+    pub fn read_image(path: &Path) -> Result<Vec<u8>> {
         use std::io::Read;
         let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
         };
-        let name = path.display().to_string();
         let bad = |message: String| Error::BadKb {
-            source_name: name.clone(),
+            source_name: path.display().to_string(),
             message,
         };
         let mut f = std::fs::File::open(path).map_err(io)?;
@@ -144,7 +154,7 @@ impl KnowledgeBase {
         f.take(len.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(io)?;
-        Self::from_bytes(&bytes, &name)
+        Ok(bytes)
     }
 
     /// Writes the compiled file, through a temporary file renamed into place so that an

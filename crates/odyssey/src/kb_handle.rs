@@ -25,12 +25,10 @@ impl KbHandle {
         })
     }
 
-    /// A compiled `.odkb` file.
+    /// A compiled `.odkb` file, read header first so that a device or an oversized file is
+    /// refused before its payload is read ([`KnowledgeBase::read_image`]).
     pub fn load(path: &Path) -> odyssey_kb::Result<KbHandle> {
-        let bytes = std::fs::read(path).map_err(|source| odyssey_kb::Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let bytes = KnowledgeBase::read_image(path)?;
         let kb = KnowledgeBase::from_bytes(&bytes, &path.display().to_string())?;
         Ok(KbHandle {
             kb,
