@@ -81,3 +81,23 @@ fn control_characters_never_reach_per_case_tsv_lines() {
         }
     }
 }
+
+/// `--batch DIR -o -` is refused: a batch writes a folder, and `-` (standard output) would
+/// otherwise become a folder named "-".
+#[test]
+fn batch_to_standard_output_is_refused_without_a_folder_named_dash() {
+    let s = Scratch::new("batch-dash");
+    std::fs::create_dir_all(s.path("cases")).unwrap();
+    s.write(
+        "cases/one.json",
+        r#"{"id":"one","phenotypicFeatures":[{"type":{"id":"HP:0001250"}}]}"#,
+    );
+    let o = odyssey(&s.0, &["analyze", "--batch", "cases", "-o", "-"]);
+    assert!(!o.status.success());
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        e.contains("--batch writes a folder") && e.contains("-o OUTDIR"),
+        "{e}"
+    );
+    assert!(!s.path("-").exists());
+}

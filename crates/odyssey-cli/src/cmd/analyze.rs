@@ -393,6 +393,9 @@ struct BatchRow {
 
 fn run_batch(batch: &Path, args: &AnalyzeArgs, global: &Global) -> anyhow::Result<()> {
     let outdir = args.output.as_deref().context("--batch needs -o OUTDIR")?;
+    if outdir == Path::new("-") {
+        bail!("--batch writes a folder of reports and summary.tsv: give -o OUTDIR (`-`, standard output, is for one case)");
+    }
     let files = batch_files(batch)?;
     // before any per-case file is written (issue 13)
     super::output::check_target(&outdir.join("summary.tsv"), args.force)?;
