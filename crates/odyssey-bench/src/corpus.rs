@@ -319,9 +319,17 @@ impl BenchCase {
 
     /// Parses a phenopacket's text; `path` is used in messages and for the format.
     pub fn parse(text: &str, path: &Path, rel_path: &str) -> Result<BenchCase> {
-        let file = parse_case_file(text, path).map_err(|e| BenchError::Case {
-            path: path.into(),
-            message: e.to_string(),
+        let file = parse_case_file(text, path).map_err(|e| {
+            // the reader's message already starts with the path; name it once
+            let message = e.to_string();
+            let prefix = format!("{}: ", path.display());
+            BenchError::Case {
+                path: path.into(),
+                message: message
+                    .strip_prefix(&prefix)
+                    .map(str::to_string)
+                    .unwrap_or(message),
+            }
         })?;
         let p = file.proband();
         // external references (not modelled by odyssey-pheno): JSON only; YAML cases fall
@@ -413,6 +421,16 @@ mod tests {
         assert_eq!(v.hgvs_g.as_deref(), Some("NC_000015.10:g.67236720del"));
         assert_eq!(c.sex, Some(Sex::Female));
         assert_eq!(c.input.terms.len(), 2);
+    }
+
+    #[test]
+    fn an_unreadable_case_names_its_path_once() {
+        let path = Path::new("/x/C/bad.json");
+        let e = BenchCase::parse("{bad", path, "C/bad.json")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e.matches("/x/C/bad.json").count(), 1, "{e}");
+        assert!(e.starts_with("/x/C/bad.json: not a valid"), "{e}");
     }
 
     #[test]
