@@ -28,20 +28,32 @@ pub fn utf8_text(bytes: Vec<u8>) -> Result<String, String> {
     })
 }
 
+/// Largest text [`read_text_file`] reads (after decompression): 1 GiB. The inputs it serves
+/// (phenopackets, PED, HPO release files, lists) are at most tens of MB; the bound makes a
+/// device such as `/dev/zero`, or a decompression bomb, fail instead of filling memory.
+pub const MAX_TEXT_BYTES: u64 = 1 << 30;
+
 /// Reads the whole file as UTF-8 text, decompressing it when it starts with the gzip magic
-/// bytes (gzip or bgzip, several members allowed). Errors (`std::io::Error`, message without
-/// the path, for the caller to add): the system's error when the file cannot be opened or
-/// read; `InvalidData` with the line and byte of the first invalid UTF-8 sequence
-/// ([`utf8_text`]); for a damaged or truncated compressed stream, the decompressor's message
-/// with the line and decompressed byte reached ("line 80 (after 4096 bytes of decompressed
-/// text): corrupt deflate stream: the compressed file is truncated or damaged").
+/// bytes (gzip or bgzip, several members allowed), reading at most [`MAX_TEXT_BYTES`].
+/// Errors (`std::io::Error`, message without the path, for the caller to add): the system's
+/// error when the file cannot be opened or read; `InvalidData` for text over the bound, with
+/// the line and byte of the first invalid UTF-8 sequence ([`utf8_text`]), or for a damaged or
+/// truncated compressed stream, the decompressor's message with the line and decompressed
+/// byte reached ("line 80 (after 4096 bytes of decompressed text): corrupt deflate stream: the
+/// compressed file is truncated or damaged").
 pub fn read_text_file(path: &Path) -> std::io::Result<String> {
+    read_text_bounded(path, MAX_TEXT_BYTES)
+}
+
+/// [`read_text_file`] with the bound `limit` in bytes of (decompressed) text.
+fn read_text_bounded(path: &Path, limit: u64) -> std::io::Result<String> {
     let file = std::fs::File::open(path)?;
     let mut reader = BufReader::new(file);
     let gz = reader.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let mut bytes = Vec::new();
     if gz {
-        if let Err(e) = flate2::read::MultiGzDecoder::new(reader).read_to_end(&mut bytes) {
+        let decoder = flate2::read::MultiGzDecoder::new(reader);
+        if let Err(e) = decoder.take(limit + 1).read_to_end(&mut bytes) {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!(
@@ -52,7 +64,13 @@ pub fn read_text_file(path: &Path) -> std::io::Result<String> {
             ));
         }
     } else {
-        reader.read_to_end(&mut bytes)?;
+        reader.take(limit + 1).read_to_end(&mut bytes)?;
+    }
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("more than {limit} bytes of text: expected a text file of at most that size (is it a device or the wrong file?)"),
+        ));
     }
     utf8_text(bytes).map_err(|m| std::io::Error::new(std::io::ErrorKind::InvalidData, m))
 }
@@ -60,6 +78,21 @@ pub fn read_text_file(path: &Path) -> std::io::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_over_the_bound_is_refused_and_at_the_bound_read() {
+        let p = std::env::temp_dir().join(format!("odyssey-text-bound-{}.txt", std::process::id()));
+        std::fs::write(&p, "abcdefghij").unwrap();
+        assert_eq!(read_text_bounded(&p, 10).unwrap(), "abcdefghij");
+        let e = read_text_bounded(&p, 9).unwrap_err().to_string();
+        assert!(e.starts_with("more than 9 bytes of text"), "{e}");
+        std::fs::remove_file(&p).unwrap();
+        // a device: refused after the bound instead of read until memory runs out
+        let e = read_text_bounded(Path::new("/dev/zero"), 1 << 20)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("more than 1048576 bytes"), "{e}");
+    }
 
     #[test]
     fn invalid_utf8_names_line_and_byte() {
