@@ -2,7 +2,12 @@
 //! with cohort-grouped 2-fold cross-validation: the temperature θ
 //! (`probability_temperature`), its decay with the number of observed terms κ
 //! (`probability_term_decay`: the case's temperature is θ n^-κ, n its observed terms), and
-//! the pretest probability of "none of them" (`pretest_unknown`). Each half of the cohort
+//! the pretest probability of "none of them" (`pretest_unknown`), and the gene-rank prior's
+//! weight ε (`probability_rank_mixture`; the top gene's probability is (1 − ε) P + ε r̄, r̄
+//! the mean of c k^-2 over its tie group's ranks). The prior's rank-1 mass c
+//! (`probability_rank_prior`) is not fitted but measured: the fraction of the fitting cases
+//! whose top gene is causal.
+//! Each half of the cohort
 //! split (`odyssey_bench::split`) chooses the grid point of least log loss of the top gene's
 //! probability, and is then scored with the other half's choice (ECE and reliability table,
 //! out of sample). Prints the grid choices, the cross-fitted tables and the choice on the
@@ -39,6 +44,19 @@ const PRETEST: [f64; 13] = [
     0.0, 0.001, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9, 0.98, 0.99, 0.999,
 ];
 
+/// Weights ε of the gene-rank prior of the grid.
+const EPSILONS: [f64; 11] = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
+
+/// One grid point: θ, κ, p_u, ε, c.
+#[derive(Clone, Copy, Debug)]
+struct Params {
+    theta: f64,
+    kappa: f64,
+    pu: f64,
+    eps: f64,
+    c: f64,
+}
+
 /// Effective temperatures: 0.005 × 1.05^k.
 fn effective(k: usize) -> f64 {
     0.005 * 1.05f64.powi(k as i32)
@@ -54,32 +72,54 @@ fn nearest(t: f64) -> usize {
 struct Case {
     fit: FitCase,
     observed: usize,
+    /// Genes tied with the top gene (at least 1).
+    ties: usize,
 }
 
-/// Least mean log loss over `cases` on the (θ, κ, p_u) grid: (θ, κ, p_u, loss).
-fn fit3(cases: &[&Case]) -> (f64, f64, f64, f64) {
-    let mut best = (0.0, 0.0, 0.0, f64::INFINITY);
-    for &th in &THETAS {
-        for &ka in &KAPPAS {
+/// Least mean log loss over `cases` on the (θ, κ, p_u, ε) grid, with the gene-rank prior's
+/// rank-1 mass c measured, not fitted: the fraction of `cases` whose top gene is causal (at
+/// most 0.6). Returns (parameters, loss).
+fn fit(cases: &[&Case], with_prior: bool) -> (Params, f64) {
+    let top1 = cases.iter().filter(|c| c.fit.hit).count() as f64 / cases.len().max(1) as f64;
+    let top1 = top1.min(odyssey_kb::MAX_RANK_PRIOR);
+    let mut grid = Vec::new();
+    for &theta in &THETAS {
+        for &kappa in &KAPPAS {
             for &pu in &PRETEST {
-                let mut sum = 0.0;
-                for c in cases {
-                    let p = prob(c, th, ka, pu).clamp(1e-6, 1.0 - 1e-6);
-                    sum -= if c.fit.hit { p.ln() } else { (1.0 - p).ln() };
-                }
-                let l = sum / cases.len().max(1) as f64;
-                if l < best.3 {
-                    best = (th, ka, pu, l);
+                for &eps in EPSILONS.iter().filter(|&&e| with_prior || e == 0.0) {
+                    let c = if eps == 0.0 { 0.0 } else { top1 };
+                    grid.push(Params {
+                        theta,
+                        kappa,
+                        pu,
+                        eps,
+                        c,
+                    });
                 }
             }
         }
     }
-    best
+    grid.into_par_iter()
+        .map(|q| {
+            let mut sum = 0.0;
+            for c in cases {
+                let p = prob(c, q).clamp(1e-6, 1.0 - 1e-6);
+                sum -= if c.fit.hit { p.ln() } else { (1.0 - p).ln() };
+            }
+            (q, sum / cases.len().max(1) as f64)
+        })
+        .reduce_with(|a, b| if b.1 < a.1 { b } else { a })
+        .expect("a non-empty grid")
 }
 
-fn prob(c: &Case, th: f64, ka: f64, pu: f64) -> f64 {
-    let t = th * (c.observed.max(1) as f64).powf(-ka);
-    c.fit.probability(nearest(t), pu)
+fn prob(c: &Case, q: Params) -> f64 {
+    let t = q.theta * (c.observed.max(1) as f64).powf(-q.kappa);
+    let p = c.fit.probability(nearest(t), q.pu);
+    if q.eps > 0.0 {
+        (1.0 - q.eps) * p + q.eps * odyssey_pheno::rank::rank_prior_mean(q.c, 1, c.ties)
+    } else {
+        p
+    }
 }
 
 fn main() -> Result<(), String> {
@@ -121,7 +161,8 @@ fn main() -> Result<(), String> {
                 &effect.diseases_emptied,
             );
             let w: Vec<f64> = scores.iter().map(|s| s * tau).collect();
-            let top = ev.top_gene(&w)?.to_vec();
+            let (top, ties) = ev.top_gene_ties(&w)?;
+            let top = top.to_vec();
             Some(Case {
                 fit: FitCase {
                     terms: (0..EFFECTIVE)
@@ -132,6 +173,7 @@ fn main() -> Result<(), String> {
                     half: Half::of(&c.cohort),
                 },
                 observed: resolved.observed.len(),
+                ties,
             })
         })
         .flatten()
@@ -140,78 +182,98 @@ fn main() -> Result<(), String> {
     let (a, b) = (of(Half::A), of(Half::B));
     let all: Vec<&Case> = cases.iter().collect();
     println!(
-        "cases: {} (A {}, B {}), τ = {tau}, grid θ {:?} × κ {:?} × p_u {:?}\n",
+        "cases: {} (A {}, B {}), τ = {tau}, grid θ {THETAS:?} × κ {KAPPAS:?} × p_u {PRETEST:?} × ε {EPSILONS:?}, c the fitting cases' top-1 rate\n",
         cases.len(),
         a.len(),
         b.len(),
-        THETAS,
-        KAPPAS,
-        PRETEST
     );
-    let (fa, fb, fall) = (fit3(&a), fit3(&b), fit3(&all));
-    // the two-parameter family of before (κ = 0), for comparison
-    println!("| fitted on | θ | κ | p_u | log loss there |\n|---|---:|---:|---:|---:|");
-    for (name, f) in [("half A", fa), ("half B", fb), ("all", fall)] {
-        println!("| {name} | {} | {} | {} | {:.4} |", f.0, f.1, f.2, f.3);
+    // the family without the gene-rank prior (ε = 0), for comparison out of sample
+    let (ta, tb) = (fit(&a, false), fit(&b, false));
+    let (fa, fb, fall) = (fit(&a, true), fit(&b, true), fit(&all, true));
+    println!(
+        "| fitted on | θ | κ | p_u | ε | c | log loss there |\n|---|---:|---:|---:|---:|---:|---:|"
+    );
+    for (name, (q, l)) in [("half A", fa), ("half B", fb), ("all", fall)] {
+        println!(
+            "| {name} | {} | {} | {} | {} | {} | {l:.4} |",
+            q.theta, q.kappa, q.pu, q.eps, q.c
+        );
     }
     println!();
-    let pairs = |cs: &[&Case], f: (f64, f64, f64, f64)| -> Vec<(f64, bool)> {
-        cs.iter()
-            .map(|c| (prob(c, f.0, f.1, f.2), c.fit.hit))
-            .collect()
+    let pairs = |cs: &[&Case], q: Params| -> Vec<(f64, bool)> {
+        cs.iter().map(|c| (prob(c, q), c.fit.hit)).collect()
     };
-    let before = from_pairs(
-        "before (θ 1, κ 0, p_u 0.5), all cases",
-        pairs(&all, (1.0, 0.0, 0.5, 0.0)),
-    );
-    let mut cross = pairs(&a, fb);
-    cross.extend(pairs(&b, fa));
-    let cross = from_pairs("cross-fitted (A with B's choice; B with A's)", cross);
-    let a_with_b = from_pairs("half A with B's choice", pairs(&a, fb));
-    let b_with_a = from_pairs("half B with A's choice", pairs(&b, fa));
-    let in_sample = from_pairs(
-        &format!(
-            "all cases with the whole-corpus choice (θ {}, κ {}, p_u {})",
-            fall.0, fall.1, fall.2
+    let loss = |cs: &[&Case], q: Params| -> f64 {
+        let sum: f64 = cs
+            .iter()
+            .map(|c| {
+                let p = prob(c, q).clamp(1e-6, 1.0 - 1e-6);
+                if c.fit.hit {
+                    -p.ln()
+                } else {
+                    -(1.0 - p).ln()
+                }
+            })
+            .sum();
+        sum / cs.len().max(1) as f64
+    };
+    println!("Out of sample (each half scored with the other's choice), log loss and ECE:\n");
+    println!("| family | A with B's | B with A's | pooled | ECE A | ECE B | ECE pooled |\n|---|---:|---:|---:|---:|---:|---:|");
+    for (name, (qa, qb)) in [
+        ("θ, κ, p_u", (ta.0, tb.0)),
+        ("θ, κ, p_u, ε (gene-rank prior)", (fa.0, fb.0)),
+    ] {
+        let (la, lb) = (loss(&a, qb), loss(&b, qa));
+        let pooled =
+            (la * a.len() as f64 + lb * b.len() as f64) / (a.len() + b.len()).max(1) as f64;
+        let mut both = pairs(&a, qb);
+        both.extend(pairs(&b, qa));
+        println!(
+            "| {name} | {la:.4} | {lb:.4} | {pooled:.4} | {:.3} | {:.3} | {:.3} |",
+            from_pairs("", pairs(&a, qb)).ece,
+            from_pairs("", pairs(&b, qa)).ece,
+            from_pairs("", both).ece
+        );
+    }
+    println!();
+    let mut cross = pairs(&a, fb.0);
+    cross.extend(pairs(&b, fa.0));
+    let mut tables = vec![
+        from_pairs("cross-fitted (A with B's choice; B with A's)", cross),
+        from_pairs("half A with B's choice", pairs(&a, fb.0)),
+        from_pairs("half B with A's choice", pairs(&b, fa.0)),
+        from_pairs(
+            "all cases with the whole-corpus choice",
+            pairs(&all, fall.0),
         ),
-        pairs(&all, fall),
-    );
-    let defaults = from_pairs(
-        &format!(
-            "all cases with the global defaults (θ {}, κ {}, p_u {})",
-            base.probability_temperature,
-            base.probability_term_decay,
-            base.probability_pretest_unknown
-        ),
-        pairs(
-            &all,
-            (
-                base.probability_temperature,
-                base.probability_term_decay,
-                base.probability_pretest_unknown,
-                0.0,
-            ),
-        ),
-    );
-    let mut tables = vec![before, defaults, cross, a_with_b, b_with_a, in_sample];
+    ];
+    let global = Params {
+        theta: base.probability_temperature,
+        kappa: base.probability_term_decay,
+        pu: base.probability_pretest_unknown,
+        eps: base.probability_rank_mixture,
+        c: base.probability_rank_prior,
+    };
+    tables.push(from_pairs(
+        "all cases with the global defaults",
+        pairs(&all, global),
+    ));
     // the calibration the knowledge base records (`kb build --cases` or `--calibration`)
     if let Some(c) = kb.calibration() {
-        let f = (c.temperature, c.term_decay, c.pretest_unknown, 0.0);
+        let q = Params {
+            theta: c.temperature,
+            kappa: c.term_decay,
+            pu: c.pretest_unknown,
+            eps: c.rank_mixture,
+            c: c.rank_prior,
+        };
+        let name = format!("the KB's recorded calibration ({})", c.short());
         tables.push(from_pairs(
-            &format!(
-                "all cases with the KB's recorded calibration ({})",
-                c.short()
-            ),
-            pairs(&all, f),
+            &format!("all cases with {name}"),
+            pairs(&all, q),
         ));
-        tables.push(from_pairs(
-            "half A with the KB's recorded calibration",
-            pairs(&a, f),
-        ));
-        tables.push(from_pairs(
-            "half B with the KB's recorded calibration",
-            pairs(&b, f),
-        ));
+        tables.push(from_pairs(&format!("half A with {name}"), pairs(&a, q)));
+        tables.push(from_pairs(&format!("half B with {name}"), pairs(&b, q)));
     }
     print!("{}", markdown(&tables));
     Ok(())

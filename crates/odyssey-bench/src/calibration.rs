@@ -1,5 +1,6 @@
 //! Do post-test probabilities mean what they say? For each case, the LR model's top-ranked
-//! gene and its post-test probability p (the sum of its diseases' probabilities,
+//! gene and its post-test probability p (the sum of its diseases' probabilities, mixed with the
+//! gene-rank prior when the calibration has one,
 //! `docs/phenotype-model.md`); the case is a hit when that gene is causal (gold gene at
 //! pessimistic rank 1). Cases are grouped into ten bins of p ([0, 0.1), ..., [0.9, 1]); per
 //! bin the mean p and the hit rate are compared (a reliability table), and the expected

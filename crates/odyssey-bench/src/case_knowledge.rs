@@ -27,26 +27,34 @@ use crate::corpus::BenchCase;
 
 /// The calibration of post-test probabilities recorded in a knowledge base built with case
 /// knowledge (`odyssey kb build --cases`, unless `--calibration` is given): θ, κ and p_u of
-/// the case's temperature θ n^-κ, fitted by least log loss of the top gene's probability
+/// the case's temperature θ n^-κ and the gene-rank prior's weight ε, fitted by least log loss of the top gene's probability
 /// under leave-publication-out on the case-knowledge knowledge base of the 8,719 development
 /// cases, cohort-grouped 2-fold (`ODYSSEY_KB=FILE cargo run --release -p odyssey-bench
-/// --example calibrate`; docs/phenotype-model.md, "Published patients as knowledge"). One
+/// --example calibrate`; docs/phenotype-model.md, "Published patients as knowledge"), and
+/// the prior's rank-1 mass c, the measured top-1 rate (0.315). One
 /// set for every case-knowledge knowledge base, never per case or gene.
 pub fn case_knowledge_calibration() -> odyssey_kb::ProbabilityCalibration {
     odyssey_kb::ProbabilityCalibration {
         temperature: CASE_KNOWLEDGE_TEMPERATURE,
         term_decay: CASE_KNOWLEDGE_TERM_DECAY,
         pretest_unknown: CASE_KNOWLEDGE_PRETEST_UNKNOWN,
+        rank_mixture: CASE_KNOWLEDGE_RANK_MIXTURE,
+        rank_prior: CASE_KNOWLEDGE_RANK_PRIOR,
         fitted: "fitted for case-knowledge knowledge bases: least log loss under leave-publication-out, cohort-grouped 2-fold, phenopacket-store 2026-06-25 (docs/phenotype-model.md)".into(),
     }
 }
 
 /// θ of [`case_knowledge_calibration`].
-pub const CASE_KNOWLEDGE_TEMPERATURE: f64 = 7.0;
+pub const CASE_KNOWLEDGE_TEMPERATURE: f64 = 9.0;
 /// κ of [`case_knowledge_calibration`].
-pub const CASE_KNOWLEDGE_TERM_DECAY: f64 = 0.7;
+pub const CASE_KNOWLEDGE_TERM_DECAY: f64 = 0.8;
 /// p_u of [`case_knowledge_calibration`].
 pub const CASE_KNOWLEDGE_PRETEST_UNKNOWN: f64 = 0.0;
+/// ε (gene-rank prior weight) of [`case_knowledge_calibration`].
+pub const CASE_KNOWLEDGE_RANK_MIXTURE: f64 = 0.15;
+/// c (gene-rank prior's rank-1 mass: the measured top-1 rate under leave-publication-out)
+/// of [`case_knowledge_calibration`].
+pub const CASE_KNOWLEDGE_RANK_PRIOR: f64 = 0.315;
 
 /// What an excluded term (phenopacket `excluded: true`) contributes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

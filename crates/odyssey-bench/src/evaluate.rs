@@ -358,37 +358,53 @@ impl<'kb> Evaluator<'kb> {
     /// The post-test probability of the top-ranked gene for LR scores (index order, before
     /// τ) of a case with `observed` observed terms: the sum over its diseases of
     /// LR^(τθ') / (Σ LR^(τθ') + N p_u / (1 - p_u)), θ' the case's temperature
-    /// (`ScorerOptions::case_temperature`) and p_u `probability_pretest_unknown`, as
-    /// `PhenotypeScorer::ranking_from_scores` computes it. `None` without genes.
+    /// (`ScorerOptions::case_temperature`) and p_u `probability_pretest_unknown`, mixed with
+    /// the gene-rank prior over the top tie group's ranks when ε
+    /// (`probability_rank_mixture`) is above 0, as `PhenotypeScorer::ranking_from_scores`
+    /// computes it. `None` without genes.
     pub fn top_gene_probability(&self, scores: &[f64], observed: usize) -> Option<f64> {
         let o = self.scorer.options();
         let w: Vec<f64> = scores.iter().map(|s| s * o.evidence_weight).collect();
-        let top = self.top_gene(&w)?;
-        Some(crate::calibration::gene_probability(
+        let (top, ties) = self.top_gene_ties(&w)?;
+        let p = crate::calibration::gene_probability(
             &w,
             top,
             o.case_temperature(observed),
             o.probability_pretest_unknown,
-        ))
+        );
+        let eps = o.probability_rank_mixture;
+        Some(if eps > 0.0 {
+            let prior = odyssey_pheno::rank::rank_prior_mean(o.probability_rank_prior, 1, ties);
+            (1.0 - eps) * p + eps * prior
+        } else {
+            p
+        })
     }
 
     /// The index positions of the diseases of the top-ranked gene (the largest sum of
     /// exp(weighted score)^ρ, ρ the gene sharpness; the first in gene order on a tie), from
     /// weighted scores.
     pub fn top_gene(&self, weighted: &[f64]) -> Option<&[usize]> {
+        self.top_gene_ties(weighted).map(|(p, _)| p)
+    }
+
+    /// [`Evaluator::top_gene`] and the number of genes tied with it (at least 1).
+    pub fn top_gene_ties(&self, weighted: &[f64]) -> Option<(&[usize], usize)> {
         let max = odyssey_pheno::rank::lr_scale_shift(weighted);
         let rho = self.scorer.options().gene_sharpness;
-        let mut best: Option<(f64, &[usize])> = None;
+        let mut best: Option<(f64, &[usize], usize)> = None;
         for (_, pos) in &self.gene_positions {
             let v: f64 = pos
                 .iter()
                 .map(|&i| (weighted[i] - max).exp().powf(rho))
                 .sum();
-            if best.is_none_or(|(b, _)| v > b) {
-                best = Some((v, pos));
+            match best {
+                Some((b, _, ref mut n)) if v == b => *n += 1,
+                Some((b, _, _)) if v <= b => {}
+                _ => best = Some((v, pos, 1)),
             }
         }
-        best.map(|(_, p)| p)
+        best.map(|(_, p, n)| (p, n))
     }
 
     /// The scorer.

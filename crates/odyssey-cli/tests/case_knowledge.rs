@@ -299,8 +299,14 @@ fn the_kb_records_its_calibration_and_analyze_uses_it() {
     for (arg, what) in [
         ("0,0.8,0", "temperature θ 0 is not a number > 0"),
         ("7,0.8,1", "pretest probability p_u 1 is not in [0, 1)"),
-        ("7,0.8", "expected three comma-separated numbers"),
+        ("7,0.8", "expected three or five comma-separated numbers"),
+        (
+            "7,0.8,0,0.2",
+            "expected three or five comma-separated numbers",
+        ),
         ("7,x,0", "term decay κ \"x\" is not a number"),
+        ("7,0.8,0,1,0.3", "rank mixture ε 1 is not in [0, 1)"),
+        ("7,0.8,0,0.2,0.7", "rank prior c 0.7 is not in [0, 0.6]"),
     ] {
         let o = build(&["--calibration", arg], "bad.odkb");
         let err = String::from_utf8_lossy(&o.stderr);

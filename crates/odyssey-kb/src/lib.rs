@@ -49,4 +49,4 @@ pub use ontology::{
 };
 pub use pool::Span;
 pub use search::{search, SearchHit};
-pub use supplement::{ProbabilityCalibration, Supplement};
+pub use supplement::{ProbabilityCalibration, Supplement, MAX_RANK_PRIOR};

@@ -14,6 +14,12 @@ use serde::{Deserialize, Serialize};
 /// (`odyssey_pheno::ScorerOptions::probability_temperature`, `probability_term_decay`,
 /// `probability_pretest_unknown`; docs/phenotype-model.md, "Calibration"). A knowledge base
 /// without one uses the scorer's global defaults (fitted on the HPO-only knowledge base).
+///
+/// A gene's probability can further be mixed with a prior over gene ranks,
+/// (1 − ε) P + ε r(k), r(k) = c k^-2 for the gene at rank k (`rank_mixture` ε, `rank_prior`
+/// c; `odyssey_pheno::ScorerOptions::probability_rank_mixture`): ε = 0, the value of every
+/// file written before these fields existed, leaves the probabilities as the model computes
+/// them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProbabilityCalibration {
     /// Temperature θ (at n = 1 observed term), > 0.
@@ -22,6 +28,13 @@ pub struct ProbabilityCalibration {
     pub term_decay: f64,
     /// Pretest probability p_u in [0, 1) that the diagnosis is none of the ranked diseases.
     pub pretest_unknown: f64,
+    /// Weight ε in [0, 1) of the gene-rank prior in a gene's probability (0: none).
+    #[serde(default)]
+    pub rank_mixture: f64,
+    /// The gene-rank prior's mass c at rank 1, in [0, 0.6] (r(k) = c k^-2 sums to at most
+    /// c π²/6 < 1 over every rank).
+    #[serde(default)]
+    pub rank_prior: f64,
     /// How the values were chosen (e.g. "fitted for case-knowledge KBs, ..." or "given with
     /// --calibration"), shown in reports.
     pub fitted: String,
@@ -36,6 +49,8 @@ impl ProbabilityCalibration {
             temperature: t,
             term_decay: k,
             pretest_unknown: p,
+            rank_mixture: e,
+            rank_prior: c,
             ..
         } = *self;
         if !(t.is_finite() && t > 0.0) {
@@ -47,17 +62,31 @@ impl ProbabilityCalibration {
         if !((0.0..1.0).contains(&p)) {
             return Err(format!("pretest probability p_u {p} is not in [0, 1)"));
         }
+        if !((0.0..1.0).contains(&e)) {
+            return Err(format!("rank mixture ε {e} is not in [0, 1)"));
+        }
+        if !((0.0..=MAX_RANK_PRIOR).contains(&c)) {
+            return Err(format!("rank prior c {c} is not in [0, {MAX_RANK_PRIOR}]"));
+        }
         Ok(())
     }
 
-    /// `θ 7, κ 0.7, p_u 0`: the three values, for reports.
+    /// `θ 7, κ 0.7, p_u 0` (and `, ε 0.15, c 0.5` when there is a rank mixture): the values,
+    /// for reports.
     pub fn short(&self) -> String {
-        format!(
+        let mut s = format!(
             "θ {}, κ {}, p_u {}",
             self.temperature, self.term_decay, self.pretest_unknown
-        )
+        );
+        if self.rank_mixture > 0.0 {
+            s.push_str(&format!(", ε {}, c {}", self.rank_mixture, self.rank_prior));
+        }
+        s
     }
 }
+
+/// The largest gene-rank prior mass c at rank 1: c Σ_k k^-2 = c π²/6 must stay below 1.
+pub const MAX_RANK_PRIOR: f64 = 0.6;
 
 /// The supplementary record of a knowledge base (empty for a plain HPO build).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -16,6 +16,8 @@ fn calibration() -> ProbabilityCalibration {
         temperature: 3.5,
         term_decay: 0.65,
         pretest_unknown: 0.125,
+        rank_mixture: 0.15,
+        rank_prior: 0.5,
         fitted: "a test".into(),
     }
 }
@@ -66,16 +68,22 @@ fn a_plain_build_is_still_a_version_1_file_without_calibration() {
 #[test]
 fn out_of_range_calibrations_are_refused() {
     let mut kb = mini();
-    for (t, k, p, what) in [
-        (0.0, 0.8, 0.0, "temperature θ 0"),
-        (f64::NAN, 0.8, 0.0, "temperature θ NaN"),
-        (7.0, -0.1, 0.0, "term decay κ -0.1"),
-        (7.0, 0.8, 1.0, "pretest probability p_u 1"),
+    for (t, k, p, e, c, what) in [
+        (0.0, 0.8, 0.0, 0.0, 0.0, "temperature θ 0"),
+        (f64::NAN, 0.8, 0.0, 0.0, 0.0, "temperature θ NaN"),
+        (7.0, -0.1, 0.0, 0.0, 0.0, "term decay κ -0.1"),
+        (7.0, 0.8, 1.0, 0.0, 0.0, "pretest probability p_u 1"),
+        (7.0, 0.8, 0.0, 1.0, 0.5, "rank mixture ε 1"),
+        (7.0, 0.8, 0.0, -0.1, 0.5, "rank mixture ε -0.1"),
+        (7.0, 0.8, 0.0, 0.1, 0.7, "rank prior c 0.7"),
+        (7.0, 0.8, 0.0, 0.1, f64::NAN, "rank prior c NaN"),
     ] {
         let c = ProbabilityCalibration {
             temperature: t,
             term_decay: k,
             pretest_unknown: p,
+            rank_mixture: e,
+            rank_prior: c,
             fitted: String::new(),
         };
         let e = kb.set_calibration(Some(c)).unwrap_err();
@@ -124,4 +132,21 @@ fn a_damaged_supplement_is_an_error_naming_it() {
         e.contains("bad.odkb") && e.contains("decoding the supplement"),
         "{e}"
     );
+}
+
+/// A calibration record written before the gene-rank prior existed (no `rank_mixture`,
+/// `rank_prior`) reads as ε = 0, c = 0: the probabilities it gave are unchanged.
+#[test]
+fn calibration_without_rank_prior_fields_reads_as_none() {
+    let old = r#"{"temperature":7.0,"term_decay":0.7,"pretest_unknown":0.0,"fitted":"old"}"#;
+    let c: ProbabilityCalibration = serde_json::from_str(old).unwrap();
+    assert_eq!((c.rank_mixture, c.rank_prior), (0.0, 0.0));
+    assert_eq!(c.check(), Ok(()));
+    assert_eq!(c.short(), "θ 7, κ 0.7, p_u 0");
+    let new = ProbabilityCalibration {
+        rank_mixture: 0.15,
+        rank_prior: 0.5,
+        ..c
+    };
+    assert_eq!(new.short(), "θ 7, κ 0.7, p_u 0, ε 0.15, c 0.5");
 }

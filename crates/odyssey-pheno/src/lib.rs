@@ -102,19 +102,21 @@ pub struct ScorerOptions {
     /// Sharpness ρ ≥ 1 of the gene score: (1/ρ) ln Σ_d LR_d^ρ over the gene's (weighted)
     /// disease LRs. 1 sums the diseases (the gene is causal if any of them is the diagnosis);
     /// larger values move towards the best disease, so a pleiotropic gene gains less from
-    /// many weak diseases. Gene probabilities are always the sum of the diseases'.
+    /// many weak diseases. Gene probabilities are the sum of the diseases' (mixed with the
+    /// gene-rank prior, `probability_rank_mixture`).
     #[serde(default = "default_gene_sharpness")]
     pub gene_sharpness: f64,
     /// Temperature θ of the post-test probabilities of the phenotype ranking: a disease's
     /// probability is computed from its weighted log LR times the case's temperature
     /// θ n^-κ (n the case's observed terms, at least 1; κ = `probability_term_decay`), with
     /// `probability_pretest_unknown` for "none of them"; the order of diseases and genes does
-    /// not depend on it. θ = 7, κ = 0.8 and p_u = 0 were fitted together by least log loss of
-    /// the top gene's probability under leave-publication-out, chosen alike by both halves of
-    /// the 2-fold cohort split (cross-fitted ECE 0.040; docs/phenotype-model.md,
-    /// `cargo run --release -p odyssey-bench --example calibrate`). A knowledge base can
-    /// record its own θ, κ and p_u ([`KnowledgeBase::calibration`], e.g. one built with case
-    /// knowledge); [`ScorerOptions::for_kb`] applies them.
+    /// not depend on it. θ = 8, κ = 0.85, p_u = 0 and the gene-rank prior's ε = 0.3 were
+    /// fitted together by least log loss of the top gene's probability under
+    /// leave-publication-out on the 2-fold cohort split (held-out pooled ECE 0.029; in
+    /// `odyssey bench --leave-publication-out` 0.021; docs/phenotype-model.md, "Gene-rank
+    /// prior", `cargo run --release -p odyssey-bench --example calibrate`). A knowledge base
+    /// can record its own θ, κ, p_u, ε and c ([`KnowledgeBase::calibration`], e.g. one built
+    /// with case knowledge); [`ScorerOptions::for_kb`] applies them.
     #[serde(default = "default_temperature")]
     pub probability_temperature: f64,
     /// Exponent κ of the temperature's decay with the number n of observed terms (θ n^-κ):
@@ -127,6 +129,20 @@ pub struct ScorerOptions {
     /// the combined variant analysis has its own, `pretest_unknown`).
     #[serde(default)]
     pub probability_pretest_unknown: f64,
+    /// Weight ε in [0, 1) of the gene-rank prior in a gene's post-test probability in the
+    /// phenotype ranking: (1 − ε) P + ε r̄, r̄ the mean of r(k) = c k^-2
+    /// (`probability_rank_prior` c) over the ranks of the gene's tie group
+    /// ([`rank::mix_gene_rank_prior`]). It models the chance that the LR model's sharpness is
+    /// wrong for a case: a flat posterior whose top gene is still often right, a sharp one
+    /// that is sometimes wrong. 0 (the global default) leaves gene probabilities the sum of
+    /// their diseases'; a knowledge base with case knowledge records ε 0.15, c 0.5
+    /// (docs/phenotype-model.md, "Gene-rank prior"). The order does not depend on it.
+    #[serde(default = "default_rank_mixture")]
+    pub probability_rank_mixture: f64,
+    /// The gene-rank prior's mass c at rank 1 (r(k) = c k^-2; at most
+    /// `odyssey_kb::MAX_RANK_PRIOR`, so that it sums to less than 1).
+    #[serde(default = "default_rank_prior")]
+    pub probability_rank_prior: f64,
 }
 
 fn default_gene_sharpness() -> f64 {
@@ -134,11 +150,19 @@ fn default_gene_sharpness() -> f64 {
 }
 
 fn default_temperature() -> f64 {
-    7.0
+    8.0
 }
 
 fn default_term_decay() -> f64 {
-    0.8
+    0.85
+}
+
+fn default_rank_mixture() -> f64 {
+    0.3
+}
+
+fn default_rank_prior() -> f64 {
+    0.181
 }
 
 fn default_combined_temperature() -> f64 {
@@ -160,14 +184,17 @@ impl ScorerOptions {
         o
     }
 
-    /// Replaces θ (`probability_temperature`), κ (`probability_term_decay`) and p_u
-    /// (`probability_pretest_unknown`) by the calibration `kb` records, when it records one;
+    /// Replaces θ (`probability_temperature`), κ (`probability_term_decay`), p_u
+    /// (`probability_pretest_unknown`), ε (`probability_rank_mixture`) and c
+    /// (`probability_rank_prior`) by the calibration `kb` records, when it records one;
     /// nothing else changes (the ranking does not depend on them).
     pub fn calibrate_for(&mut self, kb: &KnowledgeBase) {
         if let Some(c) = kb.calibration() {
             self.probability_temperature = c.temperature;
             self.probability_term_decay = c.term_decay;
             self.probability_pretest_unknown = c.pretest_unknown;
+            self.probability_rank_mixture = c.rank_mixture;
+            self.probability_rank_prior = c.rank_prior;
         }
     }
 
@@ -219,6 +246,8 @@ impl Default for ScorerOptions {
             probability_temperature: default_temperature(),
             probability_term_decay: default_term_decay(),
             probability_pretest_unknown: 0.0,
+            probability_rank_mixture: default_rank_mixture(),
+            probability_rank_prior: default_rank_prior(),
             combined_temperature: default_combined_temperature(),
             combined_term_decay: default_combined_term_decay(),
         }
@@ -516,6 +545,14 @@ impl<'kb> PhenotypeScorer<'kb> {
                 self.options.gene_sharpness,
             )
         };
+        let mut genes = genes;
+        if ln_lr && self.options.probability_rank_mixture > 0.0 {
+            rank::mix_gene_rank_prior(
+                &mut genes,
+                self.options.probability_rank_mixture,
+                self.options.probability_rank_prior,
+            );
+        }
         Ranking {
             method,
             diseases,

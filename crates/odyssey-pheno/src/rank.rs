@@ -201,10 +201,41 @@ pub struct RankedGene {
     /// (the gene is causal if any of its diseases is the diagnosis; diseases have equal
     /// prior); Resnik: the best similarity among its diseases.
     pub score: f64,
-    /// LR model only: the sum of its diseases' post-test probabilities.
+    /// LR model only: the sum of its diseases' post-test probabilities, mixed with the
+    /// gene-rank prior when `ScorerOptions::probability_rank_mixture` is above 0
+    /// ([`mix_gene_rank_prior`]).
     pub post_test_probability: Option<f64>,
     /// Its best-ranked disease.
     pub best_disease: DiseaseIdx,
+}
+
+/// The mean of the gene-rank prior r(k) = c k^-2 over the ranks `first..=last` (1-based;
+/// a tie group shares the mean of its ranks, so tied genes stay tied).
+pub fn rank_prior_mean(c: f64, first: usize, last: usize) -> f64 {
+    let (first, last) = (first.max(1), last.max(first.max(1)));
+    let sum: f64 = (first..=last).map(|k| 1.0 / (k as f64 * k as f64)).sum();
+    c * sum / (last - first + 1) as f64
+}
+
+/// Mixes each gene's post-test probability P with the gene-rank prior:
+/// (1 − ε) P + ε [`rank_prior_mean`] over the ranks of its tie group (pessimistic `rank`
+/// and `tie_size`). The prior is a distribution over ranks with mass c π²/6 < 1 for
+/// c ≤ 0.6, non-increasing in rank, and equal within a tie group: the mixture keeps ties
+/// and never moves a gene above a better-ranked one unless the model's own probabilities
+/// already had it there. Genes without a probability (Resnik) are left alone.
+/// docs/phenotype-model.md, "Gene-rank prior".
+pub fn mix_gene_rank_prior(genes: &mut [RankedGene], epsilon: f64, c: f64) {
+    // a tie group's genes are adjacent and share (rank, tie size): its mean is computed once
+    let mut group = (0, 0, 0.0);
+    for g in genes {
+        if let Some(p) = g.post_test_probability.as_mut() {
+            if (g.rank, g.tie_size) != (group.0, group.1) {
+                let first = g.rank + 1 - g.tie_size.clamp(1, g.rank.max(1));
+                group = (g.rank, g.tie_size, rank_prior_mean(c, first, g.rank));
+            }
+            *p = (1.0 - epsilon) * *p + epsilon * group.2;
+        }
+    }
 }
 
 /// Post-test probabilities from natural-log likelihood ratios with an equal pretest

@@ -80,6 +80,8 @@ fn probabilities_follow_the_calibration_the_kb_records() {
         temperature: 3.5,
         term_decay: 0.65,
         pretest_unknown: 0.125,
+        rank_mixture: 0.0,
+        rank_prior: 0.0,
         fitted: "test".into(),
     };
     kb.set_calibration(Some(cal)).unwrap();
@@ -94,11 +96,13 @@ fn probabilities_follow_the_calibration_the_kb_records() {
         ),
         (3.5, 0.65, 0.125)
     );
-    // nothing else differs from the defaults
+    // nothing else differs from the defaults (the KB's ε 0 turns the gene-rank prior off)
     let d = ScorerOptions {
         probability_temperature: 3.5,
         probability_term_decay: 0.65,
         probability_pretest_unknown: 0.125,
+        probability_rank_mixture: 0.0,
+        probability_rank_prior: 0.0,
         ..ScorerOptions::default()
     };
     assert_eq!(o, d);
@@ -124,12 +128,12 @@ fn probabilities_follow_the_calibration_the_kb_records() {
         assert!((p - sum).abs() < 1e-12, "gene {g}: {p} against {sum}");
     }
 
-    // the same knowledge base without a calibration: the global defaults θ 7, κ 0.8, p_u 0
+    // the same knowledge base without a calibration: the global defaults θ 8, κ 0.85, p_u 0
     let plain = mini();
     let o = ScorerOptions::for_kb(&plain);
     assert_eq!(o, ScorerOptions::default());
     let s0 = PhenotypeScorer::new(&plain, o);
-    let t0 = 7.0 / (0.8 * 2f64.ln()).exp();
+    let t0 = 8.0 / (0.85 * 2f64.ln()).exp();
     let want0 = by_formula(&s0, &c, t0, 0.0);
     let (got0, _) = ranked(&s0, &c);
     close(&got0, &want0);
@@ -140,4 +144,68 @@ fn probabilities_follow_the_calibration_the_kb_records() {
         s.rank(&c).diseases.iter().map(|d| d.disease).collect()
     };
     assert_eq!(order(&s), order(&s0));
+}
+
+/// The gene-rank prior (ε, c recorded in the KB): a gene at pessimistic rank k in a tie group
+/// of size t gets (1 − ε) P + ε c mean(j^-2, j = k − t + 1..=k), P the sum of its diseases'
+/// probabilities by the formula; diseases and the order are unchanged.
+#[test]
+fn gene_rank_prior_mixes_gene_probabilities_by_rank() {
+    let mut kb = mini();
+    let cal = ProbabilityCalibration {
+        temperature: 3.5,
+        term_decay: 0.65,
+        pretest_unknown: 0.125,
+        rank_mixture: 0.25,
+        rank_prior: 0.5,
+        fitted: "test".into(),
+    };
+    kb.set_calibration(Some(cal)).unwrap();
+    let kb = KnowledgeBase::from_bytes(&kb.to_bytes(), "t.odkb").unwrap();
+    let o = ScorerOptions::for_kb(&kb);
+    assert_eq!(
+        (o.probability_rank_mixture, o.probability_rank_prior),
+        (0.25, 0.5)
+    );
+    let s = PhenotypeScorer::new(&kb, o.clone());
+    let c = case(&kb);
+    let t = 3.5 / (0.65 * 2f64.ln()).exp();
+    let want = by_formula(&s, &c, t, 0.125);
+    let (got, _) = ranked(&s, &c);
+    close(&got, &want);
+    // by hand: rank 1 alone gets 0.75 P + 0.25 × 0.5; a tie of ranks 2-3 gets
+    // 0.75 P + 0.25 × 0.5 × (1/4 + 1/9) / 2 = 0.75 P + 0.0225694...
+    assert!((odyssey_pheno::rank::rank_prior_mean(0.5, 1, 1) - 0.5).abs() < 1e-15);
+    assert!((odyssey_pheno::rank::rank_prior_mean(0.5, 2, 3) - 0.0902777777).abs() < 1e-9);
+    let r = s.rank(&c);
+    assert!(!r.genes.is_empty());
+    for g in &r.genes {
+        let model: f64 = kb
+            .gene(g.gene)
+            .diseases
+            .iter()
+            .filter_map(|&d| s.index().position(d))
+            .map(|pos| want[pos])
+            .sum();
+        let span = (g.rank + 1 - g.tie_size)..=g.rank;
+        let len = span.clone().count() as f64;
+        let prior = 0.5 * span.map(|k| 1.0 / (k * k) as f64).sum::<f64>() / len;
+        let p = g.post_test_probability.unwrap();
+        assert!((p - (0.75 * model + 0.25 * prior)).abs() < 1e-12, "{g:?}");
+    }
+    // without the prior: the same order, other gene probabilities
+    let plain = PhenotypeScorer::new(
+        &kb,
+        ScorerOptions {
+            probability_rank_mixture: 0.0,
+            ..o
+        },
+    );
+    let r0 = plain.rank(&c);
+    let ids = |r: &odyssey_pheno::Ranking| -> Vec<(u32, usize)> {
+        r.genes.iter().map(|g| (g.gene, g.rank)).collect()
+    };
+    assert_eq!(ids(&r), ids(&r0));
+    assert_eq!(r.diseases, r0.diseases);
+    assert!(r.genes[0].post_test_probability != r0.genes[0].post_test_probability);
 }

@@ -40,6 +40,9 @@ fn options() -> ScorerOptions {
     o.probability_temperature = 1.0;
     o.probability_term_decay = 0.0;
     o.probability_pretest_unknown = 0.5;
+    // gene probabilities as the sum of their diseases' (no gene-rank prior; that is tested
+    // in kb_calibration.rs)
+    o.probability_rank_mixture = 0.0;
     o
 }
 

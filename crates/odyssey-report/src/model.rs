@@ -79,6 +79,13 @@ pub struct KbCalibration {
     pub term_decay: f64,
     /// Pretest probability p_u that the diagnosis is none of the ranked diseases.
     pub pretest_unknown: f64,
+    /// Weight ε of the gene-rank prior r(k) = c k^-2 in a gene's probability,
+    /// (1 − ε) P + ε r(k); 0: none.
+    #[serde(default)]
+    pub rank_mixture: f64,
+    /// The gene-rank prior's mass c at rank 1.
+    #[serde(default)]
+    pub rank_prior: f64,
     /// How the values were chosen.
     pub fitted: String,
 }

@@ -185,8 +185,13 @@ fn own_header_values(report: &AnalysisReport) -> Vec<(&'static str, String)> {
         v.push((
             "odysseyCalibration",
             header_safe(&format!(
-                "theta={} kappa={} p_u={} ({})",
-                c.temperature, c.term_decay, c.pretest_unknown, c.fitted
+                "theta={} kappa={} p_u={} epsilon={} c={} ({})",
+                c.temperature,
+                c.term_decay,
+                c.pretest_unknown,
+                c.rank_mixture,
+                c.rank_prior,
+                c.fitted
             )),
         ));
     }

@@ -123,6 +123,8 @@ fn header_records_version_knowledge_base_inputs_and_warnings() {
         temperature: 7.0,
         term_decay: 0.7,
         pretest_unknown: 0.0,
+        rank_mixture: 0.15,
+        rank_prior: 0.5,
         fitted: "fitted\nfor a test".into(),
     });
     let mut out = Vec::new();
@@ -132,7 +134,7 @@ fn header_records_version_knowledge_base_inputs_and_warnings() {
     assert_eq!(h[2], want[2]);
     assert_eq!(
         h[3],
-        "##odysseyCalibration=theta=7 kappa=0.7 p_u=0 (fitted for a test)"
+        "##odysseyCalibration=theta=7 kappa=0.7 p_u=0 epsilon=0.15 c=0.5 (fitted for a test)"
     );
     assert_eq!(&h[4..], &want[3..]);
 }

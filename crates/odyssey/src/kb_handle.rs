@@ -66,6 +66,8 @@ impl KbHandle {
                 temperature: c.temperature,
                 term_decay: c.term_decay,
                 pretest_unknown: c.pretest_unknown,
+                rank_mixture: c.rank_mixture,
+                rank_prior: c.rank_prior,
                 fitted: c.fitted.clone(),
             }),
         }

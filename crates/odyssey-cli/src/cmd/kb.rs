@@ -52,10 +52,12 @@ pub enum KbCommand {
         case_excluded: CaseExcluded,
         /// Record this calibration of the post-test probabilities in the knowledge base:
         /// temperature θ > 0, its decay κ ≥ 0 with the number of observed terms, pretest
-        /// probability p_u in [0, 1) of "none of them" (docs/phenotype-model.md,
-        /// "Calibration"). Default: with --cases the values fitted for case-knowledge
-        /// knowledge bases; otherwise none (the global defaults apply).
-        #[arg(long, value_name = "THETA,KAPPA,PU", value_parser = parse_calibration)]
+        /// probability p_u in [0, 1) of "none of them", and optionally the gene-rank prior's
+        /// weight ε in [0, 1) and rank-1 mass c in [0, 0.6] (without them: no gene-rank
+        /// prior; docs/phenotype-model.md, "Calibration", "Gene-rank prior"). Default: with
+        /// --cases the values fitted for case-knowledge knowledge bases; otherwise none (the
+        /// global defaults apply).
+        #[arg(long, value_name = "THETA,KAPPA,PU[,EPSILON,C]", value_parser = parse_calibration)]
         calibration: Option<odyssey_kb::ProbabilityCalibration>,
     },
     /// Release date and counts of the knowledge base in use.
@@ -132,13 +134,18 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
     }
 }
 
-/// `--calibration THETA,KAPPA,PU`: three numbers, checked for range.
+/// `--calibration THETA,KAPPA,PU[,EPSILON,C]`: three or five numbers, checked for range
+/// (without the last two, no gene-rank prior).
 fn parse_calibration(s: &str) -> Result<odyssey_kb::ProbabilityCalibration, String> {
     let v: Vec<&str> = s.split(',').map(str::trim).collect();
-    let [t, k, p] = v[..] else {
-        return Err(format!(
-            "{s:?}: expected three comma-separated numbers THETA,KAPPA,PU (e.g. 7,0.7,0)"
-        ));
+    let (t, k, p, e, c) = match v[..] {
+        [t, k, p] => (t, k, p, "0", "0"),
+        [t, k, p, e, c] => (t, k, p, e, c),
+        _ => {
+            return Err(format!(
+                "{s:?}: expected three or five comma-separated numbers THETA,KAPPA,PU[,EPSILON,C] (e.g. 7,0.7,0 or 9,0.8,0,0.15,0.5)"
+            ))
+        }
     };
     let num = |x: &str, what: &str| {
         x.parse::<f64>()
@@ -148,6 +155,8 @@ fn parse_calibration(s: &str) -> Result<odyssey_kb::ProbabilityCalibration, Stri
         temperature: num(t, "temperature θ")?,
         term_decay: num(k, "term decay κ")?,
         pretest_unknown: num(p, "pretest probability p_u")?,
+        rank_mixture: num(e, "rank mixture ε")?,
+        rank_prior: num(c, "rank prior c")?,
         fitted: "given with kb build --calibration".into(),
     };
     c.check()?;
