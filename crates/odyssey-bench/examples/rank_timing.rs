@@ -1,7 +1,7 @@
 //! Time per case of resolve + score + rank with two scorer settings, interleaved case by
 //! case on one thread so that both see the same machine load: the current defaults against
 //! the 2026-12-06 ranking and probabilities (gene sharpness ρ 1, temperature θ 1, κ 0,
-//! p_u 0.5). Prints the median and mean per case of each, and a checksum (xxh3) of every
+//! p_u 0.5, no gene-rank prior). Prints the median and mean per case of each, and a checksum (xxh3) of every
 //! field of every ranking (diseases and genes: index, rank, tie size, score and probability
 //! bits, best disease), computed outside the timed region: two builds that print the same
 //! checksum produced bit-identical rankings on these cases.
@@ -65,6 +65,7 @@ fn main() -> Result<(), String> {
         probability_temperature: 1.0,
         probability_term_decay: 0.0,
         probability_pretest_unknown: 0.5,
+        probability_rank_mixture: 0.0,
         ..Default::default()
     };
     let old = Evaluator::new(&kb, o);
