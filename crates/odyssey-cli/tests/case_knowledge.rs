@@ -225,8 +225,15 @@ fn the_kb_records_its_calibration_and_analyze_uses_it() {
         a.extend_from_slice(extra);
         odyssey(&s.0, &a)
     };
-    // with --cases: the values fitted for case-knowledge knowledge bases
-    assert!(build(&["--cases", "cases"], "k.odkb").status.success());
+    // with --cases: the values fitted for case-knowledge knowledge bases, warned as fitted
+    // on far more cases than these 3
+    let o = build(&["--cases", "cases"], "k.odkb");
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("only 3 case reports") && err.contains("--calibration"),
+        "{err}"
+    );
     let v = json_of(&odyssey(&s.0, &["--kb", "k.odkb", "kb", "info", "--json"]));
     let c = &v["calibration"];
     assert_eq!(c["temperature"], ck::CASE_KNOWLEDGE_TEMPERATURE);
@@ -243,6 +250,8 @@ fn the_kb_records_its_calibration_and_analyze_uses_it() {
         "g.odkb",
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // a calibration given: no warning
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("case reports:"));
     // analyze: the report names the knowledge base's calibration and scores with it
     let r = json_of(&odyssey(
         &s.0,

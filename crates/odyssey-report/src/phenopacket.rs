@@ -129,7 +129,7 @@ pub fn absolute_file_uris(doc: &mut Value, base: &Path) -> usize {
 ///
 /// Errors: [`ReportError::Read`], [`ReportError::Phenopacket`] with the parser's message.
 pub fn read_phenopacket_value(path: &Path) -> Result<Value, ReportError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ReportError::Read {
+    let text = odyssey_genome::text::read_text_file(path).map_err(|source| ReportError::Read {
         path: path.to_path_buf(),
         source,
     })?;

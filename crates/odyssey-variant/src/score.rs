@@ -112,7 +112,7 @@ impl ScoringConfig {
     /// non-numeric first line (header) skipped. Errors name the file and line.
     pub fn read_background(path: &std::path::Path) -> crate::Result<BTreeMap<String, f64>> {
         use crate::error::{Error, Location};
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = odyssey_genome::text::read_text_file(path).map_err(|e| Error::io(path, e))?;
         let mut out = BTreeMap::new();
         for (i, line) in text.lines().enumerate() {
             let t = line.trim();

@@ -113,6 +113,9 @@ pub fn run(cmd: KbCommand, global: &Global) -> anyhow::Result<()> {
                 Some(dir) => Some(case_knowledge(dir, case_excluded)?),
                 None => None,
             };
+            if let (Some(x), None) = (&extra, &calibration) {
+                warn_small_case_knowledge(x.case_reports.len());
+            }
             // case knowledge changes the likelihood ratios' scale: its own fitted calibration
             let calibration = calibration.or_else(|| {
                 cases
@@ -224,6 +227,20 @@ fn build(
     )?;
     writeln!(out, "probability calibration: {}", calibration_text(&kb))?;
     Ok(())
+}
+
+/// Fewer case reports than this, and the calibration fitted on phenopacket-store's 8,719
+/// (recorded by default with `--cases`) is warned as likely not to suit.
+const SMALL_CASE_KNOWLEDGE: usize = 1000;
+
+/// Warns that the default case-knowledge calibration was fitted on 8,719 published cases and
+/// may not suit a knowledge base with far fewer (`n` case reports).
+fn warn_small_case_knowledge(n: usize) {
+    if n < SMALL_CASE_KNOWLEDGE {
+        note!(
+            "warning: only {n} case reports: the probability calibration recorded by default with --cases was fitted on a knowledge base of 8,719 published cases, and the post-test probabilities may be miscalibrated for this one; fit one (docs/phenotype-model.md, \"Gene-rank prior\") and pass --calibration THETA,KAPPA,PU[,EPSILON,C]"
+        );
+    }
 }
 
 /// The recorded calibration, or that there is none.

@@ -430,7 +430,7 @@ impl ResolvedSource {
 /// Errors ([`Error::Config`] naming the file): TOML syntax (with line and column), unknown
 /// keys, duplicate source names, a missing `score` kind, an unknown assembly.
 pub fn read_sources_toml(path: &Path) -> Result<(Option<Assembly>, Vec<ResolvedSource>)> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = odyssey_genome::text::read_text_file(path).map_err(|e| Error::io(path, e))?;
     parse_sources_toml(&text, path)
 }
 

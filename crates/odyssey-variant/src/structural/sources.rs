@@ -100,7 +100,7 @@ pub struct StructuralSource {
 /// unreadable file, malformed TOML, a source without paths, a `min_overlap` outside (0, 1],
 /// two sources of one name.
 pub fn read_structural_toml(path: &Path) -> Result<Vec<StructuralSource>> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text = odyssey_genome::text::read_text_file(path).map_err(|e| Error::io(path, e))?;
     parse_structural_toml(&text, path)
 }
 
