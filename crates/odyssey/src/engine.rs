@@ -220,11 +220,7 @@ impl Engine {
         }
         setup.config.gene_symbols = Some(symbols);
         let cfg = &setup.config;
-        inputs.push(InputFile {
-            role: "vcf".into(),
-            path: cfg.vcf.display().to_string(),
-            checksum: None,
-        });
+        inputs.push(input_file("vcf", &cfg.vcf));
         if let Some(p) = &request.ped {
             inputs.push(input_file("ped", p));
         }

@@ -41,20 +41,61 @@ pub fn rfc3339(secs: i64) -> String {
     )
 }
 
-/// An input record with the xxh3-64 checksum of the file's bytes (None when unreadable).
+/// An input record with the xxh3-64 checksum of the file's bytes, read in 1 MiB blocks
+/// (None when it is not a regular file, e.g. a pipe that hashing would consume, or cannot
+/// be read).
 pub fn input_file(role: &str, path: &Path) -> InputFile {
-    let checksum = std::fs::read(path)
-        .ok()
-        .map(|b| format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&b)));
     InputFile {
         role: role.to_string(),
         path: path.display().to_string(),
-        checksum,
+        checksum: file_checksum(path),
     }
+}
+
+/// xxh3-64 (hex) of a regular file's bytes, streamed; the digest equals the one-shot
+/// `xxh3_64` of the whole content.
+fn file_checksum(path: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(path).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut buf = vec![0u8; 1 << 20];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(format!("{:016x}", h.digest()))
 }
 
 #[cfg(test)]
 mod tests {
+    /// The streamed checksum equals the one-shot xxh3-64 of the bytes, across block
+    /// boundaries; a non-regular file gets none.
+    #[test]
+    fn streamed_checksum_is_the_one_shot_digest() {
+        let dir = std::env::temp_dir().join(format!("odyssey-prov-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("x.bin");
+        let bytes: Vec<u8> = (0..(3 << 20) + 17)
+            .map(|i: u32| (i * 31 % 251) as u8)
+            .collect();
+        std::fs::write(&p, &bytes).unwrap();
+        let want = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+        assert_eq!(super::input_file("vcf", &p).checksum, Some(want));
+        assert_eq!(super::input_file("vcf", &dir).checksum, None);
+        assert_eq!(
+            super::input_file("vcf", &dir.join("missing")).checksum,
+            None
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn known_dates() {
         // 0 is the epoch; 951782400 is 2000-02-29 (leap day), from `date -u -d @951782400`

@@ -42,6 +42,18 @@ fn family_file_ranks_mlc1_first_with_two_variants() {
         .map(|i| i.role.as_str())
         .collect();
     assert_eq!(roles, ["phenopacket", "vcf", "sources"]);
+    // every input carries the xxh3-64 of its bytes, the VCF too
+    for (i, name) in
+        report
+            .odyssey
+            .inputs
+            .iter()
+            .zip(["family.json", "family.vcf.gz", "sources.toml"])
+    {
+        let bytes = std::fs::read(example(name)).unwrap();
+        let want = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&bytes));
+        assert_eq!(i.checksum.as_deref(), Some(want.as_str()), "{}", i.path);
+    }
 }
 
 /// An uploaded document never makes the library open the files it lists: the same family as
