@@ -117,14 +117,21 @@ pub fn markdown(tables: &[Calibration]) -> String {
             "| p bin | cases | mean p | hit rate |\n|---|---:|---:|---:|"
         );
         for b in &t.bins {
+            // an empty bin has no mean and no hit rate (not 0)
+            let (mean, rate) = if b.cases == 0 {
+                ("–".to_string(), "–".to_string())
+            } else {
+                (
+                    format!("{:.3}", b.mean_probability),
+                    format!("{:.3}", b.hit_rate),
+                )
+            };
             let _ = writeln!(
                 o,
-                "| {:.1}-{:.1} | {} | {:.3} | {:.3} |",
+                "| {:.1}-{:.1} | {} | {mean} | {rate} |",
                 b.from,
                 b.from + 0.1,
                 b.cases,
-                b.mean_probability,
-                b.hit_rate
             );
         }
         let _ = writeln!(o);
@@ -228,6 +235,10 @@ mod tests {
         assert!((c.ece - want).abs() < 1e-12, "{}", c.ece);
         // p = 1 falls in the last bin
         assert_eq!(from_pairs("y", [(1.0, false)]).bins[9].cases, 1);
+        // the table: a filled bin shows its mean and hit rate, an empty one dashes
+        let md = markdown(&[c]);
+        assert!(md.contains("| 0.1-0.2 | 2 | 0.150 | 0.500 |"), "{md}");
+        assert!(md.contains("| 0.5-0.6 | 0 | – | – |"), "{md}");
     }
 
     #[test]

@@ -304,6 +304,16 @@ fn the_kb_records_its_calibration_and_analyze_uses_it() {
         r["odyssey"]["parameters"]["probability_temperature"],
         d.probability_temperature
     );
+    // five values record the gene-rank prior; "-0" is recorded as 0; three say "no prior"
+    assert!(build(&["--calibration", "9,0.8,0,0.1,-0"], "z.odkb")
+        .status
+        .success());
+    let info = odyssey(&s.0, &["--kb", "z.odkb", "kb", "info"]);
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("θ 9, κ 0.8, p_u 0, ε 0.1, c 0 "), "{text}");
+    let info = odyssey(&s.0, &["--kb", "g.odkb", "kb", "info"]);
+    let text = String::from_utf8_lossy(&info.stdout);
+    assert!(text.contains("p_u 0.25, no gene-rank prior"), "{text}");
     // bad values are refused, naming the value
     for (arg, what) in [
         ("0,0.8,0", "temperature θ 0 is not a number > 0"),

@@ -60,8 +60,14 @@ impl KnowledgeBase {
             source_name: source_name.to_string(),
             message,
         };
-        if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
             return Err(bad("not an Odyssey knowledge base (wrong magic bytes); build one with `odyssey kb build`".into()));
+        }
+        if bytes.len() < HEADER {
+            return Err(bad(format!(
+                "truncated: {} bytes, shorter than the {HEADER}-byte header",
+                bytes.len()
+            )));
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().unwrap());
         if !(1..=FORMAT_VERSION).contains(&version) {
@@ -93,6 +99,13 @@ impl KnowledgeBase {
                 .check()
                 .map_err(|e| bad(format!("supplement: {e}")))?;
             kb.supplement = supplement;
+        } else if !rest.is_empty() {
+            // the version is outside the checksum: a version-2 file whose version field reads
+            // 1 would otherwise lose its calibration and case report ids silently
+            return Err(bad(format!(
+                "{} bytes after the main record of a version-1 file (a supplement?): the header's version field is damaged",
+                rest.len()
+            )));
         }
         kb.check().map_err(bad)?;
         Ok(kb.with_equivalents())
@@ -138,8 +151,14 @@ impl KnowledgeBase {
             .take(HEADER as u64)
             .read_to_end(&mut head)
             .map_err(io)?;
-        if head.len() < HEADER || &head[..8] != MAGIC {
+        if head.len() < 8 || &head[..8] != MAGIC {
             return Err(bad("not an Odyssey knowledge base (wrong magic bytes); build one with `odyssey kb build`".into()));
+        }
+        if head.len() < HEADER {
+            return Err(bad(format!(
+                "truncated: {} bytes, shorter than the {HEADER}-byte header",
+                head.len()
+            )));
         }
         let len = u64::from_le_bytes(head[20..28].try_into().unwrap());
         let size = f.metadata().map_err(io)?;

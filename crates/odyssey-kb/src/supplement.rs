@@ -71,8 +71,8 @@ impl ProbabilityCalibration {
         Ok(())
     }
 
-    /// `θ 7, κ 0.7, p_u 0` (and `, ε 0.15, c 0.5` when there is a rank mixture): the values,
-    /// for reports.
+    /// `θ 9, κ 0.8, p_u 0, ε 0.15, c 0.315`, or `θ 7, κ 0.7, p_u 0, no gene-rank prior`
+    /// when ε is 0 (unlike the global defaults, which have one): the values, for reports.
     pub fn short(&self) -> String {
         let mut s = format!(
             "θ {}, κ {}, p_u {}",
@@ -80,6 +80,8 @@ impl ProbabilityCalibration {
         );
         if self.rank_mixture > 0.0 {
             s.push_str(&format!(", ε {}, c {}", self.rank_mixture, self.rank_prior));
+        } else {
+            s.push_str(", no gene-rank prior");
         }
         s
     }

@@ -34,3 +34,17 @@ fn declared_length_is_checked_against_the_file_size_first() {
         "{e}"
     );
 }
+
+/// A file with the right magic bytes but shorter than the header is called truncated (it was
+/// reported as "wrong magic bytes").
+#[test]
+fn a_file_shorter_than_the_header_is_truncated_not_foreign() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("short.odkb");
+    let mut b = b"ODYSSKB\0".to_vec();
+    b.extend_from_slice(&2u32.to_le_bytes());
+    b.extend_from_slice(&[0u8; 8]);
+    std::fs::write(&p, &b).unwrap();
+    let e = KnowledgeBase::load(&p).unwrap_err().to_string();
+    assert!(e.contains("truncated: 20 bytes"), "{e}");
+}

@@ -142,11 +142,38 @@ fn calibration_without_rank_prior_fields_reads_as_none() {
     let c: ProbabilityCalibration = serde_json::from_str(old).unwrap();
     assert_eq!((c.rank_mixture, c.rank_prior), (0.0, 0.0));
     assert_eq!(c.check(), Ok(()));
-    assert_eq!(c.short(), "θ 7, κ 0.7, p_u 0");
+    assert_eq!(c.short(), "θ 7, κ 0.7, p_u 0, no gene-rank prior");
     let new = ProbabilityCalibration {
         rank_mixture: 0.15,
         rank_prior: 0.5,
         ..c
     };
     assert_eq!(new.short(), "θ 7, κ 0.7, p_u 0, ε 0.15, c 0.5");
+}
+
+/// The version field is outside the checksum: a version-2 image whose version reads 1 is
+/// refused (its supplement would otherwise be dropped silently), and a file shorter than the
+/// header but with the right magic is called truncated, not foreign.
+#[test]
+fn a_damaged_version_field_is_refused_not_read_without_the_supplement() {
+    let mut kb = mini();
+    kb.set_calibration(Some(calibration())).unwrap();
+    let mut bytes = kb.to_bytes();
+    assert_eq!(version(&bytes), 2);
+    bytes[8..12].copy_from_slice(&1u32.to_le_bytes());
+    let e = KnowledgeBase::from_bytes(&bytes, "v.odkb")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("v.odkb") && e.contains("version field is damaged"),
+        "{e}"
+    );
+    // a genuine version-1 file still reads
+    let plain = mini().to_bytes();
+    assert_eq!(version(&plain), 1);
+    assert!(KnowledgeBase::from_bytes(&plain, "p.odkb").is_ok());
+    let e = KnowledgeBase::from_bytes(&plain[..27], "t.odkb")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("truncated: 27 bytes"), "{e}");
 }

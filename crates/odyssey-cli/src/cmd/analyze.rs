@@ -64,7 +64,9 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value = "case")]
     pub id: String,
     /// Analyse every phenopacket in a folder (recursively: .json, .yml, .yaml) or listed in a
-    /// file (one path per line), with one knowledge-base load and all cores; needs -o OUTDIR.
+    /// file (one path per line; relative paths are taken from the list file's folder, as in
+    /// bench/smoke-cases.txt, not from the working folder), with one knowledge-base load and
+    /// all cores; needs -o OUTDIR.
     #[arg(long, value_name = "DIR_OR_LIST")]
     pub batch: Option<PathBuf>,
     /// Scoring method.

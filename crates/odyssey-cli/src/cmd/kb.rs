@@ -54,7 +54,8 @@ pub enum KbCommand {
         /// temperature θ > 0, its decay κ ≥ 0 with the number of observed terms, pretest
         /// probability p_u in [0, 1) of "none of them", and optionally the gene-rank prior's
         /// weight ε in [0, 1) and rank-1 mass c in [0, 0.6] (without them: no gene-rank
-        /// prior; docs/phenotype-model.md, "Calibration", "Gene-rank prior"). Default: with
+        /// prior, unlike the global defaults, which have ε 0.3, c 0.181;
+        /// docs/phenotype-model.md, "Calibration", "Gene-rank prior"). Default: with
         /// --cases the values fitted for case-knowledge knowledge bases; otherwise none (the
         /// global defaults apply).
         #[arg(long, value_name = "THETA,KAPPA,PU[,EPSILON,C]", value_parser = parse_calibration)]
@@ -150,8 +151,10 @@ fn parse_calibration(s: &str) -> Result<odyssey_kb::ProbabilityCalibration, Stri
             ))
         }
     };
+    // + 0.0 turns -0 into 0 (so that reports never show "-0")
     let num = |x: &str, what: &str| {
         x.parse::<f64>()
+            .map(|v| v + 0.0)
             .map_err(|_| format!("{what} {x:?} is not a number"))
     };
     let c = odyssey_kb::ProbabilityCalibration {
