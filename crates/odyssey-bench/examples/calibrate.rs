@@ -100,14 +100,7 @@ fn fit(cases: &[&Case], with_prior: bool) -> (Params, f64) {
         }
     }
     grid.into_par_iter()
-        .map(|q| {
-            let mut sum = 0.0;
-            for c in cases {
-                let p = prob(c, q).clamp(1e-6, 1.0 - 1e-6);
-                sum -= if c.fit.hit { p.ln() } else { (1.0 - p).ln() };
-            }
-            (q, sum / cases.len().max(1) as f64)
-        })
+        .map(|q| (q, mean_log_loss(cases, q)))
         .reduce_with(|a, b| if b.1 < a.1 { b } else { a })
         .expect("a non-empty grid")
 }
@@ -115,11 +108,24 @@ fn fit(cases: &[&Case], with_prior: bool) -> (Params, f64) {
 fn prob(c: &Case, q: Params) -> f64 {
     let t = q.theta * (c.observed.max(1) as f64).powf(-q.kappa);
     let p = c.fit.probability(nearest(t), q.pu);
-    if q.eps > 0.0 {
-        (1.0 - q.eps) * p + q.eps * odyssey_pheno::rank::rank_prior_mean(q.c, 1, c.ties)
-    } else {
-        p
-    }
+    odyssey_pheno::rank::with_rank_prior(p, q.eps, q.c, 1, c.ties)
+}
+
+/// Mean log loss of the top gene's probability (clamped to [1e-6, 1 − 1e-6]) over `cases`
+/// at grid point `q`.
+fn mean_log_loss(cases: &[&Case], q: Params) -> f64 {
+    let sum: f64 = cases
+        .iter()
+        .map(|c| {
+            let p = prob(c, q).clamp(1e-6, 1.0 - 1e-6);
+            if c.fit.hit {
+                -p.ln()
+            } else {
+                -(1.0 - p).ln()
+            }
+        })
+        .sum();
+    sum / cases.len().max(1) as f64
 }
 
 fn main() -> Result<(), String> {
@@ -203,27 +209,13 @@ fn main() -> Result<(), String> {
     let pairs = |cs: &[&Case], q: Params| -> Vec<(f64, bool)> {
         cs.iter().map(|c| (prob(c, q), c.fit.hit)).collect()
     };
-    let loss = |cs: &[&Case], q: Params| -> f64 {
-        let sum: f64 = cs
-            .iter()
-            .map(|c| {
-                let p = prob(c, q).clamp(1e-6, 1.0 - 1e-6);
-                if c.fit.hit {
-                    -p.ln()
-                } else {
-                    -(1.0 - p).ln()
-                }
-            })
-            .sum();
-        sum / cs.len().max(1) as f64
-    };
     println!("Out of sample (each half scored with the other's choice), log loss and ECE:\n");
     println!("| family | A with B's | B with A's | pooled | ECE A | ECE B | ECE pooled |\n|---|---:|---:|---:|---:|---:|---:|");
     for (name, (qa, qb)) in [
         ("θ, κ, p_u", (ta.0, tb.0)),
         ("θ, κ, p_u, ε (gene-rank prior)", (fa.0, fb.0)),
     ] {
-        let (la, lb) = (loss(&a, qb), loss(&b, qa));
+        let (la, lb) = (mean_log_loss(&a, qb), mean_log_loss(&b, qa));
         let pooled =
             (la * a.len() as f64 + lb * b.len() as f64) / (a.len() + b.len()).max(1) as f64;
         let mut both = pairs(&a, qb);

@@ -372,13 +372,13 @@ impl<'kb> Evaluator<'kb> {
             o.case_temperature(observed),
             o.probability_pretest_unknown,
         );
-        let eps = o.probability_rank_mixture;
-        Some(if eps > 0.0 {
-            let prior = odyssey_pheno::rank::rank_prior_mean(o.probability_rank_prior, 1, ties);
-            (1.0 - eps) * p + eps * prior
-        } else {
-            p
-        })
+        Some(odyssey_pheno::rank::with_rank_prior(
+            p,
+            o.probability_rank_mixture,
+            o.probability_rank_prior,
+            1,
+            ties,
+        ))
     }
 
     /// The index positions of the diseases of the top-ranked gene (the largest sum of

@@ -217,6 +217,23 @@ pub fn rank_prior_mean(c: f64, first: usize, last: usize) -> f64 {
     c * sum / (last - first + 1) as f64
 }
 
+/// A probability `p` of a gene whose tie group spans the ranks `first..=last`, mixed with the
+/// gene-rank prior: (1 − ε) p + ε [`rank_prior_mean`]; `p` itself when ε is 0. What
+/// [`mix_gene_rank_prior`] gives each gene, for callers that know one gene's probability
+/// (the benchmark's top gene).
+pub fn with_rank_prior(p: f64, epsilon: f64, c: f64, first: usize, last: usize) -> f64 {
+    if epsilon == 0.0 {
+        p
+    } else {
+        mix(p, epsilon, rank_prior_mean(c, first, last))
+    }
+}
+
+/// (1 − ε) p + ε r̄.
+fn mix(p: f64, epsilon: f64, prior_mean: f64) -> f64 {
+    (1.0 - epsilon) * p + epsilon * prior_mean
+}
+
 /// Mixes each gene's post-test probability P with the gene-rank prior:
 /// (1 − ε) P + ε [`rank_prior_mean`] over the ranks of its tie group (pessimistic `rank`
 /// and `tie_size`). The prior is a distribution over ranks with mass c π²/6 < 1 for
@@ -233,7 +250,7 @@ pub fn mix_gene_rank_prior(genes: &mut [RankedGene], epsilon: f64, c: f64) {
                 let first = g.rank + 1 - g.tie_size.clamp(1, g.rank.max(1));
                 group = (g.rank, g.tie_size, rank_prior_mean(c, first, g.rank));
             }
-            *p = (1.0 - epsilon) * *p + epsilon * group.2;
+            *p = mix(*p, epsilon, group.2);
         }
     }
 }

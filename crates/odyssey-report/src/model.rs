@@ -69,26 +69,9 @@ pub struct KnowledgeBaseInfo {
 }
 
 /// The calibration of the phenotype ranking's post-test probabilities recorded in a knowledge
-/// base: P(D) ∝ LR_D^(τ θ n^-κ), with p_u the pretest probability of "none of them"
-/// (docs/phenotype-model.md, "Calibration").
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct KbCalibration {
-    /// Temperature θ.
-    pub temperature: f64,
-    /// Decay κ of the temperature with the number n of observed terms.
-    pub term_decay: f64,
-    /// Pretest probability p_u that the diagnosis is none of the ranked diseases.
-    pub pretest_unknown: f64,
-    /// Weight ε of the gene-rank prior r(k) = c k^-2 in a gene's probability,
-    /// (1 − ε) P + ε r(k); 0: none.
-    #[serde(default)]
-    pub rank_mixture: f64,
-    /// The gene-rank prior's mass c at rank 1.
-    #[serde(default)]
-    pub rank_prior: f64,
-    /// How the values were chosen.
-    pub fitted: String,
-}
+/// base, as the knowledge base stores it (θ, κ, p_u, the gene-rank prior's ε and c, how they
+/// were chosen; docs/phenotype-model.md, "Calibration", "Gene-rank prior").
+pub type KbCalibration = odyssey_kb::ProbabilityCalibration;
 
 /// An input file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -97,7 +80,7 @@ pub struct InputFile {
     pub role: String,
     /// Path as given.
     pub path: String,
-    /// xxh3-64 of the bytes (hex), when the file was read whole.
+    /// xxh3-64 of the bytes (hex), for a regular file that could be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checksum: Option<String>,
 }

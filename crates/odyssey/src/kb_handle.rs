@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use odyssey_kb::KnowledgeBase;
-use odyssey_report::{KbCalibration, KnowledgeBaseInfo};
+use odyssey_report::KnowledgeBaseInfo;
 
 /// The knowledge base and where it came from.
 pub struct KbHandle {
@@ -62,14 +62,7 @@ impl KbHandle {
             annotations_release: self.kb.meta().annotations_release.clone(),
             source: self.source.clone(),
             checksum: self.checksum.clone(),
-            calibration: self.kb.calibration().map(|c| KbCalibration {
-                temperature: c.temperature,
-                term_decay: c.term_decay,
-                pretest_unknown: c.pretest_unknown,
-                rank_mixture: c.rank_mixture,
-                rank_prior: c.rank_prior,
-                fitted: c.fitted.clone(),
-            }),
+            calibration: self.kb.calibration().cloned(),
         }
     }
 }
